@@ -1,0 +1,64 @@
+"""The `planbot` command: one verb per capability, each defined in its own `bot/cli_*.py` module."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from bot.settings import SettingsError
+
+# Each module defines `add_parser(subparsers)`; the parser it adds sets `func(args) -> int`.
+CLI_MODULES = (
+    "bot.cli_ask",  # ask, console
+    "bot.cli_plan",  # import, export, db
+    "bot.cli_serve",  # serve
+    "bot.cli_roles",  # roles, remind
+    "bot.cli_digest",  # digest
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="planbot",
+        description="Slack assistant for a council's children's services improvement plan.",
+    )
+    parser.add_argument(
+        "--as-of", metavar="DATE", help="fix the bot's clock, e.g. 2023-02-15 (or PLANBOT_TODAY)"
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug detail")
+    subparsers = parser.add_subparsers(dest="verb", metavar="COMMAND")
+    for name in CLI_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as error:
+            if error.name != name:
+                raise
+            continue
+        module.add_parser(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except SettingsError as error:
+        print(error.code, file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

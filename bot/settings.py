@@ -1,0 +1,118 @@
+"""Settings, read once from the environment and `.env`; everything below receives them as values."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from commands.clock import Clock, parse_when
+
+SLACK_DEFAULT_API = "https://slack.com/api/"
+
+
+class SettingsError(SystemExit):
+    """A setting that stops start-up; the message names it in one line."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(f"planbot: {message}")
+        self.message = message
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_app_token: str | None = None
+    slack_api_url: str = SLACK_DEFAULT_API
+    database_url: str | None = None
+    planbot_timezone: str = "Europe/London"
+    planbot_today: str | None = None
+    planbot_admins: Annotated[tuple[str, ...], NoDecode] = ()
+    planbot_reminder_days_before: int = 7
+    planbot_reminder_stale_days: int = 28
+    planbot_reminder_hour: int = 9
+    planbot_reminders_channel: str | None = None
+    planbot_stale_days: int = 28
+    planbot_amber_days: int = 14
+
+    @field_validator("planbot_admins", mode="before")
+    @classmethod
+    def _split_admins(cls, value: object) -> tuple[str, ...]:
+        if value is None or value == "":
+            return ()
+        parts = value.replace(",", " ").split() if isinstance(value, str) else list(value)  # type: ignore[call-overload]
+        for part in parts:
+            if not str(part).startswith(("U", "W")):
+                raise ValueError(f"'{part}' is not a Slack user id (U… or W…)")
+        return tuple(str(part) for part in parts)
+
+    @field_validator("planbot_timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"'{value}' is not a timezone name such as Europe/London") from None
+        return value
+
+    @field_validator("planbot_today")
+    @classmethod
+    def _today(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        try:
+            parse_when(value)
+        except ValueError:
+            raise ValueError(f"'{value}' is not a date such as 2023-02-15") from None
+        return value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _api(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"'{value}' is not an http(s) URL")
+        return value if value.endswith("/") else value + "/"
+
+    def clock(self, as_of: str | None = None) -> Clock:
+        when = as_of or self.planbot_today
+        if when:
+            parsed: date | datetime = parse_when(when)
+            return Clock.fixed_at(parsed, self.planbot_timezone)
+        return Clock(ZoneInfo(self.planbot_timezone))
+
+    def require(self, *names: str) -> None:
+        """Stop with one line naming the first of `names` that is unset."""
+        for name in names:
+            if not getattr(self, name.lower()):
+                raise SettingsError(f"{name.upper()} is not set (see .env.example)")
+
+    def require_slack(self, *, socket: bool) -> None:
+        self.require("SLACK_BOT_TOKEN")
+        if not (self.slack_bot_token or "").startswith("xoxb-"):
+            raise SettingsError(
+                "SLACK_BOT_TOKEN should start with xoxb- (the Bot User OAuth Token)"
+            )
+        if socket:
+            self.require("SLACK_APP_TOKEN")
+            if not (self.slack_app_token or "").startswith("xapp-"):
+                raise SettingsError("SLACK_APP_TOKEN should start with xapp- (an app-level token)")
+        else:
+            self.require("SLACK_SIGNING_SECRET")
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings; a malformed one stops start-up with one clear line naming it."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        first = error.errors()[0]
+        name = str(first["loc"][0]).upper() if first.get("loc") else "a setting"
+        message = str(first.get("msg", "is not valid")).removeprefix("Value error, ")
+        raise SettingsError(f"{name}: {message}") from None

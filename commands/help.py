@@ -1,0 +1,42 @@
+"""`help`: what planbot understands, in the words people type."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from commands.router import Request
+
+
+@dataclass(frozen=True)
+class HelpResult:
+    topics: tuple[tuple[str, str], ...]
+
+
+HELP_TOPICS: tuple[tuple[str, str], ...] = (
+    (
+        "what's open under OA4?",
+        "open actions for an Ofsted area, with the Ambition Plan follow-ups",
+    ),
+    ("anything overdue for Head of MASH?", "overdue items owned by a role"),
+    ("status of P7.5", "one action with its steps, owner, due date and colour"),
+    ("what's due in March?", "items due in a month, a week (this week) or the next 14 days"),
+    ("where are we on missing from home?", "a topic, matched loosely (typos are fine)"),
+    ("history OA4.1", "every dated update, who made it and where it came from"),
+    ("whoami", "the roles you hold and the actions they own"),
+    (
+        'role list | role assign "Head of MASH" @user | role remove …',
+        "the role directory (admins change it)",
+    ),
+    ("channel reminders #channel", "where reminder threads are posted (admins)"),
+    (
+        "digest subscribe [OA4|P7|role] [monday 08:30] | list | unsubscribe | preview",
+        "the weekly performance-session summary for this channel",
+    ),
+    ("share <question>", "post the answer in the channel instead of only to you"),
+)
+
+
+def help_command(session: Session, request: Request, rest: str) -> HelpResult:
+    return HelpResult(HELP_TOPICS)

@@ -1,0 +1,516 @@
+"""Writing a `PlanDoc` into the store, with a report of counts and every judgement made.
+
+Re-importing updates texts and dates in place, adds new rows, and never deletes: a row that left
+the file is flagged `missing_from_source` and reported. Status history is only ever added to. The
+caller owns the transaction, so a failure (or `--dry-run`) leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlmodel import Session, col, delete, select
+
+from store.dates import ReadDate, cadence_of, read_date
+from store.models import Action, ActionOwner, Area, Measure, Plan, StatusUpdate, Step
+from store.models.status import DECLARED_RAG_VALUES, STATUS_VALUES
+from store.plan_doc import ActionDoc, AreaDoc, HistoryDoc, PlanDoc, PlanFileError, StepDoc
+from store.roles import RoleDirectory, resolve_owner, split_owner_cell
+from store.state import replay, updates_for
+
+OA_REF = re.compile(r"\(\s*(OA\s*\d+)\s*\)", re.IGNORECASE)
+SOURCES = ("document", "chat", "admin", "import", "button")
+
+
+@dataclass
+class AreaCount:
+    ref: str
+    title: str
+    actions: int
+    steps: int
+
+
+@dataclass
+class PlanCount:
+    key: str
+    title: str
+    areas: list[AreaCount] = field(default_factory=list)
+
+    @property
+    def actions(self) -> int:
+        return sum(area.actions for area in self.areas)
+
+    @property
+    def steps(self) -> int:
+        return sum(area.steps for area in self.areas)
+
+
+@dataclass
+class ImportReport:
+    """What an import did or, with --dry-run, would do."""
+
+    plans: list[PlanCount] = field(default_factory=list)
+    judgements: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    new_roles: list[str] = field(default_factory=list)
+    history_added: int = 0
+
+    def merge(self, other: ImportReport) -> None:
+        self.plans += other.plans
+        self.judgements += other.judgements
+        self.added += other.added
+        self.changed += other.changed
+        self.missing += other.missing
+        self.new_roles += [r for r in other.new_roles if r not in self.new_roles]
+        self.history_added += other.history_added
+
+    def render(self, *, dry_run: bool = False) -> str:
+        lines = ["Dry run: nothing was written." if dry_run else "Import complete."]
+        for plan in self.plans:
+            lines.append(
+                f"{plan.key} ({plan.title}): {len(plan.areas)} areas, "
+                f"{plan.actions} actions, {plan.steps} steps"
+            )
+            for area in plan.areas:
+                lines.append(f"  {area.ref}: {area.actions} actions, {area.steps} steps")
+        lines.append(
+            f"Rows added: {len(self.added)}; changed: {len(self.changed)}; "
+            f"status updates added: {self.history_added}"
+        )
+        if self.changed:
+            lines.append("Changed: " + ", ".join(self.changed))
+        if self.missing:
+            lines.append("In the store but not in the file (kept, not deleted):")
+            lines += [f"  {item}" for item in self.missing]
+        if self.judgements:
+            lines.append(f"Judgements ({len(self.judgements)}):")
+            lines += [f"  {item}" for item in self.judgements]
+        return "\n".join(lines)
+
+
+def financial_year_start(day: date) -> date:
+    """1 April of the UK financial year `day` falls in."""
+    return date(day.year if day.month >= 4 else day.year - 1, 4, 1)
+
+
+def oa_refs_in(*texts: str) -> list[str]:
+    """The Ofsted areas an Ambition Plan item follows up: every `(OA4)` in its texts, in order."""
+    found: list[str] = []
+    for text in texts:
+        for match in OA_REF.finditer(text or ""):
+            ref = re.sub(r"\s+", "", match.group(1)).upper()
+            if ref not in found:
+                found.append(ref)
+    return found
+
+
+def _status(value: str | None, file: str, where: str) -> str | None:
+    if value is None:
+        return None
+    normal = re.sub(r"[\s-]+", "_", value.strip().lower())
+    if normal not in STATUS_VALUES:
+        raise PlanFileError(
+            file, where, f"status '{value}' is not one of {', '.join(STATUS_VALUES)}"
+        )
+    return normal
+
+
+def _rag(value: str | None, file: str, where: str) -> str | None:
+    if value is None:
+        return None
+    normal = value.strip().lower()
+    if normal not in DECLARED_RAG_VALUES:
+        raise PlanFileError(file, where, f"rag '{value}' is not one of blue, green, amber, red")
+    return normal
+
+
+def validate(doc: PlanDoc) -> None:
+    """Refuse a plan whose references, statuses or sources are wrong, before anything is written."""
+    file = doc.file or doc.key
+    if not re.fullmatch(r"[a-z0-9][a-z0-9._-]{0,63}", doc.key):
+        raise PlanFileError(file, "plan.key", f"'{doc.key}' must be lower-case letters, digits, -")
+    seen: dict[str, str] = {}
+
+    def claim(ref: str, where: str) -> None:
+        if ref.upper() in seen:
+            raise PlanFileError(
+                file, where, f"duplicate reference {ref} (also at {seen[ref.upper()]})"
+            )
+        seen[ref.upper()] = where
+
+    for area in doc.areas:
+        if not re.fullmatch(re.escape(doc.prefix) + r"\d+", area.ref, re.IGNORECASE):
+            raise PlanFileError(
+                file, f"{area.where}.ref", f"'{area.ref}' should be {doc.prefix} and a number"
+            )
+        claim(area.ref, area.where)
+        for action in area.actions:
+            if not re.fullmatch(re.escape(area.ref) + r"\.\d+", action.ref, re.IGNORECASE):
+                raise PlanFileError(
+                    file,
+                    f"{action.where}.ref",
+                    f"'{action.ref}' should be {area.ref}.N (an action of {area.ref})",
+                )
+            claim(action.ref, action.where)
+            action.status = _status(action.status, file, f"{action.where}.status")
+            action.rag = _rag(action.rag, file, f"{action.where}.rag")
+            for step_number, step in enumerate(action.steps, 1):
+                expected = f"{action.ref}.{step_number}"
+                if step.ref and step.ref.upper() != expected.upper():
+                    raise PlanFileError(
+                        file,
+                        f"{step.where}.ref",
+                        f"'{step.ref}' is out of order (expected "
+                        f"{expected}; steps are numbered in order)",
+                    )
+                step.status = _status(step.status, file, f"{step.where}.status")
+                step.rag = _rag(step.rag, file, f"{step.where}.rag")
+                _check_history(step.history, file, step.where)
+            _check_history(action.history, file, action.where)
+
+
+def _check_history(entries: list[HistoryDoc], file: str, where: str) -> None:
+    for index, entry in enumerate(entries):
+        at = f"{where}.history[{index}]"
+        entry.status = _status(entry.status, file, f"{at}.status")
+        entry.rag = _rag(entry.rag, file, f"{at}.rag")
+        if entry.source not in SOURCES:
+            raise PlanFileError(
+                file, f"{at}.source", f"source '{entry.source}' is not one of {', '.join(SOURCES)}"
+            )
+        if entry.due and not read_date(entry.due).readable:
+            raise PlanFileError(file, f"{at}.due", f"'{entry.due}' is not a date")
+
+
+class _Importer:
+    def __init__(
+        self, session: Session, doc: PlanDoc, at: datetime, directory: RoleDirectory
+    ) -> None:
+        self.session = session
+        self.doc = doc
+        self.at = at
+        self.directory = directory
+        self.report = ImportReport()
+
+    def judge(self, text: str) -> None:
+        self.report.judgements.append(text)
+
+    def run(self) -> ImportReport:
+        validate(self.doc)
+        doc = self.doc
+        plan = self.session.exec(select(Plan).where(Plan.key == doc.key)).first()
+        if plan is None:
+            plan = Plan(key=doc.key, title=doc.title, prefix=doc.prefix)
+            self.report.added.append(doc.key)
+        plan.title, plan.prefix = doc.title, doc.prefix
+        plan.council = doc.council or plan.council
+        plan.source = doc.source or plan.source
+        plan.document_date = doc.document_date or plan.document_date
+        self.session.add(plan)
+        self.session.flush()
+        counts = PlanCount(doc.key, doc.title)
+        seen_areas: set[str] = set()
+        seen_actions: set[str] = set()
+        for position, area_doc in enumerate(doc.areas):
+            area = self._area(plan, area_doc, position)
+            seen_areas.add(area.ref)
+            steps = 0
+            for a_position, action_doc in enumerate(area_doc.actions):
+                action = self._action(plan, area, action_doc, a_position)
+                seen_actions.add(action.ref)
+                steps += len(action_doc.steps)
+            counts.areas.append(AreaCount(area.ref, area.title, len(area_doc.actions), steps))
+        self.report.plans.append(counts)
+        for action in self.session.exec(select(Action).where(Action.plan_id == plan.id)):
+            if action.ref not in seen_actions:
+                if not action.missing_from_source:
+                    action.missing_from_source = True
+                    self.session.add(action)
+                self.report.missing.append(f"{action.ref} {action.title[:60]}")
+        for area in self.session.exec(select(Area).where(Area.plan_id == plan.id)):
+            if area.ref not in seen_areas:
+                self.report.missing.append(f"{area.ref} {area.title[:60]}")
+        self.session.flush()
+        return self.report
+
+    def _area(self, plan: Plan, doc: AreaDoc, position: int) -> Area:
+        ref = doc.ref.upper()
+        area = self.session.exec(
+            select(Area).where(Area.plan_id == plan.id, Area.ref == ref)
+        ).first()
+        number = int(ref[len(plan.prefix) :])
+        if area is None:
+            area = Area(plan_id=plan.id, ref=ref, number=number, title=doc.title)
+            self.report.added.append(ref)
+        elif (area.title, area.strategic_lead) != (doc.title, doc.strategic_lead):
+            self.report.changed.append(ref)
+        area.title, area.strategic_lead, area.position = doc.title, doc.strategic_lead, position
+        self.session.add(area)
+        self.session.flush()
+        self._measures(area_id=area.id, texts=doc.outcomes, kind="outcome")
+        if doc.strategic_lead:
+            for name in split_owner_cell(doc.strategic_lead, self.directory.splits):
+                self._role(name, ref)
+        return area
+
+    def _measures(
+        self,
+        *,
+        texts: list[str],
+        kind: str,
+        area_id: int | None = None,
+        action_id: int | None = None,
+    ) -> None:
+        column = Measure.area_id if area_id is not None else Measure.action_id
+        owner = area_id if area_id is not None else action_id
+        existing = list(
+            self.session.exec(
+                select(Measure).where(column == owner).order_by(col(Measure.position))
+            )
+        )
+        if [m.text for m in existing] == texts:
+            return
+        self.session.exec(delete(Measure).where(column == owner))  # type: ignore[call-overload]
+        for position, text in enumerate(texts):
+            self.session.add(
+                Measure(
+                    area_id=area_id, action_id=action_id, kind=kind, text=text, position=position
+                )
+            )
+
+    def _role(self, name: str, ref: str):  # type: ignore[no-untyped-def]
+        role, new = resolve_owner(self.session, name, at=self.at)
+        if new and role.name not in self.report.new_roles:
+            self.report.new_roles.append(role.name)
+            self.judge(f"{ref}: role '{role.name}' seen for the first time; added to the directory")
+        return role
+
+    def _read(self, ref: str, text: str) -> ReadDate:
+        reading = read_date(text)
+        if reading.judgement:
+            self.judge(f"{ref}: {reading.judgement}")
+        document_date = self.doc.document_date
+        if reading.due and document_date and reading.due < financial_year_start(document_date):
+            self.judge(
+                f"{ref}: '{text}' falls before the financial year of the plan's own date "
+                f"({document_date.isoformat()}); possibly a year too early, kept as written"
+            )
+        return reading
+
+    def _action(self, plan: Plan, area: Area, doc: ActionDoc, position: int) -> Action:
+        ref = doc.ref.upper()
+        action = self.session.exec(
+            select(Action).where(Action.plan_id == plan.id, Action.ref == ref)
+        ).first()
+        is_new = action is None
+        if action is None:
+            action = Action(
+                plan_id=plan.id,
+                area_id=area.id,
+                ref=ref,
+                number=int(ref.rsplit(".", 1)[1]),
+                title=doc.title,
+                text=doc.text,
+            )
+            self.report.added.append(ref)
+        before = (
+            action.title,
+            action.text,
+            action.timescale,
+            list(action.dates_as_written),
+            action.progress,
+            action.owners_as_written,
+            action.planned_due_as_written,
+        )
+        action.area_id = area.id
+        action.title, action.text, action.timescale = doc.title, doc.text, doc.timescale
+        action.dates_as_written = list(doc.dates)
+        action.progress = doc.progress
+        action.owners_as_written = "; ".join(doc.owners) or None
+        action.position = position
+        action.missing_from_source = False
+        action.cadence = cadence_of(doc.timescale) if doc.timescale else None
+        action.oa_refs = oa_refs_in(
+            doc.title, doc.text, *(s.text for s in doc.steps), *doc.measures
+        )
+
+        readings = [self._read(ref, text) for text in doc.dates]
+        matched = bool(doc.steps) and len(doc.dates) == len(doc.steps)
+        if doc.dates and not matched:
+            self.judge(
+                f"{ref}: {len(doc.dates)} date(s) for {len(doc.steps)} step(s); dates cannot be "
+                "matched to steps and are kept on the action as written"
+            )
+        if doc.timescale:
+            reading = read_date(doc.timescale)
+            if reading.due:
+                readings.append(self._read(ref, doc.timescale))
+        dated = [r for r in readings if r.due]
+        latest = max(dated, key=lambda r: r.due or date.min) if dated else None
+        if matched:
+            action.planned_due = latest.due if latest else None
+            action.planned_due_as_written = latest.text if latest else None
+        else:
+            action.planned_due = latest.due if latest else None
+            action.planned_due_as_written = (
+                "; ".join(doc.dates) if doc.dates else (doc.timescale if latest else None)
+            )
+        if not doc.owners:
+            self.judge(f"{ref}: no owner is named; reminders for it go to nobody until one is")
+        self.session.add(action)
+        self.session.flush()
+
+        roles = []
+        for written in doc.owners:
+            for name in split_owner_cell(written, self.directory.splits):
+                role = self._role(name, ref)
+                if role.id not in [r.id for r in roles]:
+                    roles.append(role)
+            if len(split_owner_cell(written, self.directory.splits)) > 1:
+                self.judge(f"{ref}: owner '{written}' read as two roles")
+        current = [
+            o.role_id
+            for o in self.session.exec(
+                select(ActionOwner)
+                .where(ActionOwner.action_id == action.id)
+                .order_by(col(ActionOwner.position))
+            )
+        ]
+        if current != [r.id for r in roles]:
+            self.session.exec(delete(ActionOwner).where(ActionOwner.action_id == action.id))  # type: ignore[call-overload]
+            for owner_position, role in enumerate(roles):
+                self.session.add(
+                    ActionOwner(action_id=action.id, role_id=role.id, position=owner_position)
+                )
+        self._measures(action_id=action.id, texts=doc.measures, kind="measure")
+
+        for number, step_doc in enumerate(doc.steps, 1):
+            reading_text = step_doc.due or (doc.dates[number - 1] if matched else None)
+            self._step(action, number, step_doc, reading_text, explicit=bool(step_doc.due))
+        for step in self.session.exec(
+            select(Step).where(Step.action_id == action.id, Step.number > len(doc.steps))
+        ):
+            if not step.missing_from_source:
+                step.missing_from_source = True
+                self.session.add(step)
+            self.report.missing.append(f"{step.ref} {step.text[:60]}")
+
+        self._history(action, doc.history, ref)
+        self._spreadsheet_status(action, doc.status, doc.rag, ref)
+        replay(self.session, action)
+        after = (
+            action.title,
+            action.text,
+            action.timescale,
+            list(action.dates_as_written),
+            action.progress,
+            action.owners_as_written,
+            action.planned_due_as_written,
+        )
+        if not is_new and before != after:
+            self.report.changed.append(ref)
+        return action
+
+    def _step(
+        self, action: Action, number: int, doc: StepDoc, due_text: str | None, *, explicit: bool
+    ) -> None:
+        ref = f"{action.ref}.{number}"
+        step = self.session.exec(
+            select(Step).where(Step.action_id == action.id, Step.number == number)
+        ).first()
+        if step is None:
+            step = Step(action_id=action.id, ref=ref, number=number, text=doc.text)
+            self.report.added.append(ref)
+        elif (step.text, step.planned_due_as_written) != (doc.text, due_text):
+            self.report.changed.append(ref)
+        step.text, step.ref, step.missing_from_source = doc.text, ref, False
+        reading = self._read(ref, due_text) if explicit and due_text else read_date(due_text or "")
+        step.planned_due = reading.due
+        step.planned_due_as_written = due_text
+        step.cadence = reading.cadence
+        self.session.add(step)
+        self.session.flush()
+        self._history(step, doc.history, ref)
+        self._spreadsheet_status(step, doc.status, doc.rag, ref)
+        replay(self.session, step)
+
+    def _history(self, item: Action | Step, entries: list[HistoryDoc], ref: str) -> None:
+        existing = {
+            (u.at, u.source, u.new_status, u.new_rag, u.note)
+            for u in updates_for(self.session, item)
+        }
+        for entry in entries:
+            key = (entry.at, entry.source, entry.status, entry.rag, entry.note)
+            if key in existing:
+                continue
+            due = read_date(entry.due) if entry.due else None
+            self.session.add(
+                StatusUpdate(
+                    action_id=item.id if isinstance(item, Action) else None,
+                    step_id=item.id if isinstance(item, Step) else None,
+                    at=entry.at,
+                    author=entry.author,
+                    source=entry.source,
+                    source_ref=entry.source_ref,
+                    new_status=entry.status,
+                    new_rag=entry.rag,
+                    new_due=due.due if due else None,
+                    new_due_as_written=entry.due,
+                    note=entry.note,
+                )
+            )
+            existing.add(key)
+            self.report.history_added += 1
+        self.session.flush()
+        self._fill_old_values(item)
+
+    def _fill_old_values(self, item: Action | Step) -> None:
+        """Give imported updates the old status/colour/date they moved from, replaying in order."""
+        status, rag, due = None, None, item.planned_due
+        for update in updates_for(self.session, item):
+            if update.superseded:
+                continue
+            if update.old_status is None and update.old_rag is None and update.old_due is None:
+                update.old_status, update.old_rag, update.old_due = status, rag, due
+                self.session.add(update)
+            status = update.new_status or status
+            rag = update.new_rag or rag
+            due = update.new_due or due
+
+    def _spreadsheet_status(
+        self, item: Action | Step, status: str | None, rag: str | None, ref: str
+    ) -> None:
+        if status is None and rag is None:
+            return
+        replay(self.session, item)
+        if (status or item.status) == item.status and (
+            rag or item.declared_rag
+        ) == item.declared_rag:
+            return
+        self.session.add(
+            StatusUpdate(
+                action_id=item.id if isinstance(item, Action) else None,
+                step_id=item.id if isinstance(item, Step) else None,
+                at=self.at,
+                source="import",
+                source_ref=self.doc.file or None,
+                old_status=item.status,
+                new_status=status,
+                old_rag=item.declared_rag,
+                new_rag=rag,
+                note=f"Status set by import of {self.doc.file or 'a plan file'}",
+            )
+        )
+        self.report.history_added += 1
+        self.session.flush()
+
+
+def apply_plan(
+    session: Session, doc: PlanDoc, *, at: datetime, directory: RoleDirectory | None = None
+) -> ImportReport:
+    """Write `doc` into the store inside the caller's transaction and report what was done."""
+    return _Importer(session, doc, at, directory or RoleDirectory()).run()

@@ -1,0 +1,30 @@
+"""The tables planbot keeps, one module per subject; importing this package registers them all."""
+
+from store.models.digest import DigestPost, DigestSubscription
+from store.models.plan import Action, ActionOwner, Area, Measure, Plan, Step
+from store.models.reminders import Reminder
+from store.models.roles import Role, RoleAlias, RoleMember
+from store.models.slack import PendingPost, ProcessedEvent, Setting
+from store.models.status import Rag, Status
+from store.models.updates import StatusUpdate
+
+__all__ = [
+    "Action",
+    "ActionOwner",
+    "Area",
+    "DigestPost",
+    "DigestSubscription",
+    "Measure",
+    "PendingPost",
+    "Plan",
+    "ProcessedEvent",
+    "Rag",
+    "Reminder",
+    "Role",
+    "RoleAlias",
+    "RoleMember",
+    "Setting",
+    "Status",
+    "StatusUpdate",
+    "Step",
+]

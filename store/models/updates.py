@@ -1,0 +1,29 @@
+"""The dated, attributed history of every status: an item's state is the sum of these rows."""
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, Text
+from sqlmodel import Field, SQLModel
+
+
+class StatusUpdate(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    action_id: int | None = Field(default=None, foreign_key="action.id", index=True)
+    step_id: int | None = Field(default=None, foreign_key="step.id", index=True)
+    at: datetime = Field(index=True)  # UTC
+    author: str | None = Field(default=None, max_length=200)  # chat user id or a name
+    source: str = Field(max_length=16)  # document | chat | admin | import | button
+    source_ref: str | None = Field(default=None, sa_column=Column(Text))  # document or permalink
+    channel: str | None = Field(default=None, max_length=32)
+    message_ts: str | None = Field(default=None, max_length=32, index=True)
+    old_status: str | None = Field(default=None, max_length=16)
+    new_status: str | None = Field(default=None, max_length=16)
+    old_rag: str | None = Field(default=None, max_length=8)
+    new_rag: str | None = Field(default=None, max_length=8)
+    old_due: date | None = None
+    new_due: date | None = None
+    new_due_as_written: str | None = Field(default=None, max_length=200)
+    note: str | None = Field(default=None, sa_column=Column(Text))
+    corrects_id: int | None = Field(default=None, foreign_key="statusupdate.id")
+    superseded: bool = False  # true once an edit of the same message replaced it
+    deleted: bool = False  # the source message was deleted; the row is kept

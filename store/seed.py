@@ -1,0 +1,45 @@
+"""The shipped York plans: where they are, and seeding a fresh database with them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from store.db import session_scope
+from store.importer import ImportReport, apply_plan
+from store.migrate import upgrade
+from store.models import Plan
+from store.roles import RoleDirectory, ensure_directory
+from store.yaml_plan import read_yaml_plan
+
+PLANS = Path(__file__).parent / "plans"
+YORK_PLAN_FILES = (PLANS / "york-ofsted-2022.yaml", PLANS / "york-ambition-2022.yaml")
+
+
+def seed_york(session: Session, *, at: datetime) -> ImportReport:
+    """Load York's role directory and both plans into the session's transaction."""
+    directory = RoleDirectory.load()
+    ensure_directory(session, directory, at=at)
+    report = ImportReport()
+    for path in YORK_PLAN_FILES:
+        report.merge(apply_plan(session, read_yaml_plan(path), at=at, directory=directory))
+    return report
+
+
+def has_plans(session: Session) -> bool:
+    return session.exec(select(Plan.id).limit(1)).first() is not None
+
+
+def prepare_database(engine: Engine, *, at: datetime, seed: bool = True) -> bool:
+    """Migrate to the current schema and, on an empty store, seed York's plans. True if seeded."""
+    upgrade(engine)
+    if not seed:
+        return False
+    with session_scope(engine) as session:
+        if has_plans(session):
+            return False
+        seed_york(session, at=at)
+        return True
