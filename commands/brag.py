@@ -1,0 +1,121 @@
+"""BRAG colours, computed from status and dates per shared/BRAG_AND_DIGEST.md.
+
+The first rule that matches wins: dropped -> grey; done -> blue; open and past due -> red;
+blocked or declared red -> red; declared amber, or not started within `amber_days` of its due
+date -> amber; otherwise green. An open item with no update for `stale_days` (fewer for weekly
+cadences) is stale: a stale green shows amber ("unverified"), and a stale item never shows better
+than amber.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from store.models.status import Rag, Status
+
+EMOJI = {
+    Rag.BLUE: ":large_blue_circle:",
+    Rag.GREEN: ":large_green_circle:",
+    Rag.AMBER: ":large_orange_circle:",
+    Rag.RED: ":red_circle:",
+    Rag.GREY: ":white_circle:",
+}
+ORDER = (Rag.RED, Rag.AMBER, Rag.GREEN, Rag.BLUE, Rag.GREY)
+CADENCE_STALE_DAYS = {"daily": 3, "weekly": 10, "fortnightly": 17, "monthly": 35}
+
+
+@dataclass(frozen=True)
+class BragThresholds:
+    stale_days: int = 28
+    amber_days: int = 14
+
+
+@dataclass(frozen=True)
+class Colour:
+    """An item's computed colour and why."""
+
+    rag: Rag
+    reason: str
+    overdue_days: int = 0
+    stale: bool = False
+    days_since_update: int | None = None
+
+    @property
+    def emoji(self) -> str:
+        return EMOJI[self.rag]
+
+
+def stale_limit(cadence: str | None, thresholds: BragThresholds) -> int:
+    return min(CADENCE_STALE_DAYS.get(cadence or "", thresholds.stale_days), thresholds.stale_days)
+
+
+def colour_of(
+    *,
+    status: str,
+    due: date | None,
+    declared: str | None,
+    last_update_at: datetime | None,
+    today: date,
+    cadence: str | None = None,
+    thresholds: BragThresholds = BragThresholds(),
+) -> Colour:
+    """The computed BRAG colour of one action or step on `today`."""
+    state = Status(status)
+    since = (today - last_update_at.date()).days if last_update_at else None
+    if state is Status.DROPPED:
+        return Colour(Rag.GREY, "dropped", days_since_update=since)
+    if state is Status.DONE:
+        return Colour(Rag.BLUE, "complete", days_since_update=since)
+    stale = since is None or since >= stale_limit(cadence, thresholds)
+    if due is not None and due < today:
+        return Colour(Rag.RED, "overdue", (today - due).days, stale, since)
+    if state is Status.BLOCKED:
+        return Colour(Rag.RED, "blocked", 0, stale, since)
+    if declared == Rag.RED:
+        return Colour(Rag.RED, "lead says off track", 0, stale, since)
+    if declared == Rag.AMBER:
+        return Colour(Rag.AMBER, "lead says at risk", 0, stale, since)
+    if (
+        state is Status.NOT_STARTED
+        and due is not None
+        and (due - today).days <= thresholds.amber_days
+    ):
+        return Colour(Rag.AMBER, "not started and due soon", 0, stale, since)
+    if stale:
+        return Colour(Rag.AMBER, "unverified (no recent update)", 0, True, since)
+    return Colour(Rag.GREEN, "on track", 0, False, since)
+
+
+def counts(colours: Iterable[Colour]) -> dict[Rag, int]:
+    tally = Counter(colour.rag for colour in colours)
+    return {rag: tally.get(rag, 0) for rag in ORDER}
+
+
+def roll_up(colours: Iterable[Colour]) -> Rag | None:
+    """One colour for an area: red if any red; amber if any amber or a quarter stale; blue when
+    all are blue or grey; otherwise green. None when there is nothing to roll up."""
+    items = list(colours)
+    if not items:
+        return None
+    rags = [c.rag for c in items]
+    if Rag.RED in rags:
+        return Rag.RED
+    open_items = [c for c in items if c.rag not in (Rag.BLUE, Rag.GREY)]
+    if Rag.AMBER in rags or (
+        open_items and sum(c.stale for c in open_items) * 4 >= len(open_items)
+    ):
+        return Rag.AMBER
+    if all(rag in (Rag.BLUE, Rag.GREY) for rag in rags):
+        return Rag.BLUE
+    return Rag.GREEN
+
+
+def percent_complete(colours: Iterable[Colour]) -> int:
+    """Done as a share of everything not dropped (grey is left out of percentages)."""
+    counted = [c for c in colours if c.rag is not Rag.GREY]
+    if not counted:
+        return 0
+    return round(100 * sum(c.rag is Rag.BLUE for c in counted) / len(counted))
