@@ -1,0 +1,402 @@
+"""Rendering the weekly summary and the `digest` sub-commands: Block Kit and plain text.
+
+Slack allows 50 blocks a message and 3,000 characters a section; each section here takes lines
+until the next would not fit and then says "…and N more", so a scope of any size fits. The plain
+text carries the same lines and reads on its own (notifications, the console, `--dry-run`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from bot.render import Rendered, render
+from bot.render.escape import escape, mention, truncate
+from commands.brag import EMOJI, ORDER
+from commands.digest import (
+    AreaLine,
+    ChangeLine,
+    DigestResult,
+    ItemLine,
+    PlanHeadline,
+    UnansweredLine,
+)
+from commands.digest_subscriptions import DigestSubscriptionResult, SubscriptionLine
+from store.models.status import Rag
+
+SECTION_LIMIT = 3000
+MAX_BLOCKS = 50
+TITLE_CHARS = 70
+NOTE_CHARS = 110
+LABEL = {Rag.RED: "Red", Rag.AMBER: "Amber", Rag.GREEN: "Green", Rag.BLUE: "Blue", Rag.GREY: "Grey"}
+SHORT = {Rag.RED: "R", Rag.AMBER: "A", Rag.GREEN: "G", Rag.BLUE: "B", Rag.GREY: "Grey "}
+
+
+def day(value: date | None) -> str:
+    return f"{value.day} {value:%b %Y}" if value else "no due date"
+
+
+def short_day(value: date) -> str:
+    return f"{value.day} {value:%b}"
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    return f"{count} {word if count == 1 else (many or word + 's')}"
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line in both forms: mrkdwn for blocks, plain for the fallback text."""
+
+    rich: str
+    plain: str
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    lines: tuple[Line, ...]
+    total: int  # how many entries there are in all (lines may be fewer, for size)
+    intro: Line | None = None
+
+
+def fit(section: Section, limit: int = SECTION_LIMIT) -> tuple[str, str]:
+    """The section as (mrkdwn, plain), lines added while they fit, then "…and N more"."""
+    head_rich = f"*{section.title}*"
+    head_plain = section.title.upper()
+    rich = [head_rich]
+    plain = [head_plain]
+    if section.intro:
+        rich.append(section.intro.rich)
+        plain.append(section.intro.plain)
+    used = sum(len(x) + 1 for x in rich)
+    shown = 0
+    for line in section.lines:
+        remaining = section.total - shown - 1
+        tail = len(f"…and {remaining} more") + 1 if remaining else 0
+        if used + len(line.rich) + 1 + tail > limit:
+            break
+        rich.append(line.rich)
+        plain.append(line.plain)
+        used += len(line.rich) + 1
+        shown += 1
+    if section.total > shown:
+        more = f"…and {section.total - shown} more"
+        rich.append(f"_{more}_")
+        plain.append(more)
+    return "\n".join(rich), "\n".join(plain)
+
+
+# ---------------------------------------------------------------- lines
+
+
+def history(ref: str) -> Line:
+    return Line(f"_/plan history {ref}_", f"/plan history {ref}")
+
+
+def item_line(item: ItemLine, *, extra: Sequence[str] = (), note: bool = False) -> Line:
+    ref, title = escape(item.ref), escape(truncate(item.title, TITLE_CHARS))
+    facts = [escape(item.owner), item.status.replace("_", " ")]
+    due = f"due {escape(item.due_as_written) if item.due is None else day(item.due)}"
+    if item.due is None and not item.due_as_written:
+        due = "no due date"
+    if item.days_overdue:
+        due += f" ({plural(item.days_overdue, 'day')} overdue)"
+    facts.append(due)
+    if item.rebaselined:
+        facts.append(f"re-baselined ×{item.rebaselined}")
+    facts.extend(extra)
+    tail = " · ".join(facts)
+    ask = ""
+    if note and item.note:
+        ask = f" — “{escape(truncate(' '.join(item.note.split()), NOTE_CHARS))}”"
+    pointer = history(item.ref)
+    rich = f"{EMOJI[item.rag]} *{ref}* {title} — {tail}{ask} · {pointer.rich}"
+    plain = f"[{LABEL[item.rag]}] {ref} {title} — {tail}{ask} · {pointer.plain}"
+    return Line(rich, plain)
+
+
+def reason_of(item: ItemLine) -> list[str]:
+    return [] if item.reason == "overdue" else [item.reason]
+
+
+def updated(item: ItemLine) -> str:
+    if item.days_since_update is None:
+        return "never updated"
+    return f"last update {plural(item.days_since_update, 'day')} ago"
+
+
+def change_line(change: ChangeLine) -> Line:
+    moves = []
+    if change.new_status and change.new_status != change.old_status:
+        old = (change.old_status or "none").replace("_", " ")
+        moves.append(f"{old} → {change.new_status.replace('_', ' ')}")
+    if change.new_rag and change.new_rag != change.old_rag:
+        moves.append(f"{change.old_rag or 'no colour'} → {change.new_rag}")
+    if change.new_due:
+        label = "re-baselined" if change.rebaselined else "due date set"
+        moves.append(f"due {day(change.old_due)} → {day(change.new_due)} ({label})")
+    if not moves:
+        moves.append("note")
+    note = ""
+    if change.note:
+        note = f" — “{escape(truncate(' '.join(change.note.split()), NOTE_CHARS))}”"
+    when = short_day(change.at.date())
+    ref, title = escape(change.ref), escape(truncate(change.title, 50))
+    body = f"{ref} {title}: {'; '.join(moves)} · by {escape(change.author)}{note}"
+    pointer = history(change.ref)
+    return Line(
+        f"{when} · *{ref}* {body[len(ref) :]} · {pointer.rich}",
+        f"{when} · {body} · {pointer.plain}",
+    )
+
+
+def unanswered_line(line: UnansweredLine) -> Line:
+    who = ", ".join(mention(u) for u in line.holders) if line.holders else ""
+    nobody = (
+        f"; nobody holds {', '.join(escape(r) for r in line.unfilled)}" if line.unfilled else ""
+    )
+    holders = f"{who}{nobody}" if who else (nobody.lstrip("; ") or "no owner named")
+    text = (
+        f"{escape(line.ref)} {escape(truncate(line.title, 50))} — {line.reason} reminder of "
+        f"{short_day(line.posted_on)} unanswered · {escape(line.owner)}: {holders}"
+    )
+    pointer = history(line.ref)
+    return Line(f"• {text} · {pointer.rich}", f"• {text} · {pointer.plain}")
+
+
+def area_line(area: AreaLine) -> Line:
+    counts = " ".join(f"{SHORT[r]}{area.counts[r]}" for r in ORDER if r is not Rag.GREY)
+    if area.counts.get(Rag.GREY):
+        counts += f" Grey{area.counts[Rag.GREY]}"
+    next_due = f"next due {day(area.next_due)}" if area.next_due else "nothing due ahead"
+    title = escape(truncate(area.title, 45))
+    text = f"{title} — {counts} · {area.done}/{area.total} done · {next_due}"
+    emoji = EMOJI[area.rollup] if area.rollup else ":white_circle:"
+    label = LABEL[area.rollup] if area.rollup else "-"
+    return Line(f"{emoji} *{escape(area.ref)}* {text}", f"[{label}] {escape(area.ref)} {text}")
+
+
+def headline_lines(result: DigestResult) -> list[Line]:
+    lines = []
+    for plan in result.plans:
+        lines.append(plan_line(plan))
+    t = result.totals
+    steps_overdue = f" (+{plural(t.overdue_steps, 'step')})" if t.overdue_steps else ""
+    steps_soon = f" (+{plural(t.due_soon_steps, 'step')})" if t.due_soon_steps else ""
+    total = (
+        f"Open {t.open} · Overdue {t.overdue}{steps_overdue} · "
+        f"Due in the next 14 days {t.due_soon}{steps_soon} · "
+        f"Completed this week {t.completed_this_week} · Blocked {t.blocked}"
+    )
+    lines.append(Line(total, total))
+    return lines
+
+
+def _delta(now: int, then: int) -> str:
+    diff = now - then
+    return f" ({diff:+d})" if diff else ""
+
+
+def plan_line(plan: PlanHeadline) -> Line:
+    parts = []
+    for rag in ORDER:
+        if rag is Rag.GREY and not plan.counts[rag] and not plan.last_week[rag]:
+            continue
+        parts.append(
+            (rag, f"{LABEL[rag]} {plan.counts[rag]}{_delta(plan.counts[rag], plan.last_week[rag])}")
+        )
+    pct = (
+        f"{plan.percent_complete}% complete{_delta(plan.percent_complete, plan.percent_last_week)}"
+    )
+    unchanged = (
+        " · no change since last week"
+        if plan.counts == plan.last_week and plan.percent_complete == plan.percent_last_week
+        else ""
+    )
+    title = escape(plan.title)
+    rich = " · ".join(f"{EMOJI[r]} {text}" for r, text in parts)
+    plain = " · ".join(text for _, text in parts)
+    n = plural(plan.actions, "action")
+    return Line(
+        f"*{title}* ({n}): {rich} · {pct}{unchanged}",
+        f"{title} ({n}): {plain} · {pct}{unchanged}",
+    )
+
+
+# ---------------------------------------------------------------- the summary
+
+
+def header_text(result: DigestResult) -> str:
+    return f"Weekly summary: {truncate(result.scope.label, 80)} · week of {day(result.week)}"
+
+
+def as_of_text(result: DigestResult) -> str:
+    moment: datetime = result.as_of
+    return (
+        f"As of {moment:%a} {day(moment.date())} {moment:%H:%M} ({result.timezone}). "
+        f"Colours per BRAG: red = overdue, blocked or off track; amber = at risk, due soon "
+        f"and not started, or no update for {result.stale_days} days."
+    )
+
+
+def sections(result: DigestResult) -> list[Section]:
+    out: list[Section] = []
+    decision = [
+        item_line(i, extra=[*reason_of(i), updated(i)], note=True) for i in result.needs_decision
+    ]
+    out.append(
+        Section(
+            f"Needs a decision ({len(decision)})",
+            tuple(decision)
+            or (
+                Line(
+                    "Nothing blocked or red for two weeks.", "Nothing blocked or red for two weeks."
+                ),
+            ),
+            len(decision) or 1,
+        )
+    )
+    exceptions = [
+        item_line(i, extra=[updated(i)], note=True)
+        for i in (*result.exceptions_red, *result.exceptions_amber)
+    ]
+    n_red, n_amber = len(result.exceptions_red), len(result.exceptions_amber)
+    out.append(
+        Section(
+            f"Exceptions: {n_red} red, {n_amber} newly amber",
+            tuple(exceptions) or (Line("None this week.", "None this week."),),
+            len(exceptions) or 1,
+        )
+    )
+    overdue = [item_line(i) for i in result.overdue]
+    out.append(
+        Section(
+            f"Overdue, oldest first ({len(overdue)})",
+            tuple(overdue) or (Line("Nothing overdue.", "Nothing overdue."),),
+            len(overdue) or 1,
+        )
+    )
+    silent = [item_line(i, extra=[updated(i)]) for i in result.silent]
+    out.append(
+        Section(
+            f"No update for {result.stale_days}+ days ({len(silent)})",
+            tuple(silent)
+            or (
+                Line(
+                    "Every open action has a recent update.",
+                    "Every open action has a recent update.",
+                ),
+            ),
+            len(silent) or 1,
+        )
+    )
+    if result.unanswered:
+        unanswered = [unanswered_line(u) for u in result.unanswered]
+        out.append(
+            Section(
+                f"Reminders left unanswered ({len(unanswered)})", tuple(unanswered), len(unanswered)
+            )
+        )
+    changes = [change_line(c) for c in result.changes]
+    rebaselined = (
+        f", {plural(result.rebaselined_this_week, 'date')} re-baselined"
+        if result.rebaselined_this_week
+        else ""
+    )
+    out.append(
+        Section(
+            f"Changes in the last 7 days ({len(changes)}{rebaselined})",
+            tuple(changes) or (Line("No updates this week.", "No updates this week."),),
+            len(changes) or 1,
+        )
+    )
+    coming = [item_line(i) for i in result.coming_up]
+    out.append(
+        Section(
+            f"Coming up: due in the next 14 days ({len(coming)})",
+            tuple(coming)
+            or (Line("Nothing due in the next 14 days.", "Nothing due in the next 14 days."),),
+            len(coming) or 1,
+        )
+    )
+    areas = [area_line(a) for a in result.areas]
+    out.append(
+        Section(
+            f"Area roll-up ({len(areas)})",
+            tuple(areas),
+            len(areas),
+            intro=Line(
+                "_R A G B = red, amber, green, blue actions_",
+                "(R A G B = red, amber, green, blue actions)",
+            ),
+        )
+    )
+    return out
+
+
+def render_digest(result: DigestResult) -> Rendered:
+    title = header_text(result)
+    if result.empty:
+        line = f"{title}: nothing to report — {result.empty_reason}."
+        return Rendered(
+            text=line,
+            blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": escape(line)}}],
+        )
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": {"type": "plain_text", "text": truncate(title, 150)}},
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": escape(as_of_text(result))}]},
+    ]
+    plain = [title, as_of_text(result), ""]
+    head = Section("Headline", tuple(headline_lines(result)), len(headline_lines(result)))
+    rich, text = fit(head)
+    blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": rich}})
+    plain += [text, ""]
+    for section in sections(result):
+        rich, text = fit(section)
+        blocks.append({"type": "divider"})
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": rich}})
+        plain += [text, ""]
+    footer = (
+        "For any item above: /plan history <reference> shows every dated update and who made it."
+    )
+    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": footer}]})
+    plain.append(footer)
+    return Rendered(text="\n".join(plain).strip(), blocks=blocks[:MAX_BLOCKS])
+
+
+@render.register
+def _(result: DigestResult) -> Rendered:
+    return render_digest(result)
+
+
+# ---------------------------------------------------------------- subscriptions
+
+
+def subscription_line(line: SubscriptionLine) -> Line:
+    scope = escape(line.scope.label)
+    posted = "posted this week" if line.posted_this_week else "not posted yet this week"
+    if line.last_error and not line.posted_this_week:
+        posted += f" (last try failed: {escape(truncate(line.last_error, 80))})"
+    nxt = line.next_at
+    text = f"{scope} — {line.when}; next {nxt:%a} {day(nxt.date())} {nxt:%H:%M} · {posted}"
+    return Line(f"• #{line.id} <#{line.channel}>: {text}", f"• #{line.id} {line.channel}: {text}")
+
+
+@render.register
+def _(result: DigestSubscriptionResult) -> Rendered:
+    message = escape(result.message)
+    if result.contact:
+        message += f" (set up by {mention(result.contact)})"
+    lines = [subscription_line(s) for s in result.subscriptions]
+    section = Section("Weekly summaries", tuple(lines), len(lines))
+    rich, plain = fit(section) if lines else ("", "")
+    text = message + ("\n" + plain if plain else "")
+    blocks: list[dict[str, Any]] = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": message}}
+    ]
+    if lines:
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": rich}})
+    return Rendered(text=text, blocks=blocks)

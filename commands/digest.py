@@ -1,0 +1,706 @@
+"""The weekly performance-session summary, composed for a scope and a week on the clock.
+
+Sections and colours follow shared/BRAG_AND_DIGEST.md: header, headline (colour counts per plan
+with the change since last week), needs a decision, exceptions, overdue and silent, changes in the
+last 7 days, coming up, area roll-up; plus the 12-week open/overdue trend the chart draws.
+
+Counts and roll-ups are over actions (the plan's rows); lists also carry steps that have a due
+date of their own (P7.5.3), as reminders do. "Last week" and the trend replay each item's dated
+updates up to the earlier time (store.state.derive_state), so they are what the plan said then.
+One `DigestData` snapshot serves many scopes: the benchmark composes 200 subscriptions from one.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+
+from sqlmodel import Session
+
+from commands.brag import ORDER, BragThresholds, Colour, colour_of, percent_complete, roll_up
+from commands.clock import Clock
+from store.digests import PlanTree, load_plan_tree, unanswered_reminders, updates_until
+from store.models import Action, Area, Plan, Reminder, StatusUpdate, Step
+from store.models.status import Rag, Status
+from store.roles import find_role, role_key
+from store.state import DerivedState, derive_state
+
+TREND_WEEKS = 12
+SOON_DAYS = 14
+UNANSWERED_AFTER = timedelta(days=2)  # a reminder unanswered this long is reported
+DEFAULT_THRESHOLDS = BragThresholds()
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+# ---------------------------------------------------------------- scope
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a summary covers: everything, one plan (by key), one area (OA4, P7) or one role."""
+
+    kind: str = "all"  # all | plan | area | role
+    value: str | None = None
+    label: str = "All plans"
+
+
+ALL = Scope()
+
+
+class ScopeError(ValueError):
+    """A scope the store does not know; the message says what would work."""
+
+
+_AREA = re.compile(
+    r"^(?:(oa|ofsted(?:\s+(?:action|area))?)|(p|priority))\s*[-.]?\s*(\d{1,3})$", re.IGNORECASE
+)
+
+
+def resolve_scope(session: Session, text: str) -> Scope:
+    """Read a scope as people type it: `all`, `OA4`/`oa 4`/`priority 7`, a plan key or name,
+    or a role ("Head of MASH"). Raises ScopeError with a helpful message."""
+    cleaned = text.strip().strip("\"'“”‘’").strip()
+    if cleaned.casefold() in ("", "all", "everything", "all plans"):
+        return ALL
+    tree_plans, tree_areas = _plans_and_areas(session)
+    match = _AREA.match(cleaned)
+    if match:
+        prefix = "OA" if match.group(1) else "P"
+        ref = f"{prefix}{int(match.group(3))}"
+        areas = [a for a in tree_areas if a.ref.upper() == ref]
+        if not areas:
+            raise ScopeError(f"There is no area {ref} in the plans I hold.")
+        return Scope("area", ref, f"{ref} {areas[0].title}")
+    wanted = cleaned.casefold()
+    for plan in tree_plans:
+        names = {plan.key.casefold(), plan.title.casefold(), plan.key.split("-")[0].casefold()}
+        if wanted in names or wanted.removesuffix(" plan") in names:
+            return Scope("plan", plan.key, plan.title)
+    role = find_role(session, cleaned)
+    if role is not None:
+        return Scope("role", role.name, role.name)
+    raise ScopeError(
+        f"I don't know the scope '{cleaned}'. Try all, a plan (ofsted-2022, ambition-2022), "
+        'an area (OA4, P7) or an owner role ("Head of MASH").'
+    )
+
+
+def scope_from_subscription(kind: str, value: str | None) -> Scope:
+    if kind == "all" or not value:
+        return ALL
+    return Scope(kind, value, value)
+
+
+def _plans_and_areas(session: Session) -> tuple[list[Plan], list[Area]]:
+    tree = load_plan_tree(session)
+    return tree.plans, tree.areas
+
+
+# ---------------------------------------------------------------- result
+
+
+@dataclass(frozen=True)
+class ItemLine:
+    """One action or step as the summary lists it."""
+
+    ref: str
+    title: str
+    kind: str  # action | step
+    plan_key: str
+    area_ref: str
+    owner: str  # owner roles as one line; "no owner named" when the plan names none
+    status: str
+    rag: Rag
+    reason: str
+    due: date | None
+    due_as_written: str | None
+    days_overdue: int
+    days_since_update: int | None
+    note: str | None
+    rebaselined: int = 0
+    declared_rag: str | None = None
+
+
+@dataclass(frozen=True)
+class PlanHeadline:
+    key: str
+    title: str
+    counts: dict[Rag, int]
+    last_week: dict[Rag, int]
+    percent_complete: int
+    percent_last_week: int
+    actions: int
+
+
+@dataclass(frozen=True)
+class Totals:
+    open: int = 0
+    overdue: int = 0
+    due_soon: int = 0
+    completed_this_week: int = 0
+    blocked: int = 0
+    overdue_steps: int = 0
+    due_soon_steps: int = 0
+    open_last_week: int = 0
+    overdue_last_week: int = 0
+
+
+@dataclass(frozen=True)
+class ChangeLine:
+    at: datetime
+    author: str  # "Head of MASH (U123)", a name, or "the plan document"
+    ref: str
+    title: str
+    old_status: str | None
+    new_status: str | None
+    old_rag: str | None
+    new_rag: str | None
+    old_due: date | None
+    new_due: date | None
+    rebaselined: bool
+    note: str | None
+    source: str
+
+
+@dataclass(frozen=True)
+class UnansweredLine:
+    ref: str
+    title: str
+    reason: str
+    posted_on: date
+    owner: str
+    holders: tuple[str, ...]  # user ids of the current role holders
+    unfilled: tuple[str, ...]  # owner roles with nobody behind them
+
+
+@dataclass(frozen=True)
+class AreaLine:
+    ref: str
+    title: str
+    counts: dict[Rag, int]
+    done: int
+    total: int
+    next_due: date | None
+    rollup: Rag | None
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    on: date
+    open: int
+    overdue: int
+
+
+@dataclass(frozen=True)
+class DigestResult:
+    """The weekly summary for one scope and week; everything the renderer and chart need."""
+
+    scope: Scope
+    week: date  # the Monday of the week summarised
+    as_of: datetime  # local time of the clock
+    timezone: str
+    empty: bool
+    empty_reason: str | None
+    plans: tuple[PlanHeadline, ...] = ()
+    totals: Totals = field(default_factory=Totals)
+    needs_decision: tuple[ItemLine, ...] = ()
+    exceptions_red: tuple[ItemLine, ...] = ()
+    exceptions_amber: tuple[ItemLine, ...] = ()
+    overdue: tuple[ItemLine, ...] = ()
+    silent: tuple[ItemLine, ...] = ()
+    unanswered: tuple[UnansweredLine, ...] = ()
+    changes: tuple[ChangeLine, ...] = ()
+    rebaselined_this_week: int = 0
+    coming_up: tuple[ItemLine, ...] = ()
+    areas: tuple[AreaLine, ...] = ()
+    trend: tuple[TrendPoint, ...] = ()
+    stale_days: int = 28
+
+
+# ---------------------------------------------------------------- composing
+
+
+def week_of(day: date) -> date:
+    """The Monday of `day`'s week."""
+    return day - timedelta(days=day.weekday())
+
+
+@dataclass
+class _Item:
+    ref: str
+    title: str
+    kind: str
+    row: Action | Step
+    action: Action
+    updates: list[StatusUpdate]
+    times: list[datetime]
+    states: list[DerivedState | None] = field(default_factory=list)  # per checkpoint
+    colours: list[Colour | None] = field(default_factory=list)  # checkpoints 0..2
+
+
+class DigestData:
+    """A snapshot of the whole store at `as_of`, from which summaries for any scope are composed.
+
+    Checkpoint k is `as_of - 7k days` (k = 0 … 11): 0 is now, 1 last week, 2 two weeks ago.
+    """
+
+    def __init__(
+        self,
+        tree: PlanTree,
+        updates: list[StatusUpdate],
+        reminders: list[Reminder],
+        *,
+        as_of: datetime,
+        thresholds: BragThresholds,
+    ) -> None:
+        self.tree = tree
+        self.as_of = as_of
+        self.zone = str(as_of.tzinfo)
+        self.thresholds = thresholds
+        self.checkpoints = [as_of - timedelta(weeks=k) for k in range(TREND_WEEKS)]
+        self.days = [t.date() for t in self.checkpoints]
+        self.plans = {p.id: p for p in tree.plans}
+        self.areas = {a.id: a for a in tree.areas}
+        self.reminders = reminders
+        by_action: dict[int, list[StatusUpdate]] = defaultdict(list)
+        by_step: dict[int, list[StatusUpdate]] = defaultdict(list)
+        for u in updates:
+            if u.action_id is not None:
+                by_action[u.action_id].append(u)
+            elif u.step_id is not None:
+                by_step[u.step_id].append(u)
+        self.actions: dict[int, _Item] = {}
+        for action in tree.actions:
+            ups = by_action.get(action.id or 0, [])
+            self.actions[action.id or 0] = _Item(
+                action.ref, action.title, "action", action, action, ups, [u.at for u in ups]
+            )
+        self.steps_of: dict[int, list[_Item]] = defaultdict(list)
+        self.steps: dict[int, _Item] = {}
+        for step in tree.steps:
+            parent = self.actions.get(step.action_id)
+            if parent is None:
+                continue
+            ups = by_step.get(step.id or 0, [])
+            item = _Item(step.ref, step.text, "step", step, parent.action, ups, [u.at for u in ups])
+            self.steps_of[step.action_id].append(item)
+            self.steps[step.id or 0] = item
+        self._cache: dict[Scope, DigestResult] = {}
+
+    @classmethod
+    def load(
+        cls, session: Session, *, as_of: datetime, thresholds: BragThresholds = DEFAULT_THRESHOLDS
+    ) -> DigestData:
+        return cls(
+            load_plan_tree(session),
+            updates_until(session, as_of),
+            unanswered_reminders(session, posted_before=as_of - UNANSWERED_AFTER),
+            as_of=as_of,
+            thresholds=thresholds,
+        )
+
+    # -- per-item state at checkpoints, computed once and only for items a scope needs
+
+    def _prepare(self, item: _Item, checkpoints: int) -> None:
+        if len(item.states) >= checkpoints:
+            return
+        cache: dict[int, DerivedState] = {}
+        states: list[DerivedState | None] = []
+        first = item.times[0] if item.times else None
+        for k in range(checkpoints):
+            moment = self.checkpoints[k]
+            if first is not None and first > moment:
+                states.append(None)  # not in the plan yet
+                continue
+            upto = bisect_right(item.times, moment)
+            if upto not in cache:
+                cache[upto] = derive_state(item.row, item.updates[:upto])
+            states.append(cache[upto])
+        item.states = states
+        item.colours = [self._colour(item, k) for k in range(min(3, checkpoints))]
+
+    def _colour(self, item: _Item, k: int) -> Colour | None:
+        state = item.states[k]
+        if state is None:
+            return None
+        return colour_of(
+            status=state.status,
+            due=state.due_date,
+            declared=state.declared_rag,
+            last_update_at=state.last_update_at,
+            today=self.days[k],
+            cadence=item.row.cadence,
+            thresholds=self.thresholds,
+        )
+
+    # -- scope
+
+    def _in_scope(self, scope: Scope) -> list[_Item]:
+        items = list(self.actions.values())
+        if scope.kind == "plan":
+            ids = {p.id for p in self.tree.plans if p.key == scope.value}
+            return [i for i in items if i.action.plan_id in ids]
+        if scope.kind == "area":
+            ref = (scope.value or "").upper()
+            area_ids = {a.id for a in self.tree.areas if a.ref.upper() == ref}
+            return [
+                i for i in items if i.action.area_id in area_ids or ref in (i.action.oa_refs or [])
+            ]
+        if scope.kind == "role":
+            key = role_key(scope.value or "")
+            wanted = {rid for rid, r in self.tree.roles.items() if r.key == key}
+            heads = {rid for rid in wanted if self.tree.roles[rid].head_of_service}
+            groups = {rid for rid, r in self.tree.roles.items() if r.group} if heads else set()
+            return [
+                i
+                for i in items
+                if set(self.tree.owner_role_ids.get(i.action.id or 0, [])) & (wanted | groups)
+            ]
+        return items
+
+    def compose(self, scope: Scope) -> DigestResult:
+        if scope not in self._cache:
+            self._cache[scope] = self._compose(scope)
+        return self._cache[scope]
+
+    # -- the summary
+
+    def _owner(self, action: Action) -> str:
+        names = self.tree.owners.get(action.id or 0, [])
+        return ", ".join(names) if names else "no owner named"
+
+    def _note(self, item: _Item) -> str | None:
+        for update in reversed(item.updates):
+            if update.note and not update.superseded and not update.deleted:
+                return update.note
+        return None
+
+    def _line(self, item: _Item) -> ItemLine:
+        state, colour = item.states[0], item.colours[0]
+        assert state is not None and colour is not None
+        area = self.areas.get(item.action.area_id)
+        plan = self.plans.get(item.action.plan_id)
+        return ItemLine(
+            ref=item.ref,
+            title=item.title,
+            kind=item.kind,
+            plan_key=plan.key if plan else "",
+            area_ref=area.ref if area else "",
+            owner=self._owner(item.action),
+            status=state.status,
+            rag=colour.rag,
+            reason=colour.reason,
+            due=state.due_date,
+            due_as_written=state.due_as_written,
+            days_overdue=colour.overdue_days,
+            days_since_update=colour.days_since_update,
+            note=self._note(item),
+            rebaselined=state.rebaselined,
+            declared_rag=state.declared_rag,
+        )
+
+    def _author(self, author: str | None, source: str) -> str:
+        if not author:
+            return "the plan document" if source == "document" else source
+        roles = self.tree.roles_of_user.get(author)
+        return f"{roles[0]} ({author})" if roles else author
+
+    def _compose(self, scope: Scope) -> DigestResult:
+        today = self.days[0]
+        week = week_of(today)
+        actions = self._in_scope(scope)
+        for item in actions:
+            self._prepare(item, TREND_WEEKS)
+        current = [i for i in actions if i.states[0] is not None]
+        open_now = [i for i in current if Status(i.states[0].status).is_open]  # type: ignore[union-attr]
+        open_steps: list[_Item] = []
+        for action in open_now:
+            for step in self.steps_of.get(action.action.id or 0, []):
+                self._prepare(step, 1)
+                state = step.states[0]
+                if state is not None and Status(state.status).is_open and state.due_date:
+                    open_steps.append(step)
+        scoped_ids = {i.action.id for i in actions}
+        window_start = self.as_of - timedelta(days=7)
+        changes = self._changes(scoped_ids, window_start)
+        base = DigestResult(
+            scope=scope,
+            week=week,
+            as_of=self.as_of,
+            timezone=self.zone,
+            empty=False,
+            empty_reason=None,
+            stale_days=self.thresholds.stale_days,
+        )
+        if not current:
+            return _replace(base, empty=True, empty_reason="nothing in the plans falls under it")
+        if not open_now and not changes:
+            return _replace(
+                base, empty=True, empty_reason="nothing is open and nothing changed this week"
+            )
+
+        def colours(k: int, items: list[_Item]) -> list[Colour]:
+            return [c for i in items if (c := i.colours[k]) is not None]
+
+        plans: list[PlanHeadline] = []
+        for plan in self.tree.plans:
+            members = [i for i in current if i.action.plan_id == plan.id]
+            if not members:
+                continue
+            now_c, then_c = colours(0, members), colours(1, members)
+            plans.append(
+                PlanHeadline(
+                    key=plan.key,
+                    title=plan.title,
+                    counts=_counts(now_c),
+                    last_week=_counts(then_c),
+                    percent_complete=percent_complete(now_c),
+                    percent_last_week=percent_complete(then_c),
+                    actions=len(members),
+                )
+            )
+
+        soon_end = today + timedelta(days=SOON_DAYS)
+        overdue_actions = [i for i in open_now if i.colours[0].reason == "overdue"]  # type: ignore[union-attr]
+        overdue_steps = [s for s in open_steps if s.states[0].due_date < today]  # type: ignore[union-attr,operator]
+        soon_actions = [i for i in open_now if _due_between(i, today, soon_end)]
+        soon_steps = [s for s in open_steps if _due_between(s, today, soon_end)]
+        completed = [
+            i
+            for i in current
+            if i.states[0].status == Status.DONE  # type: ignore[union-attr]
+            and (i.states[1] is None or i.states[1].status != Status.DONE)
+        ]
+        last_week = [i for i in actions if i.states[1] is not None]
+        open_then = [i for i in last_week if Status(i.states[1].status).is_open]  # type: ignore[union-attr]
+        totals = Totals(
+            open=len(open_now),
+            overdue=len(overdue_actions),
+            due_soon=len(soon_actions),
+            completed_this_week=len(completed),
+            blocked=sum(i.states[0].status == Status.BLOCKED for i in open_now),  # type: ignore[union-attr]
+            overdue_steps=len(overdue_steps),
+            due_soon_steps=len(soon_steps),
+            open_last_week=len(open_then),
+            overdue_last_week=sum(
+                1
+                for i in open_then
+                if i.states[1].due_date and i.states[1].due_date < self.days[1]  # type: ignore[union-attr]
+            ),
+        )
+
+        def red(item: _Item, k: int) -> bool:
+            c = item.colours[k]
+            return c is not None and c.rag is Rag.RED
+
+        decision = [
+            i
+            for i in open_now
+            if i.states[0].status == Status.BLOCKED or (red(i, 0) and red(i, 1) and red(i, 2))  # type: ignore[union-attr]
+        ]
+        decision_ids = {id(i) for i in decision}
+        decision.sort(
+            key=lambda i: (
+                i.states[0].status != Status.BLOCKED,  # type: ignore[union-attr]
+                -i.colours[0].overdue_days,  # type: ignore[union-attr]
+                ref_key(i.ref),
+            )
+        )
+        newly_red = [i for i in open_now if red(i, 0) and id(i) not in decision_ids]
+        newly_red.sort(key=lambda i: (-i.colours[0].overdue_days, ref_key(i.ref)))  # type: ignore[union-attr]
+        newly_amber = [
+            i
+            for i in open_now
+            if i.colours[0].rag is Rag.AMBER  # type: ignore[union-attr]
+            and (i.colours[1] is None or i.colours[1].rag not in (Rag.AMBER, Rag.RED))
+        ]
+        overdue_lines = sorted(
+            (self._line(i) for i in [*overdue_actions, *overdue_steps]),
+            key=lambda line: (line.due or date.max, ref_key(line.ref)),
+        )
+        silent = [
+            i
+            for i in open_now
+            if i.colours[0].days_since_update is None  # type: ignore[union-attr]
+            or i.colours[0].days_since_update >= self.thresholds.stale_days  # type: ignore[union-attr]
+        ]
+        silent.sort(key=lambda i: (-(i.colours[0].days_since_update or 10**6), ref_key(i.ref)))  # type: ignore[union-attr]
+        coming = sorted(
+            (self._line(i) for i in [*soon_actions, *soon_steps]),
+            key=lambda line: (line.due or date.max, ref_key(line.ref)),
+        )
+        return _replace(
+            base,
+            plans=tuple(plans),
+            totals=totals,
+            needs_decision=tuple(self._line(i) for i in decision),
+            exceptions_red=tuple(self._line(i) for i in newly_red),
+            exceptions_amber=tuple(self._line(i) for i in newly_amber),
+            overdue=tuple(overdue_lines),
+            silent=tuple(self._line(i) for i in silent),
+            unanswered=tuple(self._unanswered(open_now, today)),
+            changes=tuple(changes),
+            rebaselined_this_week=sum(c.rebaselined for c in changes),
+            coming_up=tuple(coming),
+            areas=tuple(self._areas(current, today)),
+            trend=tuple(self._trend(actions)),
+        )
+
+    def _changes(self, action_ids: set[int | None], since: datetime) -> list[ChangeLine]:
+        lines: list[ChangeLine] = []
+        items = [i for i in self.actions.values() if i.action.id in action_ids]
+        items += [s for s in self.steps.values() if s.action.id in action_ids]
+        for item in items:
+            for update in item.updates[bisect_right(item.times, since) :]:
+                if update.superseded:
+                    continue
+                moved_due = update.new_due is not None and update.new_due != update.old_due
+                lines.append(
+                    ChangeLine(
+                        at=update.at,
+                        author=self._author(update.author, update.source),
+                        ref=item.ref,
+                        title=item.title,
+                        old_status=update.old_status,
+                        new_status=update.new_status,
+                        old_rag=update.old_rag,
+                        new_rag=update.new_rag,
+                        old_due=update.old_due if moved_due else None,
+                        new_due=update.new_due if moved_due else None,
+                        rebaselined=moved_due and update.old_due is not None,
+                        note=None if update.deleted else update.note,
+                        source=update.source,
+                    )
+                )
+        lines.sort(key=lambda c: (c.at, c.ref), reverse=True)
+        return lines
+
+    def _unanswered(self, open_now: list[_Item], today: date) -> list[UnansweredLine]:
+        by_action = {i.action.id: i for i in open_now}
+        latest: dict[str, UnansweredLine] = {}
+        for reminder in self.reminders:
+            if reminder.snoozed_until and reminder.snoozed_until >= today:
+                continue
+            if reminder.step_id is not None:
+                step = self.steps.get(reminder.step_id)
+                if step is None or step.action.id not in by_action:
+                    continue
+                ref, title, action = step.ref, step.title, step.action
+            else:
+                parent = by_action.get(reminder.action_id)
+                if parent is None:
+                    continue
+                ref, title, action = parent.ref, parent.title, parent.action
+            role_ids = self.tree.owner_role_ids.get(action.id or 0, [])
+            holders = tuple(
+                dict.fromkeys(u for rid in role_ids for u in self.tree.holders.get(rid, []))
+            )
+            unfilled = tuple(
+                self.tree.roles[rid].name for rid in role_ids if not self.tree.holders.get(rid)
+            )
+            posted = reminder.posted_at or reminder.claimed_at
+            latest[ref] = UnansweredLine(
+                ref=ref,
+                title=title,
+                reason=reminder.reason,
+                posted_on=posted.astimezone(self.as_of.tzinfo).date(),
+                owner=self._owner(action),
+                holders=holders,
+                unfilled=unfilled,
+            )
+        return sorted(latest.values(), key=lambda line: (line.posted_on, line.ref))
+
+    def _areas(self, current: list[_Item], today: date) -> list[AreaLine]:
+        grouped: dict[int, list[_Item]] = defaultdict(list)
+        for item in current:
+            grouped[item.action.area_id].append(item)
+        lines: list[AreaLine] = []
+        for area in self.tree.areas:
+            members = grouped.get(area.id or 0)
+            if not members:
+                continue
+            cols = [c for i in members if (c := i.colours[0]) is not None]
+            dues = []
+            for item in members:
+                state = item.states[0]
+                if state is None or not Status(state.status).is_open:
+                    continue
+                if state.due_date and state.due_date >= today:
+                    dues.append(state.due_date)
+                for step in self.steps_of.get(item.action.id or 0, []):
+                    self._prepare(step, 1)
+                    s = step.states[0]
+                    if s and Status(s.status).is_open and s.due_date and s.due_date >= today:
+                        dues.append(s.due_date)
+            counted = [c for c in cols if c.rag is not Rag.GREY]
+            lines.append(
+                AreaLine(
+                    ref=area.ref,
+                    title=area.title,
+                    counts=_counts(cols),
+                    done=sum(c.rag is Rag.BLUE for c in counted),
+                    total=len(counted),
+                    next_due=min(dues) if dues else None,
+                    rollup=roll_up(cols),
+                )
+            )
+        return lines
+
+    def _trend(self, actions: list[_Item]) -> list[TrendPoint]:
+        points = []
+        for k in reversed(range(TREND_WEEKS)):
+            day = self.days[k]
+            open_count = overdue = 0
+            for item in actions:
+                state = item.states[k]
+                if state is None or not Status(state.status).is_open:
+                    continue
+                open_count += 1
+                if state.due_date is not None and state.due_date < day:
+                    overdue += 1
+            points.append(TrendPoint(day, open_count, overdue))
+        return points
+
+
+def ref_key(ref: str) -> tuple[object, ...]:
+    """Sort references as people read them: P7.2 before P7.10, OA before P."""
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", ref))
+
+
+def _due_between(item: _Item, start: date, end: date) -> bool:
+    state = item.states[0]
+    return state is not None and state.due_date is not None and start <= state.due_date <= end
+
+
+def _counts(colours: list[Colour]) -> dict[Rag, int]:
+    tally = {rag: 0 for rag in ORDER}
+    for colour in colours:
+        tally[colour.rag] += 1
+    return tally
+
+
+def _replace(result: DigestResult, **changes: object) -> DigestResult:
+    return replace(result, **changes)  # type: ignore[arg-type]
+
+
+def thresholds_from(settings: dict[str, object]) -> BragThresholds:
+    stale = settings.get("stale_days")
+    amber = settings.get("amber_days")
+    return BragThresholds(
+        stale_days=int(stale) if isinstance(stale, int) else 28,
+        amber_days=int(amber) if isinstance(amber, int) else 14,
+    )
+
+
+def compose_digest(
+    session: Session,
+    scope: Scope,
+    clock: Clock,
+    *,
+    thresholds: BragThresholds = DEFAULT_THRESHOLDS,
+) -> DigestResult:
+    """This week's summary for `scope`, as of the clock's now."""
+    return DigestData.load(session, as_of=clock.now(), thresholds=thresholds).compose(scope)
