@@ -1,0 +1,324 @@
+"""Answering a question about the plan: the router's default for any text that is not a verb.
+
+`ask_command` understands the text (`commands.question`), searches the index (`commands.search`)
+and returns a frozen `AnswerResult`: each item with its reference, status, computed colour, owner
+and due date; the question as understood; how many matches are not shown; and, when nothing
+matches, the nearest references to offer instead. It never raises on odd input.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session
+
+from commands.brag import BragThresholds, Colour, colour_of, counts, roll_up
+from commands.clock import Clock
+from commands.question import MAX_CHARACTERS, Question, understand
+from commands.router import Request
+from commands.search import CLOSED, Hit, PlanIndex, area_members, index_for, search
+
+logger = logging.getLogger(__name__)
+
+MAX_ITEMS = 20  # answer lines (areas, actions with their steps, lone steps) per answer
+STATUS_WORDS = {
+    "open": "open",
+    "overdue": "overdue",
+    "done": "done",
+    "blocked": "blocked",
+    "not_started": "not started",
+    "in_progress": "in progress",
+}
+EXAMPLES = ("what's open under OA4?", "anything overdue for Head of MASH?", "status of P7.5")
+
+
+@dataclass(frozen=True)
+class AnswerItem:
+    """One area, action or step as an answer shows it."""
+
+    reference: str
+    kind: str  # area | action | step
+    title: str
+    plan: str
+    plan_key: str
+    status: str
+    rag: str
+    rag_reason: str
+    declared_rag: str | None
+    owners: tuple[str, ...]
+    due: date | None
+    due_as_written: str | None
+    latest_note: str | None
+    days_overdue: int = 0
+    stale: bool = False
+    rebaselined: int = 0
+    parent: str | None = None  # a step shown on its own: its action's reference
+    parent_title: str | None = None
+    steps: tuple[AnswerItem, ...] = ()  # the steps shown under an action
+    counts: tuple[tuple[str, int], ...] = ()  # an area: how many of its items have each colour
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "reference": self.reference,
+            "kind": self.kind,
+            "title": self.title,
+            "plan": self.plan,
+            "status": self.status,
+            "rag": self.rag,
+            "declared_rag": self.declared_rag,
+            "owners": list(self.owners),
+            "due": self.due.isoformat() if self.due else None,
+            "due_as_written": self.due_as_written,
+            "latest_note": self.latest_note,
+        }
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    reference: str
+    title: str
+
+
+@dataclass(frozen=True)
+class AnswerResult:
+    question: Question
+    understood: str  # the question as understood, in words
+    items: tuple[AnswerItem, ...]
+    as_of: date
+    not_shown: int = 0  # answer lines found but left out of this answer
+    filtered_out: int = 0  # items the question named that the status or date filter left out
+    suggestions: tuple[Suggestion, ...] = ()
+    unknown_refs: tuple[str, ...] = ()
+    message: str | None = None  # one calm line when there is nothing to list
+    reread: bool = False  # owner or area words were read as topic words on a second reading
+
+    def flat_items(self) -> Iterator[AnswerItem]:
+        """Every item shown, steps under an action included, in order."""
+        for item in self.items:
+            yield item
+            yield from item.steps
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "question": self.question.text,
+            "understood": self.understood,
+            "as_of": self.as_of.isoformat(),
+            "items": [item.as_json() for item in self.flat_items()],
+            "not_shown": self.not_shown,
+            "filtered_out": self.filtered_out,
+            "suggestions": [s.reference for s in self.suggestions],
+            "message": self.message,
+        }
+
+
+def thresholds_from(settings: dict[str, Any]) -> BragThresholds:
+    defaults = BragThresholds()
+    return BragThresholds(
+        stale_days=int(settings.get("stale_days") or defaults.stale_days),
+        amber_days=int(settings.get("amber_days") or defaults.amber_days),
+    )
+
+
+def describe(question: Question, index: PlanIndex) -> str:
+    """The question as understood, in plain words: "overdue items owned by Head of MASH"."""
+    status = STATUS_WORDS.get(question.status or "", "")
+    parts: list[str] = []
+    items = [r for r in question.references if "." in r]
+    areas = [r for r in question.references if "." not in r] + list(question.areas)
+    if items and not areas:
+        parts.append(", ".join(items))
+        if status:
+            parts.append(f"({status})")
+    else:
+        parts.append(f"{status} items".strip())
+        if items:
+            parts.append(", ".join(items))
+        if areas:
+            named = []
+            for ref in areas:
+                title = index.area_titles.get(ref.upper())
+                named.append(f"{ref} ({title.rstrip('.')})" if title else ref)
+            parts.append("under " + ", ".join(named))
+            marked = [a for a in areas if index.followups.get(a.upper())]
+            if marked:
+                parts.append(
+                    "with the actions elsewhere marked " + ", ".join(f"({a})" for a in marked)
+                )
+    if question.owners:
+        parts.append("owned by " + " or ".join(question.owners))
+    if question.topic_words:
+        parts.append("about “" + " ".join(question.topic_words) + "”")
+    if question.rag:
+        parts.append(f"coloured {question.rag}")
+    if question.window:
+        parts.append(question.window.label)
+    if question.plan:
+        plan = next((e.plan_title for e in index.entries if e.plan_key == question.plan), None)
+        parts.append(f"in the {plan or question.plan}")
+    return " ".join(p for p in parts if p)
+
+
+def _colour(entry_state: Any, today: date, thresholds: BragThresholds) -> Colour:
+    return colour_of(
+        status=entry_state.status,
+        due=entry_state.due_date,
+        declared=entry_state.declared_rag,
+        last_update_at=entry_state.last_update_at,
+        today=today,
+        cadence=entry_state.cadence,
+        thresholds=thresholds,
+    )
+
+
+def _item(
+    index: PlanIndex, entry_index: int, today: date, thresholds: BragThresholds, **extra: Any
+) -> AnswerItem:
+    entry = index.entries[entry_index]
+    if entry.state is None:  # an area: its colour is the roll-up of what it holds
+        members = [index.entries[m] for m in area_members(index, entry_index)]
+        colours = [_colour(m.state, today, thresholds) for m in members if m.state]
+        statuses = {m.state.status for m in members if m.state}
+        if statuses and statuses <= set(CLOSED):
+            status = "done"
+        elif statuses <= {"not_started"}:
+            status = "not_started"
+        else:
+            status = "in_progress"
+        rolled = roll_up(colours)
+        tally = counts(colours)
+        return AnswerItem(
+            reference=entry.ref,
+            kind="area",
+            title=entry.title,
+            plan=entry.plan_title,
+            plan_key=entry.plan_key,
+            status=status,
+            rag=rolled.value if rolled else "grey",
+            rag_reason="roll-up of its actions",
+            declared_rag=None,
+            owners=entry.owners,
+            due=None,
+            due_as_written=None,
+            latest_note=None,
+            counts=tuple((rag.value, n) for rag, n in tally.items() if n),
+        )
+    colour = _colour(entry.state, today, thresholds)
+    return AnswerItem(
+        reference=entry.ref,
+        kind=entry.kind,
+        title=entry.title,
+        plan=entry.plan_title,
+        plan_key=entry.plan_key,
+        status=entry.state.status,
+        rag=colour.rag.value,
+        rag_reason=colour.reason,
+        declared_rag=entry.state.declared_rag,
+        owners=entry.owners,
+        due=entry.state.due_date,
+        due_as_written=entry.state.due_as_written,
+        latest_note=entry.note,
+        days_overdue=colour.overdue_days,
+        stale=colour.stale,
+        rebaselined=entry.state.rebaselined,
+        **extra,
+    )
+
+
+def _answer_line(index: PlanIndex, hit: Hit, today: date, thresholds: BragThresholds) -> AnswerItem:
+    entry = index.entries[hit.entry]
+    if entry.kind == "step" and entry.parent is not None:
+        parent = index.entries[entry.parent]
+        return _item(
+            index, hit.entry, today, thresholds, parent=parent.ref, parent_title=parent.title
+        )
+    steps = tuple(_item(index, s, today, thresholds) for s in hit.steps)
+    return _item(index, hit.entry, today, thresholds, steps=steps)
+
+
+def _no_match_message(question: Question, filtered_out: int, unknown: tuple[str, ...]) -> str:
+    scoped = question.references or question.areas or question.owners or question.topic
+    if unknown:
+        listed = ", ".join(unknown)
+        return f"I can't find {listed} in the plans."
+    if filtered_out:
+        wanted = " ".join(
+            word
+            for word in (
+                STATUS_WORDS.get(question.status or "", ""),
+                "items",
+                f"coloured {question.rag}" if question.rag else "",
+                question.window.label if question.window else "",
+            )
+            if word
+        )
+        if not scoped:
+            return f"There are no {wanted} in the plans."
+        noun = "item matches" if filtered_out == 1 else "items match"
+        return f"There are no {wanted} here: {filtered_out} {noun} the rest of the question."
+    if question.topic_words:
+        return "Nothing in the plans matches “" + " ".join(question.topic_words) + "”."
+    return "Nothing in the plans matches that question."
+
+
+def answer(
+    session: Session,
+    text: str,
+    clock: Clock,
+    settings: dict[str, Any] | None = None,
+    *,
+    limit: int = MAX_ITEMS,
+) -> AnswerResult:
+    """Answer one free-text question against the store, on the clock's today."""
+    today = clock.today()
+    thresholds = thresholds_from(settings or {})
+    index = index_for(session)
+    question = understand(text or "", index.vocabulary, today)
+    if question.is_empty:
+        message = (
+            "Ask me about the plan, for example “"
+            + "”, “".join(EXAMPLES)
+            + "”. Type help to see everything I understand."
+        )
+        if (text or "").strip():
+            message = "I couldn't find a question about the plan in that. " + message
+        return AnswerResult(question, "", (), today, message=message)
+    outcome = search(index, question, today, thresholds)
+    question = outcome.question or question
+    lines = [h for h in outcome.hits if index.entries[h.entry].kind != "area"]
+    filtered_out = max(0, outcome.matched_before_filters - len(lines))
+    shown = outcome.hits[:limit]
+    items = tuple(_answer_line(index, hit, today, thresholds) for hit in shown)
+    suggestions = tuple(
+        Suggestion(ref, index.entries[index.by_ref[ref.upper()]].title)
+        for ref in outcome.suggestions
+        if ref.upper() in index.by_ref
+    )
+    message = None
+    if not items:
+        message = _no_match_message(question, filtered_out, outcome.unknown_refs)
+    elif outcome.unknown_refs:
+        message = f"I can't find {', '.join(outcome.unknown_refs)} in the plans."
+    if question.truncated:
+        note = f"I read the first {MAX_CHARACTERS} characters of that."
+        message = f"{message} {note}" if message else note
+    return AnswerResult(
+        question=question,
+        understood=describe(question, index),
+        items=items,
+        as_of=today,
+        not_shown=max(0, len(outcome.hits) - len(shown)),
+        filtered_out=filtered_out,
+        suggestions=suggestions,
+        unknown_refs=outcome.unknown_refs,
+        message=message,
+        reread=outcome.reread,
+    )
+
+
+def ask_command(session: Session, request: Request, rest: str) -> AnswerResult:
+    """The router's default: `rest` is the whole message."""
+    return answer(session, rest, request.clock, request.settings)

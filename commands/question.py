@@ -1,0 +1,686 @@
+"""Understanding a free-text question about the plan: references, areas, owners, topic, filters.
+
+`understand` reads "what's overdue for Head of MSAH in March?" into a frozen `Question`: the
+references typed (`OA4`, `oa 4`, `Ofsted action 4`, `priority 7`, `p7.5.3`), areas named by their
+title ("care leavers"), owner roles by name or alias (typos forgiven), a status filter, a date
+window read against the bot's clock, a plan, and the words left over as the topic. What the store
+knows (plan prefixes, area titles, roles and aliases) comes in as a `Vocabulary`, so the same
+code reads any council's plan.
+"""
+
+from __future__ import annotations
+
+import calendar
+import html
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from rapidfuzz import fuzz, process
+
+MAX_CHARACTERS = 500  # longer messages are read up to here; the answer says so
+
+_STOPWORD_TEXT = """
+    a about above across after again against all also am an and any anything are around as at
+    be been before being below between both but by can could did do does doing down during each
+    either else ever every for from further get give got had has have having he her here hers how
+    i if in into is it its just know let like me more most my need needs no nor not now of off on
+    once only or other our ours out over own please re same she should show so some something
+    still such tell than thank thanks that the their theirs them then there these they this those
+    through to too under until up upon us very want was we were what whats when where which while
+    who whom whose why will with within would you your yours yes hi hello hey planbot list lists
+    item items action actions step steps thing things stuff status statuses state progress update
+    updates latest news going doing done due happening happen look looking find see plan plans
+    currently current right now today many much number ok okay"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+# Words people use for plan documents rather than topics ("the Ofsted plan").
+PLAN_FILLER = frozenset({"plan", "action", "actions", "improvement"})
+# Short all-capital aliases that are also everyday words: matched only when typed in capitals.
+EVERYDAY_WORDS = frozenset({"send", "bi", "it", "us", "am", "care", "home"})
+
+_SLACK_USER = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
+_SLACK_SPECIAL = re.compile(r"<![^>]*>")
+_SLACK_CHANNEL = re.compile(r"<#[A-Z0-9]+(?:\|([^>]*))?>")
+_SLACK_LINK = re.compile(r"<((?:https?|mailto):[^>|]*)(?:\|([^>]*))?>")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f]")
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+@dataclass(frozen=True)
+class AreaName:
+    ref: str
+    plan_key: str
+    terms: tuple[str, ...]  # the title's content terms, stemmed
+
+
+@dataclass(frozen=True)
+class RoleName:
+    name: str  # the canonical role
+    forms: tuple[str, ...]  # the name and its aliases, as typed in the directory
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """What the store knows that a question may name."""
+
+    prefixes: tuple[str, ...] = ("OA", "P")
+    ofsted_prefix: str | None = "OA"  # the prefix "Ofsted action 4" means
+    priority_prefix: str | None = "P"  # the prefix "priority 7" means
+    plans: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (plan key, its distinctive terms)
+    areas: tuple[AreaName, ...] = ()
+    roles: tuple[RoleName, ...] = ()
+    area_terms: tuple[str, ...] = ()  # every term of every area title, for fuzzy lookups
+
+
+@dataclass(frozen=True)
+class DateWindow:
+    """Due dates from `start` to `end` inclusive; None means open-ended."""
+
+    start: date | None
+    end: date | None
+    label: str
+
+    def contains(self, day: date | None) -> bool:
+        if day is None:
+            return False
+        return (self.start is None or day >= self.start) and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question as understood. `text` is the cleaned text (Slack markup removed)."""
+
+    text: str
+    references: tuple[str, ...] = ()
+    areas: tuple[str, ...] = ()  # areas named by their title
+    area_phrases: tuple[str, ...] = ()
+    owners: tuple[str, ...] = ()  # canonical role names
+    owner_phrases: tuple[str, ...] = ()
+    topic: tuple[str, ...] = ()  # stemmed terms
+    topic_words: tuple[str, ...] = ()  # the same words as typed
+    status: str | None = None  # open | overdue | done | blocked | not_started | in_progress
+    status_assumed: bool = False  # "open" was assumed because no status was asked for
+    rag: str | None = None
+    window: DateWindow | None = None
+    plan: str | None = None
+    truncated: bool = False
+    ignored: tuple[str, ...] = field(default=())  # things removed before reading (mentions)
+
+    @property
+    def is_empty(self) -> bool:
+        """Nothing in the text that could select anything."""
+        return not (
+            self.references
+            or self.areas
+            or self.owners
+            or self.topic
+            or self.window
+            or self.plan
+            or self.rag
+            or (self.status and not self.status_assumed)
+        )
+
+    @property
+    def names_items(self) -> bool:
+        """The question names actions or steps by reference (P7.5, OA4.1, P7.5.3)."""
+        return any(ref.count(".") >= 1 for ref in self.references)
+
+
+# --------------------------------------------------------------------------- words
+
+
+def fold(text: str) -> str:
+    """Lower-case, compatibility-normalised text with straight quotes and no possessive 's."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = text.replace("’", "'").replace("‘", "'").replace("`", "'")
+    return re.sub(r"'s\b", "", text)
+
+
+def stem(word: str) -> str:
+    """A light English stemmer: enough that plurals and -ing/-ed forms meet."""
+    if len(word) <= 4 or word.isdigit():
+        return word
+    if word.endswith("ies") and len(word) > 5:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "xes", "ches", "shes")):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    for suffix in ("ing", "ed"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            word = word[: -len(suffix)]
+            if len(word) > 4 and word[-1] == word[-2] and word[-1] not in "ls":
+                word = word[:-1]
+            break
+    if word.endswith("e") and len(word) > 5:
+        word = word[:-1]
+    return word
+
+
+def tokens(text: str) -> list[str]:
+    return _WORD.findall(fold(text))
+
+
+def terms(text: str) -> list[str]:
+    """The content terms of `text`, stemmed, stop words removed, in order."""
+    return [stem(word) for word in tokens(text) if word not in STOPWORDS and len(word) > 1]
+
+
+def term_cutoff(term: str) -> float:
+    """How similar another term must be (rapidfuzz ratio) to count as the same word."""
+    if len(term) <= 3 or term.isdigit():
+        return 100.0
+    return 85.0 if len(term) <= 6 else 80.0
+
+
+def same_term(a: str, b: str) -> float:
+    """0 when `a` and `b` are different words, else their similarity (100 = equal)."""
+    if a == b:
+        return 100.0
+    score = fuzz.ratio(a, b)
+    return score if score >= max(term_cutoff(a), term_cutoff(b)) else 0.0
+
+
+# --------------------------------------------------------------------------- cleaning
+
+
+def clean(text: str) -> tuple[str, bool, tuple[str, ...]]:
+    """Slack markup and control characters out; (text, truncated, what was removed)."""
+    text = text or ""
+    ignored: list[str] = []
+    truncated = len(text) > MAX_CHARACTERS
+    if truncated:
+        cut = text[:MAX_CHARACTERS]
+        space = cut.rfind(" ")
+        text = cut[:space] if space > MAX_CHARACTERS // 2 else cut  # no half word at the end
+    if _SLACK_USER.search(text):
+        ignored.append("mentions")
+    if _SLACK_SPECIAL.search(text):
+        ignored.append("broadcasts")
+    text = _SLACK_USER.sub(" ", text)
+    text = _SLACK_SPECIAL.sub(" ", text)
+    text = _SLACK_CHANNEL.sub(" ", text)  # "in #general" says where, not what
+    text = _SLACK_LINK.sub(lambda m: " " + (m.group(2) or "") + " ", text)
+    text = html.unescape(text)
+    text = _CONTROL.sub(" ", text)
+    text = re.sub(r"[*_~`]+", " ", text)  # mrkdwn emphasis around words
+    return re.sub(r"\s+", " ", text).strip(), truncated, tuple(ignored)
+
+
+# --------------------------------------------------------------------------- references
+
+
+def _reference_patterns(vocab: Vocabulary) -> list[tuple[re.Pattern[str], str | None]]:
+    number = r"(\d{1,3}(?:\s*\.\s*\d{1,3}){0,2})(?!\d)(?!\s*\.\s*\d)"
+    patterns: list[tuple[re.Pattern[str], str | None]] = []
+    if vocab.ofsted_prefix:
+        patterns.append(
+            (
+                re.compile(
+                    r"\bofsted\s+(?:action|area|improvement)(?:\s+plan)?\s*(?:no\.?\s*|number\s*)?"
+                    + number
+                    + r"|\barea\s+for\s+improvement\s*"
+                    + number,
+                    re.IGNORECASE,
+                ),
+                vocab.ofsted_prefix,
+            )
+        )
+    if vocab.priority_prefix:
+        patterns.append(
+            (
+                re.compile(r"\bpriority\s*(?:no\.?\s*|number\s*)?" + number, re.IGNORECASE),
+                vocab.priority_prefix,
+            )
+        )
+    prefixes = sorted(vocab.prefixes, key=len, reverse=True)
+    if prefixes:
+        alternatives = "|".join(re.escape(p) for p in prefixes)
+        patterns.append(
+            (
+                re.compile(
+                    r"(?<![a-z0-9])(" + alternatives + r")\s*[-.#]?\s*" + number,
+                    re.IGNORECASE,
+                ),
+                None,
+            )
+        )
+    return patterns
+
+
+_PATTERN_CACHE: dict[tuple[object, ...], list[tuple[re.Pattern[str], str | None]]] = {}
+
+
+def find_references(text: str, vocab: Vocabulary) -> tuple[list[str], str]:
+    """The references in `text`, canonical ("OA4.2"), and the text with them blanked out."""
+    key = (vocab.prefixes, vocab.ofsted_prefix, vocab.priority_prefix)
+    patterns = _PATTERN_CACHE.get(key)
+    if patterns is None:
+        patterns = _reference_patterns(vocab)
+        if len(_PATTERN_CACHE) > 32:
+            _PATTERN_CACHE.clear()
+        _PATTERN_CACHE[key] = patterns
+    found: list[tuple[int, str]] = []
+    for pattern, prefix in patterns:
+
+        def take(match: re.Match[str], prefix: str | None = prefix) -> str:
+            if prefix is None:
+                head, digits = match.group(1).upper(), match.group(2)
+            else:
+                head, digits = prefix, next(g for g in match.groups() if g)
+            canonical = head + re.sub(r"\s+", "", digits)
+            found.append((match.start(), canonical))
+            return " " * len(match.group(0))
+
+        text = pattern.sub(take, text)
+    references: list[str] = []
+    for _, ref in sorted(found):
+        if ref not in references:
+            references.append(ref)
+    return references, text
+
+
+# --------------------------------------------------------------------------- filters
+
+_STATUS_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "not_started",
+        re.compile(
+            r"(?:\bnot|n't|\bhasnt|\bhavent|\bisnt)\s+(?:yet\s+|been\s+)*"
+            r"(?:started|begun|begin|start)\b"
+            r"|\bun-?started\b|\byet\s+to\s+start\b"
+        ),
+    ),
+    ("in_progress", re.compile(r"\bin[\s-]progress\b|\bunder\s?way\b|\bbeing\s+worked\s+on\b")),
+    ("blocked", re.compile(r"\bblocked\b|\bstuck\b|\bblockers?\b|\bon\s+hold\b")),
+    (
+        "overdue",
+        re.compile(
+            r"\bover[\s-]?due\b|\blate\b|\bpast\s+(?:its\s+|their\s+)?(?:due|deadline)s?\b"
+            r"|\bbehind(?:\s+schedule)?\b|\bmissed\b|\bslipp(?:ed|ing)\b"
+        ),
+    ),
+    (
+        "done",
+        re.compile(
+            r"\bdone\b|\bfinish(?:ed)?\b|\bcomplet(?:e|ed|ions?)\b|\bclosed\b|\bdelivered\b"
+            r"|\bachieved\b|\bsigned\s+off\b"
+        ),
+    ),
+    (
+        "open",
+        re.compile(
+            r"\bopen\b|\boutstanding\b|\bremaining\b|\bpending\b|\bstill\s+to\s+do\b"
+            r"|\bto\s?do\b|\bunfinished\b|\bincomplete\b|\bleft\s+to\s+do\b"
+        ),
+    ),
+)
+_STATUS_TYPOS = {
+    "overdue": "overdue",
+    "outstanding": "open",
+    "blocked": "blocked",
+    "finished": "done",
+    "completed": "done",
+}
+_RAG_PATTERN = re.compile(
+    r"\b(red|amber|green|blue)\b|\b(off\s+track)\b|\b(at\s+risk)\b(?!\s+of)|\b(on\s+track)\b"
+)
+
+
+def _blank(text: str, match: re.Match[str]) -> str:
+    return text[: match.start()] + " " * (match.end() - match.start()) + text[match.end() :]
+
+
+def find_status(text: str) -> tuple[str | None, str | None, str]:
+    """(status, rag, text with those words blanked). The most specific status wins."""
+    status: str | None = None
+    for name, pattern in _STATUS_PATTERNS:
+        match = pattern.search(text)
+        while match:
+            status = status or name
+            text = _blank(text, match)
+            match = pattern.search(text)
+    if status is None:
+        for word in set(_WORD.findall(text)):
+            if len(word) < 6:
+                continue
+            for known, meaning in _STATUS_TYPOS.items():
+                if fuzz.ratio(word, known) >= 85:
+                    status = meaning
+                    text = re.sub(rf"\b{word}\b", " " * len(word), text)
+                    break
+            if status:
+                break
+    rag: str | None = None
+    match = _RAG_PATTERN.search(text)
+    while match:
+        if rag is None:
+            colour, off, risk, on = match.groups()
+            rag = colour or ("red" if off else "amber" if risk else "green" if on else None)
+        text = _blank(text, match)
+        match = _RAG_PATTERN.search(text)
+    return status, rag, text
+
+
+_MONTH_NAMES = {name.lower(): n for n, name in enumerate(calendar.month_name) if name}
+_MONTH_ABBR = {name.lower(): n for n, name in enumerate(calendar.month_abbr) if name} | {"sept": 9}
+_MONTH_WORD = "|".join(sorted(list(_MONTH_NAMES) + list(_MONTH_ABBR), key=len, reverse=True))
+_PREPOSITION = r"(?:(by|before|until|till|to|in|during|for|due|on|of|from|after)\s+(?:the\s+)?)?"
+_MONTH_PATTERN = re.compile(
+    r"\b" + _PREPOSITION + r"(?:end\s+of\s+)?(" + _MONTH_WORD + r")\b\.?(?:\s+(20\d\d))?\b"
+)
+_DAY_PATTERN = re.compile(
+    r"\b(by|before|until|on|due)?\s*(\d{1,2})[/.-](\d{1,2})[/.-](20\d\d)\b"
+    r"|\b(by|before|until|on|due)?\s*(20\d\d)-(\d{1,2})-(\d{1,2})\b"
+)
+
+
+def _last_day(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _next_month(day: date) -> date:
+    return _last_day(day.year, day.month) + timedelta(days=1)
+
+
+def _fmt(day: date) -> str:
+    return f"{day.day} {calendar.month_abbr[day.month]} {day.year}"
+
+
+def find_window(text: str, today: date) -> tuple[DateWindow | None, str]:
+    """The due-date window a question asks about, read against `today`, and the rest of the text."""
+    monday = today - timedelta(days=today.weekday())
+    month_start = today.replace(day=1)
+    month_end = _last_day(today.year, today.month)
+    simple: list[tuple[str, DateWindow]] = [
+        (
+            r"\b(?:by|before|until)\s+(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?month\b",
+            DateWindow(None, month_end, f"due by {_fmt(month_end)}"),
+        ),
+        (
+            r"\b(?:by|before|until)\s+(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?week\b",
+            DateWindow(None, monday + timedelta(days=6), f"due by {_fmt(monday + timedelta(6))}"),
+        ),
+        (
+            r"\bthis\s+week\b",
+            DateWindow(monday, monday + timedelta(days=6), "due this week"),
+        ),
+        (
+            r"\bnext\s+week\b",
+            DateWindow(monday + timedelta(7), monday + timedelta(13), "due next week"),
+        ),
+        (
+            r"\blast\s+week\b",
+            DateWindow(monday - timedelta(7), monday - timedelta(1), "due last week"),
+        ),
+        (
+            r"\bthis\s+month\b|\bend\s+of\s+(?:the\s+)?month\b",
+            DateWindow(month_start, month_end, f"due in {calendar.month_name[today.month]}"),
+        ),
+        (
+            r"\bnext\s+month\b",
+            DateWindow(
+                _next_month(today),
+                _last_day(_next_month(today).year, _next_month(today).month),
+                f"due in {calendar.month_name[_next_month(today).month]}",
+            ),
+        ),
+        (
+            r"\blast\s+month\b",
+            DateWindow(
+                (month_start - timedelta(days=1)).replace(day=1),
+                month_start - timedelta(days=1),
+                f"due in {calendar.month_name[(month_start - timedelta(days=1)).month]}",
+            ),
+        ),
+        (r"\btoday\b", DateWindow(today, today, "due today")),
+        (
+            r"\btomorrow\b",
+            DateWindow(today + timedelta(1), today + timedelta(1), "due tomorrow"),
+        ),
+        (
+            r"\b(?:next\s+fortnight|next\s+two\s+weeks|coming\s+up|due\s+soon|soon)\b",
+            DateWindow(today, today + timedelta(14), "due in the next 14 days"),
+        ),
+        (
+            r"\bthis\s+year\b",
+            DateWindow(date(today.year, 1, 1), date(today.year, 12, 31), f"due in {today.year}"),
+        ),
+    ]
+    window: DateWindow | None = None
+    for pattern, candidate in simple:
+        match = re.search(pattern, text)
+        if match:
+            text = _blank(text, match)
+            window = window or candidate
+    match = re.search(
+        r"\b(?:in|within|over|for)?\s*(?:the\s+)?(?:next|coming)\s+(\d{1,3})\s+(days?|weeks?)\b"
+        r"|\b(?:in|within)\s+(\d{1,3})\s+(days?|weeks?)\b",
+        text,
+    )
+    if match:
+        count = int(match.group(1) or match.group(3))
+        unit = match.group(2) or match.group(4)
+        days = count * 7 if unit.startswith("week") else count
+        text = _blank(text, match)
+        window = window or DateWindow(
+            today, today + timedelta(days=days), f"due in the next {days} days"
+        )
+    match = _DAY_PATTERN.search(text)
+    if match:
+        if match.group(2):
+            word, parts = match.group(1), (match.group(4), match.group(3), match.group(2))
+        else:
+            word, parts = match.group(5), (match.group(6), match.group(7), match.group(8))
+        try:
+            day = date(int(parts[0]), int(parts[1]), int(parts[2]))
+        except ValueError:
+            day = None
+        if day is not None:
+            text = _blank(text, match)
+            if word in ("by", "before", "until"):
+                end = day - timedelta(1) if word == "before" else day
+                window = window or DateWindow(None, end, f"due by {_fmt(end)}")
+            else:
+                window = window or DateWindow(day, day, f"due on {_fmt(day)}")
+    for match in list(_MONTH_PATTERN.finditer(text)):
+        word, name, year_text = match.group(1), match.group(2), match.group(3)
+        ambiguous = name in ("may", "mar", "jun", "jan", "oct", "dec", "sep", "aug", "nov", "feb")
+        if ambiguous and not (word or year_text):
+            continue  # "may" the verb, "mar" the word
+        month = _MONTH_NAMES.get(name) or _MONTH_ABBR[name]
+        if year_text:
+            year = int(year_text)
+        else:
+            year = today.year if month >= today.month else today.year + 1
+        start, end = date(year, month, 1), _last_day(year, month)
+        text = text[: match.start()] + " " * (match.end() - match.start()) + text[match.end() :]
+        label = f"{calendar.month_name[month]} {year}"
+        if word in ("by", "until", "till", "to"):
+            candidate = DateWindow(None, end, f"due by the end of {label}")
+        elif word == "before":
+            candidate = DateWindow(None, start - timedelta(1), f"due before {label}")
+        elif word in ("after", "from"):
+            candidate = DateWindow(end + timedelta(1) if word == "after" else start, None, label)
+        else:
+            candidate = DateWindow(start, end, f"due in {label}")
+        window = window or candidate
+    match = re.search(r"\b(by|before|in|during|for)?\s*(?<![/\-.\d])(20\d\d)(?![/\-.\d])\b", text)
+    if match:
+        year = int(match.group(2))
+        text = _blank(text, match)
+        if match.group(1) in ("by", "before"):
+            end = date(year, 12, 31) if match.group(1) == "by" else date(year - 1, 12, 31)
+            window = window or DateWindow(None, end, f"due by {_fmt(end)}")
+        else:
+            window = window or DateWindow(date(year, 1, 1), date(year, 12, 31), f"due in {year}")
+    return window, text
+
+
+# --------------------------------------------------------------------------- roles and areas
+
+
+@dataclass(frozen=True)
+class _Form:
+    role: str
+    words: tuple[str, ...]
+    joined: str
+    exact_case: str | None  # set when only this exact spelling counts (SEND, not "send")
+
+
+_FORM_CACHE: dict[tuple[RoleName, ...], list[_Form]] = {}
+
+
+def _forms(roles: tuple[RoleName, ...]) -> list[_Form]:
+    cached = _FORM_CACHE.get(roles)
+    if cached is not None:
+        return cached
+    forms: list[_Form] = []
+    for role in roles:
+        for written in role.forms:
+            words = tuple(tokens(written))
+            if not words:
+                continue
+            joined = " ".join(words)
+            exact = written.strip() if written.strip().lower() in EVERYDAY_WORDS else None
+            forms.append(_Form(role.name, words, joined, exact))
+    forms.sort(key=lambda f: (-len(f.words), -len(f.joined)))
+    if len(_FORM_CACHE) > 32:
+        _FORM_CACHE.clear()
+    _FORM_CACHE[roles] = forms
+    return forms
+
+
+def find_roles(
+    words: list[str], original: str, roles: tuple[RoleName, ...]
+) -> tuple[list[str], list[str], set[int]]:
+    """Roles named in `words` (longest forms first, typos forgiven for long forms)."""
+    found: list[str] = []
+    phrases: list[str] = []
+    used: set[int] = set()
+    for form in _forms(roles):
+        n = len(form.words)
+        for start in range(len(words) - n + 1):
+            span = range(start, start + n)
+            if any(i in used for i in span):
+                continue
+            window = " ".join(words[start : start + n])
+            if window == form.joined:
+                exact = form.exact_case
+                if exact and not re.search(rf"\b{re.escape(exact)}\b", original):
+                    continue
+                hit = True
+            elif len(form.joined) >= 8 and n >= 2 and words[start] == form.words[0]:
+                hit = fuzz.ratio(window, form.joined) >= 88
+            else:
+                hit = False
+            if hit:
+                used.update(span)
+                phrases.append(window)
+                if form.role not in found:
+                    found.append(form.role)
+    return found, phrases, used
+
+
+def expand(term: str, pool: list[str] | tuple[str, ...]) -> set[str]:
+    """The words in `pool` that count as `term` (itself, a plural, a typo of it)."""
+    found = {term} if term in pool else set()
+    if len(term) <= 3 or term.isdigit():
+        return found
+    for choice, score, _ in process.extract(
+        term, pool, scorer=fuzz.ratio, score_cutoff=term_cutoff(term), limit=None
+    ):
+        if score >= term_cutoff(choice):
+            found.add(choice)
+    return found
+
+
+def find_areas(
+    topic: list[str], areas: tuple[AreaName, ...], area_terms: tuple[str, ...]
+) -> tuple[list[str], list[str]]:
+    """Areas named by their title; returns (area refs, the topic terms left over)."""
+    if not topic:
+        return [], topic
+    expansions = {term: expand(term, area_terms) for term in topic}
+    everything = set().union(*expansions.values())
+    # The question is (a fair part of) an area's title: "return home interviews", "front door".
+    best: list[AreaName] = []
+    best_cover = 0.0
+    for area in areas:
+        if not area.terms or (len(topic) == 1 and len(area.terms) != 1):
+            continue
+        if all(expansions[term].intersection(area.terms) for term in topic):
+            cover = len(topic) / len(area.terms)
+            if cover > best_cover:
+                best, best_cover = [area], cover
+            elif cover == best_cover:
+                best.append(area)
+    if best:
+        return [a.ref for a in best], []
+    # A short area title inside a longer question: "front door timeliness".
+    best_size = 0
+    for area in areas:
+        if not area.terms or len(area.terms) > 3 or len(topic) <= len(area.terms):
+            continue
+        if everything.issuperset(area.terms) and len(area.terms) >= best_size:
+            if len(area.terms) > best_size:
+                best, best_size = [], len(area.terms)
+            best.append(area)
+    if not best:
+        return [], topic
+    named = {t for area in best for t in area.terms}
+    rest = [t for t in topic if not expansions[t] & named]
+    return [a.ref for a in best], rest
+
+
+# --------------------------------------------------------------------------- the whole question
+
+
+def understand(text: str, vocab: Vocabulary, today: date) -> Question:
+    """Read a free-text question. Never raises: anything unreadable is simply left out."""
+    cleaned, truncated, ignored = clean(text)
+    folded = fold(cleaned)
+    references, rest = find_references(folded, vocab)
+    status, rag, rest = find_status(rest)
+    window, rest = find_window(rest, today)
+    words = _WORD.findall(rest)
+    owners, owner_phrases, used = find_roles(words, cleaned, vocab.roles)
+    remaining = [w for i, w in enumerate(words) if i not in used]
+    plan: str | None = None
+    content: list[tuple[str, str]] = []  # (as typed, stemmed)
+    for word in remaining:
+        if word in STOPWORDS or len(word) < 2:
+            continue
+        stemmed = stem(word)
+        plan_hit = next((key for key, names in vocab.plans if stemmed in names), None)
+        if plan_hit:
+            plan = plan or plan_hit
+            continue
+        if word in PLAN_FILLER:
+            continue
+        content.append((word, stemmed))
+    topic = [stemmed for _, stemmed in content]
+    areas, left = find_areas(topic, vocab.areas, vocab.area_terms)
+    area_phrases = [w for w, s in content if s not in left] if areas else []
+    topic_words = tuple(w for w, s in content if s in left)
+    status_assumed = False
+    if status is None and not any(ref.count(".") for ref in references):
+        status, status_assumed = "open", True
+    return Question(
+        text=cleaned,
+        references=tuple(references),
+        areas=tuple(a for a in areas if a not in references),
+        area_phrases=tuple(area_phrases),
+        owners=tuple(owners),
+        owner_phrases=tuple(owner_phrases),
+        topic=tuple(left),
+        topic_words=topic_words,
+        status=status,
+        status_assumed=status_assumed,
+        rag=rag,
+        window=window,
+        plan=plan,
+        truncated=truncated,
+        ignored=ignored,
+    )

@@ -1,0 +1,594 @@
+"""Finding the plan items a question asks about: exact references first, then fuzzy words.
+
+A `PlanIndex` is built from one `store.plan_snapshot` read and kept until the store changes
+(`store_version` is checked, cheaply, per question). Searching takes the references, areas and
+owners a question names as its scope, narrows or widens it with the topic words (matched word by
+word with rapidfuzz, so "supervison" and "fostring" still find their targets), applies the status,
+colour, date and plan filters, and ranks overdue and soon-due items first.
+"""
+
+from __future__ import annotations
+
+import bisect
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from rapidfuzz import fuzz, process
+from sqlmodel import Session
+
+from commands.brag import BragThresholds, colour_of
+from commands.question import (
+    AreaName,
+    Question,
+    RoleName,
+    Vocabulary,
+    fold,
+    stem,
+    term_cutoff,
+    terms,
+    tokens,
+)
+from store.plan_snapshot import ItemState, PlanSnapshot, load_snapshot, store_version
+
+CLOSED = ("done", "dropped")
+DEFAULT_THRESHOLDS = BragThresholds()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One area, action or step as the index holds it."""
+
+    index: int
+    kind: str  # area | action | step
+    ref: str
+    title: str
+    plan_key: str
+    plan_title: str
+    area_ref: str
+    parent: int | None  # a step's action
+    state: ItemState | None  # None for areas
+    owners: tuple[str, ...]
+    oa_refs: tuple[str, ...]
+    note: str | None
+    order: int  # document order across the store
+
+    @property
+    def is_open(self) -> bool:
+        return self.state is not None and self.state.status not in CLOSED
+
+
+@dataclass
+class PlanIndex:
+    entries: list[Entry]
+    by_ref: dict[str, int]
+    area_actions: dict[str, list[int]]
+    followups: dict[str, list[int]]  # OA4 -> Ambition Plan actions marked (OA4)
+    steps_of: dict[int, list[int]]
+    owned_by: dict[str, list[int]]
+    postings: dict[str, set[int]]
+    vocabulary: Vocabulary
+    terms: list[str]  # every indexed term, sorted
+    refs: list[str]
+    area_titles: dict[str, str]
+    expansions: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    def expand(self, term: str) -> dict[str, float]:
+        """Indexed terms that count as `term`, with their similarity (cached per term)."""
+        known = self.expansions.get(term)
+        if known is not None:
+            return known
+        found: dict[str, float] = {term: 100.0} if term in self.postings else {}
+        if len(term) > 3 and not term.isdigit():
+            for choice, score, _ in process.extract(
+                term, self.terms, scorer=fuzz.ratio, score_cutoff=term_cutoff(term), limit=None
+            ):
+                if score >= term_cutoff(choice):
+                    found[choice] = max(found.get(choice, 0.0), score)
+            if len(term) >= 5:  # a word typed short: "supervis" for "supervision"
+                start = bisect.bisect_left(self.terms, term)
+                for choice in self.terms[start : start + 50]:
+                    if not choice.startswith(term):
+                        break
+                    found.setdefault(choice, 90.0)
+        if len(self.expansions) > 5000:
+            self.expansions.clear()
+        self.expansions[term] = found
+        return found
+
+
+def _plan_words(title: str) -> tuple[str, ...]:
+    return tuple(t for t in terms(title) if t not in ("plan", "action", "improvement"))
+
+
+def build_index(snapshot: PlanSnapshot) -> PlanIndex:
+    """Everything a question can be matched against, from one read of the store."""
+    plans = {p.id: p for p in snapshot.plans}
+    areas = {a.id: a for a in snapshot.areas}
+    roles = {r.id: r for r in snapshot.roles}
+    entries: list[Entry] = []
+    by_ref: dict[str, int] = {}
+    area_actions: dict[str, list[int]] = {}
+    followups: dict[str, list[int]] = {}
+    steps_of: dict[int, list[int]] = {}
+    owned_by: dict[str, list[int]] = {}
+    postings: dict[str, set[int]] = {}
+
+    def post(text: str, index: int) -> None:
+        for term in set(terms(text)):
+            postings.setdefault(term, set()).add(index)
+
+    for area in snapshot.areas:
+        plan = plans[area.plan_id]
+        index = len(entries)
+        entries.append(
+            Entry(
+                index,
+                "area",
+                area.ref,
+                area.title,
+                plan.key,
+                plan.title,
+                area.ref,
+                None,
+                None,
+                (area.strategic_lead,) if area.strategic_lead else (),
+                (),
+                None,
+                index,
+            )
+        )
+        by_ref.setdefault(area.ref.upper(), index)
+        area_actions[area.ref.upper()] = []
+    steps_by_action: dict[int, list] = {}  # type: ignore[type-arg]
+    for step in snapshot.steps:
+        steps_by_action.setdefault(step.action_id, []).append(step)
+    for action in snapshot.actions:
+        plan, area = plans[action.plan_id], areas[action.area_id]
+        owners = tuple(roles[r].name for r in snapshot.owners.get(action.id, ()) if r in roles)
+        index = len(entries)
+        entries.append(
+            Entry(
+                index,
+                "action",
+                action.ref,
+                action.title,
+                plan.key,
+                plan.title,
+                area.ref,
+                None,
+                action.state,
+                owners,
+                action.oa_refs,
+                snapshot.action_notes.get(action.id),
+                index,
+            )
+        )
+        by_ref.setdefault(action.ref.upper(), index)
+        area_actions.setdefault(area.ref.upper(), []).append(index)
+        for oa in action.oa_refs:
+            if oa.upper() != area.ref.upper():
+                followups.setdefault(oa.upper(), []).append(index)
+        for owner in owners:
+            owned_by.setdefault(owner, []).append(index)
+        post(action.title + " " + action.text, index)
+        children = steps_of.setdefault(index, [])
+        for step in steps_by_action.get(action.id, ()):
+            step_index = len(entries)
+            entries.append(
+                Entry(
+                    step_index,
+                    "step",
+                    step.ref,
+                    step.text,
+                    plan.key,
+                    plan.title,
+                    area.ref,
+                    index,
+                    step.state,
+                    owners,
+                    action.oa_refs,
+                    snapshot.step_notes.get(step.id),
+                    step_index,
+                )
+            )
+            by_ref.setdefault(step.ref.upper(), step_index)
+            children.append(step_index)
+            post(step.text, step_index)
+
+    prefixes = tuple(sorted({p.prefix for p in snapshot.plans}, key=len, reverse=True))
+    ofsted = next((p.prefix for p in snapshot.plans if "ofsted" in p.title.lower()), None)
+    ambition = next((p.prefix for p in snapshot.plans if p.prefix.upper() == "P"), None)
+    area_names = tuple(
+        AreaName(a.ref, plans[a.plan_id].key, tuple(dict.fromkeys(terms(a.title))))
+        for a in snapshot.areas
+    )
+    vocabulary = Vocabulary(
+        prefixes=prefixes or ("OA", "P"),
+        ofsted_prefix=ofsted,
+        priority_prefix=ambition,
+        plans=tuple((p.key, _plan_words(p.title)) for p in snapshot.plans),
+        areas=area_names,
+        roles=tuple(RoleName(r.name, (r.name, *r.aliases)) for r in snapshot.roles),
+        area_terms=tuple(sorted({t for a in area_names for t in a.terms})),
+    )
+    return PlanIndex(
+        entries=entries,
+        by_ref=by_ref,
+        area_actions=area_actions,
+        followups=followups,
+        steps_of=steps_of,
+        owned_by=owned_by,
+        postings=postings,
+        vocabulary=vocabulary,
+        terms=sorted(postings),
+        refs=[e.ref for e in entries],
+        area_titles={a.ref.upper(): a.title for a in snapshot.areas},
+    )
+
+
+# --------------------------------------------------------------------------- the cache
+
+_CACHE: dict[str, tuple[tuple[object, ...], PlanIndex]] = {}
+_LOCK = threading.Lock()
+
+
+def index_for(session: Session) -> PlanIndex:
+    """The index for the session's database, rebuilt only when the store has changed."""
+    bind = session.get_bind()
+    key = f"{id(bind)}:{bind.url!r}"  # type: ignore[union-attr]
+    version = store_version(session)
+    cached = _CACHE.get(key)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    with _LOCK:
+        cached = _CACHE.get(key)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        index = build_index(load_snapshot(session))
+        if len(_CACHE) > 16:
+            _CACHE.clear()
+        _CACHE[key] = (version, index)
+        return index
+
+
+# --------------------------------------------------------------------------- searching
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One answer line: an area, an action with the steps to show under it, or a lone step."""
+
+    entry: int
+    steps: tuple[int, ...] = ()
+    tier: int = 2
+    score: float = 100.0
+
+
+@dataclass(frozen=True)
+class SearchOutcome:
+    hits: tuple[Hit, ...]
+    matched_before_filters: int  # actions/steps the question selected before status/date filters
+    unknown_refs: tuple[str, ...] = ()
+    suggestions: tuple[str, ...] = ()  # references to offer when nothing matched
+    question: Question | None = None  # the reading that found these (a second one, at times)
+    reread: bool = False  # owner or area words were read as topic words instead
+
+
+@dataclass
+class _Group:
+    tier: int
+    score: float
+    explicit: bool = False  # named by reference: every step shown unless a status was asked
+    steps: set[int] | None = None  # None: every step of the action
+    via_steps: bool = False  # only some of its steps matched the topic
+    rank: int = 0
+
+
+def topic_matches(index: PlanIndex, topic: tuple[str, ...]) -> dict[int, float]:
+    """Actions and steps holding every topic term (one may be missing when there are 3+)."""
+    if not topic:
+        return {}
+    per_term: list[dict[int, float]] = []
+    for term in topic:
+        hits: dict[int, float] = {}
+        for choice, score in index.expand(term).items():
+            for entry in index.postings.get(choice, ()):
+                if score > hits.get(entry, 0.0):
+                    hits[entry] = score
+        per_term.append(hits)
+    needed = len(topic) if len(topic) < 3 else len(topic) - 1
+    counts: dict[int, int] = {}
+    for hits in per_term:
+        for entry in hits:
+            counts[entry] = counts.get(entry, 0) + 1
+    best = max(counts.values(), default=0)
+    if best < needed:
+        return {}
+    return {
+        entry: sum(h.get(entry, 0.0) for h in per_term) / len(topic)
+        for entry, count in counts.items()
+        if count == best
+    }
+
+
+def _predicate(
+    question: Question, today: date, thresholds: BragThresholds
+) -> Callable[[Entry], bool]:
+    status, rag, window = question.status, question.rag, question.window
+
+    def passes(entry: Entry) -> bool:
+        state = entry.state
+        if state is None:
+            return False
+        if status == "open" and state.status in CLOSED:
+            return False
+        if status == "overdue" and (
+            state.status in CLOSED or state.due_date is None or state.due_date >= today
+        ):
+            return False
+        if status in ("done", "blocked", "not_started", "in_progress") and state.status != status:
+            return False
+        if window is not None and not window.contains(state.due_date):
+            return False
+        if rag is not None:
+            colour = colour_of(
+                status=state.status,
+                due=state.due_date,
+                declared=state.declared_rag,
+                last_update_at=state.last_update_at,
+                today=today,
+                cadence=state.cadence,
+                thresholds=thresholds,
+            )
+            if colour.rag.value != rag:
+                return False
+        return True
+
+    return passes
+
+
+def _urgency(index: PlanIndex, hit: Hit) -> tuple[int, date]:
+    """Overdue and soon-due first: the earliest due date among the open items shown."""
+    entries = [index.entries[hit.entry], *(index.entries[s] for s in hit.steps)]
+    open_dues = [e.state.due_date for e in entries if e.is_open and e.state and e.state.due_date]
+    if open_dues:
+        return 0, min(open_dues)
+    dues = [e.state.due_date for e in entries if e.state and e.state.due_date]
+    return (1, min(dues)) if dues else (2, date.max)
+
+
+def _nearest_refs(index: PlanIndex, ref: str) -> list[str]:
+    """Existing references like `ref`: its parent, then the nearest in spelling and number."""
+    found: list[str] = []
+    parent = ref.rsplit(".", 1)[0] if "." in ref else None
+    if parent and parent.upper() in index.by_ref:
+        found.append(index.entries[index.by_ref[parent.upper()]].ref)
+    depth = ref.count(".")
+    head = ref.split(".")[0].rstrip("0123456789")
+    tail = ref.rsplit(".", 1)[-1].lstrip(head)
+    number = int(tail) if tail.isdigit() else 0
+
+    def distance(choice: str) -> tuple[float, int]:
+        last = choice.rsplit(".", 1)[-1].lstrip(head)
+        return -fuzz.ratio(ref, choice), abs((int(last) if last.isdigit() else 0) - number)
+
+    same = [r for r in index.refs if r.count(".") == depth and r.upper().startswith(head.upper())]
+    found += [r for r in sorted(same, key=distance)[:3] if r not in found]
+    return found
+
+
+def _suggest(index: PlanIndex, question: Question, unknown: list[str]) -> tuple[str, ...]:
+    found: list[str] = []
+    for ref in unknown:
+        found += [r for r in _nearest_refs(index, ref) if r not in found]
+    if question.topic:
+        # Any single topic word, loosely: the items holding the most of them.
+        scores: dict[int, float] = {}
+        for term in question.topic:
+            for choice, score in index.expand(term).items():
+                for entry in index.postings.get(choice, ()):
+                    scores[entry] = scores.get(entry, 0.0) + score
+        for entry in sorted(scores, key=lambda e: (-scores[e], e))[:3]:
+            ref = index.entries[entry].ref
+            if ref not in found:
+                found.append(ref)
+        if not scores and question.topic_words:
+            phrase = " ".join(question.topic_words)
+            for _, _, entry in process.extract(
+                phrase,
+                {e.index: e.title for e in index.entries if e.kind != "step"},
+                scorer=fuzz.partial_ratio,
+                score_cutoff=75,
+                limit=3,
+            ):
+                if index.entries[entry].ref not in found:
+                    found.append(index.entries[entry].ref)
+    return tuple(found[:3])
+
+
+def search(
+    index: PlanIndex,
+    question: Question,
+    today: date,
+    thresholds: BragThresholds = DEFAULT_THRESHOLDS,
+) -> SearchOutcome:
+    """The items a question asks about, filtered and ranked; see the module docstring."""
+    outcome = _search(index, question, today, thresholds)
+    if outcome.hits or outcome.unknown_refs:
+        return outcome
+    # Owner or area words may have been a topic after all: "corporate parenting board".
+    if question.owners or question.areas:
+        words = tuple(
+            w
+            for phrase in (*question.owner_phrases, *question.area_phrases)
+            for w in tokens(phrase)
+        )
+        extra = tuple(w for w in words if terms(w))
+        if extra:
+            typed = fold(question.text)
+            ordered = sorted(question.topic_words + extra, key=typed.find)
+            again = replace(
+                question,
+                owners=(),
+                owner_phrases=(),
+                areas=(),
+                area_phrases=(),
+                topic=tuple(stem(w) for w in ordered),
+                topic_words=tuple(ordered),
+            )
+            second = _search(index, again, today, thresholds)
+            if second.hits:
+                return replace(second, reread=True)
+    return outcome
+
+
+def _search(
+    index: PlanIndex, question: Question, today: date, thresholds: BragThresholds
+) -> SearchOutcome:
+    entries = index.entries
+    groups: dict[int, _Group] = {}
+    areas_shown: list[int] = []
+    unknown: list[str] = []
+    scoped = False
+
+    def add(entry_index: int, group: _Group) -> None:
+        current = groups.get(entry_index)
+        if current is None or group.tier < current.tier:
+            groups[entry_index] = group
+        elif group.explicit:
+            current.explicit = True
+            current.steps = None
+
+    for rank, ref in enumerate(question.references):
+        found = index.by_ref.get(ref.upper())
+        if found is None:
+            unknown.append(ref)
+            continue
+        scoped = True
+        entry = entries[found]
+        if entry.kind == "area":
+            areas_shown.append(found)
+            for action in index.area_actions.get(ref.upper(), []):
+                add(action, _Group(1, 100.0))
+            for action in index.followups.get(ref.upper(), []):
+                add(action, _Group(1, 100.0))
+        else:
+            add(found, _Group(0, 100.0, explicit=True, rank=rank))
+    for ref in question.areas:
+        scoped = True
+        areas_shown.append(index.by_ref[ref.upper()])
+        for action in index.area_actions.get(ref.upper(), []):
+            add(action, _Group(1, 100.0))
+        for action in index.followups.get(ref.upper(), []):
+            add(action, _Group(1, 100.0))
+    if unknown and not scoped:
+        return SearchOutcome((), 0, tuple(unknown), _suggest(index, question, unknown), question)
+
+    if question.owners:
+        owned = {a for role in question.owners for a in index.owned_by.get(role, [])}
+        if scoped:
+            groups = {
+                e: g
+                for e, g in groups.items()
+                if (entries[e].parent if entries[e].kind == "step" else e) in owned
+            }
+        else:
+            scoped = True
+            for action in sorted(owned):
+                add(action, _Group(1, 100.0))
+
+    if question.topic:
+        matches = topic_matches(index, question.topic)
+        by_action: dict[int, tuple[float, set[int], bool]] = {}
+        for entry_index, score in matches.items():
+            entry = entries[entry_index]
+            action = entry.parent if entry.kind == "step" else entry_index
+            if action is None:
+                continue
+            best, steps, whole = by_action.get(action, (0.0, set(), False))
+            if entry.kind == "step":
+                steps.add(entry_index)
+            else:
+                whole = True
+            by_action[action] = (max(best, score), steps, whole)
+        topical: dict[int, _Group] = {}
+        for action, (score, steps, whole) in by_action.items():
+            tier = 1 if score >= 95 else 2
+            topical[action] = _Group(
+                tier, score, steps=None if whole else steps, via_steps=not whole
+            )
+        if scoped:
+            narrowed: dict[int, _Group] = {}
+            for e, g in groups.items():
+                if g.explicit:
+                    narrowed[e] = g
+                    continue
+                action = entries[e].parent if entries[e].kind == "step" else e
+                if action in topical:
+                    t = topical[action]
+                    narrowed[e] = _Group(g.tier, t.score, steps=t.steps, via_steps=t.via_steps)
+            groups = narrowed
+            areas_shown = []
+        else:
+            scoped = True
+            groups = topical
+
+    if not scoped and not question.references:
+        # Only filters ("what's overdue?", "what's due in March?"): the whole plan.
+        for entry in entries:
+            if entry.kind == "action":
+                add(entry.index, _Group(1, 100.0))
+
+    if question.plan:
+        groups = {e: g for e, g in groups.items() if entries[e].plan_key == question.plan}
+
+    passes = _predicate(question, today, thresholds)
+    no_status = question.status is None
+    hits: list[Hit] = []
+    for entry_index, group in groups.items():
+        entry = entries[entry_index]
+        if entry.kind == "step":
+            if (no_status and question.window is None and question.rag is None) or passes(entry):
+                hits.append(Hit(entry_index, (), group.tier, group.score))
+            continue
+        candidates = (
+            index.steps_of.get(entry_index, [])
+            if group.steps is None
+            else sorted(group.steps, key=lambda s: entries[s].order)
+        )
+        if group.explicit and no_status and question.window is None and question.rag is None:
+            hits.append(Hit(entry_index, tuple(candidates), group.tier, group.score))
+            continue
+        shown = tuple(s for s in candidates if passes(entries[s]))
+        if shown or (passes(entry) and not group.via_steps):
+            hits.append(Hit(entry_index, shown, group.tier, group.score))
+
+    ranks = {e: g.rank for e, g in groups.items()}
+    hits.sort(
+        key=lambda h: (
+            h.tier,
+            ranks.get(h.entry, 0) if h.tier == 0 else 0,
+            *_urgency(index, h),
+            -h.score,
+            entries[h.entry].order,
+        )
+    )
+    show_areas = (
+        question.status_assumed
+        and not (question.owners or question.topic or question.window or question.rag)
+        and not question.plan
+    )
+    area_hits = [Hit(a, (), 0, 100.0) for a in dict.fromkeys(areas_shown)] if show_areas else []
+    all_hits = tuple(area_hits + hits)
+    suggestions: tuple[str, ...] = ()
+    if not hits and not groups:
+        suggestions = _suggest(index, question, unknown)
+    return SearchOutcome(all_hits, len(groups), tuple(unknown), suggestions, question)
+
+
+def area_members(index: PlanIndex, area_entry: int) -> list[int]:
+    """An area's own actions and the actions elsewhere that follow it up ((OA4))."""
+    ref = index.entries[area_entry].ref.upper()
+    return index.area_actions.get(ref, []) + index.followups.get(ref, [])

@@ -1,0 +1,253 @@
+"""Reading the whole plan at once, for indexes that answer many questions between store changes.
+
+`store_version` is a cheap fingerprint of everything an answer shows (statuses, dates, texts,
+owners, the role directory); `load_snapshot` reads every plan, area, action, step, owner role and
+each item's latest note in a handful of queries, as plain frozen rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from store.models import Action, ActionOwner, Area, Plan, Role, RoleAlias, StatusUpdate, Step
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    id: int
+    key: str
+    title: str
+    prefix: str
+
+
+@dataclass(frozen=True)
+class AreaRow:
+    id: int
+    plan_id: int
+    ref: str
+    number: int
+    title: str
+    strategic_lead: str | None
+    position: int
+
+
+@dataclass(frozen=True)
+class ItemState:
+    """What an action or step stands at: the part of a row that status updates move."""
+
+    status: str
+    declared_rag: str | None
+    due_date: date | None
+    due_as_written: str | None
+    cadence: str | None
+    last_update_at: datetime | None
+    rebaselined: int
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    id: int
+    plan_id: int
+    area_id: int
+    ref: str
+    number: int
+    title: str
+    text: str
+    oa_refs: tuple[str, ...]
+    position: int
+    state: ItemState
+
+
+@dataclass(frozen=True)
+class StepRow:
+    id: int
+    action_id: int
+    ref: str
+    number: int
+    text: str
+    state: ItemState
+
+
+@dataclass(frozen=True)
+class RoleRow:
+    id: int
+    name: str
+    aliases: tuple[str, ...]
+    group: bool
+    head_of_service: bool
+
+
+@dataclass(frozen=True)
+class PlanSnapshot:
+    plans: tuple[PlanRow, ...]
+    areas: tuple[AreaRow, ...]
+    actions: tuple[ActionRow, ...]
+    steps: tuple[StepRow, ...]
+    roles: tuple[RoleRow, ...]
+    owners: dict[int, tuple[int, ...]]  # action id -> role ids, in document order
+    action_notes: dict[int, str]  # action id -> its latest note
+    step_notes: dict[int, str]  # step id -> its latest note
+
+
+def store_version(session: Session) -> tuple[object, ...]:
+    """A fingerprint that changes whenever an answer could: one round trip, no row reads.
+
+    Counts and highest ids catch rows added or replaced (imports replace owner rows), the latest
+    update id and timestamps catch status changes, and the summed text lengths catch a re-import
+    that rewrote a title in place.
+    """
+
+    def scalar(query):  # type: ignore[no-untyped-def]
+        return query.scalar_subquery()
+
+    query = select(
+        scalar(select(func.max(StatusUpdate.id))),
+        scalar(select(func.count(col(StatusUpdate.id)))),
+        scalar(select(func.count(col(Plan.id)))),
+        scalar(select(func.count(col(Area.id)))),
+        scalar(select(func.max(Area.id))),
+        scalar(select(func.count(col(Action.id)))),
+        scalar(select(func.max(Action.id))),
+        scalar(select(func.max(Action.last_update_at))),
+        scalar(select(func.sum(func.length(Action.title) + func.length(Action.text)))),
+        scalar(select(func.count(col(Step.id)))),
+        scalar(select(func.max(Step.last_update_at))),
+        scalar(select(func.sum(func.length(Step.text)))),
+        scalar(select(func.count(col(ActionOwner.id)))),
+        scalar(select(func.max(ActionOwner.id))),
+        scalar(select(func.count(col(Role.id)))),
+        scalar(select(func.max(Role.id))),
+        scalar(select(func.count(col(RoleAlias.id)))),
+        scalar(select(func.max(RoleAlias.id))),
+    )
+    row = session.exec(query).one()
+    return tuple(str(value) if isinstance(value, datetime) else value for value in row)
+
+
+def _state(row) -> ItemState:  # type: ignore[no-untyped-def]
+    return ItemState(
+        status=row.status,
+        declared_rag=row.declared_rag,
+        due_date=row.due_date,
+        due_as_written=row.due_as_written,
+        cadence=row.cadence,
+        last_update_at=row.last_update_at,
+        rebaselined=row.rebaselined or 0,
+    )
+
+
+def load_snapshot(session: Session) -> PlanSnapshot:
+    """Every plan, area, action, step, owner role and latest note, in document order."""
+    plans = tuple(
+        PlanRow(p.id, p.key, p.title, p.prefix)
+        for p in session.exec(select(Plan.id, Plan.key, Plan.title, Plan.prefix).order_by(Plan.id))
+    )
+    areas = tuple(
+        AreaRow(a.id, a.plan_id, a.ref, a.number, a.title, a.strategic_lead, a.position)
+        for a in session.exec(
+            select(
+                Area.id,
+                Area.plan_id,
+                Area.ref,
+                Area.number,
+                Area.title,
+                Area.strategic_lead,
+                Area.position,
+            ).order_by(col(Area.plan_id), col(Area.position), col(Area.id))
+        )
+    )
+    state_columns = (
+        "status",
+        "declared_rag",
+        "due_date",
+        "due_as_written",
+        "cadence",
+        "last_update_at",
+        "rebaselined",
+    )
+    action_query = select(
+        Action.id,
+        Action.plan_id,
+        Action.area_id,
+        Action.ref,
+        Action.number,
+        Action.title,
+        Action.text,
+        Action.oa_refs,
+        Action.position,
+        *(getattr(Action, name) for name in state_columns),
+    ).order_by(col(Action.plan_id), col(Action.area_id), col(Action.position), col(Action.id))
+    actions = tuple(
+        ActionRow(
+            a.id,
+            a.plan_id,
+            a.area_id,
+            a.ref,
+            a.number,
+            a.title,
+            a.text,
+            tuple(a.oa_refs or ()),
+            a.position,
+            _state(a),
+        )
+        for a in session.exec(action_query)
+    )
+    step_query = select(
+        Step.id,
+        Step.action_id,
+        Step.ref,
+        Step.number,
+        Step.text,
+        *(getattr(Step, name) for name in state_columns),
+    ).order_by(col(Step.action_id), col(Step.number))
+    steps = tuple(
+        StepRow(s.id, s.action_id, s.ref, s.number, s.text, _state(s))
+        for s in session.exec(step_query)
+    )
+    aliases: dict[int, list[str]] = {}
+    for role_id, alias in session.exec(
+        select(RoleAlias.role_id, RoleAlias.alias).order_by(col(RoleAlias.id))
+    ):
+        aliases.setdefault(role_id, []).append(alias)
+    roles = tuple(
+        RoleRow(r.id, r.name, tuple(aliases.get(r.id, ())), r.group, r.head_of_service)
+        for r in session.exec(
+            select(Role.id, Role.name, Role.group, Role.head_of_service).order_by(col(Role.id))
+        )
+    )
+    owners: dict[int, list[int]] = {}
+    for action_id, role_id in session.exec(
+        select(ActionOwner.action_id, ActionOwner.role_id).order_by(
+            col(ActionOwner.action_id), col(ActionOwner.position)
+        )
+    ):
+        owners.setdefault(action_id, []).append(role_id)
+    action_notes: dict[int, str] = {}
+    step_notes: dict[int, str] = {}
+    notes = select(StatusUpdate.action_id, StatusUpdate.step_id, StatusUpdate.note).where(
+        col(StatusUpdate.note).is_not(None),
+        col(StatusUpdate.superseded).is_(False),
+        col(StatusUpdate.deleted).is_(False),
+    )
+    # Oldest first, so the last note written for an item is the one kept.
+    for action_id, step_id, note in session.exec(
+        notes.order_by(col(StatusUpdate.at), col(StatusUpdate.id))
+    ):
+        if step_id is not None:
+            step_notes[step_id] = note
+        elif action_id is not None:
+            action_notes[action_id] = note
+    return PlanSnapshot(
+        plans=plans,
+        areas=areas,
+        actions=actions,
+        steps=steps,
+        roles=roles,
+        owners={key: tuple(value) for key, value in owners.items()},
+        action_notes=action_notes,
+        step_notes=step_notes,
+    )

@@ -1,0 +1,288 @@
+"""Questions people ask about York's plans, with the answers pinned, on 15 February 2023.
+
+By then the Ofsted plan's OA actions are all done (the Ambition Plan says so, as of 1 December
+2022), so the open work under an OA area is the Ambition Plan actions marked with it. Each case
+pins the exact references answered (actions and areas, then the steps shown under them), so an
+item wrongly included fails as surely as one left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from commands.ask import AnswerResult, answer
+from commands.clock import Clock
+
+TODAY = date(2023, 2, 15)
+CLOCK = Clock.fixed_at(TODAY)
+
+# question -> (items answered, steps shown under them)
+PINNED: dict[str, tuple[set[str], set[str]]] = {
+    # An Ofsted area: its own actions are done, so the Ambition Plan follow-up (OA4) answers.
+    "what's open under OA4?": ({"P7.5"}, {"P7.5.1", "P7.5.2", "P7.5.3", "P7.5.4", "P7.5.5"}),
+    "what's open under oa 4": ({"P7.5"}, {"P7.5.1", "P7.5.2", "P7.5.3", "P7.5.4", "P7.5.5"}),
+    "OA-4 open items": ({"P7.5"}, {"P7.5.1", "P7.5.2", "P7.5.3", "P7.5.4", "P7.5.5"}),
+    "what's open under OA7": ({"P2.1", "P2.2"}, {"P2.1.1", "P2.1.2", "P2.2.1", "P2.2.2"}),
+    # A bare area reference also shows the area itself, with its roll-up.
+    "Ofsted action 4": ({"OA4", "P7.5"}, {"P7.5.1", "P7.5.2", "P7.5.3", "P7.5.4", "P7.5.5"}),
+    "what did we finish under OA5?": ({"OA5.1", "OA5.2", "OA5.3", "OA5.4"}, set()),
+    "what's done under OA1 for business intelligence": ({"OA1.4"}, set()),
+    # Owners, by name, alias or typo; overdue means an open item past its due date.
+    "anything overdue for Head of MASH?": (
+        {"P4.4", "P7.5"},
+        {"P4.4.1", "P7.5.1", "P7.5.2", "P7.5.3", "P7.5.5"},
+    ),
+    "anything overdue for Head of MSAH?": (
+        {"P4.4", "P7.5"},
+        {"P4.4.1", "P7.5.1", "P7.5.2", "P7.5.3", "P7.5.5"},
+    ),
+    "head of corp parenting overdue": (
+        {"P5.3", "P5.4", "P5.7", "P5.8", "P6.2", "P6.3"},
+        {"P5.3.1", "P5.4.1", "P5.4.2", "P5.7.1", "P5.7.2", "P5.8.1", "P6.2.1", "P6.2.2", "P6.3.1"},
+    ),
+    "virtual school": (
+        {"P5.11", "P6.1", "P7.10"},
+        {"P5.11.1", "P6.1.1", "P6.1.2", "P6.1.3", "P7.10.1"},
+    ),
+    "anything for the virtual head?": (
+        {"P5.11", "P6.1", "P7.10"},
+        {"P5.11.1", "P6.1.1", "P6.1.2", "P6.1.3", "P7.10.1"},
+    ),
+    "what's late for the DCS?": ({"P9.1"}, {"P9.1.1", "P9.1.2"}),
+    # Exact references: the item whatever its status, every step of an action.
+    "status of P7.5": ({"P7.5"}, {"P7.5.1", "P7.5.2", "P7.5.3", "P7.5.4", "P7.5.5"}),
+    "P7.3": ({"P7.3"}, {"P7.3.1", "P7.3.2"}),
+    "p7.5.3": ({"P7.5.3"}, set()),
+    # Topics, typos included.
+    "where are we on missing from home?": (
+        {"P7.5"},
+        {"P7.5.1", "P7.5.2", "P7.5.3", "P7.5.4", "P7.5.5"},
+    ),
+    "open in P7 about supervison": ({"P7.4", "P7.8"}, {"P7.4.1", "P7.4.2", "P7.4.3", "P7.8.1"}),
+    "fostring": (
+        {"P5.2", "P5.3", "P5.13", "P6.1"},
+        {"P5.2.2", "P5.3.1", "P5.3.2", "P5.3.3", "P5.13.1", "P6.1.1"},
+    ),
+    "exploitation screening": ({"P7.8"}, {"P7.8.1", "P7.8.2"}),
+    "mind of my own": ({"P2.4"}, {"P2.4.1", "P2.4.2"}),
+    "corporate parenting board": ({"P2.1"}, {"P2.1.1", "P2.1.2"}),
+    # Areas by name.
+    "care leavers": (
+        {"P6", "P6.1", "P6.2", "P6.3"},
+        {"P6.1.1", "P6.1.2", "P6.1.3", "P6.2.1", "P6.2.2", "P6.2.3", "P6.3.1"},
+    ),
+    "what's open for the front door?": (
+        {"P4.1", "P4.2", "P4.3", "P4.4", "P4.5"},
+        {
+            "P4.1.1",
+            "P4.1.2",
+            "P4.2.1",
+            "P4.3.1",
+            "P4.3.2",
+            "P4.4.1",
+            "P4.4.2",
+            "P4.5.1",
+            "P4.5.2",
+            "P4.5.3",
+        },
+    ),
+    "return home interviews": (
+        {"OA4", "P7.5"},
+        {"P7.5.1", "P7.5.2", "P7.5.3", "P7.5.4", "P7.5.5"},
+    ),
+    "written records": ({"OA1", "P7.3"}, {"P7.3.2"}),
+    "front door timeliness": ({"P4.3"}, {"P4.3.1", "P4.3.2"}),
+    # Statuses and colours.
+    "priority 7 overdue": (
+        {"P7.4", "P7.5"},
+        {"P7.4.1", "P7.4.2", "P7.4.3", "P7.5.1", "P7.5.2", "P7.5.3", "P7.5.5"},
+    ),
+    "what's in progress": ({"P4.3", "P5.6", "P7.2", "P7.3"}, {"P4.3.1", "P5.6.1", "P7.2.1"}),
+    "not started in the front door": (
+        {"P4.1", "P4.2", "P4.3", "P4.4", "P4.5"},
+        {
+            "P4.1.1",
+            "P4.1.2",
+            "P4.2.1",
+            "P4.3.2",
+            "P4.4.1",
+            "P4.4.2",
+            "P4.5.1",
+            "P4.5.2",
+            "P4.5.3",
+        },
+    ),
+    "what's done in the Ambition plan": ({"P7.3"}, {"P7.3.1"}),
+    "red items under P6": ({"P6.2", "P6.3"}, {"P6.2.1", "P6.2.2", "P6.3.1"}),
+    # Date windows, read against 15 February 2023.
+    "what's due in March?": (
+        {"P1.5", "P4.4", "P5.3", "P6.1", "P6.2"},
+        {"P1.5.1", "P4.4.2", "P5.3.3", "P6.1.2", "P6.1.3", "P6.2.3"},
+    ),
+    "due in the next 14 days": ({"P5.4", "P5.8"}, {"P5.4.3", "P5.8.2"}),
+    "what's due by the end of the month for Head of QA": (
+        {"P1.4", "P7.4", "P8.1"},
+        {"P1.4.1", "P1.4.2", "P7.4.1", "P7.4.2", "P7.4.3", "P8.1.1", "P8.1.2"},
+    ),
+    "March 2023 care leavers": ({"P6.1", "P6.2"}, {"P6.1.2", "P6.1.3", "P6.2.3"}),
+}
+
+
+@pytest.fixture
+def session(york_engine: Engine) -> Iterator[Session]:
+    with Session(york_engine) as session:
+        yield session
+
+
+def ask(session: Session, text: str) -> AnswerResult:
+    return answer(session, text, CLOCK)
+
+
+def answered(result: AnswerResult) -> tuple[set[str], set[str]]:
+    return (
+        {item.reference for item in result.items},
+        {step.reference for item in result.items for step in item.steps},
+    )
+
+
+def test_every_pinned_question_gets_exactly_its_answer(session: Session) -> None:
+    assert len(PINNED) >= 30
+    wrong = {}
+    for question, expected in PINNED.items():
+        got = answered(ask(session, question))
+        if got != expected:
+            wrong[question] = {"expected": expected, "got": got}
+    assert wrong == {}
+
+
+def test_under_oa4_leaves_out_the_done_ofsted_actions_and_says_so(session: Session) -> None:
+    result = ask(session, "what's open under OA4?")
+    refs = {item.reference for item in result.flat_items()}
+    assert refs.isdisjoint({"OA4.1", "OA4.2", "OA4.3", "OA4.4"})
+    assert result.filtered_out == 4
+    assert "OA4" in result.understood and "(OA4)" in result.understood
+
+
+def test_what_did_we_finish_shows_the_ofsted_rows_but_not_the_ambition_follow_up(
+    session: Session,
+) -> None:
+    result = ask(session, "what did we finish under OA4")
+    assert [item.reference for item in result.items] == ["OA4.1", "OA4.2", "OA4.3", "OA4.4"]
+    assert all(item.status == "done" and item.rag == "blue" for item in result.items)
+
+
+def test_overdue_and_soon_due_come_first(session: Session) -> None:
+    result = ask(session, "what's open under P6")
+    # P6.3 (due 31 Jan, overdue) and P6.2 (its first step overdue since Nov) lead P6.1 (March).
+    assert [item.reference for item in result.items] == ["P6.2", "P6.3", "P6.1"]
+    p63 = next(item for item in result.items if item.reference == "P6.3")
+    assert (p63.rag, p63.days_overdue, p63.due) == ("red", 15, date(2023, 1, 31))
+
+
+def test_an_item_carries_what_every_answer_shows(session: Session) -> None:
+    result = ask(session, "status of P7.5")
+    action = result.items[0]
+    assert action.reference == "P7.5"
+    assert action.kind == "action"
+    assert action.plan == "Ambition Plan"
+    assert action.owners == ("Head of MASH",)
+    assert (action.due, action.due_as_written) == (date(2023, 1, 31), "31/01/2023")
+    assert (action.status, action.rag, action.declared_rag) == ("not_started", "red", None)
+    first = action.steps[0]
+    assert (first.reference, first.kind, first.due, first.due_as_written) == (
+        "P7.5.1",
+        "step",
+        date(2022, 11, 30),
+        "31/11/2022",
+    )
+    assert first.owners == ("Head of MASH",)
+
+
+def test_a_lone_step_names_its_action(session: Session) -> None:
+    item = ask(session, "P7.5.3").items[0]
+    assert (item.kind, item.parent) == ("step", "P7.5")
+    assert item.days_overdue == (TODAY - date(2022, 3, 31)).days
+
+
+def test_an_area_rolls_up_its_actions_and_follow_ups(session: Session) -> None:
+    area = ask(session, "status of OA4").items[0]
+    assert (area.reference, area.kind, area.rag) == ("OA4", "area", "red")
+    assert dict(area.counts) == {"red": 1, "blue": 4}
+
+
+@pytest.mark.parametrize(
+    ("question", "suggested"),
+    [
+        ("OA9", "OA7"),
+        ("what's open under OA44", "OA4"),
+        ("P7.15", "P7"),
+        ("OA4.7", "OA4"),
+        ("unicorn budget", "P9.5"),
+    ],
+)
+def test_no_match_says_so_and_offers_the_nearest_reference(
+    session: Session, question: str, suggested: str
+) -> None:
+    result = ask(session, question)
+    assert result.items == ()
+    assert result.message
+    assert result.suggestions[0].reference == suggested
+
+
+def test_a_filter_that_removes_everything_says_how_many_it_removed(session: Session) -> None:
+    result = ask(session, "anything blocked under P7?")
+    assert result.items == ()
+    assert result.filtered_out == 10
+    assert "no blocked items" in (result.message or "")
+
+
+def test_nothing_due_this_week_is_a_plain_answer(session: Session) -> None:
+    result = ask(session, "what's due this week?")
+    assert result.items == ()
+    assert result.message == "There are no open items due this week in the plans."
+
+
+def test_a_long_answer_is_capped_and_counts_the_rest(session: Session) -> None:
+    result = ask(session, "what's open?")
+    assert len(result.items) == 20
+    assert result.not_shown == 52 - 20  # every open Ambition Plan action
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "🎉🎉🎉",
+        "x" * 10_000,
+        "'; DROP TABLE action; --",
+        "SELECT * FROM statusupdate WHERE 1=1",
+        "<!channel> <@U123ABC> <https://evil.example|click>",
+        "\x00\x01\x1b[31mred\x7f",
+        "OA" * 3000,
+        "P7.5.3.2.1.9",
+        "99999999999999999999",
+    ],
+)
+def test_odd_input_gets_a_calm_answer(session: Session, text: str) -> None:
+    result = ask(session, text)
+    assert isinstance(result, AnswerResult)
+    assert result.items or result.message
+
+
+def test_only_markup_is_not_a_question(session: Session) -> None:
+    result = ask(session, "<!channel> <@U123ABC>")
+    assert result.items == ()
+    assert result.message and "couldn't find a question" in result.message
+    assert "<!channel>" not in result.question.text
+
+
+def test_long_text_is_read_in_part_and_says_so(session: Session) -> None:
+    result = ask(session, "what's open under OA4 " + "please " * 2000)
+    assert [item.reference for item in result.items] == ["P7.5"]
+    assert "first 500 characters" in (result.message or "")
