@@ -32,6 +32,7 @@ RENDERER_MODULES = (
     "bot.render.roles",
     "bot.render.history",
     "bot.render.updates",
+    "bot.render.reminders",
     "bot.render.digest",
 )
 

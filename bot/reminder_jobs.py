@@ -1,0 +1,161 @@
+"""The reminder run: decide what is due (commands.reminders), claim each once, post its thread.
+
+`run_reminders(runtime, client)` is what the scheduler calls every working day and what
+`planbot remind` calls on demand. Each reminder is claimed in the database before it is posted
+(store.reminders.claim_reminder: a unique key), so two processes or a restart never post the same
+one twice. A post that fails gives its claim back so the next run tries again; a claim left by a
+process that died before posting is released after CLAIM_TIMEOUT. Before deciding, the role
+holders are checked against Slack (users.info): a deactivated user is marked so in the directory
+and their role counts as unfilled (flagged, not mentioned).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot.render.reminders import plan_summary, reminder_message
+from bot.runtime import Runtime
+from commands.reminders import ReminderPlan, plan_reminders
+from store import role_queries
+from store.db import session_scope
+from store.reminders import claim_reminder, mark_posted, release_claim, release_stale_claims
+from store.roles import mark_inactive
+
+log = logging.getLogger("planbot.reminders")
+
+CLAIM_TIMEOUT = timedelta(minutes=30)
+
+
+@dataclass(frozen=True)
+class ReminderRunReport:
+    plan: ReminderPlan
+    posted: tuple[tuple[str, str, str], ...]  # (ref, channel, thread ts)
+    taken_elsewhere: tuple[str, ...]  # claimed by another process first
+    failed: tuple[str, ...]
+    deactivated: tuple[str, ...]  # users Slack reports deactivated, found in this run
+    dry_run: bool
+
+    @property
+    def summary(self) -> str:
+        text = plan_summary(self.plan, posted=None if self.dry_run else len(self.posted))
+        if self.taken_elsewhere:
+            text += f"\n{len(self.taken_elsewhere)} posted by another process."
+        if self.failed:
+            text += f"\nNot posted (tried again next run): {', '.join(self.failed)}"
+        if self.deactivated:
+            text += f"\nSlack reports deactivated: {', '.join(self.deactivated)}"
+        return text
+
+
+def _worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:64]
+
+
+def user_is_active(client: WebClient, user_id: str) -> bool | None:
+    """True/False from users.info (`deleted`), None when Slack could not say."""
+    try:
+        response = client.users_info(user=user_id)
+    except (SlackApiError, SlackClientError, OSError) as error:
+        log.info("users.info %s failed (%s); treated as active", user_id, error)
+        return None
+    user = response.get("user") or {}
+    return not bool(user.get("deleted"))
+
+
+def check_role_holders(runtime: Runtime, client: WebClient) -> tuple[str, ...]:
+    """Mark role holders Slack reports deactivated; returns their ids."""
+    with session_scope(runtime.engine) as session:
+        members = role_queries.all_member_ids(session)
+    gone = tuple(user for user in members if user_is_active(client, user) is False)
+    if gone:
+        with session_scope(runtime.engine) as session:
+            for user in gone:
+                if mark_inactive(session, user):
+                    log.warning("Slack reports %s deactivated: their roles count as unfilled", user)
+    return gone
+
+
+def run_reminders(
+    runtime: Runtime, client: WebClient | None, *, dry_run: bool = False
+) -> ReminderRunReport:
+    """Post today's due reminders (none at weekends or on bank holidays); flag unfilled roles."""
+    today = runtime.clock.today()
+    settings = runtime.command_settings()
+    deactivated: tuple[str, ...] = ()
+    if not dry_run and client is not None:
+        with session_scope(runtime.engine) as session:
+            released = release_stale_claims(
+                session, older_than=runtime.clock.utcnow() - CLAIM_TIMEOUT
+            )
+        if released:
+            log.warning("released %d reminder claims never posted", released)
+        deactivated = check_role_holders(runtime, client)
+    with session_scope(runtime.engine) as session:
+        plan = plan_reminders(session, today=today, settings=settings)
+    for role in plan.unfilled:
+        log.warning("owner role %s has nobody behind it (owns %s)", role.role, ", ".join(role.refs))
+    if plan.day_off:
+        log.info("no reminders on %s: %s", today, plan.day_off)
+    if dry_run or client is None or plan.day_off:
+        return ReminderRunReport(plan, (), (), (), deactivated, dry_run=True)
+
+    posted: list[tuple[str, str, str]] = []
+    elsewhere: list[str] = []
+    failed: list[str] = []
+    worker = _worker_name()
+    for reminder in plan.due:
+        if not reminder.channel:
+            log.warning(
+                "reminder %s not posted: no reminders channel for %s",
+                reminder.key,
+                reminder.plan_title,
+            )
+            failed.append(reminder.ref)
+            continue
+        with session_scope(runtime.engine) as session:
+            row = claim_reminder(
+                session,
+                key=reminder.key,
+                action_id=reminder.action_id,
+                step_id=reminder.step_id,
+                reason=reminder.reason,
+                for_date=reminder.for_date,
+                at=runtime.clock.utcnow(),
+                by=worker,
+            )
+            row_id = row.id if row else None
+        if row_id is None:
+            elsewhere.append(reminder.ref)
+            log.info("reminder %s already claimed by another process", reminder.key)
+            continue
+        rendered = reminder_message(reminder, row_id, today)
+        payload: dict[str, Any] = {
+            "channel": reminder.channel,
+            "text": rendered.text,
+            "blocks": rendered.blocks,
+            "unfurl_links": False,
+        }
+        try:
+            response = client.chat_postMessage(**payload)
+        except (SlackApiError, SlackClientError, OSError) as error:
+            log.error("reminder %s not posted (%s); its claim is given back", reminder.key, error)
+            with session_scope(runtime.engine) as session:
+                release_claim(session, row_id)
+            failed.append(reminder.ref)
+            continue
+        channel, ts = str(response.get("channel") or reminder.channel), str(response.get("ts"))
+        with session_scope(runtime.engine) as session:
+            mark_posted(session, row_id, channel=channel, thread_ts=ts, at=runtime.clock.utcnow())
+        posted.append((reminder.ref, channel, ts))
+        log.info("reminder %s posted to %s at %s", reminder.key, channel, ts)
+    return ReminderRunReport(
+        plan, tuple(posted), tuple(elsewhere), tuple(failed), deactivated, dry_run=False
+    )

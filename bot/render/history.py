@@ -1,0 +1,124 @@
+"""Rendering `history OA4.1`: every dated update, who made it and where it came from."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from bot.render import Rendered, render
+from bot.render.escape import escape, mention, truncate
+from bot.render.item_text import RAG_EMOJI, day, item_line, status_label
+from commands.history import HistoryEntry, HistoryProblem, HistoryResult
+
+LONDON = ZoneInfo("Europe/London")
+ENTRY_LIMIT = 40  # newest entries shown in Slack; the store keeps them all
+SOURCES = {
+    "document": "the plan document",
+    "import": "an import",
+    "chat": "a reply",
+    "button": "a button",
+    "modal": "a note",
+    "admin": "an admin",
+}
+
+
+def _who(author: str | None, *, plain: bool) -> str:
+    if not author:
+        return "the plan"
+    if author == "terminal":
+        return "the terminal"
+    if plain:
+        return author
+    return mention(author) if author[:1] in ("U", "W") else escape(author)
+
+
+def _change(entry: HistoryEntry) -> str:
+    parts = []
+    if entry.new_status:
+        if entry.old_status and entry.old_status != entry.new_status:
+            parts.append(f"{status_label(entry.old_status)} → {status_label(entry.new_status)}")
+        else:
+            parts.append(status_label(entry.new_status))
+    if entry.new_rag:
+        parts.append(
+            f"declared {entry.new_rag}" + (f" (was {entry.old_rag})" if entry.old_rag else "")
+        )
+    if entry.new_due:
+        parts.append(
+            f"due {day(entry.new_due)}" + (f" (was {day(entry.old_due)})" if entry.old_due else "")
+        )
+    return ", ".join(parts) or "note"
+
+
+def _where(entry: HistoryEntry, *, plain: bool) -> str:
+    source = SOURCES.get(entry.source, entry.source)
+    ref = entry.source_ref
+    if ref and ref.startswith("https://") and not plain:
+        return f"<{escape(ref)}|{source}>"
+    if ref:
+        return f"{source} ({escape(ref) if not plain else ref})"
+    return source
+
+
+def _flags(entry: HistoryEntry) -> str:
+    flags = []
+    if entry.corrects:
+        flags.append("edited")
+    if entry.superseded:
+        flags.append("replaced by an edit")
+    if entry.deleted:
+        flags.append("source message deleted")
+    return f" [{'; '.join(flags)}]" if flags else ""
+
+
+def _line(entry: HistoryEntry, *, plain: bool) -> str:
+    when = entry.at.astimezone(LONDON)
+    stamp = (
+        f"{when.day} {when:%b %Y %H:%M}" if (when.hour, when.minute) != (0, 0) else day(when.date())
+    )
+    note = f" — “{escape(truncate(entry.note, 240))}”" if entry.note else ""
+    change = _change(entry)
+    if entry.superseded and not plain:
+        change = f"~{change}~"
+    who, where = _who(entry.author, plain=plain), _where(entry, plain=plain)
+    return f"{stamp}: {change}, by {who} via {where}{_flags(entry)}{note}"
+
+
+@render.register
+def _(result: HistoryResult) -> Rendered:
+    item = result.item
+    mrkdwn, plain = item_line(item.ref, item.title, item.status, item.owner, item.due, item.rag)
+    count = len(result.entries)
+    summary = f"{count} dated update{'s' if count != 1 else ''}, oldest first"
+    if item.declared_rag:
+        summary += f" · lead's colour {RAG_EMOJI.get(item.declared_rag, '')} {item.declared_rag}"
+    shown = result.entries[-ENTRY_LIMIT:]
+    lines = [_line(e, plain=False) for e in shown]
+    if count > len(shown):
+        lines.insert(0, f"… {count - len(shown)} older updates not shown")
+    blocks = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": mrkdwn[:3000]}},
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": summary}]},
+    ]
+    chunk = ""
+    for line in lines:
+        if chunk and len(chunk) + len(line) > 2900:
+            blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": chunk}})
+            chunk = ""
+        chunk = f"{chunk}\n{line}" if chunk else line[:2900]
+    if chunk:
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": chunk}})
+    if not result.entries:
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "No updates yet."}})
+    plain_lines = [_line(e, plain=True) for e in shown]
+    if count > len(shown):
+        plain_lines.insert(0, f"… {count - len(shown)} older updates not shown")
+    text = "\n".join([plain, summary, *plain_lines])
+    return Rendered(text=text, blocks=blocks[:50])
+
+
+@render.register
+def _(result: HistoryProblem) -> Rendered:
+    text = escape(result.message)
+    return Rendered(
+        text=text, blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": text}}]
+    )

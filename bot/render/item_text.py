@@ -1,0 +1,59 @@
+"""Small shared pieces of how an item reads in the reminders, updates, roles and history views."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.render.escape import escape, mention
+
+RAG_EMOJI = {
+    "blue": ":large_blue_circle:",
+    "green": ":large_green_circle:",
+    "amber": ":large_orange_circle:",
+    "red": ":red_circle:",
+    "grey": ":white_circle:",
+}
+
+
+def day(value: date | None) -> str:
+    """31 Mar 2023."""
+    return f"{value.day} {value:%b %Y}" if value else "no due date"
+
+
+def status_label(status: str | None) -> str:
+    return (status or "not set").replace("_", " ")
+
+
+def rag_label(rag: str | None) -> str:
+    return (rag or "").capitalize()
+
+
+def people(user_ids: tuple[str, ...] | list[str]) -> str:
+    """Holders as mentions (ids come from the role directory, never from message text); they go
+    in the fallback text too, since that is what notifications are made from."""
+    if not user_ids:
+        return "nobody assigned"
+    return ", ".join(mention(uid) for uid in user_ids)
+
+
+def item_line(
+    ref: str,
+    title: str,
+    status: str,
+    owner: str,
+    due: date | None,
+    rag: str | None,
+    *,
+    limit: int = 90,
+) -> tuple[str, str]:
+    """One item as (mrkdwn, plain text): reference, title, status, owner, due date, colour."""
+    short = title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
+    colour = f"{RAG_EMOJI.get(rag or '', '')} " if rag else ""
+    mrkdwn = (
+        f"{colour}*{escape(ref)}* {escape(short)}\n"
+        f"Status: {status_label(status)} · Owner: {escape(owner)} · Due: {day(due)}"
+    )
+    due_text = f"due {day(due)}" if due else "no due date"
+    plain = f"{escape(ref)} {escape(short)} — {status_label(status)}, owner {escape(owner)}, "
+    plain += due_text + (f", {rag}" if rag else "")
+    return mrkdwn, plain

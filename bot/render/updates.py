@@ -1,0 +1,162 @@
+"""Rendering what happened to a reply, a click or a note: one line in the thread, or a private word.
+
+The confirmation reads "OA4.1 → in progress, due 31 Mar 2023 (was 31 Jan 2023). Note saved."
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.render import Rendered, render
+from bot.render.escape import escape
+from bot.render.item_text import day, people, status_label
+from commands.channels import ChannelProblem, ChannelsResult
+from commands.updates import (
+    ReplyDeleted,
+    ReplyIgnored,
+    Snoozed,
+    StatusQuestion,
+    UpdateApplied,
+    UpdateRefused,
+)
+
+SET_STATUS = "reminder:set:"  # + status; value: the reminder id
+SNOOZE = "reminder:snooze"
+ADD_NOTE = "reminder:note"
+NOTE_VIEW = "reminder_note"
+BUTTON_LABELS = {
+    "done": "Done",
+    "in_progress": "In progress",
+    "blocked": "Blocked",
+    "not_started": "Not started",
+    "dropped": "Dropped",
+}
+
+
+def status_button(status: str, reminder_id: int) -> dict[str, Any]:
+    button: dict[str, Any] = {
+        "type": "button",
+        "action_id": f"{SET_STATUS}{status}",
+        "text": {"type": "plain_text", "text": BUTTON_LABELS.get(status, status_label(status))},
+        "value": str(reminder_id),
+    }
+    if status == "done":
+        button["style"] = "primary"
+    return button
+
+
+def confirmation(result: UpdateApplied) -> str:
+    parts: list[str] = []
+    if result.new_status:
+        same = result.new_status == result.old_status
+        parts.append(("still " if same else "") + status_label(result.new_status))
+    if result.new_rag:
+        parts.append(f"declared {result.new_rag}")
+    if result.new_due:
+        was = f" (was {day(result.old_due)})" if result.old_due else ""
+        parts.append(f"due {day(result.new_due)}{was}")
+    ref = escape(result.item.ref)
+    line = f"{ref} → {', '.join(parts)}." if parts else f"{ref}:"
+    if result.note_saved:
+        line += " Note saved."
+    elif not parts:
+        line += " nothing changed."
+    if result.corrected:
+        line = "Corrected: " + line
+    return line
+
+
+@render.register
+def _(result: UpdateApplied) -> Rendered:
+    line = confirmation(result)
+    return Rendered(
+        text=line,
+        blocks=[{"type": "context", "elements": [{"type": "mrkdwn", "text": line}]}],
+        ephemeral=False,
+    )
+
+
+@render.register
+def _(result: StatusQuestion) -> Rendered:
+    ref = escape(result.item.ref)
+    question = f"I saved that as a note on {ref}. Which status fits it now?"
+    choices = list(result.choices) or ["in_progress", "blocked", "done"]
+    buttons = [status_button(status, result.reminder_id) for status in choices[:5]]
+    text = question + " (" + " / ".join(status_label(c) for c in choices) + ")"
+    blocks = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": question}},
+        {"type": "actions", "block_id": "reminder_question", "elements": buttons},
+    ]
+    return Rendered(text=text, blocks=blocks, ephemeral=False)
+
+
+@render.register
+def _(result: UpdateRefused) -> Rendered:
+    owners = [f"{escape(role)} ({people(users)})" for role, users in result.who_can]
+    who = " or ".join(owners) if owners else "its owner (none is recorded)"
+    text = (
+        f"Sorry, only {who} or an admin can update {escape(result.item.ref)}. Nothing was changed."
+    )
+    return Rendered(
+        text=text, blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": text}}]
+    )
+
+
+@render.register
+def _(result: ReplyIgnored) -> Rendered:
+    if result.hint:
+        text = escape(result.hint)
+        return Rendered(
+            text=text, blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": text}}]
+        )
+    return Rendered(text="", quiet=True)
+
+
+@render.register
+def _(result: ReplyDeleted) -> Rendered:
+    return Rendered(text="", quiet=True)
+
+
+@render.register
+def _(result: Snoozed) -> Rendered:
+    text = f"No reminders for {escape(result.item.ref)} until {day(result.until)}."
+    return Rendered(
+        text=text,
+        blocks=[{"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}],
+        ephemeral=False,
+    )
+
+
+@render.register
+def _(result: ChannelsResult) -> Rendered:
+    lines = []
+    for title, channel in result.plans:
+        where = (
+            _channel(channel)
+            if channel
+            else (f"{_channel(result.fallback)} (the default)" if result.fallback else "*not set*")
+        )
+        lines.append(f"{escape(title)}: {where}")
+    head = "Reminders now go to:" if result.changed else "Reminder threads are posted to:"
+    text = head + "\n" + "\n".join(lines)
+    if any(channel is None for _, channel in result.plans) and not result.fallback:
+        text += "\nSet one with `channel reminders #channel` (admins)."
+    return Rendered(
+        text=text, blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": text}}]
+    )
+
+
+def _channel(channel: str | None) -> str:
+    if not channel:
+        return ""
+    if channel.startswith(("C", "G")) and channel.isalnum():
+        return f"<#{channel}>"
+    return escape(channel)
+
+
+@render.register
+def _(result: ChannelProblem) -> Rendered:
+    text = escape(result.message)
+    return Rendered(
+        text=text, blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": text}}]
+    )

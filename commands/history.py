@@ -1,0 +1,73 @@
+"""`history OA4.1`: every dated update of an item, who made it and where it came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlmodel import Session
+
+from commands.router import Request
+from commands.updates import ItemView, item_view
+from store.history import find_item, history_of, normalise_ref
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    author: str | None
+    source: str  # document | chat | button | modal | admin | import
+    source_ref: str | None  # the document, or the Slack permalink of the reply
+    old_status: str | None
+    new_status: str | None
+    old_rag: str | None
+    new_rag: str | None
+    old_due: date | None
+    new_due: date | None
+    note: str | None
+    superseded: bool  # replaced by an edit of the same message
+    deleted: bool  # its source message was deleted; the update stands
+    corrects: bool  # this entry is an edit of an earlier one
+
+
+@dataclass(frozen=True)
+class HistoryResult:
+    item: ItemView
+    entries: tuple[HistoryEntry, ...]
+
+
+@dataclass(frozen=True)
+class HistoryProblem:
+    message: str
+
+
+def history_command(
+    session: Session, request: Request, rest: str
+) -> HistoryResult | HistoryProblem:
+    text = rest.strip()
+    if not text:
+        return HistoryProblem("Say which item, e.g. `history OA4.1` or `history P7.5.3`.")
+    ref = normalise_ref(text.split()[0]) or text.split()[0]
+    item = find_item(session, ref)
+    if item is None:
+        return HistoryProblem(f"I can't find {text.split()[0][:40]} in the plans.")
+    entries = tuple(
+        HistoryEntry(
+            at=row.at,
+            author=row.author,
+            source=row.source,
+            source_ref=row.source_ref,
+            old_status=row.old_status,
+            new_status=row.new_status,
+            old_rag=row.old_rag,
+            new_rag=row.new_rag,
+            old_due=row.old_due,
+            new_due=row.new_due,
+            note=row.note,
+            superseded=row.superseded,
+            deleted=row.deleted,
+            corrects=row.corrects_id is not None,
+        )
+        for row in history_of(session, item)
+    )
+    return HistoryResult(item_view(session, item, request), entries)

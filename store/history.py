@@ -1,0 +1,120 @@
+"""Finding an item by its reference and reading or amending its dated update history."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from store.models import Action, Plan, Reminder, Role, StatusUpdate, Step
+from store.roles import owner_roles
+
+_REF = re.compile(r"^\s*(OA|P)\s*[-.]?\s*(\d+(?:\s*\.\s*\d+){1,2})\s*$", re.IGNORECASE)
+
+
+def normalise_ref(text: str) -> str | None:
+    """`oa 4.1`, `OA-4.1`, `p7.5.3` -> `OA4.1`, `P7.5.3`; None when it is not an item reference."""
+    match = _REF.match(text)
+    if not match:
+        return None
+    return match.group(1).upper() + re.sub(r"\s+", "", match.group(2))
+
+
+def find_item(session: Session, ref: str) -> Action | Step | None:
+    """The action (OA4.1, P7.5) or step (P7.5.3) a reference names, or None."""
+    canonical = normalise_ref(ref) or ref.strip()
+    if canonical.count(".") >= 2:
+        return session.exec(select(Step).where(Step.ref == canonical)).first()
+    return session.exec(select(Action).where(Action.ref == canonical)).first()
+
+
+def item_for_reminder(session: Session, reminder: Reminder) -> Action | Step | None:
+    if reminder.step_id is not None:
+        return session.get(Step, reminder.step_id)
+    if reminder.action_id is not None:
+        return session.get(Action, reminder.action_id)
+    return None
+
+
+def action_of(session: Session, item: Action | Step) -> Action:
+    if isinstance(item, Action):
+        return item
+    action = session.get(Action, item.action_id)
+    if action is None:
+        raise LookupError(f"step {item.ref} has no action")
+    return action
+
+
+def item_owner_roles(session: Session, item: Action | Step) -> list[Role]:
+    """The roles answering for an item; a step is owned by its action's roles."""
+    return owner_roles(session, action_of(session, item).id or 0)
+
+
+def plan_of(session: Session, item: Action | Step) -> Plan:
+    plan = session.get(Plan, action_of(session, item).plan_id)
+    if plan is None:
+        raise LookupError(f"{item.ref} has no plan")
+    return plan
+
+
+def item_title(item: Action | Step) -> str:
+    return item.title if isinstance(item, Action) else item.text
+
+
+def history_of(session: Session, item: Action | Step) -> list[StatusUpdate]:
+    """Every update of an item, oldest first, corrections and deleted sources included."""
+    column = StatusUpdate.action_id if isinstance(item, Action) else StatusUpdate.step_id
+    query = (
+        select(StatusUpdate)
+        .where(column == item.id)
+        .order_by(col(StatusUpdate.at), col(StatusUpdate.id))
+    )
+    return list(session.exec(query))
+
+
+def update_for_message(
+    session: Session, channel: str | None, message_ts: str
+) -> StatusUpdate | None:
+    """The current (not superseded) update a chat message produced, if any."""
+    query = select(StatusUpdate).where(
+        StatusUpdate.message_ts == message_ts, col(StatusUpdate.superseded).is_(False)
+    )
+    if channel:
+        query = query.where(StatusUpdate.channel == channel)
+    return session.exec(query.order_by(col(StatusUpdate.id).desc())).first()
+
+
+def item_of_update(session: Session, update: StatusUpdate) -> Action | Step | None:
+    if update.step_id is not None:
+        return session.get(Step, update.step_id)
+    if update.action_id is not None:
+        return session.get(Action, update.action_id)
+    return None
+
+
+def mark_source_deleted(
+    session: Session, channel: str | None, message_ts: str
+) -> list[StatusUpdate]:
+    """Flag every update from a deleted message; the rows and the state they set are kept."""
+    query = select(StatusUpdate).where(StatusUpdate.message_ts == message_ts)
+    if channel:
+        query = query.where(StatusUpdate.channel == channel)
+    rows = list(session.exec(query))
+    for row in rows:
+        row.deleted = True
+        session.add(row)
+    return rows
+
+
+def lock_item(session: Session, item: Action | Step) -> Action | Step:
+    """Re-read an item FOR UPDATE so two concurrent replies apply one after the other."""
+    model = type(item)
+    query = select(model).where(model.id == item.id).with_for_update()
+    locked = session.exec(query).first()
+    return locked if locked is not None else item
+
+
+def latest_update_at(session: Session, item: Action | Step) -> datetime | None:
+    rows = history_of(session, item)
+    return max((row.at for row in rows), default=None)

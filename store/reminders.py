@@ -1,0 +1,287 @@
+"""Reminder threads in the store: what may need chasing, and claiming each reminder exactly once.
+
+A reminder is claimed by inserting its row: `Reminder.key` is unique, so when two processes (or a
+restarted one) try the same reminder, the database lets exactly one insert through and the other
+sees a duplicate key and leaves it alone. A claim that was never posted (the post failed, the
+process died) can be taken over once it is old enough, again by one process only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from store.models import Action, ActionOwner, Plan, Reminder, Step
+from store.models.status import Status
+
+OPEN_STATUSES = tuple(s.value for s in Status if s.is_open)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An open action, or an open step with its own due date, that a reminder could be about."""
+
+    kind: str  # "action" | "step"
+    item_id: int
+    action_id: int
+    ref: str
+    title: str
+    status: str
+    due: date | None
+    due_as_written: str | None
+    cadence: str | None
+    last_update_at: datetime | None
+    declared_rag: str | None
+    plan_id: int
+    plan_key: str
+    plan_title: str
+    reminders_channel: str | None
+    owner_role_ids: tuple[int, ...] = field(default_factory=tuple)
+
+    @property
+    def item_key(self) -> str:
+        return f"{'A' if self.kind == 'action' else 'S'}{self.item_id}"
+
+
+def reminder_candidates(session: Session) -> list[Candidate]:
+    """Open actions of every plan, and open steps whose due date differs from their action's.
+
+    A step due the same day as its action is chased in the action's thread, not a second one.
+    """
+    plans = {plan.id: plan for plan in session.exec(select(Plan))}
+    owners: dict[int, list[int]] = {}
+    for owner in session.exec(select(ActionOwner).order_by(col(ActionOwner.position))):
+        owners.setdefault(owner.action_id, []).append(owner.role_id)
+    actions = list(
+        session.exec(
+            select(Action)
+            .where(col(Action.status).in_(OPEN_STATUSES))
+            .order_by(col(Action.plan_id), col(Action.position), col(Action.id))
+        )
+    )
+    by_id = {action.id: action for action in actions}
+    result: list[Candidate] = []
+    for action in actions:
+        plan = plans[action.plan_id]
+        result.append(
+            Candidate(
+                kind="action",
+                item_id=action.id or 0,
+                action_id=action.id or 0,
+                ref=action.ref,
+                title=action.title,
+                status=action.status,
+                due=action.due_date,
+                due_as_written=action.due_as_written,
+                cadence=action.cadence,
+                last_update_at=action.last_update_at,
+                declared_rag=action.declared_rag,
+                plan_id=plan.id or 0,
+                plan_key=plan.key,
+                plan_title=plan.title,
+                reminders_channel=plan.reminders_channel,
+                owner_role_ids=tuple(owners.get(action.id or 0, [])),
+            )
+        )
+    steps = session.exec(
+        select(Step)
+        .where(col(Step.status).in_(OPEN_STATUSES))
+        .where(col(Step.action_id).in_(list(by_id)))
+        .where((col(Step.due_date).is_not(None)) | (col(Step.cadence).is_not(None)))
+        .order_by(col(Step.action_id), col(Step.number))
+    )
+    for step in steps:
+        action = by_id[step.action_id]
+        if step.cadence is None and step.due_date == action.due_date:
+            continue
+        plan = plans[action.plan_id]
+        result.append(
+            Candidate(
+                kind="step",
+                item_id=step.id or 0,
+                action_id=action.id or 0,
+                ref=step.ref,
+                title=step.text,
+                status=step.status,
+                due=step.due_date,
+                due_as_written=step.due_as_written,
+                cadence=step.cadence,
+                last_update_at=step.last_update_at or action.last_update_at,
+                declared_rag=step.declared_rag,
+                plan_id=plan.id or 0,
+                plan_key=plan.key,
+                plan_title=plan.title,
+                reminders_channel=plan.reminders_channel,
+                owner_role_ids=tuple(owners.get(action.id or 0, [])),
+            )
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class ItemReminderState:
+    """What the store remembers about an item's reminders: the latest claim and any snooze."""
+
+    last_claimed_on: date | None = None
+    snoozed_until: date | None = None
+
+
+def reminder_states(session: Session) -> dict[str, ItemReminderState]:
+    """Per item key ("A12", "S40"): the latest reminder date claimed and the latest snooze."""
+    latest: dict[str, date] = {}
+    snoozed: dict[str, date] = {}
+    for row in session.exec(select(Reminder)):
+        key = f"A{row.action_id}" if row.step_id is None else f"S{row.step_id}"
+        claimed = row.claimed_at.date()
+        if key not in latest or claimed > latest[key]:
+            latest[key] = claimed
+        if row.snoozed_until and (key not in snoozed or row.snoozed_until > snoozed[key]):
+            snoozed[key] = row.snoozed_until
+    keys = set(latest) | set(snoozed)
+    return {k: ItemReminderState(latest.get(k), snoozed.get(k)) for k in keys}
+
+
+def existing_keys(session: Session, keys: Iterable[str]) -> set[str]:
+    """Which of `keys` have already been claimed (by anyone)."""
+    wanted = list(keys)
+    if not wanted:
+        return set()
+    rows = session.exec(select(Reminder.key).where(col(Reminder.key).in_(wanted)))
+    return set(rows)
+
+
+def claim_reminder(
+    session: Session,
+    *,
+    key: str,
+    action_id: int | None,
+    step_id: int | None,
+    reason: str,
+    for_date: date,
+    at: datetime,
+    by: str,
+) -> Reminder | None:
+    """Insert the reminder's row and commit; None when someone else claimed the key first.
+
+    Commits the session: a claim must be visible to every other process before anything is posted.
+    """
+    row = Reminder(
+        key=key,
+        action_id=action_id,
+        step_id=step_id,
+        reason=reason,
+        for_date=for_date,
+        claimed_at=at,
+        claimed_by=by,
+    )
+    session.add(row)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        return None
+    session.refresh(row)
+    return row
+
+
+def release_stale_claims(session: Session, *, older_than: datetime) -> int:
+    """Delete claims never posted and older than `older_than` (their process died mid-post), so
+    the next run claims them again; returns how many."""
+    result = session.execute(
+        delete(Reminder).where(
+            col(Reminder.posted_at).is_(None), col(Reminder.claimed_at) < older_than
+        )
+    )
+    session.commit()
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def release_claim(session: Session, reminder_id: int) -> None:
+    """Give a claim back (nothing was posted and nothing will be: no channel, say)."""
+    row = session.get(Reminder, reminder_id)
+    if row is not None and row.posted_at is None:
+        session.delete(row)
+        session.commit()
+
+
+def get_reminder(session: Session, reminder_id: int) -> Reminder | None:
+    return session.get(Reminder, reminder_id)
+
+
+def mark_posted(
+    session: Session, reminder_id: int, *, channel: str, thread_ts: str, at: datetime
+) -> Reminder:
+    row = session.get(Reminder, reminder_id)
+    if row is None:
+        raise LookupError(f"reminder {reminder_id} is gone")
+    row.channel, row.thread_ts, row.posted_at = channel, thread_ts, at
+    session.add(row)
+    session.commit()
+    return row
+
+
+def reminder_for_thread(session: Session, channel: str | None, thread_ts: str) -> Reminder | None:
+    """The reminder whose thread starts at `thread_ts` (in `channel` when given)."""
+    query = select(Reminder).where(Reminder.thread_ts == thread_ts)
+    if channel:
+        query = query.where(Reminder.channel == channel)
+    return session.exec(query).first()
+
+
+def mark_answered(session: Session, reminder: Reminder, *, at: datetime) -> None:
+    if reminder.answered_at is None:
+        reminder.answered_at = at
+        session.add(reminder)
+
+
+def snooze(session: Session, reminder: Reminder, *, until: date) -> None:
+    reminder.snoozed_until = until
+    session.add(reminder)
+
+
+def unanswered_reminders(session: Session) -> list[Reminder]:
+    """Posted reminders nobody has answered yet (oldest first), for the weekly summary."""
+    query = (
+        select(Reminder)
+        .where(col(Reminder.posted_at).is_not(None), col(Reminder.answered_at).is_(None))
+        .order_by(col(Reminder.posted_at))
+    )
+    return list(session.exec(query))
+
+
+def set_reminders_channel(session: Session, channel: str | None, plan_key: str | None) -> list[str]:
+    """Point one plan's (or every plan's) reminder threads at `channel`; the plans' titles."""
+    query = select(Plan).order_by(col(Plan.id))
+    if plan_key:
+        query = query.where(Plan.key == plan_key)
+    plans = list(session.exec(query))
+    for plan in plans:
+        plan.reminders_channel = channel
+        session.add(plan)
+    return [plan.title for plan in plans]
+
+
+def reminders_channels(session: Session) -> list[tuple[str, str, str | None]]:
+    """(plan key, plan title, reminders channel) for every plan."""
+    plans = session.exec(select(Plan).order_by(col(Plan.id)))
+    return [(plan.key, plan.title, plan.reminders_channel) for plan in plans]
+
+
+def find_plan_key(session: Session, word: str) -> str | None:
+    """A plan named by its key ("ambition-2022"), the start of it ("ambition") or a title word."""
+    word = word.strip().lower()
+    plans = list(session.exec(select(Plan).order_by(col(Plan.id))))
+    for test in (
+        lambda p: p.key.lower() == word,
+        lambda p: p.key.lower().startswith(word),
+        lambda p: word in p.title.lower().split(),
+    ):
+        matches = [plan.key for plan in plans if test(plan)]
+        if len(matches) == 1:
+            return matches[0]
+    return None
