@@ -6,10 +6,13 @@ from datetime import date, datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from commands.clock import Clock, parse_when
+from store.db import normalise_url
 
 SLACK_DEFAULT_API = "https://slack.com/api/"
 
@@ -37,10 +40,13 @@ class Settings(BaseSettings):
     planbot_admins: Annotated[tuple[str, ...], NoDecode] = ()
     planbot_reminder_days_before: int = 7
     planbot_reminder_stale_days: int = 28
+    planbot_reminder_max_per_run: int = 25  # the rest wait for the next working day
     planbot_reminder_hour: int = 9
     planbot_reminders_channel: str | None = None
     planbot_stale_days: int = 28
     planbot_amber_days: int = 14
+    planbot_http_threads: int = Field(default=8, ge=1, le=256)  # waitress request threads
+    planbot_workers: int = Field(default=8, ge=1, le=256)  # threads for work after the ack
 
     @field_validator("planbot_admins", mode="before")
     @classmethod
@@ -71,6 +77,19 @@ class Settings(BaseSettings):
             parse_when(value)
         except ValueError:
             raise ValueError(f"'{value}' is not a date such as 2023-02-15") from None
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        try:
+            make_url(normalise_url(value))
+        except ArgumentError:
+            raise ValueError(
+                f"'{value}' is not a database URL such as postgresql://host/planbot"
+            ) from None
         return value
 
     @field_validator("slack_api_url")

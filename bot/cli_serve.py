@@ -1,0 +1,158 @@
+"""`planbot serve --http --port 3000` (Events API) or `planbot serve --socket` (Socket Mode).
+
+One code path: the same runtime, Slack app, listeners and scheduler; only the transport differs.
+Start-up stops with one line naming the setting at fault (missing token, unreachable database,
+token Slack refuses). SIGTERM or Ctrl-C stops it cleanly: no new requests, running work finished,
+scheduler stopped, database connections closed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from types import FrameType
+from typing import Any
+from urllib.error import URLError
+
+from slack_bolt import App
+from slack_bolt.error import BoltError
+from slack_sdk import WebClient
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.runtime import Runtime, build_runtime
+from bot.settings import Settings, SettingsError, load_settings
+
+log = logging.getLogger("planbot.serve")
+
+SCHEDULER_MODULE = "bot.scheduler"  # provides start_scheduler(runtime, client) once it exists
+
+
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "serve",
+        help="run the Slack app (Events API over HTTP, or Socket Mode)",
+        description="Run planbot in Slack. See README, 'Run it in Slack'.",
+    )
+    mode = parser.add_mutually_exclusive_group(required=True)
+    mode.add_argument(
+        "--http", action="store_true", help="serve the Events API at /slack/events (production)"
+    )
+    mode.add_argument(
+        "--socket", action="store_true", help="connect by Socket Mode (no public URL needed)"
+    )
+    parser.add_argument("--port", type=int, default=3000, help="HTTP port (default 3000)")
+    parser.add_argument("--host", default="0.0.0.0", help="HTTP address to bind (default 0.0.0.0)")
+    parser.set_defaults(func=serve)
+
+
+def serve(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    settings.require_slack(socket=args.socket)
+    runtime = _open_runtime(settings, args.as_of)
+    executor = ThreadPoolExecutor(
+        max_workers=settings.planbot_workers, thread_name_prefix="planbot"
+    )
+    try:
+        app = _create_app(runtime, socket_mode=args.socket, executor=executor)
+        scheduler = _start_scheduler(runtime, app.client)
+        try:
+            if args.socket:
+                _serve_socket(app, settings)
+            else:
+                _serve_http(app, runtime, host=args.host, port=args.port)
+        finally:
+            _stop(scheduler)
+    finally:
+        executor.shutdown(wait=True, cancel_futures=False)  # let answers already started finish
+        runtime.engine.dispose()
+    print("planbot: stopped", file=sys.stderr, flush=True)
+    return 0
+
+
+def _open_runtime(settings: Settings, as_of: str | None) -> Runtime:
+    try:
+        return build_runtime(settings, as_of=as_of)
+    except (SQLAlchemyError, OSError) as error:
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        raise SettingsError(f"DATABASE_URL: cannot open the database ({reason})") from None
+
+
+def _create_app(runtime: Runtime, *, socket_mode: bool, executor: ThreadPoolExecutor) -> App:
+    from bot.slack_app import create_app
+
+    url = runtime.settings.slack_api_url
+    try:
+        return create_app(runtime, socket_mode=socket_mode, executor=executor)
+    except BoltError as error:
+        reason = str(error).split("auth.test result:")[-1].strip()[:200]
+        raise SettingsError(f"SLACK_BOT_TOKEN: Slack at {url} refused it ({reason})") from None
+    except (URLError, OSError) as error:
+        raise SettingsError(f"SLACK_API_URL: cannot reach {url} ({error})") from None
+
+
+def _start_scheduler(runtime: Runtime, client: WebClient) -> Any:
+    """bot.scheduler.start_scheduler(runtime, client), if that module exists yet."""
+    try:
+        module = importlib.import_module(SCHEDULER_MODULE)
+    except ModuleNotFoundError as error:
+        if error.name != SCHEDULER_MODULE:
+            raise
+        return None
+    start: Callable[[Runtime, WebClient], Any] | None = getattr(module, "start_scheduler", None)
+    return start(runtime, client) if start is not None else None
+
+
+def _stop(scheduler: Any) -> None:
+    if scheduler is None:
+        return
+    for name in ("shutdown", "stop"):
+        method = getattr(scheduler, name, None)
+        if callable(method):
+            method()
+            return
+
+
+def _raise_exit(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(0)
+
+
+def _serve_http(app: App, runtime: Runtime, *, host: str, port: int) -> None:
+    from bot.http_server import serve_http
+
+    def ready(address: str) -> None:
+        print(f"planbot: serving {address}/slack/events", file=sys.stderr, flush=True)
+
+    # waitress catches SystemExit in its loop, stops accepting and lets running requests finish.
+    previous = signal.signal(signal.SIGTERM, _raise_exit)
+    try:
+        serve_http(app, runtime, host=host, port=port, on_ready=ready)
+    except OSError as error:
+        raise SettingsError(f"--port {port}: cannot listen on {host}:{port} ({error})") from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _serve_socket(app: App, settings: Settings) -> None:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    stopping = threading.Event()
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        stopping.set()
+
+    handler = SocketModeHandler(app, settings.slack_app_token)
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        handler.connect()
+        print("planbot: connected to Slack by Socket Mode", file=sys.stderr, flush=True)
+        stopping.wait()
+    finally:
+        handler.close()
+        for sig, old in previous.items():
+            signal.signal(sig, old)

@@ -1,0 +1,62 @@
+"""What every listener group shares: running work after the ack, and answering a line of text."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import BoltContext
+from slack_sdk import WebClient
+
+from bot.render import Rendered, render
+from bot.runtime import Runtime
+from bot.slack_errors import report_failure
+from commands.router import handle
+from store.db import session_scope
+
+Work = Callable[[dict[str, Any], WebClient, BoltContext], None]
+
+
+def ack_only(ack: Callable[..., Any]) -> None:
+    """The acknowledgement every listener sends at once; the work runs after it."""
+    ack()
+
+
+def guarded(work: Work) -> Callable[[dict[str, Any], WebClient, BoltContext], None]:
+    """Wrap post-ack `work` so a failure reaches `report_failure` (Bolt would only log it).
+
+    Use as `app.event("x")(ack=ack_only, lazy=[guarded(work)])`. Bolt passes arguments by name,
+    so the wrapper keeps the names `body`, `client` and `context`.
+    """
+
+    def run(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        try:
+            work(body, client, context)
+        except Exception as error:
+            report_failure(error, body, client, where=work.__name__)
+
+    run.__name__ = work.__name__  # Bolt tells lazy functions apart by name
+    return run
+
+
+def answer(
+    runtime: Runtime,
+    text: str,
+    *,
+    user_id: str | None,
+    channel_id: str | None,
+    thread_ts: str | None = None,
+) -> Rendered:
+    """Route `text` (already through `to_command_text`) to its command and render the result."""
+    caller = runtime.caller(user_id, channel_id, thread_ts)
+    with session_scope(runtime.engine) as session:
+        result = handle(session, runtime.request(text, caller))
+    return render(result)
+
+
+def message_payload(rendered: Rendered) -> dict[str, Any]:
+    """`text` (the fallback that reads well alone) and, when there are any, `blocks`."""
+    payload: dict[str, Any] = {"text": rendered.text}
+    if rendered.blocks:
+        payload["blocks"] = rendered.blocks
+    return payload

@@ -1,0 +1,49 @@
+"""Messages to the bot in its DM (the App Home's Messages tab): each line answered in the DM."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import App, BoltContext
+from slack_sdk import WebClient
+
+from bot.listeners.common import ack_only, answer, guarded, message_payload
+from bot.outbox import post_that_matters
+from bot.runtime import Runtime
+from bot.slack_text import to_command_text
+
+# Message subtypes that are a person saying something; edits, deletions and joins are not.
+SPOKEN = (None, "file_share", "thread_broadcast")
+
+
+def is_direct_message(body: dict[str, Any]) -> bool:
+    return (body.get("event") or {}).get("channel_type") == "im"
+
+
+def register(app: App, runtime: Runtime) -> None:
+    def answer_direct_message(
+        body: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
+        event = body["event"]
+        if event.get("subtype") not in SPOKEN or not event.get("user"):
+            return
+        text = to_command_text(event.get("text"), bot_user_id=context.bot_user_id)
+        if not text:
+            return  # a file or image with no words: nothing to answer
+        rendered = answer(
+            runtime,
+            text,
+            user_id=event["user"],
+            channel_id=event.get("channel"),
+            thread_ts=event.get("thread_ts"),
+        )
+        if rendered.quiet:
+            return
+        payload = message_payload(rendered) | {"channel": event["channel"]}
+        if event.get("thread_ts"):
+            payload["thread_ts"] = event["thread_ts"]
+        post_that_matters(runtime, client, "chat.postMessage", payload)
+
+    app.event("message", matchers=[is_direct_message])(
+        ack=ack_only, lazy=[guarded(answer_direct_message)]
+    )

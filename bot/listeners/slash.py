@@ -1,0 +1,48 @@
+"""`/plan`: help, questions, `share`, and every verb in commands.router.VERBS (role, digest…).
+
+The command is acknowledged at once with an empty body; the answer follows on the response_url,
+visible only to the person unless they asked to share it (`/plan share …`) or the command's result
+is meant for the channel (`Rendered.ephemeral` False).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import App, BoltContext
+from slack_sdk import WebClient
+
+from bot.listeners.common import ack_only, answer, guarded, message_payload
+from bot.runtime import Runtime
+from bot.slack_client import post_to_response_url
+from bot.slack_text import to_command_text
+
+COMMAND = "/plan"
+SHARE = "share"
+
+
+def split_share(text: str) -> tuple[bool, str]:
+    """(True, "what's open?") for "share what's open?"."""
+    first, _, rest = text.partition(" ")
+    if first.lower() == SHARE:
+        return True, rest.strip()
+    return False, text
+
+
+def register(app: App, runtime: Runtime) -> None:
+    def answer_plan_command(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        share, text = split_share(to_command_text(body.get("text")))
+        rendered = answer(
+            runtime,
+            text or "help",
+            user_id=body.get("user_id"),
+            channel_id=body.get("channel_id"),
+        )
+        if rendered.quiet:
+            return
+        in_channel = share or not rendered.ephemeral
+        message = message_payload(rendered)
+        message["response_type"] = "in_channel" if in_channel else "ephemeral"
+        post_to_response_url(body["response_url"], message)
+
+    app.command(COMMAND)(ack=ack_only, lazy=[guarded(answer_plan_command)])
