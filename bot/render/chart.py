@@ -71,7 +71,9 @@ def chart_png(result: DigestResult) -> bytes:
     left.tick_params(axis="y", labelsize=9)
 
     days = [p.on for p in result.trend]
-    right.plot(days, [p.open for p in result.trend], marker="o", color="#37474f", label="open")
+    right.plot(
+        days, [p.open for p in result.trend], marker="o", color="#37474f", label="open", linewidth=3
+    )
     right.plot(
         days,
         [p.overdue for p in result.trend],
@@ -85,8 +87,9 @@ def chart_png(result: DigestResult) -> bytes:
     right.yaxis.set_major_locator(MaxNLocator(integer=True))
     right.grid(alpha=0.3)
     right.legend(loc="upper left", fontsize=8, frameon=False, ncol=2)
-    right.set_xticks(days[::2])
-    right.set_xticklabels([f"{d.day} {d:%b}" for d in days[::2]], rotation=45, fontsize=8)
+    ticks = days[::-2][::-1]  # every other week, always including this one
+    right.set_xticks(ticks)
+    right.set_xticklabels([f"{d.day} {d:%b}" for d in ticks], rotation=45, fontsize=8)
     figure.suptitle(
         f"{result.scope.label[:80]} · week of {result.week.day} {result.week:%b %Y}", fontsize=12
     )

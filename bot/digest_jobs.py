@@ -1,0 +1,379 @@
+"""Posting the weekly summary: claimed once per (subscription, week), composed, posted, recorded.
+
+The order is what makes it exactly once:
+1. claim the (subscription, week) row (store.digests.claim_post); only one process wins;
+2. compose and render; renew the claim (we still hold it, and its clock restarts);
+3. chat.postMessage (slack_sdk retries 429 with Retry-After and transient 5xx);
+4. record posted_at and ts only once Slack accepted it; a failure releases the claim and the
+   catch-up sweep tries again a few minutes later.
+A process that dies between 1 and 4 leaves an unposted claim; after STALE_CLAIM another takes it
+over. Before re-posting a claim that was tried before, the channel's recent history is searched for
+the summary's metadata, so a post Slack accepted just before a crash or a timed-out answer is
+recorded rather than doubled (when the app may read history; otherwise it is posted again).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from datetime import time as dt_time
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlalchemy.exc import OperationalError
+
+from bot.render import load_renderers
+from bot.render.chart import chart_png
+from bot.render.digest import render_digest
+from bot.runtime import Runtime
+from commands.digest import DigestData, DigestResult, scope_from_subscription, thresholds_from
+from commands.digest_subscriptions import fire_time, local_week
+from store.db import session_scope
+from store.digests import (
+    Claim,
+    active_subscriptions,
+    claim_post,
+    get_subscription,
+    mark_posted,
+    note_edit,
+    post_for_week,
+    release_claim,
+    renew_claim,
+)
+from store.models import DigestSubscription
+
+log = logging.getLogger("planbot.digest")
+
+STALE_CLAIM = timedelta(minutes=15)  # far longer than one post with its retries can take
+METADATA_EVENT = "planbot_digest"
+WORKER = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What happened to one subscription's summary for one week."""
+
+    subscription_id: int
+    week: date
+    outcome: str  # posted | recovered | already | busy | failed | inactive | updated | missing
+    channel: str | None = None
+    ts: str | None = None
+    detail: str | None = None
+    chart: bool = False
+
+
+def _with_db_retry(action: Callable[[], T], attempts: int = 4) -> T:
+    """Run a short database step again when the database is momentarily busy (SQLite locked,
+    PostgreSQL serialization); anything else is raised at once."""
+    for attempt in range(attempts):
+        try:
+            return action()
+        except OperationalError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+class DigestComposer:
+    """Composes summaries, loading the store once per (timezone, moment) for many subscriptions."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self._data: dict[tuple[str, datetime], DigestData] = {}
+        self._charts: dict[int, tuple[DigestResult, bytes]] = {}  # the result keeps its id valid
+
+    def compose(self, subscription: DigestSubscription, now: datetime) -> DigestResult:
+        local = now.astimezone(ZoneInfo(subscription.timezone))
+        key = (subscription.timezone, local)
+        if key not in self._data:
+            with session_scope(self.runtime.engine) as session:
+                self._data[key] = DigestData.load(
+                    session,
+                    as_of=local,
+                    thresholds=thresholds_from(self.runtime.command_settings()),
+                )
+        scope = scope_from_subscription(subscription.scope_kind, subscription.scope_value)
+        return self._data[key].compose(scope)
+
+    def chart(self, result: DigestResult) -> bytes:
+        """The result's chart, drawn once however many channels share the scope."""
+        key = id(result)
+        if key not in self._charts:
+            self._charts[key] = (result, chart_png(result))
+        return self._charts[key][1]
+
+
+def _metadata(subscription_id: int, week: date) -> dict[str, Any]:
+    return {
+        "event_type": METADATA_EVENT,
+        "event_payload": {"subscription_id": subscription_id, "week": week.isoformat()},
+    }
+
+
+def _already_in_channel(
+    client: WebClient, channel: str, subscription_id: int, week: date, since: datetime
+) -> str | None:
+    """The ts of this week's summary if Slack already holds it (a post whose answer was lost)."""
+    try:
+        response = client.api_call(  # POSTed like every other call (Slack accepts either)
+            "conversations.history",
+            data={
+                "channel": channel,
+                "oldest": str(since.timestamp()),
+                "limit": "200",
+                "include_all_metadata": "true",
+            },
+        )
+    except (SlackApiError, SlackClientError, OSError) as error:
+        log.info("Could not read %s history to check for an earlier post: %s", channel, error)
+        return None
+    wanted = _metadata(subscription_id, week)
+    for message in response.get("messages") or []:
+        metadata = message.get("metadata") or {}
+        if (
+            metadata.get("event_type") == METADATA_EVENT
+            and metadata.get("event_payload") == wanted["event_payload"]
+        ):
+            return str(message.get("ts"))
+    return None
+
+
+def upload_chart(
+    client: WebClient,
+    channel: str,
+    result: DigestResult,
+    *,
+    composer: DigestComposer | None = None,
+    thread_ts: str | None = None,
+) -> bool:
+    """Share the chart PNG in the channel; False (logged) if it failed: the text stands alone."""
+    try:
+        png = composer.chart(result) if composer else chart_png(result)
+        client.files_upload_v2(
+            channel=channel,
+            file=png,
+            filename=f"planbot-summary-{result.week.isoformat()}.png",
+            title=f"Status by area and 12-week trend, week of {result.week:%d %b %Y}",
+            thread_ts=thread_ts,
+        )
+        return True
+    except Exception as error:  # the chart is a courtesy; the summary already stands
+        log.warning("Chart upload to %s failed; the text summary stands alone: %s", channel, error)
+        return False
+
+
+def deliver(
+    runtime: Runtime,
+    client: WebClient,
+    subscription_id: int,
+    *,
+    now: datetime | None = None,
+    worker: str = WORKER,
+    composer: DigestComposer | None = None,
+    chart: bool = True,
+) -> Delivery:
+    """Post this week's summary for one subscription unless it is posted or being posted."""
+    load_renderers()
+    now = now or runtime.clock.utcnow()
+    composer = composer or DigestComposer(runtime)
+    with session_scope(runtime.engine) as session:
+        subscription = get_subscription(session, subscription_id)
+    if subscription is None or not subscription.active:
+        return Delivery(subscription_id, local_week_or_today(now), "inactive")
+    week = local_week(subscription, now)
+
+    def take() -> Claim:
+        with session_scope(runtime.engine) as session:
+            return claim_post(
+                session,
+                subscription_id=subscription_id,
+                week=week,
+                by=worker,
+                now=now,
+                stale_after=STALE_CLAIM,
+            )
+
+    claim = _with_db_retry(take)
+    if claim.state == "posted":
+        return Delivery(subscription_id, week, "already", claim.channel, claim.ts)
+    if claim.state == "busy":
+        return Delivery(subscription_id, week, "busy", detail=f"claimed by {claim.claimed_by}")
+
+    def give_up(error: str) -> Delivery:
+        def release() -> None:
+            with session_scope(runtime.engine) as session:
+                release_claim(session, post_id=claim.post_id, by=worker, error=error[:500])
+
+        _with_db_retry(release)
+        log.warning("Summary %s for week %s not posted: %s", subscription_id, week, error)
+        return Delivery(subscription_id, week, "failed", subscription.channel, detail=error)
+
+    try:
+        result = composer.compose(subscription, now)
+        rendered = render_digest(result)
+    except Exception as error:
+        log.exception("Composing summary %s for week %s failed", subscription_id, week)
+        return give_up(f"composing failed: {type(error).__name__}")
+
+    def renew() -> bool:
+        with session_scope(runtime.engine) as session:
+            return renew_claim(
+                session, post_id=claim.post_id, by=worker, now=runtime_now(runtime, now)
+            )
+
+    if not _with_db_retry(renew):
+        return Delivery(subscription_id, week, "busy", detail="claim taken over")
+
+    def record(channel: str, ts: str) -> bool:
+        with session_scope(runtime.engine) as session:
+            return mark_posted(
+                session, post_id=claim.post_id, by=worker, channel=channel, ts=ts, at=now
+            )
+
+    if claim.attempts > 1:
+        since = datetime.combine(week, dt_time(0), tzinfo=ZoneInfo(subscription.timezone))
+        earlier = _already_in_channel(client, subscription.channel, subscription_id, week, since)
+        if earlier:
+            _with_db_retry(lambda: record(subscription.channel, earlier))
+            return Delivery(subscription_id, week, "recovered", subscription.channel, earlier)
+
+    try:
+        response = client.chat_postMessage(
+            channel=subscription.channel,
+            text=rendered.text,
+            blocks=rendered.blocks,
+            unfurl_links=False,
+            unfurl_media=False,
+            metadata=_metadata(subscription_id, week),
+        )
+    except SlackApiError as error:
+        return give_up(str(error.response.get("error") or error.response.status_code))
+    except (SlackClientError, OSError) as error:
+        return give_up(f"{type(error).__name__}: {error}")
+    channel = str(response.get("channel") or subscription.channel)
+    ts = str(response.get("ts"))
+    _with_db_retry(lambda: record(channel, ts))
+    log.info("Posted summary %s for week %s to %s (ts %s)", subscription_id, week, channel, ts)
+    charted = bool(
+        chart and not result.empty and upload_chart(client, channel, result, composer=composer)
+    )
+    return Delivery(subscription_id, week, "posted", channel, ts, chart=charted)
+
+
+def runtime_now(runtime: Runtime, fallback: datetime) -> datetime:
+    """The clock's now, or `fallback` when the clock is fixed (tests and demos replay a moment)."""
+    return fallback if runtime.clock.fixed is not None else runtime.clock.utcnow()
+
+
+def local_week_or_today(now: datetime) -> date:
+    day = now.date()
+    return day - timedelta(days=day.weekday())
+
+
+def due_subscriptions(
+    subscriptions: list[DigestSubscription], now: datetime
+) -> list[DigestSubscription]:
+    """Subscriptions whose time this week has come (and came after they were created)."""
+    due = []
+    for subscription in subscriptions:
+        when = fire_time(subscription, local_week(subscription, now))
+        created = subscription.created_at
+        if when <= now and (created is None or when >= created):
+            due.append(subscription)
+    return due
+
+
+def run_due_digests(
+    runtime: Runtime,
+    client: WebClient,
+    *,
+    now: datetime | None = None,
+    worker: str = WORKER,
+    chart: bool = True,
+) -> list[Delivery]:
+    """Catch-up: post every summary whose hour has passed this week and is not posted yet.
+
+    Runs at start-up and every few minutes, so a bot that was down at the hour posts when it
+    comes back (if it is still that week) and a failed post is tried again.
+    """
+    now = now or runtime.clock.utcnow()
+    with session_scope(runtime.engine) as session:
+        subscriptions = due_subscriptions(active_subscriptions(session), now)
+        pending = [
+            s
+            for s in subscriptions
+            if not (
+                (post := post_for_week(session, s.id or 0, local_week(s, now)))
+                and post.posted_at is not None
+            )
+        ]
+    composer = DigestComposer(runtime)
+    deliveries = []
+    for subscription in pending:
+        try:
+            deliveries.append(
+                deliver(
+                    runtime,
+                    client,
+                    subscription.id or 0,
+                    now=now,
+                    worker=worker,
+                    composer=composer,
+                    chart=chart,
+                )
+            )
+        except Exception:  # one bad subscription must not stop the others
+            log.exception("Summary %s could not be delivered", subscription.id)
+    return deliveries
+
+
+def repost(
+    runtime: Runtime,
+    client: WebClient,
+    subscription_id: int,
+    *,
+    now: datetime | None = None,
+    week: date | None = None,
+) -> Delivery:
+    """Correct an already-posted summary in place (chat.update of the stored ts), recomposed now."""
+    load_renderers()
+    now = now or runtime.clock.utcnow()
+    with session_scope(runtime.engine) as session:
+        subscription = get_subscription(session, subscription_id)
+        if subscription is None:
+            return Delivery(subscription_id, week or local_week_or_today(now), "inactive")
+        week = week or local_week(subscription, now)
+        post = post_for_week(session, subscription_id, week)
+    if post is None or post.posted_at is None or not post.ts or not post.channel:
+        return Delivery(subscription_id, week, "missing", detail="nothing posted that week")
+    result = DigestComposer(runtime).compose(subscription, now)
+    rendered = render_digest(result)
+    try:
+        client.chat_update(
+            channel=post.channel,
+            ts=post.ts,
+            text=rendered.text,
+            blocks=rendered.blocks,
+            metadata=_metadata(subscription_id, week),
+        )
+    except (SlackApiError, SlackClientError, OSError) as error:
+        detail = str(error)
+        _with_db_retry(lambda: _note(runtime, post.id or 0, f"correction failed: {detail}"))
+        return Delivery(subscription_id, week, "failed", post.channel, post.ts, detail)
+    _with_db_retry(lambda: _note(runtime, post.id or 0, None))
+    return Delivery(subscription_id, week, "updated", post.channel, post.ts)
+
+
+def _note(runtime: Runtime, post_id: int, error: str | None) -> None:
+    with session_scope(runtime.engine) as session:
+        note_edit(session, post_id=post_id, error=error)

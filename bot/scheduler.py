@@ -1,0 +1,178 @@
+"""The one scheduler of the app: weekly summaries, the daily reminder run, pending-post retries.
+
+One BackgroundScheduler per process, owned here, every job under a stable id with
+`replace_existing=True` (as slack-machine's core does), so rebuilding is idempotent. Jobs live in
+memory and are rebuilt from the store: at start-up and every minute (a subscription made in another
+process, or from the terminal, is picked up within a minute). Running several processes is safe:
+each post is claimed in the database before it is sent (bot/digest_jobs.py, the reminders' and the
+pending posts' own claims), so every process may run every job.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from slack_sdk import WebClient
+
+from bot.digest_jobs import deliver, run_due_digests
+from bot.runtime import Runtime
+from store.db import session_scope
+from store.digests import active_subscriptions
+from store.models import DigestSubscription
+
+log = logging.getLogger("planbot.scheduler")
+
+SYNC_JOB = "digest:sync"
+CATCH_UP_JOB = "digest:catch-up"
+REMINDERS_JOB = "reminders:daily"
+PENDING_JOB = "outbox:retry"
+DIGEST_PREFIX = "digest:subscription:"
+SYNC_SECONDS = 60
+CATCH_UP_SECONDS = 300
+PENDING_SECONDS = 120
+MISFIRE_GRACE_SECONDS = 3600  # a late cron run still posts; later still, catch-up does
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def digest_job_id(subscription_id: int) -> str:
+    return f"{DIGEST_PREFIX}{subscription_id}"
+
+
+def digest_trigger(subscription: DigestSubscription) -> CronTrigger:
+    """Weekly at the subscription's day and time in its own timezone (so it follows BST/GMT)."""
+    return CronTrigger(
+        day_of_week=DAYS[subscription.weekday],
+        hour=subscription.hour,
+        minute=subscription.minute,
+        timezone=ZoneInfo(subscription.timezone),
+    )
+
+
+def _signature(subscription: DigestSubscription) -> str:
+    return (
+        f"digest {subscription.id}: {DAYS[subscription.weekday]} "
+        f"{subscription.hour:02d}:{subscription.minute:02d} {subscription.timezone}"
+    )
+
+
+def sync_digest_jobs(scheduler: BackgroundScheduler, runtime: Runtime, client: WebClient) -> int:
+    """Make the scheduler's summary jobs match the active subscriptions; returns how many."""
+    with session_scope(runtime.engine) as session:
+        subscriptions = active_subscriptions(session)
+    wanted = {digest_job_id(s.id or 0): s for s in subscriptions}
+    for job in scheduler.get_jobs():
+        if job.id.startswith(DIGEST_PREFIX) and job.id not in wanted:
+            scheduler.remove_job(job.id)
+    for job_id, subscription in wanted.items():
+        existing = scheduler.get_job(job_id)
+        if existing is not None and existing.name == _signature(subscription):
+            continue
+        scheduler.add_job(
+            _guarded(f"summary {subscription.id}", deliver),
+            trigger=digest_trigger(subscription),
+            args=[runtime, client, subscription.id],
+            id=job_id,
+            name=_signature(subscription),
+            replace_existing=True,
+            misfire_grace_time=MISFIRE_GRACE_SECONDS,
+            coalesce=True,
+            max_instances=1,
+        )
+    return len(wanted)
+
+
+def _guarded(label: str, job: Callable[..., Any]) -> Callable[..., Any]:
+    """Log a job's failure with its name; the scheduler keeps running the next ones."""
+
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return job(*args, **kwargs)
+        except Exception:
+            log.exception("Scheduled job %s failed", label)
+            return None
+
+    run.__name__ = getattr(job, "__name__", label)
+    return run
+
+
+def _optional(module: str, name: str) -> Callable[..., Any] | None:
+    """A job function from a module that may not exist yet (built by another part of the app)."""
+    try:
+        loaded = importlib.import_module(module)
+    except ModuleNotFoundError as error:
+        if error.name != module:
+            raise
+        log.info("%s is not available; its job is not scheduled", module)
+        return None
+    function: Callable[..., Any] | None = getattr(loaded, name, None)
+    return function
+
+
+def start_scheduler(runtime: Runtime, client: WebClient) -> BackgroundScheduler:
+    """Build, fill and start the app's scheduler (the caller shuts it down on exit)."""
+    zone = ZoneInfo(runtime.settings.planbot_timezone)
+    scheduler = BackgroundScheduler(
+        timezone=zone, job_defaults={"coalesce": True, "max_instances": 1}
+    )
+    sync_digest_jobs(scheduler, runtime, client)
+    scheduler.add_job(
+        _guarded("summary job sync", sync_digest_jobs),
+        trigger=IntervalTrigger(seconds=SYNC_SECONDS, timezone=zone),
+        args=[scheduler, runtime, client],
+        id=SYNC_JOB,
+        name="rebuild summary jobs from the store",
+        replace_existing=True,
+    )
+    scheduler.add_job(
+        _guarded("summary catch-up", run_due_digests),
+        trigger=IntervalTrigger(seconds=CATCH_UP_SECONDS, timezone=zone),
+        args=[runtime, client],
+        id=CATCH_UP_JOB,
+        name="post summaries missed while down, retry failed ones",
+        replace_existing=True,
+    )
+    scheduler.add_job(  # once, straight after start-up: the summaries missed while down
+        _guarded("summary catch-up at start-up", run_due_digests),
+        trigger=DateTrigger(timezone=zone),
+        args=[runtime, client],
+        id=f"{CATCH_UP_JOB}:start",
+        name="post summaries missed while down",
+        replace_existing=True,
+        misfire_grace_time=MISFIRE_GRACE_SECONDS,
+    )
+    reminders = _optional("bot.reminder_jobs", "run_reminders")
+    if reminders is not None:
+        scheduler.add_job(
+            _guarded("reminders", reminders),
+            trigger=CronTrigger(
+                day_of_week="mon-fri",
+                hour=runtime.settings.planbot_reminder_hour,
+                minute=0,
+                timezone=zone,
+            ),
+            args=[runtime, client],
+            id=REMINDERS_JOB,
+            name="daily reminder run (working days)",
+            replace_existing=True,
+            misfire_grace_time=MISFIRE_GRACE_SECONDS,
+        )
+    retry = _optional("bot.outbox", "retry_pending_posts")
+    if retry is not None:
+        scheduler.add_job(
+            _guarded("pending posts", retry),
+            trigger=IntervalTrigger(seconds=PENDING_SECONDS, timezone=zone),
+            args=[runtime, client],
+            id=PENDING_JOB,
+            name="retry Slack posts that failed for a passing reason",
+            replace_existing=True,
+        )
+    scheduler.start()
+    return scheduler

@@ -1,0 +1,175 @@
+"""The summary as Slack shows it: within Slack's limits at any size, readable as plain text, and
+its chart a real PNG of the right content."""
+
+from __future__ import annotations
+
+import io
+import struct
+from datetime import UTC, date, datetime, timedelta
+
+from PIL import Image
+from slack_sdk.models.blocks import Block
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from bot.render import render
+from bot.render.chart import COLOURS, chart_png
+from bot.render.digest import render_digest
+from commands.clock import Clock
+from commands.digest import ALL, DigestResult, Scope, compose_digest
+from commands.digest_subscriptions import DigestSubscriptionResult
+from store.models import Action, Area, Plan
+from store.models.status import Rag
+from store.state import record_update
+
+FEB_13 = datetime(2023, 2, 13, 8, 30)
+
+
+def york(engine: Engine, when: datetime = FEB_13, scope: Scope = ALL) -> DigestResult:
+    with Session(engine) as session:
+        return compose_digest(session, scope, Clock.fixed_at(when))
+
+
+def assert_within_slack_limits(blocks: list[dict]) -> None:
+    assert len(blocks) <= 50
+    for raw in blocks:
+        Block.parse(raw).validate_json()  # type: ignore[union-attr]
+        if raw["type"] == "section":
+            assert len(raw["text"]["text"]) <= 3000
+        if raw["type"] == "header":
+            assert len(raw["text"]["text"]) <= 150
+
+
+def big_plan(engine: Engine, actions: int) -> None:
+    """A made-up plan far bigger than York's: every action overdue, changed this week, with long
+    titles and notes that try to ping the channel."""
+    at = datetime(2023, 2, 10, 9, tzinfo=UTC)
+    with Session(engine) as session:
+        plan = Plan(key="synthetic", title="Synthetic Plan", prefix="S")
+        session.add(plan)
+        session.flush()
+        areas = []
+        for number in range(1, 31):
+            area = Area(
+                plan_id=plan.id, ref=f"S{number}", number=number, title=f"Area {number} " * 8
+            )
+            session.add(area)
+            areas.append(area)
+        session.flush()
+        for n in range(actions):
+            area = areas[n % len(areas)]
+            action = Action(
+                plan_id=plan.id, area_id=area.id, ref=f"{area.ref}.{n // len(areas) + 1}",
+                number=n // len(areas) + 1, title=f"<!channel> Deliver workstream {n} " + "x" * 150,
+                text="…", planned_due=date(2023, 1, 1) + timedelta(days=n % 40), position=n,
+            )  # fmt: skip
+            session.add(action)
+            session.flush()
+            record_update(
+                session, action, at=at, source="chat", author="UALICE001", status="blocked",
+                note="<@U0BADGUY> " + "A long progress note that goes on. " * 20,
+            )  # fmt: skip
+        session.commit()
+
+
+def test_york_summary_reads_in_order_and_within_limits(york_engine: Engine) -> None:
+    rendered = render(york(york_engine))
+    assert_within_slack_limits(rendered.blocks)
+    text = rendered.text
+    order = [
+        "Weekly summary: All plans · week of 13 Feb 2023",
+        "As of Mon 13 Feb 2023 08:30 (Europe/London)",
+        "HEADLINE",
+        "Ambition Plan (52 actions): Red 7 · Amber 45 · Green 0 · Blue 0 · 0% complete",
+        "Open 52 · Overdue 7 (+23 steps)",
+        "NEEDS A DECISION (2)",
+        "EXCEPTIONS: 5 RED, 0 NEWLY AMBER",
+        "OVERDUE, OLDEST FIRST (30)",
+        "NO UPDATE FOR 28+ DAYS (52)",
+        "CHANGES IN THE LAST 7 DAYS (0)",
+        "COMING UP: DUE IN THE NEXT 14 DAYS (0)",
+        "AREA ROLL-UP (16)",
+    ]
+    positions = [text.index(part) for part in order]
+    assert positions == sorted(positions)
+    assert (
+        "[Red] P9.1 Strengthen the pace of change and accountability through the… — "
+        "Corporate Director of Children's Services · not started · due 12 Dec 2022 "
+        "(63 days overdue) · last update 74 days ago · /plan history P9.1"
+    ) in text
+    assert "[Red] P7 Practice — R2 A8 G0 B0 · 0/10 done · next due 1 May 2023" in text
+    assert "…and 15 more" in text  # 30 overdue entries do not all fit in one section
+    assert "<@" not in text and "<!" not in text
+
+
+def test_change_since_last_week_is_shown_beside_each_colour(york_engine: Engine) -> None:
+    text = render(york(york_engine, datetime(2023, 2, 6, 8, 30))).text
+    # P1.4, P6.3, P7.5, P8.1 and P9.3 fell due on 31 January: red 2 -> 7
+    assert "Ambition Plan (52 actions): Red 7 (+5) · Amber 45 (-5)" in text
+
+
+def test_empty_week_is_one_line(york_engine: Engine) -> None:
+    rendered = render(york(york_engine, scope=Scope("plan", "ofsted-2022", "Ofsted Action Plan")))
+    assert rendered.text == (
+        "Weekly summary: Ofsted Action Plan · week of 13 Feb 2023: nothing to report — "
+        "nothing is open and nothing changed this week."
+    )
+    assert len(rendered.blocks) == 1
+    assert_within_slack_limits(rendered.blocks)
+
+
+def test_hundreds_of_items_stay_within_slack_limits(empty_engine: Engine) -> None:
+    big_plan(empty_engine, 400)
+    result = york(empty_engine)
+    assert len(result.overdue) == 400 and len(result.changes) == 400
+    rendered = render_digest(result)
+    assert_within_slack_limits(rendered.blocks)
+    sections = [b["text"]["text"] for b in rendered.blocks if b["type"] == "section"]
+    assert any(s.startswith("*Overdue, oldest first (400)*") for s in sections)
+    assert any("more_" in s for s in sections)  # "…and N more"
+    overdue = next(s for s in sections if s.startswith("*Overdue"))
+    shown = overdue.count("/plan history")
+    assert f"…and {400 - shown} more" in overdue  # counts add up: nothing silently dropped
+    assert "<!channel>" not in rendered.text and "<@U0BADGUY>" not in rendered.text
+    assert "&lt;!channel&gt;" in overdue
+    assert len(rendered.text) < 40_000  # Slack truncates text beyond 40,000 characters
+
+
+def test_subscription_answers_render(york_engine: Engine) -> None:
+    refused = DigestSubscriptionResult(
+        "refused", "Only the person who set it up or a planbot admin can stop this summary.",
+        contact="UALICE001",
+    )  # fmt: skip
+    rendered = render(refused)
+    assert rendered.text.endswith("(set up by <@UALICE001>)")
+    assert_within_slack_limits(rendered.blocks)
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert data[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+def test_chart_is_a_png_of_areas_by_colour_and_the_trend(york_engine: Engine) -> None:
+    result = york(york_engine)
+    data = chart_png(result)
+    assert png_size(data) == (1100, 500)
+    image = Image.open(io.BytesIO(data)).convert("RGB")
+    colours = {image.getpixel((x, y)) for x in range(0, 1100, 3) for y in range(0, 500, 3)}
+
+    def rgb(hex_colour: str) -> tuple[int, int, int]:
+        return tuple(int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))  # type: ignore[return-value]
+
+    # York on 13 Feb: blue (the done Ofsted areas), amber and red bars; no green anywhere
+    for rag in (Rag.BLUE, Rag.AMBER, Rag.RED):
+        assert rgb(COLOURS[rag]) in colours, rag
+    assert rgb(COLOURS[Rag.GREEN]) not in colours
+    assert len(data) < 120_000
+
+
+def test_chart_of_a_huge_scope_keeps_twenty_areas(empty_engine: Engine) -> None:
+    big_plan(empty_engine, 300)
+    data = chart_png(york(empty_engine))
+    assert png_size(data) == (1100, 500)
