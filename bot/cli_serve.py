@@ -60,7 +60,7 @@ def serve(args: argparse.Namespace) -> int:
     )
     try:
         app = _create_app(runtime, socket_mode=args.socket, executor=executor)
-        scheduler = _start_scheduler(runtime, app.client)
+        scheduler = _start_scheduler(runtime, app.client) if settings.planbot_scheduler else None
         try:
             if args.socket:
                 _serve_socket(app, settings)

@@ -18,7 +18,7 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
 from bot.runtime import Runtime
-from store.db import ping
+from store.health import database_answers
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
@@ -31,7 +31,7 @@ HEALTH_PATH = "/healthz"
 
 def health(runtime: Runtime) -> tuple[int, dict[str, Any]]:
     """200 when the database answers, 503 when it does not (the load balancer stops routing)."""
-    if ping(runtime.engine):
+    if database_answers(runtime.engine):
         return 200, {"ok": True, "database": "reachable"}
     return 503, {"ok": False, "database": "unreachable"}
 

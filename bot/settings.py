@@ -47,6 +47,7 @@ class Settings(BaseSettings):
     planbot_amber_days: int = 14
     planbot_http_threads: int = Field(default=8, ge=1, le=256)  # waitress request threads
     planbot_workers: int = Field(default=8, ge=1, le=256)  # threads for work after the ack
+    planbot_scheduler: bool = True  # run summaries, reminders and retries in this process
 
     @field_validator("planbot_admins", mode="before")
     @classmethod

@@ -217,6 +217,9 @@ def _check_blocks(blocks: Any, limit: int) -> list[str]:
         if not isinstance(raw, dict):
             problems.append(f"block {index} is not an object")
             continue
+        if raw.get("type") == "header" and (raw.get("text") or {}).get("type") != "plain_text":
+            problems.append(f"block {index}: a header's text must be plain_text")
+            continue
         parsed = Block.parse(raw)
         if parsed is None:
             problems.append(f"block {index}: unknown type {raw.get('type')!r}")

@@ -5,9 +5,11 @@ Loaded for every test by `pytest_plugins` in tests/conftest.py, so these fixture
 - `fake_slack`: the module's FakeSlack (tests/fake_slack.py), emptied before each test; at the end
   of the test every Block Kit payload it received must have been valid.
 - `slack_app`: one `planbot serve --http` process per test module, on the module's own copy of
-  the seeded York store, talking to `fake_slack`, with the clock fixed at 2023-02-15.
+  the seeded York store, talking to `fake_slack`, with the clock fixed at 2023-02-15 and no
+  scheduler (PLANBOT_SCHEDULER=false).
 - `start_slack_app(database_url, **env)`: start more app processes (two on one database, a
-  store of your own, other settings); each is stopped with SIGTERM when the test ends.
+  store of your own, other settings; the scheduler runs unless PLANBOT_SCHEDULER="false");
+  each is stopped with SIGTERM when the test ends.
 - `SlackAppProcess`: `.command("/plan help")`, `.event({...})`, `.block_action(...)`,
   `.view_submission(...)`, `.url_verification()`, `.healthz()`, `.post(...)` send requests signed
   exactly as Slack signs them (X-Slack-Signature, X-Slack-Request-Timestamp); `.stop()` sends
@@ -442,7 +444,13 @@ def slack_app(
     fake_slack_server: FakeSlack, module_york_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[SlackAppProcess]:
     """`planbot serve --http` on the module's York store, talking to the fake Slack."""
-    app = SlackAppProcess(fake_slack_server, module_york_url, tmp_path_factory.mktemp("app"))
+    # No scheduler: a reminder run at the hour would post into tests that expect silence.
+    app = SlackAppProcess(
+        fake_slack_server,
+        module_york_url,
+        tmp_path_factory.mktemp("app"),
+        env={"PLANBOT_SCHEDULER": "false"},
+    )
     yield app
     app.stop()
 

@@ -257,3 +257,28 @@ def test_a_failure_after_the_ack_is_logged_once_and_told_calmly(
     assert "show_home failed (kind=app_home_opened user=UCAROL001" in slack_app.log
     assert "Slack call views.publish failed: invalid_arguments" in slack_app.log
     assert "Traceback" in slack_app.log  # the stack is in the log, not in Slack
+
+
+def test_a_question_by_slash_command_is_answered_from_the_plan(
+    slack_app: SlackAppProcess, fake_slack: FakeSlack
+) -> None:
+    sent = slack_app.command("/plan what's open under OA4?")
+    answer = fake_slack.answer_to(sent.response_url).payload
+    assert answer["response_type"] == "ephemeral"
+    assert "P7.5" in answer["text"]
+    assert "Head of MASH" in answer["text"]
+    assert "P7.5" in json.dumps(answer["blocks"])
+
+
+def test_a_shared_question_by_mention_and_dm_reaches_the_same_answer(
+    slack_app: SlackAppProcess, fake_slack: FakeSlack
+) -> None:
+    shared = fake_slack.answer_to(slack_app.command("/plan share status of P7.5").response_url)
+    assert shared.payload["response_type"] == "in_channel"
+    slack_app.event(mention_event(f"<@{BOT_USER_ID}> status of P7.5", channel="CPLAN0002"))
+    slack_app.event(message_event("status of P7.5", channel="DALICE002"))
+    posts = fake_slack.wait_for("chat.postMessage", count=2)
+    assert {p.payload["channel"] for p in posts} == {"CPLAN0002", "DALICE002"}
+    for post in posts:
+        assert post.payload["text"] == shared.payload["text"]
+        assert "P7.5" in post.payload["text"]

@@ -1,0 +1,161 @@
+"""`planbot serve`: start-up checks, /healthz, SIGTERM, and several processes on one database."""
+
+from __future__ import annotations
+
+import subprocess
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fake_slack import FakeSlack
+from slack_fixtures import (
+    SIGNING_SECRET,
+    SlackAppProcess,
+    clean_environment,
+    message_event,
+    planbot_command,
+)
+
+StartApp = Callable[..., SlackAppProcess]
+
+
+def run_serve(tmp_path: Path, *args: str, **settings: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*planbot_command(), "serve", *args],
+        cwd=tmp_path,
+        env=clean_environment(**settings),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+GOOD = {
+    "SLACK_BOT_TOKEN": "xoxb-1-2-3",
+    "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+    "SLACK_APP_TOKEN": "xapp-1-2-3",
+}
+
+
+@pytest.mark.parametrize(
+    ("mode", "change", "expected"),
+    [
+        ("--http", {"SLACK_BOT_TOKEN": ""}, "planbot: SLACK_BOT_TOKEN is not set"),
+        ("--http", {"SLACK_SIGNING_SECRET": ""}, "planbot: SLACK_SIGNING_SECRET is not set"),
+        ("--socket", {"SLACK_APP_TOKEN": ""}, "planbot: SLACK_APP_TOKEN is not set"),
+        ("--socket", {"SLACK_APP_TOKEN": "xoxb-1"}, "planbot: SLACK_APP_TOKEN should start"),
+        ("--http", {"PLANBOT_TIMEZONE": "Mars/Olympus"}, "planbot: PLANBOT_TIMEZONE: 'Mars"),
+        ("--http", {"DATABASE_URL": "not a url"}, "planbot: DATABASE_URL: 'not a url' is not"),
+    ],
+)
+def test_a_missing_or_malformed_setting_stops_start_up_with_one_line(
+    tmp_path: Path, mode: str, change: dict[str, str], expected: str
+) -> None:
+    settings = {k: v for k, v in {**GOOD, **change}.items() if v}
+    result = run_serve(tmp_path, mode, **settings)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(expected)
+
+
+def test_a_token_slack_refuses_stops_start_up_naming_it(
+    tmp_path: Path, fake_slack: FakeSlack, york_url: str
+) -> None:
+    result = run_serve(
+        tmp_path,
+        "--http",
+        SLACK_BOT_TOKEN="xoxb-revoked",
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=fake_slack.api_url,
+        DATABASE_URL=york_url,
+    )
+    assert result.returncode == 2
+    assert (
+        result.stderr.strip()
+        .splitlines()[-1]
+        .startswith(f"planbot: SLACK_BOT_TOKEN: Slack at {fake_slack.api_url} refused it")
+    )
+    assert "invalid_auth" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_unreachable_database_stops_start_up_naming_it(
+    tmp_path: Path, fake_slack: FakeSlack
+) -> None:
+    result = run_serve(
+        tmp_path,
+        "--http",
+        SLACK_BOT_TOKEN=fake_slack.token,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=fake_slack.api_url,
+        DATABASE_URL="postgresql://planbot@127.0.0.1:9/planbot",
+    )
+    assert result.returncode == 2
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("planbot: DATABASE_URL: cannot open the database")
+    assert "Traceback" not in result.stderr
+
+
+def test_healthz_reports_the_database_and_sigterm_stops_cleanly(
+    start_slack_app: StartApp, fake_slack: FakeSlack, york_url: str
+) -> None:
+    app = start_slack_app(york_url)
+    health = app.healthz()
+    assert (health.status, health.json) == (200, {"ok": True, "database": "reachable"})
+    assert app.request("GET", "/nowhere").status == 404
+
+    sent = app.command("/plan help")  # acknowledged; its answer is still being sent
+    assert app.stop() == 0
+    assert fake_slack.answer_to(sent.response_url, timeout=1).payload["response_type"]
+    assert "planbot: stopped" in app.log
+    assert "Traceback" not in app.log
+    with pytest.raises(OSError):
+        app.healthz()
+
+
+def test_healthz_answers_503_when_the_database_is_gone(
+    start_slack_app: StartApp, york_url: str, pg_server: Any
+) -> None:
+    app = start_slack_app(york_url)
+    assert app.healthz().status == 200
+    if pg_server is not None:
+        pg_server.drop(york_url.rsplit("/", 1)[-1])
+    else:
+        Path(york_url.removeprefix("sqlite:///")).write_bytes(b"this is not a database" * 512)
+    health = app.healthz()
+    assert (health.status, health.json) == (503, {"ok": False, "database": "unreachable"})
+
+
+def test_two_processes_on_one_database_answer_an_event_once(
+    start_slack_app: StartApp, fake_slack: FakeSlack, york_url: str
+) -> None:
+    apps = [
+        start_slack_app(york_url, PLANBOT_SCHEDULER="false"),
+        start_slack_app(york_url, PLANBOT_SCHEDULER="false"),
+    ]
+    statuses: list[int] = []
+
+    def deliver(
+        app: SlackAppProcess, event: dict[str, Any], event_id: str, retry: int | None
+    ) -> None:
+        statuses.append(app.event(event, event_id=event_id, retry_num=retry).status)
+
+    for number in range(5):  # the same event reaches both at once, as after a timed-out delivery
+        event = message_event("help", channel=f"DBOTH000{number}")
+        threads = [
+            threading.Thread(target=deliver, args=(app, event, f"EvBOTH{number}", retry))
+            for app, retry in ((apps[0], None), (apps[1], 1))
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert statuses == [200] * 10
+    fake_slack.wait_for("chat.postMessage", count=5)
+    time.sleep(0.5)  # a second answer, if any, would have arrived by now
+    channels = sorted(c.payload["channel"] for c in fake_slack.calls_to("chat.postMessage"))
+    assert channels == [f"DBOTH000{n}" for n in range(5)]
