@@ -240,23 +240,21 @@ def _answer_line(index: PlanIndex, hit: Hit, today: date, thresholds: BragThresh
 
 
 def _no_match_message(question: Question, filtered_out: int, unknown: tuple[str, ...]) -> str:
-    scoped = question.references or question.areas or question.owners or question.topic
     if unknown:
-        listed = ", ".join(unknown)
-        return f"I can't find {listed} in the plans."
-    if filtered_out:
-        wanted = " ".join(
-            word
-            for word in (
-                STATUS_WORDS.get(question.status or "", ""),
-                "items",
-                f"coloured {question.rag}" if question.rag else "",
-                question.window.label if question.window else "",
-            )
-            if word
+        return f"I can't find {', '.join(unknown)} in the plans."
+    wanted = " ".join(
+        word
+        for word in (
+            STATUS_WORDS.get(question.status or "", ""),
+            "items",
+            f"coloured {question.rag}" if question.rag else "",
+            question.window.label if question.window else "",
         )
-        if not scoped:
-            return f"There are no {wanted} in the plans."
+        if word
+    )
+    if not (question.references or question.areas or question.owners or question.topic):
+        return f"There are no {wanted} in the plans."
+    if filtered_out:
         noun = "item matches" if filtered_out == 1 else "items match"
         return f"There are no {wanted} here: {filtered_out} {noun} the rest of the question."
     if question.topic_words:
@@ -286,10 +284,10 @@ def answer(
         if (text or "").strip():
             message = "I couldn't find a question about the plan in that. " + message
         return AnswerResult(question, "", (), today, message=message)
-    outcome = search(index, question, today, thresholds)
+    outcome = search(index, question, today, thresholds, limit)
     question = outcome.question or question
-    lines = [h for h in outcome.hits if index.entries[h.entry].kind != "area"]
-    filtered_out = max(0, outcome.matched_before_filters - len(lines))
+    areas = sum(1 for h in outcome.hits if index.entries[h.entry].kind == "area")
+    filtered_out = max(0, outcome.matched_before_filters - (outcome.total - areas))
     shown = outcome.hits[:limit]
     items = tuple(_answer_line(index, hit, today, thresholds) for hit in shown)
     suggestions = tuple(
@@ -310,7 +308,7 @@ def answer(
         understood=describe(question, index),
         items=items,
         as_of=today,
-        not_shown=max(0, len(outcome.hits) - len(shown)),
+        not_shown=max(0, outcome.total - len(shown)),
         filtered_out=filtered_out,
         suggestions=suggestions,
         unknown_refs=outcome.unknown_refs,

@@ -16,6 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -137,6 +138,7 @@ def fold(text: str) -> str:
     return re.sub(r"'s\b", "", text)
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A light English stemmer: enough that plurals and -ing/-ed forms meet."""
     if len(word) <= 4 or word.isdigit():
@@ -647,19 +649,19 @@ def understand(text: str, vocab: Vocabulary, today: date) -> Question:
     words = _WORD.findall(rest)
     owners, owner_phrases, used = find_roles(words, cleaned, vocab.roles)
     remaining = [w for i, w in enumerate(words) if i not in used]
+    content = [  # (as typed, stemmed)
+        (word, stem(word))
+        for word in remaining
+        if word not in STOPWORDS and word not in PLAN_FILLER and len(word) > 1
+    ]
+    # A plan is named when every distinctive word of its title is there ("the Ofsted plan").
     plan: str | None = None
-    content: list[tuple[str, str]] = []  # (as typed, stemmed)
-    for word in remaining:
-        if word in STOPWORDS or len(word) < 2:
-            continue
-        stemmed = stem(word)
-        plan_hit = next((key for key, names in vocab.plans if stemmed in names), None)
-        if plan_hit:
-            plan = plan or plan_hit
-            continue
-        if word in PLAN_FILLER:
-            continue
-        content.append((word, stemmed))
+    stems = {stemmed for _, stemmed in content}
+    for key, names in vocab.plans:
+        if names and stems.issuperset(names):
+            plan = key
+            content = [(w, s) for w, s in content if s not in names]
+            break
     topic = [stemmed for _, stemmed in content]
     areas, left = find_areas(topic, vocab.areas, vocab.area_terms)
     area_phrases = [w for w, s in content if s not in left] if areas else []

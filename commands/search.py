@@ -10,10 +10,13 @@ colour, date and plan filters, and ranks overdue and soon-due items first.
 from __future__ import annotations
 
 import bisect
+import gc
+import heapq
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 
 from rapidfuzz import fuzz, process
 from sqlmodel import Session
@@ -30,7 +33,15 @@ from commands.question import (
     terms,
     tokens,
 )
-from store.plan_snapshot import ItemState, PlanSnapshot, load_snapshot, store_version
+from store.plan_snapshot import (
+    ItemState,
+    PlanSnapshot,
+    StateChanges,
+    load_snapshot,
+    load_state_changes,
+    store_fingerprint,
+    store_version,
+)
 
 CLOSED = ("done", "dropped")
 DEFAULT_THRESHOLDS = BragThresholds()
@@ -53,6 +64,7 @@ class Entry:
     oa_refs: tuple[str, ...]
     note: str | None
     order: int  # document order across the store
+    item_id: int = 0  # the row's id in its table
 
     @property
     def is_open(self) -> bool:
@@ -72,7 +84,35 @@ class PlanIndex:
     terms: list[str]  # every indexed term, sorted
     refs: list[str]
     area_titles: dict[str, str]
+    last_update_id: int | None = None
+    actions: list[int] = field(default_factory=list)  # every action, in document order
+    due_dates: list[date] = field(default_factory=list)  # sorted; due_positions in step
+    due_positions: list[int] = field(default_factory=list)
     expansions: dict[str, dict[str, float]] = field(default_factory=dict)
+    by_item: dict[tuple[str, int], int] = field(default_factory=dict)
+
+    def with_due_dates(self) -> PlanIndex:
+        """(Re)build the due-date order used by date and overdue filters."""
+        dated = sorted(
+            (e.state.due_date, e.index) for e in self.entries if e.state and e.state.due_date
+        )
+        self.due_dates = [due for due, _ in dated]
+        self.due_positions = [position for _, position in dated]
+        return self
+
+    def apply(self, changes: StateChanges) -> None:
+        """Move updated actions and steps to their new state and latest note, in place."""
+        for kind, states, notes in (
+            ("action", changes.actions, changes.action_notes),
+            ("step", changes.steps, changes.step_notes),
+        ):
+            for item_id, state in states.items():
+                position = self.by_item.get((kind, item_id))
+                if position is not None:
+                    entry = self.entries[position]
+                    self.entries[position] = replace(entry, state=state, note=notes.get(item_id))
+        self.last_update_id = changes.last_update_id
+        self.with_due_dates()  # an update may have moved a due date
 
     def expand(self, term: str) -> dict[str, float]:
         """Indexed terms that count as `term`, with their similarity (cached per term)."""
@@ -137,6 +177,7 @@ def build_index(snapshot: PlanSnapshot) -> PlanIndex:
                 (),
                 None,
                 index,
+                area.id,
             )
         )
         by_ref.setdefault(area.ref.upper(), index)
@@ -163,6 +204,7 @@ def build_index(snapshot: PlanSnapshot) -> PlanIndex:
                 action.oa_refs,
                 snapshot.action_notes.get(action.id),
                 index,
+                action.id,
             )
         )
         by_ref.setdefault(action.ref.upper(), index)
@@ -191,6 +233,7 @@ def build_index(snapshot: PlanSnapshot) -> PlanIndex:
                     action.oa_refs,
                     snapshot.step_notes.get(step.id),
                     step_index,
+                    step.id,
                 )
             )
             by_ref.setdefault(step.ref.upper(), step_index)
@@ -225,32 +268,75 @@ def build_index(snapshot: PlanSnapshot) -> PlanIndex:
         terms=sorted(postings),
         refs=[e.ref for e in entries],
         area_titles={a.ref.upper(): a.title for a in snapshot.areas},
-    )
+        last_update_id=snapshot.last_update_id,
+        by_item={(e.kind, e.item_id): e.index for e in entries if e.kind != "area"},
+        actions=[e.index for e in entries if e.kind == "action"],
+    ).with_due_dates()
 
 
 # --------------------------------------------------------------------------- the cache
 
-_CACHE: dict[str, tuple[tuple[object, ...], PlanIndex]] = {}
+RECHECK_SECONDS = 60.0  # how often the thorough fingerprint is read when nothing else moved
+MAX_INCREMENTAL = 2000  # more updated items than this since the last look: rebuild instead
+
+
+@dataclass
+class _Cached:
+    version: tuple[object, ...]
+    fingerprint: tuple[object, ...]
+    checked_at: float
+    index: PlanIndex
+
+
+_CACHE: dict[str, _Cached] = {}
 _LOCK = threading.Lock()
 
 
+def _build(session: Session, version: tuple[object, ...]) -> _Cached:
+    fingerprint = store_fingerprint(session)
+    index = build_index(load_snapshot(session))
+    # The index is long-lived and holds no reference cycles (refcounting frees an old one):
+    # moving it out of the collector's view keeps full collections, which would otherwise walk
+    # every entry, from adding hundreds of milliseconds to an answer on a large store.
+    gc.freeze()
+    return _Cached(version, fingerprint, time.monotonic(), index)
+
+
 def index_for(session: Session) -> PlanIndex:
-    """The index for the session's database, rebuilt only when the store has changed."""
+    """The index for the session's database, rebuilt only when the store has changed.
+
+    Each question reads `store_version` (highest ids and counts: cheap). Status updates alone
+    move only the StatusUpdate figures; then just the items they touched are refreshed. Anything
+    else (an import, new roles) rebuilds. Every `RECHECK_SECONDS` the thorough
+    `store_fingerprint` is read too, so in-place edits (a re-imported title) are picked up.
+    """
     bind = session.get_bind()
     key = f"{id(bind)}:{bind.url!r}"  # type: ignore[union-attr]
     version = store_version(session)
-    cached = _CACHE.get(key)
-    if cached is not None and cached[0] == version:
-        return cached[1]
     with _LOCK:
         cached = _CACHE.get(key)
-        if cached is not None and cached[0] == version:
-            return cached[1]
-        index = build_index(load_snapshot(session))
-        if len(_CACHE) > 16:
-            _CACHE.clear()
-        _CACHE[key] = (version, index)
-        return index
+        if cached is None:
+            if len(_CACHE) > 16:
+                _CACHE.clear()
+            cached = _CACHE[key] = _build(session, version)
+        elif cached.version != version:
+            updates_only = cached.version[2:] == version[2:]
+            changes = None
+            if updates_only and cached.index.last_update_id is not None:
+                changes = load_state_changes(session, cached.index.last_update_id)
+            if changes is not None and len(changes.actions) + len(changes.steps) <= MAX_INCREMENTAL:
+                cached.index.apply(changes)
+                cached.version = version
+                cached.fingerprint = store_fingerprint(session)
+                cached.checked_at = time.monotonic()
+            else:
+                cached = _CACHE[key] = _build(session, version)
+        elif time.monotonic() - cached.checked_at >= RECHECK_SECONDS:
+            if store_fingerprint(session) != cached.fingerprint:
+                cached = _CACHE[key] = _build(session, version)
+            else:
+                cached.checked_at = time.monotonic()
+        return cached.index
 
 
 # --------------------------------------------------------------------------- searching
@@ -274,6 +360,7 @@ class SearchOutcome:
     suggestions: tuple[str, ...] = ()  # references to offer when nothing matched
     question: Question | None = None  # the reading that found these (a second one, at times)
     reread: bool = False  # owner or area words were read as topic words instead
+    total: int = 0  # answer lines found; `hits` holds the first `limit` of them
 
 
 @dataclass
@@ -316,22 +403,31 @@ def topic_matches(index: PlanIndex, topic: tuple[str, ...]) -> dict[int, float]:
 def _predicate(
     question: Question, today: date, thresholds: BragThresholds
 ) -> Callable[[Entry], bool]:
+    """The status, colour and date filters as one test of an action's or step's state."""
     status, rag, window = question.status, question.rag, question.window
+    open_only = status in ("open", "overdue")
+    exact = status if status not in (None, "open", "overdue") else None
+    before = today if status == "overdue" else None  # overdue: due strictly before today
+    start = window.start if window else None
+    end = window.end if window else None
+    dated = window is not None or before is not None
 
     def passes(entry: Entry) -> bool:
         state = entry.state
         if state is None:
             return False
-        if status == "open" and state.status in CLOSED:
+        if open_only and state.status in CLOSED:
             return False
-        if status == "overdue" and (
-            state.status in CLOSED or state.due_date is None or state.due_date >= today
-        ):
+        if exact is not None and state.status != exact:
             return False
-        if status in ("done", "blocked", "not_started", "in_progress") and state.status != status:
-            return False
-        if window is not None and not window.contains(state.due_date):
-            return False
+        if dated:
+            due = state.due_date
+            if due is None:
+                return False
+            if before is not None and due >= before:
+                return False
+            if (start is not None and due < start) or (end is not None and due > end):
+                return False
         if rag is not None:
             colour = colour_of(
                 status=state.status,
@@ -342,21 +438,28 @@ def _predicate(
                 cadence=state.cadence,
                 thresholds=thresholds,
             )
-            if colour.rag.value != rag:
-                return False
+            return colour.rag.value == rag
         return True
 
     return passes
 
 
-def _urgency(index: PlanIndex, hit: Hit) -> tuple[int, date]:
+def _urgency(entries: list[Entry], hit: Hit) -> tuple[int, date]:
     """Overdue and soon-due first: the earliest due date among the open items shown."""
-    entries = [index.entries[hit.entry], *(index.entries[s] for s in hit.steps)]
-    open_dues = [e.state.due_date for e in entries if e.is_open and e.state and e.state.due_date]
-    if open_dues:
-        return 0, min(open_dues)
-    dues = [e.state.due_date for e in entries if e.state and e.state.due_date]
-    return (1, min(dues)) if dues else (2, date.max)
+    open_due: date | None = None
+    any_due: date | None = None
+    for position in (hit.entry, *hit.steps):
+        state = entries[position].state
+        if state is None or state.due_date is None:
+            continue
+        due = state.due_date
+        if any_due is None or due < any_due:
+            any_due = due
+        if state.status not in CLOSED and (open_due is None or due < open_due):
+            open_due = due
+    if open_due is not None:
+        return 0, open_due
+    return (1, any_due) if any_due is not None else (2, date.max)
 
 
 def _nearest_refs(index: PlanIndex, ref: str) -> list[str]:
@@ -408,14 +511,29 @@ def _suggest(index: PlanIndex, question: Question, unknown: list[str]) -> tuple[
     return tuple(found[:3])
 
 
+def _due_range(question: Question, today: date) -> tuple[date | None, date | None]:
+    """The due dates a filter-only question can match, when it needs one at all."""
+    start = question.window.start if question.window else None
+    end = question.window.end if question.window else None
+    if question.status == "overdue":
+        yesterday = today - timedelta(days=1)
+        end = yesterday if end is None else min(end, yesterday)
+        start = start or date.min
+    elif question.window is not None:
+        start = start or date.min
+    return start, end
+
+
 def search(
     index: PlanIndex,
     question: Question,
     today: date,
     thresholds: BragThresholds = DEFAULT_THRESHOLDS,
+    limit: int | None = None,
 ) -> SearchOutcome:
-    """The items a question asks about, filtered and ranked; see the module docstring."""
-    outcome = _search(index, question, today, thresholds)
+    """The items a question asks about, filtered and ranked (the first `limit` of them, when
+    given; `total` counts them all); see the module docstring."""
+    outcome = _search(index, question, today, thresholds, limit)
     if outcome.hits or outcome.unknown_refs:
         return outcome
     # Owner or area words may have been a topic after all: "corporate parenting board".
@@ -438,14 +556,18 @@ def search(
                 topic=tuple(stem(w) for w in ordered),
                 topic_words=tuple(ordered),
             )
-            second = _search(index, again, today, thresholds)
+            second = _search(index, again, today, thresholds, limit)
             if second.hits:
                 return replace(second, reread=True)
     return outcome
 
 
 def _search(
-    index: PlanIndex, question: Question, today: date, thresholds: BragThresholds
+    index: PlanIndex,
+    question: Question,
+    today: date,
+    thresholds: BragThresholds,
+    limit: int | None,
 ) -> SearchOutcome:
     entries = index.entries
     groups: dict[int, _Group] = {}
@@ -536,45 +658,59 @@ def _search(
             groups = topical
 
     if not scoped and not question.references:
-        # Only filters ("what's overdue?", "what's due in March?"): the whole plan.
-        for entry in entries:
-            if entry.kind == "action":
-                add(entry.index, _Group(1, 100.0))
+        # Only filters ("what's overdue?", "what's due in March?"): the whole plan, or when
+        # the filter needs a due date, the actions with an item due in its range.
+        whole = _Group(1, 100.0)  # shared: nothing below changes a whole-plan group
+        start, end = _due_range(question, today)
+        if start is None and end is None:
+            groups = dict.fromkeys(index.actions, whole)
+        else:
+            low = 0 if start is None else bisect.bisect_left(index.due_dates, start)
+            high = (
+                len(index.due_dates) if end is None else bisect.bisect_right(index.due_dates, end)
+            )
+            for position in index.due_positions[low:high]:
+                parent = entries[position].parent
+                groups[position if parent is None else parent] = whole
 
     if question.plan:
         groups = {e: g for e, g in groups.items() if entries[e].plan_key == question.plan}
 
     passes = _predicate(question, today, thresholds)
-    no_status = question.status is None
-    hits: list[Hit] = []
+    show_all = question.status is None and question.window is None and question.rag is None
+    ranked: list[tuple[tuple[object, ...], Hit]] = []
     for entry_index, group in groups.items():
         entry = entries[entry_index]
         if entry.kind == "step":
-            if (no_status and question.window is None and question.rag is None) or passes(entry):
-                hits.append(Hit(entry_index, (), group.tier, group.score))
-            continue
-        candidates = (
-            index.steps_of.get(entry_index, [])
-            if group.steps is None
-            else sorted(group.steps, key=lambda s: entries[s].order)
-        )
-        if group.explicit and no_status and question.window is None and question.rag is None:
-            hits.append(Hit(entry_index, tuple(candidates), group.tier, group.score))
-            continue
-        shown = tuple(s for s in candidates if passes(entries[s]))
-        if shown or (passes(entry) and not group.via_steps):
-            hits.append(Hit(entry_index, shown, group.tier, group.score))
-
-    ranks = {e: g.rank for e, g in groups.items()}
-    hits.sort(
-        key=lambda h: (
-            h.tier,
-            ranks.get(h.entry, 0) if h.tier == 0 else 0,
-            *_urgency(index, h),
-            -h.score,
-            entries[h.entry].order,
-        )
-    )
+            keep_step = show_all or passes(entry)
+            hit = Hit(entry_index, (), group.tier, group.score) if keep_step else None
+        elif group.explicit and show_all:
+            hit = Hit(
+                entry_index, tuple(index.steps_of.get(entry_index, [])), group.tier, group.score
+            )
+        else:
+            candidates = (
+                index.steps_of.get(entry_index, [])
+                if group.steps is None
+                else sorted(group.steps, key=lambda s: entries[s].order)
+            )
+            shown = tuple([s for s in candidates if passes(entries[s])])
+            keep = shown or (not group.via_steps and passes(entry))
+            hit = Hit(entry_index, shown, group.tier, group.score) if keep else None
+        if hit is not None:
+            key = (
+                hit.tier,
+                group.rank if hit.tier == 0 else 0,
+                *_urgency(entries, hit),
+                -hit.score,
+                entry.order,
+            )
+            ranked.append((key, hit))
+    if limit is not None and len(ranked) > limit:
+        best = heapq.nsmallest(limit, ranked, key=lambda pair: pair[0])
+    else:
+        best = sorted(ranked, key=lambda pair: pair[0])
+    hits = [hit for _, hit in best]
     show_areas = (
         question.status_assumed
         and not (question.owners or question.topic or question.window or question.rag)
@@ -583,9 +719,16 @@ def _search(
     area_hits = [Hit(a, (), 0, 100.0) for a in dict.fromkeys(areas_shown)] if show_areas else []
     all_hits = tuple(area_hits + hits)
     suggestions: tuple[str, ...] = ()
-    if not hits and not groups:
+    if not ranked and not groups:
         suggestions = _suggest(index, question, unknown)
-    return SearchOutcome(all_hits, len(groups), tuple(unknown), suggestions, question)
+    return SearchOutcome(
+        all_hits,
+        len(groups),
+        tuple(unknown),
+        suggestions,
+        question,
+        total=len(area_hits) + len(ranked),
+    )
 
 
 def area_members(index: PlanIndex, area_entry: int) -> list[int]:

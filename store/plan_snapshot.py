@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from store.models import Action, ActionOwner, Area, Plan, Role, RoleAlias, StatusUpdate, Step
@@ -91,14 +91,15 @@ class PlanSnapshot:
     owners: dict[int, tuple[int, ...]]  # action id -> role ids, in document order
     action_notes: dict[int, str]  # action id -> its latest note
     step_notes: dict[int, str]  # step id -> its latest note
+    last_update_id: int | None = None  # the newest StatusUpdate when the snapshot was read
 
 
 def store_version(session: Session) -> tuple[object, ...]:
-    """A fingerprint that changes whenever an answer could: one round trip, no row reads.
+    """A cheap fingerprint (highest ids and counts, no row reads) that moves on every write.
 
-    Counts and highest ids catch rows added or replaced (imports replace owner rows), the latest
-    update id and timestamps catch status changes, and the summed text lengths catch a re-import
-    that rewrote a title in place.
+    Each status update adds a StatusUpdate row (so its highest id moves); an import adds rows or
+    replaces owner rows (counts and highest ids move). Edits that rewrite rows in place, such as
+    a re-import changing a title, are caught by `store_fingerprint`, which reads more.
     """
 
     def scalar(query):  # type: ignore[no-untyped-def]
@@ -106,26 +107,124 @@ def store_version(session: Session) -> tuple[object, ...]:
 
     query = select(
         scalar(select(func.max(StatusUpdate.id))),
-        scalar(select(func.count(col(StatusUpdate.id)))),
-        scalar(select(func.count(col(Plan.id)))),
-        scalar(select(func.count(col(Area.id)))),
-        scalar(select(func.max(Area.id))),
-        scalar(select(func.count(col(Action.id)))),
-        scalar(select(func.max(Action.id))),
-        scalar(select(func.max(Action.last_update_at))),
+        scalar(select(func.count()).select_from(StatusUpdate)),
+        *(
+            scalar(select(aggregate).select_from(model))
+            for model in (Plan, Area, Action, Step, ActionOwner, Role, RoleAlias)
+            for aggregate in (func.count(), func.max(model.id))  # type: ignore[attr-defined]
+        ),
+    )
+    return tuple(session.exec(query).one())
+
+
+def store_fingerprint(session: Session) -> tuple[object, ...]:
+    """A thorough fingerprint: texts, item states and retracted updates (reads every row)."""
+
+    def scalar(query):  # type: ignore[no-untyped-def]
+        return query.scalar_subquery()
+
+    query = select(
         scalar(select(func.sum(func.length(Action.title) + func.length(Action.text)))),
-        scalar(select(func.count(col(Step.id)))),
-        scalar(select(func.max(Step.last_update_at))),
+        scalar(select(func.max(Action.last_update_at))),
         scalar(select(func.sum(func.length(Step.text)))),
-        scalar(select(func.count(col(ActionOwner.id)))),
-        scalar(select(func.max(ActionOwner.id))),
-        scalar(select(func.count(col(Role.id)))),
-        scalar(select(func.max(Role.id))),
-        scalar(select(func.count(col(RoleAlias.id)))),
-        scalar(select(func.max(RoleAlias.id))),
+        scalar(select(func.max(Step.last_update_at))),
+        scalar(select(func.sum(func.length(Area.title)))),
+        scalar(
+            select(func.count())
+            .select_from(StatusUpdate)
+            .where(or_(col(StatusUpdate.superseded), col(StatusUpdate.deleted)))
+        ),
     )
     row = session.exec(query).one()
     return tuple(str(value) if isinstance(value, datetime) else value for value in row)
+
+
+@dataclass(frozen=True)
+class StateChanges:
+    """The current state and latest note of every item updated after a given StatusUpdate id."""
+
+    last_update_id: int | None
+    actions: dict[int, ItemState]
+    steps: dict[int, ItemState]
+    action_notes: dict[int, str]
+    step_notes: dict[int, str]
+
+
+def _state_columns(model):  # type: ignore[no-untyped-def]
+    return (
+        model.status,
+        model.declared_rag,
+        model.due_date,
+        model.due_as_written,
+        model.cadence,
+        model.last_update_at,
+        model.rebaselined,
+    )
+
+
+def load_state_changes(session: Session, after_update_id: int) -> StateChanges:
+    """States and notes of the actions and steps that have updates newer than `after_update_id`."""
+    touched = session.exec(
+        select(StatusUpdate.action_id, StatusUpdate.step_id).where(
+            col(StatusUpdate.id) > after_update_id
+        )
+    ).all()
+    action_ids = sorted({a for a, _ in touched if a is not None})
+    step_ids = sorted({s for _, s in touched if s is not None})
+    actions = (
+        {
+            row.id: _state(row)
+            for row in session.exec(
+                select(Action.id, *_state_columns(Action)).where(col(Action.id).in_(action_ids))
+            )
+        }
+        if action_ids
+        else {}
+    )
+    steps = (
+        {
+            row.id: _state(row)
+            for row in session.exec(
+                select(Step.id, *_state_columns(Step)).where(col(Step.id).in_(step_ids))
+            )
+        }
+        if step_ids
+        else {}
+    )
+    action_notes, step_notes = _latest_notes(session, action_ids, step_ids)
+    last = session.exec(select(func.max(StatusUpdate.id))).one()
+    return StateChanges(last, actions, steps, action_notes, step_notes)
+
+
+def _latest_notes(
+    session: Session, action_ids: list[int] | None, step_ids: list[int] | None
+) -> tuple[dict[int, str], dict[int, str]]:
+    """The latest note of each item (of the given ones; of every item when both are None)."""
+    action_notes: dict[int, str] = {}
+    step_notes: dict[int, str] = {}
+    query = select(StatusUpdate.action_id, StatusUpdate.step_id, StatusUpdate.note).where(
+        col(StatusUpdate.note).is_not(None),
+        col(StatusUpdate.superseded).is_(False),
+        col(StatusUpdate.deleted).is_(False),
+    )
+    if action_ids is not None or step_ids is not None:
+        if not action_ids and not step_ids:
+            return action_notes, step_notes
+        query = query.where(
+            or_(
+                col(StatusUpdate.action_id).in_(action_ids or []),
+                col(StatusUpdate.step_id).in_(step_ids or []),
+            )
+        )
+    # Oldest first, so the last note written for an item is the one kept.
+    for action_id, step_id, note in session.exec(
+        query.order_by(col(StatusUpdate.at), col(StatusUpdate.id))
+    ):
+        if step_id is not None:
+            step_notes[step_id] = note
+        elif action_id is not None:
+            action_notes[action_id] = note
+    return action_notes, step_notes
 
 
 def _state(row) -> ItemState:  # type: ignore[no-untyped-def]
@@ -142,6 +241,7 @@ def _state(row) -> ItemState:  # type: ignore[no-untyped-def]
 
 def load_snapshot(session: Session) -> PlanSnapshot:
     """Every plan, area, action, step, owner role and latest note, in document order."""
+    last_update_id = session.exec(select(func.max(StatusUpdate.id))).one()  # read first: no gap
     plans = tuple(
         PlanRow(p.id, p.key, p.title, p.prefix)
         for p in session.exec(select(Plan.id, Plan.key, Plan.title, Plan.prefix).order_by(Plan.id))
@@ -226,21 +326,7 @@ def load_snapshot(session: Session) -> PlanSnapshot:
         )
     ):
         owners.setdefault(action_id, []).append(role_id)
-    action_notes: dict[int, str] = {}
-    step_notes: dict[int, str] = {}
-    notes = select(StatusUpdate.action_id, StatusUpdate.step_id, StatusUpdate.note).where(
-        col(StatusUpdate.note).is_not(None),
-        col(StatusUpdate.superseded).is_(False),
-        col(StatusUpdate.deleted).is_(False),
-    )
-    # Oldest first, so the last note written for an item is the one kept.
-    for action_id, step_id, note in session.exec(
-        notes.order_by(col(StatusUpdate.at), col(StatusUpdate.id))
-    ):
-        if step_id is not None:
-            step_notes[step_id] = note
-        elif action_id is not None:
-            action_notes[action_id] = note
+    action_notes, step_notes = _latest_notes(session, None, None)
     return PlanSnapshot(
         plans=plans,
         areas=areas,
@@ -250,4 +336,5 @@ def load_snapshot(session: Session) -> PlanSnapshot:
         owners={key: tuple(value) for key, value in owners.items()},
         action_notes=action_notes,
         step_notes=step_notes,
+        last_update_id=last_update_id,
     )

@@ -202,11 +202,26 @@ def test_the_index_is_built_once_per_store_change(
     with Session(york_engine) as session:
         result = answer(session, "what's open under OA4", clock)
         again = answer(session, "status of P7.5", clock)
-    assert len(builds) == 2
+    assert len(builds) == 1  # a status update refreshes only the item it touched
     # The five steps are still open, so P7.5 stays in the answer for them.
     assert [i.reference for i in result.items] == ["P7.5"]
     assert again.items[0].status == "done"
+    assert again.items[0].rag == "blue"
     assert again.items[0].latest_note == "QA process live"
+
+    # A re-import rewriting a title in place moves no id or count: the periodic thorough check
+    # (every RECHECK_SECONDS; made immediate here) sees it and rebuilds.
+    monkeypatch.setattr(search_module, "RECHECK_SECONDS", 0.0)
+    with Session(york_engine) as session:
+        action = session.exec(select(Action).where(Action.ref == "P7.5")).one()
+        action.title = "Consistent analysis of missing episodes, renamed"
+        session.add(action)
+        session.commit()
+    with Session(york_engine) as session:
+        renamed = answer(session, "status of P7.5", clock)
+        answer(session, "fostring", clock)
+    assert len(builds) == 2
+    assert renamed.items[0].title == "Consistent analysis of missing episodes, renamed"
 
 
 def test_exact_references_come_before_fuzzy_matches(session: Session) -> None:
