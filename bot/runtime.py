@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
@@ -19,6 +20,8 @@ class Runtime:
     settings: Settings
     clock: Clock
     engine: Engine
+    # Set by the Slack app: True/False when Slack says a user is active/deactivated, None unknown.
+    user_active: Callable[[str], bool | None] | None = None
 
     def caller(
         self, user_id: str | None, channel_id: str | None = None, thread_ts: str | None = None
@@ -41,10 +44,12 @@ class Runtime:
             "admins": s.planbot_admins,
             "reminder_days_before": s.planbot_reminder_days_before,
             "reminder_stale_days": s.planbot_reminder_stale_days,
+            "reminder_max_per_run": s.planbot_reminder_max_per_run,
             "stale_days": s.planbot_stale_days,
             "amber_days": s.planbot_amber_days,
             "reminders_channel": s.planbot_reminders_channel,
             "timezone": s.planbot_timezone,
+            "user_active": self.user_active,
         }
 
 

@@ -18,22 +18,29 @@ Not flooding people (York's seeded plans hold dozens of items overdue or silent 
 - an overdue, cadence or stale reminder waits while the item had any reminder in the last 7 days
   (so "weekly while overdue" counts from the last reminder, whenever the first one went), and
   nothing is sent for a snoozed item;
-- at most `max_per_run` reminders per run (most urgent first); the rest stay due and go on the next
-  working day, so a first run against old data spreads over a few days instead of one burst.
+- at most `reminder_max_per_run` reminders a day (PLANBOT_REMINDER_MAX_PER_RUN, most urgent first;
+  a second run the same day only fills what is left); the rest stay due and go on the next working
+  day, so a first run against old data spreads over a few days instead of one burst.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from commands.brag import BragThresholds, Colour, colour_of
 from commands.working_days import day_off
 from store import role_queries
-from store.reminders import Candidate, existing_keys, reminder_candidates, reminder_states
+from store.reminders import (
+    Candidate,
+    existing_keys,
+    reminder_candidates,
+    reminder_states,
+)
 from store.roles import holders
 
 REASON_ORDER = {"due": 0, "overdue": 1, "before": 2, "cadence": 3, "stale": 4}
@@ -184,7 +191,7 @@ def plan_reminders(session: Session, *, today: date, settings: dict[str, Any]) -
     """Decide the reminders due on `today`; nothing is claimed or sent."""
     days_before = _setting(settings, "reminder_days_before", 7)
     stale_days = _setting(settings, "reminder_stale_days", 28)
-    max_per_run = _setting(settings, "reminder_max_per_run", DEFAULT_MAX_PER_RUN)
+    max_per_day = _setting(settings, "reminder_max_per_run", DEFAULT_MAX_PER_RUN)
     thresholds = BragThresholds(
         stale_days=_setting(settings, "stale_days", 28),
         amber_days=_setting(settings, "amber_days", 14),
@@ -196,7 +203,11 @@ def plan_reminders(session: Session, *, today: date, settings: dict[str, Any]) -
     if off is not None:
         return ReminderPlan(today, off, (), (), 0, unfilled, no_owner, ())
 
-    states = reminder_states(session)
+    # Today's own claims are left out of the quiet rule, so every run today (in any process)
+    # draws the same slate of `max_per_day` and only posts what is not yet claimed from it.
+    zone = ZoneInfo(str(settings.get("timezone") or "Europe/London"))
+    midnight = datetime.combine(today, time(0), tzinfo=zone).astimezone(UTC)
+    states = reminder_states(session, before=midnight)
     chosen: list[tuple[Candidate, str, str, date]] = []
     for item in candidates:
         state = states.get(item.item_key)
@@ -214,20 +225,21 @@ def plan_reminders(session: Session, *, today: date, settings: dict[str, Any]) -
         if picked:
             chosen.append((item, *picked))
 
+    chosen.sort(key=lambda e: (REASON_ORDER[e[1]], e[0].due or date.max, e[0].plan_key, e[0].ref))
     sent = existing_keys(session, [key for _, _, key, _ in chosen])
-    fresh = [entry for entry in chosen if entry[2] not in sent]
-    fresh.sort(key=lambda e: (REASON_ORDER[e[1]], e[0].due or date.max, e[0].plan_key, e[0].ref))
     reminders = [
         _reminder(item, reason, key, for_date, today, owners, thresholds, fallback_channel)
-        for item, reason, key, for_date in fresh
+        for item, reason, key, for_date in chosen
     ]
-    no_channel = sorted({r.plan_title for r in reminders if not r.channel})
+    due = [r for r in reminders[:max_per_day] if r.key not in sent]
+    deferred = [r for r in reminders[max_per_day:] if r.key not in sent]
+    no_channel = sorted({r.plan_title for r in due if not r.channel})
     return ReminderPlan(
         today=today,
         day_off=None,
-        due=tuple(reminders[:max_per_run]),
-        deferred=tuple(reminders[max_per_run:]),
-        already_sent=len(chosen) - len(fresh),
+        due=tuple(due),
+        deferred=tuple(deferred),
+        already_sent=len(sent),
         unfilled=unfilled,
         no_owner=no_owner,
         no_channel=tuple(no_channel),

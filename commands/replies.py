@@ -263,7 +263,7 @@ PLEASANTRY = re.compile(
     r"understood|ack|acknowledged|received|seen|👍|🙏|will update(?: \w+)*|"
     r"will (?:reply|respond|get back)(?: \w+)*|i'll (?:update|reply|get back)(?: \w+)*|"
     r"on my list|morning|hi|hello)"
-    r"(?:[\s,!.]*(?:thanks?|cheers|all|team|@\w+|:[a-z_+\-]+:))*[\s!.]*$"
+    r"(?:[\s,!.]*(?:thanks?|cheers|all|team|@\w+|:[a-z0-9_+\-]+:))*[\s!.]*$"
 )
 HEDGE = re.compile(
     r"\b(?:probably|possibly|maybe|perhaps|might be|may be|i think|i believe|not sure|unsure|"

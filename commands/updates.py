@@ -25,13 +25,13 @@ from store.history import (
     item_owner_roles,
     item_title,
     mark_source_deleted,
+    record_once,
     update_for_message,
 )
 from store.models import Action, Reminder, Step
 from store.models.status import STATUS_VALUES
 from store.reminders import get_reminder, mark_answered, reminder_for_thread, snooze
 from store.roles import holders
-from store.state import record_update
 
 log = logging.getLogger(__name__)
 
@@ -178,9 +178,9 @@ def _apply(
     channel: str | None = None,
     message_ts: str | None = None,
     corrects: object = None,
-) -> UpdateApplied:
+) -> UpdateApplied | ReplyIgnored:
     old_status, old_rag, old_due = item.status, item.declared_rag, item.due_date
-    update = record_update(
+    update = record_once(
         session,
         item,
         at=request.clock.utcnow(),
@@ -194,8 +194,11 @@ def _apply(
         note=note,
         channel=channel,
         message_ts=message_ts,
-        corrects=corrects,  # type: ignore[arg-type]
+        corrects=corrects,
     )
+    if update is None:
+        log.info("%s on %s from message %s already recorded; ignored", source, item.ref, message_ts)
+        return ReplyIgnored("already recorded")
     log.info(
         "%s %s by %s: status %s->%s rag %s->%s due %s->%s note=%s",
         source,
@@ -315,6 +318,8 @@ def _record_parsed(
         message_ts=message_ts,
         corrects=corrects,
     )
+    if isinstance(applied, ReplyIgnored):
+        return applied
     mark_answered(session, reminder, at=request.clock.utcnow())
     if parsed.ambiguous and corrects is None:
         return StatusQuestion(applied.item, reminder.id or 0, parsed.choices)
@@ -441,6 +446,8 @@ def button_update(
         source=source,
         permalink=permalink,
     )
+    if isinstance(applied, ReplyIgnored):
+        return applied
     mark_answered(session, reminder, at=request.clock.utcnow())
     return applied
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from store.models import Action, Plan, Reminder, Role, StatusUpdate, Step
 from store.roles import owner_roles
+from store.state import record_update
 
 _REF = re.compile(r"^\s*(OA|P)\s*[-.]?\s*(\d+(?:\s*\.\s*\d+){1,2})\s*$", re.IGNORECASE)
 
@@ -118,3 +121,13 @@ def lock_item(session: Session, item: Action | Step) -> Action | Step:
 def latest_update_at(session: Session, item: Action | Step) -> datetime | None:
     rows = history_of(session, item)
     return max((row.at for row in rows), default=None)
+
+
+def record_once(session: Session, item: Action | Step, **fields: Any) -> StatusUpdate | None:
+    """`record_update`, or None when the same message (or the same correction) is already
+    recorded: another process got there first. Only this savepoint is rolled back."""
+    try:
+        with session.begin_nested():
+            return record_update(session, item, **fields)
+    except IntegrityError:
+        return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
@@ -131,19 +131,28 @@ class ItemReminderState:
     snoozed_until: date | None = None
 
 
-def reminder_states(session: Session) -> dict[str, ItemReminderState]:
-    """Per item key ("A12", "S40"): the latest reminder date claimed and the latest snooze."""
+def reminder_states(
+    session: Session, *, before: datetime | None = None
+) -> dict[str, ItemReminderState]:
+    """Per item key ("A12", "S40"): the latest reminder claimed (before `before`, when given) and
+    the latest snooze."""
     latest: dict[str, date] = {}
     snoozed: dict[str, date] = {}
     for row in session.exec(select(Reminder)):
         key = f"A{row.action_id}" if row.step_id is None else f"S{row.step_id}"
         claimed = row.claimed_at.date()
-        if key not in latest or claimed > latest[key]:
+        counted = before is None or _aware(row.claimed_at) < before
+        if counted and (key not in latest or claimed > latest[key]):
             latest[key] = claimed
         if row.snoozed_until and (key not in snoozed or row.snoozed_until > snoozed[key]):
             snoozed[key] = row.snoozed_until
     keys = set(latest) | set(snoozed)
     return {k: ItemReminderState(latest.get(k), snoozed.get(k)) for k in keys}
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands datetimes back without their zone; they are stored as UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def existing_keys(session: Session, keys: Iterable[str]) -> set[str]:
@@ -285,3 +294,9 @@ def find_plan_key(session: Session, word: str) -> str | None:
         if len(matches) == 1:
             return matches[0]
     return None
+
+
+def posted_reminders(session: Session) -> list[Reminder]:
+    """Every reminder posted, oldest first."""
+    query = select(Reminder).where(col(Reminder.posted_at).is_not(None))
+    return list(session.exec(query.order_by(col(Reminder.posted_at), col(Reminder.id))))

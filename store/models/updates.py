@@ -2,11 +2,25 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Text
+from sqlalchemy import Column, Index, Text, text
 from sqlmodel import Field, SQLModel
 
 
 class StatusUpdate(SQLModel, table=True):
+    # A chat message makes at most one original update, and an update is corrected at most once,
+    # so a redelivered reply or edit handled by two processes at once changes nothing twice.
+    __table_args__ = (
+        Index(
+            "ux_statusupdate_message",
+            "channel",
+            "message_ts",
+            unique=True,
+            sqlite_where=text("corrects_id IS NULL AND message_ts IS NOT NULL"),
+            postgresql_where=text("corrects_id IS NULL AND message_ts IS NOT NULL"),
+        ),
+        Index("ux_statusupdate_corrects", "corrects_id", unique=True),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
     action_id: int | None = Field(default=None, foreign_key="action.id", index=True)
     step_id: int | None = Field(default=None, foreign_key="step.id", index=True)

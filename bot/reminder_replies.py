@@ -1,0 +1,297 @@
+"""Slack's side of reminder threads: replies, edits and deletions in channels, the reminder
+buttons, and the Add-note modal, each handed to commands.updates and answered in the thread.
+
+Thread messages arrive through bot/listeners/threads.py; buttons and the modal through the
+registry in bot/listeners/actions.py (`reminder:` actions, `reminder_note:` views). A confirmation
+goes in the thread for everyone; a refusal or a hint goes privately to the person (ephemeral).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot.listeners.actions import Interaction
+from bot.listeners.common import message_payload
+from bot.outbox import post_that_matters
+from bot.reminder_jobs import user_is_active
+from bot.render import Rendered, render
+from bot.render.escape import escape
+from bot.render.updates import ADD_NOTE, BUTTON_LABELS, NOTE_VIEW, SET_STATUS, SNOOZE
+from bot.runtime import Runtime
+from commands.updates import (
+    ReplyIgnored,
+    ThreadTarget,
+    UpdateRefused,
+    button_update,
+    delete_reply,
+    edit_reply,
+    reminder_target,
+    reply_in_thread,
+    snooze_item,
+)
+from store.db import session_scope
+from store.reminders import get_reminder, reminder_for_thread
+
+log = logging.getLogger("planbot.reminders")
+
+NOTE_BLOCK, NOTE_INPUT = "note", "note_text"
+STATUS_BLOCK, STATUS_INPUT = "status", "status_choice"
+DUE_BLOCK, DUE_INPUT = "due", "due_date"
+PRIVATE = (UpdateRefused, ReplyIgnored)
+
+
+def install_user_check(runtime: Runtime, client: WebClient) -> None:
+    """Let role commands ask Slack whether a user is deactivated (users.info `deleted`)."""
+    runtime.user_active = lambda user_id: user_is_active(client, user_id)
+
+
+def permalink(client: WebClient, channel: str | None, ts: str | None) -> str | None:
+    if not channel or not ts:
+        return None
+    try:
+        response = client.chat_getPermalink(channel=channel, message_ts=ts)
+    except (SlackApiError, SlackClientError, OSError) as error:
+        log.info("no permalink for %s/%s (%s); the update is kept without one", channel, ts, error)
+        return None
+    link = response.get("permalink")
+    return str(link) if link else None
+
+
+def _is_reminder_thread(runtime: Runtime, channel: str | None, thread_ts: str | None) -> bool:
+    if not thread_ts:
+        return False
+    with session_scope(runtime.engine) as session:
+        return reminder_for_thread(session, channel, thread_ts) is not None
+
+
+def _answer(
+    runtime: Runtime,
+    client: WebClient,
+    result: object,
+    *,
+    channel: str | None,
+    thread_ts: str | None,
+    user: str | None,
+) -> None:
+    """Post the result in the thread, or privately to `user` when it is a refusal or a hint."""
+    rendered: Rendered = render(result)
+    if rendered.quiet or not channel:
+        return
+    payload = message_payload(rendered) | {"channel": channel}
+    if thread_ts:
+        payload["thread_ts"] = thread_ts
+    if isinstance(result, PRIVATE):
+        if not user:
+            return
+        post_that_matters(runtime, client, "chat.postEphemeral", payload | {"user": user})
+        return
+    post_that_matters(runtime, client, "chat.postMessage", payload)
+
+
+def on_channel_message(runtime: Runtime, event: dict[str, Any], client: WebClient) -> None:
+    """A message event in a channel: a reminder-thread reply, an edit of one, or a deletion."""
+    subtype = event.get("subtype")
+    channel = event.get("channel")
+    if subtype == "message_changed":
+        message = event.get("message") or {}
+        thread_ts, ts = message.get("thread_ts"), message.get("ts")
+        if not thread_ts or thread_ts == ts:
+            return  # an edit outside any thread
+        if not _is_reminder_thread(runtime, channel, thread_ts):
+            log.info("edit of %s in thread %s/%s: not a reminder thread", ts, channel, thread_ts)
+            return
+        user = message.get("user")
+        link = permalink(client, channel, ts)
+        with session_scope(runtime.engine) as session:
+            result = edit_reply(
+                session,
+                runtime.request("", runtime.caller(user, channel, thread_ts)),
+                channel=channel,
+                thread_ts=thread_ts,
+                message_ts=str(ts),
+                text=str(message.get("text") or ""),
+                permalink=link,
+            )
+        _answer(runtime, client, result, channel=channel, thread_ts=thread_ts, user=user)
+        return
+    if subtype == "message_deleted":
+        previous = event.get("previous_message") or {}
+        ts = event.get("deleted_ts") or previous.get("ts")
+        if not ts or not previous.get("thread_ts"):
+            return
+        with session_scope(runtime.engine) as session:
+            result = delete_reply(
+                session,
+                runtime.request("", runtime.caller(None, channel)),
+                channel=channel,
+                message_ts=str(ts),
+            )
+        log.info("message %s in %s deleted: %s", ts, channel, result)
+        return
+    if subtype not in (None, "thread_broadcast", "file_share"):
+        return  # joins, topic changes, bot messages and the like
+    thread_ts, ts = event.get("thread_ts"), event.get("ts")
+    if not thread_ts or thread_ts == ts:
+        return  # a top-level message, not a reply
+    if not _is_reminder_thread(runtime, channel, thread_ts):
+        log.info("reply %s in thread %s/%s ignored: not a reminder thread", ts, channel, thread_ts)
+        return
+    user = event.get("user")
+    link = permalink(client, channel, ts)
+    with session_scope(runtime.engine) as session:
+        result = reply_in_thread(
+            session,
+            runtime.request("", runtime.caller(user, channel, thread_ts)),
+            channel=channel,
+            thread_ts=thread_ts,
+            message_ts=str(ts),
+            text=str(event.get("text") or ""),
+            permalink=link,
+            has_files=bool(event.get("files")),
+        )
+    _answer(runtime, client, result, channel=channel, thread_ts=thread_ts, user=user)
+
+
+def _reminder_id(value: str | None) -> int | None:
+    try:
+        return int(value or "")
+    except ValueError:
+        return None
+
+
+def _thread_of(runtime: Runtime, reminder_id: int) -> tuple[str | None, str | None]:
+    with session_scope(runtime.engine) as session:
+        reminder = get_reminder(session, reminder_id)
+        return (reminder.channel, reminder.thread_ts) if reminder else (None, None)
+
+
+def on_reminder_button(interaction: Interaction) -> None:
+    """Done, In progress, Blocked, a status offered after an ambiguous reply, Snooze, Add note."""
+    runtime, client = interaction.runtime, interaction.client
+    reminder_id = _reminder_id(interaction.value)
+    user = interaction.user_id
+    if reminder_id is None:
+        log.warning("reminder button %s without a reminder id; ignored", interaction.key)
+        return
+    channel, thread_ts = _thread_of(runtime, reminder_id)
+    channel = channel or interaction.channel_id
+    thread_ts = thread_ts or interaction.thread_ts or interaction.message_ts
+    request = runtime.request("", runtime.caller(user, channel, thread_ts))
+    if interaction.key == ADD_NOTE:
+        with session_scope(runtime.engine) as session:
+            target = reminder_target(session, request, reminder_id=reminder_id)
+        if isinstance(target, ThreadTarget) and interaction.trigger_id:
+            client.views_open(trigger_id=interaction.trigger_id, view=note_modal(target))
+            return
+        _answer(runtime, client, target, channel=channel, thread_ts=thread_ts, user=user)
+        return
+    if interaction.key == SNOOZE:
+        with session_scope(runtime.engine) as session:
+            result = snooze_item(session, request, reminder_id=reminder_id)
+    elif interaction.key.startswith(SET_STATUS):
+        status = interaction.key.removeprefix(SET_STATUS)
+        link = permalink(client, interaction.channel_id, interaction.message_ts)
+        with session_scope(runtime.engine) as session:
+            result = button_update(
+                session, request, reminder_id=reminder_id, status=status, permalink=link
+            )
+    else:
+        log.warning("unknown reminder action %s; ignored", interaction.key)
+        return
+    _answer(runtime, client, result, channel=channel, thread_ts=thread_ts, user=user)
+
+
+def note_modal(target: ThreadTarget) -> dict[str, Any]:
+    """Add note: the note, and optionally a new status and due date."""
+    item = target.item
+    options = [
+        {"text": {"type": "plain_text", "text": label}, "value": status}
+        for status, label in BUTTON_LABELS.items()
+    ]
+    title = escape(item.title)
+    return {
+        "type": "modal",
+        "callback_id": f"{NOTE_VIEW}:{target.reminder_id}",
+        "private_metadata": str(target.reminder_id),
+        "title": {"type": "plain_text", "text": f"Note on {item.ref}"[:24]},
+        "submit": {"type": "plain_text", "text": "Save"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [
+            {
+                "type": "section",
+                "text": {"type": "mrkdwn", "text": f"*{escape(item.ref)}* {title}"[:3000]},
+            },
+            {
+                "type": "input",
+                "block_id": NOTE_BLOCK,
+                "label": {"type": "plain_text", "text": "Progress note"},
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": NOTE_INPUT,
+                    "multiline": True,
+                    "max_length": 3000,
+                },
+            },
+            {
+                "type": "input",
+                "block_id": STATUS_BLOCK,
+                "optional": True,
+                "label": {"type": "plain_text", "text": "Status"},
+                "element": {
+                    "type": "static_select",
+                    "action_id": STATUS_INPUT,
+                    "placeholder": {"type": "plain_text", "text": "Leave as it is"},
+                    "options": options,
+                },
+            },
+            {
+                "type": "input",
+                "block_id": DUE_BLOCK,
+                "optional": True,
+                "label": {"type": "plain_text", "text": "New due date"},
+                "element": {"type": "datepicker", "action_id": DUE_INPUT},
+            },
+        ],
+    }
+
+
+def _value(values: dict[str, Any], block: str, action: str) -> dict[str, Any]:
+    return dict((values.get(block) or {}).get(action) or {})
+
+
+def on_note_submitted(interaction: Interaction) -> None:
+    """The Add-note modal was saved: the same rules as a reply, confirmed in the thread."""
+    runtime, client, user = interaction.runtime, interaction.client, interaction.user_id
+    view = interaction.view
+    reminder_id = _reminder_id(
+        view.get("private_metadata") or interaction.key.removeprefix(f"{NOTE_VIEW}:")
+    )
+    if reminder_id is None:
+        log.warning("note modal without a reminder id; ignored")
+        return
+    values = (view.get("state") or {}).get("values") or {}
+    note = _value(values, NOTE_BLOCK, NOTE_INPUT).get("value")
+    status = (_value(values, STATUS_BLOCK, STATUS_INPUT).get("selected_option") or {}).get("value")
+    due_text = _value(values, DUE_BLOCK, DUE_INPUT).get("selected_date")
+    try:
+        due = date.fromisoformat(due_text) if due_text else None
+    except ValueError:
+        due = None
+    channel, thread_ts = _thread_of(runtime, reminder_id)
+    request = runtime.request("", runtime.caller(user, channel, thread_ts))
+    with session_scope(runtime.engine) as session:
+        result = button_update(
+            session,
+            request,
+            reminder_id=reminder_id,
+            status=status,
+            note=note,
+            due=due,
+            source="modal",
+        )
+    _answer(runtime, client, result, channel=channel, thread_ts=thread_ts, user=user)
