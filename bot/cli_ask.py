@@ -13,6 +13,7 @@ import argparse
 import html
 import json
 import logging
+import os
 import sys
 from typing import Any, TextIO
 
@@ -84,6 +85,13 @@ def reply_text(runtime: Runtime, text: str) -> str:
 
 
 def ask_cli(args: argparse.Namespace) -> int:
+    try:
+        return _ask(args)
+    except BrokenPipeError:
+        return _reader_went_away()
+
+
+def _ask(args: argparse.Namespace) -> int:
     runtime = _runtime(args)
     load_renderers()
     text = " ".join(args.text)
@@ -128,7 +136,17 @@ def run_console(runtime: Runtime, stdin: TextIO, stdout: TextIO, *, interactive:
         stdout.flush()
 
 
+def _reader_went_away() -> int:
+    """Output piped into `head` and the like may close early: stop quietly, as cat does."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 0
+
+
 def console_cli(args: argparse.Namespace) -> int:
     runtime = _runtime(args)
     load_renderers()
-    return run_console(runtime, sys.stdin, sys.stdout, interactive=sys.stdin.isatty())
+    try:
+        return run_console(runtime, sys.stdin, sys.stdout, interactive=sys.stdin.isatty())
+    except BrokenPipeError:
+        return _reader_went_away()
