@@ -53,6 +53,7 @@ from store.models import DigestSubscription
 log = logging.getLogger("planbot.digest")
 
 STALE_CLAIM = timedelta(minutes=15)  # far longer than one post with its retries can take
+CHANNEL_GAP = 1.0  # seconds between two summaries in one channel (Slack's posting rate)
 METADATA_EVENT = "planbot_digest"
 WORKER = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 T = TypeVar("T")
@@ -293,6 +294,20 @@ def due_subscriptions(
     return due
 
 
+def round_robin(subscriptions: list[DigestSubscription]) -> list[DigestSubscription]:
+    """One subscription per channel in turn, so pacing a channel rarely means waiting."""
+    queues: dict[str, list[DigestSubscription]] = {}
+    for subscription in subscriptions:
+        queues.setdefault(subscription.channel, []).append(subscription)
+    ordered: list[DigestSubscription] = []
+    while queues:
+        for channel in list(queues):
+            ordered.append(queues[channel].pop(0))
+            if not queues[channel]:
+                del queues[channel]
+    return ordered
+
+
 def run_due_digests(
     runtime: Runtime,
     client: WebClient,
@@ -319,7 +334,13 @@ def run_due_digests(
         ]
     composer = DigestComposer(runtime)
     deliveries = []
-    for subscription in pending:
+    last_post: dict[str, float] = {}
+    for subscription in round_robin(pending):
+        # Slack allows about one message a second per channel: pace a channel's second summary
+        waited = time.monotonic() - last_post.get(subscription.channel, -CHANNEL_GAP)
+        if waited < CHANNEL_GAP:
+            time.sleep(CHANNEL_GAP - waited)
+        last_post[subscription.channel] = time.monotonic()
         try:
             deliveries.append(
                 deliver(

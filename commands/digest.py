@@ -17,19 +17,30 @@ from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from sqlmodel import Session
 
 from commands.brag import ORDER, BragThresholds, Colour, colour_of, percent_complete, roll_up
 from commands.clock import Clock
-from store.digests import PlanTree, load_plan_tree, unanswered_reminders, updates_until
-from store.models import Action, Area, Plan, Reminder, StatusUpdate, Step
+from store.digests import (
+    AreaRow,
+    ItemRow,
+    PlanRow,
+    PlanTree,
+    UpdateRow,
+    load_plan_tree,
+    unanswered_reminders,
+    updates_until,
+)
+from store.models import Reminder
 from store.models.status import Rag, Status
 from store.roles import find_role, role_key
 from store.state import DerivedState, derive_state
 
 TREND_WEEKS = 12
 SOON_DAYS = 14
+LIST_LIMIT = 50  # entries carried per list: more than a Slack section shows; the rest are counted
 UNANSWERED_AFTER = timedelta(days=2)  # a reminder unanswered this long is reported
 DEFAULT_THRESHOLDS = BragThresholds()
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -94,7 +105,7 @@ def scope_from_subscription(kind: str, value: str | None) -> Scope:
     return Scope(kind, value, value)
 
 
-def _plans_and_areas(session: Session) -> tuple[list[Plan], list[Area]]:
+def _plans_and_areas(session: Session) -> tuple[list[PlanRow], list[AreaRow]]:
     tree = load_plan_tree(session)
     return tree.plans, tree.areas
 
@@ -218,6 +229,11 @@ class DigestResult:
     areas: tuple[AreaLine, ...] = ()
     trend: tuple[TrendPoint, ...] = ()
     stale_days: int = 28
+    in_full: dict[str, int] = field(default_factory=dict)  # list name -> entries before the cut
+
+    def total(self, name: str) -> int:
+        """How many entries a list has in all; it carries at most LIST_LIMIT of them."""
+        return self.in_full.get(name, len(getattr(self, name)))
 
 
 # ---------------------------------------------------------------- composing
@@ -228,29 +244,43 @@ def week_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+OPEN_STATUSES = frozenset({Status.NOT_STARTED, Status.IN_PROGRESS, Status.BLOCKED})
+
+
+def _open(state: DerivedState | None) -> bool:
+    return state is not None and state.status in OPEN_STATUSES
+
+
 @dataclass
 class _Item:
-    ref: str
-    title: str
-    kind: str
-    row: Action | Step
-    action: Action
-    updates: list[StatusUpdate]
+    row: ItemRow
+    action: ItemRow  # the item itself for an action; its action for a step
+    updates: list[UpdateRow]
     times: list[datetime]
     states: list[DerivedState | None] = field(default_factory=list)  # per checkpoint
-    colours: list[Colour | None] = field(default_factory=list)  # checkpoints 0..2
+    colours: list[Colour | None] = field(default_factory=list)  # checkpoints 0.., on demand
+    trend: tuple[tuple[int, int], ...] = ()  # (open, overdue) per checkpoint
+
+    @property
+    def ref(self) -> str:
+        return self.row.ref
+
+    @property
+    def kind(self) -> str:
+        return "step" if self.row.step_of is not None else "action"
 
 
 class DigestData:
     """A snapshot of the whole store at `as_of`, from which summaries for any scope are composed.
 
     Checkpoint k is `as_of - 7k days` (k = 0 … 11): 0 is now, 1 last week, 2 two weeks ago.
+    Items are replayed lazily, once, when a scope first needs them.
     """
 
     def __init__(
         self,
         tree: PlanTree,
-        updates: list[StatusUpdate],
+        updates: list[UpdateRow],
         reminders: list[Reminder],
         *,
         as_of: datetime,
@@ -265,30 +295,42 @@ class DigestData:
         self.plans = {p.id: p for p in tree.plans}
         self.areas = {a.id: a for a in tree.areas}
         self.reminders = reminders
-        by_action: dict[int, list[StatusUpdate]] = defaultdict(list)
-        by_step: dict[int, list[StatusUpdate]] = defaultdict(list)
+        by_action: dict[int, list[UpdateRow]] = defaultdict(list)
+        by_step: dict[int, list[UpdateRow]] = defaultdict(list)
         for u in updates:
             if u.action_id is not None:
                 by_action[u.action_id].append(u)
             elif u.step_id is not None:
                 by_step[u.step_id].append(u)
         self.actions: dict[int, _Item] = {}
+        self.by_plan: dict[int, list[_Item]] = defaultdict(list)
+        self.by_area: dict[int, list[_Item]] = defaultdict(list)
+        self.by_oa: dict[str, list[_Item]] = defaultdict(list)
+        self.by_role: dict[int, list[_Item]] = defaultdict(list)
         for action in tree.actions:
-            ups = by_action.get(action.id or 0, [])
-            self.actions[action.id or 0] = _Item(
-                action.ref, action.title, "action", action, action, ups, [u.at for u in ups]
-            )
+            ups = by_action.get(action.id, [])
+            item = _Item(action, action, ups, [u.at for u in ups])
+            self.actions[action.id] = item
+            self.by_plan[action.plan_id].append(item)
+            self.by_area[action.area_id].append(item)
+            for ref in action.oa_refs:
+                self.by_oa[ref.upper()].append(item)
+            for role_id in tree.owner_role_ids.get(action.id, []):
+                self.by_role[role_id].append(item)
         self.steps_of: dict[int, list[_Item]] = defaultdict(list)
         self.steps: dict[int, _Item] = {}
         for step in tree.steps:
-            parent = self.actions.get(step.action_id)
+            parent = self.actions.get(step.step_of or 0)
             if parent is None:
                 continue
-            ups = by_step.get(step.id or 0, [])
-            item = _Item(step.ref, step.text, "step", step, parent.action, ups, [u.at for u in ups])
-            self.steps_of[step.action_id].append(item)
-            self.steps[step.id or 0] = item
+            ups = by_step.get(step.id, [])
+            item = _Item(step, parent.row, ups, [u.at for u in ups])
+            self.steps_of[parent.row.id].append(item)
+            self.steps[step.id] = item
         self._cache: dict[Scope, DigestResult] = {}
+        self._area_positions: dict[int, int] = {}
+        self._next_dues: dict[int, date | None] = {}
+        self._open_steps: dict[int, list[_Item]] = {}
 
     @classmethod
     def load(
@@ -309,18 +351,46 @@ class DigestData:
             return
         cache: dict[int, DerivedState] = {}
         states: list[DerivedState | None] = []
-        first = item.times[0] if item.times else None
+        times = item.times
+        first = times[0] if times else None
         for k in range(checkpoints):
             moment = self.checkpoints[k]
             if first is not None and first > moment:
                 states.append(None)  # not in the plan yet
                 continue
-            upto = bisect_right(item.times, moment)
+            upto = bisect_right(times, moment)
             if upto not in cache:
-                cache[upto] = derive_state(item.row, item.updates[:upto])
+                # ItemRow/UpdateRow carry every attribute derive_state reads from the tables
+                cache[upto] = derive_state(item.row, item.updates[:upto])  # type: ignore[arg-type]
             states.append(cache[upto])
         item.states = states
-        item.colours = [self._colour(item, k) for k in range(min(3, checkpoints))]
+        item.colours = []
+        if checkpoints == TREND_WEEKS:  # open/overdue per week, summed by the trend
+            item.trend = tuple(
+                (0, 0)
+                if st is None or st.status not in OPEN_STATUSES
+                else (1, int(st.due_date is not None and st.due_date < self.days[k]))
+                for k, st in enumerate(states)
+            )
+
+    def _dated_open_steps(self, action: _Item) -> list[_Item]:
+        """The action's open steps that carry a due date (cached: states do not change)."""
+        found = self._open_steps.get(action.row.id)
+        if found is None:
+            found = []
+            for step in self.steps_of.get(action.row.id, []):
+                self._prepare(step, 1)
+                state = step.states[0]
+                if _open(state) and state.due_date:  # type: ignore[union-attr]
+                    found.append(step)
+            self._open_steps[action.row.id] = found
+        return found
+
+    def colour(self, item: _Item, k: int) -> Colour | None:
+        """The item's colour at checkpoint k (0, 1 or 2), computed on first use."""
+        while len(item.colours) <= k:
+            item.colours.append(self._colour(item, len(item.colours)))
+        return item.colours[k]
 
     def _colour(self, item: _Item, k: int) -> Colour | None:
         state = item.states[k]
@@ -339,27 +409,34 @@ class DigestData:
     # -- scope
 
     def _in_scope(self, scope: Scope) -> list[_Item]:
-        items = list(self.actions.values())
         if scope.kind == "plan":
-            ids = {p.id for p in self.tree.plans if p.key == scope.value}
-            return [i for i in items if i.action.plan_id in ids]
+            ids = [p.id for p in self.tree.plans if p.key == scope.value]
+            return [i for plan_id in ids for i in self.by_plan.get(plan_id, [])]
         if scope.kind == "area":
             ref = (scope.value or "").upper()
-            area_ids = {a.id for a in self.tree.areas if a.ref.upper() == ref}
-            return [
-                i for i in items if i.action.area_id in area_ids or ref in (i.action.oa_refs or [])
-            ]
+            chosen: dict[int, _Item] = {}
+            for area in self.tree.areas:
+                if area.ref.upper() == ref:
+                    chosen.update((i.row.id, i) for i in self.by_area.get(area.id, []))
+            chosen.update((i.row.id, i) for i in self.by_oa.get(ref, []))
+            return sorted(chosen.values(), key=lambda i: self._order(i))
         if scope.kind == "role":
             key = role_key(scope.value or "")
             wanted = {rid for rid, r in self.tree.roles.items() if r.key == key}
-            heads = {rid for rid in wanted if self.tree.roles[rid].head_of_service}
-            groups = {rid for rid, r in self.tree.roles.items() if r.group} if heads else set()
-            return [
-                i
-                for i in items
-                if set(self.tree.owner_role_ids.get(i.action.id or 0, [])) & (wanted | groups)
-            ]
-        return items
+            if any(self.tree.roles[rid].head_of_service for rid in wanted):
+                wanted |= {rid for rid, r in self.tree.roles.items() if r.group}
+            picked = {i.row.id: i for rid in wanted for i in self.by_role.get(rid, [])}
+            return sorted(picked.values(), key=lambda i: self._order(i))
+        return list(self.actions.values())
+
+    def _order(self, item: _Item) -> tuple[int, int]:
+        return (item.row.plan_id, self._position[item.row.id])
+
+    @property
+    def _position(self) -> dict[int, int]:
+        if not hasattr(self, "_positions"):
+            self._positions = {a.id: n for n, a in enumerate(self.tree.actions)}
+        return self._positions
 
     def compose(self, scope: Scope) -> DigestResult:
         if scope not in self._cache:
@@ -368,8 +445,8 @@ class DigestData:
 
     # -- the summary
 
-    def _owner(self, action: Action) -> str:
-        names = self.tree.owners.get(action.id or 0, [])
+    def _owner(self, action: ItemRow) -> str:
+        names = self.tree.owners.get(action.id, [])
         return ", ".join(names) if names else "no owner named"
 
     def _note(self, item: _Item) -> str | None:
@@ -379,13 +456,13 @@ class DigestData:
         return None
 
     def _line(self, item: _Item) -> ItemLine:
-        state, colour = item.states[0], item.colours[0]
+        state, colour = item.states[0], self.colour(item, 0)
         assert state is not None and colour is not None
         area = self.areas.get(item.action.area_id)
         plan = self.plans.get(item.action.plan_id)
         return ItemLine(
             ref=item.ref,
-            title=item.title,
+            title=item.row.title,
             kind=item.kind,
             plan_key=plan.key if plan else "",
             area_ref=area.ref if area else "",
@@ -415,17 +492,10 @@ class DigestData:
         for item in actions:
             self._prepare(item, TREND_WEEKS)
         current = [i for i in actions if i.states[0] is not None]
-        open_now = [i for i in current if Status(i.states[0].status).is_open]  # type: ignore[union-attr]
-        open_steps: list[_Item] = []
-        for action in open_now:
-            for step in self.steps_of.get(action.action.id or 0, []):
-                self._prepare(step, 1)
-                state = step.states[0]
-                if state is not None and Status(state.status).is_open and state.due_date:
-                    open_steps.append(step)
-        scoped_ids = {i.action.id for i in actions}
+        open_now = [i for i in current if _open(i.states[0])]
+        open_steps = [step for action in open_now for step in self._dated_open_steps(action)]
         window_start = self.as_of - timedelta(days=7)
-        changes = self._changes(scoped_ids, window_start)
+        changes = self._changes(actions, window_start)
         base = DigestResult(
             scope=scope,
             week=week,
@@ -443,11 +513,14 @@ class DigestData:
             )
 
         def colours(k: int, items: list[_Item]) -> list[Colour]:
-            return [c for i in items if (c := i.colours[k]) is not None]
+            return [c for i in items if (c := self.colour(i, k)) is not None]
 
+        members_of: dict[int, list[_Item]] = defaultdict(list)
+        for item in current:
+            members_of[item.row.plan_id].append(item)
         plans: list[PlanHeadline] = []
         for plan in self.tree.plans:
-            members = [i for i in current if i.action.plan_id == plan.id]
+            members = members_of.get(plan.id)
             if not members:
                 continue
             now_c, then_c = colours(0, members), colours(1, members)
@@ -464,7 +537,7 @@ class DigestData:
             )
 
         soon_end = today + timedelta(days=SOON_DAYS)
-        overdue_actions = [i for i in open_now if i.colours[0].reason == "overdue"]  # type: ignore[union-attr]
+        overdue_actions = [i for i in open_now if self.colour(i, 0).reason == "overdue"]  # type: ignore[union-attr]
         overdue_steps = [s for s in open_steps if s.states[0].due_date < today]  # type: ignore[union-attr,operator]
         soon_actions = [i for i in open_now if _due_between(i, today, soon_end)]
         soon_steps = [s for s in open_steps if _due_between(s, today, soon_end)]
@@ -474,8 +547,7 @@ class DigestData:
             if i.states[0].status == Status.DONE  # type: ignore[union-attr]
             and (i.states[1] is None or i.states[1].status != Status.DONE)
         ]
-        last_week = [i for i in actions if i.states[1] is not None]
-        open_then = [i for i in last_week if Status(i.states[1].status).is_open]  # type: ignore[union-attr]
+        open_then = [i for i in actions if _open(i.states[1])]
         totals = Totals(
             open=len(open_now),
             overdue=len(overdue_actions),
@@ -493,7 +565,7 @@ class DigestData:
         )
 
         def red(item: _Item, k: int) -> bool:
-            c = item.colours[k]
+            c = self.colour(item, k)
             return c is not None and c.rag is Rag.RED
 
         decision = [
@@ -505,81 +577,101 @@ class DigestData:
         decision.sort(
             key=lambda i: (
                 i.states[0].status != Status.BLOCKED,  # type: ignore[union-attr]
-                -i.colours[0].overdue_days,  # type: ignore[union-attr]
+                -self.colour(i, 0).overdue_days,  # type: ignore[union-attr]
                 ref_key(i.ref),
             )
         )
         newly_red = [i for i in open_now if red(i, 0) and id(i) not in decision_ids]
-        newly_red.sort(key=lambda i: (-i.colours[0].overdue_days, ref_key(i.ref)))  # type: ignore[union-attr]
+        newly_red.sort(key=lambda i: (-self.colour(i, 0).overdue_days, ref_key(i.ref)))  # type: ignore[union-attr]
         newly_amber = [
             i
             for i in open_now
-            if i.colours[0].rag is Rag.AMBER  # type: ignore[union-attr]
-            and (i.colours[1] is None or i.colours[1].rag not in (Rag.AMBER, Rag.RED))
+            if self.colour(i, 0).rag is Rag.AMBER  # type: ignore[union-attr]
+            and ((c1 := self.colour(i, 1)) is None or c1.rag not in (Rag.AMBER, Rag.RED))
         ]
-        overdue_lines = sorted(
-            (self._line(i) for i in [*overdue_actions, *overdue_steps]),
-            key=lambda line: (line.due or date.max, ref_key(line.ref)),
+        overdue_items = sorted(
+            [*overdue_actions, *overdue_steps],
+            key=lambda i: (i.states[0].due_date or date.max, ref_key(i.ref)),  # type: ignore[union-attr]
         )
         silent = [
             i
             for i in open_now
-            if i.colours[0].days_since_update is None  # type: ignore[union-attr]
-            or i.colours[0].days_since_update >= self.thresholds.stale_days  # type: ignore[union-attr]
+            if self.colour(i, 0).days_since_update is None  # type: ignore[union-attr]
+            or self.colour(i, 0).days_since_update >= self.thresholds.stale_days  # type: ignore[union-attr]
         ]
-        silent.sort(key=lambda i: (-(i.colours[0].days_since_update or 10**6), ref_key(i.ref)))  # type: ignore[union-attr]
+        silent.sort(key=lambda i: (-(self.colour(i, 0).days_since_update or 10**6), ref_key(i.ref)))  # type: ignore[union-attr]
         coming = sorted(
-            (self._line(i) for i in [*soon_actions, *soon_steps]),
-            key=lambda line: (line.due or date.max, ref_key(line.ref)),
+            [*soon_actions, *soon_steps],
+            key=lambda i: (i.states[0].due_date or date.max, ref_key(i.ref)),  # type: ignore[union-attr]
         )
+        unanswered = self._unanswered(open_now, today)
+        lists: dict[str, list[_Item]] = {
+            "needs_decision": decision,
+            "exceptions_red": newly_red,
+            "exceptions_amber": newly_amber,
+            "overdue": overdue_items,
+            "silent": silent,
+            "coming_up": coming,
+        }
+
+        def cut(name: str) -> tuple[ItemLine, ...]:
+            return tuple(self._line(i) for i in lists[name][:LIST_LIMIT])
+
+        in_full = {name: len(items) for name, items in lists.items()}
+        in_full["changes"] = len(changes)
+        in_full["unanswered"] = len(unanswered)
         return _replace(
             base,
             plans=tuple(plans),
             totals=totals,
-            needs_decision=tuple(self._line(i) for i in decision),
-            exceptions_red=tuple(self._line(i) for i in newly_red),
-            exceptions_amber=tuple(self._line(i) for i in newly_amber),
-            overdue=tuple(overdue_lines),
-            silent=tuple(self._line(i) for i in silent),
-            unanswered=tuple(self._unanswered(open_now, today)),
-            changes=tuple(changes),
-            rebaselined_this_week=sum(c.rebaselined for c in changes),
-            coming_up=tuple(coming),
+            needs_decision=cut("needs_decision"),
+            exceptions_red=cut("exceptions_red"),
+            exceptions_amber=cut("exceptions_amber"),
+            overdue=cut("overdue"),
+            silent=cut("silent"),
+            unanswered=tuple(unanswered[:LIST_LIMIT]),
+            changes=tuple(self._change_line(item, u) for item, u in changes[:LIST_LIMIT]),
+            rebaselined_this_week=sum(
+                u.new_due is not None and u.old_due is not None and u.new_due != u.old_due
+                for _, u in changes
+            ),
+            coming_up=cut("coming_up"),
+            in_full=in_full,
             areas=tuple(self._areas(current, today)),
             trend=tuple(self._trend(actions)),
         )
 
-    def _changes(self, action_ids: set[int | None], since: datetime) -> list[ChangeLine]:
-        lines: list[ChangeLine] = []
-        items = [i for i in self.actions.values() if i.action.id in action_ids]
-        items += [s for s in self.steps.values() if s.action.id in action_ids]
-        for item in items:
-            for update in item.updates[bisect_right(item.times, since) :]:
-                if update.superseded:
-                    continue
-                moved_due = update.new_due is not None and update.new_due != update.old_due
-                lines.append(
-                    ChangeLine(
-                        at=update.at,
-                        author=self._author(update.author, update.source),
-                        ref=item.ref,
-                        title=item.title,
-                        old_status=update.old_status,
-                        new_status=update.new_status,
-                        old_rag=update.old_rag,
-                        new_rag=update.new_rag,
-                        old_due=update.old_due if moved_due else None,
-                        new_due=update.new_due if moved_due else None,
-                        rebaselined=moved_due and update.old_due is not None,
-                        note=None if update.deleted else update.note,
-                        source=update.source,
-                    )
-                )
-        lines.sort(key=lambda c: (c.at, c.ref), reverse=True)
-        return lines
+    def _changes(self, actions: list[_Item], since: datetime) -> list[tuple[_Item, UpdateRow]]:
+        """Updates in (since, as_of] on the scope's actions and their steps, newest first."""
+        found: list[tuple[_Item, UpdateRow]] = []
+        for action in actions:
+            for item in (action, *self.steps_of.get(action.row.id, [])):
+                for update in item.updates[bisect_right(item.times, since) :]:
+                    if not update.superseded:
+                        found.append((item, update))
+        found.sort(key=lambda pair: (pair[1].at, ref_key(pair[0].ref)), reverse=True)
+        return found
+
+    def _change_line(self, item: _Item, update: UpdateRow) -> ChangeLine:
+        moved_due = update.new_due is not None and update.new_due != update.old_due
+        return ChangeLine(
+            at=update.at,
+            author=self._author(update.author, update.source),
+            ref=item.ref,
+            title=item.row.title,
+            old_status=update.old_status,
+            new_status=update.new_status,
+            old_rag=update.old_rag,
+            new_rag=update.new_rag,
+            old_due=update.old_due if moved_due else None,
+            new_due=update.new_due if moved_due else None,
+            rebaselined=moved_due and update.old_due is not None,
+            note=None if update.deleted else update.note,
+            source=update.source,
+        )
 
     def _unanswered(self, open_now: list[_Item], today: date) -> list[UnansweredLine]:
-        by_action = {i.action.id: i for i in open_now}
+        by_action = {i.row.id: i for i in open_now}
         latest: dict[str, UnansweredLine] = {}
         for reminder in self.reminders:
             if reminder.snoozed_until and reminder.snoozed_until >= today:
@@ -588,13 +680,14 @@ class DigestData:
                 step = self.steps.get(reminder.step_id)
                 if step is None or step.action.id not in by_action:
                     continue
-                ref, title, action = step.ref, step.title, step.action
+                item = step
             else:
-                parent = by_action.get(reminder.action_id)
+                parent = by_action.get(reminder.action_id or 0)
                 if parent is None:
                     continue
-                ref, title, action = parent.ref, parent.title, parent.action
-            role_ids = self.tree.owner_role_ids.get(action.id or 0, [])
+                item = parent
+            action = item.action
+            role_ids = self.tree.owner_role_ids.get(action.id, [])
             holders = tuple(
                 dict.fromkeys(u for rid in role_ids for u in self.tree.holders.get(rid, []))
             )
@@ -602,39 +695,26 @@ class DigestData:
                 self.tree.roles[rid].name for rid in role_ids if not self.tree.holders.get(rid)
             )
             posted = reminder.posted_at or reminder.claimed_at
-            latest[ref] = UnansweredLine(
-                ref=ref,
-                title=title,
+            latest[item.ref] = UnansweredLine(
+                ref=item.ref,
+                title=item.row.title,
                 reason=reminder.reason,
                 posted_on=posted.astimezone(self.as_of.tzinfo).date(),
                 owner=self._owner(action),
                 holders=holders,
                 unfilled=unfilled,
             )
-        return sorted(latest.values(), key=lambda line: (line.posted_on, line.ref))
+        return sorted(latest.values(), key=lambda line: (line.posted_on, ref_key(line.ref)))
 
     def _areas(self, current: list[_Item], today: date) -> list[AreaLine]:
         grouped: dict[int, list[_Item]] = defaultdict(list)
         for item in current:
-            grouped[item.action.area_id].append(item)
+            grouped[item.row.area_id].append(item)
         lines: list[AreaLine] = []
-        for area in self.tree.areas:
-            members = grouped.get(area.id or 0)
-            if not members:
-                continue
-            cols = [c for i in members if (c := i.colours[0]) is not None]
-            dues = []
-            for item in members:
-                state = item.states[0]
-                if state is None or not Status(state.status).is_open:
-                    continue
-                if state.due_date and state.due_date >= today:
-                    dues.append(state.due_date)
-                for step in self.steps_of.get(item.action.id or 0, []):
-                    self._prepare(step, 1)
-                    s = step.states[0]
-                    if s and Status(s.status).is_open and s.due_date and s.due_date >= today:
-                        dues.append(s.due_date)
+        for area_id in sorted(grouped, key=self._area_position):
+            area, members = self.areas[area_id], grouped[area_id]
+            cols = [c for i in members if (c := self.colour(i, 0)) is not None]
+            dues = [d for i in members if (d := self._next_due(i, today)) is not None]
             counted = [c for c in cols if c.rag is not Rag.GREY]
             lines.append(
                 AreaLine(
@@ -649,22 +729,40 @@ class DigestData:
             )
         return lines
 
+    def _area_position(self, area_id: int) -> int:
+        if not self._area_positions:
+            self._area_positions.update((a.id, n) for n, a in enumerate(self.tree.areas))
+        return self._area_positions.get(area_id, 0)
+
+    def _next_due(self, item: _Item, today: date) -> date | None:
+        """The soonest date ahead among an open action and its open steps (cached per action)."""
+        if item.row.id in self._next_dues:
+            return self._next_dues[item.row.id]
+        dues = []
+        state = item.states[0]
+        if _open(state):
+            if state.due_date and state.due_date >= today:  # type: ignore[union-attr]
+                dues.append(state.due_date)  # type: ignore[union-attr]
+            for step in self.steps_of.get(item.row.id, []):
+                self._prepare(step, 1)
+                s = step.states[0]
+                if _open(s) and s.due_date and s.due_date >= today:  # type: ignore[union-attr]
+                    dues.append(s.due_date)  # type: ignore[union-attr]
+        found = min(dues) if dues else None
+        self._next_dues[item.row.id] = found
+        return found
+
     def _trend(self, actions: list[_Item]) -> list[TrendPoint]:
-        points = []
-        for k in reversed(range(TREND_WEEKS)):
-            day = self.days[k]
-            open_count = overdue = 0
-            for item in actions:
-                state = item.states[k]
-                if state is None or not Status(state.status).is_open:
-                    continue
-                open_count += 1
-                if state.due_date is not None and state.due_date < day:
-                    overdue += 1
-            points.append(TrendPoint(day, open_count, overdue))
-        return points
+        opened = [0] * TREND_WEEKS
+        late = [0] * TREND_WEEKS
+        for item in actions:
+            for k, (is_open, is_late) in enumerate(item.trend):
+                opened[k] += is_open
+                late[k] += is_late
+        return [TrendPoint(self.days[k], opened[k], late[k]) for k in reversed(range(TREND_WEEKS))]
 
 
+@lru_cache(maxsize=65536)
 def ref_key(ref: str) -> tuple[object, ...]:
     """Sort references as people read them: P7.2 before P7.10, OA before P."""
     return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", ref))

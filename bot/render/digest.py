@@ -7,7 +7,7 @@ text carries the same lines and reads on its own (notifications, the console, `-
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -56,10 +56,13 @@ class Line:
 
 @dataclass(frozen=True)
 class Section:
+    """A titled list; `lines` is drawn lazily, only as far as the section has room."""
+
     title: str
-    lines: tuple[Line, ...]
+    lines: Iterable[Line]
     total: int  # how many entries there are in all (lines may be fewer, for size)
     intro: Line | None = None
+    empty: str | None = None  # said instead when there are no entries
 
 
 def fit(section: Section, limit: int = SECTION_LIMIT) -> tuple[str, str]:
@@ -71,6 +74,9 @@ def fit(section: Section, limit: int = SECTION_LIMIT) -> tuple[str, str]:
     if section.intro:
         rich.append(section.intro.rich)
         plain.append(section.intro.plain)
+    if section.total == 0 and section.empty:
+        rich.append(section.empty)
+        plain.append(section.empty)
     used = sum(len(x) + 1 for x in rich)
     shown = 0
     for line in section.lines:
@@ -243,97 +249,75 @@ def as_of_text(result: DigestResult) -> str:
 
 
 def sections(result: DigestResult) -> list[Section]:
-    out: list[Section] = []
-    decision = [
-        item_line(i, extra=[*reason_of(i), updated(i)], note=True) for i in result.needs_decision
-    ]
-    out.append(
-        Section(
-            f"Needs a decision ({len(decision)})",
-            tuple(decision)
-            or (
-                Line(
-                    "Nothing blocked or red for two weeks.", "Nothing blocked or red for two weeks."
-                ),
-            ),
-            len(decision) or 1,
-        )
-    )
-    exceptions = [
-        item_line(i, extra=[updated(i)], note=True)
-        for i in (*result.exceptions_red, *result.exceptions_amber)
-    ]
-    n_red, n_amber = len(result.exceptions_red), len(result.exceptions_amber)
-    out.append(
-        Section(
-            f"Exceptions: {n_red} red, {n_amber} newly amber",
-            tuple(exceptions) or (Line("None this week.", "None this week."),),
-            len(exceptions) or 1,
-        )
-    )
-    overdue = [item_line(i) for i in result.overdue]
-    out.append(
-        Section(
-            f"Overdue, oldest first ({len(overdue)})",
-            tuple(overdue) or (Line("Nothing overdue.", "Nothing overdue."),),
-            len(overdue) or 1,
-        )
-    )
-    silent = [item_line(i, extra=[updated(i)]) for i in result.silent]
-    out.append(
-        Section(
-            f"No update for {result.stale_days}+ days ({len(silent)})",
-            tuple(silent)
-            or (
-                Line(
-                    "Every open action has a recent update.",
-                    "Every open action has a recent update.",
-                ),
-            ),
-            len(silent) or 1,
-        )
-    )
-    if result.unanswered:
-        unanswered = [unanswered_line(u) for u in result.unanswered]
-        out.append(
-            Section(
-                f"Reminders left unanswered ({len(unanswered)})", tuple(unanswered), len(unanswered)
-            )
-        )
-    changes = [change_line(c) for c in result.changes]
+    n_red, n_amber = result.total("exceptions_red"), result.total("exceptions_amber")
     rebaselined = (
         f", {plural(result.rebaselined_this_week, 'date')} re-baselined"
         if result.rebaselined_this_week
         else ""
     )
-    out.append(
+    out = [
         Section(
-            f"Changes in the last 7 days ({len(changes)}{rebaselined})",
-            tuple(changes) or (Line("No updates this week.", "No updates this week."),),
-            len(changes) or 1,
+            f"Needs a decision ({result.total('needs_decision')})",
+            (
+                item_line(i, extra=[*reason_of(i), updated(i)], note=True)
+                for i in result.needs_decision
+            ),
+            result.total("needs_decision"),
+            empty="Nothing blocked or red for two weeks.",
+        ),
+        Section(
+            f"Exceptions: {n_red} red, {n_amber} newly amber",
+            (
+                item_line(i, extra=[updated(i)], note=True)
+                for i in (*result.exceptions_red, *result.exceptions_amber)
+            ),
+            n_red + n_amber,
+            empty="None this week.",
+        ),
+        Section(
+            f"Overdue, oldest first ({result.total('overdue')})",
+            (item_line(i) for i in result.overdue),
+            result.total("overdue"),
+            empty="Nothing overdue.",
+        ),
+        Section(
+            f"No update for {result.stale_days}+ days ({result.total('silent')})",
+            (item_line(i, extra=[updated(i)]) for i in result.silent),
+            result.total("silent"),
+            empty="Every open action has a recent update.",
+        ),
+    ]
+    if result.unanswered:
+        out.append(
+            Section(
+                f"Reminders left unanswered ({result.total('unanswered')})",
+                (unanswered_line(u) for u in result.unanswered),
+                result.total("unanswered"),
+            )
         )
-    )
-    coming = [item_line(i) for i in result.coming_up]
-    out.append(
+    out += [
         Section(
-            f"Coming up: due in the next 14 days ({len(coming)})",
-            tuple(coming)
-            or (Line("Nothing due in the next 14 days.", "Nothing due in the next 14 days."),),
-            len(coming) or 1,
-        )
-    )
-    areas = [area_line(a) for a in result.areas]
-    out.append(
+            f"Changes in the last 7 days ({result.total('changes')}{rebaselined})",
+            (change_line(c) for c in result.changes),
+            result.total("changes"),
+            empty="No updates this week.",
+        ),
         Section(
-            f"Area roll-up ({len(areas)})",
-            tuple(areas),
-            len(areas),
+            f"Coming up: due in the next 14 days ({result.total('coming_up')})",
+            (item_line(i) for i in result.coming_up),
+            result.total("coming_up"),
+            empty="Nothing due in the next 14 days.",
+        ),
+        Section(
+            f"Area roll-up ({len(result.areas)})",
+            (area_line(a) for a in result.areas),
+            len(result.areas),
             intro=Line(
                 "_R A G B = red, amber, green, blue actions_",
                 "(R A G B = red, amber, green, blue actions)",
             ),
-        )
-    )
+        ),
+    ]
     return out
 
 

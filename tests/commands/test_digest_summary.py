@@ -19,7 +19,15 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from commands.clock import Clock
-from commands.digest import ALL, DigestData, Scope, ScopeError, compose_digest, resolve_scope
+from commands.digest import (
+    ALL,
+    LIST_LIMIT,
+    DigestData,
+    Scope,
+    ScopeError,
+    compose_digest,
+    resolve_scope,
+)
 from store.models import Action, Reminder, Role, Step
 from store.models.status import Rag
 from store.roles import assign
@@ -174,8 +182,11 @@ def test_york_summary_figures_match_the_plan_documents(york_engine: Engine, day:
     for item in result.overdue:
         assert item.days_overdue == (day - item.due).days  # type: ignore[operator]
         assert item.owner
-    # nothing open has been updated since the December 2022 document: all silent
-    assert {i.ref for i in result.silent} == want["open"]
+    # nothing open has been updated since the December 2022 document: all silent (the result
+    # carries the first LIST_LIMIT of them and counts the rest)
+    assert result.total("silent") == len(want["open"])  # type: ignore[arg-type]
+    assert {i.ref for i in result.silent} <= want["open"]  # type: ignore[operator]
+    assert len(result.silent) == min(LIST_LIMIT, len(want["open"]))  # type: ignore[arg-type]
     assert all(i.days_since_update == (day - date(2022, 12, 1)).days for i in result.silent)
 
 
