@@ -286,3 +286,11 @@ def test_long_text_is_read_in_part_and_says_so(session: Session) -> None:
     result = ask(session, "what's open under OA4 " + "please " * 2000)
     assert [item.reference for item in result.items] == ["P7.5"]
     assert "first 500 characters" in (result.message or "")
+
+
+def test_an_empty_store_answers_calmly(empty_engine: Engine) -> None:
+    with Session(empty_engine) as session:
+        for text in ("what's open under OA4?", "fostring", "what's overdue", "P7.5.3"):
+            result = answer(session, text, CLOCK)
+            assert result.items == ()
+            assert result.message
