@@ -25,6 +25,7 @@ from slack_bolt.error import BoltError
 from slack_sdk import WebClient
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.question_pool import QuestionPool, use_pool
 from bot.runtime import Runtime, build_runtime
 from bot.settings import Settings, SettingsError, load_settings
 
@@ -55,9 +56,13 @@ def serve(args: argparse.Namespace) -> int:
     settings = load_settings()
     settings.require_slack(socket=args.socket)
     runtime = _open_runtime(settings, args.as_of)
-    executor = ThreadPoolExecutor(
-        max_workers=settings.planbot_workers, thread_name_prefix="planbot"
-    )
+    executor = ThreadPoolExecutor(settings.planbot_workers, thread_name_prefix="planbot")
+    questions = None
+    if settings.planbot_answer_processes:
+        questions = QuestionPool(
+            settings, as_of=args.as_of, processes=settings.planbot_answer_processes
+        )
+        use_pool(questions)
     try:
         app = _create_app(runtime, socket_mode=args.socket, executor=executor)
         scheduler = _start_scheduler(runtime, app.client) if settings.planbot_scheduler else None
@@ -70,6 +75,9 @@ def serve(args: argparse.Namespace) -> int:
             _stop(scheduler)
     finally:
         executor.shutdown(wait=True, cancel_futures=False)  # let answers already started finish
+        if questions is not None:
+            use_pool(None)
+            questions.close()
         runtime.engine.dispose()
     print("planbot: stopped", file=sys.stderr, flush=True)
     return 0

@@ -48,6 +48,7 @@ class Settings(BaseSettings):
     planbot_http_threads: int = Field(default=8, ge=1, le=256)  # waitress request threads
     planbot_workers: int = Field(default=8, ge=1, le=256)  # threads for work after the ack
     planbot_scheduler: bool = True  # run summaries, reminders and retries in this process
+    planbot_answer_processes: int = Field(default=1, ge=0, le=64)  # 0: answer in threads
 
     @field_validator("planbot_admins", mode="before")
     @classmethod

@@ -2,8 +2,9 @@
 
 `create_app(runtime)` holds no plan logic; listener groups in bot/listeners/ turn Slack requests
 into calls to commands/. Every listener acknowledges at once (`process_before_response=True`, so
-the same code answers Slack in HTTP and Socket Mode) and does its work after the ack as a lazy
-listener, on a thread pool of PLANBOT_WORKERS threads.
+the same code answers Slack in HTTP and Socket Mode) and does its work after the ack on a pool of
+PLANBOT_WORKERS threads (`bot.listeners.common.after_ack`); questions go on to worker processes
+when `planbot serve` started them (bot/question_pool.py).
 """
 
 from __future__ import annotations

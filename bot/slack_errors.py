@@ -1,8 +1,8 @@
 """The one place a failure in the Slack app is handled: logged with its context, one calm line sent.
 
-Bolt calls `report_failure` for errors before the ack (registered with `app.error`); the work done
-after the ack runs inside `bot.listeners.common.guarded`, which calls it too. Listeners never wrap
-themselves in `except Exception`.
+Bolt calls `report_failure` for errors before the ack (registered with `app.error`); the work
+done after the ack runs inside `bot.listeners.common.guarded` (via `after_ack`), which calls it
+too. Listeners never wrap themselves in `except Exception`.
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ from typing import Any
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from bot.listeners.common import ack_only, guarded
+from bot.listeners.common import after_ack
 from bot.runtime import Runtime
 
 log = logging.getLogger("planbot.slack")
@@ -121,5 +121,5 @@ def register(app: App, runtime: Runtime) -> None:
         handler(_interaction(runtime, client, body, callback_id))
 
     everything = re.compile(".*")
-    app.action(everything)(ack=ack_only, lazy=[guarded(run_action)])
-    app.view(everything)(ack=ack_only, lazy=[guarded(run_view_submission)])
+    app.action(everything)(after_ack(app, run_action))
+    app.view(everything)(after_ack(app, run_view_submission))

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import BoltContext
+from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
+from bot.question_pool import active_pool
 from bot.render import Rendered, render
 from bot.runtime import Runtime
 from bot.slack_errors import report_failure
-from commands.router import handle
+from commands.router import handle, split_verb
 from store.db import session_scope
 
 Work = Callable[[dict[str, Any], WebClient, BoltContext], None]
@@ -25,8 +26,8 @@ def ack_only(ack: Callable[..., Any]) -> None:
 def guarded(work: Work) -> Callable[[dict[str, Any], WebClient, BoltContext], None]:
     """Wrap post-ack `work` so a failure reaches `report_failure` (Bolt would only log it).
 
-    Use as `app.event("x")(ack=ack_only, lazy=[guarded(work)])`. Bolt passes arguments by name,
-    so the wrapper keeps the names `body`, `client` and `context`.
+    `after_ack` uses it; it also fits Bolt's lazy listeners, `lazy=[guarded(work)]` (Bolt passes
+    arguments by name, so the wrapper keeps the names `body`, `client` and `context`).
     """
 
     def run(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -39,6 +40,26 @@ def guarded(work: Work) -> Callable[[dict[str, Any], WebClient, BoltContext], No
     return run
 
 
+def after_ack(app: App, work: Work) -> Callable[..., None]:
+    """A listener that acknowledges at once, then runs `work(body, client, context)` on the app's
+    worker threads (PLANBOT_WORKERS), a failure going to `report_failure`.
+
+    Use as `app.event("x")(after_ack(app, work))`. It does what Bolt's lazy listeners do without
+    their cost on the ack path (Bolt deep-copies every request before acknowledging it).
+    """
+    executor = app.listener_runner.listener_executor
+    run = guarded(work)
+
+    def acknowledge(
+        ack: Callable[..., Any], body: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
+        ack()
+        executor.submit(run, body, client, context)
+
+    acknowledge.__name__ = f"ack_{work.__name__}"
+    return acknowledge
+
+
 def answer(
     runtime: Runtime,
     text: str,
@@ -47,7 +68,26 @@ def answer(
     channel_id: str | None,
     thread_ts: str | None = None,
 ) -> Rendered:
-    """Route `text` (already through `to_command_text`) to its command and render the result."""
+    """Route `text` (already through `to_command_text`) to its command and render the result.
+
+    A question goes to the worker processes when `planbot serve` started them
+    (bot/question_pool.py); a verb, or any text without them, is handled in this thread.
+    """
+    pool = active_pool()
+    if pool is not None and split_verb(text)[0] is None:
+        return pool.answer(text, user_id=user_id, channel_id=channel_id, thread_ts=thread_ts)
+    return answer_here(runtime, text, user_id=user_id, channel_id=channel_id, thread_ts=thread_ts)
+
+
+def answer_here(
+    runtime: Runtime,
+    text: str,
+    *,
+    user_id: str | None,
+    channel_id: str | None,
+    thread_ts: str | None = None,
+) -> Rendered:
+    """`answer`, always in the calling thread."""
     caller = runtime.caller(user_id, channel_id, thread_ts)
     with session_scope(runtime.engine) as session:
         result = handle(session, runtime.request(text, caller))

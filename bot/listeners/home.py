@@ -8,7 +8,7 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.listeners.actions import Interaction
-from bot.listeners.common import ack_only, answer, guarded
+from bot.listeners.common import after_ack, answer
 from bot.runtime import Runtime
 
 INTRO = (
@@ -56,4 +56,4 @@ def register(app: App, runtime: Runtime) -> None:
         if event.get("tab", "home") == "home" and event.get("user"):
             publish_home(runtime, client, event["user"])
 
-    app.event("app_home_opened")(ack=ack_only, lazy=[guarded(show_home)])
+    app.event("app_home_opened")(after_ack(app, show_home))

@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from bot.listeners.common import ack_only, answer, guarded, message_payload
+from bot.listeners.common import after_ack, answer, message_payload
 from bot.outbox import post_that_matters
 from bot.runtime import Runtime
 from bot.slack_text import to_command_text
@@ -30,4 +30,4 @@ def register(app: App, runtime: Runtime) -> None:
         payload |= {"channel": event["channel"], "thread_ts": event.get("thread_ts") or event["ts"]}
         post_that_matters(runtime, client, "chat.postMessage", payload)
 
-    app.event("app_mention")(ack=ack_only, lazy=[guarded(answer_mention)])
+    app.event("app_mention")(after_ack(app, answer_mention))

@@ -12,7 +12,7 @@ from typing import Any
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from bot.listeners.common import ack_only, answer, guarded, message_payload
+from bot.listeners.common import after_ack, answer, message_payload
 from bot.runtime import Runtime
 from bot.slack_client import post_to_response_url
 from bot.slack_text import to_command_text
@@ -45,4 +45,4 @@ def register(app: App, runtime: Runtime) -> None:
         message["response_type"] = "in_channel" if in_channel else "ephemeral"
         post_to_response_url(body["response_url"], message)
 
-    app.command(COMMAND)(ack=ack_only, lazy=[guarded(answer_plan_command)])
+    app.command(COMMAND)(after_ack(app, answer_plan_command))

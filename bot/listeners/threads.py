@@ -18,7 +18,7 @@ from typing import Any
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from bot.listeners.common import ack_only, guarded
+from bot.listeners.common import after_ack
 from bot.reminder_replies import install_user_check, on_channel_message
 from bot.runtime import Runtime
 
@@ -43,6 +43,4 @@ def register(app: App, runtime: Runtime) -> None:
     def read_channel_message(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         handle_channel_message(runtime, body["event"], client, context)
 
-    app.event("message", matchers=[in_a_channel])(
-        ack=ack_only, lazy=[guarded(read_channel_message)]
-    )
+    app.event("message", matchers=[in_a_channel])(after_ack(app, read_channel_message))

@@ -1,0 +1,302 @@
+"""Slash-command ack latency and time-to-answer of `planbot serve --http`, beside a bare Bolt app.
+
+    .venv/bin/python bench/bench_slack.py [--requests 200] [--question "what's open under OA4?"]
+
+Starts the fake Slack Web API (tests/fake_slack.py) in this process, then two server processes on
+localhost, one after the other: a bare Bolt app that only acks `/plan`, and planbot itself (on a
+fresh SQLite copy of York's plans, scheduler off), both behind the same waitress server with the
+same thread count. Senders post signed `/plan <question>` requests exactly as Slack does (a new
+connection each time) at 1, 10 and 50 at once. Ack latency is the HTTP round trip; time-to-answer
+runs from sending to the fake receiving the answer on the command's response_url. Reports p50/p99
+for both apps, the ratio of planbot's ack p99 to bare Bolt's, and any request dropped (not 200,
+or never answered). Aims: planbot's p99 ack under 100 ms and within 1.5x of bare Bolt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import itertools
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from fake_slack import TEAM_ID, FakeSlack  # noqa: E402
+from slack_fixtures import clean_environment, planbot_command, slack_signature  # noqa: E402
+
+SECRET = "bench-signing-secret"
+LEVELS = (1, 10, 50)
+_ids = itertools.count(1)
+
+
+def run_bare_app(port_file: str) -> None:
+    """The baseline: Bolt with the same client, server and threads, whose listener only acks."""
+    import signal
+
+    import waitress
+    from slack_bolt import App
+    from slack_bolt.adapter.wsgi import SlackRequestHandler
+
+    from bot.settings import load_settings
+    from bot.slack_client import build_web_client
+
+    settings = load_settings()
+    app = App(
+        client=build_web_client(settings),
+        signing_secret=settings.slack_signing_secret,
+        process_before_response=True,
+    )
+
+    @app.command("/plan")
+    def only_ack(ack):  # type: ignore[no-untyped-def]
+        ack()
+
+    server = waitress.create_server(
+        SlackRequestHandler(app),
+        host="127.0.0.1",
+        port=0,
+        threads=settings.planbot_http_threads,
+    )
+    Path(port_file).write_text(str(server.effective_port))  # type: ignore[union-attr]
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    server.run()
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen[str]
+    port: int
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(30)
+
+
+def wait_healthy(port: int, path: str) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET" if path == "/healthz" else "POST", path)
+            status = connection.getresponse().status
+            connection.close()
+            if status in (200, 401):
+                return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise SystemExit(f"server on port {port} did not come up")
+
+
+def start_planbot(env: dict[str, str], workdir: Path) -> Server:
+    process = subprocess.Popen(
+        [*planbot_command(), "serve", "--http", "--host", "127.0.0.1", "--port", "0"],
+        cwd=workdir,
+        env=env,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+    )
+    assert process.stderr is not None
+    for line in process.stderr:
+        if line.startswith("planbot: serving "):
+            port = int(line.split()[2].rsplit(":", 1)[1].split("/")[0])
+            threading.Thread(target=process.stderr.read, daemon=True).start()  # keep draining
+            wait_healthy(port, "/healthz")
+            return Server(process, port)
+    raise SystemExit(f"planbot serve exited with {process.wait()}")
+
+
+def start_bare(env: dict[str, str], workdir: Path) -> Server:
+    port_file = workdir / "bare.port"
+    process = subprocess.Popen(
+        [sys.executable, __file__, "--bare-app", str(port_file)], cwd=workdir, env=env, text=True
+    )
+    deadline = time.monotonic() + 60
+    while not port_file.exists() or not port_file.read_text():
+        if time.monotonic() > deadline or process.poll() is not None:
+            raise SystemExit("bare Bolt app did not start")
+        time.sleep(0.05)
+    port = int(port_file.read_text())
+    wait_healthy(port, "/slack/events")
+    return Server(process, port)
+
+
+@dataclass
+class Level:
+    acks: list[float] = field(default_factory=list)
+    answers: list[float] = field(default_factory=list)
+    dropped: int = 0
+
+
+def send_command(port: int, fake: FakeSlack, text: str) -> tuple[float, str, float] | None:
+    response_url = fake.new_response_url()
+    form = {
+        "token": "unused",
+        "team_id": TEAM_ID,
+        "team_domain": "york-council",
+        "channel_id": "CBENCH001",
+        "channel_name": "bench",
+        "user_id": f"UBENCH{next(_ids) % 50:03d}",
+        "user_name": "bench",
+        "command": "/plan",
+        "text": text,
+        "api_app_id": "A0PLANBOT1",
+        "response_url": response_url,
+        "trigger_id": f"{next(_ids)}.trigger",
+    }
+    body = urlencode(form).encode()
+    stamp = str(int(time.time()))
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Slack-Request-Timestamp": stamp,
+        "X-Slack-Signature": slack_signature(SECRET, stamp, body),
+    }
+    started = time.monotonic()
+    wall = time.time()
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.request("POST", "/slack/events", body=body, headers=headers)
+        response = connection.getresponse()
+        response.read()
+        connection.close()
+    except OSError:
+        return None
+    ack = time.monotonic() - started
+    return (ack, response_url, wall) if response.status == 200 else None
+
+
+def measure(
+    port: int, fake: FakeSlack, text: str, senders: int, count: int, answers: bool
+) -> Level:
+    level = Level()
+    sent: list[tuple[str, float]] = []
+    lock = threading.Lock()
+
+    def one(_: int) -> None:
+        outcome = send_command(port, fake, text)
+        with lock:
+            if outcome is None:
+                level.dropped += 1
+                return
+            level.acks.append(outcome[0])
+            sent.append((outcome[1], outcome[2]))
+
+    with ThreadPoolExecutor(senders) as pool:
+        list(pool.map(one, range(count)))
+    if answers:
+        deadline = time.monotonic() + 60
+        wanted = {url for url, _ in sent}
+        while time.monotonic() < deadline:
+            arrived = {c.payload["_url"]: c.at for c in fake.calls_to("response_url")}
+            if wanted <= arrived.keys():
+                break
+            time.sleep(0.1)
+        arrived = {c.payload["_url"]: c.at for c in fake.calls_to("response_url")}
+        for url, wall in sent:
+            if url in arrived:
+                level.answers.append(arrived[url] - wall)
+            else:
+                level.dropped += 1
+    return level
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def ms(value: float) -> str:
+    return f"{value * 1000:.1f}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--requests", type=int, default=200, help="requests per level (default 200)"
+    )
+    parser.add_argument("--question", default="what's open under OA4?")
+    parser.add_argument("--bare-app", metavar="PORT_FILE", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.bare_app:
+        run_bare_app(args.bare_app)
+        return 0
+
+    fake = FakeSlack()
+    work = Path(tempfile.mkdtemp(prefix="planbot-bench-"))
+    env = clean_environment(
+        SLACK_BOT_TOKEN=fake.token,
+        SLACK_SIGNING_SECRET=SECRET,
+        SLACK_API_URL=fake.api_url,
+        DATABASE_URL=os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{work / 'york.db'}"),
+        PLANBOT_TODAY="2023-02-15",
+        PLANBOT_SCHEDULER="false",
+    )
+    env.update({k: v for k, v in os.environ.items() if k.startswith("PLANBOT_")})
+    results: dict[str, dict[int, Level]] = {"bare Bolt": {}, "planbot": {}}
+    for name, start, answers in (
+        ("bare Bolt", start_bare, False),
+        ("planbot", start_planbot, True),
+    ):
+        server = start(env, work)
+        try:
+            measure(server.port, fake, args.question, 5, 20, answers)  # warm up
+            for senders in LEVELS:
+                fake.reset()
+                count = max(args.requests, senders * 4)
+                results[name][senders] = measure(
+                    server.port, fake, args.question, senders, count, answers
+                )
+        finally:
+            server.stop()
+    fake.close()
+
+    print(f"/plan {args.question}  ({args.requests} requests per level, {os.cpu_count()} cores)")
+    print(
+        "| senders | bare Bolt ack p50 / p99 ms | planbot ack p50 / p99 ms | "
+        "p99 ratio | planbot answer p50 / p99 ms | dropped |"
+    )
+    print("|---|---|---|---|---|---|")
+    summary = {}
+    for senders in LEVELS:
+        bare, bot = results["bare Bolt"][senders], results["planbot"][senders]
+        ratio = percentile(bot.acks, 0.99) / percentile(bare.acks, 0.99)
+        print(
+            f"| {senders} | {ms(statistics.median(bare.acks))} / {ms(percentile(bare.acks, 0.99))} "
+            f"| {ms(statistics.median(bot.acks))} / {ms(percentile(bot.acks, 0.99))} "
+            f"| {ratio:.2f}x | {ms(statistics.median(bot.answers))} / "
+            f"{ms(percentile(bot.answers, 0.99))} | {bare.dropped + bot.dropped} |"
+        )
+        summary[senders] = {
+            "bare_ack_p99_ms": percentile(bare.acks, 0.99) * 1000,
+            "planbot_ack_p99_ms": percentile(bot.acks, 0.99) * 1000,
+            "ratio": ratio,
+            "dropped": bare.dropped + bot.dropped,
+        }
+    out = ROOT / "bench" / "out"
+    out.mkdir(exist_ok=True)
+    (out / "bench_slack.json").write_text(json.dumps(summary, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
