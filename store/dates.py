@@ -41,6 +41,7 @@ class ReadDate:
     due: date | None = None
     cadence: str | None = None
     judgement: str | None = None  # set when the reading was not a plain, valid day
+    malformed: bool = False  # written like a date (31/13/2022) but no such day can be read
 
     @property
     def readable(self) -> bool:
@@ -70,8 +71,12 @@ def read_date(text: str | None) -> ReadDate:
         day, month, year = (int(part) for part in match.groups())
         if year < 100:
             year += 2000
-        if not 1 <= month <= 12 or day < 1:
-            return ReadDate(raw, judgement=f"'{raw}' is not a date (no month {month})")
+        if not 1 <= month <= 12:
+            return ReadDate(
+                raw, judgement=f"'{raw}' is not a date (no month {month})", malformed=True
+            )
+        if not 1 <= day <= 31:
+            return ReadDate(raw, judgement=f"'{raw}' is not a date (no day {day})", malformed=True)
         end = last_day(year, month)
         if day > end.day:
             return ReadDate(
@@ -84,7 +89,7 @@ def read_date(text: str | None) -> ReadDate:
         try:
             return ReadDate(raw, date(*(int(part) for part in match.groups())))
         except ValueError:
-            return ReadDate(raw, judgement=f"'{raw}' is not a date")
+            return ReadDate(raw, judgement=f"'{raw}' is not a date", malformed=True)
     if (match := _MONTH_YEAR.match(cleaned)) and match.group(1).lower() in MONTHS:
         end = last_day(int(match.group(2)), MONTHS[match.group(1).lower()])
         return ReadDate(

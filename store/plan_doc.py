@@ -11,6 +11,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 
+def at_field(where: str, name: str) -> str:
+    """Where a field is, for messages: "row 14, due" in a spreadsheet, "areas[0].title" in YAML."""
+    if not where:
+        return name
+    return f"{where}, {name}" if where.startswith("row ") else f"{where}.{name}"
+
+
 class PlanFileError(ValueError):
     """A plan file that cannot be imported; the message names file, row and field."""
 
@@ -26,11 +33,17 @@ class HistoryDoc:
     at: datetime
     status: str | None = None
     rag: str | None = None
-    due: str | None = None
+    due: str | None = None  # a new due date as written ("end of Feb" in a chat reply)
+    due_date: date | None = None  # the day read from it, when `due` alone does not say it
     author: str | None = None
     source: str = "document"
     source_ref: str | None = None
     note: str | None = None
+    channel: str | None = None
+    message_ts: str | None = None
+    superseded: bool = False  # replaced by a later edit of the same message; kept, not replayed
+    deleted: bool = False  # its chat message was deleted; kept
+    corrects: int | str | None = None  # entry it edits: index in this list, or "P7.5#0"
 
 
 @dataclass

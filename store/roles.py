@@ -38,6 +38,30 @@ class RoleDirectory:
         return cls(roles=data.get("roles", []), splits=data.get("splits", {}))
 
 
+# Words that mark a title as a post or a team rather than somebody's name.
+_ROLE_WORD_TEXT = """head heads director manager managers officer lead leads leader worker
+    workers practitioner practitioners team teams service services group board panel partnership
+    hos psw iro bi send
+    mash qa intelligence school champion all coordinator co-ordinator chair member designated
+    principal principle senior assistant deputy chief executive adviser advisor partners
+    commissioning safeguarding parenting innovation virtual business corporate health police
+    education council committee unit hub"""
+_ROLE_WORDS = frozenset(_ROLE_WORD_TEXT.split())
+
+
+def looks_like_person(name: str) -> bool:
+    """True for an owner written like somebody's name ("Lesley Furnivall") rather than a role."""
+    words = name.replace("’", "'").split()
+    if not 2 <= len(words) <= 3:
+        return False
+    for word in words:
+        if word.casefold().strip(".,") in _ROLE_WORDS:
+            return False
+        if not re.fullmatch(r"[A-Z][a-z]+(?:['-][A-Z]?[a-z]+)*", word):
+            return False
+    return True
+
+
 def looks_like_head_of_service(name: str) -> bool:
     return role_key(name).startswith("head of ")
 

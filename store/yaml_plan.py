@@ -27,7 +27,22 @@ ACTION_KEYS = {
     "rag",
 }
 STEP_KEYS = {"text", "due", "history", "status", "rag", "ref"}
-HISTORY_KEYS = {"at", "status", "rag", "due", "author", "source", "source_ref", "note"}
+HISTORY_KEYS = {
+    "at",
+    "status",
+    "rag",
+    "due",
+    "due_date",
+    "author",
+    "source",
+    "source_ref",
+    "note",
+    "channel",
+    "message_ts",
+    "superseded",
+    "deleted",
+    "corrects",
+}
 
 
 def _utc(moment: datetime) -> datetime:
@@ -36,11 +51,12 @@ def _utc(moment: datetime) -> datetime:
 
 
 class _Reader:
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, document: str = "") -> None:
         self.file = file
+        self.document = document  # "document 2" in a stream of several plans
 
     def fail(self, where: str, problem: str) -> PlanFileError:
-        return PlanFileError(self.file, where, problem)
+        return PlanFileError(self.file, f"{self.document} {where}".strip(), problem)
 
     def mapping(self, value: Any, where: str, allowed: set[str]) -> dict[str, Any]:
         if not isinstance(value, dict):
@@ -100,25 +116,74 @@ class _Reader:
                     status=self.optional(entry, "status", at),
                     rag=self.optional(entry, "rag", at),
                     due=self.optional(entry, "due", at),
+                    due_date=(
+                        self.moment(entry["due_date"], f"{at}.due_date").date()
+                        if entry.get("due_date") is not None
+                        else None
+                    ),
                     author=self.optional(entry, "author", at),
                     source=self.optional(entry, "source", at) or "document",
                     source_ref=self.optional(entry, "source_ref", at),
                     note=self.optional(entry, "note", at),
+                    channel=self.optional(entry, "channel", at),
+                    message_ts=self.optional(entry, "message_ts", at),
+                    superseded=self.flag(entry, "superseded", at),
+                    deleted=self.flag(entry, "deleted", at),
+                    corrects=self.corrects(entry, at),
                 )
             )
         return out
 
+    def flag(self, data: dict[str, Any], key: str, where: str) -> bool:
+        value = data.get(key)
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            raise self.fail(f"{where}.{key}", f"expected true or false, found '{value}'")
+        return value
 
-def parse_yaml_plan(content: str, file: str = "<plan>") -> PlanDoc:
-    """Read one YAML plan; raises `PlanFileError` naming the path of anything wrong."""
-    reader = _Reader(file)
+    def corrects(self, data: dict[str, Any], where: str) -> int | str | None:
+        value = data.get("corrects")
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, str)):
+            raise self.fail(f"{where}.corrects", "expected an entry number or REF#NUMBER")
+        if isinstance(value, str):
+            ref, _, index = value.strip().rpartition("#")
+            if not ref or not index.isdigit():
+                raise self.fail(f"{where}.corrects", f"'{value}' is not REF#NUMBER (P7.5#0)")
+            return f"{ref}#{int(index)}"
+        return value
+
+
+def parse_yaml_plans(content: str, file: str = "<plan>") -> list[PlanDoc]:
+    """Read every plan of a YAML stream (plans separated by `---`); raises `PlanFileError`."""
     try:
-        data = yaml.safe_load(content)
+        documents = [data for data in yaml.safe_load_all(content) if data is not None]
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(error, "problem", None) or str(error)
         raise PlanFileError(file, where, f"not valid YAML ({problem})") from None
+    if not documents:
+        raise PlanFileError(file, "", "the file is empty")
+    plans = []
+    for index, data in enumerate(documents):
+        where = f"document {index + 1}" if len(documents) > 1 else ""
+        plans.append(_plan_from_data(data, file, where))
+    return plans
+
+
+def parse_yaml_plan(content: str, file: str = "<plan>") -> PlanDoc:
+    """Read a YAML file holding exactly one plan."""
+    plans = parse_yaml_plans(content, file)
+    if len(plans) != 1:
+        raise PlanFileError(file, "", f"holds {len(plans)} plans where one was expected")
+    return plans[0]
+
+
+def _plan_from_data(data: Any, file: str, document: str) -> PlanDoc:
+    reader = _Reader(file, document)
     top = reader.mapping(data, "top level", {"plan", "areas"})
     plan_data = reader.mapping(top.get("plan"), "plan", PLAN_KEYS)
     document_date = plan_data.get("document_date")
@@ -191,14 +256,28 @@ def parse_yaml_plan(content: str, file: str = "<plan>") -> PlanDoc:
     return plan
 
 
-def read_yaml_plan(path: Path) -> PlanDoc:
+def _read_text(path: Path) -> str:
     try:
-        content = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
+    except OSError as error:
+        raise PlanFileError(str(path), "", f"cannot be read ({error.strerror})") from None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise PlanFileError(str(path), "", "is UTF-16 text; save it as UTF-8")
+    try:
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
         raise PlanFileError(
-            str(path), f"byte {error.start}", "is not UTF-8 text (save the file as UTF-8)"
+            str(path), f"line {line}", "is not UTF-8 text (save the file as UTF-8)"
         ) from None
-    return parse_yaml_plan(content, str(path))
+
+
+def read_yaml_plan(path: Path) -> PlanDoc:
+    return parse_yaml_plan(_read_text(path), str(path))
+
+
+def read_yaml_plans(path: Path) -> list[PlanDoc]:
+    return parse_yaml_plans(_read_text(path), str(path))
 
 
 def _history_out(entries: list[HistoryDoc]) -> list[dict[str, Any]]:
@@ -206,19 +285,33 @@ def _history_out(entries: list[HistoryDoc]) -> list[dict[str, Any]]:
     for entry in entries:
         moment = _utc(entry.at)
         at: Any = moment.date() if moment.time() == time() else moment.isoformat()
-        out.append(
-            {
-                "at": at,
-                "status": entry.status,
-                "rag": entry.rag,
-                "due": entry.due,
-                "author": entry.author,
-                "source": entry.source,
-                "source_ref": entry.source_ref,
-                "note": entry.note,
-            }
-        )
+        row: dict[str, Any] = {
+            "at": at,
+            "status": entry.status,
+            "rag": entry.rag,
+            "due": entry.due,
+            "author": entry.author,
+            "source": entry.source,
+            "source_ref": entry.source_ref,
+            "note": entry.note,
+        }
+        # Chat provenance and edit flags only when present, so document history stays short.
+        optional = {
+            "due_date": entry.due_date,
+            "channel": entry.channel,
+            "message_ts": entry.message_ts,
+            "superseded": entry.superseded or None,
+            "deleted": entry.deleted or None,
+            "corrects": entry.corrects,
+        }
+        row.update({key: value for key, value in optional.items() if value is not None})
+        out.append(row)
     return out
+
+
+def plans_to_yaml(plans: list[PlanDoc]) -> str:
+    """Several plans as one YAML stream, separated by `---` (read back by `parse_yaml_plans`)."""
+    return "---\n".join(plan_to_yaml(plan) for plan in plans)
 
 
 def plan_to_yaml(plan: PlanDoc) -> str:
@@ -249,7 +342,8 @@ def plan_to_yaml(plan: PlanDoc) -> str:
                         "progress": action.progress,
                         "measures": action.measures,
                         "steps": [
-                            {"text": step.text, "due": step.due}
+                            {"text": step.text}
+                            | ({"due": step.due} if step.due else {})
                             | ({"history": _history_out(step.history)} if step.history else {})
                             for step in action.steps
                         ],
