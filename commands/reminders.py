@@ -41,11 +41,11 @@ from store.reminders import (
     reminder_candidates,
     reminder_states,
 )
-from store.roles import holders
 
 REASON_ORDER = {"due": 0, "overdue": 1, "before": 2, "cadence": 3, "stale": 4}
 QUIET_DAYS = 7
 DEFAULT_MAX_PER_RUN = 25
+DEFERRED_SHOWN = 200  # waiting reminders described in full; the rest are only counted
 
 
 @dataclass(frozen=True)
@@ -106,11 +106,12 @@ class ReminderPlan:
     today: date
     day_off: str | None  # set on weekends and bank holidays: nothing is sent
     due: tuple[DueReminder, ...]
-    deferred: tuple[DueReminder, ...]  # over the per-run limit; due again next run
+    deferred: tuple[DueReminder, ...]  # over the daily limit (the first DEFERRED_SHOWN of them)
     already_sent: int
     unfilled: tuple[UnfilledRole, ...]
     no_owner: tuple[str, ...]  # open items whose owner cell is empty
     no_channel: tuple[str, ...]  # plans with reminders due and no reminders channel
+    deferred_count: int = 0  # how many wait for the next working day
 
 
 def _setting(settings: dict[str, Any], name: str, default: int) -> int:
@@ -197,7 +198,7 @@ def plan_reminders(session: Session, *, today: date, settings: dict[str, Any]) -
         amber_days=_setting(settings, "amber_days", 14),
     )
     fallback_channel = settings.get("reminders_channel") or None
-    candidates = reminder_candidates(session)
+    candidates = reminder_candidates(session, steps_due_by=today + timedelta(days=days_before))
     owners, unfilled, no_owner = _owners(session, candidates)
     off = day_off(today)
     if off is not None:
@@ -227,18 +228,24 @@ def plan_reminders(session: Session, *, today: date, settings: dict[str, Any]) -
 
     chosen.sort(key=lambda e: (REASON_ORDER[e[1]], e[0].due or date.max, e[0].plan_key, e[0].ref))
     sent = existing_keys(session, [key for _, _, key, _ in chosen])
-    reminders = [
-        _reminder(item, reason, key, for_date, today, owners, thresholds, fallback_channel)
-        for item, reason, key, for_date in chosen
-    ]
-    due = [r for r in reminders[:max_per_day] if r.key not in sent]
-    deferred = [r for r in reminders[max_per_day:] if r.key not in sent]
+    waiting = [e for e in chosen[max_per_day:] if e[2] not in sent]
+    due, deferred = (
+        [
+            _reminder(item, reason, key, for_date, today, owners, thresholds, fallback_channel)
+            for item, reason, key, for_date in entries
+        ]
+        for entries in (
+            [e for e in chosen[:max_per_day] if e[2] not in sent],
+            waiting[:DEFERRED_SHOWN],
+        )
+    )
     no_channel = sorted({r.plan_title for r in due if not r.channel})
     return ReminderPlan(
         today=today,
         day_off=None,
         due=tuple(due),
         deferred=tuple(deferred),
+        deferred_count=len(waiting),
         already_sent=len(sent),
         unfilled=unfilled,
         no_owner=no_owner,
@@ -249,7 +256,9 @@ def plan_reminders(session: Session, *, today: date, settings: dict[str, Any]) -
 def _owners(
     session: Session, candidates: list[Candidate]
 ) -> tuple[dict[int, OwnerView], tuple[UnfilledRole, ...], tuple[str, ...]]:
-    views: dict[int, OwnerView] = {}
+    names = role_queries.role_names_by_id(session)
+    held = role_queries.holders_by_role(session)
+    views = {rid: OwnerView(name, held.get(rid, ())) for rid, name in names.items()}
     inactive = role_queries.inactive_members(session)
     unfilled: dict[int, list[str]] = {}
     no_owner: list[str] = []
@@ -257,12 +266,7 @@ def _owners(
         if not item.owner_role_ids:
             no_owner.append(item.ref)
         for role_id in item.owner_role_ids:
-            if role_id not in views:
-                role = role_queries.get_role(session, role_id)
-                if role is None:
-                    continue
-                views[role_id] = OwnerView(role.name, tuple(holders(session, role)))
-            if views[role_id].unfilled:
+            if role_id in views and views[role_id].unfilled:
                 unfilled.setdefault(role_id, []).append(item.ref)
     flagged = tuple(
         UnfilledRole(views[rid].role, tuple(refs), tuple(inactive.get(rid, [])))

@@ -9,10 +9,12 @@ process died) can be taken over once it is old enough, again by one process only
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import NamedTuple
 
 from sqlalchemy import delete
+from sqlalchemy import select as select_rows
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -22,9 +24,9 @@ from store.models.status import Status
 OPEN_STATUSES = tuple(s.value for s in Status if s.is_open)
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """An open action, or an open step with its own due date, that a reminder could be about."""
+class Candidate(NamedTuple):
+    """An open action, or an open step with its own due date, that a reminder could be about.
+    (A named tuple: a large store has tens of thousands of them, built in one pass.)"""
 
     kind: str  # "action" | "step"
     item_id: int
@@ -41,70 +43,108 @@ class Candidate:
     plan_key: str
     plan_title: str
     reminders_channel: str | None
-    owner_role_ids: tuple[int, ...] = field(default_factory=tuple)
+    owner_role_ids: tuple[int, ...] = ()
 
     @property
     def item_key(self) -> str:
         return f"{'A' if self.kind == 'action' else 'S'}{self.item_id}"
 
 
-def reminder_candidates(session: Session) -> list[Candidate]:
-    """Open actions of every plan, and open steps whose due date differs from their action's.
+def reminder_candidates(session: Session, *, steps_due_by: date | None = None) -> list[Candidate]:
+    """Open actions of every plan, and open steps whose due date differs from their action's
+    (only steps due by `steps_due_by`, or with a cadence, when it is given: a step has no stale
+    nudge, so one due later has nothing to be reminded of yet).
 
     A step due the same day as its action is chased in the action's thread, not a second one.
+    Columns are read as plain rows (no ORM objects): a 10,000-action store is read in well under
+    a second.
     """
-    plans = {plan.id: plan for plan in session.exec(select(Plan))}
+    plans = {
+        row.id: row
+        for row in session.execute(
+            select_rows(Plan.id, Plan.key, Plan.title, Plan.reminders_channel)
+        )
+    }
     owners: dict[int, list[int]] = {}
-    for owner in session.exec(select(ActionOwner).order_by(col(ActionOwner.position))):
-        owners.setdefault(owner.action_id, []).append(owner.role_id)
-    actions = list(
-        session.exec(
-            select(Action)
-            .where(col(Action.status).in_(OPEN_STATUSES))
-            .order_by(col(Action.plan_id), col(Action.position), col(Action.id))
+    owner_rows = session.execute(
+        select_rows(ActionOwner.action_id, ActionOwner.role_id).order_by(
+            col(ActionOwner.action_id), col(ActionOwner.position)
         )
     )
-    by_id = {action.id: action for action in actions}
+    for action_id, role_id in owner_rows:
+        owners.setdefault(action_id, []).append(role_id)
+    actions = session.execute(
+        select_rows(
+            Action.id,
+            Action.plan_id,
+            Action.ref,
+            Action.title,
+            Action.status,
+            Action.due_date,
+            Action.due_as_written,
+            Action.cadence,
+            Action.last_update_at,
+            Action.declared_rag,
+        )
+        .where(col(Action.status).in_(OPEN_STATUSES))
+        .order_by(col(Action.plan_id), col(Action.position), col(Action.id))
+    ).all()
+    by_id = {row.id: row for row in actions}
     result: list[Candidate] = []
-    for action in actions:
-        plan = plans[action.plan_id]
+    for row in actions:
+        plan = plans[row.plan_id]
         result.append(
             Candidate(
                 kind="action",
-                item_id=action.id or 0,
-                action_id=action.id or 0,
-                ref=action.ref,
-                title=action.title,
-                status=action.status,
-                due=action.due_date,
-                due_as_written=action.due_as_written,
-                cadence=action.cadence,
-                last_update_at=action.last_update_at,
-                declared_rag=action.declared_rag,
-                plan_id=plan.id or 0,
+                item_id=row.id,
+                action_id=row.id,
+                ref=row.ref,
+                title=row.title,
+                status=row.status,
+                due=row.due_date,
+                due_as_written=row.due_as_written,
+                cadence=row.cadence,
+                last_update_at=row.last_update_at,
+                declared_rag=row.declared_rag,
+                plan_id=plan.id,
                 plan_key=plan.key,
                 plan_title=plan.title,
                 reminders_channel=plan.reminders_channel,
-                owner_role_ids=tuple(owners.get(action.id or 0, [])),
+                owner_role_ids=tuple(owners.get(row.id, [])),
             )
         )
-    steps = session.exec(
-        select(Step)
+    due_filter = (
+        col(Step.due_date).is_not(None)
+        if steps_due_by is None
+        else col(Step.due_date) <= steps_due_by
+    )
+    steps = session.execute(
+        select_rows(
+            Step.id,
+            Step.action_id,
+            Step.ref,
+            Step.text,
+            Step.status,
+            Step.due_date,
+            Step.due_as_written,
+            Step.cadence,
+            Step.last_update_at,
+            Step.declared_rag,
+        )
         .where(col(Step.status).in_(OPEN_STATUSES))
-        .where(col(Step.action_id).in_(list(by_id)))
-        .where((col(Step.due_date).is_not(None)) | (col(Step.cadence).is_not(None)))
+        .where(due_filter | col(Step.cadence).is_not(None))
         .order_by(col(Step.action_id), col(Step.number))
     )
     for step in steps:
-        action = by_id[step.action_id]
-        if step.cadence is None and step.due_date == action.due_date:
+        action = by_id.get(step.action_id)
+        if action is None or (step.cadence is None and step.due_date == action.due_date):
             continue
         plan = plans[action.plan_id]
         result.append(
             Candidate(
                 kind="step",
-                item_id=step.id or 0,
-                action_id=action.id or 0,
+                item_id=step.id,
+                action_id=action.id,
                 ref=step.ref,
                 title=step.text,
                 status=step.status,
@@ -113,11 +153,11 @@ def reminder_candidates(session: Session) -> list[Candidate]:
                 cadence=step.cadence,
                 last_update_at=step.last_update_at or action.last_update_at,
                 declared_rag=step.declared_rag,
-                plan_id=plan.id or 0,
+                plan_id=plan.id,
                 plan_key=plan.key,
                 plan_title=plan.title,
                 reminders_channel=plan.reminders_channel,
-                owner_role_ids=tuple(owners.get(action.id or 0, [])),
+                owner_role_ids=tuple(owners.get(action.id, [])),
             )
         )
     return result

@@ -58,3 +58,28 @@ def head_of_service_roles(session: Session) -> list[Role]:
 def all_member_ids(session: Session) -> list[str]:
     """Every user id assigned to any role, active or not (for checking them against Slack)."""
     return sorted(set(session.exec(select(RoleMember.user_id))))
+
+
+def holders_by_role(session: Session) -> dict[int, tuple[str, ...]]:
+    """Role id -> its active holders, read in two queries; a group role ("All HoS") holds every
+    Head of Service's holders as well as its own (as store.roles.holders does for one role)."""
+    roles = list(session.exec(select(Role)))
+    members: dict[int, list[str]] = {}
+    rows = session.exec(
+        select(RoleMember).where(col(RoleMember.active).is_(True)).order_by(col(RoleMember.id))
+    )
+    for member in rows:
+        members.setdefault(member.role_id, []).append(member.user_id)
+    heads = [
+        user for role in roles if role.head_of_service for user in members.get(role.id or 0, [])
+    ]
+    result: dict[int, tuple[str, ...]] = {}
+    for role in roles:
+        own = members.get(role.id or 0, [])
+        users = [*heads, *own] if role.group else own
+        result[role.id or 0] = tuple(dict.fromkeys(users))
+    return result
+
+
+def role_names_by_id(session: Session) -> dict[int, str]:
+    return {role.id or 0: role.name for role in session.exec(select(Role))}
