@@ -66,6 +66,7 @@ class FakeSlack:
     channels: dict[str, dict[str, Any]] = field(default_factory=dict)
     handlers: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = field(default_factory=dict)
     uploads: dict[str, bytes] = field(default_factory=dict)
+    on_call: Callable[[Call], None] | None = None  # told of every call as it arrives (bench)
 
     def __post_init__(self) -> None:
         self._lock = threading.Condition()
@@ -176,6 +177,8 @@ class FakeSlack:
         with self._lock:
             self.calls.append(call)
             self._lock.notify_all()
+        if self.on_call is not None:
+            self.on_call(call)
 
     def _take_failure(self, method: str) -> Failure | None:
         with self._lock:
