@@ -93,10 +93,18 @@ def _answer(
     post_that_matters(runtime, client, "chat.postMessage", payload)
 
 
-def on_channel_message(runtime: Runtime, event: dict[str, Any], client: WebClient) -> None:
-    """A message event in a channel: a reminder-thread reply, an edit of one, or a deletion."""
+def on_channel_message(
+    runtime: Runtime, event: dict[str, Any], client: WebClient, *, bot_user_id: str | None = None
+) -> None:
+    """A message event in a channel: a reminder-thread reply, an edit of one, or a deletion.
+
+    A reply that mentions the bot is a question for it (bot/listeners/mentions.py answers it),
+    not an update."""
     subtype = event.get("subtype")
     channel = event.get("channel")
+    if bot_user_id and f"<@{bot_user_id}" in str(event.get("text") or ""):
+        log.info("message %s mentions the bot: left to the mention handler", event.get("ts"))
+        return
     if subtype == "message_changed":
         message = event.get("message") or {}
         thread_ts, ts = message.get("thread_ts"), message.get("ts")

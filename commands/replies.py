@@ -257,14 +257,14 @@ DONE_BY = re.compile(
     r"\b(?:done|complete|completed|finished|signed off|closed|delivered)\s+(?:by|before|for|on)\s*"
     r"(?:the\s+)?$"
 )
-PLEASANTRY = re.compile(
-    r"^(?:thanks?(?: you)?(?: very much| so much| all)?|thank u|thx|ty|ta|cheers|ok(?:ay)?|"
+_NICETIES = (
+    r"(?:thanks?(?: you)?(?: very much| so much| all)?|thank u|thx|ty|ta|cheers|ok(?:ay)?|"
     r"noted|will do|got it|sure|great|lovely|nice one|perfect|brilliant|no problem|np|"
     r"understood|ack|acknowledged|received|seen|👍|🙏|will update(?: \w+)*|"
     r"will (?:reply|respond|get back)(?: \w+)*|i'll (?:update|reply|get back)(?: \w+)*|"
-    r"on my list|morning|hi|hello)"
-    r"(?:[\s,!.]*(?:thanks?|cheers|all|team|@\w+|:[a-z0-9_+\-]+:))*[\s!.]*$"
+    r"on my list|morning|hi|hello|all|team|@\w+|:[a-z0-9_+\-]+:)"
 )
+PLEASANTRY = re.compile(rf"^{_NICETIES}(?:[\s,!.]*{_NICETIES})*[\s!.]*$")
 HEDGE = re.compile(
     r"\b(?:probably|possibly|maybe|perhaps|might be|may be|i think|i believe|not sure|unsure|"
     r"hopefully|kind of|sort of|ish)\b"
@@ -460,7 +460,8 @@ def _note(cleaned: str, corrected: str, used: list[tuple[int, int]]) -> str | No
     note = _strip_leading(cleaned, corrected)
     for token in (*EMOJI_RAG, *DONE_EMOJI):
         note = note.replace(token, "")
-    note = re.sub(r"\s+", " ", note).strip(" ,;:-–—")
+    note = _EMOJI_CODE.sub("", note)
+    note = re.sub(r"^[^\w(\"'“‘#@<]+", "", re.sub(r"\s+", " ", note)).strip(" ,;:-–—")
     if not note:
         return None
     return note if len(note) <= NOTE_LIMIT else note[: NOTE_LIMIT - 1].rstrip() + "…"
@@ -499,7 +500,8 @@ def parse_reply(text: str, today: date) -> ParsedReply:
     words_only = re.sub(r"@\w+|#\w+", "", words_only).strip(" .!,")
     if not words_only and not any(t in cleaned for t in (*EMOJI_RAG, *DONE_EMOJI)):
         return ParsedReply("nothing", cleaned=cleaned)
-    if PLEASANTRY.match(lowered) or _is_question(cleaned):
+    signals = any(token in cleaned for token in (*EMOJI_RAG, *DONE_EMOJI))
+    if (PLEASANTRY.match(lowered) and not signals) or _is_question(cleaned):
         return ParsedReply("nothing", cleaned=cleaned)
 
     corrected = _correct_typos(lowered)

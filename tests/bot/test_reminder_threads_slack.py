@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from fake_slack import Call, FakeSlack
+from fake_slack import BOT_USER_ID, Call, FakeSlack
 from slack_fixtures import (
     AS_OF,
     SlackAppProcess,
@@ -534,3 +534,11 @@ def test_whoami_and_the_reminders_channel(
     assert "Ambition Plan: <#C0NEWREM1>" in text
     refused = slack_app.command("/plan channel reminders <#C0NEWREM1>", user=OUTSIDER)
     assert "Only an admin" in fake_slack.answer_to(refused.response_url).payload["text"]
+
+
+def test_a_question_to_the_bot_in_a_reminder_thread_is_not_an_update(
+    slack_app: SlackAppProcess, threads: Threads, fake_slack: FakeSlack
+) -> None:
+    reply(slack_app, threads, "P9.3", f"<@{BOT_USER_ID}> status of P9.3", user=ADMIN)
+    settle()
+    assert chat_updates(threads.engine, "P9.3") == []

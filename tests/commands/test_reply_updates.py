@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 
+import pytest
 from reminder_test_helpers import (
     REMINDERS_CHANNEL,
     give_role,
@@ -294,3 +296,29 @@ def test_history_shows_every_dated_update_with_who_and_where(york_engine: Engine
     with session_scope(york_engine) as session:
         missing = history_command(session, make_request(), "OA99.1")
     assert isinstance(missing, HistoryProblem)
+
+
+def test_every_bad_input_leaves_a_log_line(
+    york_engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="commands.updates")
+    thread(york_engine)
+    reply(york_engine, "done", thread_ts="1676462400.999999")
+    reply(york_engine, "", n=2, has_files=True)
+    reply(york_engine, "done", user="U0OTHER01", n=3)
+    reply(york_engine, "thanks", n=4)
+    with session_scope(york_engine) as session:
+        edit_reply(
+            session,
+            make_request(user=LEAD, today=date(2023, 4, 3)),
+            channel=REMINDERS_CHANNEL,
+            thread_ts=THREAD,
+            message_ts=slack_ts(TODAY, 4),
+            text="done",
+        )
+    text = caplog.text
+    assert "not a reminder thread" in text
+    assert "file without text" in text
+    assert "refused for U0OTHER01" in text
+    assert "changes nothing" in text
+    assert "reply older than 14 days" in text
