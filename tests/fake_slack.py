@@ -67,6 +67,7 @@ class FakeSlack:
     handlers: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = field(default_factory=dict)
     uploads: dict[str, bytes] = field(default_factory=dict)
     on_call: Callable[[Call], None] | None = None  # told of every call as it arrives (bench)
+    extra_tokens: dict[str, set[str]] = field(default_factory=dict)  # token -> methods it may call
 
     def __post_init__(self) -> None:
         self._lock = threading.Condition()
@@ -119,6 +120,7 @@ class FakeSlack:
             self._failures.clear()
             self.uploads.clear()
             self.handlers.clear()
+            self.extra_tokens.clear()
 
     def close(self) -> None:
         self._server.shutdown()
@@ -418,7 +420,7 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             token = headers.get("authorization", "").removeprefix("Bearer ") or payload.get("token")
             if self._failure(method, payload, headers):
                 return
-            if token != fake.token:
+            if token != fake.token and method not in fake.extra_tokens.get(str(token), set()):
                 fake._record(Call(method, {**payload, "_failed": True}, headers, time.time(), 200))
                 self._send(200, {"ok": False, "error": "invalid_auth"})
                 return
