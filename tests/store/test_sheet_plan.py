@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from store.history import find_item
 from store.models import Action, Measure, Step
 from store.plan_doc import PlanFileError
-from store.sheet_plan import read_sheet_plans
+from store.sheet_plan import plans_to_rows, plans_to_xlsx, read_sheet_plans
 
 GOOD_CSV = (
     "plan_key,plan_title,kind,ref,title,text,owners,due,status,measures\r\n"
@@ -87,6 +87,15 @@ def test_an_xlsx_with_typed_cells_reads_as_text(tmp_path: Path) -> None:
     action = plan.areas[0].actions[0]
     assert action.timescale == "2024"
     assert action.steps[0].due == "2023-03-31"
+
+
+def test_text_that_looks_like_a_formula_stays_text_in_a_workbook(tmp_path: Path) -> None:
+    (plan,) = read_sheet_plans(_csv(tmp_path, GOOD_CSV.replace("Do the thing", "=1+1 @me")))
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(plans_to_xlsx([plan]))
+    (again,) = read_sheet_plans(path)
+    assert again.areas[0].actions[0].title == "=1+1 @me"
+    assert plans_to_rows([again]) == plans_to_rows([plan])
 
 
 def _header(text: str) -> str:

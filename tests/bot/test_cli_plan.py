@@ -1,0 +1,44 @@
+"""`planbot export` to standard output: text formats print, a workbook only goes to a pipe."""
+
+from __future__ import annotations
+
+import io
+import sys
+
+import pytest
+from openpyxl import load_workbook
+
+from bot.cli import main
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_xlsx_is_not_written_to_a_terminal(
+    york_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", york_url)
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stdout", terminal)
+    code = main(["--as-of", "2023-01-16", "export", "--format", "xlsx"])
+    assert code == 1
+    assert terminal.getvalue() == ""
+    assert capsys.readouterr().err.strip() == (
+        "planbot: an .xlsx workbook is binary: give --out FILE.xlsx or redirect the output"
+    )
+
+
+def test_xlsx_goes_to_a_pipe_as_a_workbook(
+    york_url: str, monkeypatch: pytest.MonkeyPatch, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", york_url)
+    code = main(["--as-of", "2023-01-16", "export", "--format", "xlsx", "--plan", "ofsted-2022"])
+    assert code == 0
+    workbook = load_workbook(io.BytesIO(capsysbinary.readouterr().out), read_only=True)
+    rows = list(workbook.worksheets[0].iter_rows(values_only=True))
+    workbook.close()
+    assert rows[0][:2] == ("plan_key", "plan_title")
+    assert len(rows) == 1 + 7 + 32  # the header, the Ofsted plan's areas and actions
+    assert ("ofsted-2022", None, None, None, None, None, "action", "OA4.2") in [r[:8] for r in rows]
