@@ -542,3 +542,32 @@ def test_a_question_to_the_bot_in_a_reminder_thread_is_not_an_update(
     reply(slack_app, threads, "P9.3", f"<@{BOT_USER_ID}> status of P9.3", user=ADMIN)
     settle()
     assert chat_updates(threads.engine, "P9.3") == []
+
+
+def test_no_reminders_on_good_friday(fake_slack: FakeSlack, york_url: str) -> None:
+    process = remind(fake_slack, york_url, PLANBOT_TODAY="2023-04-07")
+    out, _ = process.communicate(timeout=60)
+    assert process.returncode == 0
+    assert "No reminders today: Good Friday (bank holiday)" in out
+    assert "Owner roles with nobody behind them" in out
+    assert fake_slack.calls_to("chat.postMessage") == []
+
+
+def test_a_holder_slack_reports_deactivated_is_flagged_not_mentioned(
+    fake_slack: FakeSlack, york_url: str
+) -> None:
+    engine = make_engine(york_url)
+    give(engine, "Head of MASH", "U0LEFT001")
+    engine.dispose()
+    fake_slack.users["U0LEFT001"] = {"id": "U0LEFT001", "name": "left", "deleted": True}
+    process = remind(fake_slack, york_url)
+    out, _ = process.communicate(timeout=60)
+    assert "Slack reports deactivated: U0LEFT001" in out
+    assert "Head of MASH (deactivated in Slack: U0LEFT001)" in out
+    post = next(
+        c
+        for c in fake_slack.calls_to("chat.postMessage")
+        if c.payload["text"].startswith("Reminder: P7.5 ")
+    )
+    assert "U0LEFT001" not in post.payload["text"]
+    assert "Head of MASH (nobody assigned" in post.payload["text"]
