@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from bot.runtime import build_runtime
+from bot.runtime import Runtime, build_runtime
 from bot.settings import load_settings
 from store.db import default_database_url, make_engine, normalise_url
 from store.exporter import UnknownPlanError, export_plans, plan_keys
@@ -71,6 +71,15 @@ def _fail(message: str) -> int:
     return 1
 
 
+def _open_runtime(as_of: str | None, *, seed: bool) -> Runtime | str:
+    """The runtime, or one line saying why the database could not be opened."""
+    settings = load_settings()
+    try:
+        return build_runtime(settings, as_of=as_of, seed=seed)
+    except (SQLAlchemyError, OSError) as error:
+        return _database_trouble(error, "open", settings.database_url)
+
+
 def import_command(args: argparse.Namespace) -> int:
     try:
         plans = read_plan_files([Path(name) for name in args.files])
@@ -80,7 +89,9 @@ def import_command(args: argparse.Namespace) -> int:
     except (OSError, ValueError, AttributeError) as error:
         return _fail(f"cannot read the role directory {args.roles}: {error}")
     # Importing loads plans by hand: a fresh database is migrated but not seeded with York's.
-    runtime = build_runtime(load_settings(), as_of=args.as_of, seed=False)
+    runtime = _open_runtime(args.as_of, seed=False)
+    if isinstance(runtime, str):
+        return _fail(runtime)
     at = runtime.clock.utcnow()
     report = ImportReport()
     with Session(runtime.engine, expire_on_commit=False) as session:
@@ -110,7 +121,9 @@ def export_command(args: argparse.Namespace) -> int:
     kind = args.format or (format_of(out) if out else None) or "yaml"
     if out is None and kind == "xlsx" and sys.stdout.isatty():
         return _fail("an .xlsx workbook is binary: give --out FILE.xlsx or redirect the output")
-    runtime = build_runtime(load_settings(), as_of=args.as_of)
+    runtime = _open_runtime(args.as_of, seed=True)
+    if isinstance(runtime, str):
+        return _fail(runtime)
     try:
         with Session(runtime.engine) as session:
             plans = export_plans(session, args.plan)
@@ -145,22 +158,29 @@ def _shown_url(url: str | None) -> str:
     )
 
 
+def _database_trouble(error: Exception, what: str, url: str | None) -> str:
+    cause = error.strerror if isinstance(error, OSError) else getattr(error, "orig", error)
+    lines = str(cause).strip().splitlines() or [type(error).__name__]
+    return f"cannot {what} the database {_shown_url(url)}: {lines[0]}"
+
+
 def db_upgrade_command(args: argparse.Namespace) -> int:
     settings = load_settings()
     clock = settings.clock(args.as_of)
-    engine = make_engine(settings.database_url)
     where = _shown_url(settings.database_url)
+    engine = None
     try:
+        engine = make_engine(settings.database_url)
         before = current_revision(engine)
         seeded = prepare_database(engine, at=clock.utcnow(), seed=not args.no_seed)
         after = current_revision(engine)
         with Session(engine) as session:
             keys = plan_keys(session)
-    except SQLAlchemyError as error:
-        cause = str(getattr(error, "orig", error)).splitlines()[0]
-        return _fail(f"cannot upgrade the database {where}: {cause}")
+    except (SQLAlchemyError, OSError) as error:
+        return _fail(_database_trouble(error, "upgrade", settings.database_url))
     finally:
-        engine.dispose()
+        if engine is not None:
+            engine.dispose()
     if before == after:
         print(f"{where}: schema already current (revision {after}).")
     else:
@@ -173,19 +193,20 @@ def db_upgrade_command(args: argparse.Namespace) -> int:
 
 def db_status_command(args: argparse.Namespace) -> int:
     settings = load_settings()
-    engine = make_engine(settings.database_url)
+    engine = None
     try:
+        engine = make_engine(settings.database_url)
         current = current_revision(engine)
         head = head_revision(engine)
         keys: list[str] = []
         if current is not None:
             with Session(engine) as session:
                 keys = plan_keys(session)
-    except SQLAlchemyError as error:
-        cause = str(getattr(error, "orig", error)).splitlines()[0]
-        return _fail(f"cannot open the database {_shown_url(settings.database_url)}: {cause}")
+    except (SQLAlchemyError, OSError) as error:
+        return _fail(_database_trouble(error, "open", settings.database_url))
     finally:
-        engine.dispose()
+        if engine is not None:
+            engine.dispose()
     state = "current" if current == head else "needs `planbot db upgrade`"
     print(f"Database: {_shown_url(settings.database_url)}")
     print(f"Schema: revision {current or 'none (empty database)'}; latest {head} ({state}).")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import sys
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -42,3 +43,25 @@ def test_xlsx_goes_to_a_pipe_as_a_workbook(
     assert rows[0][:2] == ("plan_key", "plan_title")
     assert len(rows) == 1 + 7 + 32  # the header, the Ofsted plan's areas and actions
     assert ("ofsted-2022", None, None, None, None, None, "action", "OA4.2") in [r[:8] for r in rows]
+
+
+@pytest.mark.parametrize(
+    "argv", [["export"], ["db", "status"], ["db", "upgrade"], ["import", "plan.yaml"]]
+)
+def test_a_database_that_cannot_be_opened_gets_one_line(
+    argv: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    not_a_database = tmp_path / "notes.db"
+    not_a_database.write_text("these are meeting notes, not a database\n" * 100)
+    (tmp_path / "plan.yaml").write_text("plan: {key: x, title: X, prefix: X}\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{not_a_database}")
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    verb = "upgrade" if argv[-1] == "upgrade" else "open"
+    assert err == (
+        f"planbot: cannot {verb} the database sqlite:///{not_a_database}: file is not a database\n"
+    )
