@@ -119,7 +119,12 @@ class SlackAppProcess:
             text=True,
         )
         threading.Thread(target=self._read_stderr, daemon=True).start()
-        self._wait_until_healthy()
+        try:
+            self._wait_until_healthy()
+        except BaseException:
+            self.process.kill()  # never leave a server behind a failed start
+            self.process.wait()
+            raise
 
     def _read_stderr(self) -> None:
         assert self.process.stderr is not None
@@ -136,7 +141,6 @@ class SlackAppProcess:
 
     def _wait_until_healthy(self) -> None:
         if not self._ready.wait(START_TIMEOUT) or self.address is None:
-            self.process.kill()
             raise AssertionError(f"planbot serve did not start:\n{self.log}")
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
