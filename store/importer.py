@@ -175,7 +175,7 @@ def _rag(value: str | None, file: str, where: str) -> str | None:
 
 
 # Longest text each column takes (PostgreSQL enforces these; checked before anything is written).
-_LIMITS = {"ref": 32, "step_ref": 40, "date": 200, "role": 200, "lead": 300, "title": 300}
+_LIMITS = {"ref": 32, "step_ref": 40, "date": 200, "role": 200, "title": 300}
 
 
 def _limit(value: str | None, limit: int, file: str, where: str) -> None:
@@ -221,7 +221,8 @@ def validate(doc: PlanDoc) -> None:
                 f"'{area.ref}' should be {doc.prefix} and a number",
             )
         claim(area.ref, area.where)
-        _limit(area.strategic_lead, _LIMITS["lead"], file, at_field(area.where, "strategic_lead"))
+        # The lead becomes a role, so a role's limit applies.
+        _limit(area.strategic_lead, _LIMITS["role"], file, at_field(area.where, "strategic_lead"))
         for action in area.actions:
             if not re.fullmatch(re.escape(area.ref) + r"\.\d+", action.ref, re.IGNORECASE):
                 raise PlanFileError(
@@ -235,6 +236,7 @@ def validate(doc: PlanDoc) -> None:
                 _limit(owner, _LIMITS["role"], file, at_field(action.where, f"owners[{index}]"))
             for index, text in enumerate(action.dates):
                 _check_date(text, file, at_field(action.where, f"dates[{index}]"))
+            _limit("; ".join(action.dates), _LIMITS["date"], file, at_field(action.where, "dates"))
             action.status = _status(action.status, file, at_field(action.where, "status"))
             action.rag = _rag(action.rag, file, at_field(action.where, "rag"))
             for step_number, step in enumerate(action.steps, 1):

@@ -332,6 +332,8 @@ def _action(plan: _PlanRows, row: _Row, file: str) -> ActionDoc:
     dates = row.lines("due")
     for text in dates:
         _check_due(text, row, file)
+    if len("; ".join(dates)) > 200:
+        raise PlanFileError(file, f"{row.where}, due", "the dates come to over 200 characters")
     owners = [name.strip() for name in re.split(r"[;\n]", row.get("owners")) if name.strip()]
     action = ActionDoc(
         ref=ref,
