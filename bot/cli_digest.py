@@ -11,11 +11,14 @@ from __future__ import annotations
 import argparse
 import sys
 
+from slack_sdk import WebClient
+
 from bot.digest_jobs import DigestComposer, deliver, repost
 from bot.render import load_renderers
 from bot.render.digest import render_digest
-from bot.runtime import build_runtime
+from bot.runtime import Runtime, build_runtime
 from bot.settings import load_settings
+from bot.slack_client import build_web_client
 from commands.digest import DigestData, ScopeError, resolve_scope, thresholds_from
 from store.db import session_scope
 from store.digests import active_subscriptions
@@ -91,21 +94,21 @@ def run(args: argparse.Namespace) -> int:
             print(render_digest(composer.compose(subscription, now)).text)
         return 0
     if not subscriptions:
-        where = f"{args.channel} has" if args.channel else "No channel has"
+        where = f"{args.channel} has no" if args.channel else "No channel has a"
         print(
-            f"{where} no weekly summary subscription. Subscribe in Slack with "
+            f"{where} weekly summary subscription. Subscribe in Slack with "
             "`/plan digest subscribe`, or print one with --dry-run.",
             file=sys.stderr,
         )
         return 1
     settings.require("SLACK_BOT_TOKEN")
-    from bot.slack_client import build_web_client
-
     client = build_web_client(settings)
     return _post(runtime, client, subscriptions, args.repost)
 
 
-def _post(runtime, client, subscriptions: list[DigestSubscription], again: bool) -> int:  # type: ignore[no-untyped-def]
+def _post(
+    runtime: Runtime, client: WebClient, subscriptions: list[DigestSubscription], again: bool
+) -> int:
     failed = 0
     composer = DigestComposer(runtime)
     now = runtime.clock.utcnow()
