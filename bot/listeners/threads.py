@@ -34,7 +34,7 @@ def handle_channel_message(
 ) -> None:
     """Called once per channel message event, after the ack: reminder-thread replies, edits and
     deletions are read by bot.reminder_replies; anything else is ignored there, with a log line."""
-    on_channel_message(runtime, event, client)
+    on_channel_message(runtime, event, client, bot_user_id=context.bot_user_id)
 
 
 def register(app: App, runtime: Runtime) -> None:
