@@ -86,8 +86,10 @@ def import_command(args: argparse.Namespace) -> int:
         directory = RoleDirectory.load(Path(args.roles)) if args.roles else RoleDirectory.load()
     except PlanFileError as error:
         return _fail(f"cannot import {error}")
-    except (OSError, ValueError, AttributeError) as error:
-        return _fail(f"cannot read the role directory {args.roles}: {error}")
+    except OSError as error:
+        return _fail(f"cannot read the role directory {args.roles}: {error.strerror}")
+    except ValueError as error:
+        return _fail(f"cannot read the role directory {error}")
     # Importing loads plans by hand: a fresh database is migrated but not seeded with York's.
     runtime = _open_runtime(args.as_of, seed=False)
     if isinstance(runtime, str):

@@ -34,8 +34,28 @@ class RoleDirectory:
 
     @classmethod
     def load(cls, path: Path = YORK_ROLES) -> RoleDirectory:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        return cls(roles=data.get("roles", []), splits=data.get("splits", {}))
+        """Read a directory file; ValueError (or OSError) says what is wrong with it."""
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (yaml.YAMLError, UnicodeDecodeError) as error:
+            raise ValueError(f"{path}: not a readable YAML file ({type(error).__name__})") from None
+        roles, splits = (
+            (data.get("roles", []), data.get("splits", {}))
+            if isinstance(data, dict)
+            else (None, None)
+        )
+        if not isinstance(roles, list) or not isinstance(splits, dict):
+            raise ValueError(f"{path}: expected `roles:` (a list) and `splits:` (a mapping)")
+        for index, entry in enumerate(roles):
+            aliases = entry.get("aliases", []) if isinstance(entry, dict) else None
+            if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+                raise ValueError(f"{path}: roles[{index}] needs a name")
+            if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+                raise ValueError(f"{path}: roles[{index}].aliases should be a list of names")
+        for written, names in splits.items():
+            if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+                raise ValueError(f"{path}: splits['{written}'] should be a list of role names")
+        return cls(roles=roles, splits=splits)
 
 
 # Words that mark a title as a post or a team rather than somebody's name.

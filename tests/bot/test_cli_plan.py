@@ -65,3 +65,30 @@ def test_a_database_that_cannot_be_opened_gets_one_line(
     assert err == (
         f"planbot: cannot {verb} the database sqlite:///{not_a_database}: file is not a database\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ("roles: [{aliases: [QA]}]\n", "roles[0] needs a name"),
+        ("roles: [{name: Head of QA, aliases: QA}]\n", "roles[0].aliases should be a list"),
+        ("splits: {A and B: A}\n", "splits['A and B'] should be a list of role names"),
+        ("roles: [unclosed\n", "not a readable YAML file"),
+    ],
+)
+def test_a_bad_role_directory_gets_one_line(
+    content: str,
+    problem: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    roles = tmp_path / "roles.yaml"
+    roles.write_text(content, encoding="utf-8")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'unused.db'}")
+    plan = Path(__file__).resolve().parents[2] / "store" / "plans" / "york-ofsted-2022.yaml"
+    assert main(["import", "--roles", str(roles), str(plan)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"planbot: cannot read the role directory {roles}: {problem}")
+    assert err.count("\n") == 1
+    assert not (tmp_path / "unused.db").exists()
