@@ -82,7 +82,7 @@ def _answer(
     rendered: Rendered = render(result)
     if rendered.quiet or not channel:
         return
-    payload = message_payload(rendered) | {"channel": channel}
+    payload = message_payload(rendered, client) | {"channel": channel}
     if thread_ts:
         payload["thread_ts"] = thread_ts
     if isinstance(result, PRIVATE):

@@ -12,6 +12,7 @@ from bot.question_pool import active_pool
 from bot.render import Rendered, render
 from bot.runtime import Runtime
 from bot.slack_errors import report_failure
+from bot.slack_text import without_pings
 from commands.router import handle, split_verb
 from store.db import session_scope
 
@@ -94,9 +95,10 @@ def answer_here(
     return render(result)
 
 
-def message_payload(rendered: Rendered) -> dict[str, Any]:
-    """`text` (the fallback that reads well alone) and, when there are any, `blocks`."""
+def message_payload(rendered: Rendered, client: WebClient) -> dict[str, Any]:
+    """`text` (the fallback that reads well alone) and, when there are any, `blocks`, with every
+    mention turned into a plain name: an answer the bot echoes never notifies anyone."""
     payload: dict[str, Any] = {"text": rendered.text}
     if rendered.blocks:
         payload["blocks"] = rendered.blocks
-    return payload
+    return dict(without_pings(payload, client))

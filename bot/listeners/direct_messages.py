@@ -39,7 +39,7 @@ def register(app: App, runtime: Runtime) -> None:
         )
         if rendered.quiet:
             return
-        payload = message_payload(rendered) | {"channel": event["channel"]}
+        payload = message_payload(rendered, client) | {"channel": event["channel"]}
         if event.get("thread_ts"):
             payload["thread_ts"] = event["thread_ts"]
         post_that_matters(runtime, client, "chat.postMessage", payload)

@@ -26,7 +26,7 @@ def register(app: App, runtime: Runtime) -> None:
         )
         if rendered.quiet:
             return
-        payload = message_payload(rendered)
+        payload = message_payload(rendered, client)
         payload |= {"channel": event["channel"], "thread_ts": event.get("thread_ts") or event["ts"]}
         post_that_matters(runtime, client, "chat.postMessage", payload)
 

@@ -41,7 +41,7 @@ def register(app: App, runtime: Runtime) -> None:
         if rendered.quiet:
             return
         in_channel = share or not rendered.ephemeral
-        message = message_payload(rendered)
+        message = message_payload(rendered, client)
         message["response_type"] = "in_channel" if in_channel else "ephemeral"
         post_to_response_url(body["response_url"], message)
 

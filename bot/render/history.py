@@ -21,14 +21,14 @@ SOURCES = {
 }
 
 
-def _who(author: str | None, *, plain: bool) -> str:
+def _who(author: str | None) -> str:
+    """The author as a mention, which the Slack side turns into a name that pings nobody
+    (bot.slack_text.without_pings); the console shows the id."""
     if not author:
         return "the plan"
     if author == "terminal":
         return "the terminal"
-    if plain:
-        return author
-    return mention(author) if author[:1] in ("U", "W") else escape(author)
+    return mention(author)
 
 
 def _change(entry: HistoryEntry) -> str:
@@ -79,7 +79,7 @@ def _line(entry: HistoryEntry, *, plain: bool) -> str:
     change = _change(entry)
     if entry.superseded and not plain:
         change = f"~{change}~"
-    who, where = _who(entry.author, plain=plain), _where(entry, plain=plain)
+    who, where = _who(entry.author), _where(entry, plain=plain)
     return f"{stamp}: {change}, by {who} via {where}{_flags(entry)}{note}"
 
 

@@ -38,6 +38,7 @@ CORP = "U0CORP001"  # Head of Corporate Parenting: owns P6.3, P5.4, P5.8
 QUAL = "U0QUAL001"  # Head of QA: owns P7.4, P1.5
 ADMIN = "U0ADMIN01"  # holds "planbot admin"
 OUTSIDER = "U0OTHER01"
+NAMES = {MASH: "Jo MASH", CORP: "Kim Corporate", QUAL: "Sam QA", ADMIN: "Ash Admin"}
 
 
 def settle(seconds: float = 0.6) -> None:
@@ -93,6 +94,12 @@ def threads(
     give(engine, "Head of Corporate Parenting", CORP)
     give(engine, "Head of QA", QUAL)
     give(engine, "planbot admin", ADMIN)
+    for user, name in NAMES.items():
+        fake_slack_server.users[user] = {
+            "id": user,
+            "name": user.lower(),
+            "profile": {"display_name": name},
+        }
     fake_slack_server.reset()
     process = remind(fake_slack_server, module_york_url)
     out, err = process.communicate(timeout=60)
@@ -266,7 +273,7 @@ def test_someone_else_is_told_privately_who_can_and_nothing_changes(
     [refusal] = in_thread(fake_slack, threads.ts("P7.4"), "chat.postEphemeral")
     assert refusal.payload["user"] == OUTSIDER
     assert refusal.payload["text"] == (
-        f"Sorry, only Head of QA (<@{QUAL}>) or an admin can update P7.4. Nothing was changed."
+        "Sorry, only Head of QA (@Sam QA) or an admin can update P7.4. Nothing was changed."
     )
     assert fake_slack.calls_to("chat.postMessage") == []
     assert (
@@ -501,9 +508,17 @@ def test_history_shows_who_and_where_from(
     answer = fake_slack.answer_to(slack_app.command("/plan history P6.3", user=CORP).response_url)
     text = answer.payload["text"]
     assert text.startswith("P6.3 ")
-    assert "by U0CORP001 via a reply (https://york-council.slack.com/archives/CREMIND01/p" in text
+    assert (
+        "by @Kim Corporate via a reply (https://york-council.slack.com/archives/CREMIND01/p" in text
+    )
     assert "due 30 Apr 2023 (was 31 Jan 2023)" in text
     assert "via the plan document" in text
+    shared = fake_slack.answer_to(slack_app.command("/plan share history P6.3").response_url)
+    assert shared.payload["response_type"] == "in_channel"
+    assert "by @Kim Corporate via <https://york-council.slack.com/archives/CREMIND01/p" in str(
+        shared.payload["blocks"]
+    )
+    assert "<@" not in json.dumps(shared.payload)  # nobody who updated it is pinged
 
 
 def test_role_assign_of_a_deactivated_user_is_flagged(
@@ -512,7 +527,7 @@ def test_role_assign_of_a_deactivated_user_is_flagged(
     fake_slack.users["U0GONE001"] = {"id": "U0GONE001", "name": "gone", "deleted": True}
     sent = slack_app.command('/plan role assign "Head of SEND" <@U0GONE001|gone>', user=ADMIN)
     text = fake_slack.answer_to(sent.response_url).payload["text"]
-    assert "Slack reports <@U0GONE001> deactivated" in text
+    assert "Slack reports @gone deactivated" in text
     listing = fake_slack.answer_to(
         slack_app.command("/plan role list SEND", user=ADMIN).response_url
     )
@@ -525,7 +540,7 @@ def test_whoami_and_the_reminders_channel(
     slack_app: SlackAppProcess, threads: Threads, fake_slack: FakeSlack
 ) -> None:
     whoami = fake_slack.answer_to(slack_app.command("/plan whoami", user=MASH).response_url)
-    assert whoami.payload["text"].startswith(f"<@{MASH}>: Head of MASH, All HoS.")
+    assert whoami.payload["text"].startswith("@Jo MASH: Head of MASH, All HoS.")
     assert "P7.5 " in whoami.payload["text"]
     sent = slack_app.command(
         "/plan channel reminders <#C0NEWREM1|plan-reminders> ambition", user=ADMIN
