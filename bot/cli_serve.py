@@ -9,15 +9,13 @@ scheduler stopped, database connections closed.
 from __future__ import annotations
 
 import argparse
-import importlib
 import logging
 import signal
 import sys
 import threading
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.error import URLError
 
 from slack_bolt import App
@@ -29,9 +27,10 @@ from bot.question_pool import QuestionPool, use_pool
 from bot.runtime import Runtime, build_runtime
 from bot.settings import Settings, SettingsError, load_settings
 
-log = logging.getLogger("planbot.serve")
+if TYPE_CHECKING:
+    from apscheduler.schedulers.background import BackgroundScheduler
 
-SCHEDULER_MODULE = "bot.scheduler"  # provides start_scheduler(runtime, client) once it exists
+log = logging.getLogger("planbot.serve")
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -104,26 +103,15 @@ def _create_app(runtime: Runtime, *, socket_mode: bool, executor: ThreadPoolExec
         raise SettingsError(f"SLACK_API_URL: cannot reach {url} ({error})") from None
 
 
-def _start_scheduler(runtime: Runtime, client: WebClient) -> Any:
-    """bot.scheduler.start_scheduler(runtime, client), if that module exists yet."""
-    try:
-        module = importlib.import_module(SCHEDULER_MODULE)
-    except ModuleNotFoundError as error:
-        if error.name != SCHEDULER_MODULE:
-            raise
-        return None
-    start: Callable[[Runtime, WebClient], Any] | None = getattr(module, "start_scheduler", None)
-    return start(runtime, client) if start is not None else None
+def _start_scheduler(runtime: Runtime, client: WebClient) -> BackgroundScheduler:
+    from bot.scheduler import start_scheduler
+
+    return start_scheduler(runtime, client)
 
 
-def _stop(scheduler: Any) -> None:
-    if scheduler is None:
-        return
-    for name in ("shutdown", "stop"):
-        method = getattr(scheduler, name, None)
-        if callable(method):
-            method()
-            return
+def _stop(scheduler: BackgroundScheduler | None) -> None:
+    if scheduler is not None:
+        scheduler.shutdown()  # waits for a job under way (a summary or reminder being posted)
 
 
 def _raise_exit(signum: int, frame: FrameType | None) -> None:

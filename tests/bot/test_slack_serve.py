@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import subprocess
 import threading
 import time
@@ -100,7 +103,38 @@ def test_an_unreachable_database_stops_start_up_naming_it(
     assert "Traceback" not in result.stderr
 
 
-def test_healthz_reports_the_database_and_sigterm_stops_cleanly(
+def question_workers(pid: int) -> list[int]:
+    """The question worker processes (bot/question_pool.py) of the app process `pid`."""
+    children: list[str] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():  # each thread's children are its own
+        with contextlib.suppress(OSError):
+            children += (task / "children").read_text().split()
+    workers = []
+    for child in map(int, children):
+        with contextlib.suppress(OSError):
+            if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes():
+                workers.append(child)
+    return workers
+
+
+def running(pid: int) -> bool:
+    """True while `pid` runs (an exited process may linger as a zombie until it is reaped)."""
+    try:
+        status = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return status.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition never met"
+        time.sleep(0.05)
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads processes from /proc")
+def test_healthz_a_dead_question_worker_and_sigterm(
     start_slack_app: StartApp, fake_slack: FakeSlack, york_url: str
 ) -> None:
     app = start_slack_app(york_url)
@@ -108,11 +142,24 @@ def test_healthz_reports_the_database_and_sigterm_stops_cleanly(
     assert (health.status, health.json) == (200, {"ok": True, "database": "reachable"})
     assert app.request("GET", "/nowhere").status == 404
 
-    sent = app.command("/plan help")  # acknowledged; its answer is still being sent
+    wait_until(lambda: len(question_workers(app.process.pid)) == 1)
+    [worker] = question_workers(app.process.pid)
+    os.kill(worker, signal.SIGKILL)  # out of memory, or killed by hand
+    wait_until(lambda: worker not in question_workers(app.process.pid))
+    answer = fake_slack.answer_to(app.command("/plan what's open under OA4?").response_url)
+    assert "P7.5" in answer.payload["text"]  # asked again of a new worker, not an apology
+    assert "question worker process died" in app.log
+    [replacement] = question_workers(app.process.pid)
+
+    # Acknowledged, answers still being worked out (a verb in this process, a question in the
+    # worker) when SIGTERM arrives: both are sent before the process ends, and so do the workers.
+    sent = [app.command("/plan help"), app.command("/plan what's overdue for Head of MASH?")]
     assert app.stop() == 0
-    assert fake_slack.answer_to(sent.response_url, timeout=1).payload["response_type"]
+    for one in sent:
+        assert fake_slack.answer_to(one.response_url, timeout=1).payload["response_type"]
     assert "planbot: stopped" in app.log
     assert "Traceback" not in app.log
+    assert not running(replacement)
     with pytest.raises(OSError):
         app.healthz()
 
@@ -128,6 +175,18 @@ def test_healthz_answers_503_when_the_database_is_gone(
         Path(york_url.removeprefix("sqlite:///")).write_bytes(b"this is not a database" * 512)
     health = app.healthz()
     assert (health.status, health.json) == (503, {"ok": False, "database": "unreachable"})
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads processes from /proc")
+def test_an_app_killed_outright_leaves_no_question_worker_behind(
+    start_slack_app: StartApp, york_url: str
+) -> None:
+    app = start_slack_app(york_url)
+    wait_until(lambda: len(question_workers(app.process.pid)) == 1)
+    [worker] = question_workers(app.process.pid)
+    app.process.kill()  # SIGKILL: no chance to close its pool
+    app.process.wait()
+    wait_until(lambda: not running(worker), timeout=5)
 
 
 def test_two_processes_on_one_database_answer_an_event_once(
