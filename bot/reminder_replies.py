@@ -272,6 +272,17 @@ def _value(values: dict[str, Any], block: str, action: str) -> dict[str, Any]:
     return dict((values.get(block) or {}).get(action) or {})
 
 
+EMPTY_NOTE = "Write a line on where it stands, e.g. “audit booked for March”."
+
+
+def check_note(view: dict[str, Any]) -> dict[str, str]:
+    """Before the Add-note modal closes: a note of nothing but spaces is refused in the modal
+    (Slack itself refuses an empty one, since the field is required)."""
+    values = (view.get("state") or {}).get("values") or {}
+    note = _value(values, NOTE_BLOCK, NOTE_INPUT).get("value")
+    return {} if (note or "").strip() else {NOTE_BLOCK: EMPTY_NOTE}
+
+
 def on_note_submitted(interaction: Interaction) -> None:
     """The Add-note modal was saved: the same rules as a reply, confirmed in the thread."""
     runtime, client, user = interaction.runtime, interaction.client, interaction.user_id

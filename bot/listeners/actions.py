@@ -8,8 +8,10 @@ A registry, like commands.router.VERBS: add your action ids here rather than a l
 A key ending in ":" matches every action_id that starts with it (`reminder:done`,
 `reminder:snooze`…); an exact id wins over a prefix. Each handler is called after the ack as
 `handler(interaction: Interaction) -> None`, in its own thread, with failures reported centrally.
-The ack is empty, so a submitted modal closes; a handler that must answer inside a modal
-(response_action "errors") needs its own `app.view` listener, registered before this group.
+A modal may also have a check in VIEW_CHECKS, `check(view) -> {block_id: message}`, run before
+the ack: when it finds problems the modal stays open with each message under its field
+(response_action "errors") and the handler does not run; otherwise the ack closes the modal.
+A check must be quick and must not touch Slack (Slack waits for the ack).
 An action nobody registered is acknowledged and logged, never answered with a 404.
 """
 
@@ -25,7 +27,7 @@ from typing import Any
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from bot.listeners.common import after_ack
+from bot.listeners.common import after_ack, guarded
 from bot.runtime import Runtime
 
 log = logging.getLogger("planbot.slack")
@@ -36,6 +38,9 @@ ACTIONS: dict[str, str] = {
 }
 VIEWS: dict[str, str] = {
     "reminder_note:": "bot.reminder_replies:on_note_submitted",
+}
+VIEW_CHECKS: dict[str, str] = {
+    "reminder_note:": "bot.reminder_replies:check_note",
 }
 
 
@@ -66,9 +71,10 @@ class Interaction:
 
 
 Handler = Callable[[Interaction], None]
+ViewCheck = Callable[[dict[str, Any]], dict[str, str]]
 
 
-def find_handler(table: dict[str, str], key: str) -> Handler | None:
+def _resolve(table: dict[str, str], key: str) -> Callable[..., Any] | None:
     target = table.get(key)
     if target is None:
         prefixes = [k for k in table if k.endswith(":") and key.startswith(k)]
@@ -76,8 +82,19 @@ def find_handler(table: dict[str, str], key: str) -> Handler | None:
     if target is None:
         return None
     module, _, name = target.partition(":")
-    handler: Handler = getattr(importlib.import_module(module), name)
-    return handler
+    found: Callable[..., Any] = getattr(importlib.import_module(module), name)
+    return found
+
+
+def find_handler(table: dict[str, str], key: str) -> Handler | None:
+    """The handler registered for `key` (an exact id, else the longest matching prefix)."""
+    return _resolve(table, key)
+
+
+def view_problems(view: dict[str, Any]) -> dict[str, str]:
+    """What the check registered for this modal finds wrong, by block_id (empty: nothing)."""
+    check: ViewCheck | None = _resolve(VIEW_CHECKS, str(view.get("callback_id", "")))
+    return dict(check(view)) if check is not None else {}
 
 
 def _interaction(
@@ -120,6 +137,19 @@ def register(app: App, runtime: Runtime) -> None:
             return
         handler(_interaction(runtime, client, body, callback_id))
 
+    submitted = guarded(run_view_submission)
+    executor = app.listener_runner.listener_executor
+
+    def acknowledge_view(
+        ack: Callable[..., Any], body: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
+        problems = view_problems(body.get("view") or {})
+        if problems:
+            ack(response_action="errors", errors=problems)
+            return
+        ack()
+        executor.submit(submitted, body, client, context)
+
     everything = re.compile(".*")
     app.action(everything)(after_ack(app, run_action))
-    app.view(everything)(after_ack(app, run_view_submission))
+    app.view(everything)(acknowledge_view)

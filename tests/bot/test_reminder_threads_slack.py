@@ -466,6 +466,19 @@ def test_the_add_note_button_opens_a_modal_that_saves_a_note_status_and_date(
     )
 
 
+def test_a_blank_note_is_refused_inside_the_modal(
+    slack_app: SlackAppProcess, threads: Threads, fake_slack: FakeSlack
+) -> None:
+    blank = {"note": {"note_text": {"type": "plain_text_input", "value": "  \n "}}}
+    sent = slack_app.view_submission(f"reminder_note:{threads.id('P7.5')}", blank, user=MASH)
+    assert sent.status == 200
+    assert sent.json["response_action"] == "errors"
+    assert sent.json["errors"]["note"].startswith("Write a line on where it stands")
+    settle()
+    assert fake_slack.calls == []
+    assert [u for u in chat_updates(threads.engine, "P7.5") if u.source == "modal"] == []
+
+
 def test_the_done_button_from_someone_else_is_refused(
     slack_app: SlackAppProcess, threads: Threads, fake_slack: FakeSlack
 ) -> None:
