@@ -13,16 +13,12 @@ import argparse
 import html
 import json
 import logging
-import os
 import sys
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from bot.render import Rendered, load_renderers, render
-from bot.runtime import Runtime, build_runtime
-from bot.settings import load_settings
-from commands.ask import AnswerResult
-from commands.router import handle
-from store.db import session_scope
+if TYPE_CHECKING:
+    from bot.render import Rendered
+    from bot.runtime import Runtime
 
 log = logging.getLogger("planbot.console")
 
@@ -59,6 +55,13 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def _runtime(args: argparse.Namespace) -> Runtime:
+    # Imported when a verb runs, not when the `planbot` parser is built: opening the database
+    # brings in the store and its importers, which `planbot --help` should not wait for.
+    from bot.render import load_renderers
+    from bot.runtime import build_runtime
+    from bot.settings import load_settings
+
+    load_renderers()
     return build_runtime(
         load_settings(), as_of=getattr(args, "as_of_here", None) or getattr(args, "as_of", None)
     )
@@ -71,45 +74,53 @@ def terminal_text(rendered: Rendered) -> str:
 
 def respond(runtime: Runtime, text: str) -> object:
     """One message, one unit of work: route it and return the command's result."""
+    from commands.router import handle
+    from store.db import session_scope
+
     with session_scope(runtime.engine) as session:
         return handle(session, runtime.request(text, runtime.caller(None)))
 
 
-def reply_text(runtime: Runtime, text: str) -> str:
-    """The console's reply to one line; a failure is logged and answered with one calm line."""
+def answer(runtime: Runtime, text: str) -> tuple[object, Rendered] | None:
+    """The command's result and how it reads, or None when answering failed.
+
+    The terminal's one error handler (as bot.slack_errors is Slack's): the failure is logged with
+    the text that caused it, and the caller prints one calm line instead of a traceback.
+    """
+    from bot.render import render
+
     try:
-        return terminal_text(render(respond(runtime, text)))
+        result = respond(runtime, text)
+        return result, render(result)
     except Exception:
-        log.exception("console: could not answer %r", text[:200])
-        return CALM_LINE
+        log.exception("could not answer %r", text[:200])
+        return None
+
+
+def reply_text(runtime: Runtime, text: str) -> str:
+    """The console's reply to one line; a failure is answered with one calm line."""
+    answered = answer(runtime, text)
+    return terminal_text(answered[1]) if answered else CALM_LINE
 
 
 def ask_cli(args: argparse.Namespace) -> int:
-    try:
-        return _ask(args)
-    except BrokenPipeError:
-        return _reader_went_away()
+    from commands.ask import AnswerResult
 
-
-def _ask(args: argparse.Namespace) -> int:
     runtime = _runtime(args)
-    load_renderers()
-    text = " ".join(args.text)
-    try:
-        result = respond(runtime, text)
-    except Exception:
-        log.exception("ask: could not answer %r", text[:200])
+    answered = answer(runtime, " ".join(args.text))
+    if answered is None:
         print(CALM_LINE, file=sys.stderr)
         return 1
+    result, rendered = answered
     if args.json:
         payload: dict[str, Any]
         if isinstance(result, AnswerResult):
             payload = result.as_json()
         else:
-            payload = {"items": [], "text": terminal_text(render(result))}
+            payload = {"items": [], "text": terminal_text(rendered)}
         print(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
-        print(terminal_text(render(result)))
+        print(terminal_text(rendered))
     return 0
 
 
@@ -136,17 +147,6 @@ def run_console(runtime: Runtime, stdin: TextIO, stdout: TextIO, *, interactive:
         stdout.flush()
 
 
-def _reader_went_away() -> int:
-    """Output piped into `head` and the like may close early: stop quietly, as cat does."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-    return 0
-
-
 def console_cli(args: argparse.Namespace) -> int:
     runtime = _runtime(args)
-    load_renderers()
-    try:
-        return run_console(runtime, sys.stdin, sys.stdout, interactive=sys.stdin.isatty())
-    except BrokenPipeError:
-        return _reader_went_away()
+    return run_console(runtime, sys.stdin, sys.stdout, interactive=sys.stdin.isatty())

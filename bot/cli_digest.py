@@ -10,19 +10,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
-from slack_sdk import WebClient
+if TYPE_CHECKING:
+    from slack_sdk import WebClient
 
-from bot.digest_jobs import DigestComposer, deliver, repost
-from bot.render import load_renderers
-from bot.render.digest import render_digest
-from bot.runtime import Runtime, build_runtime
-from bot.settings import load_settings
-from bot.slack_client import build_web_client
-from commands.digest import DigestData, ScopeError, resolve_scope, thresholds_from
-from store.db import session_scope
-from store.digests import active_subscriptions
-from store.models import DigestSubscription
+    from bot.runtime import Runtime
+    from store.models import DigestSubscription
 
 MESSAGES = {
     "posted": "posted",
@@ -56,6 +50,19 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here, not at the top: building the `planbot` parser must stay quick, and these
+    # bring in the database layer, Slack's SDK and (through the chart) matplotlib.
+    from bot.cli_ask import terminal_text
+    from bot.digest_jobs import DigestComposer
+    from bot.render import load_renderers
+    from bot.render.digest import render_digest
+    from bot.runtime import build_runtime
+    from bot.settings import load_settings
+    from bot.slack_client import build_web_client
+    from commands.digest import DigestData, ScopeError, resolve_scope, thresholds_from
+    from store.db import session_scope
+    from store.digests import active_subscriptions
+
     load_renderers()
     settings = load_settings()
     runtime = build_runtime(settings, as_of=args.as_of)
@@ -83,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
             if not subscriptions:
                 where = f" in {args.channel}" if args.channel else ""
                 print(f"(no channel{where} subscribes; this is the summary for {scope.label})\n")
-            print(render_digest(data.compose(scope)).text)
+            print(terminal_text(render_digest(data.compose(scope))))
             return 0
         composer = DigestComposer(runtime)
         now = runtime.clock.utcnow()
@@ -91,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
             if index:
                 print("\n" + "-" * 72 + "\n")
             print(f"# {subscription.channel} · subscription {subscription.id}\n")
-            print(render_digest(composer.compose(subscription, now)).text)
+            print(terminal_text(render_digest(composer.compose(subscription, now))))
         return 0
     if not subscriptions:
         where = f"{args.channel} has no" if args.channel else "No channel has a"
@@ -109,6 +116,8 @@ def run(args: argparse.Namespace) -> int:
 def _post(
     runtime: Runtime, client: WebClient, subscriptions: list[DigestSubscription], again: bool
 ) -> int:
+    from bot.digest_jobs import DigestComposer, deliver, repost
+
     failed = 0
     composer = DigestComposer(runtime)
     now = runtime.clock.utcnow()

@@ -31,7 +31,6 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.exc import OperationalError
 
 from bot.render import load_renderers
-from bot.render.chart import chart_png
 from bot.render.digest import render_digest
 from bot.runtime import Runtime
 from commands.digest import DigestData, DigestResult, scope_from_subscription, thresholds_from
@@ -110,8 +109,15 @@ class DigestComposer:
         """The result's chart, drawn once however many channels share the scope."""
         key = id(result)
         if key not in self._charts:
-            self._charts[key] = (result, chart_png(result))
+            self._charts[key] = (result, draw_chart(result))
         return self._charts[key][1]
+
+
+def draw_chart(result: DigestResult) -> bytes:
+    """The summary's chart as PNG bytes (matplotlib is imported on the first chart drawn)."""
+    from bot.render.chart import chart_png
+
+    return chart_png(result)
 
 
 def _metadata(subscription_id: int, week: date) -> dict[str, Any]:
@@ -159,7 +165,7 @@ def upload_chart(
 ) -> bool:
     """Share the chart PNG in the channel; False (logged) if it failed: the text stands alone."""
     try:
-        png = composer.chart(result) if composer else chart_png(result)
+        png = composer.chart(result) if composer else draw_chart(result)
         client.files_upload_v2(
             channel=channel,
             file=png,

@@ -112,3 +112,36 @@ def test_console_through_a_pipe(york_url: str) -> None:
     assert "planbot answers questions" in done.stdout
     assert "planbot>" not in done.stdout
     assert "Traceback" not in done.stderr
+
+
+def test_building_the_command_line_loads_no_heavy_library() -> None:
+    """`planbot --help` and every verb's start wait for the parser: it must not draw in the
+    charting library or Slack's SDK (each verb imports what it needs when it runs)."""
+    probe = (
+        "import sys, bot.cli; bot.cli.build_parser(); "
+        "print(sorted(m for m in ('matplotlib', 'bot.digest_jobs', 'bot.render.chart') "
+        "if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    "argv", [["ask", "what's open?"], ["digest", "--dry-run"]], ids=["ask", "digest"]
+)
+def test_output_into_a_pipe_closed_early_ends_quietly(
+    york_env: str, argv: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`planbot digest --dry-run | head -3`: the reader goes away; no traceback, exit 0."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    closed = os.fdopen(write_end, "w", buffering=1)  # line-buffered: the first line fails
+    monkeypatch.setattr(sys, "stdout", closed)
+    try:
+        assert main(["--as-of", "2023-02-13", *argv]) == 0
+    finally:
+        monkeypatch.undo()
+        closed.close()
