@@ -174,6 +174,9 @@ class ChangeLine:
     rebaselined: bool
     note: str | None
     source: str
+    owner: str = ""  # the item's owner roles, as on every other line
+    status: str | None = None  # where the item stands now (after this and any later update)
+    due: date | None = None  # its due date now
 
 
 @dataclass(frozen=True)
@@ -185,6 +188,8 @@ class UnansweredLine:
     owner: str
     holders: tuple[str, ...]  # user ids of the current role holders
     unfilled: tuple[str, ...]  # owner roles with nobody behind them
+    status: str = ""
+    due: date | None = None
 
 
 @dataclass(frozen=True)
@@ -652,8 +657,14 @@ class DigestData:
         found.sort(key=lambda pair: (pair[1].at, ref_key(pair[0].ref)), reverse=True)
         return found
 
+    def _now(self, item: _Item) -> DerivedState | None:
+        """The item's state at the summary's moment (steps are replayed on first use)."""
+        self._prepare(item, 1)
+        return item.states[0]
+
     def _change_line(self, item: _Item, update: UpdateRow) -> ChangeLine:
         moved_due = update.new_due is not None and update.new_due != update.old_due
+        now = self._now(item)
         return ChangeLine(
             at=update.at,
             author=self._author(update.author, update.source),
@@ -668,6 +679,9 @@ class DigestData:
             rebaselined=moved_due and update.old_due is not None,
             note=None if update.deleted else update.note,
             source=update.source,
+            owner=self._owner(item.action),
+            status=now.status if now else None,
+            due=now.due_date if now else None,
         )
 
     def _unanswered(self, open_now: list[_Item], today: date) -> list[UnansweredLine]:
@@ -695,6 +709,7 @@ class DigestData:
                 self.tree.roles[rid].name for rid in role_ids if not self.tree.holders.get(rid)
             )
             posted = reminder.posted_at or reminder.claimed_at
+            now = self._now(item)
             latest[item.ref] = UnansweredLine(
                 ref=item.ref,
                 title=item.row.title,
@@ -703,6 +718,8 @@ class DigestData:
                 owner=self._owner(action),
                 holders=holders,
                 unfilled=unfilled,
+                status=now.status if now else "",
+                due=now.due_date if now else None,
             )
         return sorted(latest.values(), key=lambda line: (line.posted_on, ref_key(line.ref)))
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.render import Rendered, render
 from bot.render.escape import escape, mention, truncate
+from bot.render.item_text import day, status_label
 from commands.brag import EMOJI, ORDER
 from commands.digest import (
     AreaLine,
@@ -30,12 +31,9 @@ SECTION_LIMIT = 3000
 MAX_BLOCKS = 50
 TITLE_CHARS = 70
 NOTE_CHARS = 110
+INDENT = "   "  # the plain text's detail lines, under their item's first line
 LABEL = {Rag.RED: "Red", Rag.AMBER: "Amber", Rag.GREEN: "Green", Rag.BLUE: "Blue", Rag.GREY: "Grey"}
 SHORT = {Rag.RED: "R", Rag.AMBER: "A", Rag.GREEN: "G", Rag.BLUE: "B", Rag.GREY: "Grey "}
-
-
-def day(value: date | None) -> str:
-    return f"{value.day} {value:%b %Y}" if value else "no due date"
 
 
 def short_day(value: date) -> str:
@@ -77,12 +75,13 @@ def fit(section: Section, limit: int = SECTION_LIMIT) -> tuple[str, str]:
     if section.total == 0 and section.empty:
         rich.append(section.empty)
         plain.append(section.empty)
-    used = sum(len(x) + 1 for x in rich)
+    used = sum(len(x) for x in rich) + len(rich) - 1  # the lines and the newlines between
+    # Room kept for the "…and N more" line; N is at most the total, so this always fits.
+    reserve = len(f"\n_…and {section.total} more_")
     shown = 0
     for line in section.lines:
-        remaining = section.total - shown - 1
-        tail = len(f"…and {remaining} more") + 1 if remaining else 0
-        if used + len(line.rich) + 1 + tail > limit:
+        last = shown + 1 == section.total
+        if used + 1 + len(line.rich) + (0 if last else reserve) > limit:
             break
         rich.append(line.rich)
         plain.append(line.plain)
@@ -102,26 +101,46 @@ def history(ref: str) -> Line:
     return Line(f"_/plan history {ref}_", f"/plan history {ref}")
 
 
+def quoted(note: str | None) -> str:
+    """A note as the summary quotes it: one line, shortened, escaped."""
+    return f"“{escape(truncate(' '.join(note.split()), NOTE_CHARS))}”" if note else ""
+
+
+def entry(head: tuple[str, str], details: Sequence[str], ref: str, note: str | None) -> Line:
+    """One listed item over two or three short lines, so it reads on a phone: what it is, then
+    its owner, status, due date and the rest, then the lead's latest words, if any.
+
+    `head` is (mrkdwn, plain); `details` are already escaped; the history pointer ends it.
+    """
+    pointer = history(ref)
+    facts = " · ".join(details)
+    said = quoted(note)
+    rich_tail = f"{facts}\n{said} · {pointer.rich}" if said else f"{facts} · {pointer.rich}"
+    plain_tail = (
+        f"{facts}\n{INDENT}{said} · {pointer.plain}" if said else f"{facts} · {pointer.plain}"
+    )
+    return Line(f"{head[0]}\n{rich_tail}", f"{head[1]}\n{INDENT}{plain_tail}")
+
+
+def due_words(due: date | None, as_written: str | None = None, days_overdue: int = 0) -> str:
+    if due is None:
+        return f"due {escape(as_written)}" if as_written else "no due date"
+    text = f"due {day(due)}"
+    return text + (f" ({plural(days_overdue, 'day')} overdue)" if days_overdue else "")
+
+
 def item_line(item: ItemLine, *, extra: Sequence[str] = (), note: bool = False) -> Line:
     ref, title = escape(item.ref), escape(truncate(item.title, TITLE_CHARS))
-    facts = [escape(item.owner), item.status.replace("_", " ")]
-    due = f"due {escape(item.due_as_written) if item.due is None else day(item.due)}"
-    if item.due is None and not item.due_as_written:
-        due = "no due date"
-    if item.days_overdue:
-        due += f" ({plural(item.days_overdue, 'day')} overdue)"
-    facts.append(due)
+    facts = [
+        escape(item.owner),
+        status_label(item.status),
+        due_words(item.due, item.due_as_written, item.days_overdue),
+    ]
     if item.rebaselined:
         facts.append(f"re-baselined ×{item.rebaselined}")
     facts.extend(extra)
-    tail = " · ".join(facts)
-    ask = ""
-    if note and item.note:
-        ask = f" — “{escape(truncate(' '.join(item.note.split()), NOTE_CHARS))}”"
-    pointer = history(item.ref)
-    rich = f"{EMOJI[item.rag]} *{ref}* {title} — {tail}{ask} · {pointer.rich}"
-    plain = f"[{LABEL[item.rag]}] {ref} {title} — {tail}{ask} · {pointer.plain}"
-    return Line(rich, plain)
+    head = (f"{EMOJI[item.rag]} *{ref}* {title}", f"[{LABEL[item.rag]}] {ref} {title}")
+    return entry(head, facts, item.ref, item.note if note else None)
 
 
 def reason_of(item: ItemLine) -> list[str]:
@@ -135,42 +154,40 @@ def updated(item: ItemLine) -> str:
 
 
 def change_line(change: ChangeLine) -> Line:
-    moves = []
+    """What moved, by whom, beside the item's owner and where it stands now."""
+    facts = [escape(change.owner or "no owner named")]
     if change.new_status and change.new_status != change.old_status:
-        old = (change.old_status or "none").replace("_", " ")
-        moves.append(f"{old} → {change.new_status.replace('_', ' ')}")
+        old = status_label(change.old_status or "none")
+        facts.append(f"{old} → {status_label(change.new_status)}")
+    else:
+        facts.append(status_label(change.status))
     if change.new_rag and change.new_rag != change.old_rag:
-        moves.append(f"{change.old_rag or 'no colour'} → {change.new_rag}")
+        facts.append(f"{change.old_rag or 'no colour'} → {change.new_rag}")
     if change.new_due:
         label = "re-baselined" if change.rebaselined else "due date set"
-        moves.append(f"due {day(change.old_due)} → {day(change.new_due)} ({label})")
-    if not moves:
-        moves.append("note")
-    note = ""
-    if change.note:
-        note = f" — “{escape(truncate(' '.join(change.note.split()), NOTE_CHARS))}”"
+        facts.append(f"due {day(change.old_due)} → {day(change.new_due)} ({label})")
+    else:
+        facts.append(due_words(change.due))
+    facts.append(f"by {escape(change.author)}")
     when = short_day(change.at.date())
-    ref, title = escape(change.ref), escape(truncate(change.title, 50))
-    body = f"{ref} {title}: {'; '.join(moves)} · by {escape(change.author)}{note}"
-    pointer = history(change.ref)
-    return Line(
-        f"{when} · *{ref}* {body[len(ref) :]} · {pointer.rich}",
-        f"{when} · {body} · {pointer.plain}",
-    )
+    ref, title = escape(change.ref), escape(truncate(change.title, TITLE_CHARS))
+    head = (f"{when} · *{ref}* {title}", f"{when} · {ref} {title}")
+    return entry(head, facts, change.ref, change.note)
 
 
 def unanswered_line(line: UnansweredLine) -> Line:
-    who = ", ".join(mention(u) for u in line.holders) if line.holders else ""
-    nobody = (
-        f"; nobody holds {', '.join(escape(r) for r in line.unfilled)}" if line.unfilled else ""
-    )
-    holders = f"{who}{nobody}" if who else (nobody.lstrip("; ") or "no owner named")
-    text = (
-        f"{escape(line.ref)} {escape(truncate(line.title, 50))} — {line.reason} reminder of "
-        f"{short_day(line.posted_on)} unanswered · {escape(line.owner)}: {holders}"
-    )
-    pointer = history(line.ref)
-    return Line(f"• {text} · {pointer.rich}", f"• {text} · {pointer.plain}")
+    facts = [
+        escape(line.owner),
+        status_label(line.status),
+        due_words(line.due),
+        f"{line.reason} reminder of {short_day(line.posted_on)} unanswered",
+    ]
+    if line.holders:  # the current holders are mentioned: the summary is for chasing them
+        facts.append("held by " + ", ".join(mention(u) for u in line.holders))
+    if line.unfilled:
+        facts.append("nobody holds " + ", ".join(escape(r) for r in line.unfilled))
+    ref, title = escape(line.ref), escape(truncate(line.title, TITLE_CHARS))
+    return entry((f"• *{ref}* {title}", f"• {ref} {title}"), facts, line.ref, None)
 
 
 def area_line(area: AreaLine) -> Line:
@@ -241,15 +258,39 @@ def header_text(result: DigestResult) -> str:
 
 def as_of_text(result: DigestResult) -> str:
     moment: datetime = result.as_of
+    return f"As of {moment:%a} {day(moment.date())} {moment:%H:%M} ({result.timezone})."
+
+
+def key_text(result: DigestResult) -> str:
     return (
-        f"As of {moment:%a} {day(moment.date())} {moment:%H:%M} ({result.timezone}). "
-        f"Colours per BRAG: red = overdue, blocked or off track; amber = at risk, due soon "
-        f"and not started, or no update for {result.stale_days} days."
+        "Red = overdue, blocked or off track. Amber = at risk, due soon and not started, "
+        f"or no update for {result.stale_days} days."
+    )
+
+
+def exceptions_section(result: DigestResult) -> Section:
+    """Red then newly amber items, beyond those already listed as needing a decision (every one
+    of which is red or blocked): the title and the empty line say "other" so the two sections
+    never read as contradicting each other."""
+    n_red, n_amber = result.total("exceptions_red"), result.total("exceptions_amber")
+    decided = result.total("needs_decision")
+    red = f"{n_red} other red" if decided else f"{n_red} red"
+    if decided:
+        empty = "No red item besides those needing a decision above; nothing newly amber."
+    else:
+        empty = "Nothing red and nothing newly amber."
+    return Section(
+        f"Exceptions: {red}, {n_amber} newly amber",
+        (
+            item_line(i, extra=[updated(i)], note=True)
+            for i in (*result.exceptions_red, *result.exceptions_amber)
+        ),
+        n_red + n_amber,
+        empty=empty,
     )
 
 
 def sections(result: DigestResult) -> list[Section]:
-    n_red, n_amber = result.total("exceptions_red"), result.total("exceptions_amber")
     rebaselined = (
         f", {plural(result.rebaselined_this_week, 'date')} re-baselined"
         if result.rebaselined_this_week
@@ -265,15 +306,7 @@ def sections(result: DigestResult) -> list[Section]:
             result.total("needs_decision"),
             empty="Nothing blocked or red for two weeks.",
         ),
-        Section(
-            f"Exceptions: {n_red} red, {n_amber} newly amber",
-            (
-                item_line(i, extra=[updated(i)], note=True)
-                for i in (*result.exceptions_red, *result.exceptions_amber)
-            ),
-            n_red + n_amber,
-            empty="None this week.",
-        ),
+        exceptions_section(result),
         Section(
             f"Overdue, oldest first ({result.total('overdue')})",
             (item_line(i) for i in result.overdue),
@@ -331,9 +364,15 @@ def render_digest(result: DigestResult) -> Rendered:
         )
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": truncate(title, 150)}},
-        {"type": "context", "elements": [{"type": "mrkdwn", "text": escape(as_of_text(result))}]},
+        {
+            "type": "context",
+            "elements": [
+                {"type": "mrkdwn", "text": escape(as_of_text(result))},
+                {"type": "mrkdwn", "text": escape(key_text(result))},
+            ],
+        },
     ]
-    plain = [title, as_of_text(result), ""]
+    plain = [title, as_of_text(result), key_text(result), ""]
     head = Section("Headline", tuple(headline_lines(result)), len(headline_lines(result)))
     rich, text = fit(head)
     blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": rich}})
@@ -343,7 +382,7 @@ def render_digest(result: DigestResult) -> Rendered:
         blocks.append({"type": "divider"})
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": rich}})
         plain += [text, ""]
-    footer = (
+    footer = escape(
         "For any item above: /plan history <reference> shows every dated update and who made it."
     )
     blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": footer}]})

@@ -7,18 +7,20 @@ import io
 import struct
 from datetime import UTC, date, datetime, timedelta
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 from slack_sdk.models.blocks import Block
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from bot.render import render
 from bot.render.chart import COLOURS, chart_png
-from bot.render.digest import render_digest
+from bot.render.digest import SECTION_LIMIT, Line, Section, fit, item_line, render_digest
 from commands.clock import Clock
 from commands.digest import ALL, DigestResult, Scope, compose_digest
 from commands.digest_subscriptions import DigestSubscriptionResult
-from store.models import Action, Area, Plan
+from store.models import Action, Area, Plan, Reminder
 from store.models.status import Rag
 from store.state import record_update
 
@@ -78,12 +80,13 @@ def test_york_summary_reads_in_order_and_within_limits(york_engine: Engine) -> N
     text = rendered.text
     order = [
         "Weekly summary: All plans · week of 13 Feb 2023",
-        "As of Mon 13 Feb 2023 08:30 (Europe/London)",
+        "As of Mon 13 Feb 2023 08:30 (Europe/London).",
+        "Red = overdue, blocked or off track.",
         "HEADLINE",
         "Ambition Plan (52 actions): Red 7 · Amber 45 · Green 0 · Blue 0 · 0% complete",
         "Open 52 · Overdue 7 (+23 steps)",
         "NEEDS A DECISION (2)",
-        "EXCEPTIONS: 5 RED, 0 NEWLY AMBER",
+        "EXCEPTIONS: 5 OTHER RED, 0 NEWLY AMBER",
         "OVERDUE, OLDEST FIRST (30)",
         "NO UPDATE FOR 28+ DAYS (52)",
         "CHANGES IN THE LAST 7 DAYS (0)",
@@ -93,13 +96,97 @@ def test_york_summary_reads_in_order_and_within_limits(york_engine: Engine) -> N
     positions = [text.index(part) for part in order]
     assert positions == sorted(positions)
     assert (
-        "[Red] P9.1 Strengthen the pace of change and accountability through the… — "
-        "Corporate Director of Children's Services · not started · due 12 Dec 2022 "
+        "[Red] P9.1 Strengthen the pace of change and accountability through the…\n"
+        "   Corporate Director of Children's Services · not started · due 12 Dec 2022 "
         "(63 days overdue) · last update 74 days ago · /plan history P9.1"
     ) in text
     assert "[Red] P7 Practice — R2 A8 G0 B0 · 0/10 done · next due 1 May 2023" in text
     assert "…and 15 more" in text  # 30 overdue entries do not all fit in one section
     assert "<@" not in text and "<!" not in text
+
+
+def test_exceptions_say_other_red_when_every_red_item_needs_a_decision(
+    york_engine: Engine,
+) -> None:
+    """On 27 Feb all seven red actions have been red for two weeks: they are listed as needing a
+    decision, and the exceptions section must not read as if nothing were red."""
+    result = york(york_engine, datetime(2023, 2, 27, 8, 30))
+    assert result.total("needs_decision") == 7 and result.total("exceptions_red") == 0
+    text = render(result).text
+    assert (
+        "EXCEPTIONS: 0 OTHER RED, 0 NEWLY AMBER\nNo red item besides those needing a decision"
+        in (text)
+    )
+    assert "None this week" not in text
+
+
+def test_every_listed_item_shows_reference_owner_status_and_due_date(york_engine: Engine) -> None:
+    result = york(york_engine)
+    text = render(result).text
+    lists = (result.needs_decision, result.exceptions_red, result.overdue, result.silent)
+    for item in (i for items in lists for i in items):
+        rendered = item_line(item).plain
+        head, details = rendered.split("\n")[:2]
+        assert head.startswith(f"[{item.rag.value.capitalize()}] {item.ref} ")
+        assert len(head) <= 90  # the first line fits a phone's width in two rows at most
+        owner, status, due = details.strip().split(" · ")[:3]
+        assert (owner, status) == (item.owner, item.status.replace("_", " "))
+        if item.due:
+            assert due.startswith(f"due {item.due.day} {item.due:%b %Y}")
+        else:
+            assert due == (f"due {item.due_as_written}" if item.due_as_written else "no due date")
+    # the first entry of each list is in the summary, its details on the next line
+    for items in lists:
+        head = item_line(items[0]).plain.split("\n")[0]
+        assert f"{head}\n   {items[0].owner} · " in text
+
+
+def test_changes_and_unanswered_reminders_name_owner_status_and_due(york_engine: Engine) -> None:
+    at = datetime(2023, 3, 22, 10, 0, tzinfo=UTC)
+    with Session(york_engine) as session:
+        actions = {a.ref: a for a in session.exec(select(Action))}
+        record_update(
+            session, actions["P7.5"], at=at, source="chat", author="UMASH0001",
+            status="blocked", note="Waiting on police data <!channel>",
+        )  # fmt: skip
+        session.add(
+            Reminder(
+                key="P7.4:overdue:2023-03-20", action_id=actions["P7.4"].id, reason="overdue",
+                for_date=date(2023, 3, 20), claimed_at=datetime(2023, 3, 20, 9, tzinfo=UTC),
+                posted_at=datetime(2023, 3, 20, 9, tzinfo=UTC),
+            )
+        )  # fmt: skip
+        session.commit()
+    text = render(york(york_engine, datetime(2023, 3, 27, 8, 30))).text
+    assert (
+        "22 Mar · P7.5 Ensure consistent analysis of missing from home / care episodes. (OA4)\n"
+        "   Head of MASH · not started → blocked · due 31 Jan 2023 · by UMASH0001\n"
+        "   “Waiting on police data &lt;!channel&gt;” · /plan history P7.5"
+    ) in text
+    assert (
+        "• P7.4 All practitioners receive high quality supervision in line with…\n"
+        "   Head of QA · not started · due 31 Dec 2022 · overdue reminder of 20 Mar unanswered"
+        " · nobody holds Head of QA · /plan history P7.4"
+    ) in text
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    sizes=st.lists(st.integers(min_value=1, max_value=2900), max_size=80),
+    extra=st.integers(min_value=0, max_value=100_000),
+)
+def test_a_section_never_exceeds_slacks_limit_and_counts_what_it_leaves_out(
+    sizes: list[int], extra: int
+) -> None:
+    lines = [Line("r" * n, "p") for n in sizes]
+    total = len(lines) + extra  # a list may carry fewer entries than it counts
+    rich, plain = fit(Section("Title", lines, total, empty="Nothing."))
+    assert len(rich) <= SECTION_LIMIT
+    shown = plain.count("\np")
+    if shown < total:
+        assert rich.endswith(f"_…and {total - shown} more_")
+    else:
+        assert "more" not in rich
 
 
 def test_change_since_last_week_is_shown_beside_each_colour(york_engine: Engine) -> None:
