@@ -348,21 +348,25 @@ def _unsubscribe(session: Session, request: Request, args: str) -> DigestSubscri
 def _list(session: Session, request: Request) -> DigestSubscriptionResult:
     now = request.clock.utcnow()
     channel = _channel(request)
-    if channel is None and request.caller.is_terminal:
-        subscriptions = active_subscriptions(session)
-        where = "Every channel"
-    elif channel is None:
+    if channel is None and not request.caller.is_terminal:
         return DigestSubscriptionResult(
             "error", "Run `/plan digest list` in a channel to see its weekly summaries."
         )
+    if channel is None:  # the terminal sees every channel's
+        subscriptions = active_subscriptions(session)
     else:
         subscriptions = channel_subscriptions(session, channel)
-        where = "This channel"
     lines = tuple(describe(session, s, now) for s in subscriptions)
-    if not lines:
-        message = f"{where} has no weekly summary. Start one with `/plan digest subscribe`."
+    count = f"{len(lines)} weekly summar{'y' if len(lines) == 1 else 'ies'}"
+    if channel is not None:
+        message = f"This channel gets {count}." if lines else "This channel has no weekly summary."
+    elif lines:
+        channels = len({line.channel for line in lines})
+        message = f"{count} in {channels} channel{'' if channels == 1 else 's'}."
     else:
-        message = f"{where} gets {len(lines)} weekly summar{'y' if len(lines) == 1 else 'ies'}."
+        message = "No channel has a weekly summary."
+    if not lines:
+        message += " Start one with `/plan digest subscribe`."
     return DigestSubscriptionResult("list", message, lines, channel)
 
 

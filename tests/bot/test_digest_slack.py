@@ -33,7 +33,9 @@ def test_subscribe_list_preview_and_unsubscribe_in_a_channel(
         slack_app, fake_slack, "/plan digest unsubscribe P7", user="UBOB00001", channel="CPERF0001"
     )
     assert "Only the person who set it up or a planbot admin" in refused["text"]
-    assert "<@UALICE001>" in refused["text"]
+    # it names who set it up, without pinging them
+    assert "(set up by @Person UALICE001)" in refused["text"]
+    assert "<@" not in refused["text"]
 
     preview = answer(slack_app, fake_slack, "/plan digest preview", channel="CPERF0001")
     assert preview["text"].startswith("Weekly summary: P7 · week of 13 Feb 2023")

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from commands.caller import Caller
+from commands.caller import TERMINAL, Caller
 from commands.clock import Clock
 from commands.digest import DigestResult
 from commands.digest_subscriptions import (
@@ -144,6 +144,21 @@ def test_subscribing_needs_a_channel_and_a_known_scope(york_engine: Engine) -> N
     verb = say(york_engine, "digest explode")
     assert verb.outcome == "error" and "digest subscribe" in verb.message
     assert subscriptions(york_engine) == []
+
+
+def test_list_from_the_terminal_covers_every_channel(york_engine: Engine) -> None:
+    nothing = say(york_engine, "digest list", TERMINAL)
+    assert nothing.message == (
+        "No channel has a weekly summary. Start one with `/plan digest subscribe`."
+    )
+    say(york_engine, "digest subscribe P7")
+    say(york_engine, "digest subscribe OA4", Caller(user_id="UALICE001", channel_id="COTHER001"))
+    listed = say(york_engine, "digest list", TERMINAL)
+    assert listed.message == "2 weekly summaries in 2 channels."
+    assert [(s.channel, s.scope.value) for s in listed.subscriptions] == [
+        ("CPERF0001", "P7"),
+        ("COTHER001", "OA4"),
+    ]
 
 
 def test_preview_is_this_weeks_summary_for_the_channels_scope(york_engine: Engine) -> None:
