@@ -4,6 +4,7 @@ listener (an unhandled one is answered 404 and retried), every setting is docume
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -98,3 +99,75 @@ def test_env_example_lists_every_setting() -> None:
     for index, line in enumerate(lines):
         if "=" in line and not line.startswith("#"):
             assert lines[index - 1].startswith("# "), f"{line} has no comment above it"
+
+
+# The bot scope each Web API method planbot calls needs (None: no scope), and each event.
+METHOD_SCOPES: dict[str, str | None] = {
+    "chat.postMessage": "chat:write",
+    "chat.postEphemeral": "chat:write",
+    "chat.update": "chat:write",
+    "chat.getPermalink": None,
+    "users.info": "users:read",
+    "views.publish": None,
+    "views.open": None,
+    "files.uploadV2": "files:write",  # files.getUploadURLExternal + completeUploadExternal
+    "conversations.history": "channels:history",  # groups:history in private channels
+}
+EVENT_SCOPES: dict[str, str | None] = {
+    "app_mention": "app_mentions:read",
+    "message.channels": "channels:history",
+    "message.groups": "groups:history",
+    "message.im": "im:history",
+    "app_home_opened": None,
+}
+_CALL = re.compile(
+    r"\.((?:chat|users|views|files|conversations|reactions|auth)_[A-Za-z0-9_]+)\("
+    r"|\"((?:chat|users|views|files|conversations|reactions|auth)\.[A-Za-z0-9.]+)\""
+)
+
+
+def web_api_methods_called() -> set[str]:
+    """Every Web API method named in bot/ (`client.chat_postMessage(` or "chat.postMessage")."""
+    found: set[str] = set()
+    for path in (ROOT / "bot").rglob("*.py"):
+        for snake, dotted in _CALL.findall(path.read_text(encoding="utf-8")):
+            if dotted:
+                found.add(dotted)
+            else:
+                family, _, name = snake.partition("_")
+                words = name.split("_")
+                found.add(f"{family}.{words[0]}{''.join(w.capitalize() for w in words[1:])}")
+    return found
+
+
+def test_the_manifest_asks_for_exactly_the_scopes_the_code_uses() -> None:
+    called = web_api_methods_called()
+    unknown = called - METHOD_SCOPES.keys()
+    assert not unknown, f"add the scope these methods need to METHOD_SCOPES: {unknown}"
+    events = MANIFEST["settings"]["event_subscriptions"]["bot_events"]
+    needed = {METHOD_SCOPES[method] for method in called} | {EVENT_SCOPES[e] for e in events}
+    needed |= {"commands"} if MANIFEST["features"].get("slash_commands") else set()
+    if "conversations.history" in called:
+        needed.add("groups:history")
+    assert set(MANIFEST["oauth_config"]["scopes"]["bot"]) == needed - {None}
+
+
+def test_the_manifest_keeps_slacks_limits() -> None:
+    """The length limits of Slack's manifest schema (slackapi/manifest-schema, v1), which a paste
+    into api.slack.com would otherwise refuse."""
+    info = MANIFEST["display_information"]
+    assert 1 <= len(info["name"]) <= 35
+    assert 1 <= len(info["description"]) <= 140
+    assert 175 <= len(info["long_description"]) <= 4000
+    assert re.fullmatch(r"#[0-9a-fA-F]{6}", info["background_color"])
+    [command] = MANIFEST["features"]["slash_commands"]
+    assert re.fullmatch(r"/[a-z0-9_-]{1,31}", command["command"])
+    assert 1 <= len(command["usage_hint"]) <= 1000
+    assert 1 <= len(MANIFEST["features"]["bot_user"]["display_name"]) <= 80
+    assert set(MANIFEST) <= {
+        "_metadata",
+        "display_information",
+        "features",
+        "oauth_config",
+        "settings",
+    }
