@@ -81,12 +81,15 @@ def area_counts(item: AnswerItem) -> str:
 # --------------------------------------------------------------------------- plain text
 
 
-def step_line(step: AnswerItem) -> str:
-    """One step, for a list under its action: reference, text, status, due date, colour."""
-    return (
-        f"{step.reference} {truncate(step.title, STEP_TEXT)} · {status_words(step)} · "
-        f"{due_text(step)} · {colour_words(step)}"
-    )
+def step_facts(step: AnswerItem) -> str:
+    """A step's status, due date and colour: the line under its text (its owner is its action's,
+    on the action's own line)."""
+    return f"{status_words(step)} · {due_text(step)} · {colour_words(step)}"
+
+
+def step_lines(step: AnswerItem) -> list[str]:
+    """One step under its action, over two lines so the facts stand out on a phone."""
+    return [f"  - {step.reference} {truncate(step.title, STEP_TEXT)}", f"    {step_facts(step)}"]
 
 
 def plain_item(item: AnswerItem) -> list[str]:
@@ -104,7 +107,8 @@ def plain_item(item: AnswerItem) -> list[str]:
     )
     if item.latest_note:
         lines.append(f"  Latest: {truncate(item.latest_note, 300)}")
-    lines += [f"  - {step_line(step)}" for step in item.steps]
+    for step in item.steps:
+        lines += step_lines(step)
     return lines
 
 
@@ -178,9 +182,8 @@ def section_for(item: AnswerItem) -> tuple[str, int]:
     left_out = 0
     for position, step in enumerate(item.steps):
         line = (
-            f"• *{escape(step.reference)}* {escape(truncate(step.title, STEP_TEXT))} — "
-            f"{escape(status_words(step))} · {escape(due_text(step))} "
-            f"{emoji(step)} {escape(colour_words(step))}"
+            f"• *{escape(step.reference)}* {escape(truncate(step.title, STEP_TEXT))}\n"
+            f"      {emoji(step)} {escape(step_facts(step))}"
         )
         remaining = len(item.steps) - position - 1
         reserve = 80 if remaining else 0  # room for the "more steps" line

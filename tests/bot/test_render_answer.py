@@ -76,8 +76,9 @@ def test_the_plain_text_shows_reference_status_owner_and_due_date(session: Sessi
     assert "not started" in lines[p75 + 1]
     assert "Head of MASH" in lines[p75 + 1]
     assert "due 31 Jan 2023" in lines[p75 + 1]
-    assert any(
-        line.strip().startswith("- P7.5.1") and "as written: 31/11/2022" in line for line in lines
+    step = lines.index(next(line for line in lines if line.strip().startswith("- P7.5.1 ")))
+    assert lines[step + 1].strip() == (
+        "not started · due 30 Nov 2022 (as written: 31/11/2022) · Red, 77 days overdue"
     )
     assert "14 more items match but are not overdue." in rendered.text
 
@@ -153,11 +154,13 @@ def test_many_long_steps_are_summarised_whole_never_cut(session: Session) -> Non
     rendered = render(result)
     assert_valid_blocks(rendered.blocks)
     section = next(b for b in rendered.blocks if b["type"] == "section")["text"]["text"]
-    listed = [line for line in section.splitlines() if line.startswith("• ")]
+    lines = section.splitlines()
+    listed = [n for n, line in enumerate(lines) if line.startswith("• ")]
     more = int(section.rsplit("…and ", 1)[1].split(" ")[0])
     assert len(listed) + more == 40
-    for line in listed:  # each shown step is whole: its reference, status and due date
-        assert line.startswith("• *X1.1.") and "not started · due " in line
+    for n in listed:  # each shown step is whole: its reference, then status and due date
+        assert lines[n].startswith("• *X1.1.") and lines[n].endswith("word…")
+        assert "not started · due " in lines[n + 1]
     # 30 actions cannot fit in 50 blocks at two blocks each: whole ones are left out and counted.
     sections = [b for b in rendered.blocks if b["type"] == "section"]
     assert len(sections) == 22
