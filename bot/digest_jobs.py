@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from datetime import time as dt_time
+from functools import partial
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -30,7 +31,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.exc import OperationalError
 
-from bot.render import load_renderers
+from bot.render import Rendered, load_renderers
 from bot.render.digest import render_digest
 from bot.runtime import Runtime
 from commands.digest import DigestData, DigestResult, scope_from_subscription, thresholds_from
@@ -82,6 +83,20 @@ def _with_db_retry(action: Callable[[], T], attempts: int = 4) -> T:
                 raise
             time.sleep(0.2 * (attempt + 1))
     raise AssertionError("unreachable")
+
+
+def attempt(what: str, action: Callable[[], T]) -> T | None:
+    """Run `action`; if it fails, log the failure with its traceback and return None.
+
+    The background jobs' one handler for failures nobody expected, used where one failure must
+    not stop what follows: the chart after a posted summary, one subscription among many, one
+    scheduled job among the scheduler's (bot/scheduler.py).
+    """
+    try:
+        return action()
+    except Exception:
+        log.exception("%s failed", what)
+        return None
 
 
 class DigestComposer:
@@ -164,8 +179,13 @@ def upload_chart(
     thread_ts: str | None = None,
 ) -> bool:
     """Share the chart PNG in the channel; False (logged) if it failed: the text stands alone."""
+    png = attempt(
+        f"Drawing the chart for {channel}",
+        lambda: composer.chart(result) if composer else draw_chart(result),
+    )
+    if png is None:
+        return False
     try:
-        png = composer.chart(result) if composer else draw_chart(result)
         client.files_upload_v2(
             channel=channel,
             file=png,
@@ -174,7 +194,7 @@ def upload_chart(
             thread_ts=thread_ts,
         )
         return True
-    except Exception as error:  # the chart is a courtesy; the summary already stands
+    except (SlackApiError, SlackClientError, OSError) as error:
         log.warning("Chart upload to %s failed; the text summary stands alone: %s", channel, error)
         return False
 
@@ -225,12 +245,13 @@ def deliver(
         log.warning("Summary %s for week %s not posted: %s", subscription_id, week, error)
         return Delivery(subscription_id, week, "failed", subscription.channel, detail=error)
 
-    try:
-        result = composer.compose(subscription, now)
-        rendered = render_digest(result)
-    except Exception as error:
-        log.exception("Composing summary %s for week %s failed", subscription_id, week)
-        return give_up(f"composing failed: {type(error).__name__}")
+    composed = attempt(
+        f"Composing summary {subscription_id} for week {week}",
+        lambda: _composed(composer, subscription, now),
+    )
+    if composed is None:  # the claim is released so that the next sweep tries again
+        return give_up("composing failed (the log has the details)")
+    result, rendered = composed
 
     def renew() -> bool:
         with session_scope(runtime.engine) as session:
@@ -275,6 +296,13 @@ def deliver(
         chart and not result.empty and upload_chart(client, channel, result, composer=composer)
     )
     return Delivery(subscription_id, week, "posted", channel, ts, chart=charted)
+
+
+def _composed(
+    composer: DigestComposer, subscription: DigestSubscription, now: datetime
+) -> tuple[DigestResult, Rendered]:
+    result = composer.compose(subscription, now)
+    return result, render_digest(result)
 
 
 def runtime_now(runtime: Runtime, fallback: datetime) -> datetime:
@@ -347,20 +375,21 @@ def run_due_digests(
         if waited < CHANNEL_GAP:
             time.sleep(CHANNEL_GAP - waited)
         last_post[subscription.channel] = time.monotonic()
-        try:
-            deliveries.append(
-                deliver(
-                    runtime,
-                    client,
-                    subscription.id or 0,
-                    now=now,
-                    worker=worker,
-                    composer=composer,
-                    chart=chart,
-                )
-            )
-        except Exception:  # one bad subscription must not stop the others
-            log.exception("Summary %s could not be delivered", subscription.id)
+        delivered = attempt(  # one bad subscription must not stop the others
+            f"Delivering summary {subscription.id}",
+            partial(
+                deliver,
+                runtime,
+                client,
+                subscription.id or 0,
+                now=now,
+                worker=worker,
+                composer=composer,
+                chart=chart,
+            ),
+        )
+        if delivered is not None:
+            deliveries.append(delivered)
     return deliveries
 
 

@@ -22,7 +22,7 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk import WebClient
 
-from bot.digest_jobs import deliver, run_due_digests
+from bot.digest_jobs import attempt, deliver, run_due_digests
 from bot.runtime import Runtime
 from store.db import session_scope
 from store.digests import active_subscriptions
@@ -93,11 +93,7 @@ def _guarded(label: str, job: Callable[..., Any]) -> Callable[..., Any]:
     """Log a job's failure with its name; the scheduler keeps running the next ones."""
 
     def run(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return job(*args, **kwargs)
-        except Exception:
-            log.exception("Scheduled job %s failed", label)
-            return None
+        return attempt(f"Scheduled job {label}", lambda: job(*args, **kwargs))
 
     run.__name__ = getattr(job, "__name__", label)
     return run

@@ -388,3 +388,39 @@ def test_a_correction_edits_the_posted_summary_in_place(
     assert len(summaries(fake_slack)) == 1
     nothing = repost(runtime, client, sub, week=date(2023, 2, 6))
     assert nothing.outcome == "missing"
+
+
+def test_a_chart_that_cannot_be_drawn_leaves_the_text_summary(
+    make_runtime: Any, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch, caplog: Any
+) -> None:
+    import bot.render.chart
+
+    def broken(result: Any) -> bytes:
+        raise ValueError("no fonts on this machine")
+
+    monkeypatch.setattr(bot.render.chart, "chart_png", broken)  # a fault injected, not a stub
+    runtime = make_runtime()
+    sub = subscribe(runtime)
+    result = deliver(runtime, build_web_client(runtime.settings), sub)
+    assert (result.outcome, result.chart) == ("posted", False)
+    assert len(summaries(fake_slack)) == 1 and fake_slack.uploads == {}
+    assert "no fonts on this machine" in caplog.text  # logged with its traceback
+
+
+def test_a_summary_that_fails_to_compose_is_retried_at_the_next_sweep(
+    make_runtime: Any, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.digest_jobs
+
+    runtime = make_runtime()
+    sub = subscribe(runtime)
+    client = build_web_client(runtime.settings)
+    with monkeypatch.context() as patched:  # a fault injected while composing, then mended
+        patched.setattr(bot.digest_jobs, "render_digest", lambda result: 1 / 0)
+        failed = deliver(runtime, client, sub, chart=False)
+    assert failed.outcome == "failed" and summaries(fake_slack) == []
+    [row] = posts(runtime)
+    assert row.posted_at is None and row.claimed_by is None  # released, not left to go stale
+    assert "composing failed" in (row.last_error or "")
+    [posted] = run_due_digests(runtime, client, chart=False)  # the same minute: no 15-min wait
+    assert posted.outcome == "posted" and len(summaries(fake_slack)) == 1
