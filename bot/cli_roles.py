@@ -34,6 +34,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     whoami = roles_verbs.add_parser("whoami", help="the roles a Slack user holds and what they own")
     whoami.add_argument("user", metavar="USER_ID")
     roles.set_defaults(func=run_roles)
+    add_as_of(roles)
 
     remind = subparsers.add_parser(
         "remind",
@@ -43,7 +44,20 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     remind.add_argument(
         "--dry-run", action="store_true", help="list what would be posted; post and claim nothing"
     )
+    add_as_of(remind)
     remind.set_defaults(func=run_remind)
+
+
+def add_as_of(parser: argparse.ArgumentParser) -> None:
+    """`--as-of` after the verb too (`planbot remind --dry-run --as-of 2023-02-13`); given before
+    the verb, planbot's own option still counts."""
+    parser.add_argument(
+        "--as-of",
+        dest="as_of",
+        default=argparse.SUPPRESS,
+        metavar="DATE",
+        help="fix the clock, e.g. 2023-02-13 (or PLANBOT_TODAY)",
+    )
 
 
 def run_roles(args: argparse.Namespace) -> int:

@@ -23,6 +23,7 @@ from slack_bolt.error import BoltError
 from slack_sdk import WebClient
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.cli_roles import add_as_of
 from bot.question_pool import QuestionPool, use_pool
 from bot.runtime import Runtime, build_runtime
 from bot.settings import Settings, SettingsError, load_settings
@@ -48,6 +49,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     parser.add_argument("--port", type=int, default=3000, help="HTTP port (default 3000)")
     parser.add_argument("--host", default="0.0.0.0", help="HTTP address to bind (default 0.0.0.0)")
+    add_as_of(parser)
     parser.set_defaults(func=serve)
 
 

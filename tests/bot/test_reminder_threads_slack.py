@@ -182,21 +182,6 @@ def test_a_second_run_the_same_day_posts_nothing(
     assert "Owner roles with nobody behind them" in out  # flagged in every run
 
 
-def test_a_dry_run_lists_and_flags_but_posts_and_claims_nothing(
-    fake_slack: FakeSlack, york_url: str
-) -> None:
-    process = remind(fake_slack, york_url, "--dry-run")
-    out, err = process.communicate(timeout=60)
-    assert process.returncode == 0, err
-    assert "25 would be posted" in out and "P7.5 [overdue]" in out
-    assert "Head of MASH: " in out  # an unfilled owner role, with what it owns
-    assert fake_slack.calls_to("chat.postMessage") == []
-    engine = make_engine(york_url)
-    with session_scope(engine) as session:
-        assert posted_reminders(session) == []
-    engine.dispose()
-
-
 def test_two_processes_at_once_post_each_reminder_once(
     fake_slack: FakeSlack, york_url: str
 ) -> None:
