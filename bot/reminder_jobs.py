@@ -100,8 +100,12 @@ def run_reminders(
         deactivated = check_role_holders(runtime, client)
     with session_scope(runtime.engine) as session:
         plan = plan_reminders(session, today=today, settings=settings)
-    for role in plan.unfilled:
-        log.warning("owner role %s has nobody behind it (owns %s)", role.role, ", ".join(role.refs))
+    if plan.unfilled:
+        log.warning(
+            "%d owner roles have nobody behind them: %s",
+            len(plan.unfilled),
+            "; ".join(f"{role.role} ({', '.join(role.refs)})" for role in plan.unfilled),
+        )
     if plan.day_off:
         log.info("no reminders on %s: %s", today, plan.day_off)
     if dry_run or client is None or plan.day_off:

@@ -114,6 +114,14 @@ def parse_users(text: str) -> tuple[list[str], str]:
     return users, re.sub(r"\s+", " ", rest).strip()
 
 
+_GENERIC_WORDS = frozenset({"head", "of", "and", "the", "for", "service", "&"})
+
+
+def _distinctive(key: str) -> str:
+    """The words of a role that tell it apart: "head of mash" -> "mash"."""
+    return " ".join(w for w in key.split() if w not in _GENERIC_WORDS) or key
+
+
 def match_role(session: Session, text: str) -> tuple[Role | None, tuple[str, ...]]:
     """The role `text` names (exactly, by alias, or by a close spelling) or suggestions."""
     cleaned = text.strip().strip("\"“”‘’'").strip()
@@ -124,9 +132,13 @@ def match_role(session: Session, text: str) -> tuple[Role | None, tuple[str, ...
         return role, ()
     names = role_queries.role_names(session)
     choices = {i: role_key(name) for i, (name, _) in enumerate(names)}
-    found = process.extract(role_key(cleaned), choices, scorer=fuzz.WRatio, limit=12)
+    wanted = role_key(cleaned)
+    found = process.extract(wanted, choices, scorer=fuzz.WRatio, limit=12)
     best: dict[int, float] = {}  # role id -> its best score, in rank order
     for _, score, index in found:
+        # "Head of Nothing" shares "head of" with half the roles: the other words must match too.
+        if fuzz.token_set_ratio(_distinctive(wanted), _distinctive(choices[index])) < 60:
+            continue
         best.setdefault(names[index][1], score)
     ranked = list(best.items())
     if not ranked or ranked[0][1] < ROLE_SUGGEST_CUTOFF:
@@ -192,7 +204,7 @@ def role_list(session: Session, request: Request, query: str = "") -> RoleListRe
 
 def _unknown_role(text: str, suggestions: tuple[str, ...]) -> RoleProblem:
     if suggestions:
-        return RoleProblem(f"“{text}” could be more than one role.", suggestions)
+        return RoleProblem(f"I'm not sure which role “{text}” means.", suggestions)
     return RoleProblem(f"I don't know a role called “{text}”. Try `role list`.")
 
 

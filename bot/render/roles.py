@@ -41,9 +41,10 @@ def _chunks(lines: list[str]) -> list[dict]:
 @render.register
 def _(result: RoleListResult) -> Rendered:
     unfilled = result.unfilled
-    head = f"{len(result.rows)} roles"
+    count = len(result.rows)
+    head = f"{count} role{'s' if count != 1 else ''}"
     if unfilled:
-        head += f"; {len(unfilled)} own open actions with nobody behind them: " + ", ".join(
+        head += f"; {len(unfilled)} with open actions and nobody behind them: " + ", ".join(
             escape(row.name) for row in unfilled
         )
     lines = [_row(row) for row in result.rows]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from reminder_test_helpers import give_role, make_request
 from sqlalchemy.engine import Engine
 
@@ -93,6 +94,31 @@ def test_unknown_roles_and_missing_people_get_a_calm_answer(york_engine: Engine)
     assert isinstance(nobody, RoleProblem) and "Say who" in nobody.message
     nothing = run(york_engine, "role frobnicate")
     assert isinstance(nothing, RoleProblem)
+
+
+@pytest.mark.parametrize(
+    ("typed", "role", "suggested"),
+    [
+        ("virtual head", "Head of Virtual School", ()),
+        ("head of corp parenting", "Head of Corporate Parenting", ()),
+        ("QA", "Head of QA", ()),
+        ("Head of Nothing", None, ()),  # "head of" alone matches nothing
+        (
+            "dir of safeguarding",
+            None,
+            ("Director of Safeguarding", "Head of Safeguarding Interventions"),
+        ),
+    ],
+)
+def test_role_names_are_matched_on_the_words_that_tell_roles_apart(
+    york_engine: Engine, typed: str, role: str | None, suggested: tuple[str, ...]
+) -> None:
+    result = run(york_engine, f"role list {typed}")
+    if role is not None:
+        assert isinstance(result, RoleListResult) and [r.name for r in result.rows] == [role]
+    else:
+        assert isinstance(result, RoleProblem)
+        assert set(result.suggestions) == set(suggested)
 
 
 def test_role_list_flags_roles_that_own_open_actions_with_nobody_behind_them(
