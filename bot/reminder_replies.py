@@ -99,70 +99,57 @@ def on_channel_message(
     """A message event in a channel: a reminder-thread reply, an edit of one, or a deletion.
 
     A reply that mentions the bot is a question for it (bot/listeners/mentions.py answers it),
-    not an update."""
+    not an update. An edit that leaves the text as it was (Slack unfurling a link, say) is not a
+    correction."""
     subtype = event.get("subtype")
     channel = event.get("channel")
-    if bot_user_id and f"<@{bot_user_id}" in str(event.get("text") or ""):
-        log.info("message %s mentions the bot: left to the mention handler", event.get("ts"))
+    if subtype == "message_deleted":
+        _on_deleted(runtime, event, channel)
         return
     if subtype == "message_changed":
         message = event.get("message") or {}
-        thread_ts, ts = message.get("thread_ts"), message.get("ts")
-        if not thread_ts or thread_ts == ts:
-            return  # an edit outside any thread
-        if not _is_reminder_thread(runtime, channel, thread_ts):
-            log.info("edit of %s in thread %s/%s: not a reminder thread", ts, channel, thread_ts)
+        if message.get("text") == (event.get("previous_message") or {}).get("text"):
             return
-        user = message.get("user")
-        link = permalink(client, channel, ts)
-        with session_scope(runtime.engine) as session:
-            result = edit_reply(
-                session,
-                runtime.request("", runtime.caller(user, channel, thread_ts)),
-                channel=channel,
-                thread_ts=thread_ts,
-                message_ts=str(ts),
-                text=str(message.get("text") or ""),
-                permalink=link,
-            )
-        _answer(runtime, client, result, channel=channel, thread_ts=thread_ts, user=user)
-        return
-    if subtype == "message_deleted":
-        previous = event.get("previous_message") or {}
-        ts = event.get("deleted_ts") or previous.get("ts")
-        if not ts or not previous.get("thread_ts"):
-            return
-        with session_scope(runtime.engine) as session:
-            result = delete_reply(
-                session,
-                runtime.request("", runtime.caller(None, channel)),
-                channel=channel,
-                message_ts=str(ts),
-            )
-        log.info("message %s in %s deleted: %s", ts, channel, result)
-        return
-    if subtype not in (None, "thread_broadcast", "file_share"):
+    elif subtype in (None, "thread_broadcast", "file_share"):
+        message = event
+    else:
         return  # joins, topic changes, bot messages and the like
-    thread_ts, ts = event.get("thread_ts"), event.get("ts")
+    thread_ts, ts = message.get("thread_ts"), message.get("ts")
     if not thread_ts or thread_ts == ts:
         return  # a top-level message, not a reply
-    if not _is_reminder_thread(runtime, channel, thread_ts):
-        log.info("reply %s in thread %s/%s ignored: not a reminder thread", ts, channel, thread_ts)
+    text = str(message.get("text") or "")
+    if bot_user_id and f"<@{bot_user_id}" in text:
+        log.info("message %s mentions the bot: left to the mention handler", ts)
         return
-    user = event.get("user")
+    if not _is_reminder_thread(runtime, channel, thread_ts):
+        log.info("message %s in thread %s/%s: not a reminder thread", ts, channel, thread_ts)
+        return
+    user = message.get("user")
     link = permalink(client, channel, ts)
+    request = runtime.request("", runtime.caller(user, channel, thread_ts))
+    where = {"channel": channel, "thread_ts": thread_ts, "message_ts": str(ts), "text": text}
     with session_scope(runtime.engine) as session:
-        result = reply_in_thread(
-            session,
-            runtime.request("", runtime.caller(user, channel, thread_ts)),
-            channel=channel,
-            thread_ts=thread_ts,
-            message_ts=str(ts),
-            text=str(event.get("text") or ""),
-            permalink=link,
-            has_files=bool(event.get("files")),
-        )
+        if subtype == "message_changed":
+            result = edit_reply(session, request, permalink=link, **where)
+        else:
+            files = bool(message.get("files"))
+            result = reply_in_thread(session, request, permalink=link, has_files=files, **where)
     _answer(runtime, client, result, channel=channel, thread_ts=thread_ts, user=user)
+
+
+def _on_deleted(runtime: Runtime, event: dict[str, Any], channel: str | None) -> None:
+    previous = event.get("previous_message") or {}
+    ts = event.get("deleted_ts") or previous.get("ts")
+    if not ts or not previous.get("thread_ts"):
+        return
+    with session_scope(runtime.engine) as session:
+        result = delete_reply(
+            session,
+            runtime.request("", runtime.caller(None, channel)),
+            channel=channel,
+            message_ts=str(ts),
+        )
+    log.info("message %s in %s deleted: %s", ts, channel, result)
 
 
 def _reminder_id(value: str | None) -> int | None:

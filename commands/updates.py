@@ -232,7 +232,13 @@ def _reminder_item(
 ) -> tuple[Reminder, Action | Step] | None:
     if not thread_ts:
         return None
-    reminder = reminder_for_thread(session, channel, thread_ts)
+    return _with_item(session, reminder_for_thread(session, channel, thread_ts))
+
+
+def _with_item(
+    session: Session, reminder: Reminder | None
+) -> tuple[Reminder, Action | Step] | None:
+    """The reminder and the item it is about (None when either is gone)."""
     if reminder is None:
         return None
     item = item_for_reminder(session, reminder)
@@ -402,11 +408,7 @@ def delete_reply(
 
 
 def _reminder_target(session: Session, reminder_id: int) -> tuple[Reminder, Action | Step] | None:
-    reminder = get_reminder(session, reminder_id)
-    if reminder is None:
-        return None
-    item = item_for_reminder(session, reminder)
-    return (reminder, item) if item is not None else None
+    return _with_item(session, get_reminder(session, reminder_id))
 
 
 def button_update(

@@ -323,12 +323,18 @@ def test_an_edited_reply_corrects_its_update(
         },
         "previous_message": {"type": "message", "user": CORP, "text": "done", "ts": original["ts"]},
     }
+    unfurled = json.loads(json.dumps(edit))  # Slack adding a link preview: same text
+    unfurled["message"] |= {"text": "done", "attachments": [{"id": 1, "title": "a page"}]}
+    del unfurled["message"]["edited"]
+    slack_app.event(unfurled)
     slack_app.event(edit)
     posts = fake_slack.wait_for("chat.postMessage", count=2)
     assert posts[1].payload["text"].startswith("Corrected: P5.4 → in progress, due 28 Apr 2023")
     assert item_state(threads.engine, "P5.4") == ("in_progress", None, date(2023, 4, 28))
     updates = chat_updates(threads.engine, "P5.4")
     assert [u.superseded for u in updates] == [True, False]
+    settle()
+    assert len(fake_slack.calls_to("chat.postMessage")) == 2  # the unfurl corrected nothing
 
 
 def test_a_deleted_reply_keeps_its_history(
