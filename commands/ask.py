@@ -16,11 +16,20 @@ from typing import Any
 
 from sqlmodel import Session
 
-from commands.brag import BragThresholds, Colour, colour_of, counts, roll_up
+from commands.brag import BragThresholds, counts, roll_up
 from commands.clock import Clock
+from commands.digest import thresholds_from
 from commands.question import MAX_CHARACTERS, Question, understand
 from commands.router import Request
-from commands.search import CLOSED, Hit, PlanIndex, area_members, index_for, search
+from commands.search import (
+    CLOSED,
+    Hit,
+    PlanIndex,
+    area_members,
+    colour_now,
+    index_for,
+    search,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -115,14 +124,6 @@ class AnswerResult:
         }
 
 
-def thresholds_from(settings: dict[str, Any]) -> BragThresholds:
-    defaults = BragThresholds()
-    return BragThresholds(
-        stale_days=int(settings.get("stale_days") or defaults.stale_days),
-        amber_days=int(settings.get("amber_days") or defaults.amber_days),
-    )
-
-
 def describe(question: Question, index: PlanIndex) -> str:
     """The question as understood, in plain words: "overdue items owned by Head of MASH"."""
     status = STATUS_WORDS.get(question.status or "", "")
@@ -162,25 +163,13 @@ def describe(question: Question, index: PlanIndex) -> str:
     return " ".join(p for p in parts if p)
 
 
-def _colour(entry_state: Any, today: date, thresholds: BragThresholds) -> Colour:
-    return colour_of(
-        status=entry_state.status,
-        due=entry_state.due_date,
-        declared=entry_state.declared_rag,
-        last_update_at=entry_state.last_update_at,
-        today=today,
-        cadence=entry_state.cadence,
-        thresholds=thresholds,
-    )
-
-
 def _item(
     index: PlanIndex, entry_index: int, today: date, thresholds: BragThresholds, **extra: Any
 ) -> AnswerItem:
     entry = index.entries[entry_index]
     if entry.state is None:  # an area: its colour is the roll-up of what it holds
         members = [index.entries[m] for m in area_members(index, entry_index)]
-        colours = [_colour(m.state, today, thresholds) for m in members if m.state]
+        colours = [colour_now(m.state, today, thresholds) for m in members if m.state]
         statuses = {m.state.status for m in members if m.state}
         if statuses and statuses <= set(CLOSED):
             status = "done"
@@ -206,7 +195,7 @@ def _item(
             latest_note=None,
             counts=tuple((rag.value, n) for rag, n in tally.items() if n),
         )
-    colour = _colour(entry.state, today, thresholds)
+    colour = colour_now(entry.state, today, thresholds)
     return AnswerItem(
         reference=entry.ref,
         kind=entry.kind,

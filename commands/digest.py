@@ -802,11 +802,12 @@ def _replace(result: DigestResult, **changes: object) -> DigestResult:
 
 
 def thresholds_from(settings: dict[str, object]) -> BragThresholds:
-    stale = settings.get("stale_days")
-    amber = settings.get("amber_days")
+    """The BRAG thresholds from the command settings (`stale_days`, `amber_days`), defaults
+    where a setting is missing; shared by answers and summaries so both colour alike."""
+    stale, amber = settings.get("stale_days"), settings.get("amber_days")
     return BragThresholds(
-        stale_days=int(stale) if isinstance(stale, int) else 28,
-        amber_days=int(amber) if isinstance(amber, int) else 14,
+        stale_days=stale if isinstance(stale, int) else DEFAULT_THRESHOLDS.stale_days,
+        amber_days=amber if isinstance(amber, int) else DEFAULT_THRESHOLDS.amber_days,
     )
 
 

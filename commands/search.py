@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from rapidfuzz import fuzz, process
 from sqlmodel import Session
 
-from commands.brag import BragThresholds, colour_of
+from commands.brag import BragThresholds, Colour, colour_of
 from commands.question import (
     AreaName,
     Question,
@@ -35,8 +35,10 @@ from commands.question import (
 )
 from store.plan_snapshot import (
     ItemState,
+    PlanRow,
     PlanSnapshot,
     StateChanges,
+    StepRow,
     load_snapshot,
     load_state_changes,
     store_fingerprint,
@@ -45,6 +47,19 @@ from store.plan_snapshot import (
 
 CLOSED = ("done", "dropped")
 DEFAULT_THRESHOLDS = BragThresholds()
+
+
+def colour_now(state: ItemState, today: date, thresholds: BragThresholds) -> Colour:
+    """The computed colour of an action or step as the index holds it, on `today`."""
+    return colour_of(
+        status=state.status,
+        due=state.due_date,
+        declared=state.declared_rag,
+        last_update_at=state.last_update_at,
+        today=today,
+        cadence=state.cadence,
+        thresholds=thresholds,
+    )
 
 
 @dataclass(frozen=True)
@@ -159,55 +174,45 @@ def build_index(snapshot: PlanSnapshot) -> PlanIndex:
         for term in set(terms(text)):
             postings.setdefault(term, set()).add(index)
 
-    for area in snapshot.areas:
-        plan = plans[area.plan_id]
+    def add(
+        kind: str,
+        ref: str,
+        title: str,
+        plan: PlanRow,
+        area_ref: str,
+        item_id: int,
+        *,
+        parent: int | None = None,
+        state: ItemState | None = None,
+        owners: tuple[str, ...] = (),
+        oa_refs: tuple[str, ...] = (),
+        note: str | None = None,
+    ) -> int:
+        """Append one entry in document order; its position is its index and its order."""
         index = len(entries)
         entries.append(
             Entry(
-                index,
-                "area",
-                area.ref,
-                area.title,
-                plan.key,
-                plan.title,
-                area.ref,
-                None,
-                None,
-                (area.strategic_lead,) if area.strategic_lead else (),
-                (),
-                None,
-                index,
-                area.id,
+                index, kind, ref, title, plan.key, plan.title, area_ref, parent, state, owners,
+                oa_refs, note, index, item_id,
             )
-        )
-        by_ref.setdefault(area.ref.upper(), index)
+        )  # fmt: skip
+        by_ref.setdefault(ref.upper(), index)
+        return index
+
+    for area in snapshot.areas:
+        lead = (area.strategic_lead,) if area.strategic_lead else ()
+        add("area", area.ref, area.title, plans[area.plan_id], area.ref, area.id, owners=lead)
         area_actions[area.ref.upper()] = []
-    steps_by_action: dict[int, list] = {}  # type: ignore[type-arg]
+    steps_by_action: dict[int, list[StepRow]] = {}
     for step in snapshot.steps:
         steps_by_action.setdefault(step.action_id, []).append(step)
     for action in snapshot.actions:
         plan, area = plans[action.plan_id], areas[action.area_id]
         owners = tuple(roles[r].name for r in snapshot.owners.get(action.id, ()) if r in roles)
-        index = len(entries)
-        entries.append(
-            Entry(
-                index,
-                "action",
-                action.ref,
-                action.title,
-                plan.key,
-                plan.title,
-                area.ref,
-                None,
-                action.state,
-                owners,
-                action.oa_refs,
-                snapshot.action_notes.get(action.id),
-                index,
-                action.id,
-            )
-        )
-        by_ref.setdefault(action.ref.upper(), index)
+        index = add(
+            "action", action.ref, action.title, plan, area.ref, action.id, state=action.state,
+            owners=owners, oa_refs=action.oa_refs, note=snapshot.action_notes.get(action.id),
+        )  # fmt: skip
         area_actions.setdefault(area.ref.upper(), []).append(index)
         for oa in action.oa_refs:
             if oa.upper() != area.ref.upper():
@@ -217,26 +222,11 @@ def build_index(snapshot: PlanSnapshot) -> PlanIndex:
         post(action.title + " " + action.text, index)
         children = steps_of.setdefault(index, [])
         for step in steps_by_action.get(action.id, ()):
-            step_index = len(entries)
-            entries.append(
-                Entry(
-                    step_index,
-                    "step",
-                    step.ref,
-                    step.text,
-                    plan.key,
-                    plan.title,
-                    area.ref,
-                    index,
-                    step.state,
-                    owners,
-                    action.oa_refs,
-                    snapshot.step_notes.get(step.id),
-                    step_index,
-                    step.id,
-                )
-            )
-            by_ref.setdefault(step.ref.upper(), step_index)
+            step_index = add(
+                "step", step.ref, step.text, plan, area.ref, step.id, parent=index,
+                state=step.state, owners=owners, oa_refs=action.oa_refs,
+                note=snapshot.step_notes.get(step.id),
+            )  # fmt: skip
             children.append(step_index)
             post(step.text, step_index)
 
@@ -429,16 +419,7 @@ def _predicate(
             if (start is not None and due < start) or (end is not None and due > end):
                 return False
         if rag is not None:
-            colour = colour_of(
-                status=state.status,
-                due=state.due_date,
-                declared=state.declared_rag,
-                last_update_at=state.last_update_at,
-                today=today,
-                cadence=state.cadence,
-                thresholds=thresholds,
-            )
-            return colour.rag.value == rag
+            return colour_now(state, today, thresholds).rag.value == rag
         return True
 
     return passes

@@ -9,11 +9,11 @@ Every text from people or documents goes through `escape`.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from bot.render import Rendered, render
 from bot.render.escape import escape, truncate
+from bot.render.item_text import day
 from commands.ask import AnswerItem, AnswerResult
 from commands.brag import EMOJI
 from store.models.status import Rag
@@ -28,10 +28,6 @@ NARROW_HINT = (
     "Narrow the question with a reference (P7.5), an owner (for Head of MASH), "
     "a status (overdue) or a month (in March)."
 )
-
-
-def day(value: date) -> str:
-    return f"{value.day} {value.strftime('%b %Y')}"
 
 
 def due_text(item: AnswerItem) -> str:

@@ -4,15 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.render.escape import escape, mention
+from bot.render.escape import escape, mention, truncate
+from commands.brag import EMOJI
 
-RAG_EMOJI = {
-    "blue": ":large_blue_circle:",
-    "green": ":large_green_circle:",
-    "amber": ":large_orange_circle:",
-    "red": ":red_circle:",
-    "grey": ":white_circle:",
-}
+RAG_EMOJI = {rag.value: emoji for rag, emoji in EMOJI.items()}  # keyed by the stored text
 
 
 def day(value: date | None) -> str:
@@ -47,7 +42,7 @@ def item_line(
     limit: int = 90,
 ) -> tuple[str, str]:
     """One item as (mrkdwn, plain text): reference, title, status, owner, due date, colour."""
-    short = title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
+    short = truncate(title, limit)
     colour = f"{RAG_EMOJI.get(rag or '', '')} " if rag else ""
     mrkdwn = (
         f"{colour}*{escape(ref)}* {escape(short)}\n"
