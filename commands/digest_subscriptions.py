@@ -222,11 +222,18 @@ def _may_change(request: Request, subscription: DigestSubscription) -> bool:
     )
 
 
-def _refusal(subscription: DigestSubscription, verb: str) -> str:
+def _refused(
+    session: Session, subscription: DigestSubscription, verb: str, now: datetime
+) -> DigestSubscriptionResult:
+    """Someone other than its creator or an admin tried to move or stop a subscription."""
     who = "the person who set it up" if subscription.created_by else "the terminal operator"
-    return (
+    return DigestSubscriptionResult(
+        "refused",
         f"Only {who} or a planbot admin can {verb} this summary. "
-        "Ask one of them, or subscribe the channel to another scope."
+        "Ask one of them, or subscribe the channel to another scope.",
+        (describe(session, subscription, now),),
+        subscription.channel,
+        subscription.created_by,
     )
 
 
@@ -260,13 +267,7 @@ def _subscribe(session: Session, request: Request, args: str) -> DigestSubscript
                 channel,
             )
         if not _may_change(request, existing):
-            return DigestSubscriptionResult(
-                "refused",
-                _refusal(existing, "move"),
-                (describe(session, existing, now),),
-                channel,
-                existing.created_by,
-            )
+            return _refused(session, existing, "move", now)
         reschedule_subscription(
             session,
             existing,
@@ -333,13 +334,7 @@ def _unsubscribe(session: Session, request: Request, args: str) -> DigestSubscri
             )
     subscription = chosen[0]
     if not _may_change(request, subscription):
-        return DigestSubscriptionResult(
-            "refused",
-            _refusal(subscription, "stop"),
-            (describe(session, subscription, now),),
-            channel,
-            subscription.created_by,
-        )
+        return _refused(session, subscription, "stop", now)
     line = describe(session, subscription, now)
     deactivate_subscription(session, subscription)
     return DigestSubscriptionResult("unsubscribed", "Stopped.", (line,), channel)
