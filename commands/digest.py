@@ -18,6 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from typing import TypeGuard
 
 from sqlmodel import Session
 
@@ -252,7 +253,7 @@ def week_of(day: date) -> date:
 OPEN_STATUSES = frozenset({Status.NOT_STARTED, Status.IN_PROGRESS, Status.BLOCKED})
 
 
-def _open(state: DerivedState | None) -> bool:
+def _open(state: DerivedState | None) -> TypeGuard[DerivedState]:
     return state is not None and state.status in OPEN_STATUSES
 
 
@@ -273,6 +274,18 @@ class _Item:
     @property
     def kind(self) -> str:
         return "step" if self.row.step_of is not None else "action"
+
+    @property
+    def now(self) -> DerivedState:
+        """The state at the summary's moment, for an item known to be in the plan by then."""
+        state = self.states[0]
+        assert state is not None, f"{self.ref} was not in the plan yet"
+        return state
+
+    @property
+    def due_or_last(self) -> date:
+        """Its due date now, for sorting: undated items last."""
+        return self.now.due_date or date.max
 
 
 class DigestData:
@@ -386,10 +399,16 @@ class DigestData:
             for step in self.steps_of.get(action.row.id, []):
                 self._prepare(step, 1)
                 state = step.states[0]
-                if _open(state) and state.due_date:  # type: ignore[union-attr]
+                if _open(state) and state.due_date:
                     found.append(step)
             self._open_steps[action.row.id] = found
         return found
+
+    def colour_now(self, item: _Item) -> Colour:
+        """The colour at the summary's moment, for an item known to be in the plan by then."""
+        colour = self.colour(item, 0)
+        assert colour is not None, f"{item.ref} was not in the plan yet"
+        return colour
 
     def colour(self, item: _Item, k: int) -> Colour | None:
         """The item's colour at checkpoint k (0, 1 or 2), computed on first use."""
@@ -542,14 +561,14 @@ class DigestData:
             )
 
         soon_end = today + timedelta(days=SOON_DAYS)
-        overdue_actions = [i for i in open_now if self.colour(i, 0).reason == "overdue"]  # type: ignore[union-attr]
-        overdue_steps = [s for s in open_steps if s.states[0].due_date < today]  # type: ignore[union-attr,operator]
+        overdue_actions = [i for i in open_now if self.colour_now(i).reason == "overdue"]
+        overdue_steps = [s for s in open_steps if s.due_or_last < today]
         soon_actions = [i for i in open_now if _due_between(i, today, soon_end)]
         soon_steps = [s for s in open_steps if _due_between(s, today, soon_end)]
         completed = [
             i
             for i in current
-            if i.states[0].status == Status.DONE  # type: ignore[union-attr]
+            if i.now.status == Status.DONE
             and (i.states[1] is None or i.states[1].status != Status.DONE)
         ]
         open_then = [i for i in actions if _open(i.states[1])]
@@ -558,15 +577,11 @@ class DigestData:
             overdue=len(overdue_actions),
             due_soon=len(soon_actions),
             completed_this_week=len(completed),
-            blocked=sum(i.states[0].status == Status.BLOCKED for i in open_now),  # type: ignore[union-attr]
+            blocked=sum(i.now.status == Status.BLOCKED for i in open_now),
             overdue_steps=len(overdue_steps),
             due_soon_steps=len(soon_steps),
             open_last_week=len(open_then),
-            overdue_last_week=sum(
-                1
-                for i in open_then
-                if i.states[1].due_date and i.states[1].due_date < self.days[1]  # type: ignore[union-attr]
-            ),
+            overdue_last_week=sum(_due_before(i.states[1], self.days[1]) for i in open_then),
         )
 
         def red(item: _Item, k: int) -> bool:
@@ -576,38 +591,40 @@ class DigestData:
         decision = [
             i
             for i in open_now
-            if i.states[0].status == Status.BLOCKED or (red(i, 0) and red(i, 1) and red(i, 2))  # type: ignore[union-attr]
+            if i.now.status == Status.BLOCKED or (red(i, 0) and red(i, 1) and red(i, 2))
         ]
         decision_ids = {id(i) for i in decision}
         decision.sort(
             key=lambda i: (
-                i.states[0].status != Status.BLOCKED,  # type: ignore[union-attr]
-                -self.colour(i, 0).overdue_days,  # type: ignore[union-attr]
+                i.now.status != Status.BLOCKED,
+                -self.colour_now(i).overdue_days,
                 ref_key(i.ref),
             )
         )
         newly_red = [i for i in open_now if red(i, 0) and id(i) not in decision_ids]
-        newly_red.sort(key=lambda i: (-self.colour(i, 0).overdue_days, ref_key(i.ref)))  # type: ignore[union-attr]
+        newly_red.sort(key=lambda i: (-self.colour_now(i).overdue_days, ref_key(i.ref)))
         newly_amber = [
             i
             for i in open_now
-            if self.colour(i, 0).rag is Rag.AMBER  # type: ignore[union-attr]
+            if self.colour_now(i).rag is Rag.AMBER
             and ((c1 := self.colour(i, 1)) is None or c1.rag not in (Rag.AMBER, Rag.RED))
         ]
         overdue_items = sorted(
             [*overdue_actions, *overdue_steps],
-            key=lambda i: (i.states[0].due_date or date.max, ref_key(i.ref)),  # type: ignore[union-attr]
+            key=lambda i: (i.due_or_last, ref_key(i.ref)),
         )
         silent = [
             i
             for i in open_now
-            if self.colour(i, 0).days_since_update is None  # type: ignore[union-attr]
-            or self.colour(i, 0).days_since_update >= self.thresholds.stale_days  # type: ignore[union-attr]
+            if (since := self.colour_now(i).days_since_update) is None
+            or since >= self.thresholds.stale_days
         ]
-        silent.sort(key=lambda i: (-(self.colour(i, 0).days_since_update or 10**6), ref_key(i.ref)))  # type: ignore[union-attr]
+        silent.sort(
+            key=lambda i: (-(self.colour_now(i).days_since_update or 10**6), ref_key(i.ref))
+        )
         coming = sorted(
             [*soon_actions, *soon_steps],
-            key=lambda i: (i.states[0].due_date or date.max, ref_key(i.ref)),  # type: ignore[union-attr]
+            key=lambda i: (i.due_or_last, ref_key(i.ref)),
         )
         unanswered = self._unanswered(open_now, today)
         lists: dict[str, list[_Item]] = {
@@ -758,13 +775,13 @@ class DigestData:
         dues = []
         state = item.states[0]
         if _open(state):
-            if state.due_date and state.due_date >= today:  # type: ignore[union-attr]
-                dues.append(state.due_date)  # type: ignore[union-attr]
+            if state.due_date and state.due_date >= today:
+                dues.append(state.due_date)
             for step in self.steps_of.get(item.row.id, []):
                 self._prepare(step, 1)
                 s = step.states[0]
-                if _open(s) and s.due_date and s.due_date >= today:  # type: ignore[union-attr]
-                    dues.append(s.due_date)  # type: ignore[union-attr]
+                if _open(s) and s.due_date and s.due_date >= today:
+                    dues.append(s.due_date)
         found = min(dues) if dues else None
         self._next_dues[item.row.id] = found
         return found
@@ -783,6 +800,10 @@ class DigestData:
 def ref_key(ref: str) -> tuple[object, ...]:
     """Sort references as people read them: P7.2 before P7.10, OA before P."""
     return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", ref))
+
+
+def _due_before(state: DerivedState | None, day: date) -> bool:
+    return state is not None and state.due_date is not None and state.due_date < day
 
 
 def _due_between(item: _Item, start: date, end: date) -> bool:

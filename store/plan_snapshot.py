@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
@@ -94,6 +95,11 @@ class PlanSnapshot:
     last_update_id: int | None = None  # the newest StatusUpdate when the snapshot was read
 
 
+def _scalar(query: Any) -> Any:
+    """One figure of a fingerprint, as a subquery so that one SELECT reads them all."""
+    return query.scalar_subquery()
+
+
 def store_version(session: Session) -> tuple[object, ...]:
     """A cheap fingerprint (highest ids and counts, no row reads) that moves on every write.
 
@@ -102,14 +108,11 @@ def store_version(session: Session) -> tuple[object, ...]:
     a re-import changing a title, are caught by `store_fingerprint`, which reads more.
     """
 
-    def scalar(query):  # type: ignore[no-untyped-def]
-        return query.scalar_subquery()
-
     query = select(
-        scalar(select(func.max(StatusUpdate.id))),
-        scalar(select(func.count()).select_from(StatusUpdate)),
+        _scalar(select(func.max(StatusUpdate.id))),
+        _scalar(select(func.count()).select_from(StatusUpdate)),
         *(
-            scalar(select(aggregate).select_from(model))
+            _scalar(select(aggregate).select_from(model))
             for model in (Plan, Area, Action, Step, ActionOwner, Role, RoleAlias)
             for aggregate in (func.count(), func.max(model.id))  # type: ignore[attr-defined]
         ),
@@ -120,16 +123,13 @@ def store_version(session: Session) -> tuple[object, ...]:
 def store_fingerprint(session: Session) -> tuple[object, ...]:
     """A thorough fingerprint: texts, item states and retracted updates (reads every row)."""
 
-    def scalar(query):  # type: ignore[no-untyped-def]
-        return query.scalar_subquery()
-
     query = select(
-        scalar(select(func.sum(func.length(Action.title) + func.length(Action.text)))),
-        scalar(select(func.max(Action.last_update_at))),
-        scalar(select(func.sum(func.length(Step.text)))),
-        scalar(select(func.max(Step.last_update_at))),
-        scalar(select(func.sum(func.length(Area.title)))),
-        scalar(
+        _scalar(select(func.sum(func.length(Action.title) + func.length(Action.text)))),
+        _scalar(select(func.max(Action.last_update_at))),
+        _scalar(select(func.sum(func.length(Step.text)))),
+        _scalar(select(func.max(Step.last_update_at))),
+        _scalar(select(func.sum(func.length(Area.title)))),
+        _scalar(
             select(func.count())
             .select_from(StatusUpdate)
             .where(or_(col(StatusUpdate.superseded), col(StatusUpdate.deleted)))
@@ -150,7 +150,7 @@ class StateChanges:
     step_notes: dict[int, str]
 
 
-def _state_columns(model):  # type: ignore[no-untyped-def]
+def _state_columns(model: type[Action] | type[Step]) -> tuple[Any, ...]:
     return (
         model.status,
         model.declared_rag,
@@ -227,7 +227,8 @@ def _latest_notes(
     return action_notes, step_notes
 
 
-def _state(row) -> ItemState:  # type: ignore[no-untyped-def]
+def _state(row: Any) -> ItemState:
+    """An item's state from a row of `_state_columns` (an Action or Step row, or a column read)."""
     return ItemState(
         status=row.status,
         declared_rag=row.declared_rag,

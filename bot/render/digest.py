@@ -207,10 +207,11 @@ def headline_lines(result: DigestResult) -> list[Line]:
     for plan in result.plans:
         lines.append(plan_line(plan))
     t = result.totals
-    steps_overdue = f" (+{plural(t.overdue_steps, 'step')})" if t.overdue_steps else ""
-    steps_soon = f" (+{plural(t.due_soon_steps, 'step')})" if t.due_soon_steps else ""
-    total = (
-        f"Open {t.open} · Overdue {t.overdue}{steps_overdue} · "
+    steps_overdue = f" and {plural(t.overdue_steps, 'step')}" if t.overdue_steps else ""
+    steps_soon = f" and {plural(t.due_soon_steps, 'step')}" if t.due_soon_steps else ""
+    total = (  # actions, with the change since last week; steps with dates of their own beside
+        f"Open {t.open}{_delta(t.open, t.open_last_week)} · "
+        f"Overdue {t.overdue}{_delta(t.overdue, t.overdue_last_week)}{steps_overdue} · "
         f"Due in the next 14 days {t.due_soon}{steps_soon} · "
         f"Completed this week {t.completed_this_week} · Blocked {t.blocked}"
     )

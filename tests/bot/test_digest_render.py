@@ -84,7 +84,7 @@ def test_york_summary_reads_in_order_and_within_limits(york_engine: Engine) -> N
         "Red = overdue, blocked or off track.",
         "HEADLINE",
         "Ambition Plan (52 actions): Red 7 · Amber 45 · Green 0 · Blue 0 · 0% complete",
-        "Open 52 · Overdue 7 (+23 steps)",
+        "Open 52 · Overdue 7 and 23 steps",
         "NEEDS A DECISION (2)",
         "EXCEPTIONS: 5 OTHER RED, 0 NEWLY AMBER",
         "OVERDUE, OLDEST FIRST (30)",
@@ -190,9 +190,12 @@ def test_a_section_never_exceeds_slacks_limit_and_counts_what_it_leaves_out(
 
 
 def test_change_since_last_week_is_shown_beside_each_colour(york_engine: Engine) -> None:
-    text = render(york(york_engine, datetime(2023, 2, 6, 8, 30))).text
-    # P1.4, P6.3, P7.5, P8.1 and P9.3 fell due on 31 January: red 2 -> 7
+    result = york(york_engine, datetime(2023, 2, 6, 8, 30))
+    text = render(result).text
+    # P1.4, P6.3, P7.5, P8.1 and P9.3 fell due on 31 January: red 2 -> 7, overdue 2 -> 7
     assert "Ambition Plan (52 actions): Red 7 (+5) · Amber 45 (-5)" in text
+    steps = result.totals.overdue_steps  # checked against the documents in the summary's tests
+    assert f"Open 52 · Overdue 7 (+5) and {steps} steps ·" in text
 
 
 def test_empty_week_is_one_line(york_engine: Engine) -> None:

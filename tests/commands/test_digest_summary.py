@@ -171,6 +171,9 @@ def test_york_summary_figures_match_the_plan_documents(york_engine: Engine, day:
     assert {i.ref for i in result.overdue if i.kind == "step"} == want["overdue_steps"]
     assert result.totals.overdue == len(want["overdue"])  # type: ignore[arg-type]
     assert result.totals.overdue_steps == len(want["overdue_steps"])  # type: ignore[arg-type]
+    week_before = expected(day - timedelta(days=7))
+    assert result.totals.open_last_week == len(week_before["open"])  # type: ignore[arg-type]
+    assert result.totals.overdue_last_week == len(week_before["overdue"])  # type: ignore[arg-type]
     assert {i.ref for i in result.needs_decision} == want["decision"]
     assert {i.ref for i in result.exceptions_red} == want["newly_red"]
     assert {i.ref for i in result.coming_up if i.kind == "action"} == want["soon"]
