@@ -82,11 +82,6 @@ class DateWindow:
     end: date | None
     label: str
 
-    def contains(self, day: date | None) -> bool:
-        if day is None:
-            return False
-        return (self.start is None or day >= self.start) and (self.end is None or day <= self.end)
-
 
 @dataclass(frozen=True)
 class Question:
@@ -121,11 +116,6 @@ class Question:
             or self.rag
             or (self.status and not self.status_assumed)
         )
-
-    @property
-    def names_items(self) -> bool:
-        """The question names actions or steps by reference (P7.5, OA4.1, P7.5.3)."""
-        return any(ref.count(".") >= 1 for ref in self.references)
 
 
 # --------------------------------------------------------------------------- words
@@ -174,14 +164,6 @@ def term_cutoff(term: str) -> float:
     if len(term) <= 3 or term.isdigit():
         return 100.0
     return 85.0 if len(term) <= 6 else 80.0
-
-
-def same_term(a: str, b: str) -> float:
-    """0 when `a` and `b` are different words, else their similarity (100 = equal)."""
-    if a == b:
-        return 100.0
-    score = fuzz.ratio(a, b)
-    return score if score >= max(term_cutoff(a), term_cutoff(b)) else 0.0
 
 
 # --------------------------------------------------------------------------- cleaning

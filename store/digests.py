@@ -245,15 +245,6 @@ def post_for_week(session: Session, subscription_id: int, week: date) -> DigestP
     ).first()
 
 
-def posts_of(session: Session, subscription_id: int) -> list[DigestPost]:
-    query = select(DigestPost).where(DigestPost.subscription_id == subscription_id)
-    return list(session.exec(query.order_by(col(DigestPost.week))))
-
-
-def all_posts(session: Session) -> list[DigestPost]:
-    return list(session.exec(select(DigestPost).order_by(col(DigestPost.id))))
-
-
 # ---------------------------------------------------------------- what the summary reads
 # Plain rows read by column (no ORM objects): the summary reads every item of every plan, and
 # 10,000 actions with their steps and history load several times faster this way. The rows carry

@@ -19,10 +19,6 @@ def status_label(status: str | None) -> str:
     return (status or "not set").replace("_", " ")
 
 
-def rag_label(rag: str | None) -> str:
-    return (rag or "").capitalize()
-
-
 def people(user_ids: tuple[str, ...] | list[str]) -> str:
     """Holders as mentions (ids come from the role directory, never from message text); they go
     in the fallback text too, since that is what notifications are made from."""
