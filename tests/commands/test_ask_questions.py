@@ -8,15 +8,16 @@ item wrongly included fails as surely as one left out.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import date
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from commands.ask import AnswerResult, answer
 from commands.clock import Clock
+from store.models import Action, ActionOwner, Plan, Role, Step
 
 TODAY = date(2023, 2, 15)
 CLOCK = Clock.fixed_at(TODAY)
@@ -158,6 +159,75 @@ def test_every_pinned_question_gets_exactly_its_answer(session: Session) -> None
         if got != expected:
             wrong[question] = {"expected": expected, "got": got}
     assert wrong == {}
+
+
+def worked_out_from_rows(
+    session: Session,
+    keep: Callable[[Action | Step], bool],
+    *,
+    owner: str | None = None,
+    plan: str | None = None,
+) -> tuple[set[str], set[str]]:
+    """What a filter question should answer, read straight from the plan's rows (not through
+    the index): each action that passes, or that has a step that passes, with those steps."""
+    actions = session.exec(select(Action).where(Action.missing_from_source == False)).all()  # noqa: E712
+    if owner is not None:
+        owned = set(
+            session.exec(
+                select(ActionOwner.action_id).join(Role).where(Role.name == owner)  # type: ignore[arg-type]
+            ).all()
+        )
+        actions = [a for a in actions if a.id in owned]
+    if plan is not None:
+        plan_id = session.exec(select(Plan.id).where(Plan.key == plan)).one()
+        actions = [a for a in actions if a.plan_id == plan_id]
+    items: set[str] = set()
+    steps: set[str] = set()
+    for action in actions:
+        passing = {
+            s.ref
+            for s in session.exec(select(Step).where(Step.action_id == action.id)).all()
+            if not s.missing_from_source and keep(s)
+        }
+        if passing or keep(action):
+            items.add(action.ref)
+            steps |= passing
+    return items, steps
+
+
+def is_open(item: Action | Step) -> bool:
+    return item.status not in ("done", "dropped")
+
+
+def due_within(start: date, end: date) -> Callable[[Action | Step], bool]:
+    return lambda i: is_open(i) and i.due_date is not None and start <= i.due_date <= end
+
+
+FROM_ROWS: dict[str, tuple[Callable[[Action | Step], bool], dict[str, str]]] = {
+    "what's due in March?": (due_within(date(2023, 3, 1), date(2023, 3, 31)), {}),
+    "due in the next 14 days": (due_within(TODAY, TODAY + timedelta(days=14)), {}),
+    "what's in progress": (lambda i: i.status == "in_progress", {}),
+    "what's done in the Ambition plan": (lambda i: i.status == "done", {"plan": "ambition-2022"}),
+    "anything overdue for Head of MASH?": (
+        lambda i: is_open(i) and i.due_date is not None and i.due_date < TODAY,
+        {"owner": "Head of MASH"},
+    ),
+    "what's late for the DCS?": (
+        lambda i: is_open(i) and i.due_date is not None and i.due_date < TODAY,
+        {"owner": "Corporate Director of Children's Services"},
+    ),
+}
+
+
+@pytest.mark.parametrize("question", list(FROM_ROWS))
+def test_filter_answers_agree_with_the_plans_rows(session: Session, question: str) -> None:
+    """The pinned answers to filter questions are what the rows themselves say, worked out here
+    without the index, so a pinned answer cannot simply repeat a mistake of the search."""
+    keep, scope = FROM_ROWS[question]
+    expected = worked_out_from_rows(session, keep, **scope)
+    assert expected[0], "the question should select something on 15 Feb 2023"
+    assert PINNED[question] == expected
+    assert answered(ask(session, question)) == expected
 
 
 def test_under_oa4_leaves_out_the_done_ofsted_actions_and_says_so(session: Session) -> None:
