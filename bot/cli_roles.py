@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import argparse
 
+from bot.cli_common import add_as_of, open_runtime
 from bot.reminder_jobs import run_reminders
 from bot.render import load_renderers, render
-from bot.runtime import build_runtime
 from bot.settings import load_settings
 from bot.slack_client import build_web_client
 from commands.caller import TERMINAL
@@ -48,32 +48,23 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     remind.set_defaults(func=run_remind)
 
 
-def add_as_of(parser: argparse.ArgumentParser) -> None:
-    """`--as-of` after the verb too (`planbot remind --dry-run --as-of 2023-02-13`); given before
-    the verb, planbot's own option still counts."""
-    parser.add_argument(
-        "--as-of",
-        dest="as_of",
-        default=argparse.SUPPRESS,
-        metavar="DATE",
-        help="fix the clock, e.g. 2023-02-13 (or PLANBOT_TODAY)",
-    )
-
-
 def run_roles(args: argparse.Namespace) -> int:
     load_renderers()
-    runtime = build_runtime(load_settings(), as_of=args.as_of)
+    runtime = open_runtime(load_settings(), args.as_of)
     request = runtime.request("", TERMINAL)
     verb = args.roles_verb
-    with session_scope(runtime.engine) as session:
-        if verb == "whoami":
-            result: object = whoami_command(session, request, args.user)
-        elif verb == "list":
-            result = role_command(session, request, f"list {args.role}")
-        else:
-            role = args.role.replace('"', "")
-            rest = f'{verb} "{role}" {" ".join(args.users)}'
-            result = role_command(session, request, rest)
+    try:
+        with session_scope(runtime.engine) as session:
+            if verb == "whoami":
+                result: object = whoami_command(session, request, args.user)
+            elif verb == "list":
+                result = role_command(session, request, f"list {args.role}")
+            else:
+                role = args.role.replace('"', "")
+                rest = f'{verb} "{role}" {" ".join(args.users)}'
+                result = role_command(session, request, rest)
+    finally:
+        runtime.engine.dispose()
     print(render(result).text)
     return 1 if isinstance(result, RoleProblem) else 0
 
@@ -81,11 +72,14 @@ def run_roles(args: argparse.Namespace) -> int:
 def run_remind(args: argparse.Namespace) -> int:
     load_renderers()
     settings = load_settings()
-    runtime = build_runtime(settings, as_of=args.as_of)
     client = None
     if not args.dry_run:
         settings.require("SLACK_BOT_TOKEN")
         client = build_web_client(settings)
-    report = run_reminders(runtime, client, dry_run=args.dry_run)
+    runtime = open_runtime(settings, args.as_of)
+    try:
+        report = run_reminders(runtime, client, dry_run=args.dry_run)
+    finally:
+        runtime.engine.dispose()
     print(report.summary)
     return 1 if report.failed else 0

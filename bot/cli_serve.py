@@ -21,11 +21,10 @@ from urllib.error import URLError
 from slack_bolt import App
 from slack_bolt.error import BoltError
 from slack_sdk import WebClient
-from sqlalchemy.exc import SQLAlchemyError
 
-from bot.cli_roles import add_as_of
+from bot.cli_common import add_as_of, open_runtime
 from bot.question_pool import QuestionPool, use_pool
-from bot.runtime import Runtime, build_runtime
+from bot.runtime import Runtime
 from bot.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
@@ -56,16 +55,17 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 def serve(args: argparse.Namespace) -> int:
     settings = load_settings()
     settings.require_slack(socket=args.socket)
-    runtime = _open_runtime(settings, args.as_of)
+    runtime = open_runtime(settings, args.as_of)
     executor = ThreadPoolExecutor(settings.planbot_workers, thread_name_prefix="planbot")
     questions = None
-    if settings.planbot_answer_processes:
-        questions = QuestionPool(
-            settings, as_of=args.as_of, processes=settings.planbot_answer_processes
-        )
-        use_pool(questions)
     try:
+        # Asks Slack who the bot is: a token Slack refuses stops start-up before any worker starts.
         app = _create_app(runtime, socket_mode=args.socket, executor=executor)
+        if settings.planbot_answer_processes:
+            questions = QuestionPool(
+                settings, as_of=args.as_of, processes=settings.planbot_answer_processes
+            )
+            use_pool(questions)
         scheduler = _start_scheduler(runtime, app.client) if settings.planbot_scheduler else None
         try:
             if args.socket:
@@ -82,14 +82,6 @@ def serve(args: argparse.Namespace) -> int:
         runtime.engine.dispose()
     print("planbot: stopped", file=sys.stderr, flush=True)
     return 0
-
-
-def _open_runtime(settings: Settings, as_of: str | None) -> Runtime:
-    try:
-        return build_runtime(settings, as_of=as_of)
-    except (SQLAlchemyError, OSError) as error:
-        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-        raise SettingsError(f"DATABASE_URL: cannot open the database ({reason})") from None
 
 
 def _create_app(runtime: Runtime, *, socket_mode: bool, executor: ThreadPoolExecutor) -> App:
