@@ -266,22 +266,8 @@ class SlackAppProcess:
             "type": "button",
             "action_ts": f"{time.time():.6f}",
         }
-        payload: dict[str, Any] = {
-            "type": "block_actions",
-            "user": {
-                "id": user,
-                "username": user.lower(),
-                "name": user.lower(),
-                "team_id": TEAM_ID,
-            },
-            "api_app_id": APP_ID,
-            "token": "verification-token-unused",
-            "trigger_id": f"{next(_ids)}.{TEAM_ID}.trigger",
-            "team": {"id": TEAM_ID, "domain": "york-council"},
-            "enterprise": None,
-            "is_enterprise_install": False,
-            "actions": [action],
-        }
+        payload = interaction_envelope("block_actions", user)
+        payload |= {"enterprise": None, "is_enterprise_install": False, "actions": [action]}
         if in_view is not None:
             payload["container"] = {"type": "view", "view_id": in_view.get("id", "V1")}
             payload["view"] = in_view
@@ -305,18 +291,7 @@ class SlackAppProcess:
     def view_submission(
         self, callback_id: str, values: dict[str, Any], *, user: str = "UALICE001", **sign: Any
     ) -> Sent:
-        payload = {
-            "type": "view_submission",
-            "team": {"id": TEAM_ID, "domain": "york-council"},
-            "user": {
-                "id": user,
-                "username": user.lower(),
-                "name": user.lower(),
-                "team_id": TEAM_ID,
-            },
-            "api_app_id": APP_ID,
-            "token": "verification-token-unused",
-            "trigger_id": f"{next(_ids)}.{TEAM_ID}.trigger",
+        payload = interaction_envelope("view_submission", user) | {
             "view": {
                 "id": f"V{next(_ids):08d}",
                 "type": "modal",
@@ -342,6 +317,18 @@ class SlackAppProcess:
             self.process.kill()
             self.process.wait()
             raise AssertionError(f"planbot did not stop within {timeout}s of SIGTERM") from None
+
+
+def interaction_envelope(kind: str, user: str) -> dict[str, Any]:
+    """What every interactivity payload (a click, a modal submission) carries around it."""
+    return {
+        "type": kind,
+        "team": {"id": TEAM_ID, "domain": "york-council"},
+        "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM_ID},
+        "api_app_id": APP_ID,
+        "token": "verification-token-unused",
+        "trigger_id": f"{next(_ids)}.{TEAM_ID}.trigger",
+    }
 
 
 def event_callback(event: dict[str, Any], event_id: str) -> dict[str, Any]:

@@ -8,11 +8,13 @@ The clock is fixed at Wednesday 15 February 2023.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,6 +28,7 @@ from slack_fixtures import (
 )
 from sqlalchemy.engine import Engine
 
+from bot.cli import main
 from store.db import make_engine, session_scope
 from store.history import find_item, history_of
 from store.models import Reminder, StatusUpdate
@@ -63,6 +66,43 @@ def remind(fake: FakeSlack, database_url: str, *args: str, **env: str) -> subpro
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+@dataclass(frozen=True)
+class Ran:
+    code: int
+    out: str
+
+
+RemindHere = Callable[..., Ran]
+
+
+@pytest.fixture
+def remind_here(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> RemindHere:
+    """`planbot remind` run in this process (no interpreter to start), with the settings `remind`
+    gives a real process."""
+    monkeypatch.chdir(tmp_path)  # no stray .env
+
+    def run(fake: FakeSlack, database_url: str, *args: str, **env: str) -> Ran:
+        for name in list(os.environ):
+            if name.startswith(("SLACK_", "PLANBOT_", "DATABASE_URL")):
+                monkeypatch.delenv(name)
+        settings = {
+            "SLACK_BOT_TOKEN": fake.token,
+            "SLACK_API_URL": fake.api_url,
+            "DATABASE_URL": database_url,
+            "PLANBOT_TODAY": AS_OF,
+            "PLANBOT_REMINDERS_CHANNEL": CHANNEL,
+        }
+        for name, value in (settings | env).items():
+            monkeypatch.setenv(name, value)
+        capsys.readouterr()
+        code = main(["remind", *args])
+        return Ran(code, capsys.readouterr().out)
+
+    return run
 
 
 def give(engine: Engine, role: str, user: str) -> None:
@@ -173,13 +213,12 @@ def test_reminders_are_threads_that_mention_the_role_holders_with_buttons(
 
 
 def test_a_second_run_the_same_day_posts_nothing(
-    threads: Threads, fake_slack: FakeSlack, module_york_url: str
+    threads: Threads, fake_slack: FakeSlack, module_york_url: str, remind_here: RemindHere
 ) -> None:
-    process = remind(fake_slack, module_york_url)
-    out, _ = process.communicate(timeout=60)
-    assert process.returncode == 0
+    ran = remind_here(fake_slack, module_york_url)
+    assert ran.code == 0
     assert fake_slack.calls_to("chat.postMessage") == []
-    assert "Owner roles with nobody behind them" in out  # flagged in every run
+    assert "Owner roles with nobody behind them" in ran.out  # flagged in every run
 
 
 def test_two_processes_at_once_post_each_reminder_once(
@@ -199,14 +238,14 @@ def test_two_processes_at_once_post_each_reminder_once(
     engine.dispose()
 
 
-def test_a_failed_post_is_not_lost(fake_slack: FakeSlack, york_url: str) -> None:
+def test_a_failed_post_is_not_lost(
+    fake_slack: FakeSlack, york_url: str, remind_here: RemindHere
+) -> None:
     fake_slack.fail_next("chat.postMessage", error="channel_not_found")
-    process = remind(fake_slack, york_url)
-    out, _ = process.communicate(timeout=60)
-    assert process.returncode == 1 and "Not posted" in out
+    ran = remind_here(fake_slack, york_url)
+    assert ran.code == 1 and "Not posted" in ran.out
     fake_slack.reset()
-    process = remind(fake_slack, york_url)
-    process.communicate(timeout=60)
+    assert remind_here(fake_slack, york_url).code == 0
     assert len(fake_slack.calls_to("chat.postMessage")) == 1  # only the one that failed
 
 
@@ -563,24 +602,24 @@ def test_a_question_to_the_bot_in_a_reminder_thread_is_not_an_update(
     assert chat_updates(threads.engine, "P9.3") == []
 
 
-def test_no_reminders_on_good_friday(fake_slack: FakeSlack, york_url: str) -> None:
-    process = remind(fake_slack, york_url, PLANBOT_TODAY="2023-04-07")
-    out, _ = process.communicate(timeout=60)
-    assert process.returncode == 0
-    assert "No reminders today: Good Friday (bank holiday)" in out
-    assert "Owner roles with nobody behind them" in out
+def test_no_reminders_on_good_friday(
+    fake_slack: FakeSlack, york_url: str, remind_here: RemindHere
+) -> None:
+    ran = remind_here(fake_slack, york_url, PLANBOT_TODAY="2023-04-07")
+    assert ran.code == 0
+    assert "No reminders today: Good Friday (bank holiday)" in ran.out
+    assert "Owner roles with nobody behind them" in ran.out
     assert fake_slack.calls_to("chat.postMessage") == []
 
 
 def test_a_holder_slack_reports_deactivated_is_flagged_not_mentioned(
-    fake_slack: FakeSlack, york_url: str
+    fake_slack: FakeSlack, york_url: str, remind_here: RemindHere
 ) -> None:
     engine = make_engine(york_url)
     give(engine, "Head of MASH", "U0LEFT001")
     engine.dispose()
     fake_slack.users["U0LEFT001"] = {"id": "U0LEFT001", "name": "left", "deleted": True}
-    process = remind(fake_slack, york_url)
-    out, _ = process.communicate(timeout=60)
+    out = remind_here(fake_slack, york_url).out
     assert "Slack reports deactivated: U0LEFT001" in out
     assert "Head of MASH (deactivated in Slack: U0LEFT001)" in out
     post = next(

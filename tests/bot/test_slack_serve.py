@@ -9,6 +9,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +23,14 @@ from slack_fixtures import (
     planbot_command,
 )
 
+from bot import cli_serve
+from bot.cli import main
+
 StartApp = Callable[..., SlackAppProcess]
 
 
 def run_serve(tmp_path: Path, *args: str, **settings: str) -> subprocess.CompletedProcess[str]:
+    """`planbot serve …` as a real process."""
     return subprocess.run(
         [*planbot_command(), "serve", *args],
         cwd=tmp_path,
@@ -36,6 +41,39 @@ def run_serve(tmp_path: Path, *args: str, **settings: str) -> subprocess.Complet
     )
 
 
+@dataclass
+class Started:
+    code: int
+    stderr: str
+
+
+@pytest.fixture
+def serve_here(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> Callable[..., Started]:
+    """`planbot serve …` run in this process (no interpreter to start: fast), for start-ups that
+    must stop before serving; it fails the test rather than serve."""
+
+    def refuse_to_serve(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("planbot serve started serving")
+
+    monkeypatch.setattr(cli_serve, "_serve_http", refuse_to_serve)
+    monkeypatch.setattr(cli_serve, "_serve_socket", refuse_to_serve)
+    monkeypatch.chdir(tmp_path)  # no stray .env
+
+    def run(*args: str, **settings: str) -> Started:
+        for name in list(os.environ):
+            if name.startswith(("SLACK_", "PLANBOT_", "DATABASE_URL")):
+                monkeypatch.delenv(name)
+        for name, value in settings.items():
+            monkeypatch.setenv(name, value)
+        capsys.readouterr()
+        code = main(["serve", *args])
+        return Started(code, capsys.readouterr().err)
+
+    return run
+
+
 GOOD = {
     "SLACK_BOT_TOKEN": "xoxb-1-2-3",
     "SLACK_SIGNING_SECRET": SIGNING_SECRET,
@@ -43,64 +81,73 @@ GOOD = {
 }
 
 
+def test_a_missing_setting_stops_the_process_with_one_line(tmp_path: Path) -> None:
+    result = run_serve(tmp_path, "--http", SLACK_BOT_TOKEN="xoxb-1-2-3")
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "planbot: SLACK_SIGNING_SECRET is not set (see .env.example)"
+    ]
+
+
 @pytest.mark.parametrize(
     ("mode", "change", "expected"),
     [
         ("--http", {"SLACK_BOT_TOKEN": ""}, "planbot: SLACK_BOT_TOKEN is not set"),
         ("--http", {"SLACK_SIGNING_SECRET": ""}, "planbot: SLACK_SIGNING_SECRET is not set"),
+        ("--http", {"SLACK_BOT_TOKEN": "xoxp-1"}, "planbot: SLACK_BOT_TOKEN should start"),
         ("--socket", {"SLACK_APP_TOKEN": ""}, "planbot: SLACK_APP_TOKEN is not set"),
         ("--socket", {"SLACK_APP_TOKEN": "xoxb-1"}, "planbot: SLACK_APP_TOKEN should start"),
         ("--http", {"PLANBOT_TIMEZONE": "Mars/Olympus"}, "planbot: PLANBOT_TIMEZONE: 'Mars"),
         ("--http", {"DATABASE_URL": "not a url"}, "planbot: DATABASE_URL: 'not a url' is not"),
+        ("--http", {"PLANBOT_ADMINS": "alice"}, "planbot: PLANBOT_ADMINS: 'alice' is not a"),
+        ("--http", {"PLANBOT_WORKERS": "0"}, "planbot: PLANBOT_WORKERS: Input should be"),
     ],
 )
 def test_a_missing_or_malformed_setting_stops_start_up_with_one_line(
-    tmp_path: Path, mode: str, change: dict[str, str], expected: str
+    serve_here: Callable[..., Started], mode: str, change: dict[str, str], expected: str
 ) -> None:
     settings = {k: v for k, v in {**GOOD, **change}.items() if v}
-    result = run_serve(tmp_path, mode, **settings)
-    assert result.returncode == 2
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
+    started = serve_here(mode, **settings)
+    assert started.code == 2
+    lines = started.stderr.strip().splitlines()
+    assert len(lines) == 1, started.stderr
     assert lines[0].startswith(expected)
 
 
 def test_a_token_slack_refuses_stops_start_up_naming_it(
-    tmp_path: Path, fake_slack: FakeSlack, york_url: str
+    serve_here: Callable[..., Started], fake_slack: FakeSlack, york_url: str
 ) -> None:
-    result = run_serve(
-        tmp_path,
+    started = serve_here(
         "--http",
         SLACK_BOT_TOKEN="xoxb-revoked",
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
         SLACK_API_URL=fake_slack.api_url,
         DATABASE_URL=york_url,
     )
-    assert result.returncode == 2
+    assert started.code == 2
     assert (
-        result.stderr.strip()
+        started.stderr.strip()
         .splitlines()[-1]
         .startswith(f"planbot: SLACK_BOT_TOKEN: Slack at {fake_slack.api_url} refused it")
     )
-    assert "invalid_auth" in result.stderr
-    assert "Traceback" not in result.stderr
+    assert "invalid_auth" in started.stderr
+    assert "Traceback" not in started.stderr
 
 
 def test_an_unreachable_database_stops_start_up_naming_it(
-    tmp_path: Path, fake_slack: FakeSlack
+    serve_here: Callable[..., Started], fake_slack: FakeSlack
 ) -> None:
-    result = run_serve(
-        tmp_path,
+    started = serve_here(
         "--http",
         SLACK_BOT_TOKEN=fake_slack.token,
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
         SLACK_API_URL=fake_slack.api_url,
         DATABASE_URL="postgresql://planbot@127.0.0.1:9/planbot",
     )
-    assert result.returncode == 2
-    last = result.stderr.strip().splitlines()[-1]
+    assert started.code == 2
+    last = started.stderr.strip().splitlines()[-1]
     assert last.startswith("planbot: DATABASE_URL: cannot open the database")
-    assert "Traceback" not in result.stderr
+    assert "Traceback" not in started.stderr
 
 
 def question_workers(pid: int) -> list[int]:
