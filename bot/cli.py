@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from bot.settings import SettingsError
+from commands.clock import parse_when
 
 # Each module defines `add_parser(subparsers)`; the parser it adds sets `func(args) -> int`.
 CLI_MODULES = (
@@ -21,13 +22,27 @@ CLI_MODULES = (
 )
 
 
+def as_of_date(text: str) -> str:
+    """An --as-of value, checked as argparse reads it, so a typo gets one line, not a traceback."""
+    try:
+        parse_when(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a date such as 2023-02-15 (or 2023-02-15T08:30)"
+        ) from None
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="planbot",
         description="Slack assistant for a council's children's services improvement plan.",
     )
     parser.add_argument(
-        "--as-of", metavar="DATE", help="fix the bot's clock, e.g. 2023-02-15 (or PLANBOT_TODAY)"
+        "--as-of",
+        metavar="DATE",
+        type=as_of_date,
+        help="fix the bot's clock, e.g. 2023-02-15 (or PLANBOT_TODAY)",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug detail")
     subparsers = parser.add_subparsers(dest="verb", metavar="COMMAND")

@@ -16,6 +16,8 @@ import logging
 import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
+from bot.cli import as_of_date
+
 if TYPE_CHECKING:
     from bot.render import Rendered
     from bot.runtime import Runtime
@@ -41,7 +43,9 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     ask.add_argument(
         "--json", action="store_true", help="print the answer as a JSON object for scripts"
     )
-    ask.add_argument("--as-of", dest="as_of_here", metavar="DATE", help="fix the clock")
+    ask.add_argument(
+        "--as-of", dest="as_of_here", metavar="DATE", type=as_of_date, help="fix the clock"
+    )
     ask.set_defaults(func=ask_cli)
 
     console = subparsers.add_parser(
@@ -50,7 +54,9 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         description="A chat session in the terminal: the same commands the Slack bot "
         "understands. One message per line; quit, exit or end of input to leave.",
     )
-    console.add_argument("--as-of", dest="as_of_here", metavar="DATE", help="fix the clock")
+    console.add_argument(
+        "--as-of", dest="as_of_here", metavar="DATE", type=as_of_date, help="fix the clock"
+    )
     console.set_defaults(func=console_cli)
 
 

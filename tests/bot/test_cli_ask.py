@@ -145,3 +145,18 @@ def test_output_into_a_pipe_closed_early_ends_quietly(
     finally:
         monkeypatch.undo()
         closed.close()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["--as-of", "yesterday", "ask", "P7.5"], ["ask", "P7.5", "--as-of", "2023-13-45"]],
+    ids=["before the verb", "after it"],
+)
+def test_a_bad_as_of_date_is_one_line(
+    york_env: str, argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(argv)
+    assert stopped.value.code == 2
+    error = capsys.readouterr().err
+    assert "is not a date such as 2023-02-15" in error and "Traceback" not in error
