@@ -20,6 +20,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import TypeGuard
 
+from rapidfuzz import fuzz, process, utils
 from sqlmodel import Session
 
 from commands.brag import ORDER, BragThresholds, Colour, colour_of, percent_complete, roll_up
@@ -36,7 +37,7 @@ from store.digests import (
 )
 from store.models import Reminder
 from store.models.status import Rag, Status
-from store.roles import find_role, role_key
+from store.roles import all_roles, find_role, role_key
 from store.state import DerivedState, derive_state
 
 TREND_WEEKS = 12
@@ -94,8 +95,18 @@ def resolve_scope(session: Session, text: str) -> Scope:
     role = find_role(session, cleaned)
     if role is not None:
         return Scope("role", role.name, role.name)
+    near = process.extractOne(
+        cleaned,
+        [r.name for r in all_roles(session)],
+        scorer=fuzz.ratio,
+        processor=utils.default_process,
+        score_cutoff=80,
+    )
+    if near is not None:  # "Head of MSAH": say what was meant rather than guess silently
+        raise ScopeError(f"I don't know the scope '{cleaned}'. Did you mean \"{near[0]}\"?")
+    plans = ", ".join(p.key for p in tree_plans) or "none yet"
     raise ScopeError(
-        f"I don't know the scope '{cleaned}'. Try all, a plan (ofsted-2022, ambition-2022), "
+        f"I don't know the scope '{cleaned}'. Try all, a plan ({plans}), "
         'an area (OA4, P7) or an owner role ("Head of MASH").'
     )
 

@@ -346,8 +346,10 @@ def test_scopes_as_people_type_them(york_engine: Engine) -> None:
         )
         with pytest.raises(ScopeError, match="no area OA9"):
             resolve_scope(session, "OA9")
-        with pytest.raises(ScopeError, match="don't know the scope 'weather'"):
+        with pytest.raises(ScopeError, match=r"don't know the scope 'weather'\. Try all"):
             resolve_scope(session, "weather")
+        with pytest.raises(ScopeError, match='Did you mean "Head of MASH"'):
+            resolve_scope(session, "head of msah")  # a typo is named, not silently followed
 
 
 def test_area_scope_takes_in_ambition_actions_tagged_with_it(york_engine: Engine) -> None:
