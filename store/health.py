@@ -3,8 +3,13 @@ store does not answer."""
 
 from __future__ import annotations
 
+import logging
+
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+log = logging.getLogger("planbot.health")
 
 
 def database_answers(engine: Engine) -> bool:
@@ -16,5 +21,7 @@ def database_answers(engine: Engine) -> bool:
         with engine.connect() as connection:
             connection.execute(text("SELECT version_num FROM alembic_version")).first()
         return True
-    except Exception:
+    except (SQLAlchemyError, OSError) as error:
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0][:200]
+        log.warning("health check: the database does not answer (%s)", reason)
         return False
