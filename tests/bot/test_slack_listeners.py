@@ -108,7 +108,7 @@ def test_bots_and_edits_are_never_answered(
     assert fake_slack.calls_to("chat.postEphemeral") == []
 
 
-def test_channel_messages_are_acknowledged_and_left_to_the_threads_hook(
+def test_channel_messages_outside_reminder_threads_are_acknowledged_and_ignored(
     slack_app: SlackAppProcess, fake_slack: FakeSlack
 ) -> None:
     places = (("channel", "CPLAN0001"), ("group", "GPRIVATE1"), ("mpim", "GMULTI001"))
