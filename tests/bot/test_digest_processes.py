@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -88,7 +89,8 @@ def test_two_app_processes_then_a_restart_post_each_summary_once(
     """Both apps start on Wednesday 15 Feb after being down at Monday 08:30: each one's
     start-up catch-up tries every subscription; each channel gets one summary."""
     channels = subscribe_channels(york_engine, "CAPP", 4)
-    apps = [start_slack_app(york_url), start_slack_app(york_url)]
+    with ThreadPoolExecutor(2) as starting:  # started together, so their catch-ups really race
+        apps = list(starting.map(lambda _: start_slack_app(york_url), range(2)))
     fake_slack.wait_for(
         "chat.postMessage", 4, timeout=60,
         where=lambda c: c.payload.get("channel", "").startswith("CAPP"),
