@@ -44,7 +44,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "--repost", action="store_true", help="correct this week's posted summary in place"
     )
     parser.add_argument(
-        "--scope", help="with --dry-run and no subscription: all, a plan, OA4/P7 or a role"
+        "--scope", help="with --dry-run: print the summary for all, a plan, OA4/P7 or a role"
     )
     parser.set_defaults(func=run)
 
@@ -63,6 +63,12 @@ def run(args: argparse.Namespace) -> int:
     from store.db import session_scope
     from store.digests import active_subscriptions
 
+    if args.scope and not args.dry_run:
+        print(
+            "--scope goes with --dry-run: posting always follows the channels' subscriptions.",
+            file=sys.stderr,
+        )
+        return 2
     load_renderers()
     settings = load_settings()
     runtime = build_runtime(settings, as_of=args.as_of)
