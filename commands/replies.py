@@ -30,6 +30,9 @@ from rapidfuzz import fuzz, process
 from commands.reply_dates import FoundDate, find_dates
 
 NOTE_LIMIT = 4000  # a note longer than this is kept whole in Slack; the store keeps this much
+# Only the start of a very long reply is read (Slack allows 40,000 characters, about 0.1 s to
+# read whole, in the process that acknowledges Slack): twice what the note keeps.
+READ_LIMIT = 2 * NOTE_LIMIT
 
 VOCABULARY = (
     "complete",
@@ -494,7 +497,7 @@ def _is_question(text: str) -> bool:
 
 def parse_reply(text: str, today: date) -> ParsedReply:
     """Read one reply. Never raises: anything unreadable comes back as a note or as nothing."""
-    cleaned = clean(text)
+    cleaned = clean(text[:READ_LIMIT])
     lowered = cleaned.lower()
     words_only = _EMOJI_CODE.sub("", lowered)
     words_only = re.sub(r"@\w+|#\w+", "", words_only).strip(" .!,")

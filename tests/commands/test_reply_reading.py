@@ -205,6 +205,14 @@ def test_replies_of_any_length_are_read_without_error(length: int) -> None:
     assert parsed.note is None or len(parsed.note) <= 4000
 
 
+def test_a_very_long_reply_keeps_its_status_and_a_marked_cut_note() -> None:
+    text = "blocked: waiting on police data. " + "Notes from the workshop follow. " * 1250
+    parsed = parse_reply(text, TODAY)  # 40,000 characters, as long as Slack allows
+    assert parsed.status == "blocked"
+    assert parsed.note is not None and parsed.note.startswith("waiting on police data.")
+    assert len(parsed.note) == 4000 and parsed.note.endswith("…")
+
+
 def test_slack_markup_is_not_kept_in_the_note() -> None:
     parsed = parse_reply("blocked: *waiting* on <@U0POL001|police> and <#C0DATA01|data>", TODAY)
     assert parsed.status == "blocked"
