@@ -254,7 +254,9 @@ def plan_line(plan: PlanHeadline) -> Line:
 
 
 def header_text(result: DigestResult) -> str:
-    return f"Weekly summary: {truncate(result.scope.label, 80)} · week of {day(result.week)}"
+    """The summary's title; the scope's label (a role or area title) is escaped."""
+    label = escape(truncate(result.scope.label, 80))
+    return f"Weekly summary: {label} · week of {day(result.week)}"
 
 
 def as_of_text(result: DigestResult) -> str:
@@ -361,7 +363,7 @@ def render_digest(result: DigestResult) -> Rendered:
         line = f"{title}: nothing to report — {result.empty_reason}."
         return Rendered(
             text=line,
-            blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": escape(line)}}],
+            blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": line}}],
         )
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": truncate(title, 150)}},

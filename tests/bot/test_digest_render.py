@@ -4,6 +4,7 @@ its chart a real PNG of the right content."""
 from __future__ import annotations
 
 import io
+import json
 import struct
 from datetime import UTC, date, datetime, timedelta
 
@@ -18,7 +19,7 @@ from bot.render import render
 from bot.render.chart import COLOURS, chart_png
 from bot.render.digest import SECTION_LIMIT, Line, Section, fit, item_line, render_digest
 from commands.clock import Clock
-from commands.digest import ALL, DigestResult, Scope, compose_digest
+from commands.digest import ALL, DigestResult, Scope, compose_digest, resolve_scope
 from commands.digest_subscriptions import DigestSubscriptionResult
 from store.models import Action, Area, Plan, Reminder
 from store.models.status import Rag
@@ -223,6 +224,20 @@ def test_hundreds_of_items_stay_within_slack_limits(empty_engine: Engine) -> Non
     assert "<!channel>" not in rendered.text and "<@U0BADGUY>" not in rendered.text
     assert "&lt;!channel&gt;" in overdue
     assert len(rendered.text) < 40_000  # Slack truncates text beyond 40,000 characters
+
+
+def test_a_scope_title_cannot_ping_anyone(york_engine: Engine) -> None:
+    with Session(york_engine) as session:
+        for area in session.exec(select(Area).where(Area.ref.in_(["P7", "OA1"]))):  # type: ignore[attr-defined]
+            area.title = f"{area.title} <!channel> <@U0BADGUY>"
+            session.add(area)
+        session.commit()
+        practice, records = (resolve_scope(session, ref) for ref in ("P7", "OA1"))
+    for scope in (practice, records):  # a summary with content, and an empty week's one line
+        rendered = render(york(york_engine, scope=scope))
+        everything = rendered.text + json.dumps(rendered.blocks)
+        assert "<!channel>" not in everything and "<@U0BADGUY>" not in everything
+        assert "&lt;!channel&gt;" in rendered.text  # shown, harmlessly
 
 
 def test_subscription_answers_render(york_engine: Engine) -> None:
