@@ -17,6 +17,7 @@ import waitress
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
+from bot.after_response import hand_offs_after_response
 from bot.runtime import Runtime
 from store.health import database_answers
 
@@ -51,7 +52,31 @@ def wsgi_application(app: App, runtime: Runtime) -> WSGIApplication:
                 [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))],
             )
             return [payload]
-        return slack(environ, start_response)
+        return acknowledge_then_work(environ, start_response)
+
+    def acknowledge_then_work(
+        environ: WSGIEnvironment, start_response: StartResponse
+    ) -> Iterable[bytes]:
+        """Bolt's response, written before any work handed off after the ack starts.
+
+        The body goes out through start_response's `write` (waitress sends it on the socket at
+        once), so the worker threads only start once Slack has its ack: an empty body would
+        otherwise be sent after this function returned, while they hold the interpreter lock.
+        """
+        write: Callable[[bytes], object] | None = None
+
+        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            nonlocal write
+            write = start_response(status, headers, exc_info)
+            return write
+
+        with hand_offs_after_response():
+            chunks = slack(environ, start)
+            assert write is not None
+            for chunk in chunks:
+                write(chunk)
+            write(b"")  # the status line and headers, when the body is empty
+        return []
 
     return application
 

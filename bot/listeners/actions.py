@@ -27,6 +27,7 @@ from typing import Any
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
+from bot.after_response import hand_off
 from bot.listeners.common import after_ack, guarded
 from bot.runtime import Runtime
 
@@ -148,7 +149,7 @@ def register(app: App, runtime: Runtime) -> None:
             ack(response_action="errors", errors=problems)
             return
         ack()
-        executor.submit(submitted, body, client, context)
+        hand_off(executor, submitted, body, client, context)
 
     everything = re.compile(".*")
     app.action(everything)(after_ack(app, run_action))

@@ -8,6 +8,7 @@ from typing import Any
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
+from bot.after_response import hand_off
 from bot.question_pool import active_pool
 from bot.render import Rendered, render
 from bot.runtime import Runtime
@@ -43,7 +44,8 @@ def guarded(work: Work) -> Callable[[dict[str, Any], WebClient, BoltContext], No
 
 def after_ack(app: App, work: Work) -> Callable[..., None]:
     """A listener that acknowledges at once, then runs `work(body, client, context)` on the app's
-    worker threads (PLANBOT_WORKERS), a failure going to `report_failure`.
+    worker threads (PLANBOT_WORKERS), a failure going to `report_failure`; over HTTP the work
+    starts once the ack has been sent (bot/after_response.py).
 
     Use as `app.event("x")(after_ack(app, work))`. It does what Bolt's lazy listeners do without
     their cost on the ack path (Bolt deep-copies every request before acknowledging it).
@@ -55,7 +57,7 @@ def after_ack(app: App, work: Work) -> Callable[..., None]:
         ack: Callable[..., Any], body: dict[str, Any], client: WebClient, context: BoltContext
     ) -> None:
         ack()
-        executor.submit(run, body, client, context)
+        hand_off(executor, run, body, client, context)
 
     acknowledge.__name__ = f"ack_{work.__name__}"
     return acknowledge
