@@ -6,8 +6,13 @@ Starts the fake Slack Web API (tests/fake_slack.py) in this process, then two se
 localhost, one after the other: a bare Bolt app that only acks `/plan`, and planbot itself (on a
 fresh SQLite copy of York's plans, scheduler off), both behind the same waitress server with the
 same thread count. 1, 10 and 50 senders post signed `/plan <question>` requests exactly as Slack
-does (a new connection each time); like people, each waits for the answer before asking again
-(for bare Bolt, which answers nothing, for the ack). Ack latency is the HTTP round trip;
+does (a new connection each time); like people, each waits for the answer before asking again.
+planbot runs first; bare Bolt, which answers nothing, then gets the same senders at the same pace:
+after each ack a sender pauses as long as planbot's senders waited between their ack and their
+next command (replayed in order), so both servers see the same arrivals. (Driven back to back, bare
+Bolt stayed busy and fast at 1 sender and overloaded at 50, while planbot idled between answers;
+bare Bolt pausing 7 ms between acks measured 1.6 / 2.5 ms p50 / p99 at 1 sender, not 0.6 / 0.8.)
+Ack latency is the HTTP round trip;
 time-to-answer runs from sending to the fake receiving the answer on its response_url. With
 `--flood` nobody waits for answers: each sender posts its next command as soon as the last is
 acked, so the server is answering a growing backlog while it acks. Reports p50/p99
@@ -146,11 +151,12 @@ def start_bare(env: dict[str, str], workdir: Path) -> Server:
 @dataclass
 class Level:
     acks: list[float] = field(default_factory=list)
+    pauses: list[float] = field(default_factory=list)  # from an ack to that sender's next command
     answers: list[float] = field(default_factory=list)
     dropped: int = 0
 
 
-def send_command(port: int, fake: FakeSlack, text: str) -> tuple[float, str, float] | None:
+def send_command(port: int, fake: FakeSlack, text: str) -> tuple[float, str, float, float] | None:
     response_url = fake.new_response_url()
     form = {
         "token": "unused",
@@ -183,8 +189,8 @@ def send_command(port: int, fake: FakeSlack, text: str) -> tuple[float, str, flo
         connection.close()
     except OSError:
         return None
-    ack = time.monotonic() - started
-    return (ack, response_url, wall) if response.status == 200 else None
+    acked = time.monotonic()
+    return (acked - started, response_url, wall, acked) if response.status == 200 else None
 
 
 def measure(
@@ -195,9 +201,10 @@ def measure(
     count: int,
     answers: bool,
     flood: bool = False,
+    pauses: list[float] | None = None,
 ) -> Level:
-    """`senders` people each send a command and wait for its answer (planbot) or for its ack
-    (bare Bolt, which answers nothing) before sending the next, `count` commands in all."""
+    """`senders` people each send a command and wait for its answer (planbot) or, after its ack,
+    pause as long as `pauses` says (bare Bolt, which answers nothing), `count` commands in all."""
     level = Level()
     lock = threading.Lock()
     arrived: dict[str, threading.Event] = {}
@@ -219,14 +226,15 @@ def measure(
     def person() -> None:
         while True:
             with lock:
-                if next(turns, None) is None:
+                turn = next(turns, None)
+                if turn is None:
                     return
             outcome = send_command(port, fake, text)
             if outcome is None:
                 with lock:
                     level.dropped += 1
                 continue
-            ack, url, wall = outcome
+            ack, url, wall, acked = outcome
             with lock:
                 level.acks.append(ack)
                 event = arrived.setdefault(url, threading.Event())
@@ -234,6 +242,10 @@ def measure(
                 pending.append((url, wall, event))
             if answers and not flood:
                 collect(url, wall, event)
+            if pauses:
+                time.sleep(pauses[turn % len(pauses)])
+            with lock:
+                level.pauses.append(time.monotonic() - acked)
 
     def collect(url: str, wall: float, event: threading.Event) -> None:
         if event.wait(60):
@@ -294,8 +306,8 @@ def main() -> int:
     env.update({k: v for k, v in os.environ.items() if k.startswith("PLANBOT_")})
     results: dict[str, dict[int, Level]] = {"bare Bolt": {}, "planbot": {}}
     for name, start, answers in (
-        ("bare Bolt", start_bare, False),
         ("planbot", start_planbot, True),
+        ("bare Bolt", start_bare, False),
     ):
         server = start(env, work)
         try:
@@ -303,8 +315,9 @@ def main() -> int:
             for senders in LEVELS:
                 fake.reset()
                 count = max(args.requests, senders * 4)
+                pace = results["planbot"][senders].pauses if not answers else None
                 results[name][senders] = measure(
-                    server.port, fake, args.question, senders, count, answers, args.flood
+                    server.port, fake, args.question, senders, count, answers, args.flood, pace
                 )
         finally:
             server.stop()
