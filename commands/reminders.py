@@ -18,9 +18,11 @@ Not flooding people (York's seeded plans hold dozens of items overdue or silent 
 - an overdue, cadence or stale reminder waits while the item had any reminder in the last 7 days
   (so "weekly while overdue" counts from the last reminder, whenever the first one went), and
   nothing is sent for a snoozed item;
-- at most `reminder_max_per_run` reminders a day (PLANBOT_REMINDER_MAX_PER_RUN, most urgent first;
-  a second run the same day only fills what is left); the rest stay due and go on the next working
-  day, so a first run against old data spreads over a few days instead of one burst.
+- at most `reminder_max_per_run` reminders a day (PLANBOT_REMINDER_MAX_PER_RUN, most urgent first),
+  counted from the claims made since local midnight, so a second run the same day (a catch-up, a
+  second process, `planbot remind`) only fills what is left, even when items answered or snoozed
+  since the first run have dropped out; the rest stay due and go on the next working day, so a
+  first run against old data spreads over a few days instead of one burst.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from commands.working_days import day_off
 from store import role_queries
 from store.reminders import (
     Candidate,
+    claims_since,
     existing_keys,
     reminder_candidates,
     reminder_states,
@@ -112,6 +115,7 @@ class ReminderPlan:
     no_owner: tuple[str, ...]  # open items whose owner cell is empty
     no_channel: tuple[str, ...]  # plans with reminders due and no reminders channel
     deferred_count: int = 0  # how many wait for the next working day
+    claimed_today: int = 0  # posted (or being posted) by earlier runs today, against the limit
 
 
 def _setting(settings: dict[str, Any], name: str, default: int) -> int:
@@ -204,15 +208,16 @@ def plan_reminders(session: Session, *, today: date, settings: dict[str, Any]) -
     if off is not None:
         return ReminderPlan(today, off, (), (), 0, unfilled, no_owner, ())
 
-    # Today's own claims are left out of the quiet rule, so every run today (in any process)
-    # draws the same slate of `max_per_day` and only posts what is not yet claimed from it.
+    # An item reminded today is done for the day, whatever changed since (a reply that moved its
+    # due date must not bring a second thread at the next catch-up run); the quiet rule counts the
+    # claims made before today.
     zone = ZoneInfo(str(settings.get("timezone") or "Europe/London"))
     midnight = datetime.combine(today, time(0), tzinfo=zone).astimezone(UTC)
     states = reminder_states(session, before=midnight)
     chosen: list[tuple[Candidate, str, str, date]] = []
     for item in candidates:
         state = states.get(item.item_key)
-        if state and state.snoozed_until and state.snoozed_until > today:
+        if state and (state.claimed_since or (state.snoozed_until and state.snoozed_until > today)):
             continue
         quiet = bool(
             state and state.last_claimed_on and (today - state.last_claimed_on).days < QUIET_DAYS
@@ -228,16 +233,19 @@ def plan_reminders(session: Session, *, today: date, settings: dict[str, Any]) -
 
     chosen.sort(key=lambda e: (REASON_ORDER[e[1]], e[0].due or date.max, e[0].plan_key, e[0].ref))
     sent = existing_keys(session, [key for _, _, key, _ in chosen])
-    waiting = [e for e in chosen[max_per_day:] if e[2] not in sent]
+    unsent = [e for e in chosen if e[2] not in sent]
+    # The limit is a day's: runs in any process take the most urgent unsent reminders up to what
+    # today's claims have left, so runs at the same moment pick the same ones (and the unique
+    # claim lets one of them through).
+    claimed_today = claims_since(session, since=midnight)
+    room = max(0, max_per_day - claimed_today)
+    waiting = unsent[room:]
     due, deferred = (
         [
             _reminder(item, reason, key, for_date, today, owners, thresholds, fallback_channel)
             for item, reason, key, for_date in entries
         ]
-        for entries in (
-            [e for e in chosen[:max_per_day] if e[2] not in sent],
-            waiting[:DEFERRED_SHOWN],
-        )
+        for entries in (unsent[:room], waiting[:DEFERRED_SHOWN])
     )
     no_channel = sorted({r.plan_title for r in due if not r.channel})
     return ReminderPlan(
@@ -247,6 +255,7 @@ def plan_reminders(session: Session, *, today: date, settings: dict[str, Any]) -
         deferred=tuple(deferred),
         deferred_count=len(waiting),
         already_sent=len(sent),
+        claimed_today=claimed_today,
         unfilled=unfilled,
         no_owner=no_owner,
         no_channel=tuple(no_channel),

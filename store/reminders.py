@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import delete
+from sqlalchemy import delete, func
 from sqlalchemy import select as select_rows
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -169,25 +169,29 @@ class ItemReminderState:
 
     last_claimed_on: date | None = None
     snoozed_until: date | None = None
+    claimed_since: bool = False  # claimed at or after the `before` asked about
 
 
 def reminder_states(
     session: Session, *, before: datetime | None = None
 ) -> dict[str, ItemReminderState]:
-    """Per item key ("A12", "S40"): the latest reminder claimed (before `before`, when given) and
-    the latest snooze."""
+    """Per item key ("A12", "S40"): the latest reminder claimed (before `before`, when given),
+    the latest snooze, and whether it was claimed again from `before` on."""
     latest: dict[str, date] = {}
     snoozed: dict[str, date] = {}
+    recent: set[str] = set()
     for row in session.exec(select(Reminder)):
         key = f"A{row.action_id}" if row.step_id is None else f"S{row.step_id}"
         claimed = row.claimed_at.date()
         counted = before is None or _aware(row.claimed_at) < before
         if counted and (key not in latest or claimed > latest[key]):
             latest[key] = claimed
+        if not counted:
+            recent.add(key)
         if row.snoozed_until and (key not in snoozed or row.snoozed_until > snoozed[key]):
             snoozed[key] = row.snoozed_until
-    keys = set(latest) | set(snoozed)
-    return {k: ItemReminderState(latest.get(k), snoozed.get(k)) for k in keys}
+    keys = set(latest) | set(snoozed) | recent
+    return {k: ItemReminderState(latest.get(k), snoozed.get(k), k in recent) for k in keys}
 
 
 def _aware(moment: datetime) -> datetime:
@@ -202,6 +206,13 @@ def existing_keys(session: Session, keys: Iterable[str]) -> set[str]:
         return set()
     rows = session.exec(select(Reminder.key).where(col(Reminder.key).in_(wanted)))
     return set(rows)
+
+
+def claims_since(session: Session, *, since: datetime) -> int:
+    """How many reminders were claimed at or after `since`, posted or still being posted (what a
+    day's runs have used of the daily limit)."""
+    query = select(func.count()).select_from(Reminder).where(col(Reminder.claimed_at) >= since)
+    return int(session.exec(query).one())
 
 
 def claim_reminder(

@@ -124,6 +124,8 @@ def plan_summary(plan: ReminderPlan, *, posted: int | None = None) -> str:
         if plan.deferred:
             refs = ", ".join(r.ref for r in plan.deferred[:20])
             lines.append(f"{plan.deferred_count} more wait for the next working day: {refs} …")
+        if plan.claimed_today:
+            lines.append(f"{plan.claimed_today} posted earlier today.")
         if plan.already_sent:
             lines.append(f"{plan.already_sent} already posted earlier in their period.")
         for title in plan.no_channel:

@@ -1,0 +1,78 @@
+"""The reminder limit is a day's, not a run's: runs later the same day (catch-ups, a second
+process, `planbot remind`) fill only what today's claims have left, and an item reminded today
+gets no second thread that day, whatever changed since."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from reminder_test_helpers import noon, set_item
+from sqlalchemy.engine import Engine
+
+from commands.reminders import DueReminder, ReminderPlan, plan_reminders
+from store.db import session_scope
+from store.reminders import claim_reminder
+
+WEDNESDAY = date(2023, 2, 15)
+SETTINGS = {"reminder_days_before": 7, "reminder_stale_days": 28, "reminder_max_per_run": 500}
+
+
+def plan_on(engine: Engine, day: date, **settings: object) -> ReminderPlan:
+    with session_scope(engine) as session:
+        return plan_reminders(session, today=day, settings={**SETTINGS, **settings})
+
+
+def send(engine: Engine, reminder: DueReminder, day: date) -> None:
+    """Claim a reminder as the run does when it posts it (at noon UTC on `day`)."""
+    with session_scope(engine) as session:
+        row = claim_reminder(
+            session,
+            key=reminder.key,
+            action_id=reminder.action_id,
+            step_id=reminder.step_id,
+            reason=reminder.reason,
+            for_date=reminder.for_date,
+            at=noon(day),
+            by="test",
+        )
+        assert row is not None
+
+
+def test_items_answered_after_the_first_run_do_not_let_more_through_that_day(
+    york_engine: Engine,
+) -> None:
+    first = plan_on(york_engine, WEDNESDAY, reminder_max_per_run=3)
+    assert len(first.due) == 3 and first.deferred_count > 0
+    for reminder in first.due:
+        send(york_engine, reminder, WEDNESDAY)
+    # Two leads answer "done": their items leave the open list the plan is drawn from.
+    for reminder in first.due[:2]:
+        set_item(york_engine, reminder.ref, at=WEDNESDAY, status="done")
+    later = plan_on(york_engine, WEDNESDAY, reminder_max_per_run=3)
+    assert later.due == ()
+    assert later.claimed_today == 3
+    assert later.deferred_count == first.deferred_count  # they wait for tomorrow, none lost
+    tomorrow = plan_on(york_engine, date(2023, 2, 16), reminder_max_per_run=3)
+    assert [r.ref for r in tomorrow.due] == [r.ref for r in first.deferred[:3]]
+
+
+def test_a_limit_raised_during_the_day_posts_only_the_difference(york_engine: Engine) -> None:
+    first = plan_on(york_engine, WEDNESDAY, reminder_max_per_run=4)
+    for reminder in first.due:
+        send(york_engine, reminder, WEDNESDAY)
+    raised = plan_on(york_engine, WEDNESDAY, reminder_max_per_run=6)
+    assert [r.ref for r in raised.due] == [r.ref for r in first.deferred[:2]]
+
+
+def test_an_item_reminded_today_gets_no_second_thread_when_its_due_date_moves(
+    york_engine: Engine,
+) -> None:
+    [p75] = [r for r in plan_on(york_engine, WEDNESDAY).due if r.ref == "P7.5"]
+    assert p75.reason == "overdue"
+    send(york_engine, p75, WEDNESDAY)
+    # The lead replies "slipping to 20 Feb": five days away, a new "before" reminder's key.
+    set_item(york_engine, "P7.5", at=WEDNESDAY, due=date(2023, 2, 20))
+    again = plan_on(york_engine, WEDNESDAY)
+    assert "P7.5" not in {r.ref for r in (*again.due, *again.deferred)}
+    tomorrow = plan_on(york_engine, date(2023, 2, 16))
+    assert [r.reason for r in tomorrow.due if r.ref == "P7.5"] == ["before"]
