@@ -1,12 +1,15 @@
 """The reminder run: decide what is due (commands.reminders), claim each once, post its thread.
 
-`run_reminders(runtime, client)` is what the scheduler calls every working day and what
-`planbot remind` calls on demand. Each reminder is claimed in the database before it is posted
-(store.reminders.claim_reminder: a unique key), so two processes or a restart never post the same
-one twice. A post that fails gives its claim back so the next run tries again; a claim left by a
-process that died before posting is released after CLAIM_TIMEOUT. Before deciding, the role
-holders are checked against Slack (users.info): a deactivated user is marked so in the directory
-and their role counts as unfilled (flagged, not mentioned).
+`run_reminders(runtime, client)` is what the scheduler calls every working day and what `planbot
+remind` calls on demand; `catch_up_reminders` is the scheduler's catch-up (at start-up and every
+half hour), which runs it again during a working day's reminder hours, so a bot that was down at
+the hour, or a post that failed for a passing reason, does not wait for the next day. Each reminder
+is claimed in the database before it is posted (store.reminders.claim_reminder: a unique key), so
+two processes or a restart never post the same one twice. A post that fails gives its claim back so
+the next run tries again; a claim left by a process that died before posting is released after
+CLAIM_TIMEOUT. Before deciding, the role holders are checked against Slack (users.info): a
+deactivated user is marked so in the directory and their role counts as unfilled (flagged, not
+mentioned).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import logging
 import os
 import socket
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
@@ -24,6 +27,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot.render.reminders import plan_summary, reminder_message
 from bot.runtime import Runtime
 from commands.reminders import ReminderPlan, plan_reminders
+from commands.working_days import is_working_day
 from store import role_queries
 from store.db import session_scope
 from store.reminders import claim_reminder, mark_posted, release_claim, release_stale_claims
@@ -32,6 +36,7 @@ from store.roles import mark_inactive
 log = logging.getLogger("planbot.reminders")
 
 CLAIM_TIMEOUT = timedelta(minutes=30)
+CATCH_UP_UNTIL_HOUR = 18  # local: catch-up runs stop with the working day (none in the evening)
 
 
 @dataclass(frozen=True)
@@ -163,3 +168,26 @@ def run_reminders(
     return ReminderRunReport(
         plan, tuple(posted), tuple(elsewhere), tuple(failed), deactivated, dry_run=False
     )
+
+
+def in_reminder_hours(now: datetime, reminder_hour: int) -> bool:
+    """Whether `now` (local) is a working day from the reminder hour to the day's end."""
+    until = max(CATCH_UP_UNTIL_HOUR, reminder_hour + 1)
+    return is_working_day(now.date()) and reminder_hour <= now.hour < until
+
+
+def catch_up_reminders(runtime: Runtime, client: WebClient) -> ReminderRunReport | None:
+    """Run today's reminders again if it is a working day at or after the reminder hour; None
+    outside those hours. Safe to repeat: each reminder is claimed once, and the daily limit counts
+    what earlier runs today claimed."""
+    if not in_reminder_hours(runtime.clock.now(), runtime.settings.planbot_reminder_hour):
+        return None
+    report = run_reminders(runtime, client)
+    log.info(
+        "reminder catch-up for %s: %d posted, %d posted by another process, %d not posted",
+        report.plan.today,
+        len(report.posted),
+        len(report.taken_elsewhere),
+        len(report.failed),
+    )
+    return report

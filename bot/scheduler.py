@@ -3,9 +3,12 @@
 One BackgroundScheduler per process, owned here, every job under a stable id with
 `replace_existing=True` (as slack-machine's core does), so rebuilding is idempotent. Jobs live in
 memory and are rebuilt from the store: at start-up and every minute (a subscription made in another
-process, or from the terminal, is picked up within a minute). Running several processes is safe:
-each post is claimed in the database before it is sent (bot/digest_jobs.py, the reminders' and the
-pending posts' own claims), so every process may run every job.
+process, or from the terminal, is picked up within a minute). Summaries and reminders both have a
+catch-up: at start-up and every few minutes (summaries) or half hour in working hours (reminders),
+whatever was missed while the bot was down, or failed for a passing reason, is posted. Running
+several processes is safe: each post is claimed in the database before it is sent
+(bot/digest_jobs.py, the reminders' and the pending posts' own claims), so every process may run
+every job.
 """
 
 from __future__ import annotations
@@ -33,10 +36,14 @@ log = logging.getLogger("planbot.scheduler")
 SYNC_JOB = "digest:sync"
 CATCH_UP_JOB = "digest:catch-up"
 REMINDERS_JOB = "reminders:daily"
+REMINDERS_CATCH_UP_JOB = "reminders:catch-up"
 PENDING_JOB = "outbox:retry"
 DIGEST_PREFIX = "digest:subscription:"
 SYNC_SECONDS = 60
 CATCH_UP_SECONDS = 300
+# Reminders missed at the hour (bot down, a post that failed) go at start-up or within half an
+# hour, during the working day only (bot.reminder_jobs.in_reminder_hours).
+REMINDERS_CATCH_UP_SECONDS = 1800
 PENDING_SECONDS = 120
 MISFIRE_GRACE_SECONDS = 3600  # a late cron run still posts; later still, catch-up does
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -157,6 +164,25 @@ def start_scheduler(runtime: Runtime, client: WebClient) -> BackgroundScheduler:
             args=[runtime, client],
             id=REMINDERS_JOB,
             name="daily reminder run (working days)",
+            replace_existing=True,
+            misfire_grace_time=MISFIRE_GRACE_SECONDS,
+        )
+    catch_up = _optional("bot.reminder_jobs", "catch_up_reminders")
+    if catch_up is not None:
+        scheduler.add_job(
+            _guarded("reminder catch-up", catch_up),
+            trigger=IntervalTrigger(seconds=REMINDERS_CATCH_UP_SECONDS, timezone=zone),
+            args=[runtime, client],
+            id=REMINDERS_CATCH_UP_JOB,
+            name="post reminders missed at the hour, retry failed ones (working hours)",
+            replace_existing=True,
+        )
+        scheduler.add_job(  # once, straight after start-up: a bot down at the hour catches up
+            _guarded("reminder catch-up at start-up", catch_up),
+            trigger=DateTrigger(timezone=zone),
+            args=[runtime, client],
+            id=f"{REMINDERS_CATCH_UP_JOB}:start",
+            name="post reminders missed while down",
             replace_existing=True,
             misfire_grace_time=MISFIRE_GRACE_SECONDS,
         )
