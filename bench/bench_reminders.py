@@ -108,7 +108,7 @@ def main() -> int:
         )
     )
 
-    settings = {"reminder_days_before": 7, "reminder_stale_days": 28, "reminder_max_per_run": 25}
+    settings = {"reminder_days_before": 7, "reminder_stale_days": 28, "reminder_max_per_day": 25}
     with tempfile.TemporaryDirectory() as folder:
         york = make_engine(f"sqlite:///{folder}/york.db")
         prepare_database(york, at=SEEDED_AT)

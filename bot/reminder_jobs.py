@@ -120,14 +120,18 @@ def run_reminders(
     elsewhere: list[str] = []
     failed: list[str] = []
     worker = _worker_name()
+    homeless = [reminder for reminder in plan.due if not reminder.channel]
+    if homeless:
+        log.warning(
+            "%d reminders not posted: no reminders channel for %s (set one with "
+            "`channel reminders #channel` or PLANBOT_REMINDERS_CHANNEL): %s",
+            len(homeless),
+            ", ".join(sorted({reminder.plan_title for reminder in homeless})),
+            ", ".join(reminder.ref for reminder in homeless),
+        )
+        failed.extend(reminder.ref for reminder in homeless)
     for reminder in plan.due:
         if not reminder.channel:
-            log.warning(
-                "reminder %s not posted: no reminders channel for %s",
-                reminder.key,
-                reminder.plan_title,
-            )
-            failed.append(reminder.ref)
             continue
         with session_scope(runtime.engine) as session:
             row = claim_reminder(

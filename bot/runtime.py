@@ -44,7 +44,7 @@ class Runtime:
             "admins": s.planbot_admins,
             "reminder_days_before": s.planbot_reminder_days_before,
             "reminder_stale_days": s.planbot_reminder_stale_days,
-            "reminder_max_per_run": s.planbot_reminder_max_per_run,
+            "reminder_max_per_day": s.planbot_reminder_max_per_day,
             "stale_days": s.planbot_stale_days,
             "amber_days": s.planbot_amber_days,
             "reminders_channel": s.planbot_reminders_channel,

@@ -40,7 +40,7 @@ class Settings(BaseSettings):
     planbot_admins: Annotated[tuple[str, ...], NoDecode] = ()
     planbot_reminder_days_before: int = 7
     planbot_reminder_stale_days: int = 28
-    planbot_reminder_max_per_run: int = 25  # the rest wait for the next working day
+    planbot_reminder_max_per_day: int = 25  # the rest wait for the next working day
     planbot_reminder_hour: int = 9
     planbot_reminders_channel: str | None = None
     planbot_stale_days: int = 28

@@ -18,7 +18,7 @@ Not flooding people (York's seeded plans hold dozens of items overdue or silent 
 - an overdue, cadence or stale reminder waits while the item had any reminder in the last 7 days
   (so "weekly while overdue" counts from the last reminder, whenever the first one went), and
   nothing is sent for a snoozed item;
-- at most `reminder_max_per_run` reminders a day (PLANBOT_REMINDER_MAX_PER_RUN, most urgent first),
+- at most `reminder_max_per_day` reminders a day (PLANBOT_REMINDER_MAX_PER_DAY, most urgent first),
   counted from the claims made since local midnight, so a second run the same day (a catch-up, a
   second process, `planbot remind`) only fills what is left, even when items answered or snoozed
   since the first run have dropped out; the rest stay due and go on the next working day, so a
@@ -47,7 +47,7 @@ from store.reminders import (
 
 REASON_ORDER = {"due": 0, "overdue": 1, "before": 2, "cadence": 3, "stale": 4}
 QUIET_DAYS = 7
-DEFAULT_MAX_PER_RUN = 25
+DEFAULT_MAX_PER_DAY = 25
 DEFERRED_SHOWN = 200  # waiting reminders described in full; the rest are only counted
 
 
@@ -196,7 +196,7 @@ def plan_reminders(session: Session, *, today: date, settings: dict[str, Any]) -
     """Decide the reminders due on `today`; nothing is claimed or sent."""
     days_before = _setting(settings, "reminder_days_before", 7)
     stale_days = _setting(settings, "reminder_stale_days", 28)
-    max_per_day = _setting(settings, "reminder_max_per_run", DEFAULT_MAX_PER_RUN)
+    max_per_day = _setting(settings, "reminder_max_per_day", DEFAULT_MAX_PER_DAY)
     thresholds = BragThresholds(
         stale_days=_setting(settings, "stale_days", 28),
         amber_days=_setting(settings, "amber_days", 14),

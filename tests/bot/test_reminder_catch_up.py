@@ -37,7 +37,7 @@ def at(york_url: str, fake_slack: FakeSlack) -> Iterator[MakeRuntime]:
             database_url=york_url,
             planbot_today=None,
             planbot_reminders_channel=CHANNEL,
-            planbot_reminder_max_per_run=LIMIT,
+            planbot_reminder_max_per_day=LIMIT,
             planbot_reminder_hour=9,
         )
         runtime = Runtime(settings, Clock.fixed_at(when), make_engine(york_url))

@@ -24,7 +24,7 @@ SETTINGS = {
     "PLANBOT_TODAY": "2023-02-13T10:00",  # a Monday, an hour after PLANBOT_REMINDER_HOUR
     "PLANBOT_REMINDER_HOUR": "9",
     "PLANBOT_REMINDERS_CHANNEL": CHANNEL,
-    "PLANBOT_REMINDER_MAX_PER_RUN": str(LIMIT),
+    "PLANBOT_REMINDER_MAX_PER_DAY": str(LIMIT),
 }
 
 RAN = "owner roles have nobody behind them"  # every reminder run warns it once York's is planned

@@ -14,7 +14,7 @@ from store.db import session_scope
 from store.reminders import claim_reminder
 
 WEDNESDAY = date(2023, 2, 15)
-SETTINGS = {"reminder_days_before": 7, "reminder_stale_days": 28, "reminder_max_per_run": 500}
+SETTINGS = {"reminder_days_before": 7, "reminder_stale_days": 28, "reminder_max_per_day": 500}
 
 
 def plan_on(engine: Engine, day: date, **settings: object) -> ReminderPlan:
@@ -41,26 +41,26 @@ def send(engine: Engine, reminder: DueReminder, day: date) -> None:
 def test_items_answered_after_the_first_run_do_not_let_more_through_that_day(
     york_engine: Engine,
 ) -> None:
-    first = plan_on(york_engine, WEDNESDAY, reminder_max_per_run=3)
+    first = plan_on(york_engine, WEDNESDAY, reminder_max_per_day=3)
     assert len(first.due) == 3 and first.deferred_count > 0
     for reminder in first.due:
         send(york_engine, reminder, WEDNESDAY)
     # Two leads answer "done": their items leave the open list the plan is drawn from.
     for reminder in first.due[:2]:
         set_item(york_engine, reminder.ref, at=WEDNESDAY, status="done")
-    later = plan_on(york_engine, WEDNESDAY, reminder_max_per_run=3)
+    later = plan_on(york_engine, WEDNESDAY, reminder_max_per_day=3)
     assert later.due == ()
     assert later.claimed_today == 3
     assert later.deferred_count == first.deferred_count  # they wait for tomorrow, none lost
-    tomorrow = plan_on(york_engine, date(2023, 2, 16), reminder_max_per_run=3)
+    tomorrow = plan_on(york_engine, date(2023, 2, 16), reminder_max_per_day=3)
     assert [r.ref for r in tomorrow.due] == [r.ref for r in first.deferred[:3]]
 
 
 def test_a_limit_raised_during_the_day_posts_only_the_difference(york_engine: Engine) -> None:
-    first = plan_on(york_engine, WEDNESDAY, reminder_max_per_run=4)
+    first = plan_on(york_engine, WEDNESDAY, reminder_max_per_day=4)
     for reminder in first.due:
         send(york_engine, reminder, WEDNESDAY)
-    raised = plan_on(york_engine, WEDNESDAY, reminder_max_per_run=6)
+    raised = plan_on(york_engine, WEDNESDAY, reminder_max_per_day=6)
     assert [r.ref for r in raised.due] == [r.ref for r in first.deferred[:2]]
 
 

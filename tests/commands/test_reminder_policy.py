@@ -13,7 +13,7 @@ from store.history import find_item
 from store.reminders import claim_reminder, get_reminder, snooze
 from store.roles import mark_inactive
 
-SETTINGS = {"reminder_days_before": 7, "reminder_stale_days": 28, "reminder_max_per_run": 500}
+SETTINGS = {"reminder_days_before": 7, "reminder_stale_days": 28, "reminder_max_per_day": 500}
 
 
 def plan_on(engine: Engine, day: date, **settings: object) -> ReminderPlan:
@@ -175,14 +175,14 @@ def test_a_snoozed_item_is_left_alone_until_the_snooze_ends(york_engine: Engine)
 
 
 def test_first_run_on_york_is_spread_out_one_reminder_per_item(york_engine: Engine) -> None:
-    plan = plan_on(york_engine, date(2023, 2, 15), reminder_max_per_run=25)
+    plan = plan_on(york_engine, date(2023, 2, 15), reminder_max_per_day=25)
     assert len(plan.due) == 25 and plan.deferred
     refs = [r.ref for r in (*plan.due, *plan.deferred)]
     assert len(refs) == len(set(refs))
     assert [r.reason for r in plan.due][:3] == ["overdue"] * 3  # most urgent first
     for reminder in plan.due:
         send(york_engine, reminder, date(2023, 2, 15))
-    tomorrow = plan_on(york_engine, date(2023, 2, 16), reminder_max_per_run=25)
+    tomorrow = plan_on(york_engine, date(2023, 2, 16), reminder_max_per_day=25)
     assert {r.ref for r in tomorrow.due} == {r.ref for r in plan.deferred[:25]}
     assert not {r.ref for r in tomorrow.due} & {r.ref for r in plan.due}
 
