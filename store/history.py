@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from store.models import Action, Plan, Reminder, Role, StatusUpdate, Step
+from store.models import Action, Reminder, Role, StatusUpdate, Step
 from store.roles import owner_roles
 from store.state import record_update
 
@@ -33,10 +32,17 @@ def find_item(session: Session, ref: str) -> Action | Step | None:
 
 
 def item_for_reminder(session: Session, reminder: Reminder) -> Action | Step | None:
-    if reminder.step_id is not None:
-        return session.get(Step, reminder.step_id)
-    if reminder.action_id is not None:
-        return session.get(Action, reminder.action_id)
+    return _item_by_ids(session, reminder.action_id, reminder.step_id)
+
+
+def _item_by_ids(
+    session: Session, action_id: int | None, step_id: int | None
+) -> Action | Step | None:
+    """The step a row is about, else its action (reminders and updates name items this way)."""
+    if step_id is not None:
+        return session.get(Step, step_id)
+    if action_id is not None:
+        return session.get(Action, action_id)
     return None
 
 
@@ -52,13 +58,6 @@ def action_of(session: Session, item: Action | Step) -> Action:
 def item_owner_roles(session: Session, item: Action | Step) -> list[Role]:
     """The roles answering for an item; a step is owned by its action's roles."""
     return owner_roles(session, action_of(session, item).id or 0)
-
-
-def plan_of(session: Session, item: Action | Step) -> Plan:
-    plan = session.get(Plan, action_of(session, item).plan_id)
-    if plan is None:
-        raise LookupError(f"{item.ref} has no plan")
-    return plan
 
 
 def item_title(item: Action | Step) -> str:
@@ -89,11 +88,7 @@ def update_for_message(
 
 
 def item_of_update(session: Session, update: StatusUpdate) -> Action | Step | None:
-    if update.step_id is not None:
-        return session.get(Step, update.step_id)
-    if update.action_id is not None:
-        return session.get(Action, update.action_id)
-    return None
+    return _item_by_ids(session, update.action_id, update.step_id)
 
 
 def mark_source_deleted(
@@ -108,19 +103,6 @@ def mark_source_deleted(
         row.deleted = True
         session.add(row)
     return rows
-
-
-def lock_item(session: Session, item: Action | Step) -> Action | Step:
-    """Re-read an item FOR UPDATE so two concurrent replies apply one after the other."""
-    model = type(item)
-    query = select(model).where(model.id == item.id).with_for_update()
-    locked = session.exec(query).first()
-    return locked if locked is not None else item
-
-
-def latest_update_at(session: Session, item: Action | Step) -> datetime | None:
-    rows = history_of(session, item)
-    return max((row.at for row in rows), default=None)
 
 
 def record_once(session: Session, item: Action | Step, **fields: Any) -> StatusUpdate | None:

@@ -437,15 +437,7 @@ class _Importer:
                 text=doc.text,
             )
             self.report.added.append(ref)
-        before = (
-            action.title,
-            action.text,
-            action.timescale,
-            list(action.dates_as_written),
-            action.progress,
-            action.owners_as_written,
-            action.planned_due_as_written,
-        )
+        before = _as_written(action)
         action.area_id = area.id
         action.title, action.text, action.timescale = doc.title, doc.text, doc.timescale
         action.dates_as_written = list(doc.dates)
@@ -492,11 +484,12 @@ class _Importer:
 
         roles = []
         for written in doc.owners:
-            for name in split_owner_cell(written, self.directory.splits):
+            names = split_owner_cell(written, self.directory.splits)
+            for name in names:
                 role = self._role(name, ref)
                 if role.id not in [r.id for r in roles]:
                     roles.append(role)
-            if len(split_owner_cell(written, self.directory.splits)) > 1:
+            if len(names) > 1:
                 self.judge(f"{ref}: owner '{written}' read as two roles")
         current = (
             []
@@ -539,15 +532,7 @@ class _Importer:
         self._spreadsheet_status(action, doc.status, doc.rag, updates)
         apply_derived(action, derive_state(action, updates))
         self.session.add(action)
-        after = (
-            action.title,
-            action.text,
-            action.timescale,
-            list(action.dates_as_written),
-            action.progress,
-            action.owners_as_written,
-            action.planned_due_as_written,
-        )
+        after = _as_written(action)
         if not is_new and before != after:
             self.report.changed.append(ref)
         return action
@@ -738,3 +723,16 @@ def apply_plan(
 ) -> ImportReport:
     """Write `doc` into the store inside the caller's transaction and report what was done."""
     return _Importer(session, doc, at, directory or RoleDirectory()).run()
+
+
+def _as_written(action: Action) -> tuple[object, ...]:
+    """What the document says of an action, to tell whether a re-import changed it."""
+    return (
+        action.title,
+        action.text,
+        action.timescale,
+        list(action.dates_as_written),
+        action.progress,
+        action.owners_as_written,
+        action.planned_due_as_written,
+    )

@@ -171,29 +171,21 @@ def load_state_changes(session: Session, after_update_id: int) -> StateChanges:
     ).all()
     action_ids = sorted({a for a, _ in touched if a is not None})
     step_ids = sorted({s for _, s in touched if s is not None})
-    actions = (
-        {
-            row.id: _state(row)
-            for row in session.exec(
-                select(Action.id, *_state_columns(Action)).where(col(Action.id).in_(action_ids))
-            )
-        }
-        if action_ids
-        else {}
-    )
-    steps = (
-        {
-            row.id: _state(row)
-            for row in session.exec(
-                select(Step.id, *_state_columns(Step)).where(col(Step.id).in_(step_ids))
-            )
-        }
-        if step_ids
-        else {}
-    )
+    actions = _states_of(session, Action, action_ids)
+    steps = _states_of(session, Step, step_ids)
     action_notes, step_notes = _latest_notes(session, action_ids, step_ids)
     last = session.exec(select(func.max(StatusUpdate.id))).one()
     return StateChanges(last, actions, steps, action_notes, step_notes)
+
+
+def _states_of(
+    session: Session, model: type[Action] | type[Step], ids: list[int]
+) -> dict[int, ItemState]:
+    """Item id -> state, for the given actions (or steps)."""
+    if not ids:
+        return {}
+    query = select(model.id, *_state_columns(model)).where(col(model.id).in_(ids))
+    return {row.id: _state(row) for row in session.exec(query)}
 
 
 def _latest_notes(
@@ -261,15 +253,6 @@ def load_snapshot(session: Session) -> PlanSnapshot:
             ).order_by(col(Area.plan_id), col(Area.position), col(Area.id))
         )
     )
-    state_columns = (
-        "status",
-        "declared_rag",
-        "due_date",
-        "due_as_written",
-        "cadence",
-        "last_update_at",
-        "rebaselined",
-    )
     action_query = select(
         Action.id,
         Action.plan_id,
@@ -280,7 +263,7 @@ def load_snapshot(session: Session) -> PlanSnapshot:
         Action.text,
         Action.oa_refs,
         Action.position,
-        *(getattr(Action, name) for name in state_columns),
+        *_state_columns(Action),
     ).order_by(col(Action.plan_id), col(Action.area_id), col(Action.position), col(Action.id))
     actions = tuple(
         ActionRow(
@@ -303,7 +286,7 @@ def load_snapshot(session: Session) -> PlanSnapshot:
         Step.ref,
         Step.number,
         Step.text,
-        *(getattr(Step, name) for name in state_columns),
+        *_state_columns(Step),
     ).order_by(col(Step.action_id), col(Step.number))
     steps = tuple(
         StepRow(s.id, s.action_id, s.ref, s.number, s.text, _state(s))

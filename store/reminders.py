@@ -180,7 +180,12 @@ def reminder_states(
     latest: dict[str, date] = {}
     snoozed: dict[str, date] = {}
     recent: set[str] = set()
-    for row in session.exec(select(Reminder)):
+    rows = session.execute(
+        select_rows(
+            Reminder.action_id, Reminder.step_id, Reminder.claimed_at, Reminder.snoozed_until
+        )
+    )
+    for row in rows:
         key = f"A{row.action_id}" if row.step_id is None else f"S{row.step_id}"
         claimed = row.claimed_at.date()
         counted = before is None or _aware(row.claimed_at) < before

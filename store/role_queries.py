@@ -51,10 +51,6 @@ def set_member_active(session: Session, role: Role, user_id: str, *, active: boo
         session.flush()
 
 
-def head_of_service_roles(session: Session) -> list[Role]:
-    return list(session.exec(select(Role).where(col(Role.head_of_service).is_(True))))
-
-
 def all_member_ids(session: Session) -> list[str]:
     """Every user id assigned to any role, active or not (for checking them against Slack)."""
     return sorted(set(session.exec(select(RoleMember.user_id))))
