@@ -13,7 +13,6 @@ every job.
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -26,6 +25,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk import WebClient
 
 from bot.digest_jobs import attempt, deliver, run_due_digests
+from bot.outbox import retry_pending_posts
+from bot.reminder_jobs import catch_up_reminders, run_reminders
 from bot.runtime import Runtime
 from store.db import session_scope
 from store.digests import active_subscriptions
@@ -106,17 +107,37 @@ def _guarded(label: str, job: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
-def _optional(module: str, name: str) -> Callable[..., Any] | None:
-    """A job function from a module that may not exist yet (built by another part of the app)."""
-    try:
-        loaded = importlib.import_module(module)
-    except ModuleNotFoundError as error:
-        if error.name != module:
-            raise
-        log.info("%s is not available; its job is not scheduled", module)
-        return None
-    function: Callable[..., Any] | None = getattr(loaded, name, None)
-    return function
+def _repeat(
+    scheduler: BackgroundScheduler,
+    job: Callable[..., Any],
+    args: list[Any],
+    *,
+    job_id: str,
+    label: str,
+    seconds: int,
+    also_at_start: bool = False,
+) -> None:
+    """Run `job` every `seconds`; with `also_at_start`, once more straight after start-up (a bot
+    that was down catches up at once rather than at the first interval)."""
+    zone = scheduler.timezone
+    scheduler.add_job(
+        _guarded(label, job),
+        trigger=IntervalTrigger(seconds=seconds, timezone=zone),
+        args=args,
+        id=job_id,
+        name=label,
+        replace_existing=True,
+    )
+    if also_at_start:
+        scheduler.add_job(
+            _guarded(f"{label} at start-up", job),
+            trigger=DateTrigger(timezone=zone),
+            args=args,
+            id=f"{job_id}:start",
+            name=f"{label} at start-up",
+            replace_existing=True,
+            misfire_grace_time=MISFIRE_GRACE_SECONDS,
+        )
 
 
 def start_scheduler(runtime: Runtime, client: WebClient) -> BackgroundScheduler:
@@ -126,75 +147,54 @@ def start_scheduler(runtime: Runtime, client: WebClient) -> BackgroundScheduler:
         timezone=zone, job_defaults={"coalesce": True, "max_instances": 1}
     )
     sync_digest_jobs(scheduler, runtime, client)
-    scheduler.add_job(
-        _guarded("summary job sync", sync_digest_jobs),
-        trigger=IntervalTrigger(seconds=SYNC_SECONDS, timezone=zone),
-        args=[scheduler, runtime, client],
-        id=SYNC_JOB,
-        name="rebuild summary jobs from the store",
-        replace_existing=True,
+    both = [runtime, client]
+    _repeat(
+        scheduler,
+        sync_digest_jobs,
+        [scheduler, runtime, client],
+        job_id=SYNC_JOB,
+        label="rebuild summary jobs from the store",
+        seconds=SYNC_SECONDS,
+    )
+    _repeat(
+        scheduler,
+        run_due_digests,
+        both,
+        job_id=CATCH_UP_JOB,
+        also_at_start=True,
+        label="summary catch-up (missed while down, or failed)",
+        seconds=CATCH_UP_SECONDS,
     )
     scheduler.add_job(
-        _guarded("summary catch-up", run_due_digests),
-        trigger=IntervalTrigger(seconds=CATCH_UP_SECONDS, timezone=zone),
-        args=[runtime, client],
-        id=CATCH_UP_JOB,
-        name="post summaries missed while down, retry failed ones",
-        replace_existing=True,
-    )
-    scheduler.add_job(  # once, straight after start-up: the summaries missed while down
-        _guarded("summary catch-up at start-up", run_due_digests),
-        trigger=DateTrigger(timezone=zone),
-        args=[runtime, client],
-        id=f"{CATCH_UP_JOB}:start",
-        name="post summaries missed while down",
+        _guarded("daily reminder run", run_reminders),
+        trigger=CronTrigger(
+            day_of_week="mon-fri",
+            hour=runtime.settings.planbot_reminder_hour,
+            minute=0,
+            timezone=zone,
+        ),
+        args=both,
+        id=REMINDERS_JOB,
+        name="daily reminder run (working days)",
         replace_existing=True,
         misfire_grace_time=MISFIRE_GRACE_SECONDS,
     )
-    reminders = _optional("bot.reminder_jobs", "run_reminders")
-    if reminders is not None:
-        scheduler.add_job(
-            _guarded("reminders", reminders),
-            trigger=CronTrigger(
-                day_of_week="mon-fri",
-                hour=runtime.settings.planbot_reminder_hour,
-                minute=0,
-                timezone=zone,
-            ),
-            args=[runtime, client],
-            id=REMINDERS_JOB,
-            name="daily reminder run (working days)",
-            replace_existing=True,
-            misfire_grace_time=MISFIRE_GRACE_SECONDS,
-        )
-    catch_up = _optional("bot.reminder_jobs", "catch_up_reminders")
-    if catch_up is not None:
-        scheduler.add_job(
-            _guarded("reminder catch-up", catch_up),
-            trigger=IntervalTrigger(seconds=REMINDERS_CATCH_UP_SECONDS, timezone=zone),
-            args=[runtime, client],
-            id=REMINDERS_CATCH_UP_JOB,
-            name="post reminders missed at the hour, retry failed ones (working hours)",
-            replace_existing=True,
-        )
-        scheduler.add_job(  # once, straight after start-up: a bot down at the hour catches up
-            _guarded("reminder catch-up at start-up", catch_up),
-            trigger=DateTrigger(timezone=zone),
-            args=[runtime, client],
-            id=f"{REMINDERS_CATCH_UP_JOB}:start",
-            name="post reminders missed while down",
-            replace_existing=True,
-            misfire_grace_time=MISFIRE_GRACE_SECONDS,
-        )
-    retry = _optional("bot.outbox", "retry_pending_posts")
-    if retry is not None:
-        scheduler.add_job(
-            _guarded("pending posts", retry),
-            trigger=IntervalTrigger(seconds=PENDING_SECONDS, timezone=zone),
-            args=[runtime, client],
-            id=PENDING_JOB,
-            name="retry Slack posts that failed for a passing reason",
-            replace_existing=True,
-        )
+    _repeat(
+        scheduler,
+        catch_up_reminders,
+        both,
+        job_id=REMINDERS_CATCH_UP_JOB,
+        also_at_start=True,
+        seconds=REMINDERS_CATCH_UP_SECONDS,
+        label="reminder catch-up (missed at the hour, or failed; working hours)",
+    )
+    _repeat(
+        scheduler,
+        retry_pending_posts,
+        both,
+        job_id=PENDING_JOB,
+        seconds=PENDING_SECONDS,
+        label="retry Slack posts that failed for a passing reason",
+    )
     scheduler.start()
     return scheduler
