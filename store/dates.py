@@ -9,7 +9,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name} | {
     name.lower(): number for number, name in enumerate(calendar.month_abbr) if name
@@ -103,14 +103,3 @@ def read_date(text: str | None) -> ReadDate:
     if cadence := cadence_of(cleaned):
         return ReadDate(raw, cadence=cadence, judgement=f"'{raw}' is a {cadence} cadence")
     return ReadDate(raw, judgement=f"'{raw}' is not a date; kept as written")
-
-
-def parse_iso_date(value: object) -> date | None:
-    """A date from YAML (already a date) or ISO text; None for empty."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value).strip())
