@@ -101,20 +101,11 @@ def record_update(
         corrects.superseded = True
         session.add(corrects)
     session.add(update)
-    if status:
-        item.status = status
-    if rag:
-        item.declared_rag = rag
-    if due and due != item.due_date:
-        if item.due_date is not None:
-            item.rebaselined += 1
-        item.due_date = due
-        item.due_as_written = due_as_written or due.isoformat()
-    item.last_update_at = at if item.last_update_at is None else max(item.last_update_at, at)
-    session.add(item)
     session.flush()
-    if corrects is not None:
-        replay(session, item)
+    # The new state is replayed from the history rather than patched in place, so an edit, a
+    # back-dated update or a moved due date follow the same rules as derive_state.
+    replay(session, item)
+    session.flush()
     return update
 
 
