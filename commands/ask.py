@@ -16,9 +16,8 @@ from typing import Any
 
 from sqlmodel import Session
 
-from commands.brag import BragThresholds, counts, roll_up
+from commands.brag import BragThresholds, counts, roll_up, thresholds_from
 from commands.clock import Clock
-from commands.digest import thresholds_from
 from commands.question import MAX_CHARACTERS, Question, understand
 from commands.router import Request
 from commands.search import (

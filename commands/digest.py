@@ -23,7 +23,8 @@ from typing import TypeGuard
 from rapidfuzz import fuzz, process, utils
 from sqlmodel import Session
 
-from commands.brag import ORDER, BragThresholds, Colour, colour_of, percent_complete, roll_up
+from commands.brag import BragThresholds, Colour, colour_of, counts, percent_complete, roll_up
+from commands.brag import thresholds_from as thresholds_from  # bot/ imports it from here
 from commands.clock import Clock
 from store.digests import (
     AreaRow,
@@ -563,8 +564,8 @@ class DigestData:
                 PlanHeadline(
                     key=plan.key,
                     title=plan.title,
-                    counts=_counts(now_c),
-                    last_week=_counts(then_c),
+                    counts=counts(now_c),
+                    last_week=counts(then_c),
                     percent_complete=percent_complete(now_c),
                     percent_last_week=percent_complete(then_c),
                     actions=len(members),
@@ -765,7 +766,7 @@ class DigestData:
                 AreaLine(
                     ref=area.ref,
                     title=area.title,
-                    counts=_counts(cols),
+                    counts=counts(cols),
                     done=sum(c.rag is Rag.BLUE for c in counted),
                     total=len(counted),
                     next_due=min(dues) if dues else None,
@@ -822,25 +823,8 @@ def _due_between(item: _Item, start: date, end: date) -> bool:
     return state is not None and state.due_date is not None and start <= state.due_date <= end
 
 
-def _counts(colours: list[Colour]) -> dict[Rag, int]:
-    tally = {rag: 0 for rag in ORDER}
-    for colour in colours:
-        tally[colour.rag] += 1
-    return tally
-
-
 def _replace(result: DigestResult, **changes: object) -> DigestResult:
     return replace(result, **changes)  # type: ignore[arg-type]
-
-
-def thresholds_from(settings: dict[str, object]) -> BragThresholds:
-    """The BRAG thresholds from the command settings (`stale_days`, `amber_days`), defaults
-    where a setting is missing; shared by answers and summaries so both colour alike."""
-    stale, amber = settings.get("stale_days"), settings.get("amber_days")
-    return BragThresholds(
-        stale_days=stale if isinstance(stale, int) else DEFAULT_THRESHOLDS.stale_days,
-        amber_days=amber if isinstance(amber, int) else DEFAULT_THRESHOLDS.amber_days,
-    )
 
 
 def compose_digest(

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session
 
+from commands.brag import thresholds_from
 from commands.digest import (
     WEEKDAYS,
     DigestData,
@@ -23,7 +24,6 @@ from commands.digest import (
     ScopeError,
     resolve_scope,
     scope_from_subscription,
-    thresholds_from,
     week_of,
 )
 from commands.router import Request

@@ -20,6 +20,9 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
+from commands.reply_dates import last_day
+from store.dates import MONTHS
+
 MAX_CHARACTERS = 500  # longer messages are read up to here; the answer says so
 
 _STOPWORD_TEXT = """
@@ -347,9 +350,7 @@ def find_status(text: str) -> tuple[str | None, str | None, str]:
     return status, rag, text
 
 
-_MONTH_NAMES = {name.lower(): n for n, name in enumerate(calendar.month_name) if name}
-_MONTH_ABBR = {name.lower(): n for n, name in enumerate(calendar.month_abbr) if name} | {"sept": 9}
-_MONTH_WORD = "|".join(sorted(list(_MONTH_NAMES) + list(_MONTH_ABBR), key=len, reverse=True))
+_MONTH_WORD = "|".join(sorted(MONTHS, key=len, reverse=True))
 _PREPOSITION = r"(?:(by|before|until|till|to|in|during|for|due|on|of|from|after)\s+(?:the\s+)?)?"
 _MONTH_PATTERN = re.compile(
     r"\b" + _PREPOSITION + r"(?:end\s+of\s+)?(" + _MONTH_WORD + r")\b\.?(?:\s+(20\d\d))?\b"
@@ -360,12 +361,8 @@ _DAY_PATTERN = re.compile(
 )
 
 
-def _last_day(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
-
-
 def _next_month(day: date) -> date:
-    return _last_day(day.year, day.month) + timedelta(days=1)
+    return last_day(day.year, day.month) + timedelta(days=1)
 
 
 def _fmt(day: date) -> str:
@@ -376,7 +373,7 @@ def find_window(text: str, today: date) -> tuple[DateWindow | None, str]:
     """The due-date window a question asks about, read against `today`, and the rest of the text."""
     monday = today - timedelta(days=today.weekday())
     month_start = today.replace(day=1)
-    month_end = _last_day(today.year, today.month)
+    month_end = last_day(today.year, today.month)
     simple: list[tuple[str, DateWindow]] = [
         (
             r"\b(?:by|before|until)\s+(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?month\b",
@@ -406,7 +403,7 @@ def find_window(text: str, today: date) -> tuple[DateWindow | None, str]:
             r"\bnext\s+month\b",
             DateWindow(
                 _next_month(today),
-                _last_day(_next_month(today).year, _next_month(today).month),
+                last_day(_next_month(today).year, _next_month(today).month),
                 f"due in {calendar.month_name[_next_month(today).month]}",
             ),
         ),
@@ -473,12 +470,12 @@ def find_window(text: str, today: date) -> tuple[DateWindow | None, str]:
         ambiguous = name in ("may", "mar", "jun", "jan", "oct", "dec", "sep", "aug", "nov", "feb")
         if ambiguous and not (word or year_text):
             continue  # "may" the verb, "mar" the word
-        month = _MONTH_NAMES.get(name) or _MONTH_ABBR[name]
+        month = MONTHS[name]
         if year_text:
             year = int(year_text)
         else:
             year = today.year if month >= today.month else today.year + 1
-        start, end = date(year, month, 1), _last_day(year, month)
+        start, end = date(year, month, 1), last_day(year, month)
         text = text[: match.start()] + " " * (match.end() - match.start()) + text[match.end() :]
         label = f"{calendar.month_name[month]} {year}"
         if word in ("by", "until", "till", "to"):

@@ -34,7 +34,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from commands.brag import BragThresholds, Colour, colour_of
+from commands.brag import BragThresholds, Colour, colour_of, thresholds_from
 from commands.working_days import day_off
 from store import role_queries
 from store.reminders import (
@@ -197,10 +197,7 @@ def plan_reminders(session: Session, *, today: date, settings: dict[str, Any]) -
     days_before = _setting(settings, "reminder_days_before", 7)
     stale_days = _setting(settings, "reminder_stale_days", 28)
     max_per_day = _setting(settings, "reminder_max_per_day", DEFAULT_MAX_PER_DAY)
-    thresholds = BragThresholds(
-        stale_days=_setting(settings, "stale_days", 28),
-        amber_days=_setting(settings, "amber_days", 14),
-    )
+    thresholds = thresholds_from(settings)
     fallback_channel = settings.get("reminders_channel") or None
     candidates = reminder_candidates(session, steps_due_by=today + timedelta(days=days_before))
     owners, unfilled, no_owner = _owners(session, candidates)
@@ -303,7 +300,6 @@ def _reminder(
         cadence=item.cadence,
         thresholds=thresholds,
     )
-    silent = (today - item.last_update_at.date()).days if item.last_update_at else None
     return DueReminder(
         key=key,
         reason=reason,
@@ -317,7 +313,7 @@ def _reminder(
         due=item.due,
         due_as_written=item.due_as_written,
         cadence=item.cadence,
-        days_silent=silent,
+        days_silent=colour.days_since_update,
         colour=colour,
         declared_rag=item.declared_rag,
         plan_key=item.plan_key,

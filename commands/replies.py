@@ -294,10 +294,6 @@ class ParsedReply:
     choices: tuple[str, ...] = ()  # likely statuses to offer when ambiguous
     cleaned: str = ""
 
-    @property
-    def changes_anything(self) -> bool:
-        return bool(self.status or self.rag or self.due)
-
 
 def clean(text: str) -> str:
     """Slack markup to plain words: links to their labels, mentions to names, formatting dropped."""

@@ -19,11 +19,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-MONTHS: dict[str, int] = {}
-for number in range(1, 13):
-    MONTHS[calendar.month_name[number].lower()] = number
-    MONTHS[calendar.month_abbr[number].lower()] = number
-MONTHS["sept"] = 9
+from store.dates import MONTHS
+
 WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)} | {
     name.lower(): i for i, name in enumerate(calendar.day_abbr)
 }
@@ -97,14 +94,15 @@ class FoundDate:
     text: str
 
 
-def _last_day(year: int, month: int) -> date:
+def last_day(year: int, month: int) -> date:
+    """The last day of `month` in `year`."""
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
 def _clamped(year: int, month: int, day: int) -> date | None:
     if not 1 <= month <= 12 or day < 1:
         return None
-    return min(date(year, month, 1) + timedelta(days=day - 1), _last_day(year, month))
+    return min(date(year, month, 1) + timedelta(days=day - 1), last_day(year, month))
 
 
 def _year(text: str | None) -> int | None:
@@ -118,7 +116,7 @@ def _year(text: str | None) -> int | None:
 def _next_occurrence(today: date, month: int, day: int | None) -> date | None:
     """The first (month, day) on or after today; a missing day means the month's last day."""
     for year in (today.year, today.year + 1):
-        found = _last_day(year, month) if day is None else _clamped(year, month, day)
+        found = last_day(year, month) if day is None else _clamped(year, month, day)
         if found is not None and found >= today:
             return found
     return None
@@ -128,7 +126,7 @@ def _quarter_end(fy_start: int, quarter: int) -> date:
     """Financial year `fy_start`/`fy_start+1`: Q1 Apr-Jun, Q2 Jul-Sep, Q3 Oct-Dec, Q4 Jan-Mar."""
     month = 3 * quarter + 3
     year = fy_start if month <= 12 else fy_start + 1
-    return _last_day(year, month if month <= 12 else month - 12)
+    return last_day(year, month if month <= 12 else month - 12)
 
 
 def _fy_start(today: date) -> int:
@@ -146,7 +144,7 @@ def _read(name: str, match: re.Match[str], today: date) -> date | None:
         return _quarter_end(start, int(g["q"]))
     if name == "cal_quarter":
         quarter, year = int(g["q"]), int(g["year"])
-        return _last_day(year, 3 * quarter)
+        return last_day(year, 3 * quarter)
     if name == "quarter":
         quarter = int(g["q"])
         end = _quarter_end(_fy_start(today), quarter)
@@ -170,20 +168,20 @@ def _read(name: str, match: re.Match[str], today: date) -> date | None:
         part = g["part"].lower()
         day = {"beginning": 1, "start": 1, "early": 7, "middle": 15, "mid": 15}.get(part)
         if year:
-            return _last_day(year, month) if day is None else date(year, month, day)
+            return last_day(year, month) if day is None else date(year, month, day)
         return _next_occurrence(today, month, day)
     if name == "rel_month":
         if g["which"].lower() == "next":
             first = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
-            return _last_day(first.year, first.month)
-        return _last_day(today.year, today.month)
+            return last_day(first.year, first.month)
+        return last_day(today.year, today.month)
     if name == "rel_week":
         friday = _friday(today)
         return friday + timedelta(weeks=1) if g["which"].lower() == "next" else friday
     if name == "rel_year":
         return date(today.year, 12, 31)
     if name == "rel_quarter":
-        return _last_day(today.year, 3 * ((today.month - 1) // 3) + 3)
+        return last_day(today.year, 3 * ((today.month - 1) // 3) + 3)
     if name == "next_week":
         return _friday(today - timedelta(days=today.weekday()) + timedelta(weeks=1))
     if name == "next_weekday":
@@ -207,7 +205,7 @@ def _read(name: str, match: re.Match[str], today: date) -> date | None:
         return today + timedelta(days=1)
     if name == "month_year":
         year = _year(g["year"])
-        return _last_day(year, MONTHS[g["month"].lower()]) if year else None
+        return last_day(year, MONTHS[g["month"].lower()]) if year else None
     if name == "month":
         return _next_occurrence(today, MONTHS[g["month"].lower()], None)
     return None

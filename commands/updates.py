@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import Session
 
-from commands.brag import BragThresholds, colour_of
+from commands.brag import colour_of, thresholds_from
 from commands.replies import ParsedReply, parse_reply
 from commands.roles import is_admin
 from commands.router import Request
@@ -111,13 +111,6 @@ class ThreadTarget:
     item: ItemView
 
 
-def _thresholds(request: Request) -> BragThresholds:
-    s = request.settings
-    return BragThresholds(
-        stale_days=int(s.get("stale_days") or 28), amber_days=int(s.get("amber_days") or 14)
-    )
-
-
 def item_view(session: Session, item: Action | Step, request: Request) -> ItemView:
     roles = item_owner_roles(session, item)
     owner = "; ".join(role.name for role in roles)
@@ -130,7 +123,7 @@ def item_view(session: Session, item: Action | Step, request: Request) -> ItemVi
         last_update_at=item.last_update_at,
         today=request.clock.today(),
         cadence=item.cadence,
-        thresholds=_thresholds(request),
+        thresholds=thresholds_from(request.settings),
     )
     return ItemView(
         ref=item.ref,

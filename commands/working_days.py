@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from functools import lru_cache
 
 import holidays
@@ -23,10 +23,3 @@ def day_off(day: date) -> str | None:
 
 def is_working_day(day: date) -> bool:
     return day_off(day) is None
-
-
-def next_working_day(day: date) -> date:
-    """`day` itself when it is a working day, else the first working day after it."""
-    while not is_working_day(day):
-        day += timedelta(days=1)
-    return day

@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 
 from commands.caller import Caller
 from commands.clock import Clock
+from commands.reminders import DueReminder, ReminderPlan, plan_reminders
 from commands.router import Request
 from store.db import session_scope
 from store.history import find_item
@@ -18,6 +19,7 @@ from store.roles import assign, find_role
 from store.state import record_update
 
 REMINDERS_CHANNEL = "CREMIND01"
+PLAN_SETTINGS = {"reminder_days_before": 7, "reminder_stale_days": 28, "reminder_max_per_day": 500}
 
 
 def make_request(
@@ -94,3 +96,26 @@ def post_thread(
 def slack_ts(day: date, seconds: int = 0) -> str:
     """A Slack message ts on `day` at noon UTC."""
     return f"{noon(day).timestamp() + seconds:.6f}"
+
+
+def plan_on(engine: Engine, day: date, **settings: object) -> ReminderPlan:
+    """The reminders due on `day`, with the test settings overridden by `settings`."""
+    with session_scope(engine) as session:
+        return plan_reminders(session, today=day, settings={**PLAN_SETTINGS, **settings})
+
+
+def send(engine: Engine, reminder: DueReminder, day: date) -> int:
+    """Claim a reminder as the run does when it posts it (at noon UTC on `day`); its id."""
+    with session_scope(engine) as session:
+        row = claim_reminder(
+            session,
+            key=reminder.key,
+            action_id=reminder.action_id,
+            step_id=reminder.step_id,
+            reason=reminder.reason,
+            for_date=reminder.for_date,
+            at=noon(day),
+            by="test",
+        )
+        assert row is not None and row.id is not None
+        return row.id

@@ -6,36 +6,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from reminder_test_helpers import noon, set_item
+from reminder_test_helpers import plan_on, send, set_item
 from sqlalchemy.engine import Engine
 
-from commands.reminders import DueReminder, ReminderPlan, plan_reminders
-from store.db import session_scope
-from store.reminders import claim_reminder
-
 WEDNESDAY = date(2023, 2, 15)
-SETTINGS = {"reminder_days_before": 7, "reminder_stale_days": 28, "reminder_max_per_day": 500}
-
-
-def plan_on(engine: Engine, day: date, **settings: object) -> ReminderPlan:
-    with session_scope(engine) as session:
-        return plan_reminders(session, today=day, settings={**SETTINGS, **settings})
-
-
-def send(engine: Engine, reminder: DueReminder, day: date) -> None:
-    """Claim a reminder as the run does when it posts it (at noon UTC on `day`)."""
-    with session_scope(engine) as session:
-        row = claim_reminder(
-            session,
-            key=reminder.key,
-            action_id=reminder.action_id,
-            step_id=reminder.step_id,
-            reason=reminder.reason,
-            for_date=reminder.for_date,
-            at=noon(day),
-            by="test",
-        )
-        assert row is not None
 
 
 def test_items_answered_after_the_first_run_do_not_let_more_through_that_day(

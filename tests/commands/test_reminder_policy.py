@@ -4,21 +4,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from reminder_test_helpers import give_role, noon, set_item
+from reminder_test_helpers import give_role, plan_on, send, set_item
 from sqlalchemy.engine import Engine
 
-from commands.reminders import DueReminder, ReminderPlan, cadence_period, plan_reminders
+from commands.reminders import DueReminder, ReminderPlan, cadence_period
 from store.db import session_scope
 from store.history import find_item
-from store.reminders import claim_reminder, get_reminder, snooze
+from store.reminders import get_reminder, snooze
 from store.roles import mark_inactive
-
-SETTINGS = {"reminder_days_before": 7, "reminder_stale_days": 28, "reminder_max_per_day": 500}
-
-
-def plan_on(engine: Engine, day: date, **settings: object) -> ReminderPlan:
-    with session_scope(engine) as session:
-        return plan_reminders(session, today=day, settings={**SETTINGS, **settings})
 
 
 def for_ref(plan: ReminderPlan, ref: str) -> list[DueReminder]:
@@ -27,23 +20,6 @@ def for_ref(plan: ReminderPlan, ref: str) -> list[DueReminder]:
 
 def reasons(engine: Engine, ref: str, day: date) -> list[str]:
     return [r.reason for r in for_ref(plan_on(engine, day), ref)]
-
-
-def send(engine: Engine, reminder: DueReminder, day: date) -> int:
-    """Claim a reminder as the run does when it posts it."""
-    with session_scope(engine) as session:
-        row = claim_reminder(
-            session,
-            key=reminder.key,
-            action_id=reminder.action_id,
-            step_id=reminder.step_id,
-            reason=reminder.reason,
-            for_date=reminder.for_date,
-            at=noon(day),
-            by="test",
-        )
-        assert row is not None
-        return row.id or 0
 
 
 def send_for(engine: Engine, ref: str, day: date) -> DueReminder:

@@ -57,6 +57,19 @@ def reply(engine: Engine, text: str, *, user: str = LEAD, n: int = 1, **kw: obje
         )
 
 
+def edit(engine: Engine, text: str, *, n: int = 1, today: date = TODAY) -> object:
+    """The lead edits their reply number `n` on `today`, to read `text`."""
+    with session_scope(engine) as session:
+        return edit_reply(
+            session,
+            make_request(user=LEAD, today=today),
+            channel=REMINDERS_CHANNEL,
+            thread_ts=THREAD,
+            message_ts=slack_ts(TODAY, n),
+            text=text,
+        )
+
+
 def state(engine: Engine, ref: str = "P7.5") -> tuple[str, str | None, date | None]:
     with session_scope(engine) as session:
         item = find_item(session, ref)
@@ -173,15 +186,7 @@ def test_an_edit_corrects_the_update_it_made(york_engine: Engine) -> None:
     thread(york_engine)
     reply(york_engine, "done")
     assert state(york_engine)[0] == "done"
-    with session_scope(york_engine) as session:
-        result = edit_reply(
-            session,
-            make_request(user=LEAD),
-            channel=REMINDERS_CHANNEL,
-            thread_ts=THREAD,
-            message_ts=slack_ts(TODAY, 1),
-            text="not done yet, due 31/3",
-        )
+    result = edit(york_engine, "not done yet, due 31/3")
     assert isinstance(result, UpdateApplied) and result.corrected
     assert state(york_engine) == ("in_progress", None, date(2023, 3, 31))
     with session_scope(york_engine) as session:
@@ -195,30 +200,14 @@ def test_an_edit_corrects_the_update_it_made(york_engine: Engine) -> None:
 def test_an_edit_of_a_reply_that_changed_nothing_is_read_as_a_reply(york_engine: Engine) -> None:
     thread(york_engine)
     reply(york_engine, "thanks")
-    with session_scope(york_engine) as session:
-        result = edit_reply(
-            session,
-            make_request(user=LEAD),
-            channel=REMINDERS_CHANNEL,
-            thread_ts=THREAD,
-            message_ts=slack_ts(TODAY, 1),
-            text="thanks - in progress now",
-        )
+    result = edit(york_engine, "thanks - in progress now")
     assert isinstance(result, UpdateApplied) and state(york_engine)[0] == "in_progress"
 
 
 def test_an_edit_of_a_very_old_reply_changes_nothing(york_engine: Engine) -> None:
     thread(york_engine)
     reply(york_engine, "done")
-    with session_scope(york_engine) as session:
-        result = edit_reply(
-            session,
-            make_request(user=LEAD, today=date(2023, 4, 3)),
-            channel=REMINDERS_CHANNEL,
-            thread_ts=THREAD,
-            message_ts=slack_ts(TODAY, 1),
-            text="blocked",
-        )
+    result = edit(york_engine, "blocked", today=date(2023, 4, 3))
     assert isinstance(result, ReplyIgnored) and result.reason == "edit of an old reply"
     assert state(york_engine)[0] == "done"
 
@@ -307,15 +296,7 @@ def test_every_bad_input_leaves_a_log_line(
     reply(york_engine, "", n=2, has_files=True)
     reply(york_engine, "done", user="U0OTHER01", n=3)
     reply(york_engine, "thanks", n=4)
-    with session_scope(york_engine) as session:
-        edit_reply(
-            session,
-            make_request(user=LEAD, today=date(2023, 4, 3)),
-            channel=REMINDERS_CHANNEL,
-            thread_ts=THREAD,
-            message_ts=slack_ts(TODAY, 4),
-            text="done",
-        )
+    edit(york_engine, "done", n=4, today=date(2023, 4, 3))
     text = caplog.text
     assert "not a reminder thread" in text
     assert "file without text" in text
