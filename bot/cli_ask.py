@@ -63,13 +63,13 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 def _runtime(args: argparse.Namespace) -> Runtime:
     # Imported when a verb runs, not when the `planbot` parser is built: opening the database
     # brings in the store and its importers, which `planbot --help` should not wait for.
+    from bot.cli_common import open_runtime
     from bot.render import load_renderers
-    from bot.runtime import build_runtime
     from bot.settings import load_settings
 
     load_renderers()
-    return build_runtime(
-        load_settings(), as_of=getattr(args, "as_of_here", None) or getattr(args, "as_of", None)
+    return open_runtime(
+        load_settings(), getattr(args, "as_of_here", None) or getattr(args, "as_of", None)
     )
 
 

@@ -53,10 +53,10 @@ def run(args: argparse.Namespace) -> int:
     # Imported here, not at the top: building the `planbot` parser must stay quick, and these
     # bring in the database layer, Slack's SDK and (through the chart) matplotlib.
     from bot.cli_ask import terminal_text
+    from bot.cli_common import open_runtime
     from bot.digest_jobs import DigestComposer
     from bot.render import load_renderers
     from bot.render.digest import render_digest
-    from bot.runtime import build_runtime
     from bot.settings import load_settings
     from bot.slack_client import build_web_client
     from commands.digest import DigestData, ScopeError, resolve_scope, thresholds_from
@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     load_renderers()
     settings = load_settings()
-    runtime = build_runtime(settings, as_of=args.as_of)
+    runtime = open_runtime(settings, args.as_of)
     with session_scope(runtime.engine) as session:
         subscriptions = [
             s

@@ -255,7 +255,9 @@ def note_modal(target: ThreadTarget) -> dict[str, Any]:
     }
 
 
-def _value(values: dict[str, Any], block: str, action: str) -> dict[str, Any]:
+def _value(view: dict[str, Any], block: str, action: str) -> dict[str, Any]:
+    """One input's state in a submitted view (empty when the person left it blank)."""
+    values = (view.get("state") or {}).get("values") or {}
     return dict((values.get(block) or {}).get(action) or {})
 
 
@@ -265,8 +267,7 @@ EMPTY_NOTE = "Write a line on where it stands, e.g. “audit booked for March”
 def check_note(view: dict[str, Any]) -> dict[str, str]:
     """Before the Add-note modal closes: a note of nothing but spaces is refused in the modal
     (Slack itself refuses an empty one, since the field is required)."""
-    values = (view.get("state") or {}).get("values") or {}
-    note = _value(values, NOTE_BLOCK, NOTE_INPUT).get("value")
+    note = _value(view, NOTE_BLOCK, NOTE_INPUT).get("value")
     return {} if (note or "").strip() else {NOTE_BLOCK: EMPTY_NOTE}
 
 
@@ -280,10 +281,9 @@ def on_note_submitted(interaction: Interaction) -> None:
     if reminder_id is None:
         log.warning("note modal without a reminder id; ignored")
         return
-    values = (view.get("state") or {}).get("values") or {}
-    note = _value(values, NOTE_BLOCK, NOTE_INPUT).get("value")
-    status = (_value(values, STATUS_BLOCK, STATUS_INPUT).get("selected_option") or {}).get("value")
-    due_text = _value(values, DUE_BLOCK, DUE_INPUT).get("selected_date")
+    note = _value(view, NOTE_BLOCK, NOTE_INPUT).get("value")
+    status = (_value(view, STATUS_BLOCK, STATUS_INPUT).get("selected_option") or {}).get("value")
+    due_text = _value(view, DUE_BLOCK, DUE_INPUT).get("selected_date")
     try:
         due = date.fromisoformat(due_text) if due_text else None
     except ValueError:

@@ -39,8 +39,4 @@ RENDERER_MODULES = (
 
 def load_renderers() -> None:
     for name in RENDERER_MODULES:
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as error:
-            if error.name != name:
-                raise
+        importlib.import_module(name)
