@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
@@ -166,23 +168,29 @@ def _database_trouble(error: Exception, what: str, url: str | None) -> str:
     return f"cannot {what} the database {_shown_url(url)}: {lines[0]}"
 
 
+@contextmanager
+def _engine(url: str | None) -> Iterator[Engine]:
+    """An engine for the `db` verbs, disposed of when they are done."""
+    engine = make_engine(url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
 def db_upgrade_command(args: argparse.Namespace) -> int:
     settings = load_settings()
     clock = settings.clock(args.as_of)
     where = _shown_url(settings.database_url)
-    engine = None
     try:
-        engine = make_engine(settings.database_url)
-        before = current_revision(engine)
-        seeded = prepare_database(engine, at=clock.utcnow(), seed=not args.no_seed)
-        after = current_revision(engine)
-        with Session(engine) as session:
-            keys = plan_keys(session)
+        with _engine(settings.database_url) as engine:
+            before = current_revision(engine)
+            seeded = prepare_database(engine, at=clock.utcnow(), seed=not args.no_seed)
+            after = current_revision(engine)
+            with Session(engine) as session:
+                keys = plan_keys(session)
     except (SQLAlchemyError, OSError) as error:
         return _fail(_database_trouble(error, "upgrade", settings.database_url))
-    finally:
-        if engine is not None:
-            engine.dispose()
     if before == after:
         print(f"{where}: schema already current (revision {after}).")
     else:
@@ -195,20 +203,16 @@ def db_upgrade_command(args: argparse.Namespace) -> int:
 
 def db_status_command(args: argparse.Namespace) -> int:
     settings = load_settings()
-    engine = None
     try:
-        engine = make_engine(settings.database_url)
-        current = current_revision(engine)
-        head = head_revision(engine)
-        keys: list[str] = []
-        if current is not None:
-            with Session(engine) as session:
-                keys = plan_keys(session)
+        with _engine(settings.database_url) as engine:
+            current = current_revision(engine)
+            head = head_revision(engine)
+            keys: list[str] = []
+            if current is not None:
+                with Session(engine) as session:
+                    keys = plan_keys(session)
     except (SQLAlchemyError, OSError) as error:
         return _fail(_database_trouble(error, "open", settings.database_url))
-    finally:
-        if engine is not None:
-            engine.dispose()
     state = "current" if current == head else "needs `planbot db upgrade`"
     print(f"Database: {_shown_url(settings.database_url)}")
     print(f"Schema: revision {current or 'none (empty database)'}; latest {head} ({state}).")
