@@ -18,7 +18,6 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot.listeners.actions import Interaction
 from bot.listeners.common import message_payload
 from bot.outbox import post_that_matters
-from bot.reminder_jobs import user_is_active
 from bot.render import Rendered, render
 from bot.render.escape import escape
 from bot.render.updates import ADD_NOTE, BUTTON_LABELS, NOTE_VIEW, SET_STATUS, SNOOZE
@@ -43,11 +42,6 @@ NOTE_BLOCK, NOTE_INPUT = "note", "note_text"
 STATUS_BLOCK, STATUS_INPUT = "status", "status_choice"
 DUE_BLOCK, DUE_INPUT = "due", "due_date"
 PRIVATE = (UpdateRefused, ReplyIgnored)
-
-
-def install_user_check(runtime: Runtime, client: WebClient) -> None:
-    """Let role commands ask Slack whether a user is deactivated (users.info `deleted`)."""
-    runtime.user_active = lambda user_id: user_is_active(client, user_id)
 
 
 def permalink(client: WebClient, channel: str | None, ts: str | None) -> str | None:

@@ -17,6 +17,7 @@ from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 
 from bot.listeners import register_listeners
+from bot.reminder_jobs import user_is_active
 from bot.render import load_renderers
 from bot.runtime import Runtime
 from bot.slack_client import build_web_client
@@ -103,5 +104,7 @@ def create_app(
             where="handling a Slack request",
         )
 
+    # Role commands ask Slack whether a holder is deactivated (users.info `deleted`).
+    runtime.user_active = lambda user_id: user_is_active(app.client, user_id)
     register_listeners(app, runtime)
     return app

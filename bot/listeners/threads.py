@@ -16,7 +16,7 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.listeners.common import after_ack
-from bot.reminder_replies import install_user_check, on_channel_message
+from bot.reminder_replies import on_channel_message
 from bot.runtime import Runtime
 
 CHANNEL_TYPES = ("channel", "group")
@@ -27,8 +27,6 @@ def in_a_channel(body: dict[str, Any]) -> bool:
 
 
 def register(app: App, runtime: Runtime) -> None:
-    install_user_check(runtime, app.client)
-
     def read_channel_message(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         on_channel_message(runtime, body["event"], client, bot_user_id=context.bot_user_id)
 
