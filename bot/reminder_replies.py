@@ -15,8 +15,8 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot.delivery import message_payload
 from bot.listeners.actions import Interaction
-from bot.listeners.common import message_payload
 from bot.outbox import post_that_matters
 from bot.render import Rendered, render
 from bot.render.escape import escape

@@ -9,11 +9,11 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.after_response import hand_off
+from bot.delivery import Destination, deliver
 from bot.question_pool import active_pool
 from bot.render import Rendered, render
 from bot.runtime import Runtime
 from bot.slack_errors import report_failure
-from bot.slack_text import without_pings
 from commands.router import handle, split_verb
 from store.db import session_scope
 
@@ -63,6 +63,32 @@ def after_ack(app: App, work: Work) -> Callable[..., None]:
     return acknowledge
 
 
+def reply(
+    runtime: Runtime,
+    client: WebClient,
+    text: str,
+    destination: Destination,
+    *,
+    user_id: str | None,
+    channel_id: str | None,
+    thread_ts: str | None = None,
+) -> None:
+    """Answer `text` (already through `to_command_text`) and send the answer to `destination`.
+
+    A question is answered and sent by a worker process when `planbot serve` started them
+    (bot/question_pool.py), so this process keeps its CPU for acks; a verb (role, digest…), or
+    any text without them, is answered here and sent with `client`.
+    """
+    pool = active_pool()
+    if pool is not None and split_verb(text)[0] is None:
+        pool.reply(text, destination, user_id=user_id, channel_id=channel_id, thread_ts=thread_ts)
+        return
+    rendered = answer_here(
+        runtime, text, user_id=user_id, channel_id=channel_id, thread_ts=thread_ts
+    )
+    deliver(runtime, client, rendered, destination)
+
+
 def answer(
     runtime: Runtime,
     text: str,
@@ -95,12 +121,3 @@ def answer_here(
     with session_scope(runtime.engine) as session:
         result = handle(session, runtime.request(text, caller))
     return render(result)
-
-
-def message_payload(rendered: Rendered, client: WebClient) -> dict[str, Any]:
-    """`text` (the fallback that reads well alone) and, when there are any, `blocks`, with every
-    mention turned into a plain name: an answer the bot echoes never notifies anyone."""
-    payload: dict[str, Any] = {"text": rendered.text}
-    if rendered.blocks:
-        payload["blocks"] = rendered.blocks
-    return dict(without_pings(payload, client))

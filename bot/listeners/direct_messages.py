@@ -7,8 +7,8 @@ from typing import Any
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from bot.listeners.common import after_ack, answer, message_payload
-from bot.outbox import post_that_matters
+from bot.delivery import ToConversation
+from bot.listeners.common import after_ack, reply
 from bot.runtime import Runtime
 from bot.slack_text import to_command_text
 
@@ -30,18 +30,14 @@ def register(app: App, runtime: Runtime) -> None:
         text = to_command_text(event.get("text"), bot_user_id=context.bot_user_id)
         if not text:
             return  # a file or image with no words: nothing to answer
-        rendered = answer(
+        reply(
             runtime,
+            client,
             text,
+            ToConversation(event["channel"], thread_ts=event.get("thread_ts")),
             user_id=event["user"],
             channel_id=event.get("channel"),
             thread_ts=event.get("thread_ts"),
         )
-        if rendered.quiet:
-            return
-        payload = message_payload(rendered, client) | {"channel": event["channel"]}
-        if event.get("thread_ts"):
-            payload["thread_ts"] = event["thread_ts"]
-        post_that_matters(runtime, client, "chat.postMessage", payload)
 
     app.event("message", matchers=[is_direct_message])(after_ack(app, answer_direct_message))

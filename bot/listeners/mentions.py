@@ -7,8 +7,8 @@ from typing import Any
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from bot.listeners.common import after_ack, answer, message_payload
-from bot.outbox import post_that_matters
+from bot.delivery import ToConversation
+from bot.listeners.common import after_ack, reply
 from bot.runtime import Runtime
 from bot.slack_text import to_command_text
 
@@ -17,17 +17,14 @@ def register(app: App, runtime: Runtime) -> None:
     def answer_mention(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         event = body["event"]
         text = to_command_text(event.get("text"), bot_user_id=context.bot_user_id)
-        rendered = answer(
+        reply(
             runtime,
+            client,
             text or "help",
+            ToConversation(event["channel"], thread_ts=event.get("thread_ts") or event["ts"]),
             user_id=event.get("user"),
             channel_id=event.get("channel"),
             thread_ts=event.get("thread_ts"),
         )
-        if rendered.quiet:
-            return
-        payload = message_payload(rendered, client)
-        payload |= {"channel": event["channel"], "thread_ts": event.get("thread_ts") or event["ts"]}
-        post_that_matters(runtime, client, "chat.postMessage", payload)
 
     app.event("app_mention")(after_ack(app, answer_mention))

@@ -12,9 +12,9 @@ from typing import Any
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from bot.listeners.common import after_ack, answer, message_payload
+from bot.delivery import ToResponseUrl
+from bot.listeners.common import after_ack, reply
 from bot.runtime import Runtime
-from bot.slack_client import post_to_response_url
 from bot.slack_text import to_command_text
 
 COMMAND = "/plan"
@@ -32,17 +32,13 @@ def split_share(text: str) -> tuple[bool, str]:
 def register(app: App, runtime: Runtime) -> None:
     def answer_plan_command(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         share, text = split_share(to_command_text(body.get("text")))
-        rendered = answer(
+        reply(
             runtime,
+            client,
             text or "help",
+            ToResponseUrl(body["response_url"], share=share),
             user_id=body.get("user_id"),
             channel_id=body.get("channel_id"),
         )
-        if rendered.quiet:
-            return
-        in_channel = share or not rendered.ephemeral
-        message = message_payload(rendered, client)
-        message["response_type"] = "in_channel" if in_channel else "ephemeral"
-        post_to_response_url(body["response_url"], message)
 
     app.command(COMMAND)(after_ack(app, answer_plan_command))

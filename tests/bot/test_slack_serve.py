@@ -25,6 +25,7 @@ from slack_fixtures import (
 
 from bot import cli_serve
 from bot.cli import main
+from bot.question_pool import WORKER_NICENESS
 
 StartApp = Callable[..., SlackAppProcess]
 
@@ -209,6 +210,21 @@ def test_healthz_a_dead_question_worker_and_sigterm(
     assert not running(replacement)
     with pytest.raises(OSError):
         app.healthz()
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads processes from /proc")
+def test_questions_are_answered_and_sent_by_a_worker_that_gives_way_to_acks(
+    start_slack_app: StartApp, fake_slack: FakeSlack, york_url: str
+) -> None:
+    app = start_slack_app(york_url)
+    answer = fake_slack.answer_to(app.command("/plan share what's open under OA4?").response_url)
+    assert answer.payload["response_type"] == "in_channel"
+    assert "P7.5" in answer.payload["text"]
+    fake_slack.assert_valid()
+
+    [worker] = question_workers(app.process.pid)  # it has answered, so it is set up
+    serving = os.getpriority(os.PRIO_PROCESS, app.process.pid)
+    assert os.getpriority(os.PRIO_PROCESS, worker) == min(serving + WORKER_NICENESS, 19)
 
 
 def test_healthz_answers_503_when_the_database_is_gone(
