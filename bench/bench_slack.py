@@ -2,7 +2,9 @@
 
     .venv/bin/python bench/bench_slack.py [--requests 200] [--question "what's open under OA4?"]
 
-Starts the fake Slack Web API (tests/fake_slack.py) in this process, then two server processes on
+Starts the fake Slack Web API (tests/fake_slack.py) in a process of its own (in this one, its
+work on every answer, parsing and checking the blocks, held this process's interpreter lock while
+a sender was timing an ack, which counted against planbot alone), then two server processes on
 localhost, one after the other: a bare Bolt app that only acks `/plan`, and planbot itself (on a
 fresh SQLite copy of York's plans, scheduler off), both behind the same waitress server with the
 same thread count. 1, 10 and 50 senders post signed `/plan <question>` requests exactly as Slack
@@ -26,6 +28,7 @@ import argparse
 import http.client
 import itertools
 import json
+import multiprocessing
 import os
 import statistics
 import subprocess
@@ -33,8 +36,11 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from multiprocessing.synchronize import Event as ProcessEvent
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,6 +94,54 @@ def run_bare_app(port_file: str) -> None:
     server.run()
 
 
+def run_fake_slack(ready: Any, answers: Any, stop: ProcessEvent) -> None:
+    """The fake Slack, in its own process: tells `answers` of every response_url post as
+    (url, time, answered), answered being False for a failure or the calm apology line."""
+    fake = FakeSlack()
+
+    def note(call: Call) -> None:
+        if call.method == "response_url":
+            answered = call.answered == 200 and call.payload.get("text") != CALM_LINE
+            answers.put((call.payload["_url"], call.at, answered))
+
+    fake.on_call = note
+    ready.put((fake.url, fake.token))
+    stop.wait()
+    fake.close()
+
+
+class RemoteFake:
+    """The bench's handle on the fake Slack process: its addresses, and each answer it receives
+    passed to `on_answer(url, at)` on a thread of this process."""
+
+    def __init__(self) -> None:
+        context = multiprocessing.get_context("spawn")
+        ready, self._answers = context.Queue(), context.Queue()
+        self._stop = context.Event()
+        self._process = context.Process(
+            target=run_fake_slack, args=(ready, self._answers, self._stop), daemon=True
+        )
+        self._process.start()
+        self.url, self.token = ready.get(timeout=60)
+        self.api_url = self.url + "api/"
+        self.on_answer: Callable[[str, float], None] | None = None
+        self._ids = itertools.count(1)
+        threading.Thread(target=self._dispatch, daemon=True).start()
+
+    def new_response_url(self) -> str:
+        return f"{self.url}commands/{TEAM_ID}/{next(self._ids)}/hook{next(self._ids)}"
+
+    def _dispatch(self) -> None:
+        while True:
+            url, at, answered = self._answers.get()
+            if answered and self.on_answer is not None:
+                self.on_answer(url, at)
+
+    def close(self) -> None:
+        self._stop.set()
+        self._process.join(10)
+
+
 @dataclass
 class Server:
     process: subprocess.Popen[str]
@@ -100,18 +154,19 @@ class Server:
 
 def wait_healthy(port: int, path: str) -> None:
     deadline = time.monotonic() + 120
+    last: object = None
     while time.monotonic() < deadline:
         try:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             connection.request("GET" if path == "/healthz" else "POST", path)
-            status = connection.getresponse().status
+            last = connection.getresponse().status
             connection.close()
-            if status in (200, 401):
+            if last in (200, 401):
                 return
-        except OSError:
-            pass
+        except OSError as error:
+            last = error
         time.sleep(0.1)
-    raise SystemExit(f"server on port {port} did not come up")
+    raise SystemExit(f"server on port {port} did not come up (last: {last})")
 
 
 def start_planbot(env: dict[str, str], workdir: Path) -> Server:
@@ -128,7 +183,11 @@ def start_planbot(env: dict[str, str], workdir: Path) -> Server:
         if line.startswith("planbot: serving "):
             port = int(line.split()[2].rsplit(":", 1)[1].split("/")[0])
             threading.Thread(target=process.stderr.read, daemon=True).start()  # keep draining
-            wait_healthy(port, "/healthz")
+            try:
+                wait_healthy(port, "/healthz")
+            except BaseException:
+                process.kill()
+                raise
             return Server(process, port)
     raise SystemExit(f"planbot serve exited with {process.wait()}")
 
@@ -144,8 +203,14 @@ def start_bare(env: dict[str, str], workdir: Path) -> Server:
             raise SystemExit("bare Bolt app did not start")
         time.sleep(0.05)
     port = int(port_file.read_text())
-    wait_healthy(port, "/slack/events")
-    return Server(process, port)
+    port_file.unlink()
+    server = Server(process, port)
+    try:
+        wait_healthy(port, "/slack/events")
+    except BaseException:
+        server.process.kill()
+        raise
+    return server
 
 
 @dataclass
@@ -155,8 +220,14 @@ class Level:
     answers: list[float] = field(default_factory=list)
     dropped: int = 0
 
+    def add(self, other: Level) -> None:
+        self.acks += other.acks
+        self.pauses += other.pauses
+        self.answers += other.answers
+        self.dropped += other.dropped
 
-def send_command(port: int, fake: FakeSlack, text: str) -> tuple[float, str, float, float] | None:
+
+def send_command(port: int, fake: RemoteFake, text: str) -> tuple[float, str, float, float] | None:
     response_url = fake.new_response_url()
     form = {
         "token": "unused",
@@ -195,7 +266,7 @@ def send_command(port: int, fake: FakeSlack, text: str) -> tuple[float, str, flo
 
 def measure(
     port: int,
-    fake: FakeSlack,
+    fake: RemoteFake,
     text: str,
     senders: int,
     count: int,
@@ -210,17 +281,13 @@ def measure(
     arrived: dict[str, threading.Event] = {}
     answered_at: dict[str, float] = {}
 
-    def note(call: Call) -> None:
-        if call.method == "response_url" and call.payload.get("text") == CALM_LINE:
-            return  # an apology is not an answer: that request counts as dropped
-        if call.method == "response_url" and call.answered == 200:
-            url = call.payload["_url"]
-            answered_at[url] = call.at
-            with lock:
-                event = arrived.setdefault(url, threading.Event())
-            event.set()
+    def note(url: str, at: float) -> None:  # an apology is not an answer: it counts as dropped
+        answered_at[url] = at
+        with lock:
+            event = arrived.setdefault(url, threading.Event())
+        event.set()
 
-    fake.on_call = note
+    fake.on_answer = note
     turns = iter(range(count))
 
     def person() -> None:
@@ -265,7 +332,7 @@ def measure(
     if flood:
         for url, wall, event in pending:
             collect(url, wall, event)
-    fake.on_call = None
+    fake.on_answer = None
     return level
 
 
@@ -283,7 +350,10 @@ def ms(value: float) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--requests", type=int, default=200, help="requests per level (default 200)"
+        "--requests", type=int, default=1000, help="requests per level and round (default 1000)"
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="rounds, each planbot then bare Bolt (default 3)"
     )
     parser.add_argument("--question", default="what's open under OA4?")
     parser.add_argument("--flood", action="store_true", help="send without waiting for answers")
@@ -293,7 +363,7 @@ def main() -> int:
         run_bare_app(args.bare_app)
         return 0
 
-    fake = FakeSlack()
+    fake = RemoteFake()
     work = Path(tempfile.mkdtemp(prefix="planbot-bench-"))
     env = clean_environment(
         SLACK_BOT_TOKEN=fake.token,
@@ -304,46 +374,58 @@ def main() -> int:
         PLANBOT_SCHEDULER="false",
     )
     env.update({k: v for k, v in os.environ.items() if k.startswith("PLANBOT_")})
-    results: dict[str, dict[int, Level]] = {"bare Bolt": {}, "planbot": {}}
-    for name, start, answers in (
-        ("planbot", start_planbot, True),
-        ("bare Bolt", start_bare, False),
-    ):
-        server = start(env, work)
-        try:
-            measure(server.port, fake, args.question, 5, 20, answers)  # warm up
-            for senders in LEVELS:
-                fake.reset()
-                count = max(args.requests, senders * 4)
-                pace = results["planbot"][senders].pauses if not answers else None
-                results[name][senders] = measure(
-                    server.port, fake, args.question, senders, count, answers, args.flood, pace
-                )
-        finally:
-            server.stop()
+    pooled = {name: {n: Level() for n in LEVELS} for name in ("planbot", "bare Bolt")}
+    round_ratios: dict[int, list[float]] = {n: [] for n in LEVELS}
+    for _ in range(args.rounds):
+        this_round: dict[tuple[str, int], Level] = {}
+        for name, start, answers in (
+            ("planbot", start_planbot, True),
+            ("bare Bolt", start_bare, False),
+        ):
+            server = start(env, work)
+            try:
+                measure(server.port, fake, args.question, 5, 20, answers)  # warm up
+                for senders in LEVELS:
+                    count = max(args.requests, senders * 4)
+                    pace = None if answers else this_round["planbot", senders].pauses
+                    level = measure(
+                        server.port, fake, args.question, senders, count, answers, args.flood, pace
+                    )
+                    this_round[name, senders] = level
+                    pooled[name][senders].add(level)
+            finally:
+                server.stop()
+        for senders in LEVELS:
+            bot, bare = this_round["planbot", senders], this_round["bare Bolt", senders]
+            round_ratios[senders].append(percentile(bot.acks, 0.99) / percentile(bare.acks, 0.99))
     fake.close()
 
     mode = "flood: no waiting for answers" if args.flood else "each sender waits for its answer"
-    print(f"/plan {args.question}  ({args.requests} per level, {mode}, {os.cpu_count()} cores)")
+    print(
+        f"/plan {args.question}  ({args.rounds} rounds of {args.requests} per level, {mode}, "
+        f"{os.cpu_count()} cores)"
+    )
     print(
         "| senders | bare Bolt ack p50 / p99 ms | planbot ack p50 / p99 ms | "
-        "p99 ratio | planbot answer p50 / p99 ms | dropped |"
+        "p99 ratio (each round) | planbot answer p50 / p99 ms | dropped |"
     )
     print("|---|---|---|---|---|---|")
     summary = {}
     for senders in LEVELS:
-        bare, bot = results["bare Bolt"][senders], results["planbot"][senders]
+        bare, bot = pooled["bare Bolt"][senders], pooled["planbot"][senders]
         ratio = percentile(bot.acks, 0.99) / percentile(bare.acks, 0.99)
+        each = ", ".join(f"{r:.2f}" for r in round_ratios[senders])
         print(
             f"| {senders} | {ms(statistics.median(bare.acks))} / {ms(percentile(bare.acks, 0.99))} "
             f"| {ms(statistics.median(bot.acks))} / {ms(percentile(bot.acks, 0.99))} "
-            f"| {ratio:.2f}x | {ms(statistics.median(bot.answers))} / "
+            f"| {ratio:.2f}x ({each}) | {ms(statistics.median(bot.answers))} / "
             f"{ms(percentile(bot.answers, 0.99))} | {bare.dropped + bot.dropped} |"
         )
         summary[senders] = {
             "bare_ack_p99_ms": percentile(bare.acks, 0.99) * 1000,
             "planbot_ack_p99_ms": percentile(bot.acks, 0.99) * 1000,
             "ratio": ratio,
+            "round_ratios": round_ratios[senders],
             "dropped": bare.dropped + bot.dropped,
         }
     out = ROOT / "bench" / "out"
