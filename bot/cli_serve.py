@@ -9,6 +9,7 @@ scheduler stopped, database connections closed.
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import signal
 import sys
@@ -67,6 +68,7 @@ def serve(args: argparse.Namespace) -> int:
             )
             use_pool(questions)
         scheduler = _start_scheduler(runtime, app.client) if settings.planbot_scheduler else None
+        _freeze_start_up_objects()
         try:
             if args.socket:
                 _serve_socket(app, settings)
@@ -82,6 +84,15 @@ def serve(args: argparse.Namespace) -> int:
         runtime.engine.dispose()
     print("planbot: stopped", file=sys.stderr, flush=True)
     return 0
+
+
+def _freeze_start_up_objects() -> None:
+    """Keep what start-up built (Bolt, the models, SQLAlchemy's mappers) out of every later
+    garbage collection. It lives as long as the process, yet a full collection walks all of it:
+    about 120,000 objects and 50-65 ms on a 2-core machine, during which no request is
+    acknowledged. Frozen, a full collection walks only what was made since."""
+    gc.collect()
+    gc.freeze()
 
 
 def _create_app(runtime: Runtime, *, socket_mode: bool, executor: ThreadPoolExecutor) -> App:
