@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.runtime import Runtime, build_runtime
 from bot.settings import Settings, SettingsError
+from store.db import default_database_url, normalise_url
 
 
 def add_as_of(parser: argparse.ArgumentParser) -> None:
@@ -22,10 +24,24 @@ def add_as_of(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def open_runtime(settings: Settings, as_of: str | None) -> Runtime:
-    """The runtime, or one line naming DATABASE_URL when the database cannot be opened."""
+def open_runtime(settings: Settings, as_of: str | None, *, seed: bool = True) -> Runtime:
+    """The runtime (the database migrated and, with `seed`, York's plans loaded when it holds
+    none), or a SettingsError naming DATABASE_URL when the database cannot be opened."""
     try:
-        return build_runtime(settings, as_of=as_of)
+        return build_runtime(settings, as_of=as_of, seed=seed)
     except (SQLAlchemyError, OSError) as error:
-        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-        raise SettingsError(f"DATABASE_URL: cannot open the database ({reason})") from None
+        raise database_trouble(error, "open", settings.database_url) from None
+
+
+def shown_url(url: str | None) -> str:
+    """The database URL as planbot uses it, password hidden."""
+    return make_url(normalise_url(url or default_database_url())).render_as_string(
+        hide_password=True
+    )
+
+
+def database_trouble(error: Exception, what: str, url: str | None) -> SettingsError:
+    """One line: `DATABASE_URL: cannot open the database sqlite:///x.db: file is not a database`."""
+    cause = error.strerror if isinstance(error, OSError) else getattr(error, "orig", None) or error
+    lines = str(cause).strip().splitlines() or [type(error).__name__]
+    return SettingsError(f"DATABASE_URL: cannot {what} the database {shown_url(url)}: {lines[0]}")

@@ -12,13 +12,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from bot.runtime import Runtime, build_runtime
+from bot.cli_common import database_trouble, open_runtime, shown_url
 from bot.settings import load_settings
-from store.db import default_database_url, make_engine, normalise_url
+from store.db import make_engine
 from store.exporter import UnknownPlanError, export_plans, plan_keys
 from store.importer import ImportReport, apply_plan
 from store.migrate import current_revision, head_revision
@@ -73,15 +73,6 @@ def _fail(message: str) -> int:
     return 1
 
 
-def _open_runtime(as_of: str | None, *, seed: bool) -> Runtime | str:
-    """The runtime, or one line saying why the database could not be opened."""
-    settings = load_settings()
-    try:
-        return build_runtime(settings, as_of=as_of, seed=seed)
-    except (SQLAlchemyError, OSError) as error:
-        return _database_trouble(error, "open", settings.database_url)
-
-
 def import_command(args: argparse.Namespace) -> int:
     try:
         plans = read_plan_files([Path(name) for name in args.files])
@@ -93,9 +84,7 @@ def import_command(args: argparse.Namespace) -> int:
     except ValueError as error:
         return _fail(f"cannot read the role directory {error}")
     # Importing loads plans by hand: a fresh database is migrated but not seeded with York's.
-    runtime = _open_runtime(args.as_of, seed=False)
-    if isinstance(runtime, str):
-        return _fail(runtime)
+    runtime = open_runtime(load_settings(), args.as_of, seed=False)
     at = runtime.clock.utcnow()
     report = ImportReport()
     with Session(runtime.engine, expire_on_commit=False) as session:
@@ -125,9 +114,7 @@ def export_command(args: argparse.Namespace) -> int:
     kind = args.format or (format_of(out) if out else None) or "yaml"
     if out is None and kind == "xlsx" and sys.stdout.isatty():
         return _fail("an .xlsx workbook is binary: give --out FILE.xlsx or redirect the output")
-    runtime = _open_runtime(args.as_of, seed=True)
-    if isinstance(runtime, str):
-        return _fail(runtime)
+    runtime = open_runtime(load_settings(), args.as_of)
     try:
         with Session(runtime.engine) as session:
             plans = export_plans(session, args.plan)
@@ -156,18 +143,6 @@ def export_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def _shown_url(url: str | None) -> str:
-    return make_url(normalise_url(url or default_database_url())).render_as_string(
-        hide_password=True
-    )
-
-
-def _database_trouble(error: Exception, what: str, url: str | None) -> str:
-    cause = error.strerror if isinstance(error, OSError) else getattr(error, "orig", error)
-    lines = str(cause).strip().splitlines() or [type(error).__name__]
-    return f"cannot {what} the database {_shown_url(url)}: {lines[0]}"
-
-
 @contextmanager
 def _engine(url: str | None) -> Iterator[Engine]:
     """An engine for the `db` verbs, disposed of when they are done."""
@@ -181,7 +156,7 @@ def _engine(url: str | None) -> Iterator[Engine]:
 def db_upgrade_command(args: argparse.Namespace) -> int:
     settings = load_settings()
     clock = settings.clock(args.as_of)
-    where = _shown_url(settings.database_url)
+    where = shown_url(settings.database_url)
     try:
         with _engine(settings.database_url) as engine:
             before = current_revision(engine)
@@ -190,7 +165,7 @@ def db_upgrade_command(args: argparse.Namespace) -> int:
             with Session(engine) as session:
                 keys = plan_keys(session)
     except (SQLAlchemyError, OSError) as error:
-        return _fail(_database_trouble(error, "upgrade", settings.database_url))
+        raise database_trouble(error, "upgrade", settings.database_url) from None
     if before == after:
         print(f"{where}: schema already current (revision {after}).")
     else:
@@ -212,9 +187,9 @@ def db_status_command(args: argparse.Namespace) -> int:
                 with Session(engine) as session:
                     keys = plan_keys(session)
     except (SQLAlchemyError, OSError) as error:
-        return _fail(_database_trouble(error, "open", settings.database_url))
+        raise database_trouble(error, "open", settings.database_url) from None
     state = "current" if current == head else "needs `planbot db upgrade`"
-    print(f"Database: {_shown_url(settings.database_url)}")
+    print(f"Database: {shown_url(settings.database_url)}")
     print(f"Schema: revision {current or 'none (empty database)'}; latest {head} ({state}).")
     print(f"Plans: {', '.join(keys) or 'none'}.")
     return 0 if current == head else 1
