@@ -24,6 +24,7 @@ from store.history import (
     item_of_update,
     item_owner_roles,
     item_title,
+    latest_update_since,
     mark_source_deleted,
     record_once,
     update_for_message,
@@ -37,6 +38,7 @@ log = logging.getLogger(__name__)
 
 EDIT_WINDOW_DAYS = 14  # an edit of an older reply does not rewrite the plan's history
 SNOOZE_DAYS = 7
+REPEAT_CLICK = timedelta(seconds=60)  # the same button again within this is one click
 
 
 @dataclass(frozen=True)
@@ -429,6 +431,14 @@ def button_update(
         return ReplyIgnored("empty note", hint="The note was empty, so nothing changed.")
     if not may_update(session, request, item):
         return _refuse(session, request, item)
+    if (
+        source == "button"
+        and note is None
+        and due is None
+        and _clicked_again(request, item, status, session)
+    ):
+        log.info("%s clicked %s again on %s; ignored", request.caller.label, status, item.ref)
+        return ReplyIgnored("clicked again")
     applied = _apply(
         session,
         request,
@@ -445,6 +455,20 @@ def button_update(
         return applied
     mark_answered(session, reminder, at=request.clock.utcnow())
     return applied
+
+
+def _clicked_again(
+    request: Request, item: Action | Step, status: str | None, session: Session
+) -> bool:
+    """True when the same person set the same status by button moments ago: a double click, or
+    Slack's client sending the click twice, which would otherwise post "still done" twice."""
+    latest = latest_update_since(session, item, since=request.clock.utcnow() - REPEAT_CLICK)
+    return (
+        latest is not None
+        and latest.source == "button"
+        and latest.author == request.caller.user_id
+        and latest.new_status == status
+    )
 
 
 def snooze_item(session: Session, request: Request, *, reminder_id: int) -> object:

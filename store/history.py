@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -73,6 +74,19 @@ def history_of(session: Session, item: Action | Step) -> list[StatusUpdate]:
         .order_by(col(StatusUpdate.at), col(StatusUpdate.id))
     )
     return list(session.exec(query))
+
+
+def latest_update_since(
+    session: Session, item: Action | Step, *, since: datetime
+) -> StatusUpdate | None:
+    """The newest update of an item recorded at or after `since`, if any."""
+    column = StatusUpdate.action_id if isinstance(item, Action) else StatusUpdate.step_id
+    query = (
+        select(StatusUpdate)
+        .where(column == item.id, col(StatusUpdate.at) >= since)
+        .order_by(col(StatusUpdate.at).desc(), col(StatusUpdate.id).desc())
+    )
+    return session.exec(query).first()
 
 
 def update_for_message(

@@ -239,6 +239,26 @@ def test_buttons_follow_the_same_rules(york_engine: Engine) -> None:
     assert state(york_engine)[0] == "done"
 
 
+def test_the_same_button_clicked_twice_counts_once(york_engine: Engine) -> None:
+    reminder_id = thread(york_engine)
+    assert isinstance(button_update_as(york_engine, reminder_id, "done"), UpdateApplied)
+    assert button_update_as(york_engine, reminder_id, "done") == ReplyIgnored("clicked again")
+    changed = button_update_as(york_engine, reminder_id, "in_progress")  # a new decision
+    assert isinstance(changed, UpdateApplied) and state(york_engine)[0] == "in_progress"
+    with session_scope(york_engine) as session:
+        next_day = button_update(
+            session,
+            make_request(user=LEAD, today=date(2023, 2, 16)),
+            reminder_id=reminder_id,
+            status="in_progress",
+        )
+        assert isinstance(next_day, UpdateApplied)  # "still in progress", a day on
+        item = find_item(session, "P7.5")
+        assert item is not None
+        clicks = [u.new_status for u in history_of(session, item) if u.source == "button"]
+    assert clicks == ["done", "in_progress", "in_progress"]
+
+
 def test_the_note_modal_saves_a_note_a_status_and_a_date(york_engine: Engine) -> None:
     reminder_id = thread(york_engine)
     result = button_update_as(
