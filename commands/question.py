@@ -190,6 +190,9 @@ def clean(text: str) -> tuple[str, bool, tuple[str, ...]]:
     text = _SLACK_CHANNEL.sub(" ", text)  # "in #general" says where, not what
     text = _SLACK_LINK.sub(lambda m: " " + (m.group(2) or "") + " ", text)
     text = html.unescape(text)
+    # What is left looks like markup only by accident ("<@" typed, "&lt;!channel&gt;" unescaped):
+    # without its "<" no echo of it can read as a mention.
+    text = re.sub(r"<(?=[@!#])", " ", text)
     text = _CONTROL.sub(" ", text)
     text = re.sub(r"[*_~`]+", " ", text)  # mrkdwn emphasis around words
     return re.sub(r"\s+", " ", text).strip(), truncated, tuple(ignored)

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 import commands.search as search_module
 from commands.ask import answer
 from commands.clock import Clock
-from commands.question import DateWindow, Question, Vocabulary, understand
+from commands.question import DateWindow, Question, Vocabulary, clean, understand
 from commands.search import index_for, search
 from store.models import Action
 from store.state import record_update
@@ -231,6 +231,15 @@ def test_exact_references_come_before_fuzzy_matches(session: Session) -> None:
 
 
 # --------------------------------------------------------------------------- random text
+
+
+@pytest.mark.parametrize(
+    "typed", ["<@", "what about <@ OA4", "&lt;@U0ABCDE12&gt; OA4", "&lt;!channel&gt; overdue"]
+)
+def test_text_that_only_looks_like_markup_cannot_come_back_as_a_mention(typed: str) -> None:
+    cleaned, _, _ = clean(typed)
+    assert "<@" not in cleaned and "<!" not in cleaned
+
 
 SLACKISH = st.sampled_from(
     ["<!channel>", "<@U123>", "<#C1|x>", "<https://a.b|c>", "OA4", "p7.5.3", "Head of MASH"]
