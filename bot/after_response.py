@@ -5,14 +5,15 @@ bot/listeners/common.py). Handed over at once, a worker thread takes the interpr
 first millisecond or so (reading the command, passing a question to the worker processes) while
 the request thread still has the response to send. In HTTP mode `bot.http_server` therefore wraps
 each Slack request in `hand_offs_after_response()`: hand-offs made inside it wait until the
-response bytes are written, then all go, whatever happened (nothing acknowledged is dropped).
+response bytes are written, then go, whatever happened (nothing acknowledged is dropped).
 
 Many requests arriving together are a burst: answering the first ones while the rest wait for
 their ack costs the rest the CPU. bench/bench_slack.py measured fifty commands arriving at once
 with acks of 8-12 ms in planbot against 3-6 ms in bare Bolt, and 4-7 ms when answers started 50
-ms later. So work handed off this way waits while a later request is being acknowledged or began
-less than `BURST_GAP` ago, and never longer than `BURST_MAX_WAIT`; a request on its own (one
-person asking) is not held at all. Elsewhere (Socket Mode, tests calling the app directly)
+ms later. So when a later request has already arrived, the work is held by `BURST` until no
+request has begun for `BURST_GAP` and none is being acknowledged, and never longer than
+`BURST_MAX_WAIT`; one thread releases it, so waiting costs the acks nothing. A request on its own
+(one person asking) is not held at all. Elsewhere (Socket Mode, tests calling the app directly)
 `hand_off` submits at once.
 """
 
@@ -24,23 +25,37 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 BURST_GAP = 0.003  # seconds without a new request that end a burst
-BURST_MAX_WAIT = 0.05  # the longest an answer waits for a burst of acks
+BURST_MAX_WAIT = 0.05  # the longest work waits for a burst of acks
 
 _held = threading.local()
 
 
-class Acks:
-    """The requests this process is acknowledging: how many, and when the latest began."""
+@dataclass(frozen=True)
+class _Work:
+    executor: Executor
+    work: Callable[..., Any]
+    args: tuple[Any, ...]
 
-    def __init__(self) -> None:
+    def submit(self) -> None:
+        self.executor.submit(self.work, *self.args)
+
+
+class BurstGate:
+    """Counts the requests being acknowledged and holds work handed off during a burst."""
+
+    def __init__(self, *, gap: float = BURST_GAP, longest: float = BURST_MAX_WAIT) -> None:
+        self._gap, self._longest = gap, longest
         self._changed = threading.Condition()
         self._numbers = itertools.count(1)
         self._under_way = 0
         self._latest = 0
         self._latest_at = 0.0
+        self._held: list[tuple[float, _Work]] = []
+        self._releaser: threading.Thread | None = None
 
     def begin(self) -> int:
         """Count a request in; its number, in order of arrival."""
@@ -53,52 +68,76 @@ class Acks:
     def end(self) -> None:
         with self._changed:
             self._under_way -= 1
-            self._changed.notify_all()
 
-    def wait_after(self, number: int, *, gap: float, longest: float) -> None:
-        """Return once no request after `number` is under way or began within `gap` seconds, or
-        after `longest` seconds whatever happens."""
-        deadline = time.monotonic() + longest
+    def release_after(self, number: int, work: list[_Work]) -> None:
+        """Submit the work of request `number` now if no request came after it; otherwise hold it
+        for the releasing thread."""
+        if not work:
+            return
         with self._changed:
-            while self._latest > number:
+            if self._latest == number and self._under_way == 0:
+                held = False
+            else:
+                held = True
                 now = time.monotonic()
-                quiet_at = self._latest_at + gap
-                if (self._under_way == 0 and now >= quiet_at) or now >= deadline:
-                    return
-                self._changed.wait(min(deadline, max(quiet_at, now + gap / 4)) - now)
+                self._held.extend((now, one) for one in work)
+                if self._releaser is None:
+                    self._releaser = threading.Thread(
+                        target=self._release_when_quiet, name="planbot-burst", daemon=True
+                    )
+                    self._releaser.start()
+                self._changed.notify()
+        if not held:
+            for one in work:
+                one.submit()
+
+    def release_all(self) -> None:
+        """Submit everything held now (the process is stopping)."""
+        with self._changed:
+            taken, self._held = self._held, []
+        for _, one in taken:
+            one.submit()
+
+    def _release_when_quiet(self) -> None:
+        while True:
+            with self._changed:
+                while not self._held:
+                    self._changed.wait()
+                now = time.monotonic()
+                quiet_at = self._latest_at + self._gap
+                due_at = self._held[0][0] + self._longest
+                if (self._under_way == 0 and now >= quiet_at) or now >= due_at:
+                    taken, self._held = self._held, []
+                else:
+                    self._changed.wait(max(min(max(quiet_at, now + self._gap), due_at) - now, 0))
+                    continue
+            for _, one in taken:
+                one.submit()
 
 
-ACKS = Acks()
+BURST = BurstGate()
 
 
 def hand_off(executor: Executor, work: Callable[..., Any], *args: Any) -> None:
     """Run `work(*args)` on `executor`: now, or when this thread's response has been sent."""
-    pending: list[tuple[Executor, Callable[..., Any], tuple[Any, ...]]] | None = getattr(
-        _held, "pending", None
-    )
+    pending: list[_Work] | None = getattr(_held, "pending", None)
     if pending is None:
         executor.submit(work, *args)
     else:
-        pending.append((executor, work, args))
-
-
-def _after_burst(number: int, work: Callable[..., Any], *args: Any) -> None:
-    ACKS.wait_after(number, gap=BURST_GAP, longest=BURST_MAX_WAIT)
-    work(*args)
+        pending.append(_Work(executor, work, args))
 
 
 @contextmanager
-def hand_offs_after_response() -> Iterator[None]:
+def hand_offs_after_response(gate: BurstGate = BURST) -> Iterator[None]:
     """Hold this thread's hand-offs until the block ends (the response is written), then submit
-    them, even if writing failed; they start once any burst of requests after this one is
-    acknowledged (at most BURST_MAX_WAIT later)."""
-    pending: list[tuple[Executor, Callable[..., Any], tuple[Any, ...]]] = []
+    them, even if writing failed; during a burst of requests, once it is over (at most
+    BURST_MAX_WAIT later)."""
+    pending: list[_Work] = []
     _held.pending = pending
-    number = ACKS.begin()
+    number = gate.begin()
     try:
         yield
     finally:
         _held.pending = None
-        ACKS.end()
-        for executor, work, args in pending:
-            executor.submit(_after_burst, number, work, *args)
+        gate.end()
+        gate.release_after(number, pending)

@@ -23,6 +23,7 @@ from slack_bolt import App
 from slack_bolt.error import BoltError
 from slack_sdk import WebClient
 
+from bot.after_response import BURST
 from bot.cli_common import add_as_of, open_runtime
 from bot.question_pool import QuestionPool, use_pool
 from bot.runtime import Runtime
@@ -77,6 +78,7 @@ def serve(args: argparse.Namespace) -> int:
         finally:
             _stop(scheduler)
     finally:
+        BURST.release_all()  # work held back during a burst of requests goes now
         executor.shutdown(wait=True, cancel_futures=False)  # let answers already started finish
         if questions is not None:
             use_pool(None)
