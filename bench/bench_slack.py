@@ -1,25 +1,31 @@
 """Slash-command ack latency and time-to-answer of `planbot serve --http`, beside a bare Bolt app.
 
-    .venv/bin/python bench/bench_slack.py [--requests 200] [--question "what's open under OA4?"]
+    .venv/bin/python bench/bench_slack.py [--requests 1000] [--rounds 3] [--flood]
 
-Starts the fake Slack Web API (tests/fake_slack.py) in a process of its own (in this one, its
-work on every answer, parsing and checking the blocks, held this process's interpreter lock while
-a sender was timing an ack, which counted against planbot alone), then two server processes on
-localhost, one after the other: a bare Bolt app that only acks `/plan`, and planbot itself (on a
-fresh SQLite copy of York's plans, scheduler off), both behind the same waitress server with the
-same thread count. 1, 10 and 50 senders post signed `/plan <question>` requests exactly as Slack
-does (a new connection each time); like people, each waits for the answer before asking again.
-planbot runs first; bare Bolt, which answers nothing, then gets the same senders at the same pace:
-after each ack a sender pauses as long as planbot's senders waited between their ack and their
-next command (replayed in order), so both servers see the same arrivals. (Driven back to back, bare
-Bolt stayed busy and fast at 1 sender and overloaded at 50, while planbot idled between answers;
-bare Bolt pausing 7 ms between acks measured 1.6 / 2.5 ms p50 / p99 at 1 sender, not 0.6 / 0.8.)
-Ack latency is the HTTP round trip;
-time-to-answer runs from sending to the fake receiving the answer on its response_url. With
-`--flood` nobody waits for answers: each sender posts its next command as soon as the last is
-acked, so the server is answering a growing backlog while it acks. Reports p50/p99
-for both apps, the ratio of planbot's ack p99 to bare Bolt's, and any request dropped (not 200,
-or never answered). Aims: planbot's p99 ack under 100 ms and within 1.5x of bare Bolt.
+Starts the fake Slack Web API (tests/fake_slack.py) in a process of its own, at the lowest CPU
+priority (it stands in for Slack's servers; in this process its checking of every answer held the
+interpreter lock while senders timed acks), then two server processes on localhost, one after
+the other: planbot itself (on a fresh SQLite copy of York's plans, scheduler off) and a bare Bolt
+app that only acks `/plan`, both behind the same waitress server with the same thread count.
+Where there are two CPUs or more, this process, its senders and the fake Slack keep the first and
+the app under test gets the rest, so that the load generator's own work does not show up as the
+app's latency (BENCH_SHARE_CPUS=1 lets everything share every CPU).
+
+1, 10 and 50 senders post signed `/plan <question>` requests exactly as Slack does (a new
+connection each time); like people, each waits for the answer before asking again. planbot runs
+first; bare Bolt, which answers nothing, then gets the same senders at the same pace: after each
+ack a sender pauses as long as planbot's senders waited between their ack and their next command
+(replayed in order), so both servers see the same arrivals. (Driven back to back, bare Bolt stayed
+busy and fast at 1 sender and overloaded at 50, while planbot idled between answers.) Ack latency
+is the HTTP round trip; time-to-answer runs from sending to the fake receiving the answer on its
+response_url. With `--flood` nobody waits for answers: each sender posts its next command as soon
+as the last is acked, so the server is answering a growing backlog while it acks.
+
+p99 over a few hundred requests moved by 2-3x from run to run on a shared 2-core machine, so each
+of `--rounds` rounds runs planbot then bare Bolt; the figures pool every round's requests and
+each round's p99 ratio is shown too. Reports p50/p99 for both apps, the ratio of planbot's ack
+p99 to bare Bolt's, and any request dropped (not 200, or never answered). Aims: planbot's p99 ack
+under 100 ms and within 1.5x of bare Bolt.
 """
 
 from __future__ import annotations
@@ -143,6 +149,27 @@ class RemoteFake:
         self._process.join(10)
 
 
+def split_cpus() -> tuple[set[int], set[int]] | None:
+    """(the load generator's CPUs, the app's CPUs): the first CPU for this process, its senders
+    and the fake Slack, the rest for the app under test, so that the load generator's own work
+    does not show up as the app's latency. None where CPUs cannot be assigned (or there is one)."""
+    if not hasattr(os, "sched_getaffinity"):
+        return None
+    cpus = sorted(os.sched_getaffinity(0))
+    if len(cpus) < 2 or os.environ.get("BENCH_SHARE_CPUS"):
+        return None
+    return {cpus[0]}, set(cpus[1:])
+
+
+CPUS = split_cpus()
+
+
+def on_app_cpus() -> None:
+    """Run in each server process before it starts (its worker processes inherit it)."""
+    if CPUS is not None:
+        os.sched_setaffinity(0, CPUS[1])
+
+
 @dataclass
 class Server:
     process: subprocess.Popen[str]
@@ -178,6 +205,7 @@ def start_planbot(env: dict[str, str], workdir: Path) -> Server:
         stderr=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
         text=True,
+        preexec_fn=on_app_cpus,
     )
     assert process.stderr is not None
     for line in process.stderr:
@@ -196,7 +224,11 @@ def start_planbot(env: dict[str, str], workdir: Path) -> Server:
 def start_bare(env: dict[str, str], workdir: Path) -> Server:
     port_file = workdir / "bare.port"
     process = subprocess.Popen(
-        [sys.executable, __file__, "--bare-app", str(port_file)], cwd=workdir, env=env, text=True
+        [sys.executable, __file__, "--bare-app", str(port_file)],
+        cwd=workdir,
+        env=env,
+        text=True,
+        preexec_fn=on_app_cpus,
     )
     deadline = time.monotonic() + 60
     while not port_file.exists() or not port_file.read_text():
@@ -364,6 +396,8 @@ def main() -> int:
         run_bare_app(args.bare_app)
         return 0
 
+    if CPUS is not None:
+        os.sched_setaffinity(0, CPUS[0])  # before the fake Slack starts, so it inherits it
     fake = RemoteFake()
     work = Path(tempfile.mkdtemp(prefix="planbot-bench-"))
     env = clean_environment(
