@@ -1,6 +1,6 @@
 """Slash-command ack latency and time-to-answer of `planbot serve --http`, beside a bare Bolt app.
 
-    .venv/bin/python bench/bench_slack.py [--requests 1000] [--rounds 3] [--flood]
+    .venv/bin/python bench/bench_slack.py [--requests 1000] [--rounds 3] [--flood] [--think MS]
 
 Starts the fake Slack Web API (tests/fake_slack.py) in a process of its own, at the lowest CPU
 priority (it stands in for Slack's servers; in this process its checking of every answer held the
@@ -19,7 +19,9 @@ ack a sender pauses as long as planbot's senders waited between their ack and th
 busy and fast at 1 sender and overloaded at 50, while planbot idled between answers.) Ack latency
 is the HTTP round trip; time-to-answer runs from sending to the fake receiving the answer on its
 response_url. With `--flood` nobody waits for answers: each sender posts its next command as soon
-as the last is acked, so the server is answering a growing backlog while it acks.
+as the last is acked, so the server is answering a growing backlog while it acks. With `--think`
+each sender spends that long reading an answer before asking again (a person takes seconds; at 0,
+the next command arrives while the app is still tidying up after the answer it has just sent).
 
 p99 over a few hundred requests moved by 2-3x from run to run on a shared 2-core machine, so each
 of `--rounds` rounds runs planbot then bare Bolt; the figures pool every round's requests and
@@ -306,9 +308,11 @@ def measure(
     answers: bool,
     flood: bool = False,
     pauses: list[float] | None = None,
+    think: float = 0.0,
 ) -> Level:
-    """`senders` people each send a command and wait for its answer (planbot) or, after its ack,
-    pause as long as `pauses` says (bare Bolt, which answers nothing), `count` commands in all."""
+    """`senders` people each send a command and wait for its answer (planbot), then `think`
+    seconds, or, after its ack, pause as long as `pauses` says (bare Bolt, which answers
+    nothing), `count` commands in all."""
     level = Level()
     lock = threading.Lock()
     arrived: dict[str, threading.Event] = {}
@@ -342,6 +346,7 @@ def measure(
                 pending.append((url, wall, event))
             if answers and not flood:
                 collect(url, wall, event)
+                time.sleep(think)
             if pauses:
                 time.sleep(pauses[turn % len(pauses)])
             with lock:
@@ -390,6 +395,13 @@ def main() -> int:
     )
     parser.add_argument("--question", default="what's open under OA4?")
     parser.add_argument("--flood", action="store_true", help="send without waiting for answers")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        metavar="MS",
+        help="milliseconds each sender spends reading an answer before asking again (default 0)",
+    )
     parser.add_argument("--bare-app", metavar="PORT_FILE", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.bare_app:
@@ -424,7 +436,15 @@ def main() -> int:
                     count = max(args.requests, senders * 4)
                     pace = None if answers else this_round["planbot", senders].pauses
                     level = measure(
-                        server.port, fake, args.question, senders, count, answers, args.flood, pace
+                        server.port,
+                        fake,
+                        args.question,
+                        senders,
+                        count,
+                        answers,
+                        args.flood,
+                        pace,
+                        args.think / 1000,
                     )
                     this_round[name, senders] = level
                     pooled[name][senders].add(level)
@@ -436,6 +456,8 @@ def main() -> int:
     fake.close()
 
     mode = "flood: no waiting for answers" if args.flood else "each sender waits for its answer"
+    if args.think and not args.flood:
+        mode += f" and reads it for {args.think:g} ms"
     print(
         f"/plan {args.question}  ({args.rounds} rounds of {args.requests} per level, {mode}, "
         f"{os.cpu_count()} cores)"
