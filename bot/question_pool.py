@@ -19,10 +19,13 @@ ms to 1.7 ms (bench/bench_slack.py).
 Each worker opens its own database engine and keeps its own search index. A worker that dies (out
 of memory, killed) breaks the pool: the pool is replaced and the question asked again once, so one
 crash costs one slow answer, not every answer after it (or, if it died just after sending, the
-same answer twice). Workers ignore SIGINT and SIGTERM (a
-process manager signals the whole group): the serving process finishes the answers under way,
-then closes the pool, which ends them; if the serving process is killed outright, they notice
-within a second and exit.
+same answer twice). Workers ignore SIGINT and SIGTERM (a process manager signals the whole
+group): the serving process finishes the answers under way, then closes the pool, which ends
+them; if the serving process is killed outright, they notice within a second and exit.
+
+Lower still (SCHED_IDLE, run only when a CPU has nothing else to do) made the 50-sender acks
+steadier in the bench, but on a machine kept busy by other work it would leave answers waiting
+indefinitely; nice +10 still gives them a share.
 """
 
 from __future__ import annotations
