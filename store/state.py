@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy import update as sa_update
 from sqlmodel import Session, col, select
 
 from store.models import Action, StatusUpdate, Step
@@ -77,7 +78,20 @@ def record_update(
     message_ts: str | None = None,
     corrects: StatusUpdate | None = None,
 ) -> StatusUpdate:
-    """Write one dated update and move the item to its new state, in the caller's transaction."""
+    """Write one dated update and move the item to its new state, in the caller's transaction.
+
+    The item's row is written first (which makes this transaction wait for any other writing to
+    it, on PostgreSQL by the row lock, on SQLite by the database's one writer) and then read
+    again, so two replies to one item in two processes are recorded one after the other: the
+    second sees the first's update as its "before" and in the history it replays.
+    """
+    model = type(item)
+    session.execute(
+        sa_update(model).where(model.id == item.id).values(id=item.id),  # type: ignore[arg-type]
+        execution_options={"synchronize_session": False},
+    )
+    if item not in session.dirty:
+        session.refresh(item)
     update = StatusUpdate(
         action_id=item.id if isinstance(item, Action) else None,
         step_id=item.id if isinstance(item, Step) else None,
