@@ -105,12 +105,13 @@ class BurstGate:
                     self._changed.wait()
                 now = time.monotonic()
                 quiet_at = self._latest_at + self._gap
-                due_at = self._held[0][0] + self._longest
-                if (self._under_way == 0 and now >= quiet_at) or now >= due_at:
-                    taken, self._held = self._held, []
-                else:
-                    self._changed.wait(max(min(max(quiet_at, now + self._gap), due_at) - now, 0))
+                if self._under_way:  # a request is being acknowledged: look again a gap later
+                    quiet_at = max(quiet_at, now + self._gap)
+                release_at = min(quiet_at, self._held[0][0] + self._longest)
+                if now < release_at:
+                    self._changed.wait(release_at - now)
                     continue
+                taken, self._held = self._held, []
             for _, one in taken:
                 one.submit()
 

@@ -36,15 +36,13 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any, TypeVar
 
 from slack_sdk import WebClient
 
 from bot.delivery import Destination, deliver
-from bot.render import Rendered, load_renderers
+from bot.render import load_renderers
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.slack_client import build_web_client
@@ -58,7 +56,6 @@ WORKER_NICENESS = 10
 
 _worker_runtime: Runtime | None = None
 _worker_client: WebClient | None = None
-T = TypeVar("T")
 _active: QuestionPool | None = None
 
 
@@ -87,17 +84,6 @@ def _ready() -> bool:
     return _worker_runtime is not None
 
 
-def _answer_in_worker(
-    text: str, user_id: str | None, channel_id: str | None, thread_ts: str | None
-) -> Rendered:
-    from bot.listeners.common import answer_here
-
-    assert _worker_runtime is not None
-    return answer_here(
-        _worker_runtime, text, user_id=user_id, channel_id=channel_id, thread_ts=thread_ts
-    )
-
-
 def _reply_in_worker(
     text: str,
     destination: Destination,
@@ -105,8 +91,12 @@ def _reply_in_worker(
     channel_id: str | None,
     thread_ts: str | None,
 ) -> None:
+    from bot.listeners.common import answer
+
     assert _worker_runtime is not None and _worker_client is not None
-    rendered = _answer_in_worker(text, user_id, channel_id, thread_ts)
+    rendered = answer(
+        _worker_runtime, text, user_id=user_id, channel_id=channel_id, thread_ts=thread_ts
+    )
     deliver(_worker_runtime, _worker_client, rendered, destination)
 
 
@@ -129,12 +119,6 @@ class QuestionPool:
             pool.submit(_ready)
         return pool
 
-    def answer(
-        self, text: str, *, user_id: str | None, channel_id: str | None, thread_ts: str | None
-    ) -> Rendered:
-        """The answer to `text`, worked out in a worker."""
-        return self._run(_answer_in_worker, text, user_id, channel_id, thread_ts)
-
     def reply(
         self,
         text: str,
@@ -145,16 +129,15 @@ class QuestionPool:
         thread_ts: str | None,
     ) -> None:
         """Answer `text` in a worker, which sends the answer to `destination`; returns once sent."""
-        self._run(_reply_in_worker, text, destination, user_id, channel_id, thread_ts)
-
-    def _run(self, work: Callable[..., T], *args: Any) -> T:
+        question = (text, destination, user_id, channel_id, thread_ts)
         pool = self._pool
         try:
-            return pool.submit(work, *args).result(timeout=ANSWER_TIMEOUT_SECONDS)
+            pool.submit(_reply_in_worker, *question).result(timeout=ANSWER_TIMEOUT_SECONDS)
+            return
         except BrokenProcessPool:
             log.error("a question worker process died; starting new ones and asking again")
             self._replace(pool)
-        return self._pool.submit(work, *args).result(timeout=ANSWER_TIMEOUT_SECONDS)
+        self._pool.submit(_reply_in_worker, *question).result(timeout=ANSWER_TIMEOUT_SECONDS)
 
     def _replace(self, broken: ProcessPoolExecutor) -> None:
         with self._lock:

@@ -15,7 +15,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.delivery import message_payload
+from bot.delivery import ToConversation, deliver, message_payload
 from bot.listeners.actions import Interaction
 from bot.outbox import post_that_matters
 from bot.render import Rendered, render
@@ -76,15 +76,14 @@ def _answer(
     rendered: Rendered = render(result)
     if rendered.quiet or not channel:
         return
-    payload = message_payload(rendered, client) | {"channel": channel}
-    if thread_ts:
-        payload["thread_ts"] = thread_ts
-    if isinstance(result, PRIVATE):
-        if not user:
-            return
-        post_that_matters(runtime, client, "chat.postEphemeral", payload | {"user": user})
+    if not isinstance(result, PRIVATE):
+        deliver(runtime, client, rendered, ToConversation(channel, thread_ts))
         return
-    post_that_matters(runtime, client, "chat.postMessage", payload)
+    if user:
+        payload = message_payload(rendered, client) | {"channel": channel, "user": user}
+        if thread_ts:
+            payload["thread_ts"] = thread_ts
+        post_that_matters(runtime, client, "chat.postEphemeral", payload)
 
 
 def on_channel_message(

@@ -435,7 +435,7 @@ def button_update(
         source == "button"
         and note is None
         and due is None
-        and _clicked_again(request, item, status, session)
+        and _clicked_again(session, request, item, status)
     ):
         log.info("%s clicked %s again on %s; ignored", request.caller.label, status, item.ref)
         return ReplyIgnored("clicked again")
@@ -458,7 +458,7 @@ def button_update(
 
 
 def _clicked_again(
-    request: Request, item: Action | Step, status: str | None, session: Session
+    session: Session, request: Request, item: Action | Step, status: str | None
 ) -> bool:
     """True when the same person set the same status by button moments ago: a double click, or
     Slack's client sending the click twice, which would otherwise post "still done" twice."""

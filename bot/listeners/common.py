@@ -83,9 +83,7 @@ def reply(
     if pool is not None and split_verb(text)[0] is None:
         pool.reply(text, destination, user_id=user_id, channel_id=channel_id, thread_ts=thread_ts)
         return
-    rendered = answer_here(
-        runtime, text, user_id=user_id, channel_id=channel_id, thread_ts=thread_ts
-    )
+    rendered = answer(runtime, text, user_id=user_id, channel_id=channel_id, thread_ts=thread_ts)
     deliver(runtime, client, rendered, destination)
 
 
@@ -97,26 +95,8 @@ def answer(
     channel_id: str | None,
     thread_ts: str | None = None,
 ) -> Rendered:
-    """Route `text` (already through `to_command_text`) to its command and render the result.
-
-    A question goes to the worker processes when `planbot serve` started them
-    (bot/question_pool.py); a verb, or any text without them, is handled in this thread.
-    """
-    pool = active_pool()
-    if pool is not None and split_verb(text)[0] is None:
-        return pool.answer(text, user_id=user_id, channel_id=channel_id, thread_ts=thread_ts)
-    return answer_here(runtime, text, user_id=user_id, channel_id=channel_id, thread_ts=thread_ts)
-
-
-def answer_here(
-    runtime: Runtime,
-    text: str,
-    *,
-    user_id: str | None,
-    channel_id: str | None,
-    thread_ts: str | None = None,
-) -> Rendered:
-    """`answer`, always in the calling thread."""
+    """Route `text` (already through `to_command_text`) to its command and render the result,
+    in the calling thread."""
     caller = runtime.caller(user_id, channel_id, thread_ts)
     with session_scope(runtime.engine) as session:
         result = handle(session, runtime.request(text, caller))
