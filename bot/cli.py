@@ -9,6 +9,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from bot.cli_common import LOG_FORMAT
 from bot.settings import SettingsError
 from commands.clock import parse_when
 
@@ -56,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        format=LOG_FORMAT,
     )
     if not getattr(args, "func", None):
         parser.print_help()

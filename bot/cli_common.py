@@ -11,6 +11,8 @@ from bot.runtime import Runtime, build_runtime
 from bot.settings import Settings, SettingsError
 from store.db import default_database_url, normalise_url
 
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
 
 def add_as_of(parser: argparse.ArgumentParser) -> None:
     """`--as-of` after the verb too (`planbot remind --dry-run --as-of 2023-02-13`); given before

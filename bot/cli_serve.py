@@ -25,7 +25,7 @@ from slack_sdk import WebClient
 
 from bot.after_response import BURST
 from bot.cli_common import add_as_of, open_runtime
-from bot.question_pool import QuestionPool, use_pool
+from bot.question_pool import start_question_pool, use_pool
 from bot.runtime import Runtime
 from bot.settings import Settings, SettingsError, load_settings
 
@@ -64,7 +64,7 @@ def serve(args: argparse.Namespace) -> int:
         # Asks Slack who the bot is: a token Slack refuses stops start-up before any worker starts.
         app = _create_app(runtime, socket_mode=args.socket, executor=executor)
         if settings.planbot_answer_processes:
-            questions = QuestionPool(
+            questions = start_question_pool(
                 settings, as_of=args.as_of, processes=settings.planbot_answer_processes
             )
             use_pool(questions)

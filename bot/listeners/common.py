@@ -72,16 +72,18 @@ def reply(
     user_id: str | None,
     channel_id: str | None,
     thread_ts: str | None = None,
+    body: dict[str, Any],
 ) -> None:
     """Answer `text` (already through `to_command_text`) and send the answer to `destination`.
 
     A question is answered and sent by a worker process when `planbot serve` started them
-    (bot/question_pool.py), so this process keeps its CPU for acks; a verb (role, digest…), or
-    any text without them, is answered here and sent with `client`.
+    (bot/question_pool.py), so this process keeps its CPU for acks, and a failure there is
+    reported there; a verb (role, digest…), or any text without workers, is answered here and sent
+    with `client`. `body` is the Slack request, to tell the person if it fails.
     """
     pool = active_pool()
     if pool is not None and split_verb(text)[0] is None:
-        pool.reply(text, destination, user_id=user_id, channel_id=channel_id, thread_ts=thread_ts)
+        pool.reply(text, destination, user_id, channel_id, thread_ts, body=body, client=client)
         return
     rendered = answer(runtime, text, user_id=user_id, channel_id=channel_id, thread_ts=thread_ts)
     deliver(runtime, client, rendered, destination)

@@ -38,6 +38,7 @@ def register(app: App, runtime: Runtime) -> None:
             user_id=event["user"],
             channel_id=event.get("channel"),
             thread_ts=event.get("thread_ts"),
+            body=body,
         )
 
     app.event("message", matchers=[is_direct_message])(after_ack(app, answer_direct_message))

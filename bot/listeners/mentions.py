@@ -25,6 +25,7 @@ def register(app: App, runtime: Runtime) -> None:
             user_id=event.get("user"),
             channel_id=event.get("channel"),
             thread_ts=event.get("thread_ts"),
+            body=body,
         )
 
     app.event("app_mention")(after_ack(app, answer_mention))

@@ -39,6 +39,7 @@ def register(app: App, runtime: Runtime) -> None:
             ToResponseUrl(body["response_url"], share=share),
             user_id=body.get("user_id"),
             channel_id=body.get("channel_id"),
+            body=body,
         )
 
     app.command(COMMAND)(after_ack(app, answer_plan_command))

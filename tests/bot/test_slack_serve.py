@@ -190,7 +190,8 @@ def test_healthz_a_dead_question_worker_and_sigterm(
     assert (health.status, health.json) == (200, {"ok": True, "database": "reachable"})
     assert app.request("GET", "/nowhere").status == 404
 
-    wait_until(lambda: len(question_workers(app.process.pid)) == 1)
+    first = fake_slack.answer_to(app.command("/plan what's open under OA4?").response_url)
+    assert "P7.5" in first.payload["text"]  # so the worker has set up
     [worker] = question_workers(app.process.pid)
     os.kill(worker, signal.SIGKILL)  # out of memory, or killed by hand
     wait_until(lambda: worker not in question_workers(app.process.pid))

@@ -1,0 +1,146 @@
+"""The question workers (bot/question_pool.py): every question handed over is answered, in order,
+even when a worker dies under it; a question that kills two workers gets the calm line; a failure
+inside a worker reaches the person; `close` waits for the questions already sent."""
+
+from __future__ import annotations
+
+import logging
+import time
+from functools import partial
+from pathlib import Path
+
+import pytest
+import question_jobs
+from fake_slack import FakeSlack
+from slack_sdk import WebClient
+
+from bot.delivery import ToResponseUrl
+from bot.question_pool import QuestionPool, _set_up_worker
+from bot.settings import Settings
+from bot.slack_errors import CALM_LINE
+
+pytestmark = pytest.mark.slow
+
+NOWHERE = WebClient(token="xoxb-unused", base_url="http://127.0.0.1:9/api/")
+
+
+def lines_of(path: Path, count: int, timeout: float = 20.0) -> list[str]:
+    """The lines of `path` once it has `count` of them (or what it has after `timeout`)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        lines = path.read_text().splitlines() if path.exists() else []
+        if len(lines) >= count or time.monotonic() > deadline:
+            return lines
+        time.sleep(0.02)
+
+
+def texts(lines: list[str]) -> list[str]:
+    return [line.rsplit(" ", 1)[0] for line in lines]
+
+
+def pids(lines: list[str]) -> set[str]:
+    return {line.rsplit(" ", 1)[1] for line in lines}
+
+
+def test_close_waits_for_every_question_already_sent(tmp_path: Path) -> None:
+    out = tmp_path / "answered.txt"
+    pool = QuestionPool(1, set_up=question_jobs.no_set_up, job=question_jobs.record)
+    for number in range(20):
+        pool.reply(str(out), f"q{number}", body={}, client=NOWHERE)
+    pool.close()  # returns only once the worker has answered all twenty and ended
+    assert texts(out.read_text().splitlines()) == [f"q{n}" for n in range(20)]
+    with pytest.raises(RuntimeError, match="stopping"):
+        pool.reply(str(out), "too late", body={}, client=NOWHERE)
+
+
+def test_questions_go_to_the_worker_with_fewest_unfinished(tmp_path: Path) -> None:
+    out = tmp_path / "answered.txt"
+    pool = QuestionPool(2, set_up=question_jobs.no_set_up, job=question_jobs.record_slowly)
+    try:
+        for number in range(4):
+            pool.reply(str(out), f"q{number}", body={}, client=NOWHERE)
+        lines = lines_of(out, 4)
+    finally:
+        pool.close()
+    assert sorted(texts(lines)) == ["q0", "q1", "q2", "q3"]
+    assert len(pids(lines)) == 2  # both workers answered, two each, not four queued behind one
+
+
+def test_a_worker_dying_mid_question_costs_one_slow_answer(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    out = tmp_path / "answered.txt"
+    pool = QuestionPool(1, set_up=question_jobs.no_set_up, job=question_jobs.die_once_on_crash)
+    try:
+        with caplog.at_level(logging.ERROR, logger="planbot.questions"):
+            for text in ("before", "crash", "after", "and after"):
+                pool.reply(str(out), text, body={}, client=NOWHERE)
+            lines = lines_of(out, 4)
+    finally:
+        pool.close()
+    # The question under way when the worker died is asked again of its replacement, and the
+    # two waiting behind it are answered too, in order; nothing is answered twice.
+    assert texts(lines) == ["before", "crash", "after", "and after"]
+    assert len(pids(lines)) == 2
+    assert "question worker process died" in caplog.text
+
+
+def test_a_question_that_kills_two_workers_gets_the_calm_line(
+    tmp_path: Path, fake_slack: FakeSlack
+) -> None:
+    out = tmp_path / "answered.txt"
+    client = WebClient(token=fake_slack.token, base_url=fake_slack.api_url)
+    url = fake_slack.new_response_url()
+    pool = QuestionPool(1, set_up=question_jobs.no_set_up, job=question_jobs.die_once_on_crash)
+    try:
+        pool.reply(str(out), "always crash", body={"response_url": url}, client=client)
+        pool.reply(str(out), "next", body={}, client=NOWHERE)
+        told = fake_slack.answer_to(url, timeout=20)
+        lines = lines_of(out, 1)
+    finally:
+        pool.close()
+    assert told.payload["text"] == CALM_LINE
+    assert told.payload["response_type"] == "ephemeral"
+    assert texts(lines) == ["next"]  # the workers after it still answer
+
+
+def test_a_question_failing_in_a_worker_gets_the_calm_line_from_it(
+    tmp_path: Path, fake_slack: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    empty = tmp_path / "empty.db"  # opens, so the worker sets up; holds no plan tables
+    empty.touch()
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        slack_bot_token=fake_slack.token,
+        slack_api_url=fake_slack.api_url,
+        database_url=f"sqlite:///{empty}",
+    )
+    with caplog.at_level(logging.ERROR, logger="planbot.questions"):
+        pool = QuestionPool(1, set_up=partial(_set_up_worker, settings, "2023-02-15"))
+    url = fake_slack.new_response_url()
+    body = {"response_url": url, "command": "/plan", "user_id": "U1"}
+    try:
+        question = ("what's open under OA4?", ToResponseUrl(url), "U1", "C1", None)
+        pool.reply(*question, body=body, client=NOWHERE)  # the worker tells, with its own client
+        told = fake_slack.answer_to(url, timeout=20)
+    finally:
+        pool.close()
+    assert told.payload["text"] == CALM_LINE
+    assert "died" not in caplog.text  # told by the worker, which answers on
+
+
+def test_workers_that_cannot_start_are_retried_and_the_person_told(
+    fake_slack: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = WebClient(token=fake_slack.token, base_url=fake_slack.api_url)
+    url = fake_slack.new_response_url()
+    with caplog.at_level(logging.ERROR, logger="planbot.questions"):
+        pool = QuestionPool(1, set_up=question_jobs.fail_set_up, job=question_jobs.record)
+        try:
+            pool.reply("unused", "q", body={"response_url": url}, client=client)
+            told = fake_slack.answer_to(url, timeout=20)  # after three failed starts: 1 s, 2 s
+        finally:
+            pool.close()
+    assert told.payload["text"] == CALM_LINE
+    assert caplog.text.count("could not start") >= 3
+    assert "trying again in 4 s" in caplog.text
