@@ -258,8 +258,9 @@ class QuestionPool:
                 delay,
             )
             if self._failed_starts >= TELL_AFTER_FAILED_STARTS:
-                with dead.sending:
-                    self._tell_lost(dead.take_unfinished(), "no question worker could start")
+                with self._lock, dead.sending:  # the lock: no `_hand` is tidying `dead.sent`
+                    waiting = dead.take_unfinished()
+                self._tell_lost(waiting, "no question worker could start")
             if self._closing.wait(delay):
                 return
         with self._lock:
