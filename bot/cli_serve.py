@@ -78,12 +78,14 @@ def serve(args: argparse.Namespace) -> int:
         finally:
             _stop(scheduler)
     finally:
-        BURST.release_all()  # work held back during a burst of requests goes now
-        executor.shutdown(wait=True, cancel_futures=False)  # let answers already started finish
-        if questions is not None:
-            use_pool(None)
-            questions.close()
-        runtime.engine.dispose()
+        try:
+            BURST.release_all()  # work held back during a burst of requests goes now
+            executor.shutdown(wait=True, cancel_futures=False)  # let answers already started finish
+        finally:  # even after a second Ctrl-C: the workers finish what they hold, then end
+            if questions is not None:
+                use_pool(None)
+                questions.close()
+            runtime.engine.dispose()
     print("planbot: stopped", file=sys.stderr, flush=True)
     return 0
 

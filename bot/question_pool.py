@@ -24,17 +24,19 @@ acks steadier in the bench, but on a machine kept busy by other work it would le
 indefinitely; nice +10 still gives them a share.
 
 Each worker opens its own database engine and keeps its own search index. A worker that dies (out
-of memory, killed) is replaced at once: the questions it had not started go to the new one, and the
-one it was answering is asked again once (twice lost, the person gets the calm line), so one crash
-costs one slow answer, not every answer after it (or, if it died just after sending, the same
-answer twice). Workers ignore SIGINT and SIGTERM (a process manager signals the whole group): the
-serving process closes the pool once its own work is done, and each worker ends after the questions
-already sent to it. If the serving process is killed outright, its end of every pipe closes and
-the workers exit.
+of memory, killed) is replaced at once: the questions it had not started go to the other workers
+(or its replacement), and the one it was answering is asked again once (twice lost, the person
+gets the calm line), so one crash costs one slow answer, not every answer after it (or, if it died
+just after sending, the same answer twice). One stuck on a question for two minutes is killed, and
+so replaced. Workers ignore SIGINT and SIGTERM (a process manager signals the whole group): the
+serving process closes the pool once its own work is done, and each worker ends after the
+questions already sent to it. If the serving process is killed outright, its end of every pipe
+closes and the workers exit.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import ctypes
 import logging
@@ -42,12 +44,14 @@ import multiprocessing
 import os
 import signal
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
+from multiprocessing.reduction import ForkingPickler
 from typing import Any
 
 from slack_sdk import WebClient
@@ -63,7 +67,9 @@ from store.db import make_engine
 
 log = logging.getLogger("planbot.questions")
 
+ANSWER_TIMEOUT_SECONDS = 120  # a worker this long on one question is stopped and replaced
 CLOSE_TIMEOUT_SECONDS = 120  # the longest `close` waits for a worker to finish its questions
+WATCH_SECONDS = 5.0  # how often the watcher looks for a stuck worker
 START_RETRY_MAX_SECONDS = 60.0  # the longest wait before starting again a worker that failed to
 TELL_AFTER_FAILED_STARTS = 3
 WORKER_NICENESS = 10
@@ -111,8 +117,8 @@ def _work(
     set_up: Callable[[], None],
     job: Callable[..., None],
 ) -> None:
-    """A worker's life: set up, then answer each question sent until told to stop (None) or the
-    serving process is gone (the pipe closes)."""
+    """A worker's life: set up, then answer each question sent until the pipe closes (the pool
+    is closing, or the serving process is gone) and it has answered every question in it."""
     logging.basicConfig(level=log_level, format=LOG_FORMAT)  # a fresh process logs as serve does
     if hasattr(os, "nice"):  # not on Windows
         os.nice(WORKER_NICENESS)
@@ -125,8 +131,6 @@ def _work(
             question = questions.recv()
         except EOFError:
             return
-        if question is None:
-            return
         try:
             job(*question)
         except Exception:  # the job reports its own failures; this is a last resort
@@ -136,23 +140,27 @@ def _work(
 
 @dataclass
 class _Sent:
-    question: Question
+    data: bytes  # the question, pickled once, as it goes down a pipe
     body: dict[str, Any]  # the Slack request, to tell the person if the question is lost
     client: WebClient  # the serving process's, for the same
     number: int = 0  # the worker's count of questions sent to it, this one included
+    delivered: bool = False  # written to the worker's pipe
     died_answering: int = 0  # workers that died while this was the question they were on
 
 
-@dataclass
+@dataclass(eq=False)
 class _Worker:
     process: BaseProcess
     pipe: Connection
     finished: ctypes.c_ulonglong  # shared with the worker, which counts what it has finished
     ready: ctypes.c_bool  # shared: set once the worker has set up
+    failed_starts: int  # workers in a row that could not start before this one
     sent: deque[_Sent] = field(default_factory=deque)
     count: int = 0
-    replaced: bool = False
+    gone: bool = False  # dead or closed: choose another
     sending: threading.Lock = field(default_factory=threading.Lock)  # numbers match pipe order
+    # (finished, when last seen to change), for the watchdog
+    progress: tuple[int, float] = field(default_factory=lambda: (0, time.monotonic()))
 
     def unfinished(self) -> int:
         done = self.finished.value
@@ -168,14 +176,22 @@ class _Worker:
         return taken
 
 
+def _retry_delay(failed_starts: int) -> float:
+    return min(START_RETRY_MAX_SECONDS, 2.0 ** (failed_starts - 1)) if failed_starts else 0.0
+
+
 class QuestionPool:
     """`processes` worker processes answering questions, each replaced if it dies.
 
     `set_up()` runs once in each worker, then `job(*arguments, body)` for each question (`body`,
     the Slack request, tells the job where to report a failure); both must be module-level
-    functions (or partials of them), as workers are started fresh ("spawn"). A worker that cannot
-    set up is started again after 1 s, then 2, 4… at most a minute; from the third failure in a row
-    the questions waiting for it get the calm line rather than waiting on.
+    functions (or partials of them), as workers are started fresh ("spawn").
+
+    One thread, the watcher, looks after the workers. A worker that dies is taken out of use at
+    once and its questions go to the others, or wait if there are none; a new one starts at once,
+    or, if the dead one never finished setting up, after 1 s, then 2, 4… at most a minute, and
+    from the third such failure in a row the questions waiting for a worker get the calm line. A
+    worker that has spent `answer_timeout` seconds on one question is killed, and so replaced.
     """
 
     def __init__(
@@ -184,19 +200,24 @@ class QuestionPool:
         *,
         set_up: Callable[[], None],
         job: Callable[..., None] = _reply_in_worker,
+        answer_timeout: float = ANSWER_TIMEOUT_SECONDS,
     ) -> None:
         self._set_up, self._job = set_up, job
+        self._answer_timeout = answer_timeout
         self._context = multiprocessing.get_context("spawn")  # no inherited threads or sockets
-        self._lock = threading.Lock()  # guards the list of workers; taken before `sending`
-        self._closing = threading.Event()
-        self._failed_starts = 0  # in a row
-        self._workers = [self._start() for _ in range(processes)]
+        self._lock = threading.Lock()  # guards what follows; taken before any worker's `sending`
+        self._closing = False
+        self._waiting: deque[_Sent] = deque()  # questions with no worker to go to
+        self._restarts: list[tuple[float, int]] = []  # (when, failed starts in a row so far)
+        self._workers = [self._start(0) for _ in range(processes)]
+        self._wake, self._waker = multiprocessing.Pipe(duplex=False)
         self._watcher = threading.Thread(
-            target=self._replace_the_dead, name="planbot-question-workers", daemon=True
+            target=self._watch, name="planbot-question-workers", daemon=True
         )
         self._watcher.start()
+        atexit.register(self._let_go)
 
-    def _start(self) -> _Worker:
+    def _start(self, failed_starts: int) -> _Worker:
         reader, writer = self._context.Pipe(duplex=False)
         finished = self._context.RawValue(ctypes.c_ulonglong, 0)
         ready = self._context.RawValue(ctypes.c_bool, False)
@@ -209,79 +230,131 @@ class QuestionPool:
         )
         process.start()
         reader.close()  # the worker's end: once it has gone, sending to it fails at once
-        return _Worker(process, writer, finished, ready)
+        return _Worker(process, writer, finished, ready, failed_starts)
 
     def reply(self, *arguments: Any, body: dict[str, Any], client: WebClient) -> None:
         """Hand a question to the worker with the fewest unfinished; returns once it is on its way.
-        If it is lost (workers die answering it twice, or cannot start), the person hears so
+        If it is lost (workers die answering it twice, or none can start), the person hears so
         through `client`."""
-        self._hand(_Sent((*arguments, body), body, client))
+        data = bytes(ForkingPickler.dumps((*arguments, body)))  # before numbering: may fail
+        self._hand(_Sent(data, body, client))
 
     def _hand(self, sent: _Sent) -> None:
         while True:
             with self._lock:
-                if self._closing.is_set():
+                if self._closing:
                     raise RuntimeError("the question workers are stopping")
+                if not self._workers:
+                    self._waiting.append(sent)
+                    return
                 worker = min(self._workers, key=_Worker.unfinished)
             with worker.sending:
-                if worker.replaced:  # it died while this thread chose it: choose again
+                if worker.gone:  # it died while this thread chose it: choose again
                     continue
                 worker.count += 1
-                sent.number = worker.count
+                sent.number, sent.delivered = worker.count, False
                 worker.sent.append(sent)
                 # If it has just died, the watcher hands its unfinished questions on.
                 with contextlib.suppress(OSError):
-                    worker.pipe.send(sent.question)
+                    worker.pipe.send_bytes(sent.data)
+                    sent.delivered = True
                 return
 
-    def _replace_the_dead(self) -> None:
-        while not self._closing.is_set():
+    def _watch(self) -> None:
+        interval = min(WATCH_SECONDS, self._answer_timeout / 4)
+        while True:
             with self._lock:
+                if self._closing:
+                    return
                 alive = {worker.process.sentinel: worker for worker in self._workers}
-            for sentinel in wait(list(alive)):
-                self._replace(alive[sentinel])  # type: ignore[index]
+                soonest = min((when for when, _ in self._restarts), default=None)
+            timeout = interval
+            if soonest is not None:
+                timeout = max(0.0, min(timeout, soonest - time.monotonic()))
+            try:
+                for ready in wait([*alive, self._wake], timeout):
+                    if ready is not self._wake:
+                        self._take_out(alive[ready])  # type: ignore[index]
+                self._start_due()
+                self._stop_stuck()
+            except Exception:  # the watcher must outlive any one mishap
+                log.exception("looking after the question workers failed; going on")
+                time.sleep(interval)
 
-    def _replace(self, dead: _Worker) -> None:
-        if self._closing.is_set():
-            return
+    def _take_out(self, dead: _Worker) -> None:
+        """Replace a worker that has died, and pass its questions on."""
+        with self._lock:
+            self._workers.remove(dead)
+            with dead.sending:
+                dead.gone = True
+                unfinished = dead.take_unfinished()
+            started = bool(dead.ready.value)
+            failed_starts = 0 if started else dead.failed_starts + 1
+            self._restarts.append((time.monotonic() + _retry_delay(failed_starts), failed_starts))
+        dead.process.join()
+        dead.pipe.close()
         code = dead.process.exitcode
-        if dead.ready.value:
-            self._failed_starts = 0
+        if started:
             log.error("a question worker process died (exit code %s); starting a new one", code)
         else:
-            self._failed_starts += 1
-            delay = min(START_RETRY_MAX_SECONDS, 2.0 ** (self._failed_starts - 1))
             log.error(
                 "a question worker process could not start (exit code %s, its error is above); "
                 "trying again in %.0f s",
                 code,
-                delay,
+                _retry_delay(failed_starts),
             )
-            if self._failed_starts >= TELL_AFTER_FAILED_STARTS:
-                with self._lock, dead.sending:  # the lock: no `_hand` is tidying `dead.sent`
-                    waiting = dead.take_unfinished()
-                self._tell_lost(waiting, "no question worker could start")
-            if self._closing.wait(delay):
-                return
-        with self._lock:
-            if self._closing.is_set():
-                return
-            self._workers[self._workers.index(dead)] = self._start()
-            with dead.sending:
-                dead.replaced = True
-                unfinished = dead.take_unfinished()
-        dead.pipe.close()
-        dead.process.join()
-        dead.process.close()
-        if unfinished and dead.ready.value:  # the first was being answered when it died
+        if started and unfinished and unfinished[0].delivered:  # it was answering this one
             unfinished[0].died_answering += 1
-        for sent in unfinished:
+        self._hand_on(unfinished, "question workers died twice while answering it")
+        if failed_starts >= TELL_AFTER_FAILED_STARTS:
+            stranded: list[_Sent] = []
+            with self._lock:
+                if not self._workers:
+                    stranded, self._waiting = list(self._waiting), deque()
+            self._tell_lost(stranded, "no question worker could start")
+
+    def _hand_on(self, questions: list[_Sent], why_lost: str) -> None:
+        for sent in questions:
             try:
                 if sent.died_answering >= 2:
-                    raise RuntimeError("question workers died twice while answering it")
+                    raise RuntimeError(why_lost)
                 self._hand(sent)
             except RuntimeError as error:  # that, or the pool is closing
                 self._tell_lost([sent], str(error))
+
+    def _start_due(self) -> None:
+        now = time.monotonic()
+        with self._lock:
+            due = [restart for restart in self._restarts if restart[0] <= now]
+            if not due or self._closing:
+                return
+            self._restarts = [restart for restart in self._restarts if restart[0] > now]
+            for _, failed_starts in due:
+                try:
+                    self._workers.append(self._start(failed_starts))
+                except Exception:
+                    log.exception("could not start a question worker process")
+                    again = failed_starts + 1
+                    self._restarts.append((now + _retry_delay(again), again))
+            waiting: list[_Sent] = []
+            if self._workers:
+                waiting, self._waiting = list(self._waiting), deque()
+        self._hand_on(waiting, "no question worker could start")
+
+    def _stop_stuck(self) -> None:
+        now = time.monotonic()
+        with self._lock:
+            for worker in self._workers:
+                done = worker.finished.value
+                if not worker.unfinished() or done != worker.progress[0]:
+                    worker.progress = (done, now)
+                elif now - worker.progress[1] > self._answer_timeout:
+                    log.error(
+                        "a question worker spent over %.0f s on one question; stopping it",
+                        self._answer_timeout,
+                    )
+                    worker.process.kill()  # the watcher then replaces it and asks again once
+                    worker.progress = (done, now)
 
     @staticmethod
     def _tell_lost(lost: list[_Sent], why: str) -> None:
@@ -290,22 +363,37 @@ class QuestionPool:
 
     def close(self) -> None:
         """Let each worker finish the questions sent to it, then end it. Questions a worker could
-        not finish (it died, or did not start) get the calm line."""
+        not finish (it died, or never started) get the calm line."""
         with self._lock:
-            self._closing.set()
-            workers = list(self._workers)
+            if self._closing:
+                return
+            self._closing = True
+        self._waker.send_bytes(b"stop")
+        self._watcher.join()
+        workers, lost = list(self._workers), list(self._waiting)
         for worker in workers:
-            with worker.sending, contextlib.suppress(OSError):
-                worker.pipe.send(None)
+            with worker.sending:  # closing the pipe is the signal: the worker ends once it is empty
+                worker.gone = True
+                worker.pipe.close()
         for worker in workers:
             worker.process.join(CLOSE_TIMEOUT_SECONDS)
             if worker.process.is_alive():
                 log.error("a question worker did not finish within %ss", CLOSE_TIMEOUT_SECONDS)
                 worker.process.kill()
                 worker.process.join()
-            worker.pipe.close()
             with worker.sending:
-                self._tell_lost(worker.take_unfinished(), "the question workers stopped first")
+                lost += worker.take_unfinished()
+        self._tell_lost(lost, "the question workers stopped first")
+        self._wake.close()
+        self._waker.close()
+        atexit.unregister(self._let_go)
+
+    def _let_go(self) -> None:
+        """At exit without `close` (a second Ctrl-C during shutdown): close every pipe, so each
+        worker ends once it has answered what it holds, instead of keeping the exit waiting."""
+        for worker in list(self._workers):
+            with contextlib.suppress(Exception):
+                worker.pipe.close()
 
 
 def start_question_pool(settings: Settings, *, as_of: str | None, processes: int) -> QuestionPool:

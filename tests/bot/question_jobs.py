@@ -40,3 +40,19 @@ def die_once_on_crash(answered: str, text: str, body: dict[str, Any]) -> None:
 def fail_set_up() -> None:
     """A worker that cannot set up (its database gone, say)."""
     raise RuntimeError("cannot reach the database")
+
+
+def fail_first_set_up(marker: str) -> None:
+    """The first worker to set up fails (it creates `marker`); the rest set up."""
+    try:
+        os.close(os.open(marker, os.O_CREAT | os.O_EXCL))
+    except FileExistsError:
+        return
+    raise RuntimeError("cannot reach the database")
+
+
+def hang_on_hang(answered: str, text: str, body: dict[str, Any]) -> None:
+    """ "hang" never finishes (a question stuck in a loop); anything else is recorded."""
+    if text == "hang":
+        time.sleep(3600)
+    record(answered, text, body)

@@ -127,6 +127,7 @@ def test_a_question_failing_in_a_worker_gets_the_calm_line_from_it(
         pool.close()
     assert told.payload["text"] == CALM_LINE
     assert "died" not in caplog.text  # told by the worker, which answers on
+    assert "could not start" not in caplog.text
 
 
 def test_workers_that_cannot_start_are_retried_and_the_person_told(
@@ -144,3 +145,44 @@ def test_workers_that_cannot_start_are_retried_and_the_person_told(
     assert told.payload["text"] == CALM_LINE
     assert caplog.text.count("could not start") >= 3
     assert "trying again in 4 s" in caplog.text
+
+
+def test_a_worker_stuck_on_a_question_is_stopped_and_the_person_told(
+    tmp_path: Path, fake_slack: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    out = tmp_path / "answered.txt"
+    client = WebClient(token=fake_slack.token, base_url=fake_slack.api_url)
+    url = fake_slack.new_response_url()
+    pool = QuestionPool(
+        1, set_up=question_jobs.no_set_up, job=question_jobs.hang_on_hang, answer_timeout=1.0
+    )
+    try:
+        with caplog.at_level(logging.ERROR, logger="planbot.questions"):
+            pool.reply(str(out), "hang", body={"response_url": url}, client=client)
+            pool.reply(str(out), "after", body={}, client=NOWHERE)
+            told = fake_slack.answer_to(url, timeout=30)  # stuck twice: stopped twice, then told
+            lines = lines_of(out, 1)
+    finally:
+        pool.close()
+    assert told.payload["text"] == CALM_LINE
+    assert caplog.text.count("spent over 1 s on one question") == 2
+    assert texts(lines) == ["after"]  # the question behind it is still answered
+
+
+def test_while_a_worker_cannot_start_the_others_answer(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    out = tmp_path / "answered.txt"
+    set_up = partial(question_jobs.fail_first_set_up, str(tmp_path / "failed-once"))
+    with caplog.at_level(logging.ERROR, logger="planbot.questions"):
+        pool = QuestionPool(2, set_up=set_up, job=question_jobs.record)
+        try:
+            for number in range(6):
+                pool.reply(str(out), f"q{number}", body={}, client=NOWHERE)
+            lines = lines_of(out, 6)
+        finally:
+            pool.close()
+    assert sorted(texts(lines)) == [f"q{n}" for n in range(6)]
+    assert len(pids(lines)) == 1  # those sent to the failed worker went on to the other at once
+    assert caplog.text.count("could not start") == 1
+    assert "stopped first" not in caplog.text and "no question worker" not in caplog.text
