@@ -34,6 +34,7 @@ from sqlalchemy.exc import OperationalError
 from bot.render import Rendered, load_renderers
 from bot.render.digest import render_digest
 from bot.runtime import Runtime
+from bot.slack_client import find_posted
 from commands.digest import DigestData, DigestResult, scope_from_subscription, thresholds_from
 from commands.digest_subscriptions import fire_time, local_week
 from store.db import session_scope
@@ -142,34 +143,6 @@ def _metadata(subscription_id: int, week: date) -> dict[str, Any]:
     }
 
 
-def _already_in_channel(
-    client: WebClient, channel: str, subscription_id: int, week: date, since: datetime
-) -> str | None:
-    """The ts of this week's summary if Slack already holds it (a post whose answer was lost)."""
-    try:
-        response = client.api_call(  # POSTed like every other call (Slack accepts either)
-            "conversations.history",
-            data={
-                "channel": channel,
-                "oldest": str(since.timestamp()),
-                "limit": "200",
-                "include_all_metadata": "true",
-            },
-        )
-    except (SlackApiError, SlackClientError, OSError) as error:
-        log.info("Could not read %s history to check for an earlier post: %s", channel, error)
-        return None
-    wanted = _metadata(subscription_id, week)
-    for message in response.get("messages") or []:
-        metadata = message.get("metadata") or {}
-        if (
-            metadata.get("event_type") == METADATA_EVENT
-            and metadata.get("event_payload") == wanted["event_payload"]
-        ):
-            return str(message.get("ts"))
-    return None
-
-
 def upload_chart(
     client: WebClient,
     channel: str,
@@ -270,7 +243,9 @@ def deliver(
 
     if claim.attempts > 1:
         since = datetime.combine(week, dt_time(0), tzinfo=ZoneInfo(subscription.timezone))
-        earlier = _already_in_channel(client, subscription.channel, subscription_id, week, since)
+        earlier = find_posted(
+            client, subscription.channel, _metadata(subscription_id, week), since=since
+        )
         if earlier:
             _with_db_retry(lambda: record(subscription.channel, earlier))
             return Delivery(subscription_id, week, "recovered", subscription.channel, earlier)

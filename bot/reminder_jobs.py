@@ -7,9 +7,11 @@ the hour, or a post that failed for a passing reason, does not wait for the next
 is claimed in the database before it is posted (store.reminders.claim_reminder: a unique key), so
 two processes or a restart never post the same one twice. A post that fails gives its claim back so
 the next run tries again; a claim left by a process that died before posting is released after
-CLAIM_TIMEOUT. Before deciding, the role holders are checked against Slack (users.info): a
-deactivated user is marked so in the directory and their role counts as unfilled (flagged, not
-mentioned).
+CLAIM_TIMEOUT. Each thread carries its key in Slack's message metadata: when a post fails without
+Slack's answer (a timeout, a dropped connection), the channel's history is read first, and a thread
+Slack did take is recorded rather than posted again. Before deciding, the role holders are checked
+against Slack (users.info): a deactivated user is marked so in the directory and their role counts
+as unfilled (flagged, not mentioned).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.render.reminders import plan_summary, reminder_message
 from bot.runtime import Runtime
+from bot.slack_client import find_posted
 from commands.reminders import ReminderPlan, plan_reminders
 from commands.working_days import is_working_day
 from store import role_queries
@@ -36,6 +39,8 @@ from store.roles import mark_inactive
 log = logging.getLogger("planbot.reminders")
 
 CLAIM_TIMEOUT = timedelta(minutes=30)
+HISTORY_MARGIN = timedelta(minutes=5)  # how far before the post to look (clocks differ)
+METADATA_EVENT = "planbot_reminder"
 CATCH_UP_UNTIL_HOUR = 18  # local: catch-up runs stop with the working day (none in the evening)
 
 
@@ -150,21 +155,33 @@ def run_reminders(
             log.info("reminder %s already claimed by another process", reminder.key)
             continue
         rendered = reminder_message(reminder, row_id, today)
+        metadata = {"event_type": METADATA_EVENT, "event_payload": {"key": reminder.key}}
         payload: dict[str, Any] = {
             "channel": reminder.channel,
             "text": rendered.text,
             "blocks": rendered.blocks,
             "unfurl_links": False,
+            "metadata": metadata,
         }
+        tried_at = runtime.clock.utcnow()
         try:
             response = client.chat_postMessage(**payload)
+            channel, ts = str(response.get("channel") or reminder.channel), str(response.get("ts"))
         except (SlackApiError, SlackClientError, OSError) as error:
-            log.error("reminder %s not posted (%s); its claim is given back", reminder.key, error)
-            with session_scope(runtime.engine) as session:
-                release_claim(session, row_id)
-            failed.append(reminder.ref)
-            continue
-        channel, ts = str(response.get("channel") or reminder.channel), str(response.get("ts"))
+            taken = None
+            if not isinstance(error, SlackApiError):  # no answer: Slack may have taken it
+                since = tried_at - HISTORY_MARGIN
+                taken = find_posted(client, reminder.channel, metadata, since=since)
+            if taken is None:
+                log.error(
+                    "reminder %s not posted (%s); its claim is given back", reminder.key, error
+                )
+                with session_scope(runtime.engine) as session:
+                    release_claim(session, row_id)
+                failed.append(reminder.ref)
+                continue
+            log.warning("reminder %s: Slack took it though its answer was lost", reminder.key)
+            channel, ts = reminder.channel, taken
         with session_scope(runtime.engine) as session:
             mark_posted(session, row_id, channel=channel, thread_ts=ts, at=runtime.clock.utcnow())
         posted.append((reminder.ref, channel, ts))

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import datetime
 from typing import Any
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
@@ -115,6 +117,35 @@ def build_web_client(settings: Settings) -> WebClient:
         timeout=TIMEOUT_SECONDS,
         retry_handlers=retry_handlers(),
     )
+
+
+def find_posted(
+    client: WebClient, channel: str, metadata: dict[str, Any], *, since: datetime
+) -> str | None:
+    """The ts of a message in `channel`, posted since `since`, that carries `metadata` (its
+    event_type and event_payload): a post Slack accepted though its answer was lost (a timeout,
+    a crash). None when there is none, or the history cannot be read (it is logged)."""
+    try:
+        response = client.api_call(  # POSTed like every other call (Slack accepts either)
+            "conversations.history",
+            data={
+                "channel": channel,
+                "oldest": str(since.timestamp()),
+                "limit": "200",
+                "include_all_metadata": "true",
+            },
+        )
+    except (SlackApiError, SlackClientError, OSError) as error:
+        log.info("could not read %s history to check for an earlier post: %s", channel, error)
+        return None
+    for message in response.get("messages") or []:
+        found = message.get("metadata") or {}
+        if (
+            found.get("event_type") == metadata["event_type"]
+            and found.get("event_payload") == metadata["event_payload"]
+        ):
+            return str(message.get("ts"))
+    return None
 
 
 def post_to_response_url(url: str, message: dict[str, Any]) -> bool:

@@ -4,16 +4,19 @@ down at the hour left behind, and never goes past the day's limit however often 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from fake_slack import Call, FakeSlack
+from slack_sdk import WebClient
 
-from bot.reminder_jobs import catch_up_reminders
+from bot.reminder_jobs import catch_up_reminders, run_reminders
 from bot.runtime import Runtime
 from bot.settings import load_settings
-from bot.slack_client import build_web_client
+from bot.slack_client import build_web_client, retry_handlers
 from commands.clock import Clock
 from store.db import make_engine, session_scope
 from store.history import find_item
@@ -113,3 +116,54 @@ def test_a_failed_post_goes_at_the_next_catch_up_and_the_day_stays_within_its_li
         rows = posted_reminders(session)
     engine.dispose()
     assert len(rows) == 2 * LIMIT and len({r.key for r in rows}) == 2 * LIMIT
+
+
+class SlackTakesButAnswersLate:
+    """chat.postMessage and conversations.history for one channel, where Slack keeps the first
+    `late` posts but answers them only after the client has given up (a lost answer)."""
+
+    def __init__(self, fake: FakeSlack, *, late: int, history: bool = True) -> None:
+        self.fake, self.late, self.kept = fake, late, []
+        self.client = WebClient(
+            token=fake.token, base_url=fake.api_url, timeout=1, retry_handlers=retry_handlers()
+        )
+        fake.handlers["chat.postMessage"] = self.post
+        if history:
+            fake.handlers["conversations.history"] = self.history
+
+    def post(self, payload: dict[str, Any]) -> dict[str, Any]:
+        ts = self.fake.next_ts()
+        self.kept.append({"type": "message", "ts": ts, "metadata": payload.get("metadata")})
+        if len(self.kept) <= self.late:
+            time.sleep(1.5)
+        return {"ok": True, "channel": payload["channel"], "ts": ts}
+
+    def history(self, payload: dict[str, Any]) -> dict[str, Any]:
+        assert payload["channel"] == CHANNEL and payload["include_all_metadata"] == "true"
+        return {"ok": True, "messages": list(self.kept)}
+
+
+def test_a_reminder_slack_kept_though_its_answer_was_lost_is_not_posted_again(
+    at: MakeRuntime, fake_slack: FakeSlack
+) -> None:
+    slack = SlackTakesButAnswersLate(fake_slack, late=1)
+    runtime = at(datetime(2023, 2, 13, 9, 0))
+    report = run_reminders(runtime, slack.client)
+    assert report.failed == ()
+    assert len(report.posted) == len(slack.kept) == LIMIT  # found in the history, not re-posted
+    with session_scope(runtime.engine) as session:
+        threads = {row.thread_ts for row in posted_reminders(session)}
+    assert slack.kept[0]["ts"] in threads  # replies under that thread reach its reminder
+
+    run_reminders(at(datetime(2023, 2, 13, 9, 30)), slack.client)  # the catch-up: nothing to do
+    assert len(slack.kept) == LIMIT
+
+
+def test_a_lost_answer_with_no_thread_in_the_history_is_tried_again(
+    at: MakeRuntime, fake_slack: FakeSlack
+) -> None:
+    slack = SlackTakesButAnswersLate(fake_slack, late=1, history=False)  # history unreadable
+    report = run_reminders(at(datetime(2023, 2, 13, 9, 0)), slack.client)
+    assert len(report.failed) == 1 and len(report.posted) == LIMIT - 1
+    later = run_reminders(at(datetime(2023, 2, 13, 9, 30)), slack.client)
+    assert later.posted and later.posted[0][0] == report.failed[0]  # its claim was given back
