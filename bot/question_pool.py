@@ -168,6 +168,10 @@ class _Worker:
             self.sent.popleft()
         return len(self.sent)
 
+    def load(self) -> tuple[bool, int]:
+        """For choosing a worker: one that has set up first, then the fewest unfinished."""
+        return (not self.ready.value, self.unfinished())
+
     def take_unfinished(self) -> list[_Sent]:
         """Empty the list of questions sent and not finished (the caller holds `sending`)."""
         self.unfinished()
@@ -247,7 +251,7 @@ class QuestionPool:
                 if not self._workers:
                     self._waiting.append(sent)
                     return
-                worker = min(self._workers, key=_Worker.unfinished)
+                worker = min(self._workers, key=_Worker.load)
             with worker.sending:
                 if worker.gone:  # it died while this thread chose it: choose again
                     continue
@@ -305,13 +309,21 @@ class QuestionPool:
             )
         if started and unfinished and unfinished[0].delivered:  # it was answering this one
             unfinished[0].died_answering += 1
-        self._hand_on(unfinished, "question workers died twice while answering it")
+        self._hand_on_later(unfinished, "question workers died twice while answering it")
         if failed_starts >= TELL_AFTER_FAILED_STARTS:
             stranded: list[_Sent] = []
             with self._lock:
                 if not self._workers:
                     stranded, self._waiting = list(self._waiting), deque()
             self._tell_lost(stranded, "no question worker could start")
+
+    def _hand_on_later(self, questions: list[_Sent], why_lost: str) -> None:
+        """Hand `questions` on from a thread of their own: a full pipe must not stop the watcher,
+        which is what kills a stuck worker and so empties it."""
+        if questions:
+            threading.Thread(
+                target=self._hand_on, args=(questions, why_lost), name="planbot-hand-on"
+            ).start()
 
     def _hand_on(self, questions: list[_Sent], why_lost: str) -> None:
         for sent in questions:
@@ -337,16 +349,21 @@ class QuestionPool:
                     again = failed_starts + 1
                     self._restarts.append((now + _retry_delay(again), again))
             waiting: list[_Sent] = []
+            stranded: list[_Sent] = []
             if self._workers:
                 waiting, self._waiting = list(self._waiting), deque()
-        self._hand_on(waiting, "no question worker could start")
+            elif min((n for _, n in self._restarts), default=0) >= TELL_AFTER_FAILED_STARTS:
+                stranded, self._waiting = list(self._waiting), deque()
+        self._tell_lost(stranded, "no question worker could start")
+        self._hand_on_later(waiting, "no question worker could start")
 
     def _stop_stuck(self) -> None:
         now = time.monotonic()
         with self._lock:
             for worker in self._workers:
                 done = worker.finished.value
-                if not worker.unfinished() or done != worker.progress[0]:
+                setting_up = not worker.ready.value  # its own errors end it; it is not stuck
+                if setting_up or not worker.unfinished() or done != worker.progress[0]:
                     worker.progress = (done, now)
                 elif now - worker.progress[1] > self._answer_timeout:
                     log.error(
@@ -375,8 +392,9 @@ class QuestionPool:
             with worker.sending:  # closing the pipe is the signal: the worker ends once it is empty
                 worker.gone = True
                 worker.pipe.close()
+        deadline = time.monotonic() + CLOSE_TIMEOUT_SECONDS  # for them all, not each
         for worker in workers:
-            worker.process.join(CLOSE_TIMEOUT_SECONDS)
+            worker.process.join(max(0.0, deadline - time.monotonic()))
             if worker.process.is_alive():
                 log.error("a question worker did not finish within %ss", CLOSE_TIMEOUT_SECONDS)
                 worker.process.kill()

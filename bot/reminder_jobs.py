@@ -20,7 +20,7 @@ import logging
 import os
 import socket
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
@@ -163,13 +163,13 @@ def run_reminders(
             "unfurl_links": False,
             "metadata": metadata,
         }
-        tried_at = runtime.clock.utcnow()
+        tried_at = datetime.now(UTC)  # Slack's clock, not a trial's fixed one
         try:
             response = client.chat_postMessage(**payload)
             channel, ts = str(response.get("channel") or reminder.channel), str(response.get("ts"))
         except (SlackApiError, SlackClientError, OSError) as error:
             taken = None
-            if not isinstance(error, SlackApiError):  # no answer: Slack may have taken it
+            if _unanswered(error):  # Slack may have taken it
                 since = tried_at - HISTORY_MARGIN
                 taken = find_posted(client, reminder.channel, metadata, since=since)
             if taken is None:
@@ -189,6 +189,14 @@ def run_reminders(
     return ReminderRunReport(
         plan, tuple(posted), tuple(elsewhere), tuple(failed), deactivated, dry_run=False
     )
+
+
+def _unanswered(error: Exception) -> bool:
+    """True when a post failed without a clear answer from Slack (no answer at all, or a 5xx
+    after the retries), so Slack may have taken it; False when Slack refused it."""
+    if isinstance(error, SlackApiError):
+        return error.response.status_code >= 500
+    return True
 
 
 def in_reminder_hours(now: datetime, reminder_hour: int) -> bool:

@@ -56,3 +56,8 @@ def hang_on_hang(answered: str, text: str, body: dict[str, Any]) -> None:
     if text == "hang":
         time.sleep(3600)
     record(answered, text, body)
+
+
+def slow_set_up() -> None:
+    """A worker slow to set up (a cold disk, a busy machine)."""
+    time.sleep(2)

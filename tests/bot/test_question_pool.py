@@ -186,3 +186,20 @@ def test_while_a_worker_cannot_start_the_others_answer(
     assert len(pids(lines)) == 1  # those sent to the failed worker went on to the other at once
     assert caplog.text.count("could not start") == 1
     assert "stopped first" not in caplog.text and "no question worker" not in caplog.text
+
+
+def test_a_worker_slow_to_set_up_is_not_taken_for_stuck(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    out = tmp_path / "answered.txt"
+    with caplog.at_level(logging.ERROR, logger="planbot.questions"):
+        pool = QuestionPool(
+            1, set_up=question_jobs.slow_set_up, job=question_jobs.record, answer_timeout=0.5
+        )
+        try:
+            pool.reply(str(out), "first", body={}, client=NOWHERE)  # waits for the set-up
+            lines = lines_of(out, 1)
+        finally:
+            pool.close()
+    assert texts(lines) == ["first"]
+    assert "spent over" not in caplog.text
