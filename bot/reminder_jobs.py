@@ -20,7 +20,7 @@ import logging
 import os
 import socket
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
@@ -163,7 +163,7 @@ def run_reminders(
             "unfurl_links": False,
             "metadata": metadata,
         }
-        tried_at = datetime.now(UTC)  # Slack's clock, not a trial's fixed one
+        tried_at = runtime.clock.real_utcnow()  # Slack's clock, not a trial's fixed one
         try:
             response = client.chat_postMessage(**payload)
             channel, ts = str(response.get("channel") or reminder.channel), str(response.get("ts"))

@@ -39,6 +39,11 @@ class Clock:
     def today(self) -> date:
         return self.now().date()
 
+    @staticmethod
+    def real_utcnow() -> datetime:
+        """The real time even when the clock is fixed: for comparing with Slack's timestamps."""
+        return datetime.now(UTC)
+
     def advanced(self, delta: timedelta) -> Clock:
         """A fixed clock `delta` later (tests that step through weeks)."""
         return Clock(self.timezone, self.now() + delta)
