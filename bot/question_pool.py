@@ -74,8 +74,6 @@ START_RETRY_MAX_SECONDS = 60.0  # the longest wait before starting again a worke
 TELL_AFTER_FAILED_STARTS = 3
 WORKER_NICENESS = 10
 
-Question = tuple[Any, ...]  # the arguments of the job, as sent down the pipe
-
 _worker_runtime: Runtime | None = None
 _worker_client: WebClient | None = None
 _active: QuestionPool | None = None
@@ -310,12 +308,7 @@ class QuestionPool:
         if started and unfinished and unfinished[0].delivered:  # it was answering this one
             unfinished[0].died_answering += 1
         self._hand_on_later(unfinished, "question workers died twice while answering it")
-        if failed_starts >= TELL_AFTER_FAILED_STARTS:
-            stranded: list[_Sent] = []
-            with self._lock:
-                if not self._workers:
-                    stranded, self._waiting = list(self._waiting), deque()
-            self._tell_lost(stranded, "no question worker could start")
+        self._give_up_if_none_can_start()
 
     def _hand_on_later(self, questions: list[_Sent], why_lost: str) -> None:
         """Hand `questions` on from a thread of their own: a full pipe must not stop the watcher,
@@ -349,13 +342,20 @@ class QuestionPool:
                     again = failed_starts + 1
                     self._restarts.append((now + _retry_delay(again), again))
             waiting: list[_Sent] = []
-            stranded: list[_Sent] = []
             if self._workers:
                 waiting, self._waiting = list(self._waiting), deque()
-            elif min((n for _, n in self._restarts), default=0) >= TELL_AFTER_FAILED_STARTS:
+        self._give_up_if_none_can_start()
+        self._hand_on_later(waiting, "no question worker could start")
+
+    def _give_up_if_none_can_start(self) -> None:
+        """With no worker alive and every restart to come after a third failure in a row, the
+        questions waiting get the calm line rather than wait on."""
+        stranded: list[_Sent] = []
+        with self._lock:
+            failures = min((failed for _, failed in self._restarts), default=0)
+            if not self._workers and failures >= TELL_AFTER_FAILED_STARTS:
                 stranded, self._waiting = list(self._waiting), deque()
         self._tell_lost(stranded, "no question worker could start")
-        self._hand_on_later(waiting, "no question worker could start")
 
     def _stop_stuck(self) -> None:
         now = time.monotonic()
