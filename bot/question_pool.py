@@ -23,15 +23,16 @@ longer). Lower still (SCHED_IDLE, run only when a CPU has nothing else to do) ma
 acks steadier in the bench, but on a machine kept busy by other work it would leave answers waiting
 indefinitely; nice +10 still gives them a share.
 
-Each worker opens its own database engine and keeps its own search index. A worker that dies (out
-of memory, killed) is replaced at once: the questions it had not started go to the other workers
-(or its replacement), and the one it was answering is asked again once (twice lost, the person
-gets the calm line), so one crash costs one slow answer, not every answer after it (or, if it died
-just after sending, the same answer twice). One stuck on a question for two minutes is killed, and
-so replaced. Workers ignore SIGINT and SIGTERM (a process manager signals the whole group): the
-serving process closes the pool once its own work is done, and each worker ends after the
-questions already sent to it. If the serving process is killed outright, its end of every pipe
-closes and the workers exit.
+Each worker opens its own database engine and keeps its own search index. A worker that dies (out of
+memory, killed) is replaced at once: the questions it had not started go to the other workers (or
+its replacement), and the one it was answering is asked again once (twice lost, the person gets the
+calm line), so one crash costs one slow answer, not every answer after it (or, if it died just after
+sending, the same answer twice). One stuck on a question for two minutes is killed and replaced, and
+that question's asker gets the calm line: asked again, it would most likely hang again, and every
+question queued behind it would wait as long. Workers ignore SIGINT and SIGTERM (a process manager
+signals the whole group): the serving process closes the pool once its own work is done, and each
+worker ends after the questions already sent to it. If the serving process is killed outright, its
+end of every pipe closes and the workers exit.
 """
 
 from __future__ import annotations
@@ -144,6 +145,7 @@ class _Sent:
     number: int = 0  # the worker's count of questions sent to it, this one included
     delivered: bool = False  # written to the worker's pipe
     died_answering: int = 0  # workers that died while this was the question they were on
+    stuck: bool = False  # a worker was stopped for taking too long on it: not asked again
 
 
 @dataclass(eq=False)
@@ -321,6 +323,8 @@ class QuestionPool:
     def _hand_on(self, questions: list[_Sent], why_lost: str) -> None:
         for sent in questions:
             try:
+                if sent.stuck:
+                    raise RuntimeError(f"answering it took over {self._answer_timeout:.0f} s")
                 if sent.died_answering >= 2:
                     raise RuntimeError(why_lost)
                 self._hand(sent)
@@ -370,7 +374,10 @@ class QuestionPool:
                         "a question worker spent over %.0f s on one question; stopping it",
                         self._answer_timeout,
                     )
-                    worker.process.kill()  # the watcher then replaces it and asks again once
+                    # A question that hung once most likely hangs again, and everyone queued
+                    # behind it would wait as long: its asker is told instead.
+                    worker.sent[0].stuck = True
+                    worker.process.kill()  # the watcher then replaces it
                     worker.progress = (done, now)
 
     @staticmethod
