@@ -34,7 +34,7 @@ from sqlalchemy.exc import OperationalError
 from bot.render import Rendered, load_renderers
 from bot.render.digest import render_digest
 from bot.runtime import Runtime
-from bot.slack_client import find_posted
+from bot.slack_client import METADATA_PREFIX, find_posted
 from commands.digest import DigestData, DigestResult, scope_from_subscription, thresholds_from
 from commands.digest_subscriptions import fire_time, local_week
 from store.db import session_scope
@@ -55,7 +55,7 @@ log = logging.getLogger("planbot.digest")
 
 STALE_CLAIM = timedelta(minutes=15)  # far longer than one post with its retries can take
 CHANNEL_GAP = 1.0  # seconds between two summaries in one channel (Slack's posting rate)
-METADATA_EVENT = "planbot_digest"
+METADATA_EVENT = f"{METADATA_PREFIX}digest"
 WORKER = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 T = TypeVar("T")
 

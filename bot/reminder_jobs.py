@@ -28,7 +28,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.render.reminders import plan_summary, reminder_message
 from bot.runtime import Runtime
-from bot.slack_client import find_posted
+from bot.slack_client import METADATA_PREFIX, find_posted
 from commands.reminders import ReminderPlan, plan_reminders
 from commands.working_days import is_working_day
 from store import role_queries
@@ -40,7 +40,7 @@ log = logging.getLogger("planbot.reminders")
 
 CLAIM_TIMEOUT = timedelta(minutes=30)
 HISTORY_MARGIN = timedelta(minutes=5)  # how far before the post to look (clocks differ)
-METADATA_EVENT = "planbot_reminder"
+METADATA_EVENT = f"{METADATA_PREFIX}reminder"
 CATCH_UP_UNTIL_HOUR = 18  # local: catch-up runs stop with the working day (none in the evening)
 
 

@@ -12,6 +12,7 @@ import json
 import logging
 from datetime import datetime
 from typing import Any
+from urllib.error import URLError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -31,6 +32,7 @@ from bot.settings import Settings
 log = logging.getLogger("planbot.slack")
 
 TIMEOUT_SECONDS = 10
+METADATA_PREFIX = "planbot_"  # the event_type of every post planbot can find again
 
 
 class TransientServerErrorRetryHandler(ServerErrorRetryHandler):
@@ -45,6 +47,31 @@ class TransientServerErrorRetryHandler(ServerErrorRetryHandler):
         error: Exception | None = None,
     ) -> bool:
         return response is not None and response.status_code in (500, 502, 503, 504)
+
+
+class SafeConnectionErrorRetryHandler(ConnectionErrorRetryHandler):
+    """Retries a call whose connection failed, unless Slack may already have carried it out and
+    repeating it would post a message twice that planbot can look for instead.
+
+    urllib wraps an error met while connecting or sending in URLError: the request never reached
+    Slack whole, so sending it again is safe. A bare RemoteDisconnected or ConnectionResetError
+    came while waiting for the answer, after Slack had the request. A post carrying planbot's
+    metadata (a reminder, a weekly summary) is then left to its caller, which looks for it in the
+    channel's history before posting it again. Other calls are repeated: a read does no harm,
+    and a second copy of an answer is better than none.
+    """
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if not super()._can_retry(state=state, request=request, response=response, error=error):
+            return False
+        return isinstance(error, URLError) or not _findable_post(request)
 
 
 class FinalFailureLogger(RetryHandler):
@@ -89,6 +116,16 @@ def _method_of(url: str | None) -> str:
     return "response_url"
 
 
+def _findable_post(request: HttpRequest) -> bool:
+    """A chat.postMessage whose metadata marks it as planbot's (see `find_posted`)."""
+    if _method_of(request.url) != "chat.postMessage":
+        return False
+    metadata = _json_or_empty(request.data).get("metadata")
+    return isinstance(metadata, dict) and str(metadata.get("event_type", "")).startswith(
+        METADATA_PREFIX
+    )
+
+
 def _json_or_empty(data: bytes | None) -> dict[str, Any]:
     if not data or not data.startswith(b"{"):
         return {}
@@ -100,11 +137,12 @@ def _json_or_empty(data: bytes | None) -> dict[str, Any]:
 
 
 def retry_handlers() -> list[RetryHandler]:
-    """429 (honouring Retry-After), transient 5xx and dropped connections, then the failure log."""
+    """429 (honouring Retry-After), transient 5xx and dropped connections (see
+    SafeConnectionErrorRetryHandler), then the failure log."""
     return [
         RateLimitErrorRetryHandler(max_retry_count=3),
         TransientServerErrorRetryHandler(max_retry_count=3),
-        ConnectionErrorRetryHandler(max_retry_count=2),
+        SafeConnectionErrorRetryHandler(max_retry_count=2),
         FinalFailureLogger(),
     ]
 

@@ -8,6 +8,9 @@ app at `fake.api_url` (SLACK_API_URL). It answers the Web API methods planbot us
 - `fake.calls_to("chat.postMessage")`, `fake.wait_for("chat.postMessage", count=2)`: what arrived.
 - `fake.fail_next("chat.postMessage", times=2, status=429, retry_after=1)`, `status=500`, or
   `error="channel_not_found"` (HTTP 200 with ok:false): the next N calls of that method fail.
+  With `kept=True` the call is carried out first (a message is posted) and only its answer is
+  the failure: Slack took it, the caller cannot tell. `status=0` closes the connection with no
+  answer at all (the client sees RemoteDisconnected).
 - Every `blocks` payload (messages, response_url posts, views) is parsed with slack_sdk.models
   (Block.parse, validate_json) and must round-trip unchanged through to_dict(), so unknown block
   types and fields are caught; messages with blocks must carry a `text` fallback. Failures are
@@ -47,7 +50,7 @@ class Call:
     payload: dict[str, Any]
     headers: dict[str, str]
     at: float
-    answered: int  # HTTP status the fake answered with
+    answered: int  # HTTP status the fake answered with (0: none, the connection was dropped)
 
 
 @dataclass
@@ -55,6 +58,7 @@ class Failure:
     status: int = 200
     error: str | None = None
     retry_after: int | None = None
+    kept: bool = False  # carried out before failing
 
 
 @dataclass
@@ -102,16 +106,18 @@ class FakeSlack:
         status: int = 200,
         error: str | None = None,
         retry_after: int | None = None,
+        kept: bool = False,
     ) -> None:
-        """The next `times` calls of `method` fail: HTTP `status` (429 sends Retry-After), or
-        HTTP 200 with ok:false and `error`."""
+        """The next `times` calls of `method` fail: HTTP `status` (429 sends Retry-After; 0 drops
+        the connection unanswered), or HTTP 200 with ok:false and `error`. With `kept` each is
+        carried out (and recorded as such) before its answer fails."""
         if status == 200 and error is None:
             error = "fatal_error"
         if status == 429 and retry_after is None:
             retry_after = 1
         with self._lock:
             for _ in range(times):
-                self._failures[method].append(Failure(status, error, retry_after))
+                self._failures[method].append(Failure(status, error, retry_after, kept))
 
     def reset(self) -> None:
         with self._lock:
@@ -136,6 +142,11 @@ class FakeSlack:
         return [
             c for c in self.calls_to(method) if c.answered == 200 and not c.payload.get("_failed")
         ]
+
+    def carried_out(self, method: str) -> list[Call]:
+        """Calls of `method` that took effect (say, a message now in its channel), whether or not
+        the caller heard so: accepted ones and those failed with `kept`."""
+        return [c for c in self.calls_to(method) if not c.payload.get("_failed")]
 
     def wait_for(
         self,
@@ -402,13 +413,18 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             failure = fake._take_failure(method)
             if failure is None:
                 return False
+            took = failure.kept and (
+                method == "response_url" or bool(fake.answer(method, payload).get("ok"))
+            )
+            recorded = payload if took else {**payload, "_failed": True}
+            fake._record(Call(method, recorded, headers, time.time(), failure.status))
+            if failure.status == 0:
+                self.close_connection = True  # nothing written: the client sees no answer
+                return True
             extra = {"Retry-After": str(failure.retry_after)} if failure.retry_after else {}
             body: Any = {"ok": False, "error": failure.error or f"http_{failure.status}"}
             if method == "response_url":
                 body = (failure.error or "internal_error").encode()
-            fake._record(
-                Call(method, {**payload, "_failed": True}, headers, time.time(), failure.status)
-            )
             self._send(failure.status, body, extra)
             return True
 

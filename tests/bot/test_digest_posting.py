@@ -207,6 +207,36 @@ def test_a_post_slack_accepted_before_a_crash_is_found_not_doubled(
     assert row.posted_at is not None and (row.channel, row.ts) == (CHANNEL, accepted["ts"])
 
 
+def test_a_summary_slack_kept_before_the_connection_dropped_is_found_not_doubled(
+    make_runtime: Any, fake_slack: FakeSlack
+) -> None:
+    """Slack took the summary, then closed the connection unanswered: it is not sent again blind,
+    and the next sweep finds it in the channel and records it."""
+    runtime = make_runtime()
+    sub = subscribe(runtime)
+    client = build_web_client(runtime.settings)
+    in_channel: list[dict[str, Any]] = []
+
+    def post(payload: dict[str, Any]) -> dict[str, Any]:
+        ts = fake_slack.next_ts()
+        in_channel.append({"type": "message", "ts": ts, "metadata": payload.get("metadata")})
+        return {"ok": True, "channel": payload["channel"], "ts": ts}
+
+    fake_slack.handlers["chat.postMessage"] = post
+    fake_slack.handlers["conversations.history"] = lambda _: {"ok": True, "messages": in_channel}
+    fake_slack.fail_next("chat.postMessage", status=0, kept=True)
+    first = deliver(runtime, client, sub, chart=False)
+    assert first.outcome == "failed" and len(in_channel) == 1
+    [row] = posts(runtime)
+    assert row.posted_at is None and row.last_error
+    later = make_runtime(MONDAY_0830 + timedelta(minutes=5))
+    [second] = run_due_digests(later, client, chart=False)
+    assert (second.outcome, second.ts) == ("recovered", in_channel[0]["ts"])
+    assert len(in_channel) == 1
+    [row] = posts(runtime)
+    assert (row.channel, row.ts) == (CHANNEL, in_channel[0]["ts"])
+
+
 def test_two_processes_racing_post_once(make_runtime: Any, fake_slack: FakeSlack) -> None:
     first, second = make_runtime(), make_runtime()
     subs = [subscribe(first, f"CRACE{n:04d}") for n in range(6)]

@@ -142,11 +142,31 @@ class SlackTakesButAnswersLate:
         assert payload["channel"] == CHANNEL and payload["include_all_metadata"] == "true"
         return {"ok": True, "messages": list(self.kept)}
 
+    def settle(self) -> None:
+        """Wait for the fake to finish answering the late posts: its threads outlive the client's
+        wait, and what they record must not land among the next test's calls."""
+        self.fake.wait_for(
+            "chat.postMessage", len(self.kept), where=lambda c: not c.payload.get("_failed")
+        )
+
+
+@pytest.fixture
+def slack_takes(fake_slack: FakeSlack) -> Iterator[Callable[..., SlackTakesButAnswersLate]]:
+    made: list[SlackTakesButAnswersLate] = []
+
+    def make(*, late: int, history: bool = True) -> SlackTakesButAnswersLate:
+        made.append(SlackTakesButAnswersLate(fake_slack, late=late, history=history))
+        return made[-1]
+
+    yield make
+    for slack in made:
+        slack.settle()
+
 
 def test_a_reminder_slack_kept_though_its_answer_was_lost_is_not_posted_again(
-    at: MakeRuntime, fake_slack: FakeSlack
+    at: MakeRuntime, fake_slack: FakeSlack, slack_takes: Callable[..., SlackTakesButAnswersLate]
 ) -> None:
-    slack = SlackTakesButAnswersLate(fake_slack, late=1)
+    slack = slack_takes(late=1)
     runtime = at(datetime(2023, 2, 13, 9, 0))
     report = run_reminders(runtime, slack.client)
     assert report.failed == ()
@@ -160,10 +180,52 @@ def test_a_reminder_slack_kept_though_its_answer_was_lost_is_not_posted_again(
 
 
 def test_a_lost_answer_with_no_thread_in_the_history_is_tried_again(
-    at: MakeRuntime, fake_slack: FakeSlack
+    at: MakeRuntime, fake_slack: FakeSlack, slack_takes: Callable[..., SlackTakesButAnswersLate]
 ) -> None:
-    slack = SlackTakesButAnswersLate(fake_slack, late=1, history=False)  # history unreadable
+    slack = slack_takes(late=1, history=False)  # history unreadable
     report = run_reminders(at(datetime(2023, 2, 13, 9, 0)), slack.client)
     assert len(report.failed) == 1 and len(report.posted) == LIMIT - 1
     later = run_reminders(at(datetime(2023, 2, 13, 9, 30)), slack.client)
     assert later.posted and later.posted[0][0] == report.failed[0]  # its claim was given back
+
+
+def test_a_reminder_slack_kept_before_the_connection_dropped_is_not_sent_again(
+    at: MakeRuntime, fake_slack: FakeSlack, slack_takes: Callable[..., SlackTakesButAnswersLate]
+) -> None:
+    """Slack took the post, then the connection closed with no answer: the post is not sent
+    again blind (which would double it); the channel's history shows it was taken."""
+    slack = slack_takes(late=0)
+    fake_slack.fail_next("chat.postMessage", status=0, kept=True)
+    runtime = at(datetime(2023, 2, 13, 9, 0))
+    report = run_reminders(runtime, slack.client)
+    assert fake_slack.calls_to("chat.postMessage")[0].answered == 0  # no answer at all
+    assert report.failed == ()
+    assert len(report.posted) == len(slack.kept) == LIMIT
+    with session_scope(runtime.engine) as session:
+        threads = {row.thread_ts for row in posted_reminders(session)}
+    assert slack.kept[0]["ts"] in threads
+
+
+def test_a_reminder_slack_kept_before_answering_5xx_is_found_after_the_retries(
+    at: MakeRuntime, fake_slack: FakeSlack, slack_takes: Callable[..., SlackTakesButAnswersLate]
+) -> None:
+    slack = slack_takes(late=0)
+    fake_slack.fail_next("chat.postMessage", status=500, kept=True)
+    fake_slack.fail_next("chat.postMessage", times=3, status=500)  # every retry fails too
+    report = run_reminders(at(datetime(2023, 2, 13, 9, 0)), slack.client)
+    assert [c.answered for c in fake_slack.calls_to("chat.postMessage")[:4]] == [500] * 4
+    assert report.failed == ()
+    assert len(report.posted) == len(slack.kept) == LIMIT  # the kept one found, not re-posted
+    assert len(fake_slack.calls_to("conversations.history")) == 1
+
+
+def test_a_dropped_connection_is_retried_for_an_ordinary_post(fake_slack: FakeSlack) -> None:
+    """An answer in a channel carries no metadata to look for: a dropped connection is tried
+    again, since a second copy is better than none."""
+    client = WebClient(
+        token=fake_slack.token, base_url=fake_slack.api_url, retry_handlers=retry_handlers()
+    )
+    fake_slack.fail_next("chat.postMessage", status=0)
+    response = client.chat_postMessage(channel="CANSWERS1", text="2 actions open under OA4")
+    assert response["ok"]
+    assert [c.answered for c in fake_slack.calls_to("chat.postMessage")] == [0, 200]
