@@ -2,16 +2,17 @@
 
 `run_reminders(runtime, client)` is what the scheduler calls every working day and what `planbot
 remind` calls on demand; `catch_up_reminders` is the scheduler's catch-up (at start-up and every
-half hour), which runs it again during a working day's reminder hours, so a bot that was down at
-the hour, or a post that failed for a passing reason, does not wait for the next day. Each reminder
-is claimed in the database before it is posted (store.reminders.claim_reminder: a unique key), so
-two processes or a restart never post the same one twice. A post that fails gives its claim back so
-the next run tries again; a claim left by a process that died before posting is released after
-CLAIM_TIMEOUT. Each thread carries its key in Slack's message metadata: when a post fails without
-Slack's answer (a timeout, a dropped connection), the channel's history is read first, and a thread
-Slack did take is recorded rather than posted again. Before deciding, the role holders are checked
-against Slack (users.info): a deactivated user is marked so in the directory and their role counts
-as unfilled (flagged, not mentioned).
+half hour), which runs it again during a working day's reminder hours, so a bot that was down at the
+hour, or a post that failed for a passing reason, does not wait for the next day. Each reminder is
+claimed in the database before it is posted (store.reminders.claim_reminder: a unique key), so two
+processes or a restart never post the same one twice. A post Slack refuses gives its claim back so
+the next run tries again. Each thread carries its key in Slack's message metadata: when a post fails
+without Slack's answer (a timeout, a dropped connection, a 5xx), the channel's history is read, and
+a thread Slack did take is recorded rather than posted again. If the history does not settle it, the
+claim is left in doubt, as is one left by a process that died mid-post (after CLAIM_TIMEOUT), and
+the next run looks in the channel again before posting. Before deciding, the role holders are
+checked against Slack (users.info): a deactivated user is marked so in the directory and their role
+counts as unfilled (flagged, not mentioned).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import logging
 import os
 import socket
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
@@ -29,11 +30,18 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot.render.reminders import plan_summary, reminder_message
 from bot.runtime import Runtime
 from bot.slack_client import METADATA_PREFIX, find_posted
-from commands.reminders import ReminderPlan, plan_reminders
+from commands.reminders import DueReminder, ReminderPlan, plan_reminders
 from commands.working_days import is_working_day
 from store import role_queries
 from store.db import session_scope
-from store.reminders import claim_reminder, mark_posted, release_claim, release_stale_claims
+from store.reminders import (
+    claim_in_doubt,
+    claim_reminder,
+    mark_posted,
+    put_in_doubt,
+    release_claim,
+    release_stale_claims,
+)
 from store.roles import mark_inactive
 
 log = logging.getLogger("planbot.reminders")
@@ -106,7 +114,11 @@ def run_reminders(
                 session, older_than=runtime.clock.utcnow() - CLAIM_TIMEOUT
             )
         if released:
-            log.warning("released %d reminder claims never posted", released)
+            log.warning(
+                "%d reminder claims were never posted (their process stopped mid-post); the "
+                "next posts look in the channel first",
+                released,
+            )
         deactivated = check_role_holders(runtime, client)
     with session_scope(runtime.engine) as session:
         plan = plan_reminders(session, today=today, settings=settings)
@@ -138,50 +150,27 @@ def run_reminders(
     for reminder in plan.due:
         if not reminder.channel:
             continue
-        with session_scope(runtime.engine) as session:
-            row = claim_reminder(
-                session,
-                key=reminder.key,
-                action_id=reminder.action_id,
-                step_id=reminder.step_id,
-                reason=reminder.reason,
-                for_date=reminder.for_date,
-                at=runtime.clock.utcnow(),
-                by=worker,
-            )
-            row_id = row.id if row else None
-        if row_id is None:
+        claim = _claim(runtime, reminder, worker)
+        if claim is None:
             elsewhere.append(reminder.ref)
             log.info("reminder %s already claimed by another process", reminder.key)
             continue
-        rendered = reminder_message(reminder, row_id, today)
+        row_id, tried_at = claim
         metadata = {"event_type": METADATA_EVENT, "event_payload": {"key": reminder.key}}
-        payload: dict[str, Any] = {
-            "channel": reminder.channel,
-            "text": rendered.text,
-            "blocks": rendered.blocks,
-            "unfurl_links": False,
-            "metadata": metadata,
-        }
-        tried_at = runtime.clock.real_utcnow()  # Slack's clock, not a trial's fixed one
-        try:
-            response = client.chat_postMessage(**payload)
-            channel, ts = str(response.get("channel") or reminder.channel), str(response.get("ts"))
-        except (SlackApiError, SlackClientError, OSError) as error:
-            taken = None
-            if _unanswered(error):  # Slack may have taken it
-                since = tried_at - HISTORY_MARGIN
-                taken = find_posted(client, reminder.channel, metadata, since=since)
-            if taken is None:
-                log.error(
-                    "reminder %s not posted (%s); its claim is given back", reminder.key, error
+        outcome = None
+        if tried_at is not None:  # in doubt: Slack may have taken the last try
+            since = min(tried_at, runtime.clock.real_utcnow()) - HISTORY_MARGIN
+            if found := find_posted(client, reminder.channel, metadata, since=since):
+                log.warning(
+                    "reminder %s was in doubt: Slack has it, not posted again", reminder.key
                 )
-                with session_scope(runtime.engine) as session:
-                    release_claim(session, row_id)
-                failed.append(reminder.ref)
-                continue
-            log.warning("reminder %s: Slack took it though its answer was lost", reminder.key)
-            channel, ts = reminder.channel, taken
+                outcome = (reminder.channel, found)
+        if outcome is None:
+            outcome = _post(runtime, client, reminder, row_id, today, metadata)
+        if outcome is None:
+            failed.append(reminder.ref)
+            continue
+        channel, ts = outcome
         with session_scope(runtime.engine) as session:
             mark_posted(session, row_id, channel=channel, thread_ts=ts, at=runtime.clock.utcnow())
         posted.append((reminder.ref, channel, ts))
@@ -189,6 +178,71 @@ def run_reminders(
     return ReminderRunReport(
         plan, tuple(posted), tuple(elsewhere), tuple(failed), deactivated, dry_run=False
     )
+
+
+def _claim(
+    runtime: Runtime, reminder: DueReminder, worker: str
+) -> tuple[int, datetime | None] | None:
+    """Claim the reminder: (its row id, when it was last tried if it was in doubt), or None when
+    another process holds it."""
+    with session_scope(runtime.engine) as session:
+        row = claim_reminder(
+            session,
+            key=reminder.key,
+            action_id=reminder.action_id,
+            step_id=reminder.step_id,
+            reason=reminder.reason,
+            for_date=reminder.for_date,
+            at=runtime.clock.utcnow(),
+            by=worker,
+        )
+        if row is not None and row.id is not None:
+            return row.id, None
+        taken = claim_in_doubt(session, key=reminder.key, at=runtime.clock.utcnow(), by=worker)
+        return (taken.reminder_id, taken.tried_at) if taken else None
+
+
+def _post(
+    runtime: Runtime,
+    client: WebClient,
+    reminder: DueReminder,
+    row_id: int,
+    today: date,
+    metadata: dict[str, Any],
+) -> tuple[str, str] | None:
+    """Post the reminder's thread: (channel, ts), or None when it was not posted. A claim Slack
+    refused is given back; one whose answer was lost, and that the channel's history does not
+    settle, is left in doubt for the next run to look for first."""
+    assert reminder.channel is not None
+    rendered = reminder_message(reminder, row_id, today)
+    tried_at = runtime.clock.real_utcnow()  # Slack's clock, not a trial's fixed one
+    try:
+        response = client.chat_postMessage(
+            channel=reminder.channel,
+            text=rendered.text,
+            blocks=rendered.blocks,
+            unfurl_links=False,
+            metadata=metadata,
+        )
+        return str(response.get("channel") or reminder.channel), str(response.get("ts"))
+    except (SlackApiError, SlackClientError, OSError) as error:
+        unclear = _unanswered(error)  # Slack may have taken it
+        if unclear:
+            since = tried_at - HISTORY_MARGIN
+            if taken := find_posted(client, reminder.channel, metadata, since=since):
+                log.warning("reminder %s: Slack took it though its answer was lost", reminder.key)
+                return reminder.channel, taken
+        with session_scope(runtime.engine) as session:
+            (put_in_doubt if unclear else release_claim)(session, row_id)
+        log.error(
+            "reminder %s not posted (%s); %s",
+            reminder.key,
+            error,
+            "left in doubt: the next run looks in the channel before posting it"
+            if unclear
+            else "its claim is given back",
+        )
+        return None
 
 
 def _unanswered(error: Exception) -> bool:

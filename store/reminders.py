@@ -2,8 +2,14 @@
 
 A reminder is claimed by inserting its row: `Reminder.key` is unique, so when two processes (or a
 restarted one) try the same reminder, the database lets exactly one insert through and the other
-sees a duplicate key and leaves it alone. A claim that was never posted (the post failed, the
-process died) can be taken over once it is old enough, again by one process only.
+sees a duplicate key and leaves it alone.
+
+A claim never posted is given back when Slack refused the post (the row is deleted). When Slack
+may have the post after all (its answer was lost and the channel could not be checked, or the
+process died mid-post and its claim went stale), the row stays "in doubt": no process holds it and
+no thread is recorded. In doubt, it does not count as sent, towards the day's limit or as the
+item's latest reminder; the next run takes it over (`claim_in_doubt`, one process only) and looks
+in the channel before posting it again.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import delete, func
+from sqlalchemy import ColumnElement, and_, func, not_, update
 from sqlalchemy import select as select_rows
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -183,7 +189,7 @@ def reminder_states(
     rows = session.execute(
         select_rows(
             Reminder.action_id, Reminder.step_id, Reminder.claimed_at, Reminder.snoozed_until
-        )
+        ).where(not_(_in_doubt()))
     )
     for row in rows:
         key = f"A{row.action_id}" if row.step_id is None else f"S{row.step_id}"
@@ -199,24 +205,34 @@ def reminder_states(
     return {k: ItemReminderState(latest.get(k), snoozed.get(k), k in recent) for k in keys}
 
 
+def _in_doubt() -> ColumnElement[bool]:
+    """Rows whose post may or may not have reached Slack (see the module's docstring)."""
+    return and_(col(Reminder.posted_at).is_(None), col(Reminder.claimed_by).is_(None))
+
+
 def _aware(moment: datetime) -> datetime:
     """SQLite hands datetimes back without their zone; they are stored as UTC."""
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def existing_keys(session: Session, keys: Iterable[str]) -> set[str]:
-    """Which of `keys` have already been claimed (by anyone)."""
+    """Which of `keys` have already been claimed (by anyone) and are not in doubt."""
     wanted = list(keys)
     if not wanted:
         return set()
-    rows = session.exec(select(Reminder.key).where(col(Reminder.key).in_(wanted)))
+    query = select(Reminder.key).where(col(Reminder.key).in_(wanted), not_(_in_doubt()))
+    rows = session.exec(query)
     return set(rows)
 
 
 def claims_since(session: Session, *, since: datetime) -> int:
     """How many reminders were claimed at or after `since`, posted or still being posted (what a
     day's runs have used of the daily limit)."""
-    query = select(func.count()).select_from(Reminder).where(col(Reminder.claimed_at) >= since)
+    query = (
+        select(func.count())
+        .select_from(Reminder)
+        .where(col(Reminder.claimed_at) >= since, not_(_in_doubt()))
+    )
     return int(session.exec(query).one())
 
 
@@ -254,24 +270,62 @@ def claim_reminder(
     return row
 
 
+class Claim(NamedTuple):
+    reminder_id: int
+    tried_at: datetime  # when the post that left it in doubt was tried
+
+
+def claim_in_doubt(session: Session, *, key: str, at: datetime, by: str) -> Claim | None:
+    """Take over the reminder `key` if it is in doubt, and commit; None when it is not (or another
+    process took it first). The claim tells when it was last tried, to look in the channel from."""
+    row = session.exec(select(Reminder).where(Reminder.key == key, _in_doubt())).first()
+    if row is None or row.id is None:
+        return None
+    tried_at = _aware(row.claimed_at)
+    taken = session.execute(
+        update(Reminder)
+        .where(col(Reminder.id) == row.id, _in_doubt())
+        .values(claimed_by=by, claimed_at=at)
+    )
+    session.commit()
+    if not taken.rowcount:  # type: ignore[attr-defined]
+        return None
+    return Claim(row.id, tried_at)
+
+
 def release_stale_claims(session: Session, *, older_than: datetime) -> int:
-    """Delete claims never posted and older than `older_than` (their process died mid-post), so
-    the next run claims them again; returns how many."""
+    """Put in doubt the claims never posted and older than `older_than` (their process died
+    mid-post, perhaps after Slack took it); returns how many."""
     result = session.execute(
-        delete(Reminder).where(
-            col(Reminder.posted_at).is_(None), col(Reminder.claimed_at) < older_than
+        update(Reminder)
+        .where(
+            col(Reminder.posted_at).is_(None),
+            col(Reminder.claimed_by).is_not(None),
+            col(Reminder.claimed_at) < older_than,
         )
+        .values(claimed_by=None)
     )
     session.commit()
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def release_claim(session: Session, reminder_id: int) -> None:
-    """Give a claim back (nothing was posted and nothing will be: no channel, say)."""
+    """Give a claim back: nothing was posted (Slack refused it, or there is no channel)."""
     row = session.get(Reminder, reminder_id)
     if row is not None and row.posted_at is None:
         session.delete(row)
         session.commit()
+
+
+def put_in_doubt(session: Session, reminder_id: int) -> None:
+    """Let go of a claim whose post Slack may have taken though nobody could tell: the next run
+    looks in the channel before posting it again."""
+    session.execute(
+        update(Reminder)
+        .where(col(Reminder.id) == reminder_id, col(Reminder.posted_at).is_(None))
+        .values(claimed_by=None)
+    )
+    session.commit()
 
 
 def get_reminder(session: Session, reminder_id: int) -> Reminder | None:

@@ -15,7 +15,7 @@ class Reminder(SQLModel, table=True):
     channel: str | None = Field(default=None, max_length=32)
     thread_ts: str | None = Field(default=None, max_length=32, index=True)
     claimed_at: datetime
-    claimed_by: str | None = Field(default=None, max_length=64)
+    claimed_by: str | None = Field(default=None, max_length=64)  # None unposted: in doubt
     posted_at: datetime | None = None
     answered_at: datetime | None = None
     snoozed_until: date | None = None

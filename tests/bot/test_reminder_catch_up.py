@@ -229,3 +229,43 @@ def test_a_dropped_connection_is_retried_for_an_ordinary_post(fake_slack: FakeSl
     response = client.chat_postMessage(channel="CANSWERS1", text="2 actions open under OA4")
     assert response["ok"]
     assert [c.answered for c in fake_slack.calls_to("chat.postMessage")] == [0, 200]
+
+
+def test_a_reminder_left_in_doubt_is_looked_for_before_it_is_posted_again(
+    at: MakeRuntime, fake_slack: FakeSlack, slack_takes: Callable[..., SlackTakesButAnswersLate]
+) -> None:
+    """Slack kept a post whose answer was lost, and the history could not be read just then: the
+    next run looks again and records the thread instead of posting a second one."""
+    slack = slack_takes(late=1)
+    fake_slack.fail_next("conversations.history", error="internal_error")
+    report = run_reminders(at(datetime(2023, 2, 13, 9, 0)), slack.client)
+    assert len(report.failed) == 1 and len(report.posted) == LIMIT - 1
+    assert len(slack.kept) == LIMIT
+    runtime = at(datetime(2023, 2, 13, 9, 30))
+    later = run_reminders(runtime, slack.client)
+    assert [ref for ref, _, _ in later.posted] == list(report.failed)
+    assert len(slack.kept) == LIMIT  # found, not posted again
+    with session_scope(runtime.engine) as session:
+        threads = {row.thread_ts for row in posted_reminders(session)}
+    assert slack.kept[0]["ts"] in threads
+
+
+def test_a_reminder_whose_process_died_mid_post_is_found_not_doubled(
+    at: MakeRuntime, fake_slack: FakeSlack, slack_takes: Callable[..., SlackTakesButAnswersLate]
+) -> None:
+    """Slack took the thread, then the process died before recording it: once the claim is
+    stale, the next run finds the thread in the channel and records it."""
+    slack = slack_takes(late=0)
+    runtime = at(datetime(2023, 2, 13, 9, 0))
+    first = run_reminders(runtime, slack.client)
+    assert len(first.posted) == LIMIT
+    lost_ref, _, lost_ts = first.posted[0]
+    with session_scope(runtime.engine) as session:  # as if it had died before mark_posted
+        row = next(r for r in posted_reminders(session) if r.thread_ts == lost_ts)
+        row.posted_at, row.thread_ts, row.channel = None, None, None
+        session.add(row)
+    soon = run_reminders(at(datetime(2023, 2, 13, 9, 10)), slack.client)
+    assert soon.posted == () and soon.taken_elsewhere == ()  # still claimed by the dead process
+    later = run_reminders(at(datetime(2023, 2, 13, 9, 45)), slack.client)
+    assert later.posted == ((lost_ref, CHANNEL, lost_ts),)
+    assert len(slack.kept) == LIMIT

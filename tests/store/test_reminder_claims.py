@@ -11,9 +11,14 @@ from sqlalchemy.engine import Engine
 from store.db import session_scope
 from store.history import find_item, record_once, update_for_message
 from store.reminders import (
+    Claim,
+    claim_in_doubt,
     claim_reminder,
+    claims_since,
+    existing_keys,
     mark_posted,
     posted_reminders,
+    release_claim,
     release_stale_claims,
     reminder_for_thread,
 )
@@ -66,12 +71,49 @@ def test_a_posted_reminder_is_found_by_its_thread(york_engine: Engine) -> None:
         assert [r.id for r in posted_reminders(session)] == [reminder_id]
 
 
-def test_a_claim_never_posted_is_released_for_the_next_run(york_engine: Engine) -> None:
-    assert claim(york_engine, "due:A70:2023-01-31", "died") is not None
+def test_a_stale_claim_is_left_in_doubt_and_taken_over_once(york_engine: Engine) -> None:
+    """A process died mid-post: its claim goes in doubt (Slack may have the post), counts as
+    neither sent nor claimed today, and exactly one later run takes it over, told when it was
+    last tried so that it can look in the channel from then."""
+    key = "due:A70:2023-01-31"
+    assert claim(york_engine, key, "died") is not None
     with session_scope(york_engine) as session:
         assert release_stale_claims(session, older_than=AT - timedelta(minutes=30)) == 0
+        assert existing_keys(session, [key]) == {key}
         assert release_stale_claims(session, older_than=AT + timedelta(minutes=30)) == 1
-    assert claim(york_engine, "due:A70:2023-01-31", "next run") is not None
+        assert existing_keys(session, [key]) == set()
+        assert claims_since(session, since=AT - timedelta(hours=1)) == 0
+    later = AT + timedelta(hours=1)
+    assert claim(york_engine, key, "next run", at=later) is None  # the row is still there
+    results: list[Claim | None] = []
+    start = threading.Barrier(4)
+
+    def worker(n: int) -> None:
+        start.wait()
+        with session_scope(york_engine) as session:
+            results.append(claim_in_doubt(session, key=key, at=later, by=f"run{n}"))
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    [taken] = [r for r in results if r is not None]
+    assert taken.tried_at == AT
+    with session_scope(york_engine) as session:
+        assert existing_keys(session, [key]) == {key}
+        assert claims_since(session, since=AT) == 1
+
+
+def test_a_claim_slack_refused_is_given_back(york_engine: Engine) -> None:
+    key = "due:A70:2023-01-31"
+    reminder_id = claim(york_engine, key, "me")
+    assert reminder_id is not None
+    with session_scope(york_engine) as session:
+        release_claim(session, reminder_id)
+        assert existing_keys(session, [key]) == set()
+        assert claim_in_doubt(session, key=key, at=AT, by="next run") is None
+    assert claim(york_engine, key, "next run") is not None
 
 
 def test_one_message_makes_one_update_and_one_correction(york_engine: Engine) -> None:
