@@ -36,7 +36,8 @@ _STOPWORD_TEXT = """
     who whom whose why will with within would you your yours yes hi hello hey planbot list lists
     item items action actions step steps thing things stuff status statuses state progress update
     updates latest news going doing done due happening happen look looking find see plan plans
-    currently current right now today many much number ok okay"""
+    currently current right now today many much number ok okay owns owned owner owners owning
+    responsible responsibility accountable"""
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 # Words people use for plan documents rather than topics ("the Ofsted plan").
 PLAN_FILLER = frozenset({"plan", "action", "actions", "improvement"})

@@ -55,6 +55,12 @@ PINNED: dict[str, tuple[set[str], set[str]]] = {
         {"P5.11.1", "P6.1.1", "P6.1.2", "P6.1.3", "P7.10.1"},
     ),
     "what's late for the DCS?": ({"P9.1"}, {"P9.1.1", "P9.1.2"}),
+    # Asking who owns something is asking about it: every answer line names its owner.
+    "who owns OA4?": ({"OA4", "P7.5"}, {"P7.5.1", "P7.5.2", "P7.5.3", "P7.5.4", "P7.5.5"}),
+    "who is responsible for missing from home?": (
+        {"P7.5"},
+        {"P7.5.1", "P7.5.2", "P7.5.3", "P7.5.4", "P7.5.5"},
+    ),
     # Exact references: the item whatever its status, every step of an action.
     "status of P7.5": ({"P7.5"}, {"P7.5.1", "P7.5.2", "P7.5.3", "P7.5.4", "P7.5.5"}),
     "P7.3": ({"P7.3"}, {"P7.3.1", "P7.3.2"}),
