@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 from sqlmodel import Session
 
 from commands.brag import BragThresholds, counts, roll_up, thresholds_from
+from commands.changes import ChangesResult, answer_changes
 from commands.clock import Clock
 from commands.question import MAX_CHARACTERS, Question, understand
 from commands.router import Request
@@ -257,7 +258,7 @@ def answer(
     settings: dict[str, Any] | None = None,
     *,
     limit: int = MAX_ITEMS,
-) -> AnswerResult:
+) -> AnswerResult | ChangesResult:
     """Answer one free-text question against the store, on the clock's today."""
     today = clock.today()
     thresholds = thresholds_from(settings or {})
@@ -272,6 +273,17 @@ def answer(
         if (text or "").strip():
             message = "I couldn't find a question about the plan in that. " + message
         return AnswerResult(question, "", (), today, message=message)
+    if question.changes:
+        zone = (settings or {}).get("timezone")
+        return answer_changes(
+            session,
+            index,
+            question,
+            today,
+            thresholds,
+            scope_text=_scope_text(question, index),
+            timezone=str(zone) if zone else None,
+        )
     outcome = search(index, question, today, thresholds, limit)
     question = outcome.question or question
     areas = sum(1 for h in outcome.hits if index.entries[h.entry].kind == "area")
@@ -305,6 +317,15 @@ def answer(
     )
 
 
-def ask_command(session: Session, request: Request, rest: str) -> AnswerResult:
+def _scope_text(question: Question, index: PlanIndex) -> str:
+    """What a question about changes narrows to, in words: "under OA4 (…)", "for P7.5"."""
+    text = describe(replace(question, status=None, window=None), index)
+    text = text.removeprefix("items").strip()
+    if text and not text.startswith(("under ", "owned ", "about ", "in the ")):
+        text = f"for {text}"
+    return text
+
+
+def ask_command(session: Session, request: Request, rest: str) -> AnswerResult | ChangesResult:
     """The router's default: `rest` is the whole message."""
     return answer(session, rest, request.clock, request.settings)

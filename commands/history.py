@@ -10,6 +10,7 @@ from sqlmodel import Session
 from commands.router import Request
 from commands.updates import ItemView, item_view
 from store.history import find_item, history_of, normalise_ref
+from store.models import StatusUpdate
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,25 @@ class HistoryEntry:
     superseded: bool  # replaced by an edit of the same message
     deleted: bool  # its source message was deleted; the update stands
     corrects: bool  # this entry is an edit of an earlier one
+
+    @classmethod
+    def of(cls, row: StatusUpdate) -> HistoryEntry:
+        return cls(
+            at=row.at,
+            author=row.author,
+            source=row.source,
+            source_ref=row.source_ref,
+            old_status=row.old_status,
+            new_status=row.new_status,
+            old_rag=row.old_rag,
+            new_rag=row.new_rag,
+            old_due=row.old_due,
+            new_due=row.new_due,
+            note=row.note,
+            superseded=row.superseded,
+            deleted=row.deleted,
+            corrects=row.corrects_id is not None,
+        )
 
 
 @dataclass(frozen=True)
@@ -51,23 +71,5 @@ def history_command(
     item = find_item(session, ref)
     if item is None:
         return HistoryProblem(f"I can't find {text.split()[0][:40]} in the plans.")
-    entries = tuple(
-        HistoryEntry(
-            at=row.at,
-            author=row.author,
-            source=row.source,
-            source_ref=row.source_ref,
-            old_status=row.old_status,
-            new_status=row.new_status,
-            old_rag=row.old_rag,
-            new_rag=row.new_rag,
-            old_due=row.old_due,
-            new_due=row.new_due,
-            note=row.note,
-            superseded=row.superseded,
-            deleted=row.deleted,
-            corrects=row.corrects_id is not None,
-        )
-        for row in history_of(session, item)
-    )
+    entries = tuple(HistoryEntry.of(row) for row in history_of(session, item))
     return HistoryResult(item_view(session, item, request), entries)

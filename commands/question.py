@@ -106,12 +106,14 @@ class Question:
     plan: str | None = None
     truncated: bool = False
     ignored: tuple[str, ...] = field(default=())  # things removed before reading (mentions)
+    changes: bool = False  # "what changed?": the updates recorded, not the items' state
 
     @property
     def is_empty(self) -> bool:
         """Nothing in the text that could select anything."""
         return not (
-            self.references
+            self.changes
+            or self.references
             or self.areas
             or self.owners
             or self.topic
@@ -355,14 +357,30 @@ def find_status(text: str) -> tuple[str | None, str | None, str]:
 
 
 _MONTH_WORD = "|".join(sorted(MONTHS, key=len, reverse=True))
-_PREPOSITION = r"(?:(by|before|until|till|to|in|during|for|due|on|of|from|after)\s+(?:the\s+)?)?"
+_PREPOSITION = (
+    r"(?:(by|before|until|till|to|in|during|for|due|on|of|from|after|since)\s+(?:the\s+)?)?"
+)
 _MONTH_PATTERN = re.compile(
     r"\b" + _PREPOSITION + r"(?:end\s+of\s+)?(" + _MONTH_WORD + r")\b\.?(?:\s+(20\d\d))?\b"
 )
 _DAY_PATTERN = re.compile(
-    r"\b(by|before|until|on|due)?\s*(\d{1,2})[/.-](\d{1,2})[/.-](20\d\d)\b"
-    r"|\b(by|before|until|on|due)?\s*(20\d\d)-(\d{1,2})-(\d{1,2})\b"
+    r"\b(by|before|until|on|due|since|from|after)?\s*(\d{1,2})[/.-](\d{1,2})[/.-](20\d\d)\b"
+    r"|\b(by|before|until|on|due|since|from|after)?\s*(20\d\d)-(\d{1,2})-(\d{1,2})\b"
 )
+
+
+_CHANGES = re.compile(
+    r"\b(?:changed|changes|updated|been\s+updated|new\s+updates?|what\s+new|anything\s+new)\b"
+)
+
+
+def find_changes(text: str) -> tuple[bool, str]:
+    """Whether the question asks what changed ("what changed this week?", "anything updated for
+    Head of QA?", "what's new under OA4"), and the rest of the text."""
+    match = _CHANGES.search(text)
+    if match is None:
+        return False, text
+    return True, _CHANGES.sub(" ", text)
 
 
 def _next_month(day: date) -> date:
@@ -373,8 +391,10 @@ def _fmt(day: date) -> str:
     return f"{day.day} {calendar.month_abbr[day.month]} {day.year}"
 
 
-def find_window(text: str, today: date) -> tuple[DateWindow | None, str]:
-    """The due-date window a question asks about, read against `today`, and the rest of the text."""
+def find_window(text: str, today: date, *, past: bool = False) -> tuple[DateWindow | None, str]:
+    """The due-date window a question asks about, read against `today`, and the rest of the text.
+    A month named without its year is the next one, or with `past` (what changed in January?)
+    the last one."""
     monday = today - timedelta(days=today.weekday())
     month_start = today.replace(day=1)
     month_end = last_day(today.year, today.month)
@@ -467,6 +487,9 @@ def find_window(text: str, today: date) -> tuple[DateWindow | None, str]:
             if word in ("by", "before", "until"):
                 end = day - timedelta(1) if word == "before" else day
                 window = window or DateWindow(None, end, f"due by {_fmt(end)}")
+            elif word in ("since", "from", "after"):
+                start = day + timedelta(1) if word == "after" else day
+                window = window or DateWindow(start, None, f"due from {_fmt(start)}")
             else:
                 window = window or DateWindow(day, day, f"due on {_fmt(day)}")
     for match in list(_MONTH_PATTERN.finditer(text)):
@@ -477,6 +500,8 @@ def find_window(text: str, today: date) -> tuple[DateWindow | None, str]:
         month = MONTHS[name]
         if year_text:
             year = int(year_text)
+        elif past:
+            year = today.year if month <= today.month else today.year - 1
         else:
             year = today.year if month >= today.month else today.year + 1
         start, end = date(year, month, 1), last_day(year, month)
@@ -486,8 +511,10 @@ def find_window(text: str, today: date) -> tuple[DateWindow | None, str]:
             candidate = DateWindow(None, end, f"due by the end of {label}")
         elif word == "before":
             candidate = DateWindow(None, start - timedelta(1), f"due before {label}")
-        elif word in ("after", "from"):
-            candidate = DateWindow(end + timedelta(1) if word == "after" else start, None, label)
+        elif word == "after":
+            candidate = DateWindow(end + timedelta(1), None, f"due after {label}")
+        elif word in ("from", "since"):
+            candidate = DateWindow(start, None, f"due from {label}")
         else:
             candidate = DateWindow(start, end, f"due in {label}")
         window = window or candidate
@@ -627,8 +654,9 @@ def understand(text: str, vocab: Vocabulary, today: date) -> Question:
     cleaned, truncated, ignored = clean(text)
     folded = fold(cleaned)
     references, rest = find_references(folded, vocab)
+    changes, rest = find_changes(rest)
     status, rag, rest = find_status(rest)
-    window, rest = find_window(rest, today)
+    window, rest = find_window(rest, today, past=changes)
     words = _WORD.findall(rest)
     owners, owner_phrases, used = find_roles(words, cleaned, vocab.roles)
     remaining = [w for i, w in enumerate(words) if i not in used]
@@ -650,7 +678,7 @@ def understand(text: str, vocab: Vocabulary, today: date) -> Question:
     area_phrases = [w for w, s in content if s not in left] if areas else []
     topic_words = tuple(w for w, s in content if s in left)
     status_assumed = False
-    if status is None and not any(ref.count(".") for ref in references):
+    if status is None and not changes and not any(ref.count(".") for ref in references):
         status, status_assumed = "open", True
     return Question(
         text=cleaned,
@@ -668,4 +696,5 @@ def understand(text: str, vocab: Vocabulary, today: date) -> Question:
         plan=plan,
         truncated=truncated,
         ignored=ignored,
+        changes=changes,
     )

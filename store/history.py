@@ -89,6 +89,21 @@ def latest_update_since(
     return session.exec(query).first()
 
 
+def updates_between(session: Session, start: datetime, end: datetime) -> list[StatusUpdate]:
+    """Updates recorded from `start` up to (not including) `end`, newest first; an update
+    replaced by an edit of its message is left out (the edit is there instead)."""
+    query = (
+        select(StatusUpdate)
+        .where(
+            col(StatusUpdate.at) >= start,
+            col(StatusUpdate.at) < end,
+            col(StatusUpdate.superseded).is_(False),
+        )
+        .order_by(col(StatusUpdate.at).desc(), col(StatusUpdate.id).desc())
+    )
+    return list(session.exec(query))
+
+
 def update_for_message(
     session: Session, channel: str | None, message_ts: str
 ) -> StatusUpdate | None:

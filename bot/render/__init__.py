@@ -31,6 +31,7 @@ RENDERER_MODULES = (
     "bot.render.answer",
     "bot.render.roles",
     "bot.render.history",
+    "bot.render.changes",
     "bot.render.updates",
     "bot.render.reminders",
     "bot.render.digest",

@@ -70,7 +70,7 @@ def _flags(entry: HistoryEntry) -> str:
     return f" [{'; '.join(flags)}]" if flags else ""
 
 
-def _line(entry: HistoryEntry, *, plain: bool) -> str:
+def entry_line(entry: HistoryEntry, *, plain: bool) -> str:
     when = entry.at.astimezone(LONDON)
     stamp = (
         f"{when.day} {when:%b %Y %H:%M}" if (when.hour, when.minute) != (0, 0) else day(when.date())
@@ -83,6 +83,20 @@ def _line(entry: HistoryEntry, *, plain: bool) -> str:
     return f"{stamp}: {change}, by {who} via {where}{_flags(entry)}{note}"
 
 
+def sections(lines: list[str]) -> list[dict[str, object]]:
+    """Lines packed into as few mrkdwn sections as Slack's 3000-character limit allows."""
+    blocks: list[dict[str, object]] = []
+    chunk = ""
+    for line in lines:
+        if chunk and len(chunk) + len(line) > 2900:
+            blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": chunk}})
+            chunk = ""
+        chunk = f"{chunk}\n{line}" if chunk else line[:2900]
+    if chunk:
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": chunk}})
+    return blocks
+
+
 @render.register
 def _(result: HistoryResult) -> Rendered:
     item = result.item
@@ -92,24 +106,17 @@ def _(result: HistoryResult) -> Rendered:
     if item.declared_rag:
         summary += f" · lead's colour {RAG_EMOJI.get(item.declared_rag, '')} {item.declared_rag}"
     shown = result.entries[-ENTRY_LIMIT:]
-    lines = [_line(e, plain=False) for e in shown]
+    lines = [entry_line(e, plain=False) for e in shown]
     if count > len(shown):
         lines.insert(0, f"… {count - len(shown)} older updates not shown")
     blocks = [
         {"type": "section", "text": {"type": "mrkdwn", "text": mrkdwn[:3000]}},
         {"type": "context", "elements": [{"type": "mrkdwn", "text": summary}]},
     ]
-    chunk = ""
-    for line in lines:
-        if chunk and len(chunk) + len(line) > 2900:
-            blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": chunk}})
-            chunk = ""
-        chunk = f"{chunk}\n{line}" if chunk else line[:2900]
-    if chunk:
-        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": chunk}})
+    blocks += sections(lines)
     if not result.entries:
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "No updates yet."}})
-    plain_lines = [_line(e, plain=True) for e in shown]
+    plain_lines = [entry_line(e, plain=True) for e in shown]
     if count > len(shown):
         plain_lines.insert(0, f"… {count - len(shown)} older updates not shown")
     text = "\n".join([plain, summary, *plain_lines])

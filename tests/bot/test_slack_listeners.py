@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
+from datetime import UTC, datetime
 
 from fake_slack import BOT_ID, BOT_USER_ID, FakeSlack
 from slack_fixtures import SlackAppProcess, mention_event, message_event
 
 from bot.slack_errors import CALM_LINE
+from store.db import make_engine, session_scope
+from store.history import find_item
+from store.state import record_update
 
 HELP_HEADER = "What planbot understands"
 
@@ -282,3 +287,25 @@ def test_a_shared_question_by_mention_and_dm_reaches_the_same_answer(
     for post in posts:
         assert post.payload["text"] == shared.payload["text"]
         assert "P7.5" in post.payload["text"]
+
+
+def test_what_changed_names_the_updates_and_their_authors_without_pinging(
+    york_url: str, fake_slack: FakeSlack, start_slack_app: Callable[..., SlackAppProcess]
+) -> None:
+    engine = make_engine(york_url)
+    with session_scope(engine) as session:
+        item = find_item(session, "P7.5")
+        assert item is not None
+        record_update(
+            session, item, at=datetime(2023, 2, 14, 9, 30, tzinfo=UTC), source="chat",
+            author="USAM00001", status="blocked", note="waiting on police data <!channel>",
+        )  # fmt: skip
+    engine.dispose()
+    fake_slack.users["USAM00001"] = {"id": "USAM00001", "name": "sam", "real_name": "Sam Lee"}
+    app = start_slack_app(york_url)
+    answer = fake_slack.answer_to(app.command("/plan what changed this week?").response_url)
+    text = json.dumps(answer.payload, ensure_ascii=False)
+    assert answer.payload["text"].startswith("Updates recorded this week (13 Feb 2023 to 15 Feb")
+    assert "P7.5" in text and "not started → blocked" in text and "waiting on police data" in text
+    assert "@Sam Lee" in text
+    assert "<@USAM00001>" not in text and "<!channel>" not in text

@@ -1,0 +1,53 @@
+"""Rendering `what changed this week?`: the updates recorded in a window, newest first, each under
+the item it changed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.render import Rendered, render
+from bot.render.escape import escape, truncate
+from bot.render.history import entry_line, sections
+from bot.render.item_text import day
+from commands.changes import ChangesResult
+
+TITLE_TEXT = 90
+
+
+@render.register
+def _(result: ChangesResult) -> Rendered:
+    understood = result.understood[0].upper() + result.understood[1:]
+    span = (
+        day(result.start)
+        if result.start == result.end
+        else f"{day(result.start)} to {day(result.end)}"
+    )
+    head = f"{understood} ({span})"
+    count = len(result.lines) + result.not_shown
+    summary = f"{count} update{'s' if count != 1 else ''}, newest first" if count else ""
+    if result.not_shown:
+        summary += (
+            f"; the {len(result.lines)} newest shown. Name an area, owner or item to narrow it."
+        )
+    mrkdwn = [
+        f"*{escape(line.reference)}* {escape(truncate(line.title, TITLE_TEXT))}\n"
+        f"{entry_line(line.entry, plain=False)}"
+        for line in result.lines
+    ]
+    plain = [
+        f"{line.reference} {truncate(line.title, TITLE_TEXT)}\n"
+        f"  {entry_line(line.entry, plain=True)}"
+        for line in result.lines
+    ]
+    blocks: list[dict[str, Any]] = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": escape(head)[:3000]}}
+    ]
+    if summary:
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": summary}]})
+    blocks += sections(mrkdwn)
+    if result.message:
+        blocks.append(
+            {"type": "section", "text": {"type": "mrkdwn", "text": escape(result.message)}}
+        )
+    text = "\n".join(part for part in (head, summary, *plain, result.message or "") if part)
+    return Rendered(text=text, blocks=blocks[:50])
