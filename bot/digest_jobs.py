@@ -31,10 +31,16 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.exc import OperationalError
 
+from bot.findable_posts import (
+    METADATA_PREFIX,
+    HistoryUnreadable,
+    PostInDoubt,
+    find_posted,
+    post_findable,
+)
 from bot.render import Rendered, load_renderers
 from bot.render.digest import render_digest
 from bot.runtime import Runtime
-from bot.slack_client import METADATA_PREFIX, find_posted
 from commands.digest import DigestData, DigestResult, scope_from_subscription, thresholds_from
 from commands.digest_subscriptions import fire_time, local_week
 from store.db import session_scope
@@ -54,6 +60,7 @@ from store.models import DigestSubscription
 log = logging.getLogger("planbot.digest")
 
 STALE_CLAIM = timedelta(minutes=15)  # far longer than one post with its retries can take
+MAX_UNREAD_LOOKS = 3  # tries that may find the channel unreadable before posting regardless
 CHANNEL_GAP = 1.0  # seconds between two summaries in one channel (Slack's posting rate)
 METADATA_EVENT = f"{METADATA_PREFIX}digest"
 WORKER = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
@@ -241,30 +248,45 @@ def deliver(
                 session, post_id=claim.post_id, by=worker, channel=channel, ts=ts, at=now
             )
 
-    if claim.attempts > 1:
+    if claim.attempts > 1:  # an earlier try may have reached Slack unseen
         since = datetime.combine(week, dt_time(0), tzinfo=ZoneInfo(subscription.timezone))
-        earlier = find_posted(
-            client, subscription.channel, _metadata(subscription_id, week), since=since
-        )
+        try:
+            earlier = find_posted(
+                client, subscription.channel, _metadata(subscription_id, week), since=since
+            )
+        except HistoryUnreadable as unreadable:
+            if not unreadable.lasting and claim.attempts <= MAX_UNREAD_LOOKS:
+                return give_up(f"could not look for an earlier post: {unreadable}")
+            log.warning(
+                "Summary %s for week %s: cannot look for an earlier post (%s); posting it, "
+                "perhaps twice",
+                subscription_id,
+                week,
+                unreadable,
+            )
+            earlier = None
         if earlier:
             _with_db_retry(lambda: record(subscription.channel, earlier))
             return Delivery(subscription_id, week, "recovered", subscription.channel, earlier)
 
     try:
-        response = client.chat_postMessage(
+        posted = post_findable(
+            client,
+            runtime.clock.real_utcnow,
             channel=subscription.channel,
+            metadata=_metadata(subscription_id, week),
             text=rendered.text,
             blocks=rendered.blocks,
             unfurl_links=False,
             unfurl_media=False,
-            metadata=_metadata(subscription_id, week),
         )
+    except PostInDoubt as doubt:  # the next sweep looks for it first
+        return give_up(f"may or may not be posted: {doubt}")
     except SlackApiError as error:
         return give_up(str(error.response.get("error") or error.response.status_code))
     except (SlackClientError, OSError) as error:
         return give_up(f"{type(error).__name__}: {error}")
-    channel = str(response.get("channel") or subscription.channel)
-    ts = str(response.get("ts"))
+    channel, ts = posted.channel, posted.ts
     _with_db_retry(lambda: record(channel, ts))
     log.info("Posted summary %s for week %s to %s (ts %s)", subscription_id, week, channel, ts)
     charted = bool(

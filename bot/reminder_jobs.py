@@ -20,35 +20,44 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot.findable_posts import (
+    HISTORY_MARGIN,
+    METADATA_PREFIX,
+    HistoryUnreadable,
+    PostInDoubt,
+    find_posted,
+    post_findable,
+)
 from bot.render.reminders import plan_summary, reminder_message
 from bot.runtime import Runtime
-from bot.slack_client import METADATA_PREFIX, find_posted
 from commands.reminders import DueReminder, ReminderPlan, plan_reminders
 from commands.working_days import is_working_day
 from store import role_queries
 from store.db import session_scope
 from store.reminders import (
-    claim_in_doubt,
     claim_reminder,
+    in_doubt,
     mark_posted,
     put_in_doubt,
     release_claim,
     release_stale_claims,
+    take_in_doubt,
 )
 from store.roles import mark_inactive
 
 log = logging.getLogger("planbot.reminders")
 
 CLAIM_TIMEOUT = timedelta(minutes=30)
-HISTORY_MARGIN = timedelta(minutes=5)  # how far before the post to look (clocks differ)
 METADATA_EVENT = f"{METADATA_PREFIX}reminder"
+MAX_UNSETTLED_CHECKS = 3  # runs that may fail to read the channel before a doubt is given up
 CATCH_UP_UNTIL_HOUR = 18  # local: catch-up runs stop with the working day (none in the evening)
 
 
@@ -73,8 +82,11 @@ class ReminderRunReport:
         return text
 
 
+_RUN_ID = uuid.uuid4().hex[:8]  # host:pid repeats across container restarts
+
+
 def _worker_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"[:64]
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{_RUN_ID}"
 
 
 def user_is_active(client: WebClient, user_id: str) -> bool | None:
@@ -115,10 +127,11 @@ def run_reminders(
             )
         if released:
             log.warning(
-                "%d reminder claims were never posted (their process stopped mid-post); the "
-                "next posts look in the channel first",
+                "%d reminder claims were never posted (their process stopped mid-post); looking "
+                "for their threads",
                 released,
             )
+        settle_in_doubt(runtime, client)
         deactivated = check_role_holders(runtime, client)
     with session_scope(runtime.engine) as session:
         plan = plan_reminders(session, today=today, settings=settings)
@@ -150,29 +163,41 @@ def run_reminders(
     for reminder in plan.due:
         if not reminder.channel:
             continue
-        claim = _claim(runtime, reminder, worker)
-        if claim is None:
+        tried_at = runtime.clock.real_utcnow()  # Slack's clock, not a trial's fixed one
+        with session_scope(runtime.engine) as session:
+            row = claim_reminder(
+                session,
+                key=reminder.key,
+                action_id=reminder.action_id,
+                step_id=reminder.step_id,
+                reason=reminder.reason,
+                for_date=reminder.for_date,
+                at=runtime.clock.utcnow(),
+                by=worker,
+                channel=reminder.channel,
+                tried_at=tried_at,
+            )
+            row_id = row.id if row else None
+        if row_id is None:
             elsewhere.append(reminder.ref)
             log.info("reminder %s already claimed by another process", reminder.key)
             continue
-        row_id, tried_at = claim
-        metadata = {"event_type": METADATA_EVENT, "event_payload": {"key": reminder.key}}
-        outcome = None
-        if tried_at is not None:  # in doubt: Slack may have taken the last try
-            since = min(tried_at, runtime.clock.real_utcnow()) - HISTORY_MARGIN
-            if found := find_posted(client, reminder.channel, metadata, since=since):
-                log.warning(
-                    "reminder %s was in doubt: Slack has it, not posted again", reminder.key
-                )
-                outcome = (reminder.channel, found)
-        if outcome is None:
-            outcome = _post(runtime, client, reminder, row_id, today, metadata)
+        outcome = _post(runtime, client, reminder, row_id, today, worker)
         if outcome is None:
             failed.append(reminder.ref)
             continue
         channel, ts = outcome
         with session_scope(runtime.engine) as session:
-            mark_posted(session, row_id, channel=channel, thread_ts=ts, at=runtime.clock.utcnow())
+            recorded = mark_posted(
+                session, row_id, channel=channel, thread_ts=ts, at=runtime.clock.utcnow(), by=worker
+            )
+        if not recorded:
+            log.warning(
+                "reminder %s posted at %s, but its claim went stale and another process took it "
+                "over; that process records the thread when it finds it",
+                reminder.key,
+                ts,
+            )
         posted.append((reminder.ref, channel, ts))
         log.info("reminder %s posted to %s at %s", reminder.key, channel, ts)
     return ReminderRunReport(
@@ -180,26 +205,8 @@ def run_reminders(
     )
 
 
-def _claim(
-    runtime: Runtime, reminder: DueReminder, worker: str
-) -> tuple[int, datetime | None] | None:
-    """Claim the reminder: (its row id, when it was last tried if it was in doubt), or None when
-    another process holds it."""
-    with session_scope(runtime.engine) as session:
-        row = claim_reminder(
-            session,
-            key=reminder.key,
-            action_id=reminder.action_id,
-            step_id=reminder.step_id,
-            reason=reminder.reason,
-            for_date=reminder.for_date,
-            at=runtime.clock.utcnow(),
-            by=worker,
-        )
-        if row is not None and row.id is not None:
-            return row.id, None
-        taken = claim_in_doubt(session, key=reminder.key, at=runtime.clock.utcnow(), by=worker)
-        return (taken.reminder_id, taken.tried_at) if taken else None
+def _metadata(key: str) -> dict[str, Any]:
+    return {"event_type": METADATA_EVENT, "event_payload": {"key": key}}
 
 
 def _post(
@@ -208,49 +215,89 @@ def _post(
     reminder: DueReminder,
     row_id: int,
     today: date,
-    metadata: dict[str, Any],
+    worker: str,
 ) -> tuple[str, str] | None:
     """Post the reminder's thread: (channel, ts), or None when it was not posted. A claim Slack
-    refused is given back; one whose answer was lost, and that the channel's history does not
-    settle, is left in doubt for the next run to look for first."""
+    refused is given back; one Slack may have taken though its history could not say is left in
+    doubt, for the next run to look for first."""
     assert reminder.channel is not None
     rendered = reminder_message(reminder, row_id, today)
-    tried_at = runtime.clock.real_utcnow()  # Slack's clock, not a trial's fixed one
     try:
-        response = client.chat_postMessage(
+        posted = post_findable(
+            client,
+            runtime.clock.real_utcnow,
             channel=reminder.channel,
+            metadata=_metadata(reminder.key),
             text=rendered.text,
             blocks=rendered.blocks,
             unfurl_links=False,
-            metadata=metadata,
         )
-        return str(response.get("channel") or reminder.channel), str(response.get("ts"))
-    except (SlackApiError, SlackClientError, OSError) as error:
-        unclear = _unanswered(error)  # Slack may have taken it
-        if unclear:
-            since = tried_at - HISTORY_MARGIN
-            if taken := find_posted(client, reminder.channel, metadata, since=since):
-                log.warning("reminder %s: Slack took it though its answer was lost", reminder.key)
-                return reminder.channel, taken
+    except PostInDoubt as doubt:
         with session_scope(runtime.engine) as session:
-            (put_in_doubt if unclear else release_claim)(session, row_id)
-        log.error(
-            "reminder %s not posted (%s); %s",
-            reminder.key,
-            error,
-            "left in doubt: the next run looks in the channel before posting it"
-            if unclear
-            else "its claim is given back",
-        )
+            put_in_doubt(session, row_id, by=worker)
+        log.error("reminder %s may or may not be posted: %s; left in doubt", reminder.key, doubt)
         return None
+    except (SlackApiError, SlackClientError, OSError) as error:
+        with session_scope(runtime.engine) as session:
+            release_claim(session, row_id, by=worker)
+        log.error("reminder %s not posted (%s); its claim is given back", reminder.key, error)
+        return None
+    return posted.channel, posted.ts
 
 
-def _unanswered(error: Exception) -> bool:
-    """True when a post failed without a clear answer from Slack (no answer at all, or a 5xx
-    after the retries), so Slack may have taken it; False when Slack refused it."""
-    if isinstance(error, SlackApiError):
-        return error.response.status_code >= 500
-    return True
+def settle_in_doubt(runtime: Runtime, client: WebClient) -> None:
+    """Look for the thread of every reminder in doubt, whatever today's plan: found, it is
+    recorded; not in the channel, its claim is given back (the reminder may go again). When the
+    channel cannot be read it stays in doubt, still counting as a claim, until the read fails
+    for good or MAX_UNSETTLED_CHECKS runs in a row; then it is given back, and may be doubled."""
+    worker = _worker_name()
+    with session_scope(runtime.engine) as session:
+        rows = [
+            (r.id or 0, r.key, r.channel, r.tried_at, r.unsettled_checks) for r in in_doubt(session)
+        ]
+    for row_id, key, channel, tried_at, checks in rows:
+        with session_scope(runtime.engine) as session:
+            if not take_in_doubt(session, row_id, by=worker):
+                continue  # another process is settling it
+        if channel is None or tried_at is None:  # nothing to look for
+            found, why = None, "nothing says where it was posted"
+        else:
+            try:
+                found = find_posted(
+                    client,
+                    channel,
+                    _metadata(key),
+                    since=tried_at - HISTORY_MARGIN,
+                    until=tried_at + CLAIM_TIMEOUT + HISTORY_MARGIN,
+                )
+                why = "not in the channel"
+            except HistoryUnreadable as unreadable:
+                if not unreadable.lasting and checks + 1 < MAX_UNSETTLED_CHECKS:
+                    with session_scope(runtime.engine) as session:
+                        put_in_doubt(session, row_id, by=worker, unsettled=True)
+                    log.warning(
+                        "reminder %s is still in doubt: %s's history cannot be read (%s)",
+                        key,
+                        channel,
+                        unreadable,
+                    )
+                    continue
+                found, why = None, f"{channel}'s history cannot be read ({unreadable})"
+        with session_scope(runtime.engine) as session:
+            if found and channel:
+                at = min(_ts_time(found), runtime.clock.utcnow())
+                mark_posted(session, row_id, channel=channel, thread_ts=found, at=at, by=worker)
+                log.warning("reminder %s was in doubt: its thread is in %s, recorded", key, channel)
+            else:
+                release_claim(session, row_id, by=worker)
+                log.warning("reminder %s was in doubt: %s; it may be posted again", key, why)
+
+
+def _ts_time(ts: str) -> datetime:
+    try:
+        return datetime.fromtimestamp(float(ts), UTC)
+    except (ValueError, OverflowError):
+        return datetime.max.replace(tzinfo=UTC)
 
 
 def in_reminder_hours(now: datetime, reminder_hour: int) -> bool:

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime
 from typing import Any
 from urllib.error import URLError
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
@@ -27,16 +25,17 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.webhook import WebhookClient
 
+from bot.findable_posts import is_findable
 from bot.settings import Settings
 
 log = logging.getLogger("planbot.slack")
 
 TIMEOUT_SECONDS = 10
-METADATA_PREFIX = "planbot_"  # the event_type of every post planbot can find again
 
 
 class TransientServerErrorRetryHandler(ServerErrorRetryHandler):
-    """Retries the 5xx answers that mean "try again" (slack_sdk's own stops at 500 and 503)."""
+    """Retries the 5xx answers that mean "try again" (slack_sdk's own stops at 500 and 503),
+    except for a post planbot can look for (bot.findable_posts): Slack may have taken it."""
 
     def _can_retry(
         self,
@@ -46,7 +45,9 @@ class TransientServerErrorRetryHandler(ServerErrorRetryHandler):
         response: HttpResponse | None = None,
         error: Exception | None = None,
     ) -> bool:
-        return response is not None and response.status_code in (500, 502, 503, 504)
+        if response is None or response.status_code not in (500, 502, 503, 504):
+            return False
+        return not _findable_post(request)
 
 
 class SafeConnectionErrorRetryHandler(ConnectionErrorRetryHandler):
@@ -117,13 +118,10 @@ def _method_of(url: str | None) -> str:
 
 
 def _findable_post(request: HttpRequest) -> bool:
-    """A chat.postMessage whose metadata marks it as planbot's (see `find_posted`)."""
+    """A chat.postMessage whose metadata marks it as one planbot can look for."""
     if _method_of(request.url) != "chat.postMessage":
         return False
-    metadata = _json_or_empty(request.data).get("metadata")
-    return isinstance(metadata, dict) and str(metadata.get("event_type", "")).startswith(
-        METADATA_PREFIX
-    )
+    return is_findable(_json_or_empty(request.data).get("metadata"))
 
 
 def _json_or_empty(data: bytes | None) -> dict[str, Any]:
@@ -155,35 +153,6 @@ def build_web_client(settings: Settings) -> WebClient:
         timeout=TIMEOUT_SECONDS,
         retry_handlers=retry_handlers(),
     )
-
-
-def find_posted(
-    client: WebClient, channel: str, metadata: dict[str, Any], *, since: datetime
-) -> str | None:
-    """The ts of a message in `channel`, posted since `since`, that carries `metadata` (its
-    event_type and event_payload): a post Slack accepted though its answer was lost (a timeout,
-    a crash). None when there is none, or the history cannot be read (it is logged)."""
-    try:
-        response = client.api_call(  # POSTed like every other call (Slack accepts either)
-            "conversations.history",
-            data={
-                "channel": channel,
-                "oldest": str(since.timestamp()),
-                "limit": "200",
-                "include_all_metadata": "true",
-            },
-        )
-    except (SlackApiError, SlackClientError, OSError) as error:
-        log.info("could not read %s history to check for an earlier post: %s", channel, error)
-        return None
-    for message in response.get("messages") or []:
-        found = message.get("metadata") or {}
-        if (
-            found.get("event_type") == metadata["event_type"]
-            and found.get("event_payload") == metadata["event_payload"]
-        ):
-            return str(message.get("ts"))
-    return None
 
 
 def post_to_response_url(url: str, message: dict[str, Any]) -> bool:

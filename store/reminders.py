@@ -5,11 +5,14 @@ restarted one) try the same reminder, the database lets exactly one insert throu
 sees a duplicate key and leaves it alone.
 
 A claim never posted is given back when Slack refused the post (the row is deleted). When Slack
-may have the post after all (its answer was lost and the channel could not be checked, or the
-process died mid-post and its claim went stale), the row stays "in doubt": no process holds it and
-no thread is recorded. In doubt, it does not count as sent, towards the day's limit or as the
-item's latest reminder; the next run takes it over (`claim_in_doubt`, one process only) and looks
-in the channel before posting it again.
+may have the post after all (its answer was lost and the channel could not be read, or the process
+died mid-post and its claim went stale), the row stays "in doubt": no process holds it and no
+thread is recorded, but it still counts as a claim (so the item gets no second thread meanwhile).
+Each run first settles the rows in doubt (`take_in_doubt`, one process each), by looking in the
+channel around `tried_at`: found, the thread is recorded; not there, the claim is given back.
+
+Writes for a claim name its holder (`by`): a process whose claim went stale and was taken over
+changes nothing of the new holder's.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, and_, func, not_, update
+from sqlalchemy import ColumnElement, and_, delete, func, update
 from sqlalchemy import select as select_rows
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -189,7 +192,7 @@ def reminder_states(
     rows = session.execute(
         select_rows(
             Reminder.action_id, Reminder.step_id, Reminder.claimed_at, Reminder.snoozed_until
-        ).where(not_(_in_doubt()))
+        )
     )
     for row in rows:
         key = f"A{row.action_id}" if row.step_id is None else f"S{row.step_id}"
@@ -216,11 +219,11 @@ def _aware(moment: datetime) -> datetime:
 
 
 def existing_keys(session: Session, keys: Iterable[str]) -> set[str]:
-    """Which of `keys` have already been claimed (by anyone) and are not in doubt."""
+    """Which of `keys` have already been claimed (by anyone)."""
     wanted = list(keys)
     if not wanted:
         return set()
-    query = select(Reminder.key).where(col(Reminder.key).in_(wanted), not_(_in_doubt()))
+    query = select(Reminder.key).where(col(Reminder.key).in_(wanted))
     rows = session.exec(query)
     return set(rows)
 
@@ -228,11 +231,7 @@ def existing_keys(session: Session, keys: Iterable[str]) -> set[str]:
 def claims_since(session: Session, *, since: datetime) -> int:
     """How many reminders were claimed at or after `since`, posted or still being posted (what a
     day's runs have used of the daily limit)."""
-    query = (
-        select(func.count())
-        .select_from(Reminder)
-        .where(col(Reminder.claimed_at) >= since, not_(_in_doubt()))
-    )
+    query = select(func.count()).select_from(Reminder).where(col(Reminder.claimed_at) >= since)
     return int(session.exec(query).one())
 
 
@@ -246,8 +245,12 @@ def claim_reminder(
     for_date: date,
     at: datetime,
     by: str,
+    channel: str | None = None,
+    tried_at: datetime | None = None,
 ) -> Reminder | None:
     """Insert the reminder's row and commit; None when someone else claimed the key first.
+    `channel` and `tried_at` (the real time, just before posting) say where and when to look for
+    the thread if the post's outcome is ever in doubt.
 
     Commits the session: a claim must be visible to every other process before anything is posted.
     """
@@ -259,6 +262,8 @@ def claim_reminder(
         for_date=for_date,
         claimed_at=at,
         claimed_by=by,
+        channel=channel,
+        tried_at=tried_at,
     )
     session.add(row)
     try:
@@ -270,27 +275,20 @@ def claim_reminder(
     return row
 
 
-class Claim(NamedTuple):
-    reminder_id: int
-    tried_at: datetime  # when the post that left it in doubt was tried
+def in_doubt(session: Session) -> list[Reminder]:
+    """Claims nobody holds that were never recorded as posted, oldest first."""
+    query = select(Reminder).where(_in_doubt()).order_by(col(Reminder.claimed_at))
+    return list(session.exec(query))
 
 
-def claim_in_doubt(session: Session, *, key: str, at: datetime, by: str) -> Claim | None:
-    """Take over the reminder `key` if it is in doubt, and commit; None when it is not (or another
-    process took it first). The claim tells when it was last tried, to look in the channel from."""
-    row = session.exec(select(Reminder).where(Reminder.key == key, _in_doubt())).first()
-    if row is None or row.id is None:
-        return None
-    tried_at = _aware(row.claimed_at)
+def take_in_doubt(session: Session, reminder_id: int, *, by: str) -> bool:
+    """Hold a claim in doubt while its thread is looked for, and commit; False when another
+    process took it first. Its claim time stays: it counts for the day it was made."""
     taken = session.execute(
-        update(Reminder)
-        .where(col(Reminder.id) == row.id, _in_doubt())
-        .values(claimed_by=by, claimed_at=at)
+        update(Reminder).where(col(Reminder.id) == reminder_id, _in_doubt()).values(claimed_by=by)
     )
     session.commit()
-    if not taken.rowcount:  # type: ignore[attr-defined]
-        return None
-    return Claim(row.id, tried_at)
+    return bool(taken.rowcount)  # type: ignore[attr-defined]
 
 
 def release_stale_claims(session: Session, *, older_than: datetime) -> int:
@@ -309,21 +307,32 @@ def release_stale_claims(session: Session, *, older_than: datetime) -> int:
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-def release_claim(session: Session, reminder_id: int) -> None:
-    """Give a claim back: nothing was posted (Slack refused it, or there is no channel)."""
-    row = session.get(Reminder, reminder_id)
-    if row is not None and row.posted_at is None:
-        session.delete(row)
-        session.commit()
+def release_claim(session: Session, reminder_id: int, *, by: str | None = None) -> None:
+    """Give a claim back (held by `by`, when given): nothing was posted (Slack refused it, or
+    there is no channel), so the next run may claim the reminder again."""
+    query = delete(Reminder).where(
+        col(Reminder.id) == reminder_id, col(Reminder.posted_at).is_(None)
+    )
+    if by is not None:
+        query = query.where(col(Reminder.claimed_by) == by)
+    session.execute(query)
+    session.commit()
 
 
-def put_in_doubt(session: Session, reminder_id: int) -> None:
-    """Let go of a claim whose post Slack may have taken though nobody could tell: the next run
-    looks in the channel before posting it again."""
+def put_in_doubt(session: Session, reminder_id: int, *, by: str, unsettled: bool = False) -> None:
+    """Let go of a claim `by` holds whose post Slack may have taken though nobody could tell; the
+    next run looks in the channel first. `unsettled`: a run just failed to read it."""
+    values: dict[str, object] = {"claimed_by": None}
+    if unsettled:
+        values["unsettled_checks"] = Reminder.unsettled_checks + 1
     session.execute(
         update(Reminder)
-        .where(col(Reminder.id) == reminder_id, col(Reminder.posted_at).is_(None))
-        .values(claimed_by=None)
+        .where(
+            col(Reminder.id) == reminder_id,
+            col(Reminder.claimed_by) == by,
+            col(Reminder.posted_at).is_(None),
+        )
+        .values(**values)
     )
     session.commit()
 
@@ -333,15 +342,22 @@ def get_reminder(session: Session, reminder_id: int) -> Reminder | None:
 
 
 def mark_posted(
-    session: Session, reminder_id: int, *, channel: str, thread_ts: str, at: datetime
-) -> Reminder:
-    row = session.get(Reminder, reminder_id)
-    if row is None:
-        raise LookupError(f"reminder {reminder_id} is gone")
-    row.channel, row.thread_ts, row.posted_at = channel, thread_ts, at
-    session.add(row)
+    session: Session,
+    reminder_id: int,
+    *,
+    channel: str,
+    thread_ts: str,
+    at: datetime,
+    by: str | None = None,
+) -> bool:
+    """Record the reminder's thread and commit; False when the claim is gone or (with `by`) is
+    no longer `by`'s: it went stale and another process took it over."""
+    query = update(Reminder).where(col(Reminder.id) == reminder_id)
+    if by is not None:
+        query = query.where(col(Reminder.claimed_by) == by)
+    done = session.execute(query.values(channel=channel, thread_ts=thread_ts, posted_at=at))
     session.commit()
-    return row
+    return bool(done.rowcount)  # type: ignore[attr-defined]
 
 
 def reminder_for_thread(session: Session, channel: str | None, thread_ts: str) -> Reminder | None:

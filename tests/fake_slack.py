@@ -15,6 +15,9 @@ app at `fake.api_url` (SLACK_API_URL). It answers the Web API methods planbot us
   (Block.parse, validate_json) and must round-trip unchanged through to_dict(), so unknown block
   types and fields are caught; messages with blocks must carry a `text` fallback. Failures are
   kept in `fake.validation_errors`; tests assert it stays empty (`fake.assert_valid()`).
+- Messages posted with chat.postMessage are kept per channel (`fake.history`) and answered by
+  conversations.history: newest first, filtered by `oldest`/`latest` against when the fake took
+  them (its ts values are counters, not times), metadata only with `include_all_metadata`.
 - `fake.users[...]`, `fake.channels[...]` shape users.info / conversations.info answers;
   `fake.handlers["method"] = fn(payload) -> dict` answers a method this fake does not know.
 """
@@ -72,6 +75,7 @@ class FakeSlack:
     uploads: dict[str, bytes] = field(default_factory=dict)
     on_call: Callable[[Call], None] | None = None  # told of every call as it arrives (bench)
     extra_tokens: dict[str, set[str]] = field(default_factory=dict)  # token -> methods it may call
+    history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # channel -> messages
 
     def __post_init__(self) -> None:
         self._lock = threading.Condition()
@@ -127,6 +131,7 @@ class FakeSlack:
             self.uploads.clear()
             self.handlers.clear()
             self.extra_tokens.clear()
+            self.history.clear()
 
     def close(self) -> None:
         self._server.shutdown()
@@ -270,7 +275,8 @@ def _need(payload: dict[str, Any], *names: str) -> dict[str, Any] | None:
     return None
 
 
-def _post_message(fake: FakeSlack, p: dict[str, Any]) -> dict[str, Any]:
+def post_message(fake: FakeSlack, p: dict[str, Any]) -> dict[str, Any]:
+    """chat.postMessage as the fake answers it (kept in the channel's history)."""
     if missing := _need(p, "channel"):
         return missing
     if not p.get("text") and not p.get("blocks") and not p.get("attachments"):
@@ -283,7 +289,28 @@ def _post_message(fake: FakeSlack, p: dict[str, Any]) -> dict[str, Any]:
     message["ts"] = ts
     if p.get("thread_ts"):
         message["thread_ts"] = p["thread_ts"]
+    kept = {**message, "_taken": time.time()}
+    if isinstance(p.get("metadata"), dict):
+        kept["metadata"] = p["metadata"]
+    with fake._lock:
+        fake.history.setdefault(p["channel"], []).append(kept)
     return _ok(channel=p["channel"], ts=ts, message=message)
+
+
+def _history(fake: FakeSlack, p: dict[str, Any]) -> dict[str, Any]:
+    if missing := _need(p, "channel"):
+        return missing
+    oldest, latest = float(p.get("oldest") or 0), float(p.get("latest") or "inf")
+    with fake._lock:
+        kept = list(fake.history.get(p["channel"], []))
+    found = [m for m in reversed(kept) if oldest <= m["_taken"] <= latest]
+    limit = int(p.get("limit") or 100)
+    metadata = str(p.get("include_all_metadata")).lower() == "true"
+    messages = [
+        {k: v for k, v in m.items() if k != "_taken" and (metadata or k != "metadata")}
+        for m in found[:limit]
+    ]
+    return _ok(messages=messages, has_more=len(found) > limit)
 
 
 def _user(fake: FakeSlack, p: dict[str, Any]) -> dict[str, Any]:
@@ -336,7 +363,8 @@ _ANSWERS: dict[str, Callable[[FakeSlack, dict[str, Any]], dict[str, Any]]] = {
         bot_id=BOT_ID,
         is_enterprise_install=False,
     ),
-    "chat.postMessage": _post_message,
+    "chat.postMessage": post_message,
+    "conversations.history": _history,
     "chat.postEphemeral": lambda fake, p: (
         _need(p, "channel", "user") or _ok(message_ts=fake.next_ts())
     ),

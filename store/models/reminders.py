@@ -16,6 +16,8 @@ class Reminder(SQLModel, table=True):
     thread_ts: str | None = Field(default=None, max_length=32, index=True)
     claimed_at: datetime
     claimed_by: str | None = Field(default=None, max_length=64)  # None unposted: in doubt
+    tried_at: datetime | None = None  # real time of the last post try, to look in the channel
+    unsettled_checks: int = 0  # runs that could not read the channel to settle a doubt
     posted_at: datetime | None = None
     answered_at: datetime | None = None
     snoozed_until: date | None = None

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from fake_slack import Call, FakeSlack
+from fake_slack import Call, FakeSlack, post_message
 from slack_sdk import WebClient
 
 from bot.reminder_jobs import catch_up_reminders, run_reminders
@@ -119,28 +119,27 @@ def test_a_failed_post_goes_at_the_next_catch_up_and_the_day_stays_within_its_li
 
 
 class SlackTakesButAnswersLate:
-    """chat.postMessage and conversations.history for one channel, where Slack keeps the first
-    `late` posts but answers them only after the client has given up (a lost answer)."""
+    """chat.postMessage in the reminders channel, as the fake answers it, except that Slack keeps
+    the first `late` posts but answers them only after the client has given up (a lost answer).
+    What Slack kept is the fake's history of the channel, which conversations.history reads."""
 
-    def __init__(self, fake: FakeSlack, *, late: int, history: bool = True) -> None:
-        self.fake, self.late, self.kept = fake, late, []
+    def __init__(self, fake: FakeSlack, *, late: int) -> None:
+        self.fake, self.late, self.answered_late = fake, late, 0
         self.client = WebClient(
             token=fake.token, base_url=fake.api_url, timeout=1, retry_handlers=retry_handlers()
         )
         fake.handlers["chat.postMessage"] = self.post
-        if history:
-            fake.handlers["conversations.history"] = self.history
+
+    @property
+    def kept(self) -> list[dict[str, Any]]:
+        return list(self.fake.history.get(CHANNEL, []))
 
     def post(self, payload: dict[str, Any]) -> dict[str, Any]:
-        ts = self.fake.next_ts()
-        self.kept.append({"type": "message", "ts": ts, "metadata": payload.get("metadata")})
-        if len(self.kept) <= self.late:
+        answer = post_message(self.fake, payload)
+        if self.answered_late < self.late:
+            self.answered_late += 1
             time.sleep(1.5)
-        return {"ok": True, "channel": payload["channel"], "ts": ts}
-
-    def history(self, payload: dict[str, Any]) -> dict[str, Any]:
-        assert payload["channel"] == CHANNEL and payload["include_all_metadata"] == "true"
-        return {"ok": True, "messages": list(self.kept)}
+        return answer
 
     def settle(self) -> None:
         """Wait for the fake to finish answering the late posts: its threads outlive the client's
@@ -154,8 +153,8 @@ class SlackTakesButAnswersLate:
 def slack_takes(fake_slack: FakeSlack) -> Iterator[Callable[..., SlackTakesButAnswersLate]]:
     made: list[SlackTakesButAnswersLate] = []
 
-    def make(*, late: int, history: bool = True) -> SlackTakesButAnswersLate:
-        made.append(SlackTakesButAnswersLate(fake_slack, late=late, history=history))
+    def make(*, late: int) -> SlackTakesButAnswersLate:
+        made.append(SlackTakesButAnswersLate(fake_slack, late=late))
         return made[-1]
 
     yield make
@@ -163,37 +162,32 @@ def slack_takes(fake_slack: FakeSlack) -> Iterator[Callable[..., SlackTakesButAn
         slack.settle()
 
 
+SlackTakes = Callable[..., SlackTakesButAnswersLate]
+
+
+def threads(runtime: Runtime) -> set[str | None]:
+    with session_scope(runtime.engine) as session:
+        return {row.thread_ts for row in posted_reminders(session)}
+
+
 def test_a_reminder_slack_kept_though_its_answer_was_lost_is_not_posted_again(
-    at: MakeRuntime, fake_slack: FakeSlack, slack_takes: Callable[..., SlackTakesButAnswersLate]
+    at: MakeRuntime, fake_slack: FakeSlack, slack_takes: SlackTakes
 ) -> None:
     slack = slack_takes(late=1)
     runtime = at(datetime(2023, 2, 13, 9, 0))
     report = run_reminders(runtime, slack.client)
     assert report.failed == ()
     assert len(report.posted) == len(slack.kept) == LIMIT  # found in the history, not re-posted
-    with session_scope(runtime.engine) as session:
-        threads = {row.thread_ts for row in posted_reminders(session)}
-    assert slack.kept[0]["ts"] in threads  # replies under that thread reach its reminder
-
+    assert slack.kept[0]["ts"] in threads(runtime)  # replies under that thread reach its reminder
     run_reminders(at(datetime(2023, 2, 13, 9, 30)), slack.client)  # the catch-up: nothing to do
     assert len(slack.kept) == LIMIT
 
 
-def test_a_lost_answer_with_no_thread_in_the_history_is_tried_again(
-    at: MakeRuntime, fake_slack: FakeSlack, slack_takes: Callable[..., SlackTakesButAnswersLate]
-) -> None:
-    slack = slack_takes(late=1, history=False)  # history unreadable
-    report = run_reminders(at(datetime(2023, 2, 13, 9, 0)), slack.client)
-    assert len(report.failed) == 1 and len(report.posted) == LIMIT - 1
-    later = run_reminders(at(datetime(2023, 2, 13, 9, 30)), slack.client)
-    assert later.posted and later.posted[0][0] == report.failed[0]  # its claim was given back
-
-
 def test_a_reminder_slack_kept_before_the_connection_dropped_is_not_sent_again(
-    at: MakeRuntime, fake_slack: FakeSlack, slack_takes: Callable[..., SlackTakesButAnswersLate]
+    at: MakeRuntime, fake_slack: FakeSlack, slack_takes: SlackTakes
 ) -> None:
-    """Slack took the post, then the connection closed with no answer: the post is not sent
-    again blind (which would double it); the channel's history shows it was taken."""
+    """Slack took the post, then the connection closed with no answer: the client does not send
+    it again blind (which would double it); the channel's history shows it was taken."""
     slack = slack_takes(late=0)
     fake_slack.fail_next("chat.postMessage", status=0, kept=True)
     runtime = at(datetime(2023, 2, 13, 9, 0))
@@ -201,22 +195,79 @@ def test_a_reminder_slack_kept_before_the_connection_dropped_is_not_sent_again(
     assert fake_slack.calls_to("chat.postMessage")[0].answered == 0  # no answer at all
     assert report.failed == ()
     assert len(report.posted) == len(slack.kept) == LIMIT
-    with session_scope(runtime.engine) as session:
-        threads = {row.thread_ts for row in posted_reminders(session)}
-    assert slack.kept[0]["ts"] in threads
+    assert slack.kept[0]["ts"] in threads(runtime)
 
 
-def test_a_reminder_slack_kept_before_answering_5xx_is_found_after_the_retries(
-    at: MakeRuntime, fake_slack: FakeSlack, slack_takes: Callable[..., SlackTakesButAnswersLate]
+def test_a_5xx_is_looked_up_before_the_post_is_sent_again(
+    at: MakeRuntime, fake_slack: FakeSlack, slack_takes: SlackTakes
 ) -> None:
+    """A 500 from Slack may come after it posted the message: the post goes again only once the
+    history shows Slack does not have it."""
     slack = slack_takes(late=0)
-    fake_slack.fail_next("chat.postMessage", status=500, kept=True)
-    fake_slack.fail_next("chat.postMessage", times=3, status=500)  # every retry fails too
+    fake_slack.fail_next("chat.postMessage", status=500, kept=True)  # taken, then a 500
     report = run_reminders(at(datetime(2023, 2, 13, 9, 0)), slack.client)
-    assert [c.answered for c in fake_slack.calls_to("chat.postMessage")[:4]] == [500] * 4
-    assert report.failed == ()
-    assert len(report.posted) == len(slack.kept) == LIMIT  # the kept one found, not re-posted
-    assert len(fake_slack.calls_to("conversations.history")) == 1
+    assert report.failed == () and len(report.posted) == len(slack.kept) == LIMIT
+    assert len(fake_slack.calls_to("chat.postMessage")) == LIMIT  # the 500 was not retried
+    fake_slack.fail_next("chat.postMessage", status=503)  # refused, nothing kept
+    fake_slack.history.clear()
+    again = run_reminders(at(datetime(2023, 2, 14, 9, 0)), slack.client)
+    assert again.failed == () and len(again.posted) == len(slack.kept) == LIMIT
+    assert len(fake_slack.calls_to("conversations.history")) == 2
+
+
+def test_a_reminder_in_doubt_is_looked_for_by_the_next_run_not_posted_again(
+    at: MakeRuntime, fake_slack: FakeSlack, slack_takes: SlackTakes
+) -> None:
+    """Slack kept a post whose answer was lost, and the history could not be read just then: the
+    reminder is in doubt, no run posts it blind, and the next run finds and records the thread."""
+    slack = slack_takes(late=1)
+    fake_slack.fail_next("conversations.history", error="internal_error")
+    report = run_reminders(at(datetime(2023, 2, 13, 9, 0)), slack.client)
+    assert len(report.failed) == 1 and len(report.posted) == LIMIT - 1
+    runtime = at(datetime(2023, 2, 13, 9, 30))
+    later = run_reminders(runtime, slack.client)
+    assert later.posted == () and later.failed == ()
+    assert len(slack.kept) == LIMIT  # found, not posted again
+    assert slack.kept[0]["ts"] in threads(runtime)
+
+
+def test_a_reminder_whose_channel_stays_unreadable_is_given_back_after_three_runs(
+    at: MakeRuntime, fake_slack: FakeSlack, slack_takes: SlackTakes
+) -> None:
+    """While the history cannot be read, a reminder in doubt still counts as claimed; after
+    MAX_UNSETTLED_CHECKS runs it is given back and posted again (a double beats a lost one)."""
+    slack = slack_takes(late=1)
+    fake_slack.fail_next("conversations.history", 4, error="internal_error")  # every look
+    first = run_reminders(at(datetime(2023, 2, 13, 9, 0)), slack.client)
+    [doubtful] = first.failed
+    for minute in (10, 20):
+        run = run_reminders(at(datetime(2023, 2, 13, 9, minute)), slack.client)
+        assert run.posted == () and len(slack.kept) == LIMIT
+    given_back = run_reminders(at(datetime(2023, 2, 13, 9, 30)), slack.client)
+    assert [ref for ref, _, _ in given_back.posted] == [doubtful]
+    assert len(slack.kept) == LIMIT + 1
+
+
+def test_a_reminder_whose_process_died_mid_post_is_found_not_doubled(
+    at: MakeRuntime, fake_slack: FakeSlack, slack_takes: SlackTakes
+) -> None:
+    """Slack took the thread, then the process died before recording it: once the claim is
+    stale, the next run finds the thread in the channel and records it."""
+    slack = slack_takes(late=0)
+    runtime = at(datetime(2023, 2, 13, 9, 0))
+    first = run_reminders(runtime, slack.client)
+    assert len(first.posted) == LIMIT
+    _, _, lost_ts = first.posted[0]
+    with session_scope(runtime.engine) as session:  # as if it had died before mark_posted
+        row = next(r for r in posted_reminders(session) if r.thread_ts == lost_ts)
+        row.posted_at, row.thread_ts = None, None
+        session.add(row)
+    soon = run_reminders(at(datetime(2023, 2, 13, 9, 10)), slack.client)
+    assert soon.posted == () and soon.taken_elsewhere == ()  # still claimed by the dead process
+    assert lost_ts not in threads(runtime)
+    later = run_reminders(at(datetime(2023, 2, 13, 9, 45)), slack.client)
+    assert later.posted == ()
+    assert lost_ts in threads(runtime) and len(slack.kept) == LIMIT
 
 
 def test_a_dropped_connection_is_retried_for_an_ordinary_post(fake_slack: FakeSlack) -> None:
@@ -229,43 +280,3 @@ def test_a_dropped_connection_is_retried_for_an_ordinary_post(fake_slack: FakeSl
     response = client.chat_postMessage(channel="CANSWERS1", text="2 actions open under OA4")
     assert response["ok"]
     assert [c.answered for c in fake_slack.calls_to("chat.postMessage")] == [0, 200]
-
-
-def test_a_reminder_left_in_doubt_is_looked_for_before_it_is_posted_again(
-    at: MakeRuntime, fake_slack: FakeSlack, slack_takes: Callable[..., SlackTakesButAnswersLate]
-) -> None:
-    """Slack kept a post whose answer was lost, and the history could not be read just then: the
-    next run looks again and records the thread instead of posting a second one."""
-    slack = slack_takes(late=1)
-    fake_slack.fail_next("conversations.history", error="internal_error")
-    report = run_reminders(at(datetime(2023, 2, 13, 9, 0)), slack.client)
-    assert len(report.failed) == 1 and len(report.posted) == LIMIT - 1
-    assert len(slack.kept) == LIMIT
-    runtime = at(datetime(2023, 2, 13, 9, 30))
-    later = run_reminders(runtime, slack.client)
-    assert [ref for ref, _, _ in later.posted] == list(report.failed)
-    assert len(slack.kept) == LIMIT  # found, not posted again
-    with session_scope(runtime.engine) as session:
-        threads = {row.thread_ts for row in posted_reminders(session)}
-    assert slack.kept[0]["ts"] in threads
-
-
-def test_a_reminder_whose_process_died_mid_post_is_found_not_doubled(
-    at: MakeRuntime, fake_slack: FakeSlack, slack_takes: Callable[..., SlackTakesButAnswersLate]
-) -> None:
-    """Slack took the thread, then the process died before recording it: once the claim is
-    stale, the next run finds the thread in the channel and records it."""
-    slack = slack_takes(late=0)
-    runtime = at(datetime(2023, 2, 13, 9, 0))
-    first = run_reminders(runtime, slack.client)
-    assert len(first.posted) == LIMIT
-    lost_ref, _, lost_ts = first.posted[0]
-    with session_scope(runtime.engine) as session:  # as if it had died before mark_posted
-        row = next(r for r in posted_reminders(session) if r.thread_ts == lost_ts)
-        row.posted_at, row.thread_ts, row.channel = None, None, None
-        session.add(row)
-    soon = run_reminders(at(datetime(2023, 2, 13, 9, 10)), slack.client)
-    assert soon.posted == () and soon.taken_elsewhere == ()  # still claimed by the dead process
-    later = run_reminders(at(datetime(2023, 2, 13, 9, 45)), slack.client)
-    assert later.posted == ((lost_ref, CHANNEL, lost_ts),)
-    assert len(slack.kept) == LIMIT

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 18:07:15.100698
+Create Date: 2026-12-01 19:26:50.096348
 """
 
 from collections.abc import Sequence
@@ -311,6 +311,8 @@ def upgrade() -> None:
         sa.Column("thread_ts", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
         sa.Column("claimed_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.Column("claimed_by", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+        sa.Column("tried_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+        sa.Column("unsettled_checks", sa.Integer(), nullable=False),
         sa.Column("posted_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.Column("answered_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.Column("snoozed_until", sa.Date(), nullable=True),

@@ -1,0 +1,171 @@
+"""Posts planbot can look for again: reminders and weekly summaries, never doubled by a retry.
+
+Each such post carries message metadata (`event_type` "planbot_…", a payload naming it). When a
+post fails without Slack's answer (a timeout, a dropped connection, a 5xx), Slack may have taken
+it. A blind retry could then post it twice, so the retry handlers leave these posts alone
+(bot.slack_client) and `post_findable` reads the channel's history instead: a post found there is
+the one that went; one not there is sent once more. When the history cannot be read, the post is
+in doubt (`PostInDoubt`), and its caller keeps it so to look again later.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any, NamedTuple
+from urllib.error import HTTPError, URLError
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+log = logging.getLogger("planbot.slack")
+
+METADATA_PREFIX = "planbot_"  # the event_type of every post planbot can find again
+HISTORY_MARGIN = timedelta(minutes=5)  # clocks differ: look this far either side of a try
+HISTORY_PAGES = 5  # of 200 messages: far more than a reminders channel holds in the window
+# conversations.history errors that no later try will get past: looking again is pointless.
+LASTING_ERRORS = frozenset(
+    {
+        "missing_scope",
+        "not_in_channel",
+        "channel_not_found",
+        "invalid_auth",
+        "not_authed",
+        "account_inactive",
+        "token_revoked",
+        "no_permission",
+        "access_denied",
+        "unknown_method",
+    }
+)
+
+
+class HistoryUnreadable(Exception):
+    """The channel's history could not be read; `lasting` when trying again will not help."""
+
+    def __init__(self, message: str, *, lasting: bool) -> None:
+        super().__init__(message)
+        self.lasting = lasting
+
+
+class PostInDoubt(Exception):
+    """Slack may or may not have taken the post, and its history could not say."""
+
+    def __init__(self, message: str, *, lasting: bool) -> None:
+        super().__init__(message)
+        self.lasting = lasting
+
+
+class Posted(NamedTuple):
+    channel: str
+    ts: str
+    found: bool  # found in the history after its answer was lost, not answered
+
+
+def is_findable(metadata: object) -> bool:
+    """Whether a post's metadata marks it as one planbot can look for."""
+    return isinstance(metadata, dict) and str(metadata.get("event_type", "")).startswith(
+        METADATA_PREFIX
+    )
+
+
+def unanswered(error: Exception) -> bool:
+    """True when a call failed without a clear answer from Slack, so Slack may have carried it
+    out: no answer at all, or a 5xx. False when Slack refused it, or it never left (urllib wraps
+    an error met while connecting or sending in URLError)."""
+    if isinstance(error, SlackApiError):
+        return error.response.status_code >= 500
+    return not (isinstance(error, URLError) and not isinstance(error, HTTPError))
+
+
+def find_posted(
+    client: WebClient,
+    channel: str,
+    metadata: dict[str, Any],
+    *,
+    since: datetime,
+    until: datetime | None = None,
+) -> str | None:
+    """The ts of a message in `channel`, posted between `since` and `until`, that carries
+    `metadata` (its event_type and event_payload), or None when there is none. Raises
+    HistoryUnreadable when the history cannot be read."""
+    cursor = ""
+    for _ in range(HISTORY_PAGES):
+        data = {
+            "channel": channel,
+            "oldest": f"{since.timestamp():.6f}",
+            "limit": "200",
+            "include_all_metadata": "true",
+        }
+        if until is not None:
+            data["latest"] = f"{until.timestamp():.6f}"
+        if cursor:
+            data["cursor"] = cursor
+        try:
+            response = client.api_call("conversations.history", data=data)  # POSTed, as all are
+        except SlackApiError as error:
+            code = str(error.response.get("error") or f"HTTP {error.response.status_code}")
+            raise HistoryUnreadable(code, lasting=code in LASTING_ERRORS) from error
+        except (SlackClientError, OSError) as error:
+            raise HistoryUnreadable(f"{type(error).__name__}: {error}", lasting=False) from error
+        for message in response.get("messages") or []:
+            found = message.get("metadata") or {}
+            if (
+                found.get("event_type") == metadata["event_type"]
+                and found.get("event_payload") == metadata["event_payload"]
+            ):
+                return str(message.get("ts"))
+        cursor = str((response.get("response_metadata") or {}).get("next_cursor") or "")
+        if not (response.get("has_more") and cursor):
+            return None
+    return None
+
+
+def post_findable(
+    client: WebClient,
+    now: Callable[[], datetime],
+    *,
+    channel: str,
+    metadata: dict[str, Any],
+    **fields: Any,
+) -> Posted:
+    """chat.postMessage for a post carrying `metadata`, with the history looked at after a
+    failure without Slack's answer: found there, it is returned; not there, it is sent once more.
+    `now` is the real clock (Slack's, not a trial's fixed one).
+
+    Raises PostInDoubt when the history could not be read, and Slack's own error when Slack
+    refused the post or twice failed to take it."""
+    attempt = 0
+    while True:
+        attempt += 1
+        tried_at = now()
+        try:
+            response = client.chat_postMessage(channel=channel, metadata=metadata, **fields)
+            return Posted(str(response.get("channel") or channel), str(response.get("ts")), False)
+        except (SlackApiError, SlackClientError, OSError) as error:
+            if not unanswered(error):
+                raise
+            try:
+                found = find_posted(
+                    client,
+                    channel,
+                    metadata,
+                    since=tried_at - HISTORY_MARGIN,
+                    until=now() + HISTORY_MARGIN,
+                )
+            except HistoryUnreadable as unreadable:
+                raise PostInDoubt(
+                    f"{error}; the channel's history could not be read ({unreadable})",
+                    lasting=unreadable.lasting,
+                ) from error
+            if found:
+                log.warning("%s: Slack took it though its answer was lost", _name(metadata))
+                return Posted(channel, found, True)
+            if attempt == 2:
+                raise
+            log.info("%s: not in the channel after %s; sending it again", _name(metadata), error)
+
+
+def _name(metadata: dict[str, Any]) -> str:
+    return f"{metadata.get('event_type')} {metadata.get('event_payload')}"
