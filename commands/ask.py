@@ -104,6 +104,7 @@ class AnswerResult:
     unknown_refs: tuple[str, ...] = ()
     message: str | None = None  # one calm line when there is nothing to list
     reread: bool = False  # owner or area words were read as topic words on a second reading
+    ignored_words: tuple[str, ...] = ()  # typed words that match nothing in the plans, left out
 
     def flat_items(self) -> Iterator[AnswerItem]:
         """Every item shown, steps under an action included, in order."""
@@ -228,6 +229,27 @@ def _answer_line(index: PlanIndex, hit: Hit, today: date, thresholds: BragThresh
     return _item(index, hit.entry, today, thresholds, steps=steps)
 
 
+def _filtered(question: Question) -> bool:
+    """Whether the question asks for a status, colour or window (not just "open")."""
+    return bool(
+        question.rag or question.window or (question.status and not question.status_assumed)
+    )
+
+
+def _answer_no(question: Question, named: list[str]) -> str:
+    """ "No, P9.1 is not done.": a yes/no question about named items whose answer is no."""
+    refs = " and ".join(named)
+    if question.status == "not_started" and not (question.rag or question.window):
+        return f"No, {refs} {'has' if len(named) == 1 else 'have'} been started."
+    words = [
+        STATUS_WORDS.get(question.status or "", "") if not question.status_assumed else "",
+        f"coloured {question.rag}" if question.rag else "",
+        question.window.label if question.window else "",
+    ]
+    wanted = " and ".join(word for word in words if word)
+    return f"No, {refs} {'is' if len(named) == 1 else 'are'} not {wanted}."
+
+
 def _no_match_message(question: Question, filtered_out: int, unknown: tuple[str, ...]) -> str:
     if unknown:
         return f"I can't find {', '.join(unknown)} in the plans."
@@ -288,6 +310,14 @@ def answer(
     question = outcome.question or question
     areas = sum(1 for h in outcome.hits if index.entries[h.entry].kind == "area")
     filtered_out = max(0, outcome.matched_before_filters - (outcome.total - areas))
+    named = [ref for ref in question.references if "." in ref]
+    answer_no = None
+    if not outcome.hits and filtered_out and named and _filtered(question):
+        # "Is P9.1 done?": the answer is no, and the item as it stands says why.
+        answer_no = _answer_no(question, named)
+        as_is = replace(question, status=None, status_assumed=False, rag=None, window=None)
+        outcome = search(index, as_is, today, thresholds, limit)
+        filtered_out = 0
     shown = outcome.hits[:limit]
     items = tuple(_answer_line(index, hit, today, thresholds) for hit in shown)
     suggestions = tuple(
@@ -295,7 +325,7 @@ def answer(
         for ref in outcome.suggestions
         if ref.upper() in index.by_ref
     )
-    message = None
+    message = answer_no
     if not items:
         message = _no_match_message(question, filtered_out, outcome.unknown_refs)
     elif outcome.unknown_refs:
@@ -314,6 +344,7 @@ def answer(
         unknown_refs=outcome.unknown_refs,
         message=message,
         reread=outcome.reread,
+        ignored_words=outcome.ignored_words,
     )
 
 

@@ -37,7 +37,7 @@ _STOPWORD_TEXT = """
     item items action actions step steps thing things stuff status statuses state progress update
     updates latest news going doing done due happening happen look looking find see plan plans
     currently current right now today many much number ok okay owns owned owner owners owning
-    responsible responsibility accountable"""
+    responsible responsibility accountable left remaining"""
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 # Words people use for plan documents rather than topics ("the Ofsted plan").
 PLAN_FILLER = frozenset({"plan", "action", "actions", "improvement"})

@@ -350,6 +350,7 @@ class SearchOutcome:
     suggestions: tuple[str, ...] = ()  # references to offer when nothing matched
     question: Question | None = None  # the reading that found these (a second one, at times)
     reread: bool = False  # owner or area words were read as topic words instead
+    ignored_words: tuple[str, ...] = ()  # typed words that match nothing, left out
     total: int = 0  # answer lines found; `hits` holds the first `limit` of them
 
 
@@ -517,6 +518,15 @@ def search(
     outcome = _search(index, question, today, thresholds, limit)
     if outcome.hits or outcome.unknown_refs:
         return outcome
+    # A word that matches nothing anywhere ("pls", "hed", "plate") beside something that does
+    # select ("OA4", an owner, a date) is left out, not allowed to empty the answer.
+    unknown = _unknown_words(index, question) if _selectors(question) else ()
+    if unknown:
+        kept = tuple(w for w in question.topic_words if w not in unknown)
+        again = replace(question, topic=tuple(stem(w) for w in kept), topic_words=kept)
+        second = search(index, again, today, thresholds, limit)
+        if second.hits:
+            return replace(second, ignored_words=unknown + second.ignored_words)
     # Owner or area words may have been a topic after all: "corporate parenting board".
     if question.owners or question.areas:
         words = tuple(
@@ -541,6 +551,27 @@ def search(
             if second.hits:
                 return replace(second, reread=True)
     return outcome
+
+
+def _selectors(question: Question) -> int:
+    """How many things other than topic words pick items out."""
+    return sum(
+        bool(part)
+        for part in (
+            question.references,
+            question.areas,
+            question.owners,
+            question.window,
+            question.rag,
+            question.plan,
+            question.status and not question.status_assumed,
+        )
+    )
+
+
+def _unknown_words(index: PlanIndex, question: Question) -> tuple[str, ...]:
+    """The topic words typed that match no title, step or note in the plans."""
+    return tuple(w for w in question.topic_words if not topic_matches(index, (stem(w),)))
 
 
 def _search(

@@ -126,6 +126,9 @@ def footer_lines(result: AnswerResult, not_shown: int) -> list[str]:
         )
     if result.reread:
         lines.append("Read the role and area words as topic words, as nothing matched otherwise.")
+    if result.ignored_words:
+        words = " ".join(result.ignored_words)
+        lines.append(f"Left out “{truncate(words, 60)}”: nothing in the plans matches it.")
     return lines
 
 

@@ -109,6 +109,12 @@ def test_no_match_offers_the_nearest_reference(session: Session) -> None:
     assert any("Did you mean *OA4*" in json.dumps(b) for b in rendered.blocks)
 
 
+def test_a_word_left_out_is_named_in_the_footer(session: Session) -> None:
+    _, rendered = shown(session, "can u show me OA4 pls")
+    assert "Left out “pls”: nothing in the plans matches it." in rendered.text
+    assert_valid_blocks(rendered.blocks)
+
+
 def _step(number: int, text: str) -> AnswerItem:
     return AnswerItem(
         reference=f"X1.1.{number}",

@@ -310,6 +310,44 @@ def test_no_match_says_so_and_offers_the_nearest_reference(
     assert result.suggestions[0].reference == suggested
 
 
+@pytest.mark.parametrize(
+    ("question", "said", "shown"),
+    [
+        ("is P9.1 done", "No, P9.1 is not done.", "P9.1"),
+        ("has P6.3 been completed?", "No, P6.3 is not done.", "P6.3"),
+        ("is P1.5 overdue?", "No, P1.5 is not overdue.", "P1.5"),
+        ("is P9.1 due this week", "No, P9.1 is not due this week.", "P9.1"),
+    ],
+)
+def test_a_yes_no_question_about_an_item_says_no_and_shows_it(
+    session: Session, question: str, said: str, shown: str
+) -> None:
+    """The item as it stands is the rest of the answer: P9.1 is not started and 65 days late."""
+    result = ask(session, question)
+    assert result.message == said
+    assert [item.reference for item in result.items] == [shown]
+
+
+def test_a_word_matching_nothing_is_left_out_beside_what_does_select(session: Session) -> None:
+    """ "pls", a typo or a figure of speech must not empty an answer that a reference, owner or
+    filter already selects; the answer says which word it left out."""
+    polite = ask(session, "can u show me OA4 pls")
+    assert polite.ignored_words == ("pls",)
+    assert answered(polite) == answered(ask(session, "OA4"))
+    typo = ask(session, "overdue hed of mash")
+    assert typo.ignored_words == ("hed",)
+    assert answered(typo) == answered(ask(session, "anything overdue for Head of MASH?"))
+    plate = ask(session, "what's on the Director of Safeguarding's plate")
+    assert plate.ignored_words == ("plate",)
+    assert {item.reference for item in plate.items} == {
+        "P1.3", "P1.4", "P7.1", "P9.3", "P9.4", "P9.5", "P9.6",
+    }  # fmt: skip
+    # Alone, or beside a word the plans do hold, a word is not dropped.
+    assert ask(session, "xyzzy").message == "Nothing in the plans matches “xyzzy”."
+    narrowed = ask(session, "OA4 supervision")
+    assert narrowed.items == () and narrowed.ignored_words == ()
+
+
 def test_a_filter_that_removes_everything_says_how_many_it_removed(session: Session) -> None:
     result = ask(session, "anything blocked under P7?")
     assert result.items == ()
