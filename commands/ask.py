@@ -20,6 +20,7 @@ from commands.brag import BragThresholds, counts, roll_up, thresholds_from
 from commands.changes import ChangesResult, answer_changes
 from commands.clock import Clock
 from commands.question import MAX_CHARACTERS, Question, understand
+from commands.roles import roles_of
 from commands.router import Request
 from commands.search import (
     CLOSED,
@@ -280,8 +281,10 @@ def answer(
     settings: dict[str, Any] | None = None,
     *,
     limit: int = MAX_ITEMS,
+    asker: str | None = None,
 ) -> AnswerResult | ChangesResult:
-    """Answer one free-text question against the store, on the clock's today."""
+    """Answer one free-text question against the store, on the clock's today. `asker` (a Slack
+    user id) is who "me" and "my" mean."""
     today = clock.today()
     thresholds = thresholds_from(settings or {})
     index = index_for(session)
@@ -295,6 +298,11 @@ def answer(
         if (text or "").strip():
             message = "I couldn't find a question about the plan in that. " + message
         return AnswerResult(question, "", (), today, message=message)
+    if question.mine:
+        held = [role.name for role in roles_of(session, asker)] if asker else []
+        if not held:
+            return AnswerResult(question, "", (), today, message=_no_roles_message(asker))
+        question = replace(question, owners=tuple(dict.fromkeys((*question.owners, *held))))
     if question.changes:
         zone = (settings or {}).get("timezone")
         return answer_changes(
@@ -357,6 +365,19 @@ def _scope_text(question: Question, index: PlanIndex) -> str:
     return text
 
 
+def _no_roles_message(asker: str | None) -> str:
+    if asker is None:
+        return (
+            "The terminal holds no roles: name one instead, e.g. "
+            "“anything overdue for Head of MASH?”."
+        )
+    return (
+        "You hold no roles in the role directory, so I can't tell which items are yours. Name a "
+        "role instead (“anything overdue for Head of MASH?”), or ask an admin to add you: "
+        '`role assign "Head of MASH" @you`.'
+    )
+
+
 def ask_command(session: Session, request: Request, rest: str) -> AnswerResult | ChangesResult:
     """The router's default: `rest` is the whole message."""
-    return answer(session, rest, request.clock, request.settings)
+    return answer(session, rest, request.clock, request.settings, asker=request.caller.user_id)

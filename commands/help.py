@@ -25,6 +25,7 @@ HELP_TOPICS: tuple[tuple[str, str], ...] = (
     ("where are we on missing from home?", "a topic, matched loosely (typos are fine)"),
     ("what changed this week under OA4?", "the updates recorded in a week, month or since a date"),
     ("history OA4.1", "every dated update, who made it and where it came from"),
+    ("what's overdue for me?", "the same for the roles you hold (“my actions”, “what do I own?”)"),
     ("whoami", "the roles you hold and the actions they own"),
     (
         'role list | role assign "Head of MASH" @user | role remove …',

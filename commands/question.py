@@ -107,12 +107,14 @@ class Question:
     truncated: bool = False
     ignored: tuple[str, ...] = field(default=())  # things removed before reading (mentions)
     changes: bool = False  # "what changed?": the updates recorded, not the items' state
+    mine: bool = False  # "for me", "my actions": the asker's own roles are the owners
 
     @property
     def is_empty(self) -> bool:
         """Nothing in the text that could select anything."""
         return not (
             self.changes
+            or self.mine
             or self.references
             or self.areas
             or self.owners
@@ -381,6 +383,21 @@ def find_changes(text: str) -> tuple[bool, str]:
     if match is None:
         return False, text
     return True, _CHANGES.sub(" ", text)
+
+
+_MINE = re.compile(
+    r"\b(?:for|to|on|by|with|assigned\s+to|owned\s+by)\s+me\b|\bmine\b"
+    r"|\bmy(?=\s+(?:\w+\s+)?(?:actions?|items?|list|stuff|things|work|steps?|tasks?|areas?|plate)\b)"
+    r"|\b(?:do|have|did|should|am)\s+i\b|\bi\s+(?:own|have|lead|hold)\b"
+)
+
+
+def find_mine(text: str) -> tuple[bool, str]:
+    """Whether the question is about the asker's own items ("anything overdue for me?", "my
+    actions", "what do I own?"); "show me", "tell me" and "Mind of My Own" are not."""
+    if _MINE.search(text) is None:
+        return False, text
+    return True, _MINE.sub(" ", text)
 
 
 def _next_month(day: date) -> date:
@@ -655,6 +672,7 @@ def understand(text: str, vocab: Vocabulary, today: date) -> Question:
     folded = fold(cleaned)
     references, rest = find_references(folded, vocab)
     changes, rest = find_changes(rest)
+    mine, rest = find_mine(rest)
     status, rag, rest = find_status(rest)
     window, rest = find_window(rest, today, past=changes)
     words = _WORD.findall(rest)
@@ -697,4 +715,5 @@ def understand(text: str, vocab: Vocabulary, today: date) -> Question:
         truncated=truncated,
         ignored=ignored,
         changes=changes,
+        mine=mine,
     )

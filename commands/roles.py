@@ -261,17 +261,23 @@ def role_command(session: Session, request: Request, rest: str) -> object:
     )
 
 
+def roles_of(session: Session, user_id: str) -> list[Role]:
+    """The roles `user_id` holds, with All HoS for a Head of Service (it owns their actions too)."""
+    held = roles_held_by(session, user_id)
+    if any(role.head_of_service for role in held):
+        group = find_role(session, ALL_HOS)
+        if group is not None and group not in held:
+            held.append(group)
+    return held
+
+
 def whoami_command(session: Session, request: Request, rest: str = "") -> WhoAmIResult:
     """The roles the caller holds (All HoS included for a Head of Service) and what they own."""
     user = request.caller.user_id
     if user is None:
         users, _ = parse_users(rest)
         user = users[0] if users else None
-    held = roles_held_by(session, user) if user else []
-    if any(role.head_of_service for role in held):
-        group = find_role(session, ALL_HOS)
-        if group is not None and group not in held:
-            held.append(group)
+    held = roles_of(session, user) if user else []
     owned = role_queries.actions_owned(session)
     names: dict[int, list[str]] = {}
     for role in all_roles(session):

@@ -9,7 +9,7 @@ item wrongly included fails as surely as one left out.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 from commands.ask import AnswerResult, answer
 from commands.clock import Clock
 from store.models import Action, ActionOwner, Plan, Role, Step
+from store.roles import assign, find_role
 
 TODAY = date(2023, 2, 15)
 CLOCK = Clock.fixed_at(TODAY)
@@ -326,6 +327,29 @@ def test_a_yes_no_question_about_an_item_says_no_and_shows_it(
     result = ask(session, question)
     assert result.message == said
     assert [item.reference for item in result.items] == [shown]
+
+
+def test_me_and_my_mean_the_roles_the_asker_holds(session: Session) -> None:
+    """A Head of MASH asking "what's overdue for me?" gets what "overdue for Head of MASH or All
+    HoS" gets; "show me" is not about the asker; someone with no role is told how to get one."""
+    mash = find_role(session, "Head of MASH")
+    assert mash is not None
+    assign(session, mash, "UMASH0001", by=None, at=datetime(2023, 1, 9, tzinfo=UTC))
+
+    def asked(text: str, asker: str = "UMASH0001") -> AnswerResult:
+        result = answer(session, text, CLOCK, asker=asker)
+        assert isinstance(result, AnswerResult)
+        return result
+
+    everyone = answered(ask(session, "anything overdue for Head of MASH or All HoS"))
+    for question in ("what's overdue for me", "my overdue actions", "am I late on anything"):
+        mine = asked(question)
+        assert answered(mine) == everyone, question
+        assert mine.understood == "overdue items owned by Head of MASH or All HoS"
+    assert answered(asked("what do I own")) == answered(ask(session, "head of mash or all hos"))
+    assert answered(asked("show me OA4")) == answered(ask(session, "OA4"))
+    nobody = asked("anything on my list?", asker="UNOBODY01")
+    assert nobody.items == () and (nobody.message or "").startswith("You hold no roles")
 
 
 def test_a_word_matching_nothing_is_left_out_beside_what_does_select(session: Session) -> None:
