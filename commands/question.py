@@ -365,10 +365,16 @@ _PREPOSITION = (
 _MONTH_PATTERN = re.compile(
     r"\b" + _PREPOSITION + r"(?:end\s+of\s+)?(" + _MONTH_WORD + r")\b\.?(?:\s+(20\d\d))?\b"
 )
+_DAY_WORD = r"(by|before|until|on|due|since|from|after)"
 _DAY_PATTERN = re.compile(
-    r"\b(by|before|until|on|due|since|from|after)?\s*(\d{1,2})[/.-](\d{1,2})[/.-](20\d\d)\b"
-    r"|\b(by|before|until|on|due|since|from|after)?\s*(20\d\d)-(\d{1,2})-(\d{1,2})\b"
+    r"\b" + _DAY_WORD + r"?\s*(\d{1,2})[/.-](\d{1,2})[/.-](20\d\d)\b"
+    r"|\b" + _DAY_WORD + r"?\s*(20\d\d)-(\d{1,2})-(\d{1,2})\b"
 )
+_WORD_DAY_PATTERN = re.compile(
+    r"\b" + _DAY_WORD + r"?\s*(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(" + _MONTH_WORD + r")\b\.?"
+    r"(?:\s+(20\d\d))?"
+)
+_SHORT_DAY_PATTERN = re.compile(r"\b" + _DAY_WORD + r"?\s*(\d{1,2})/(\d{1,2})(?![/\d])")
 
 
 _CHANGES = re.compile(
@@ -400,6 +406,52 @@ def find_mine(text: str) -> tuple[bool, str]:
     return True, _MINE.sub(" ", text)
 
 
+def _find_day(
+    text: str, today: date, *, past: bool
+) -> tuple[str | None, date | None, re.Match[str]] | None:
+    """A day named in the text ("28/02/2023", "2023-02-28", "1 March", "1st of march 2023",
+    "28/02"), the word before it (by, before, since…) and where it is; the day is None when it
+    is not a real date. Without a year it is the next such day, or with `past` the last one."""
+    match = _DAY_PATTERN.search(text)
+    if match:
+        if match.group(2):
+            word, parts = match.group(1), (match.group(4), match.group(3), match.group(2))
+        else:
+            word, parts = match.group(5), (match.group(6), match.group(7), match.group(8))
+        return word, _day(int(parts[0]), int(parts[1]), int(parts[2])), match
+    match = _WORD_DAY_PATTERN.search(text)
+    if match:
+        word, number, month = match.group(1), int(match.group(2)), MONTHS[match.group(3)]
+        if match.group(4):
+            return word, _day(int(match.group(4)), month, number), match
+        return word, _day_near(today, month, number, past=past), match
+    match = _SHORT_DAY_PATTERN.search(text)
+    if match:
+        word, number, month = match.group(1), int(match.group(2)), int(match.group(3))
+        return word, _day_near(today, month, number, past=past), match
+    return None
+
+
+def _day(year: int, month: int, number: int) -> date | None:
+    try:
+        return date(year, month, number)
+    except ValueError:
+        return None
+
+
+def _day_near(today: date, month: int, number: int, *, past: bool) -> date | None:
+    """The day this year, or the year before (with `past`) or after when this year's is on the
+    wrong side of today."""
+    day = _day(today.year, month, number)
+    if day is None:
+        return None
+    if past and day > today:
+        return _day(today.year - 1, month, number)
+    if not past and (today - day).days > 183:
+        return _day(today.year + 1, month, number)  # "due 10/01" in December: next January
+    return day
+
+
 def _next_month(day: date) -> date:
     return last_day(day.year, day.month) + timedelta(days=1)
 
@@ -423,6 +475,10 @@ def find_window(text: str, today: date, *, past: bool = False) -> tuple[DateWind
         (
             r"\b(?:by|before|until)\s+(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?week\b",
             DateWindow(None, monday + timedelta(days=6), f"due by {_fmt(monday + timedelta(6))}"),
+        ),
+        (
+            r"\bsince\s+last\s+week\b",
+            DateWindow(monday - timedelta(7), today, "due since last week"),
         ),
         (
             r"\bthis\s+week\b",
@@ -489,16 +545,9 @@ def find_window(text: str, today: date, *, past: bool = False) -> tuple[DateWind
         window = window or DateWindow(
             today, today + timedelta(days=days), f"due in the next {days} days"
         )
-    match = _DAY_PATTERN.search(text)
-    if match:
-        if match.group(2):
-            word, parts = match.group(1), (match.group(4), match.group(3), match.group(2))
-        else:
-            word, parts = match.group(5), (match.group(6), match.group(7), match.group(8))
-        try:
-            day = date(int(parts[0]), int(parts[1]), int(parts[2]))
-        except ValueError:
-            day = None
+    found = _find_day(text, today, past=past)
+    if found:
+        word, day, match = found
         if day is not None:
             text = _blank(text, match)
             if word in ("by", "before", "until"):

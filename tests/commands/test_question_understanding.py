@@ -135,6 +135,17 @@ def test_status_filters(vocab: Vocabulary, text: str, status: str | None, assume
         ("this month", TODAY, DateWindow(date(2023, 2, 1), date(2023, 2, 28), "")),
         ("in 2023", TODAY, DateWindow(date(2023, 1, 1), date(2023, 12, 31), "")),
         ("what may be late", TODAY, None),  # "may" the verb is no month
+        # Days as people type them: a month name, or day/month with no year.
+        ("due before 1 march", TODAY, DateWindow(None, date(2023, 2, 28), "")),
+        ("due on the 1st of March 2023", TODAY, DateWindow(date(2023, 3, 1), date(2023, 3, 1), "")),
+        ("due 28/02", TODAY, DateWindow(date(2023, 2, 28), date(2023, 2, 28), "")),
+        ("due by 31/03", TODAY, DateWindow(None, date(2023, 3, 31), "")),
+        ("due 10/01", date(2022, 12, 5), DateWindow(date(2023, 1, 10), date(2023, 1, 10), "")),
+        ("31/02", TODAY, None),  # no such day
+        # Asking what changed looks back: a month or day without a year is the last one.
+        ("what changed since 1 dec", TODAY, DateWindow(date(2022, 12, 1), None, "")),
+        ("what changed in January", TODAY, DateWindow(date(2023, 1, 1), date(2023, 1, 31), "")),
+        ("what changed since last week", TODAY, DateWindow(date(2023, 2, 6), TODAY, "")),
     ],
 )
 def test_date_windows_against_the_clock(
