@@ -19,6 +19,7 @@ from sqlmodel import Session
 from commands.brag import BragThresholds, counts, roll_up, thresholds_from
 from commands.changes import ChangesResult, answer_changes
 from commands.clock import Clock
+from commands.history import HistoryProblem, HistoryResult, asks_for_history, history_command
 from commands.question import MAX_CHARACTERS, Question, understand
 from commands.roles import roles_of
 from commands.router import Request
@@ -378,6 +379,11 @@ def _no_roles_message(asker: str | None) -> str:
     )
 
 
-def ask_command(session: Session, request: Request, rest: str) -> AnswerResult | ChangesResult:
-    """The router's default: `rest` is the whole message."""
+def ask_command(
+    session: Session, request: Request, rest: str
+) -> AnswerResult | ChangesResult | HistoryResult | HistoryProblem:
+    """The router's default: `rest` is the whole message ("show me the history of P7.2" is the
+    history verb said another way)."""
+    if ref := asks_for_history(rest):
+        return history_command(session, request, ref)
     return answer(session, rest, request.clock, request.settings, asker=request.caller.user_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -61,13 +62,32 @@ class HistoryProblem:
     message: str
 
 
+_FILLER = re.compile(r"^(?:(?:of|for|on|about|the)\s+)+", re.IGNORECASE)
+_HISTORY_OF = re.compile(r"\bhistory\b\s*(?:(?:of|for|on|about|the)\s+)*(.*)", re.IGNORECASE)
+
+
+def ref_at_start(text: str) -> str | None:
+    """The item reference `text` starts with ("oa 4.1 please" -> OA4.1), if any."""
+    words = text.split()
+    for count in (3, 2, 1):
+        if ref := normalise_ref(" ".join(words[:count]).rstrip("?.!,")):
+            return ref
+    return None
+
+
+def asks_for_history(text: str) -> str | None:
+    """The reference in "show me the history of P7.2", if the text asks for one's history."""
+    match = _HISTORY_OF.search(text)
+    return ref_at_start(match.group(1)) if match else None
+
+
 def history_command(
     session: Session, request: Request, rest: str
 ) -> HistoryResult | HistoryProblem:
-    text = rest.strip()
+    text = _FILLER.sub("", rest.strip())
     if not text:
         return HistoryProblem("Say which item, e.g. `history OA4.1` or `history P7.5.3`.")
-    ref = normalise_ref(text.split()[0]) or text.split()[0]
+    ref = ref_at_start(text) or text.split()[0]
     item = find_item(session, ref)
     if item is None:
         return HistoryProblem(f"I can't find {text.split()[0][:40]} in the plans.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, time
 from zoneinfo import ZoneInfo
 
 from bot.render import Rendered, render
@@ -71,16 +72,24 @@ def _flags(entry: HistoryEntry) -> str:
 
 
 def entry_line(entry: HistoryEntry, *, plain: bool) -> str:
-    when = entry.at.astimezone(LONDON)
-    stamp = (
-        f"{when.day} {when:%b %Y %H:%M}" if (when.hour, when.minute) != (0, 0) else day(when.date())
-    )
+    at = entry.at if entry.at.tzinfo else entry.at.replace(tzinfo=UTC)
+    when = at.astimezone(LONDON)
+    if at.astimezone(UTC).time() == time(0):  # a date, as a plan document gives it: no hour
+        stamp = day(at.astimezone(UTC).date())
+    else:
+        stamp = (
+            f"{when.day} {when:%b %Y %H:%M}"
+            if (when.hour, when.minute) != (0, 0)
+            else day(when.date())
+        )
     note = f" — “{escape(truncate(entry.note, 240))}”" if entry.note else ""
     change = _change(entry)
     if entry.superseded and not plain:
         change = f"~{change}~"
-    who, where = _who(entry.author), _where(entry, plain=plain)
-    return f"{stamp}: {change}, by {who} via {where}{_flags(entry)}{note}"
+    where = _where(entry, plain=plain)
+    if not entry.author and entry.source in ("document", "import"):
+        return f"{stamp}: {change}, from {where}{_flags(entry)}{note}"
+    return f"{stamp}: {change}, by {_who(entry.author)} via {where}{_flags(entry)}{note}"
 
 
 def sections(lines: list[str]) -> list[dict[str, object]]:
@@ -103,6 +112,8 @@ def _(result: HistoryResult) -> Rendered:
     mrkdwn, plain = item_line(item.ref, item.title, item.status, item.owner, item.due, item.rag)
     count = len(result.entries)
     summary = f"{count} dated update{'s' if count != 1 else ''}, oldest first"
+    if not count:
+        summary = "No dated updates yet: its status is as the plan set it"
     if item.declared_rag:
         summary += f" · lead's colour {RAG_EMOJI.get(item.declared_rag, '')} {item.declared_rag}"
     shown = result.entries[-ENTRY_LIMIT:]
@@ -114,8 +125,6 @@ def _(result: HistoryResult) -> Rendered:
         {"type": "context", "elements": [{"type": "mrkdwn", "text": summary}]},
     ]
     blocks += sections(lines)
-    if not result.entries:
-        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "No updates yet."}})
     plain_lines = [entry_line(e, plain=True) for e in shown]
     if count > len(shown):
         plain_lines.insert(0, f"… {count - len(shown)} older updates not shown")

@@ -45,6 +45,7 @@ def item_line(
         f"Status: {status_label(status)} · Owner: {escape(owner)} · Due: {day(due)}"
     )
     due_text = f"due {day(due)}" if due else "no due date"
-    plain = f"{escape(ref)} {escape(short)} — {status_label(status)}, owner {escape(owner)}, "
+    whose = "no owner" if owner == "no owner" else f"owner {escape(owner)}"
+    plain = f"{escape(ref)} {escape(short)} — {status_label(status)}, {whose}, "
     plain += due_text + (f", {rag}" if rag else "")
     return mrkdwn, plain

@@ -555,7 +555,7 @@ def test_history_shows_who_and_where_from(
         "by @Kim Corporate via a reply (https://york-council.slack.com/archives/CREMIND01/p" in text
     )
     assert "due 30 Apr 2023 (was 31 Jan 2023)" in text
-    assert "via the plan document" in text
+    assert "from the plan document" in text
     shared = fake_slack.answer_to(slack_app.command("/plan share history P6.3").response_url)
     assert shared.payload["response_type"] == "in_channel"
     assert "by @Kim Corporate via <https://york-council.slack.com/archives/CREMIND01/p" in str(

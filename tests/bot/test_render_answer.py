@@ -15,8 +15,11 @@ from sqlmodel import Session, select
 from bot.render import Rendered, load_renderers, render
 from bot.render.answer import MAX_BLOCKS
 from commands.ask import AnswerItem, AnswerResult, answer
+from commands.caller import Caller
 from commands.clock import Clock
+from commands.history import history_command
 from commands.question import Question
+from commands.router import Request
 from store.models import Action
 
 TODAY = date(2023, 2, 15)
@@ -113,6 +116,13 @@ def test_a_word_left_out_is_named_in_the_footer(session: Session) -> None:
     _, rendered = shown(session, "can u show me OA4 pls")
     assert "Left out “pls”: nothing in the plans matches it." in rendered.text
     assert_valid_blocks(rendered.blocks)
+
+
+def test_a_plan_document_date_shows_as_a_date_from_the_document(session: Session) -> None:
+    result = history_command(session, Request("", Caller(), CLOCK), "OA4.1")
+    text = render(result).text
+    assert "28 Jul 2022: not started → in progress, from the plan document (" in text
+    assert "01:00" not in text  # a date at midnight UTC is a date, not 1 a.m. in summer
 
 
 def _step(number: int, text: str) -> AnswerItem:

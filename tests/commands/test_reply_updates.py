@@ -16,6 +16,7 @@ from reminder_test_helpers import (
 from sqlalchemy.engine import Engine
 
 from commands.history import HistoryProblem, HistoryResult, history_command
+from commands.router import handle
 from commands.updates import (
     ReplyDeleted,
     ReplyIgnored,
@@ -323,3 +324,15 @@ def test_every_bad_input_leaves_a_log_line(
     assert "refused for U0OTHER01" in text
     assert "changes nothing" in text
     assert "reply older than 14 days" in text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["history of P7.5", "history oa 4.1?", "show me the history for P7.5", "history for the p7.5"],
+)
+def test_history_is_asked_for_in_everyday_words(york_engine: Engine, text: str) -> None:
+    with session_scope(york_engine) as session:
+        result = handle(session, make_request(text=text))
+    assert isinstance(result, HistoryResult)
+    assert result.item.ref in ("P7.5", "OA4.1")
+    assert result.entries and result.entries[0].source == "document"
