@@ -89,6 +89,18 @@ def reply(
     deliver(runtime, client, rendered, destination)
 
 
+SHARE = "share"
+
+
+def split_share(text: str) -> tuple[bool, str]:
+    """(True, "what's open?") for "share what's open?". A mention is answered in its channel's
+    thread and a DM privately whatever, so there the word is only dropped."""
+    first, _, rest = text.partition(" ")
+    if first.lower() == SHARE:
+        return True, rest.strip()
+    return False, text
+
+
 def answer(
     runtime: Runtime,
     text: str,

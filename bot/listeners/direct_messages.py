@@ -8,7 +8,7 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.delivery import ToConversation
-from bot.listeners.common import after_ack, reply
+from bot.listeners.common import after_ack, reply, split_share
 from bot.runtime import Runtime
 from bot.slack_text import to_command_text
 
@@ -27,7 +27,7 @@ def register(app: App, runtime: Runtime) -> None:
         event = body["event"]
         if event.get("subtype") not in SPOKEN or not event.get("user"):
             return
-        text = to_command_text(event.get("text"), bot_user_id=context.bot_user_id)
+        _, text = split_share(to_command_text(event.get("text"), bot_user_id=context.bot_user_id))
         if not text:
             return  # a file or image with no words: nothing to answer
         reply(

@@ -8,7 +8,7 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.delivery import ToConversation
-from bot.listeners.common import after_ack, reply
+from bot.listeners.common import after_ack, reply, split_share
 from bot.runtime import Runtime
 from bot.slack_text import to_command_text
 
@@ -16,7 +16,7 @@ from bot.slack_text import to_command_text
 def register(app: App, runtime: Runtime) -> None:
     def answer_mention(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         event = body["event"]
-        text = to_command_text(event.get("text"), bot_user_id=context.bot_user_id)
+        _, text = split_share(to_command_text(event.get("text"), bot_user_id=context.bot_user_id))
         reply(
             runtime,
             client,

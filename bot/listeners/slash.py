@@ -13,20 +13,11 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.delivery import ToResponseUrl
-from bot.listeners.common import after_ack, reply
+from bot.listeners.common import after_ack, reply, split_share
 from bot.runtime import Runtime
 from bot.slack_text import to_command_text
 
 COMMAND = "/plan"
-SHARE = "share"
-
-
-def split_share(text: str) -> tuple[bool, str]:
-    """(True, "what's open?") for "share what's open?"."""
-    first, _, rest = text.partition(" ")
-    if first.lower() == SHARE:
-        return True, rest.strip()
-    return False, text
 
 
 def register(app: App, runtime: Runtime) -> None:

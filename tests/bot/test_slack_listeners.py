@@ -84,6 +84,17 @@ def test_a_direct_message_is_answered_in_the_dm(
     assert header_of(post.payload) == HELP_HEADER
 
 
+def test_share_in_a_dm_or_mention_is_only_dropped(
+    slack_app: SlackAppProcess, fake_slack: FakeSlack
+) -> None:
+    """A mention is answered in its channel's thread and a DM privately whatever: `share` there
+    must not be read as a topic word."""
+    slack_app.event(message_event("share help", channel="DALICE001"))
+    slack_app.event(mention_event(f"<@{BOT_USER_ID}> share help", channel="CPLAN0001"))
+    posts = fake_slack.wait_for("chat.postMessage", count=2)
+    assert [header_of(post.payload) for post in posts] == [HELP_HEADER, HELP_HEADER]
+
+
 def test_a_dm_in_a_thread_is_answered_in_that_thread(
     slack_app: SlackAppProcess, fake_slack: FakeSlack
 ) -> None:
