@@ -39,6 +39,23 @@ _STOPWORD_TEXT = """
     currently current right now today many much number ok okay owns owned owner owners owning
     responsible responsibility accountable left remaining"""
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+# Children's services shorthand, read as the words the plans use.
+ABBREVIATIONS = {
+    "lac": "children in care",  # looked after children: York's plans say "in care"
+    "cla": "children in care",
+    "cic": "children in care",
+    "cyp": "children and young people",
+    "rhi": "return home interview",
+    "rhis": "return home interviews",
+    "mfh": "missing from home",
+    "cin": "child in need",
+    "cp": "child protection",
+    "ehcp": "education health and care plan",
+    "ehcps": "education health and care plans",
+    "iro": "independent reviewing officer",
+    "iros": "independent reviewing officers",
+    "uasc": "unaccompanied asylum seeking children",
+}
 # Words people use for plan documents rather than topics ("the Ofsted plan").
 PLAN_FILLER = frozenset({"plan", "action", "actions", "improvement"})
 # Short all-capital aliases that are also everyday words: matched only when typed in capitals.
@@ -726,7 +743,12 @@ def understand(text: str, vocab: Vocabulary, today: date) -> Question:
     window, rest = find_window(rest, today, past=changes)
     words = _WORD.findall(rest)
     owners, owner_phrases, used = find_roles(words, cleaned, vocab.roles)
-    remaining = [w for i, w in enumerate(words) if i not in used]
+    remaining = [
+        expanded
+        for i, w in enumerate(words)
+        if i not in used
+        for expanded in (ABBREVIATIONS[w].split() if w in ABBREVIATIONS else [w])
+    ]
     content = [  # (as typed, stemmed)
         (word, stem(word))
         for word in remaining

@@ -352,6 +352,25 @@ def test_me_and_my_mean_the_roles_the_asker_holds(session: Session) -> None:
     assert nobody.items == () and (nobody.message or "").startswith("You hold no roles")
 
 
+@pytest.mark.parametrize(
+    ("short", "long"),
+    [
+        ("LAC", "children in care"),
+        ("anything for CiC?", "anything for children in care?"),
+        ("RHI", "return home interviews"),
+        ("mfh", "missing from home"),
+        ("overdue for DoS", "overdue for Director of Safeguarding"),
+        ("corp parenting overdue", "Head of Corporate Parenting overdue"),
+    ],
+)
+def test_everyday_shorthand_reads_as_the_words_the_plans_use(
+    session: Session, short: str, long: str
+) -> None:
+    expected = answered(ask(session, long))
+    assert expected != (set(), set())
+    assert answered(ask(session, short)) == expected
+
+
 def test_a_word_matching_nothing_is_left_out_beside_what_does_select(session: Session) -> None:
     """ "pls", a typo or a figure of speech must not empty an answer that a reference, owner or
     filter already selects; the answer says which word it left out."""
