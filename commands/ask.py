@@ -9,6 +9,7 @@ matches, the nearest references to offer instead. It never raises on odd input.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
@@ -21,7 +22,7 @@ from commands.changes import ChangesResult, answer_changes
 from commands.clock import Clock
 from commands.history import HistoryProblem, HistoryResult, asks_for_history, history_command
 from commands.question import MAX_CHARACTERS, Question, understand
-from commands.roles import roles_of
+from commands.roles import RoleListResult, role_list, roles_of
 from commands.router import Request
 from commands.search import (
     CLOSED,
@@ -379,11 +380,20 @@ def _no_roles_message(asker: str | None) -> str:
     )
 
 
+_WHO_HOLDS = re.compile(
+    r"who(?:'s|s|\s+is|\s+are)\s+(?:the\s+|our\s+)?(.+?)[\s?.!]*$", re.IGNORECASE
+)
+
+
 def ask_command(
     session: Session, request: Request, rest: str
-) -> AnswerResult | ChangesResult | HistoryResult | HistoryProblem:
+) -> AnswerResult | ChangesResult | HistoryResult | HistoryProblem | RoleListResult:
     """The router's default: `rest` is the whole message ("show me the history of P7.2" is the
-    history verb said another way)."""
+    history verb said another way, "who is Head of MASH?" `role list` said another way)."""
     if ref := asks_for_history(rest):
         return history_command(session, request, ref)
+    if (who := _WHO_HOLDS.match(rest.strip())) is not None:
+        holders = role_list(session, request, who.group(1))
+        if isinstance(holders, RoleListResult):  # "who is Head of MASH?": the role's holders
+            return holders
     return answer(session, rest, request.clock, request.settings, asker=request.caller.user_id)

@@ -27,6 +27,7 @@ HELP_TOPICS: tuple[tuple[str, str], ...] = (
     ("history OA4.1", "every dated update, who made it and where it came from"),
     ("what's overdue for me?", "the same for the roles you hold (“my actions”, “what do I own?”)"),
     ("whoami", "the roles you hold and the actions they own"),
+    ("who is Head of MASH?", "who holds a role, and what it owns"),
     (
         'role list | role assign "Head of MASH" @user | role remove …',
         "the role directory (admins change it)",

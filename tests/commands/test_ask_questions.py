@@ -15,8 +15,11 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from commands.ask import AnswerResult, answer
+from commands.ask import AnswerResult, answer, ask_command
+from commands.caller import Caller
 from commands.clock import Clock
+from commands.roles import RoleListResult
+from commands.router import Request
 from store.models import Action, ActionOwner, Plan, Role, Step
 from store.roles import assign, find_role
 
@@ -369,6 +372,21 @@ def test_everyday_shorthand_reads_as_the_words_the_plans_use(
     expected = answered(ask(session, long))
     assert expected != (set(), set())
     assert answered(ask(session, short)) == expected
+
+
+def test_who_is_a_role_names_its_holders(session: Session) -> None:
+    mash = find_role(session, "Head of MASH")
+    assert mash is not None
+    assign(session, mash, "UMASH0001", by=None, at=datetime(2023, 1, 9, tzinfo=UTC))
+    request = Request("", Caller("UALICE001"), CLOCK)
+    for question in ("who is head of mash?", "who's the Head of MSAH", "Who is MASH"):
+        result = ask_command(session, request, question)
+        assert isinstance(result, RoleListResult), question
+        [row] = result.rows
+        assert (row.name, row.holders) == ("Head of MASH", ("UMASH0001",))
+    # Not a role: still a question about the plan.
+    topic = ask_command(session, request, "who is responsible for missing from home?")
+    assert isinstance(topic, AnswerResult) and topic.items
 
 
 def test_a_word_matching_nothing_is_left_out_beside_what_does_select(session: Session) -> None:
