@@ -20,6 +20,7 @@ from sqlmodel import Session
 from commands.brag import BragThresholds, counts, roll_up, thresholds_from
 from commands.changes import ChangesResult, answer_changes
 from commands.clock import Clock
+from commands.digest import DigestData, DigestResult, ScopeError, resolve_scope
 from commands.history import HistoryProblem, HistoryResult, asks_for_history, history_command
 from commands.question import MAX_CHARACTERS, Question, understand
 from commands.roles import RoleListResult, role_list, roles_of
@@ -385,13 +386,42 @@ _WHO_HOLDS = re.compile(
 )
 
 
+_OVERALL = re.compile(
+    r"\b(?:how\s+are\s+we\s+doing|how\s+(?:is|are)\s+(?:it|things|we)\s+going|overall|summary"
+    r"|headlines?|how\s+many|percent(?:age)?|%\s*complete)\b",
+    re.IGNORECASE,
+)
+
+
+def _overall(session: Session, request: Request, text: str) -> DigestResult | None:
+    """ "How are we doing on OA4?", "how many actions are complete?": the weekly summary, with
+    its headline counts, for the area, owner or plan named (or everything); None when the
+    question names single items."""
+    index = index_for(session)
+    question = understand(text, index.vocabulary, request.clock.today())
+    if any("." in ref for ref in question.references):
+        return None
+    named = [r for r in question.references if "." not in r] + list(question.areas)
+    scope_text = named[0] if named else question.owners[0] if question.owners else question.plan
+    try:
+        scope = resolve_scope(session, scope_text or "")
+    except ScopeError:
+        return None
+    data = DigestData.load(
+        session, as_of=request.clock.now(), thresholds=thresholds_from(request.settings or {})
+    )
+    return data.compose(scope)
+
+
 def ask_command(
     session: Session, request: Request, rest: str
-) -> AnswerResult | ChangesResult | HistoryResult | HistoryProblem | RoleListResult:
+) -> AnswerResult | ChangesResult | HistoryResult | HistoryProblem | RoleListResult | DigestResult:
     """The router's default: `rest` is the whole message ("show me the history of P7.2" is the
     history verb said another way, "who is Head of MASH?" `role list` said another way)."""
     if ref := asks_for_history(rest):
         return history_command(session, request, ref)
+    if _OVERALL.search(rest) and (overall := _overall(session, request, rest)) is not None:
+        return overall
     if (who := _WHO_HOLDS.match(rest.strip())) is not None:
         holders = role_list(session, request, who.group(1))
         if isinstance(holders, RoleListResult):  # "who is Head of MASH?": the role's holders

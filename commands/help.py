@@ -23,6 +23,7 @@ HELP_TOPICS: tuple[tuple[str, str], ...] = (
     ("status of P7.5", "one action with its steps, owner, due date and colour"),
     ("what's due in March?", "items due in a month, a week (this week) or the next 14 days"),
     ("where are we on missing from home?", "a topic, matched loosely (typos are fine)"),
+    ("how are we doing on OA4?", "the weekly summary's headline and exceptions, now"),
     ("what changed this week under OA4?", "the updates recorded in a week, month or since a date"),
     ("history OA4.1", "every dated update, who made it and where it came from"),
     ("what's overdue for me?", "the same for the roles you hold (“my actions”, “what do I own?”)"),

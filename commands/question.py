@@ -37,7 +37,7 @@ _STOPWORD_TEXT = """
     item items action actions step steps thing things stuff status statuses state progress update
     updates latest news going doing done due happening happen look looking find see plan plans
     currently current right now today many much number ok okay owns owned owner owners owning
-    responsible responsibility accountable left remaining"""
+    responsible responsibility accountable left remaining summary overall headline headlines"""
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 # Children's services shorthand, read as the words the plans use.
 ABBREVIATIONS = {

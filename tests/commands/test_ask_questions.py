@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 from commands.ask import AnswerResult, answer, ask_command
 from commands.caller import Caller
 from commands.clock import Clock
+from commands.digest import DigestResult
 from commands.roles import RoleListResult
 from commands.router import Request
 from store.models import Action, ActionOwner, Plan, Role, Step
@@ -387,6 +388,19 @@ def test_who_is_a_role_names_its_holders(session: Session) -> None:
     # Not a role: still a question about the plan.
     topic = ask_command(session, request, "who is responsible for missing from home?")
     assert isinstance(topic, AnswerResult) and topic.items
+
+
+def test_how_are_we_doing_is_the_summary_with_its_headline(session: Session) -> None:
+    request = Request("", Caller("UALICE001"), CLOCK)
+    overall = ask_command(session, request, "how many actions are complete?")
+    assert isinstance(overall, DigestResult) and overall.scope.kind == "all"
+    area = ask_command(session, request, "how are we doing on OA4")
+    assert isinstance(area, DigestResult) and (area.scope.kind, area.scope.value) == ("area", "OA4")
+    role = ask_command(session, request, "summary for head of msah")
+    assert isinstance(role, DigestResult) and role.scope.value == "Head of MASH"
+    item = ask_command(session, request, "P7.5 summary")  # one item: its own answer
+    assert isinstance(item, AnswerResult) and [i.reference for i in item.items] == ["P7.5"]
+    assert item.question.topic_words == ()
 
 
 def test_a_word_matching_nothing_is_left_out_beside_what_does_select(session: Session) -> None:
