@@ -104,6 +104,10 @@ class PlanIndex:
     due_dates: list[date] = field(default_factory=list)  # sorted; due_positions in step
     due_positions: list[int] = field(default_factory=list)
     expansions: dict[str, dict[str, float]] = field(default_factory=dict)
+    # Words as written (not stemmed) -> their term: a typo can sit nearer the word than its stem
+    # ("mising" is 92 from "missing" but 80 from its stem "miss").
+    stem_of: dict[str, str] = field(default_factory=dict)
+    words: list[str] = field(default_factory=list)  # stem_of's keys
     by_item: dict[tuple[str, int], int] = field(default_factory=dict)
 
     def with_due_dates(self) -> PlanIndex:
@@ -147,6 +151,12 @@ class PlanIndex:
                     if not choice.startswith(term):
                         break
                     found.setdefault(choice, 90.0)
+            if not found:
+                for word, score, _ in process.extract(
+                    term, self.words, scorer=fuzz.ratio, score_cutoff=term_cutoff(term), limit=5
+                ):
+                    stemmed = self.stem_of[word]
+                    found[stemmed] = max(found.get(stemmed, 0.0), score)
         if len(self.expansions) > 5000:
             self.expansions.clear()
         self.expansions[term] = found
@@ -169,10 +179,14 @@ def build_index(snapshot: PlanSnapshot) -> PlanIndex:
     steps_of: dict[int, list[int]] = {}
     owned_by: dict[str, list[int]] = {}
     postings: dict[str, set[int]] = {}
+    stem_of: dict[str, str] = {}
 
     def post(text: str, index: int) -> None:
         for term in set(terms(text)):
             postings.setdefault(term, set()).add(index)
+        for word in tokens(text):
+            if len(word) > 3 and word not in stem_of:
+                stem_of[word] = stem(word)
 
     def add(
         kind: str,
@@ -261,6 +275,8 @@ def build_index(snapshot: PlanSnapshot) -> PlanIndex:
         last_update_id=snapshot.last_update_id,
         by_item={(e.kind, e.item_id): e.index for e in entries if e.kind != "area"},
         actions=[e.index for e in entries if e.kind == "action"],
+        stem_of={w: t for w, t in stem_of.items() if t in postings},
+        words=sorted(w for w, t in stem_of.items() if t in postings),
     ).with_due_dates()
 
 

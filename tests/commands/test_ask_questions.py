@@ -76,6 +76,9 @@ PINNED: dict[str, tuple[set[str], set[str]]] = {
         {"P7.5.1", "P7.5.2", "P7.5.3", "P7.5.4", "P7.5.5"},
     ),
     "open in P7 about supervison": ({"P7.4", "P7.8"}, {"P7.4.1", "P7.4.2", "P7.4.3", "P7.8.1"}),
+    # A typo nearer the word than its stem ("mising" is 80 from "miss", 92 from "missing").
+    "mising from home": ({"P7.5"}, {"P7.5.1", "P7.5.2", "P7.5.3", "P7.5.4", "P7.5.5"}),
+    "missin from home": ({"P7.5"}, {"P7.5.1", "P7.5.2", "P7.5.3", "P7.5.4", "P7.5.5"}),
     "fostring": (
         {"P5.2", "P5.3", "P5.13", "P6.1"},
         {"P5.2.2", "P5.3.1", "P5.3.2", "P5.3.3", "P5.13.1", "P6.1.1"},
