@@ -23,6 +23,7 @@ from sqlmodel import Session
 
 from commands.brag import BragThresholds, Colour, colour_of
 from commands.question import (
+    STOPWORDS,
     AreaName,
     Question,
     RoleName,
@@ -182,11 +183,13 @@ def build_index(snapshot: PlanSnapshot) -> PlanIndex:
     stem_of: dict[str, str] = {}
 
     def post(text: str, index: int) -> None:
-        for term in set(terms(text)):
+        for word in set(tokens(text)):  # as `terms`, keeping each word beside its stem
+            if word in STOPWORDS or len(word) <= 1:
+                continue
+            term = stem(word)
             postings.setdefault(term, set()).add(index)
-        for word in tokens(text):
-            if len(word) > 3 and word not in stem_of:
-                stem_of[word] = stem(word)
+            if len(word) > 3:
+                stem_of.setdefault(word, term)
 
     def add(
         kind: str,
