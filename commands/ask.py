@@ -301,11 +301,15 @@ def answer(
         if (text or "").strip():
             message = "I couldn't find a question about the plan in that. " + message
         return AnswerResult(question, "", (), today, message=message)
+    mine_note = None
     if question.mine:
         held = [role.name for role in roles_of(session, asker)] if asker else []
-        if not held:
+        if held:
+            question = replace(question, owners=tuple(dict.fromkeys((*question.owners, *held))))
+        elif _selects_without_mine(question):  # answer the rest, and say why it is everyone's
+            question, mine_note = replace(question, mine=False), _no_roles_message(asker)
+        else:
             return AnswerResult(question, "", (), today, message=_no_roles_message(asker))
-        question = replace(question, owners=tuple(dict.fromkeys((*question.owners, *held))))
     if question.changes:
         zone = (settings or {}).get("timezone")
         return answer_changes(
@@ -321,7 +325,7 @@ def answer(
     question = outcome.question or question
     areas = sum(1 for h in outcome.hits if index.entries[h.entry].kind == "area")
     filtered_out = max(0, outcome.matched_before_filters - (outcome.total - areas))
-    named = [ref for ref in question.references if "." in ref]
+    named = [r for r in question.references if "." in r and r not in outcome.unknown_refs]
     answer_no = None
     if not outcome.hits and filtered_out and named and _filtered(question):
         # "Is P9.1 done?": the answer is no, and the item as it stands says why.
@@ -340,7 +344,10 @@ def answer(
     if not items:
         message = _no_match_message(question, filtered_out, outcome.unknown_refs)
     elif outcome.unknown_refs:
-        message = f"I can't find {', '.join(outcome.unknown_refs)} in the plans."
+        missing = f"I can't find {', '.join(outcome.unknown_refs)} in the plans."
+        message = f"{message} {missing}" if message else missing
+    if mine_note:
+        message = f"{message} {mine_note}" if message else mine_note
     if question.truncated:
         note = f"I read the first {MAX_CHARACTERS} characters of that."
         message = f"{message} {note}" if message else note
@@ -368,6 +375,19 @@ def _scope_text(question: Question, index: PlanIndex) -> str:
     return text
 
 
+def _selects_without_mine(question: Question) -> bool:
+    return bool(
+        question.references
+        or question.areas
+        or question.owners
+        or question.topic
+        or question.window
+        or question.rag
+        or question.plan
+        or (question.status and not question.status_assumed)
+    )
+
+
 def _no_roles_message(asker: str | None) -> str:
     if asker is None:
         return (
@@ -381,9 +401,7 @@ def _no_roles_message(asker: str | None) -> str:
     )
 
 
-_WHO_HOLDS = re.compile(
-    r"who(?:'s|s|\s+is|\s+are)\s+(?:the\s+|our\s+)?(.+?)[\s?.!]*$", re.IGNORECASE
-)
+_WHO_HOLDS = re.compile(r"who(?:'s|s|\s+is|\s+are)\s+(?:the\s+|our\s+)?", re.IGNORECASE)
 
 
 _OVERALL = re.compile(
@@ -399,10 +417,17 @@ def _overall(session: Session, request: Request, text: str) -> DigestResult | No
     question names single items."""
     index = index_for(session)
     question = understand(text, index.vocabulary, request.clock.today())
-    if any("." in ref for ref in question.references):
-        return None
     named = [r for r in question.references if "." not in r] + list(question.areas)
-    scope_text = named[0] if named else question.owners[0] if question.owners else question.plan
+    scopes = [*named, *question.owners, *([question.plan] if question.plan else [])]
+    if (
+        any("." in ref for ref in question.references)
+        or question.topic
+        or question.mine
+        or question.changes
+        or len(scopes) > 1
+    ):
+        return None  # items, a topic, "mine" or several scopes: answered as a question
+    scope_text = scopes[0] if scopes else ""
     try:
         scope = resolve_scope(session, scope_text or "")
     except ScopeError:
@@ -422,8 +447,9 @@ def ask_command(
         return history_command(session, request, ref)
     if _OVERALL.search(rest) and (overall := _overall(session, request, rest)) is not None:
         return overall
-    if (who := _WHO_HOLDS.match(rest.strip())) is not None:
-        holders = role_list(session, request, who.group(1))
+    typed = rest.strip()[:200].replace("’", "'")  # a role name is short; phones type ’
+    if (who := _WHO_HOLDS.match(typed)) is not None and (role := typed[who.end() :].rstrip("?.! ")):
+        holders = role_list(session, request, role)
         if isinstance(holders, RoleListResult):  # "who is Head of MASH?": the role's holders
             return holders
     return answer(session, rest, request.clock, request.settings, asker=request.caller.user_id)

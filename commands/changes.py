@@ -42,6 +42,7 @@ class ChangesResult:
     lines: tuple[ChangeLine, ...]
     not_shown: int = 0
     message: str | None = None
+    timezone: str = DEFAULT_TIMEZONE  # the council's, for the times shown
 
 
 def answer_changes(
@@ -57,6 +58,11 @@ def answer_changes(
     """The updates recorded in the question's window for the items it names, newest first."""
     start, end, label = _window(question, today)
     understood = f"updates recorded {label}" + (f" {scope_text}" if scope_text else "")
+    if question.window and question.window.start and question.window.start > today:
+        message = f"That is still to come: nothing can be recorded {label} yet."
+        return ChangesResult(
+            understood, question.window.start, question.window.start, (), message=message
+        )
     wanted = _scope(index, question, today, thresholds)
     if wanted is not None and not wanted:
         message = "Nothing in the plans matches that, so there are no updates to show."
@@ -81,7 +87,9 @@ def answer_changes(
         earlier = _latest_before(session, by_item, wanted, rows_until=start, zone=zone)
         if earlier:
             message += f" The latest before then: {earlier}."
-    return ChangesResult(understood, start, end, shown, len(lines) - len(shown), message)
+    return ChangesResult(
+        understood, start, end, shown, len(lines) - len(shown), message, str(zone.key)
+    )
 
 
 def _latest_before(

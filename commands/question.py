@@ -48,7 +48,6 @@ ABBREVIATIONS = {
     "rhi": "return home interview",
     "rhis": "return home interviews",
     "mfh": "missing from home",
-    "cin": "child in need",
     "cp": "child protection",
     "ehcp": "education health and care plan",
     "ehcps": "education health and care plans",
@@ -93,6 +92,7 @@ class Vocabulary:
     areas: tuple[AreaName, ...] = ()
     roles: tuple[RoleName, ...] = ()
     area_terms: tuple[str, ...] = ()  # every term of every area title, for fuzzy lookups
+    known: frozenset[str] = frozenset()  # every term the plans hold (empty: not known)
 
 
 @dataclass(frozen=True)
@@ -394,8 +394,15 @@ _WORD_DAY_PATTERN = re.compile(
 _SHORT_DAY_PATTERN = re.compile(r"\b" + _DAY_WORD + r"?\s*(\d{1,2})/(\d{1,2})(?![/\d])")
 
 
+# Asking what changed, not a topic that says "changes" ("changes of workers", "the updated
+# housing protocol"): what/has … changed or been updated, anything new, any updates, recent changes.
 _CHANGES = re.compile(
-    r"\b(?:changed|changes|updated|been\s+updated|new\s+updates?|what\s+new|anything\s+new)\b"
+    r"\bwhat(?:\s+(?:has|have|is|are))?\s+(?:been\s+|just\s+)?(?:changed|updated)\b"
+    r"|\b(?:has|have|was|were)\s+(?:anything|something|\S+)\s+(?:been\s+)?(?:changed|updated)\b"
+    r"|\b(?:anything|something)\s+(?:new|changed|updated)\b|\bwhat(?:\s+is)?\s+new\b"
+    r"|\bany\s+(?:new\s+)?(?:updates|changes)\b"
+    r"|\b(?:recent|latest|new)\s+(?:updates|changes)\b"
+    r"|\b(?:updates|changes)\s+(?=this\b|last\b|since\b|today\b|yesterday\b)"
 )
 
 
@@ -411,7 +418,8 @@ def find_changes(text: str) -> tuple[bool, str]:
 _MINE = re.compile(
     r"\b(?:for|to|on|by|with|assigned\s+to|owned\s+by)\s+me\b|\bmine\b"
     r"|\bmy(?=\s+(?:\w+\s+)?(?:actions?|items?|list|stuff|things|work|steps?|tasks?|areas?|plate)\b)"
-    r"|\b(?:do|have|did|should|am)\s+i\b|\bi\s+(?:own|have|lead|hold)\b"
+    r"|\b(?:do|did)\s+i\s+(?:own|lead|hold)\b|\bi\s+(?:own|lead|hold)\b"
+    r"|\bam\s+i(?=\s+(?:late|behind|overdue|responsible|on\s+track)\b)"
 )
 
 
@@ -421,6 +429,9 @@ def find_mine(text: str) -> tuple[bool, str]:
     if _MINE.search(text) is None:
         return False, text
     return True, _MINE.sub(" ", text)
+
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 def _find_day(
@@ -457,16 +468,19 @@ def _day(year: int, month: int, number: int) -> date | None:
 
 
 def _day_near(today: date, month: int, number: int, *, past: bool) -> date | None:
-    """The day this year, or the year before (with `past`) or after when this year's is on the
-    wrong side of today."""
-    day = _day(today.year, month, number)
-    if day is None:
-        return None
-    if past and day > today:
-        return _day(today.year - 1, month, number)
-    if not past and (today - day).days > 183:
-        return _day(today.year + 1, month, number)  # "due 10/01" in December: next January
-    return day
+    """The nearest such day on or before today (with `past`), or else the next one, allowing a
+    day this half-year gone ("due 10/01" in December is next January's; 29/02 the next leap
+    year's)."""
+    step = -1 if past else 1
+    for years in range(5):
+        day = _day(today.year + step * years, month, number)
+        if day is None:
+            continue
+        if past and day <= today:
+            return day
+        if not past and (today - day).days <= 183:
+            return day
+    return None
 
 
 def _next_month(day: date) -> date:
@@ -496,6 +510,10 @@ def find_window(text: str, today: date, *, past: bool = False) -> tuple[DateWind
         (
             r"\bsince\s+last\s+week\b",
             DateWindow(monday - timedelta(7), today, "due since last week"),
+        ),
+        (
+            r"\byesterday\b",
+            DateWindow(today - timedelta(1), today - timedelta(1), "due yesterday"),
         ),
         (
             r"\bthis\s+week\b",
@@ -543,6 +561,13 @@ def find_window(text: str, today: date, *, past: bool = False) -> tuple[DateWind
             DateWindow(date(today.year, 1, 1), date(today.year, 12, 31), f"due in {today.year}"),
         ),
     ]
+    weekday = re.search(r"\bsince\s+(?:last\s+)?(" + "|".join(_WEEKDAYS) + r")\b", text)
+    if weekday:
+        back = (today.weekday() - _WEEKDAYS.index(weekday.group(1))) % 7 or 7
+        since = today - timedelta(days=back)
+        simple.insert(
+            0, (re.escape(weekday.group(0)), DateWindow(since, today, f"due since {_fmt(since)}"))
+        )
     window: DateWindow | None = None
     for pattern, candidate in simple:
         match = re.search(pattern, text)
@@ -747,7 +772,9 @@ def understand(text: str, vocab: Vocabulary, today: date) -> Question:
         expanded
         for i, w in enumerate(words)
         if i not in used
-        for expanded in (ABBREVIATIONS[w].split() if w in ABBREVIATIONS else [w])
+        for expanded in (
+            ABBREVIATIONS[w].split() if w in ABBREVIATIONS and stem(w) not in vocab.known else [w]
+        )
     ]
     content = [  # (as typed, stemmed)
         (word, stem(word))

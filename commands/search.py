@@ -262,6 +262,7 @@ def build_index(snapshot: PlanSnapshot) -> PlanIndex:
         areas=area_names,
         roles=tuple(RoleName(r.name, (r.name, *r.aliases)) for r in snapshot.roles),
         area_terms=tuple(sorted({t for a in area_names for t in a.terms})),
+        known=frozenset(postings),
     )
     return PlanIndex(
         entries=entries,
@@ -537,9 +538,12 @@ def search(
     outcome = _search(index, question, today, thresholds, limit)
     if outcome.hits or outcome.unknown_refs:
         return outcome
-    # A word that matches nothing anywhere ("pls", "hed", "plate") beside something that does
-    # select ("OA4", an owner, a date) is left out, not allowed to empty the answer.
+    # A word that matches nothing anywhere beside something that does select ("OA4", an owner,
+    # a date) is left out when it is filler or a slip ("pls", "hed", "plate"); a real topic the
+    # plans lack ("autism") still answers "nothing matches".
     unknown = _unknown_words(index, question) if _selectors(question) else ()
+    if unknown and not all(_droppable(index, word) for word in unknown):
+        unknown = ()
     if unknown:
         kept = tuple(w for w in question.topic_words if w not in unknown)
         again = replace(question, topic=tuple(stem(w) for w in kept), topic_words=kept)
@@ -586,6 +590,24 @@ def _selectors(question: Question) -> int:
             question.status and not question.status_assumed,
         )
     )
+
+
+# Words for where work sits, not what it is about ("what's on my plate").
+FILLER = frozenset(
+    {"pls", "plz", "please", "thx", "thanks", "ta", "cheers", "plate", "desk", "radar", "agenda"}
+    | {"todo", "pile", "list", "lists", "bucket", "anything", "something", "stuff", "lot"}
+)
+
+
+def _droppable(index: PlanIndex, word: str) -> bool:
+    """Filler, a word of three letters or fewer, or a slip for a word of a role or area name
+    ("hed" for head)."""
+    if len(word) <= 3 or word in FILLER:
+        return True
+    names = {w for role in index.vocabulary.roles for form in role.forms for w in tokens(form)}
+    names |= set(index.vocabulary.area_terms)
+    near = process.extractOne(word, names, scorer=fuzz.ratio, score_cutoff=75)
+    return near is not None
 
 
 def _unknown_words(index: PlanIndex, question: Question) -> tuple[str, ...]:

@@ -4,6 +4,7 @@ the item it changed."""
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.render import Rendered, render
 from bot.render.escape import escape, truncate
@@ -16,6 +17,7 @@ TITLE_TEXT = 90
 
 @render.register
 def _(result: ChangesResult) -> Rendered:
+    zone = ZoneInfo(result.timezone)
     understood = result.understood[0].upper() + result.understood[1:]
     span = (
         day(result.start)
@@ -31,12 +33,12 @@ def _(result: ChangesResult) -> Rendered:
         )
     mrkdwn = [
         f"*{escape(line.reference)}* {escape(truncate(line.title, TITLE_TEXT))}\n"
-        f"{entry_line(line.entry, plain=False)}"
+        f"{entry_line(line.entry, plain=False, zone=zone)}"
         for line in result.lines
     ]
     plain = [
         f"{line.reference} {truncate(line.title, TITLE_TEXT)}\n"
-        f"  {entry_line(line.entry, plain=True)}"
+        f"  {entry_line(line.entry, plain=True, zone=zone)}"
         for line in result.lines
     ]
     blocks: list[dict[str, Any]] = [

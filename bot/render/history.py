@@ -11,6 +11,7 @@ from bot.render.item_text import RAG_EMOJI, day, item_line, status_label
 from commands.history import HistoryEntry, HistoryProblem, HistoryResult
 
 LONDON = ZoneInfo("Europe/London")
+DATED_ONLY = ("document", "import")  # sources that date an update by the day
 ENTRY_LIMIT = 40  # newest entries shown in Slack; the store keeps them all
 SOURCES = {
     "document": "the plan document",
@@ -71,11 +72,11 @@ def _flags(entry: HistoryEntry) -> str:
     return f" [{'; '.join(flags)}]" if flags else ""
 
 
-def entry_line(entry: HistoryEntry, *, plain: bool) -> str:
+def entry_line(entry: HistoryEntry, *, plain: bool, zone: ZoneInfo = LONDON) -> str:
     at = entry.at if entry.at.tzinfo else entry.at.replace(tzinfo=UTC)
-    when = at.astimezone(LONDON)
-    if at.astimezone(UTC).time() == time(0):  # a date, as a plan document gives it: no hour
-        stamp = day(at.astimezone(UTC).date())
+    when = at.astimezone(zone)
+    if entry.source in DATED_ONLY and at.astimezone(UTC).time() == time(0):
+        stamp = day(at.astimezone(UTC).date())  # a plan document gives a date, not an hour
     else:
         stamp = (
             f"{when.day} {when:%b %Y %H:%M}"

@@ -406,6 +406,39 @@ def test_how_are_we_doing_is_the_summary_with_its_headline(session: Session) -> 
     assert item.question.topic_words == ()
 
 
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # Words the plans use are topics, not requests for changes, "me" or a summary.
+        ("changes of workers", "P5.10"),
+        ("what about the updated housing protocol?", "P4.4"),
+        ("IRO escalation process", "P7.6"),  # the plans say IRO: not expanded
+        ("how do I update P7.5?", "P7.5"),
+        ("I have a question about missing from home", "P7.5"),
+        ("how are we doing on missing from home?", "P7.5"),
+        ("how many foster carers have we recruited?", "P5.3"),
+    ],
+)
+def test_everyday_words_in_a_topic_keep_their_ordinary_answer(
+    session: Session, question: str, expected: str
+) -> None:
+    result = ask_command(session, Request("", Caller("UNOBODY01"), CLOCK), question)
+    assert isinstance(result, AnswerResult), question
+    assert expected in {item.reference for item in result.items}
+
+
+def test_me_without_a_role_answers_the_rest_and_says_so(session: Session) -> None:
+    result = answer(session, "what's overdue for me under OA4", CLOCK, asker="UNOBODY01")
+    assert isinstance(result, AnswerResult)
+    assert answered(result) == answered(ask(session, "what's overdue under OA4"))
+    assert "You hold no roles" in (result.message or "")
+
+
+def test_a_topic_the_plans_lack_is_not_dropped_beside_a_filter(session: Session) -> None:
+    result = ask(session, "what's overdue about autism?")
+    assert result.items == () and result.message == "Nothing in the plans matches “autism”."
+
+
 def test_a_word_matching_nothing_is_left_out_beside_what_does_select(session: Session) -> None:
     """ "pls", a typo or a figure of speech must not empty an answer that a reference, owner or
     filter already selects; the answer says which word it left out."""

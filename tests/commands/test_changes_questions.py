@@ -120,3 +120,23 @@ def test_an_update_replaced_by_an_edit_shows_once(session: Session) -> None:
 def test_a_long_window_is_capped_and_counts_the_rest(session: Session) -> None:
     result = changes(session, "what changed since 1/1/2022")
     assert len(result.lines) == 30 and result.not_shown > 0
+
+
+def test_days_are_the_councils_not_utc(york_engine: Engine) -> None:
+    """23:30 UTC on 1 June is 00:30 on 2 June in York: it was recorded on the 2nd."""
+    with Session(york_engine) as session:
+        item = find_item(session, "P6.3")
+        assert item is not None
+        at = datetime(2023, 6, 1, 23, 30, tzinfo=UTC)
+        record_update(session, item, at=at, source="chat", status="blocked")
+        session.commit()
+        on_second = answer(session, "what changed today", Clock.fixed_at(date(2023, 6, 2)))
+        on_first = answer(session, "what changed today", Clock.fixed_at(date(2023, 6, 1)))
+    assert isinstance(on_second, ChangesResult) and isinstance(on_first, ChangesResult)
+    assert refs(on_second) == ["P6.3"] and refs(on_first) == []
+
+
+def test_a_window_still_to_come_says_so(session: Session) -> None:
+    result = changes(session, "what changed next week")
+    assert result.lines == ()
+    assert result.message == "That is still to come: nothing can be recorded next week yet."

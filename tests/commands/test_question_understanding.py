@@ -146,6 +146,11 @@ def test_status_filters(vocab: Vocabulary, text: str, status: str | None, assume
         ("what changed since 1 dec", TODAY, DateWindow(date(2022, 12, 1), None, "")),
         ("what changed in January", TODAY, DateWindow(date(2023, 1, 1), date(2023, 1, 31), "")),
         ("what changed since last week", TODAY, DateWindow(date(2023, 2, 6), TODAY, "")),
+        ("what changed yesterday", TODAY, DateWindow(date(2023, 2, 14), date(2023, 2, 14), "")),
+        ("what changed since monday", TODAY, DateWindow(date(2023, 2, 13), TODAY, "")),
+        # 29 February: the last one, or the next.
+        ("what changed since 29 feb", date(2025, 3, 10), DateWindow(date(2024, 2, 29), None, "")),
+        ("due 29/02", date(2023, 12, 1), DateWindow(date(2024, 2, 29), date(2024, 2, 29), "")),
     ],
 )
 def test_date_windows_against_the_clock(
