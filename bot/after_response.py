@@ -20,6 +20,7 @@ request has begun for `BURST_GAP` and none is being acknowledged, and never long
 from __future__ import annotations
 
 import itertools
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -28,10 +29,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+log = logging.getLogger("planbot.slack")
+
 BURST_GAP = 0.003  # seconds without a new request that end a burst
 BURST_MAX_WAIT = 0.05  # the longest work waits for a burst of acks
 
 _held = threading.local()
+
+
+Quick = Callable[..., bool]  # does the work at once if it can without waiting; whether it did
 
 
 @dataclass(frozen=True)
@@ -39,8 +45,17 @@ class _Work:
     executor: Executor
     work: Callable[..., Any]
     args: tuple[Any, ...]
+    quick: Quick | None = None
 
     def submit(self) -> None:
+        """`quick` here and now when it can do the work (a question handed to a worker process
+        without waiting), saving a hop to a worker thread; otherwise the work on `executor`."""
+        if self.quick is not None:
+            try:
+                if self.quick(*self.args):
+                    return
+            except Exception:
+                log.exception("handing the work over at once failed; a worker thread does it")
         self.executor.submit(self.work, *self.args)
 
 
@@ -119,13 +134,17 @@ class BurstGate:
 BURST = BurstGate()
 
 
-def hand_off(executor: Executor, work: Callable[..., Any], *args: Any) -> None:
-    """Run `work(*args)` on `executor`: now, or when this thread's response has been sent."""
+def hand_off(
+    executor: Executor, work: Callable[..., Any], *args: Any, quick: Quick | None = None
+) -> None:
+    """Run `work(*args)` on `executor` (or `quick(*args)` here, if it can do it at once): now,
+    or when this thread's response has been sent."""
+    one = _Work(executor, work, args, quick)
     pending: list[_Work] | None = getattr(_held, "pending", None)
     if pending is None:
-        executor.submit(work, *args)
+        one.submit()
     else:
-        pending.append(_Work(executor, work, args))
+        pending.append(one)
 
 
 @contextmanager

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from bot.after_response import hand_off
+from bot.after_response import Quick, hand_off
 from bot.delivery import Destination, deliver
 from bot.question_pool import active_pool
 from bot.render import Rendered, render
@@ -42,7 +43,7 @@ def guarded(work: Work) -> Callable[[dict[str, Any], WebClient, BoltContext], No
     return run
 
 
-def after_ack(app: App, work: Work) -> Callable[..., None]:
+def after_ack(app: App, work: Work, *, quick: Quick | None = None) -> Callable[..., None]:
     """A listener that acknowledges at once, then runs `work(body, client, context)` on the app's
     worker threads (PLANBOT_WORKERS), a failure going to `report_failure`; over HTTP the work
     starts once the ack has been sent (bot/after_response.py).
@@ -57,10 +58,70 @@ def after_ack(app: App, work: Work) -> Callable[..., None]:
         ack: Callable[..., Any], body: dict[str, Any], client: WebClient, context: BoltContext
     ) -> None:
         ack()
-        hand_off(executor, run, body, client, context)
+        hand_off(executor, run, body, client, context, quick=quick)
 
     acknowledge.__name__ = f"ack_{work.__name__}"
     return acknowledge
+
+
+@dataclass(frozen=True)
+class Asked:
+    """A line of text to answer (already through `to_command_text`), where the answer goes, and
+    who asked where."""
+
+    text: str
+    destination: Destination
+    user_id: str | None
+    channel_id: str | None
+    thread_ts: str | None = None
+
+
+Read = Callable[[dict[str, Any], BoltContext], Asked | None]  # None: nothing to answer
+
+
+def answering(runtime: Runtime, read: Read, *, name: str) -> tuple[Work, Quick]:
+    """A listener's work after the ack when its request is a line to answer (`read` from the
+    request), and the quick form of it: a question handed to a worker process at once if that
+    cannot wait, with no hop to a worker thread (`after_ack(app, work, quick=quick)`)."""
+
+    def work(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        asked = read(body, context)
+        if asked is not None:
+            reply(
+                runtime,
+                client,
+                asked.text,
+                asked.destination,
+                user_id=asked.user_id,
+                channel_id=asked.channel_id,
+                thread_ts=asked.thread_ts,
+                body=body,
+            )
+
+    def quick(body: dict[str, Any], client: WebClient, context: BoltContext) -> bool:
+        asked = read(body, context)
+        return asked is None or send_question_now(client, asked, body=body)
+
+    work.__name__ = f"answer_{name}"
+    return work, quick
+
+
+def send_question_now(client: WebClient, asked: Asked, *, body: dict[str, Any]) -> bool:
+    """Hand a question to a worker process here and now if that cannot wait
+    (QuestionPool.reply_now); False when there are no workers, the text is a verb (answered in
+    this process), or the workers' pipes are too full."""
+    pool = active_pool()
+    if pool is None or split_verb(asked.text)[0] is not None:
+        return False
+    return pool.reply_now(
+        asked.text,
+        asked.destination,
+        asked.user_id,
+        asked.channel_id,
+        asked.thread_ts,
+        body=body,
+        client=client,
+    )
 
 
 def reply(

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt import App, BoltContext
-from slack_sdk import WebClient
 
 from bot.delivery import ToConversation
-from bot.listeners.common import after_ack, reply, split_share
+from bot.listeners.common import Asked, after_ack, answering, split_share
 from bot.runtime import Runtime
 from bot.slack_text import to_command_text
 
@@ -21,24 +20,20 @@ def is_direct_message(body: dict[str, Any]) -> bool:
 
 
 def register(app: App, runtime: Runtime) -> None:
-    def answer_direct_message(
-        body: dict[str, Any], client: WebClient, context: BoltContext
-    ) -> None:
+    def read(body: dict[str, Any], context: BoltContext) -> Asked | None:
         event = body["event"]
         if event.get("subtype") not in SPOKEN or not event.get("user"):
-            return
+            return None
         _, text = split_share(to_command_text(event.get("text"), bot_user_id=context.bot_user_id))
         if not text:
-            return  # a file or image with no words: nothing to answer
-        reply(
-            runtime,
-            client,
+            return None  # a file or image with no words: nothing to answer
+        return Asked(
             text,
             ToConversation(event["channel"], thread_ts=event.get("thread_ts")),
-            user_id=event["user"],
-            channel_id=event.get("channel"),
-            thread_ts=event.get("thread_ts"),
-            body=body,
+            event["user"],
+            event.get("channel"),
+            event.get("thread_ts"),
         )
 
-    app.event("message", matchers=[is_direct_message])(after_ack(app, answer_direct_message))
+    work, quick = answering(runtime, read, name="direct_message")
+    app.event("message", matchers=[is_direct_message])(after_ack(app, work, quick=quick))

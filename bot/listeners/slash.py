@@ -10,10 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt import App, BoltContext
-from slack_sdk import WebClient
 
 from bot.delivery import ToResponseUrl
-from bot.listeners.common import after_ack, reply, split_share
+from bot.listeners.common import Asked, after_ack, answering, split_share
 from bot.runtime import Runtime
 from bot.slack_text import to_command_text
 
@@ -21,16 +20,10 @@ COMMAND = "/plan"
 
 
 def register(app: App, runtime: Runtime) -> None:
-    def answer_plan_command(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    def read(body: dict[str, Any], context: BoltContext) -> Asked:
         share, text = split_share(to_command_text(body.get("text")))
-        reply(
-            runtime,
-            client,
-            text or "help",
-            ToResponseUrl(body["response_url"], share=share),
-            user_id=body.get("user_id"),
-            channel_id=body.get("channel_id"),
-            body=body,
-        )
+        destination = ToResponseUrl(body["response_url"], share=share)
+        return Asked(text or "help", destination, body.get("user_id"), body.get("channel_id"))
 
-    app.command(COMMAND)(after_ack(app, answer_plan_command))
+    work, quick = answering(runtime, read, name="plan_command")
+    app.command(COMMAND)(after_ack(app, work, quick=quick))

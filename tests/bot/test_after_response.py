@@ -96,3 +96,27 @@ def test_work_held_for_a_burst_is_sent_at_once_when_the_process_stops() -> None:
         gate.release_all()
         assert ran.wait(5)
         later.finish()
+
+
+def test_quick_work_runs_here_after_the_response_and_the_rest_on_a_worker_thread() -> None:
+    """A hand-off with `quick` is done in the request thread once the response is written when
+    quick can do it; when quick declines, or fails, the work goes to the executor as before."""
+    done_here: list[str] = []
+    on_worker = threading.Event()
+
+    def quick(name: str) -> bool:
+        if name == "broken":
+            raise RuntimeError("quick failed")
+        done_here.append(f"{name} in {threading.current_thread().name}")
+        return name == "quick"
+
+    with ThreadPoolExecutor(1, thread_name_prefix="worker") as executor:
+        with hand_offs_after_response():
+            hand_off(executor, lambda name: on_worker.set(), "quick", quick=quick)
+            assert done_here == []  # not before the response
+        assert done_here == [f"quick in {threading.current_thread().name}"]
+        assert not on_worker.wait(0.1)
+        for name in ("declined", "broken"):
+            on_worker.clear()
+            hand_off(executor, lambda name: on_worker.set(), name, quick=quick)
+            assert on_worker.wait(5), name  # nothing is lost

@@ -204,3 +204,47 @@ def test_a_worker_slow_to_set_up_is_not_taken_for_stuck(
             pool.close()
     assert texts(lines) == ["first"]
     assert "spent over" not in caplog.text
+
+
+def wait_until_ready(pool: QuestionPool, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not any(worker.ready.value for worker in pool._workers):
+        assert time.monotonic() < deadline, "the worker never set up"
+        time.sleep(0.02)
+
+
+def test_reply_now_never_waits_and_declines_once_the_pipe_is_full(tmp_path: Path) -> None:
+    """A request thread hands questions over with reply_now: it returns at once, sending while
+    the worker's pipe has room and declining (sending nothing) once it would block; the
+    questions declined go by `reply` and every question is answered once, in order."""
+    out = tmp_path / "answered.txt"
+    pool = QuestionPool(1, set_up=question_jobs.no_set_up, job=question_jobs.record_slowly)
+    long_text = "x" * 3000  # so that a few dozen fill the pipe
+    try:
+        wait_until_ready(pool)
+        sent_now, slowest = [], 0.0
+        for number in range(40):
+            started = time.monotonic()
+            now = pool.reply_now(str(out), f"q{number} {long_text}", body={}, client=NOWHERE)
+            slowest = max(slowest, time.monotonic() - started)
+            if not now:
+                pool.reply(str(out), f"q{number} {long_text}", body={}, client=NOWHERE)
+            sent_now.append(now)
+        lines = lines_of(out, 40, timeout=30)
+    finally:
+        pool.close()
+    assert slowest < 0.1
+    assert sent_now[0] and not sent_now[-1]  # room at first, none once ~20 wait unread
+    assert [line.split()[0] for line in lines] == [f"q{n}" for n in range(40)]
+
+
+def test_reply_now_declines_while_the_worker_sets_up(tmp_path: Path) -> None:
+    out = tmp_path / "answered.txt"
+    pool = QuestionPool(1, set_up=question_jobs.slow_set_up, job=question_jobs.record)
+    try:
+        assert not pool.reply_now(str(out), "early", body={}, client=NOWHERE)
+        wait_until_ready(pool)
+        assert pool.reply_now(str(out), "ready", body={}, client=NOWHERE)
+        assert texts(lines_of(out, 1)) == ["ready"]
+    finally:
+        pool.close()
