@@ -13,11 +13,13 @@ from store.models import Action, Reminder, Role, StatusUpdate, Step
 from store.roles import owner_roles
 from store.state import record_update
 
-_REF = re.compile(r"^\s*(OA|P)\s*[-.]?\s*(\d+(?:\s*\.\s*\d+){1,2})\s*$", re.IGNORECASE)
+# A plan's prefix (OA, P, or another council's letters) and an action's or step's number.
+_REF = re.compile(r"^\s*([A-Z]{1,6})\s*[-.]?\s*(\d+(?:\s*\.\s*\d+){1,2})\s*$", re.IGNORECASE)
 
 
 def normalise_ref(text: str) -> str | None:
-    """`oa 4.1`, `OA-4.1`, `p7.5.3` -> `OA4.1`, `P7.5.3`; None when it is not an item reference."""
+    """`oa 4.1`, `OA-4.1`, `p7.5.3` -> `OA4.1`, `P7.5.3` (any plan's prefix); None when it is not
+    an item reference."""
     match = _REF.match(text)
     if not match:
         return None

@@ -104,6 +104,11 @@ def test_the_report_lists_every_judgement_and_dates_are_kept_as_written(
         assert {"Head of Testing", "Quality Lead", "Jane Smith"} <= names
     engine.dispose()
 
+    # Another council's prefix is a reference like OA and P are.
+    history = planbot(fresh_url, "ask", "history of t 1.2")
+    assert history.code == 0, history.err
+    assert history.out.startswith("T1.2 More dates than steps")
+
 
 def _changed_ambition(tmp_path: Path) -> Path:
     """York's Ambition Plan with a title, a date and a step changed, P9.6 and P7.5.5 gone."""
