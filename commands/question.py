@@ -431,6 +431,40 @@ def find_mine(text: str) -> tuple[bool, str]:
     return True, _MINE.sub(" ", text)
 
 
+def _quarter(fy: int, number: int) -> DateWindow:
+    """Quarter `number` of the financial year starting 1 April `fy` (Q1 April-June … Q4
+    January-March)."""
+    start = date(fy + (number == 4), (4 + 3 * (number - 1) - 1) % 12 + 1, 1)
+    end = last_day(start.year, start.month + 2)
+    return DateWindow(start, end, f"due in Q{number} {fy}/{(fy + 1) % 100:02d}")
+
+
+def _financial_windows(text: str, today: date) -> list[tuple[str, DateWindow]]:
+    """Councils plan by financial year (1 April to 31 March) and its quarters: "Q4", "Q3
+    2022/23", "this quarter", "next quarter", "this financial year", "by year end"."""
+    fy = today.year if today.month >= 4 else today.year - 1
+    current = (today.month - 4) % 12 // 3 + 1
+    year_end = date(fy + 1, 3, 31)
+    windows: list[tuple[str, DateWindow]] = [
+        (
+            r"\b(?:by\s+|before\s+|until\s+)?(?:the\s+)?(?:end\s+of\s+(?:the\s+)?"
+            r"(?:financial|fiscal)\s+year|year[\s-]end)\b",
+            DateWindow(None, year_end, f"due by {_fmt(year_end)}"),
+        ),
+        (
+            r"\b(?:this|the)\s+(?:financial|fiscal)\s+year\b",
+            DateWindow(date(fy, 4, 1), year_end, f"due in {fy}/{(fy + 1) % 100:02d}"),
+        ),
+        (r"\bthis\s+quarter\b", _quarter(fy, current)),
+        (r"\bnext\s+quarter\b", _quarter(fy + (current == 4), current % 4 + 1)),
+    ]
+    named = re.search(r"\bq([1-4])\b(?:\s+(20\d\d)(?:\s*[/-]\s*\d\d)?)?", text)
+    if named:
+        year = int(named.group(2)) if named.group(2) else fy
+        windows.append((re.escape(named.group(0)), _quarter(year, int(named.group(1)))))
+    return windows
+
+
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -561,6 +595,7 @@ def find_window(text: str, today: date, *, past: bool = False) -> tuple[DateWind
             DateWindow(date(today.year, 1, 1), date(today.year, 12, 31), f"due in {today.year}"),
         ),
     ]
+    simple[:0] = _financial_windows(text, today)
     weekday = re.search(r"\bsince\s+(?:last\s+)?(" + "|".join(_WEEKDAYS) + r")\b", text)
     if weekday:
         back = (today.weekday() - _WEEKDAYS.index(weekday.group(1))) % 7 or 7

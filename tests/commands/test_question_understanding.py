@@ -148,6 +148,14 @@ def test_status_filters(vocab: Vocabulary, text: str, status: str | None, assume
         ("what changed since last week", TODAY, DateWindow(date(2023, 2, 6), TODAY, "")),
         ("what changed yesterday", TODAY, DateWindow(date(2023, 2, 14), date(2023, 2, 14), "")),
         ("what changed since monday", TODAY, DateWindow(date(2023, 2, 13), TODAY, "")),
+        # The financial year (1 April to 31 March) and its quarters.
+        ("due in Q4", TODAY, DateWindow(date(2023, 1, 1), date(2023, 3, 31), "")),
+        ("Q3 2022/23", TODAY, DateWindow(date(2022, 10, 1), date(2022, 12, 31), "")),
+        ("due next quarter", TODAY, DateWindow(date(2023, 4, 1), date(2023, 6, 30), "")),
+        ("this quarter", date(2023, 5, 2), DateWindow(date(2023, 4, 1), date(2023, 6, 30), "")),
+        ("by the end of the financial year", TODAY, DateWindow(None, date(2023, 3, 31), "")),
+        ("this financial year", TODAY, DateWindow(date(2022, 4, 1), date(2023, 3, 31), "")),
+        ("quarterly reporting", TODAY, None),  # a cadence, not a window
         # 29 February: the last one, or the next.
         ("what changed since 29 feb", date(2025, 3, 10), DateWindow(date(2024, 2, 29), None, "")),
         ("due 29/02", date(2023, 12, 1), DateWindow(date(2024, 2, 29), date(2024, 2, 29), "")),
