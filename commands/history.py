@@ -55,6 +55,7 @@ class HistoryEntry:
 class HistoryResult:
     item: ItemView
     entries: tuple[HistoryEntry, ...]
+    timezone: str = "Europe/London"  # the council's (PLANBOT_TIMEZONE), for the times shown
 
 
 @dataclass(frozen=True)
@@ -92,4 +93,5 @@ def history_command(
     if item is None:
         return HistoryProblem(f"I can't find {text.split()[0][:40]} in the plans.")
     entries = tuple(HistoryEntry.of(row) for row in history_of(session, item))
-    return HistoryResult(item_view(session, item, request), entries)
+    zone = str(request.settings.get("timezone") or "Europe/London")
+    return HistoryResult(item_view(session, item, request), entries, zone)

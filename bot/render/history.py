@@ -118,7 +118,8 @@ def _(result: HistoryResult) -> Rendered:
     if item.declared_rag:
         summary += f" · lead's colour {RAG_EMOJI.get(item.declared_rag, '')} {item.declared_rag}"
     shown = result.entries[-ENTRY_LIMIT:]
-    lines = [entry_line(e, plain=False) for e in shown]
+    zone = ZoneInfo(result.timezone)
+    lines = [entry_line(e, plain=False, zone=zone) for e in shown]
     if count > len(shown):
         lines.insert(0, f"… {count - len(shown)} older updates not shown")
     blocks = [
@@ -126,7 +127,7 @@ def _(result: HistoryResult) -> Rendered:
         {"type": "context", "elements": [{"type": "mrkdwn", "text": summary}]},
     ]
     blocks += sections(lines)
-    plain_lines = [entry_line(e, plain=True) for e in shown]
+    plain_lines = [entry_line(e, plain=True, zone=zone) for e in shown]
     if count > len(shown):
         plain_lines.insert(0, f"… {count - len(shown)} older updates not shown")
     text = "\n".join([plain, summary, *plain_lines])

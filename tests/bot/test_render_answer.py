@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from slack_sdk.models.blocks import Block
@@ -20,7 +20,9 @@ from commands.clock import Clock
 from commands.history import history_command
 from commands.question import Question
 from commands.router import Request
+from store.history import find_item
 from store.models import Action
+from store.state import record_update
 
 TODAY = date(2023, 2, 15)
 CLOCK = Clock.fixed_at(TODAY)
@@ -123,6 +125,16 @@ def test_a_plan_document_date_shows_as_a_date_from_the_document(session: Session
     text = render(result).text
     assert "28 Jul 2022: not started → in progress, from the plan document (" in text
     assert "01:00" not in text  # a date at midnight UTC is a date, not 1 a.m. in summer
+
+
+def test_history_times_are_in_the_councils_zone(session: Session) -> None:
+    item = find_item(session, "P7.5")
+    assert item is not None
+    at = datetime(2023, 6, 1, 12, 0, tzinfo=UTC)
+    record_update(session, item, at=at, source="chat", status="blocked", author="UQA000001")
+    for zone, shown in (("Europe/London", "1 Jun 2023 13:00"), ("America/New_York", "08:00")):
+        request = Request("", Caller(), CLOCK, {"timezone": zone})
+        assert shown in render(history_command(session, request, "P7.5")).text
 
 
 def _step(number: int, text: str) -> AnswerItem:
