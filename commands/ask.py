@@ -31,6 +31,7 @@ from commands.search import (
     PlanIndex,
     area_members,
     colour_now,
+    filters_of,
     index_for,
     search,
 )
@@ -240,18 +241,26 @@ def _filtered(question: Question) -> bool:
     )
 
 
-def _answer_no(question: Question, named: list[str]) -> str:
-    """ "No, P9.1 is not done.": a yes/no question about named items whose answer is no."""
+def _answer_yes(question: Question, named: list[str]) -> str:
     refs = " and ".join(named)
-    if question.status == "not_started" and not (question.rag or question.window):
-        return f"No, {refs} {'has' if len(named) == 1 else 'have'} been started."
+    return f"Yes, {refs} {'is' if len(named) == 1 else 'are'} {_wanted_words(question)}."
+
+
+def _wanted_words(question: Question) -> str:
     words = [
         STATUS_WORDS.get(question.status or "", "") if not question.status_assumed else "",
         f"coloured {question.rag}" if question.rag else "",
         question.window.label if question.window else "",
     ]
-    wanted = " and ".join(word for word in words if word)
-    return f"No, {refs} {'is' if len(named) == 1 else 'are'} not {wanted}."
+    return " and ".join(word for word in words if word)
+
+
+def _answer_no(question: Question, named: list[str]) -> str:
+    """ "No, P9.1 is not done.": a yes/no question about named items whose answer is no."""
+    refs = " and ".join(named)
+    if question.status == "not_started" and not (question.rag or question.window):
+        return f"No, {refs} {'has' if len(named) == 1 else 'have'} been started."
+    return f"No, {refs} {'is' if len(named) == 1 else 'are'} not {_wanted_words(question)}."
 
 
 def _no_match_message(question: Question, filtered_out: int, unknown: tuple[str, ...]) -> str:
@@ -327,12 +336,14 @@ def answer(
     filtered_out = max(0, outcome.matched_before_filters - (outcome.total - areas))
     named = [r for r in question.references if "." in r and r not in outcome.unknown_refs]
     answer_no = None
-    if not outcome.hits and filtered_out and named and _filtered(question):
-        # "Is P9.1 done?": the answer is no, and the item as it stands says why.
-        answer_no = _answer_no(question, named)
-        as_is = replace(question, status=None, status_assumed=False, rag=None, window=None)
-        outcome = search(index, as_is, today, thresholds, limit)
-        filtered_out = 0
+    if named and _filtered(question):  # "is P9.1 done?": yes or no, then the items as they are
+        passes = filters_of(question, today, thresholds)
+        failing = [r for r in named if not passes(index.entries[index.by_ref[r.upper()]])]
+        answer_no = _answer_no(question, failing) if failing else _answer_yes(question, named)
+        if not outcome.hits and filtered_out:
+            as_is = replace(question, status=None, status_assumed=False, rag=None, window=None)
+            outcome = search(index, as_is, today, thresholds, limit)
+            filtered_out = 0
     shown = outcome.hits[:limit]
     items = tuple(_answer_line(index, hit, today, thresholds) for hit in shown)
     suggestions = tuple(
@@ -419,6 +430,10 @@ def _overall(session: Session, request: Request, text: str) -> DigestResult | No
     question = understand(text, index.vocabulary, request.clock.today())
     named = [r for r in question.references if "." not in r] + list(question.areas)
     scopes = [*named, *question.owners, *([question.plan] if question.plan else [])]
+    if question.mine and request.caller.user_id:  # "summary for me": the asker's one role
+        held = [r.name for r in roles_of(session, request.caller.user_id) if not r.group]
+        if len(held) == 1:
+            scopes, question = [*scopes, held[0]], replace(question, mine=False)
     if (
         any("." in ref for ref in question.references)
         or question.topic

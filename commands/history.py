@@ -63,6 +63,7 @@ class HistoryProblem:
     message: str
 
 
+_AREA = re.compile(r"^[A-Za-z]{1,6}\s*\d{1,3}$")
 _FILLER = re.compile(r"^(?:(?:of|for|on|about|the)\s+)+", re.IGNORECASE)
 _HISTORY_OF = re.compile(r"\bhistory\b\s*(?:(?:of|for|on|about|the)\s+)*(.*)", re.IGNORECASE)
 
@@ -79,7 +80,14 @@ def ref_at_start(text: str) -> str | None:
 def asks_for_history(text: str) -> str | None:
     """The reference in "show me the history of P7.2", if the text asks for one's history."""
     match = _HISTORY_OF.search(text)
-    return ref_at_start(match.group(1)) if match else None
+    if match is None:
+        return None
+    words = match.group(1).split()
+    area = next(
+        (" ".join(words[:n]) for n in (2, 1) if _AREA.match(" ".join(words[:n]).rstrip("?.!,"))),
+        None,
+    )
+    return ref_at_start(match.group(1)) or (area.rstrip("?.!,") if area else None)
 
 
 def history_command(
@@ -90,6 +98,18 @@ def history_command(
         return HistoryProblem("Say which item, e.g. `history OA4.1` or `history P7.5.3`.")
     ref = ref_at_start(text) or text.split()[0]
     item = find_item(session, ref)
+    if item is None and _AREA.match(ref):
+        area = ref.upper().replace(" ", "")
+        return HistoryProblem(
+            f"History is kept for each action and step, not a whole area: try `history "
+            f"{area}.1`, or `what changed under {area}?`."
+        )
+    if item is None and ref_at_start(text) is None:  # words, not a reference
+        words = " ".join(re.sub(r"[^\w\s'’-]", " ", text).split())[:60]
+        hint = f" Asking “{words}” finds their references." if words else ""
+        return HistoryProblem(
+            "History is kept for each action and step: say which, e.g. `history P7.5`." + hint
+        )
     if item is None:
         return HistoryProblem(f"I can't find {text.split()[0][:40]} in the plans.")
     entries = tuple(HistoryEntry.of(row) for row in history_of(session, item))

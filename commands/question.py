@@ -37,7 +37,9 @@ _STOPWORD_TEXT = """
     item items action actions step steps thing things stuff status statuses state progress update
     updates latest news going doing done due happening happen look looking find see plan plans
     currently current right now today many much number ok okay owns owned owner owners owning
-    responsible responsibility accountable left remaining summary overall headline headlines"""
+    responsible responsibility accountable left remaining summary overall headline headlines
+    quick question questions idea check checking remind morning afternoon evening wondering wonder
+    getting just percent percentage"""
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 # Children's services shorthand, read as the words the plans use.
 ABBREVIATIONS = {
@@ -406,6 +408,11 @@ _CHANGES = re.compile(
 )
 
 
+# "What was due in December?", "what's been overdue since 1 dec": a month or day with no year
+# is the last one.
+_PAST = re.compile(r"\b(?:was|were|been|did|had|since)\b")
+
+
 def find_changes(text: str) -> tuple[bool, str]:
     """Whether the question asks what changed ("what changed this week?", "anything updated for
     Head of QA?", "what's new under OA4"), and the rest of the text."""
@@ -455,6 +462,15 @@ def _financial_windows(text: str, today: date) -> list[tuple[str, DateWindow]]:
             r"\b(?:this|the)\s+(?:financial|fiscal)\s+year\b",
             DateWindow(date(fy, 4, 1), year_end, f"due in {fy}/{(fy + 1) % 100:02d}"),
         ),
+        (
+            r"\b(?:by\s+|before\s+)?(?:the\s+)?(?:end\s+of\s+(?:the\s+|this\s+)?quarter"
+            r"|quarter[\s-]end)\b",
+            DateWindow(None, _quarter(fy, current).end, "due by the end of the quarter"),
+        ),
+        (
+            r"\b(?:by\s+|before\s+)?(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?(?:calendar\s+)?year\b",
+            DateWindow(None, date(today.year, 12, 31), f"due by 31 Dec {today.year}"),
+        ),
         (r"\bthis\s+quarter\b", _quarter(fy, current)),
         (r"\bnext\s+quarter\b", _quarter(fy + (current == 4), current % 4 + 1)),
     ]
@@ -502,19 +518,13 @@ def _day(year: int, month: int, number: int) -> date | None:
 
 
 def _day_near(today: date, month: int, number: int, *, past: bool) -> date | None:
-    """The nearest such day on or before today (with `past`), or else the next one, allowing a
-    day this half-year gone ("due 10/01" in December is next January's; 29/02 the next leap
-    year's)."""
-    step = -1 if past else 1
-    for years in range(5):
-        day = _day(today.year + step * years, month, number)
-        if day is None:
-            continue
-        if past and day <= today:
-            return day
-        if not past and (today - day).days <= 183:
-            return day
-    return None
+    """The latest such day on or before today (with `past`), or else the one nearest today ("due
+    10/01" in December is next January's, "1 dec" in February last December's; 29/02 the
+    nearest leap year's)."""
+    days = [d for y in range(-4, 5) if (d := _day(today.year + y, month, number)) is not None]
+    if past:
+        return max((d for d in days if d <= today), default=None)
+    return min(days, key=lambda d: abs((d - today).days), default=None)
 
 
 def _next_month(day: date) -> date:
@@ -800,7 +810,8 @@ def understand(text: str, vocab: Vocabulary, today: date) -> Question:
     changes, rest = find_changes(rest)
     mine, rest = find_mine(rest)
     status, rag, rest = find_status(rest)
-    window, rest = find_window(rest, today, past=changes)
+    past = changes or _PAST.search(folded) is not None
+    window, rest = find_window(rest, today, past=past)
     words = _WORD.findall(rest)
     owners, owner_phrases, used = find_roles(words, cleaned, vocab.roles)
     remaining = [

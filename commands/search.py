@@ -411,7 +411,7 @@ def topic_matches(index: PlanIndex, topic: tuple[str, ...]) -> dict[int, float]:
     }
 
 
-def _predicate(
+def filters_of(
     question: Question, today: date, thresholds: BragThresholds
 ) -> Callable[[Entry], bool]:
     """The status, colour and date filters as one test of an action's or step's state."""
@@ -729,7 +729,7 @@ def _search(
     if question.plan:
         groups = {e: g for e, g in groups.items() if entries[e].plan_key == question.plan}
 
-    passes = _predicate(question, today, thresholds)
+    passes = filters_of(question, today, thresholds)
     show_all = question.status is None and question.window is None and question.rag is None
     ranked: list[tuple[tuple[object, ...], Hit]] = []
     for entry_index, group in groups.items():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -150,16 +151,17 @@ def reply(
     deliver(runtime, client, rendered, destination)
 
 
-SHARE = "share"
+_SHARE = re.compile(r"^(?:(?:please|pls|can\s+you|could\s+you)\s+)?share\b[\s:,-]*", re.IGNORECASE)
 
 
 def split_share(text: str) -> tuple[bool, str]:
-    """(True, "what's open?") for "share what's open?". A mention is answered in its channel's
-    thread and a DM privately whatever, so there the word is only dropped."""
-    first, _, rest = text.partition(" ")
-    if first.lower() == SHARE:
-        return True, rest.strip()
-    return False, text
+    """(True, "what's open?") for "share what's open?" ("Share: …", "please share …", "can you
+    share …"). A mention is answered in its channel's thread and a DM privately whatever, so
+    there the word is only dropped."""
+    match = _SHARE.match(text)
+    if match is None:
+        return False, text
+    return True, text[match.end() :].strip()
 
 
 def answer(

@@ -9,6 +9,7 @@ import pytest
 from fake_slack import FakeSlack
 from slack_sdk import WebClient
 
+from bot.listeners.common import split_share
 from bot.slack_text import UserNames, to_command_text, without_pings
 
 
@@ -70,3 +71,17 @@ def test_a_person_slack_cannot_look_up_is_shown_by_id(
     client, fake = slack_client
     fake.fail_next("users.info", error="user_not_found")
     assert without_pings("by <@U0GONE001>", client, UserNames()) == "by @U0GONE001"
+
+
+@pytest.mark.parametrize(
+    ("typed", "shared", "rest"),
+    [
+        ("share what's open?", True, "what's open?"),
+        ("Share: what's overdue under OA4?", True, "what's overdue under OA4?"),
+        ("please share OA4", True, "OA4"),
+        ("can you share OA4", True, "OA4"),
+        ("shared services", False, "shared services"),  # a topic, not the word share
+    ],
+)
+def test_share_is_read_however_it_is_asked_for(typed: str, shared: bool, rest: str) -> None:
+    assert split_share(typed) == (shared, rest)

@@ -19,6 +19,7 @@ from commands.ask import AnswerResult, answer, ask_command
 from commands.caller import Caller
 from commands.clock import Clock
 from commands.digest import DigestResult
+from commands.history import HistoryProblem
 from commands.roles import RoleListResult
 from commands.router import Request
 from store.models import Action, ActionOwner, Plan, Role, Step
@@ -437,6 +438,43 @@ def test_me_without_a_role_answers_the_rest_and_says_so(session: Session) -> Non
 def test_a_topic_the_plans_lack_is_not_dropped_beside_a_filter(session: Session) -> None:
     result = ask(session, "what's overdue about autism?")
     assert result.items == () and result.message == "Nothing in the plans matches “autism”."
+
+
+@pytest.mark.parametrize(
+    "opener", ["quick question: ", "any idea ", "could you check ", "morning! ", "just wondering "]
+)
+def test_a_conversational_opener_changes_nothing(session: Session, opener: str) -> None:
+    plain = answered(ask(session, "what's overdue for head of QA"))
+    assert answered(ask(session, opener + "what's overdue for head of QA")) == plain
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("is P7.3.1 done?", "Yes, P7.3.1 is done."),
+        ("is P7.5 red?", "Yes, P7.5 is coloured red."),
+        ("is P7.3 done", "No, P7.3 is not done."),  # one of its steps is: shown, but no
+    ],
+)
+def test_a_yes_no_question_says_yes_too(session: Session, question: str, said: str) -> None:
+    assert ask(session, question).message == said
+
+
+def test_history_of_an_area_says_how_to_ask(session: Session) -> None:
+    result = ask_command(session, Request("", Caller("UALICE001"), CLOCK), "history OA4")
+    assert isinstance(result, HistoryProblem)
+    assert "try `history OA4.1`, or `what changed under OA4?`" in result.message
+
+
+def test_summary_for_me_is_the_summary_for_my_role(session: Session) -> None:
+    qa = find_role(session, "Head of QA")
+    assert qa is not None
+    assign(session, qa, "UQA000001", by=None, at=datetime(2023, 1, 9, tzinfo=UTC))
+    request = Request("", Caller("UQA000001"), CLOCK)
+    mine = ask_command(session, request, "summary for me")
+    assert isinstance(mine, DigestResult) and mine.scope.value == "Head of QA"
+    share = ask_command(session, request, "what percentage is complete")
+    assert isinstance(share, DigestResult) and share.scope.kind == "all"
 
 
 def test_a_word_matching_nothing_is_left_out_beside_what_does_select(session: Session) -> None:

@@ -156,6 +156,12 @@ def test_status_filters(vocab: Vocabulary, text: str, status: str | None, assume
         ("by the end of the financial year", TODAY, DateWindow(None, date(2023, 3, 31), "")),
         ("this financial year", TODAY, DateWindow(date(2022, 4, 1), date(2023, 3, 31), "")),
         ("quarterly reporting", TODAY, None),  # a cadence, not a window
+        ("by the end of the quarter", TODAY, DateWindow(None, date(2023, 3, 31), "")),
+        ("due before end of year", TODAY, DateWindow(None, date(2023, 12, 31), "")),
+        # Asked in the past tense, a month or day without a year is the last one.
+        ("what was due in december", TODAY, DateWindow(date(2022, 12, 1), date(2022, 12, 31), "")),
+        ("what's overdue since 1 dec", TODAY, DateWindow(date(2022, 12, 1), None, "")),
+        ("due 1 dec", TODAY, DateWindow(date(2022, 12, 1), date(2022, 12, 1), "")),  # nearest
         # 29 February: the last one, or the next.
         ("what changed since 29 feb", date(2025, 3, 10), DateWindow(date(2024, 2, 29), None, "")),
         ("due 29/02", date(2023, 12, 1), DateWindow(date(2024, 2, 29), date(2024, 2, 29), "")),

@@ -341,3 +341,18 @@ def test_history_is_asked_for_in_everyday_words(york_engine: Engine, text: str, 
     assert isinstance(result, HistoryResult)
     assert result.item.ref == ref
     assert result.entries and result.entries[0].source == "document"
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("history OA4", "not a whole area: try `history OA4.1`, or `what changed under OA4?`."),
+        ("history of missing from home", "Asking “missing from home” finds their references."),
+        ("history <!channel>", "say which, e.g. `history P7.5`. Asking “channel” finds"),
+    ],
+)
+def test_history_without_an_item_says_how_to_ask(york_engine: Engine, text: str, said: str) -> None:
+    with session_scope(york_engine) as session:
+        result = handle(session, make_request(text=text))
+    assert isinstance(result, HistoryProblem) and said in result.message
+    assert "<!" not in result.message
