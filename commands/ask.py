@@ -301,6 +301,15 @@ def answer(
     thresholds = thresholds_from(settings or {})
     index = index_for(session)
     question = understand(text or "", index.vocabulary, today)
+    mention_note = None
+    mentioned = _MENTIONED.findall(text or "")
+    if mentioned and not question.owners and not question.mine:
+        # "What's overdue for @Sam?": the roles Sam holds (the mention itself is never echoed).
+        held = [role.name for user in mentioned for role in roles_of(session, user)]
+        if held:
+            question = replace(question, owners=tuple(dict.fromkeys(held)))
+        else:
+            mention_note = "The person you named holds no roles in the role directory."
     if question.is_empty:
         message = (
             "Ask me about the plan, for example “"
@@ -309,6 +318,8 @@ def answer(
         )
         if (text or "").strip():
             message = "I couldn't find a question about the plan in that. " + message
+        if mention_note:
+            message = f"{mention_note} {message}"
         return AnswerResult(question, "", (), today, message=message)
     mine_note = None
     if question.mine:
@@ -357,8 +368,9 @@ def answer(
     elif outcome.unknown_refs:
         missing = f"I can't find {', '.join(outcome.unknown_refs)} in the plans."
         message = f"{message} {missing}" if message else missing
-    if mine_note:
-        message = f"{message} {mine_note}" if message else mine_note
+    for note in (mine_note, mention_note):
+        if note:
+            message = f"{message} {note}" if message else note
     if question.truncated:
         note = f"I read the first {MAX_CHARACTERS} characters of that."
         message = f"{message} {note}" if message else note
@@ -384,6 +396,9 @@ def _scope_text(question: Question, index: PlanIndex) -> str:
     if text and not text.startswith(("under ", "owned ", "about ", "in the ")):
         text = f"for {text}"
     return text
+
+
+_MENTIONED = re.compile(r"<@([UW][A-Z0-9]{2,})(?:\|[^>]*)?>")
 
 
 def _selects_without_mine(question: Question) -> bool:

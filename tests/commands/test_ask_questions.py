@@ -477,6 +477,17 @@ def test_summary_for_me_is_the_summary_for_my_role(session: Session) -> None:
     assert isinstance(share, DigestResult) and share.scope.kind == "all"
 
 
+def test_a_person_named_by_mention_means_their_roles(session: Session) -> None:
+    qa = find_role(session, "Head of QA")
+    assert qa is not None
+    assign(session, qa, "U0QA00456", by=None, at=datetime(2023, 1, 9, tzinfo=UTC))
+    theirs = ask(session, "what's overdue for <@U0QA00456|sam>")
+    assert answered(theirs) == answered(ask(session, "overdue for Head of QA or All HoS"))
+    nobody = ask(session, "what's overdue for <@U0NOBODY1>")
+    assert answered(nobody) == answered(ask(session, "what's overdue"))
+    assert nobody.message == "The person you named holds no roles in the role directory."
+
+
 def test_a_word_matching_nothing_is_left_out_beside_what_does_select(session: Session) -> None:
     """ "pls", a typo or a figure of speech must not empty an answer that a reference, owner or
     filter already selects; the answer says which word it left out."""
