@@ -330,7 +330,13 @@ def answer(
             question, mine_note = replace(question, mine=False), _no_roles_message(asker)
         else:
             return AnswerResult(question, "", (), today, message=_no_roles_message(asker))
-    if question.changes:
+    completed = (  # "what was completed in December?": done then, not due then
+        question.status == "done"
+        and not question.status_assumed
+        and question.window is not None
+        and (question.past or (question.window.end is not None and question.window.end < today))
+    )
+    if question.changes or completed:
         zone = (settings or {}).get("timezone")
         return answer_changes(
             session,
@@ -340,6 +346,7 @@ def answer(
             thresholds,
             scope_text=_scope_text(question, index),
             timezone=str(zone) if zone else None,
+            moved_to="done" if completed and not question.changes else None,
         )
     outcome = search(index, question, today, thresholds, limit)
     question = outcome.question or question

@@ -54,10 +54,14 @@ def answer_changes(
     *,
     scope_text: str,
     timezone: str | None = None,
+    moved_to: str | None = None,
 ) -> ChangesResult:
-    """The updates recorded in the question's window for the items it names, newest first."""
+    """The updates recorded in the question's window for the items it names, newest first; with
+    `moved_to` ("done"), only those that moved an item to that status ("what was completed in
+    December?")."""
     start, end, label = _window(question, today)
-    understood = f"updates recorded {label}" + (f" {scope_text}" if scope_text else "")
+    what = f"items marked {moved_to.replace('_', ' ')}" if moved_to else "updates recorded"
+    understood = f"{what} {label}" + (f" {scope_text}" if scope_text else "")
     if question.window and question.window.start and question.window.start > today:
         message = f"That is still to come: nothing can be recorded {label} yet."
         return ChangesResult(
@@ -79,10 +83,14 @@ def answer_changes(
         entry = by_item.get(_item_key(row))
         if entry is None or (wanted is not None and entry.index not in wanted):
             continue
+        if moved_to and (row.new_status != moved_to or row.old_status == moved_to):
+            continue
         lines.append(ChangeLine(entry.ref, entry.title, HistoryEntry.of(row)))
     shown = tuple(lines[:MAX_CHANGES])
     message = None
-    if not lines:
+    if not lines and moved_to:
+        message = f"Nothing was marked {moved_to.replace('_', ' ')} {label}."
+    elif not lines:
         message = f"No updates were recorded {label}."
         earlier = _latest_before(session, by_item, wanted, rows_until=start, zone=zone)
         if earlier:

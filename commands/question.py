@@ -127,6 +127,7 @@ class Question:
     ignored: tuple[str, ...] = field(default=())  # things removed before reading (mentions)
     changes: bool = False  # "what changed?": the updates recorded, not the items' state
     mine: bool = False  # "for me", "my actions": the asker's own roles are the owners
+    past: bool = False  # asked in the past tense ("what was completed in December?")
 
     @property
     def is_empty(self) -> bool:
@@ -410,7 +411,7 @@ _CHANGES = re.compile(
 
 # "What was due in December?", "what's been overdue since 1 dec": a month or day with no year
 # is the last one.
-_PAST = re.compile(r"\b(?:was|were|been|did|had|since)\b")
+_PAST = re.compile(r"\b(?:was|were|been|did|had|since|got|completed|finished)\b")
 
 
 def find_changes(text: str) -> tuple[bool, str]:
@@ -632,6 +633,21 @@ def find_window(text: str, today: date, *, past: bool = False) -> tuple[DateWind
         window = window or DateWindow(
             today, today + timedelta(days=days), f"due in the next {days} days"
         )
+    between = re.search(r"\bbetween\b", text)
+    if between and window is None:  # "between 1 March and 30 June"
+        rest = text[between.end() :]
+        first = _find_day(rest, today, past=past)
+        second = _find_day(rest[first[2].end() :], today, past=past) if first else None
+        joined = (
+            first
+            and second
+            and re.fullmatch(r"\s*(?:and|to|-)\s*", rest[first[2].end() :][: second[2].start()])
+        )
+        if first and second and joined and first[1] and second[1]:
+            start, end = sorted((first[1], second[1]))
+            stop = between.end() + first[2].end() + second[2].end()
+            text = text[: between.start()] + " " * (stop - between.start()) + text[stop:]
+            window = DateWindow(start, end, f"due between {_fmt(start)} and {_fmt(end)}")
     found = _find_day(text, today, past=past)
     if found:
         word, day, match = found
@@ -860,4 +876,5 @@ def understand(text: str, vocab: Vocabulary, today: date) -> Question:
         ignored=ignored,
         changes=changes,
         mine=mine,
+        past=past,
     )

@@ -140,3 +140,13 @@ def test_a_window_still_to_come_says_so(session: Session) -> None:
     result = changes(session, "what changed next week")
     assert result.lines == ()
     assert result.message == "That is still to come: nothing can be recorded next week yet."
+
+
+def test_what_was_completed_is_when_it_was_marked_done(session: Session) -> None:
+    """ "Completed last week" means marked done then, not due then."""
+    done = changes(session, "what was completed last week?")
+    assert refs(done) == ["P4.3"] and done.understood == "items marked done last week"
+    none = changes(session, "what did we finish this week")
+    assert none.lines == () and none.message == "Nothing was marked done this week."
+    due = answer(session, "what's done in March", CLOCK)  # a window to come: due dates
+    assert not isinstance(due, ChangesResult)

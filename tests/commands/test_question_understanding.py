@@ -157,6 +157,12 @@ def test_status_filters(vocab: Vocabulary, text: str, status: str | None, assume
         ("this financial year", TODAY, DateWindow(date(2022, 4, 1), date(2023, 3, 31), "")),
         ("quarterly reporting", TODAY, None),  # a cadence, not a window
         ("by the end of the quarter", TODAY, DateWindow(None, date(2023, 3, 31), "")),
+        (
+            "due between 1 march and 30 june",
+            TODAY,
+            DateWindow(date(2023, 3, 1), date(2023, 6, 30), ""),
+        ),
+        ("between 31/03 and 28/02", TODAY, DateWindow(date(2023, 2, 28), date(2023, 3, 31), "")),
         ("due before end of year", TODAY, DateWindow(None, date(2023, 12, 31), "")),
         # Asked in the past tense, a month or day without a year is the last one.
         ("what was due in december", TODAY, DateWindow(date(2022, 12, 1), date(2022, 12, 31), "")),
