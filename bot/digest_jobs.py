@@ -37,6 +37,7 @@ from bot.findable_posts import (
     PostInDoubt,
     find_posted,
     post_findable,
+    worth_looking_again,
 )
 from bot.render import Rendered, load_renderers
 from bot.render.digest import render_digest
@@ -60,7 +61,6 @@ from store.models import DigestSubscription
 log = logging.getLogger("planbot.digest")
 
 STALE_CLAIM = timedelta(minutes=15)  # far longer than one post with its retries can take
-MAX_UNREAD_LOOKS = 3  # tries that may find the channel unreadable before posting regardless
 CHANNEL_GAP = 1.0  # seconds between two summaries in one channel (Slack's posting rate)
 METADATA_EVENT = f"{METADATA_PREFIX}digest"
 WORKER = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
@@ -255,7 +255,7 @@ def deliver(
                 client, subscription.channel, _metadata(subscription_id, week), since=since
             )
         except HistoryUnreadable as unreadable:
-            if not unreadable.lasting and claim.attempts <= MAX_UNREAD_LOOKS:
+            if worth_looking_again(unreadable, claim.attempts - 1):  # looks: tries after the first
                 return give_up(f"could not look for an earlier post: {unreadable}")
             log.warning(
                 "Summary %s for week %s: cannot look for an earlier post (%s); posting it, "

@@ -23,6 +23,7 @@ log = logging.getLogger("planbot.slack")
 
 METADATA_PREFIX = "planbot_"  # the event_type of every post planbot can find again
 HISTORY_MARGIN = timedelta(minutes=5)  # clocks differ: look this far either side of a try
+MAX_UNREADABLE_LOOKS = 3  # a post waits this many unreadable looks at most before going out
 HISTORY_PAGES = 5  # of 200 messages: far more than a reminders channel holds in the window
 # conversations.history errors that no later try will get past: looking again is pointless.
 LASTING_ERRORS = frozenset(
@@ -52,15 +53,17 @@ class HistoryUnreadable(Exception):
 class PostInDoubt(Exception):
     """Slack may or may not have taken the post, and its history could not say."""
 
-    def __init__(self, message: str, *, lasting: bool) -> None:
-        super().__init__(message)
-        self.lasting = lasting
-
 
 class Posted(NamedTuple):
     channel: str
     ts: str
-    found: bool  # found in the history after its answer was lost, not answered
+
+
+def worth_looking_again(unreadable: HistoryUnreadable, looks: int) -> bool:
+    """Whether a post whose history was unreadable `looks` times (this one included) should wait
+    for another look rather than go out, perhaps twice: not when the read fails for good, nor
+    after MAX_UNREADABLE_LOOKS."""
+    return not unreadable.lasting and looks < MAX_UNREADABLE_LOOKS
 
 
 def is_findable(metadata: object) -> bool:
@@ -142,7 +145,7 @@ def post_findable(
         tried_at = now()
         try:
             response = client.chat_postMessage(channel=channel, metadata=metadata, **fields)
-            return Posted(str(response.get("channel") or channel), str(response.get("ts")), False)
+            return Posted(str(response.get("channel") or channel), str(response.get("ts")))
         except (SlackApiError, SlackClientError, OSError) as error:
             if not unanswered(error):
                 raise
@@ -156,12 +159,11 @@ def post_findable(
                 )
             except HistoryUnreadable as unreadable:
                 raise PostInDoubt(
-                    f"{error}; the channel's history could not be read ({unreadable})",
-                    lasting=unreadable.lasting,
+                    f"{error}; the channel's history could not be read ({unreadable})"
                 ) from error
             if found:
                 log.warning("%s: Slack took it though its answer was lost", _name(metadata))
-                return Posted(channel, found, True)
+                return Posted(channel, found)
             if attempt == 2:
                 raise
             log.info("%s: not in the channel after %s; sending it again", _name(metadata), error)

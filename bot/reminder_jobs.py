@@ -35,6 +35,7 @@ from bot.findable_posts import (
     PostInDoubt,
     find_posted,
     post_findable,
+    worth_looking_again,
 )
 from bot.render.reminders import plan_summary, reminder_message
 from bot.runtime import Runtime
@@ -57,7 +58,6 @@ log = logging.getLogger("planbot.reminders")
 
 CLAIM_TIMEOUT = timedelta(minutes=30)
 METADATA_EVENT = f"{METADATA_PREFIX}reminder"
-MAX_UNSETTLED_CHECKS = 3  # runs that may fail to read the channel before a doubt is given up
 CATCH_UP_UNTIL_HOUR = 18  # local: catch-up runs stop with the working day (none in the evening)
 
 
@@ -249,7 +249,7 @@ def settle_in_doubt(runtime: Runtime, client: WebClient) -> None:
     """Look for the thread of every reminder in doubt, whatever today's plan: found, it is
     recorded; not in the channel, its claim is given back (the reminder may go again). When the
     channel cannot be read it stays in doubt, still counting as a claim, until the read fails
-    for good or MAX_UNSETTLED_CHECKS runs in a row; then it is given back, and may be doubled."""
+    for good or too often (`worth_looking_again`); then it is given back, and may be doubled."""
     worker = _worker_name()
     with session_scope(runtime.engine) as session:
         rows = [
@@ -272,7 +272,7 @@ def settle_in_doubt(runtime: Runtime, client: WebClient) -> None:
                 )
                 why = "not in the channel"
             except HistoryUnreadable as unreadable:
-                if not unreadable.lasting and checks + 1 < MAX_UNSETTLED_CHECKS:
+                if worth_looking_again(unreadable, checks + 1):
                     with session_scope(runtime.engine) as session:
                         put_in_doubt(session, row_id, by=worker, unsettled=True)
                     log.warning(

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import logging
 from typing import Any
-from urllib.error import URLError
 
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
@@ -25,7 +24,7 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.webhook import WebhookClient
 
-from bot.findable_posts import is_findable
+from bot.findable_posts import is_findable, unanswered
 from bot.settings import Settings
 
 log = logging.getLogger("planbot.slack")
@@ -72,7 +71,7 @@ class SafeConnectionErrorRetryHandler(ConnectionErrorRetryHandler):
     ) -> bool:
         if not super()._can_retry(state=state, request=request, response=response, error=error):
             return False
-        return isinstance(error, URLError) or not _findable_post(request)
+        return error is None or not unanswered(error) or not _findable_post(request)
 
 
 class FinalFailureLogger(RetryHandler):

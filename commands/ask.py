@@ -234,13 +234,6 @@ def _answer_line(index: PlanIndex, hit: Hit, today: date, thresholds: BragThresh
     return _item(index, hit.entry, today, thresholds, steps=steps)
 
 
-def _filtered(question: Question) -> bool:
-    """Whether the question asks for a status, colour or window (not just "open")."""
-    return bool(
-        question.rag or question.window or (question.status and not question.status_assumed)
-    )
-
-
 def _answer_yes(question: Question, named: list[str]) -> str:
     refs = " and ".join(named)
     return f"Yes, {refs} {'is' if len(named) == 1 else 'are'} {_wanted_words(question)}."
@@ -294,13 +287,14 @@ def answer(
     *,
     limit: int = MAX_ITEMS,
     asker: str | None = None,
+    understood: tuple[PlanIndex, Question] | None = None,
 ) -> AnswerResult | ChangesResult:
     """Answer one free-text question against the store, on the clock's today. `asker` (a Slack
-    user id) is who "me" and "my" mean."""
+    user id) is who "me" and "my" mean; `understood` is the index and the reading of `text` when
+    the caller has already made them."""
     today = clock.today()
     thresholds = thresholds_from(settings or {})
-    index = index_for(session)
-    question = understand(text or "", index.vocabulary, today)
+    index, question = understood or _understand(session, text, today)
     mention_note = None
     mentioned = _MENTIONED.findall(text or "")
     if mentioned and not question.owners and not question.mine:
@@ -326,7 +320,7 @@ def answer(
         held = [role.name for role in roles_of(session, asker)] if asker else []
         if held:
             question = replace(question, owners=tuple(dict.fromkeys((*question.owners, *held))))
-        elif _selects_without_mine(question):  # answer the rest, and say why it is everyone's
+        elif not replace(question, mine=False).is_empty:  # the rest, and why it is everyone's
             question, mine_note = replace(question, mine=False), _no_roles_message(asker)
         else:
             return AnswerResult(question, "", (), today, message=_no_roles_message(asker))
@@ -354,7 +348,7 @@ def answer(
     filtered_out = max(0, outcome.matched_before_filters - (outcome.total - areas))
     named = [r for r in question.references if "." in r and r not in outcome.unknown_refs]
     answer_no = None
-    if named and _filtered(question):  # "is P9.1 done?": yes or no, then the items as they are
+    if named and question.filtered:  # "is P9.1 done?": yes or no, then the items as they are
         passes = filters_of(question, today, thresholds)
         failing = [r for r in named if not passes(index.entries[index.by_ref[r.upper()]])]
         answer_no = _answer_no(question, failing) if failing else _answer_yes(question, named)
@@ -408,19 +402,6 @@ def _scope_text(question: Question, index: PlanIndex) -> str:
 _MENTIONED = re.compile(r"<@([UW][A-Z0-9]{2,})(?:\|[^>]*)?>")
 
 
-def _selects_without_mine(question: Question) -> bool:
-    return bool(
-        question.references
-        or question.areas
-        or question.owners
-        or question.topic
-        or question.window
-        or question.rag
-        or question.plan
-        or (question.status and not question.status_assumed)
-    )
-
-
 def _no_roles_message(asker: str | None) -> str:
     if asker is None:
         return (
@@ -444,12 +425,15 @@ _OVERALL = re.compile(
 )
 
 
-def _overall(session: Session, request: Request, text: str) -> DigestResult | None:
+def _understand(session: Session, text: str | None, today: date) -> tuple[PlanIndex, Question]:
+    index = index_for(session)
+    return index, understand(text or "", index.vocabulary, today)
+
+
+def _overall(session: Session, request: Request, question: Question) -> DigestResult | None:
     """ "How are we doing on OA4?", "how many actions are complete?": the weekly summary, with
     its headline counts, for the area, owner or plan named (or everything); None when the
     question names single items."""
-    index = index_for(session)
-    question = understand(text, index.vocabulary, request.clock.today())
     named = [r for r in question.references if "." not in r] + list(question.areas)
     scopes = [*named, *question.owners, *([question.plan] if question.plan else [])]
     if question.mine and request.caller.user_id:  # "summary for me": the asker's one role
@@ -482,11 +466,21 @@ def ask_command(
     history verb said another way, "who is Head of MASH?" `role list` said another way)."""
     if ref := asks_for_history(rest):
         return history_command(session, request, ref)
-    if _OVERALL.search(rest) and (overall := _overall(session, request, rest)) is not None:
-        return overall
+    understood = None
+    if _OVERALL.search(rest):  # read here once, and by `answer` below if it is not a summary
+        understood = _understand(session, rest, request.clock.today())
+        if (overall := _overall(session, request, understood[1])) is not None:
+            return overall
     typed = rest.strip()[:200].replace("’", "'")  # a role name is short; phones type ’
     if (who := _WHO_HOLDS.match(typed)) is not None and (role := typed[who.end() :].rstrip("?.! ")):
         holders = role_list(session, request, role)
         if isinstance(holders, RoleListResult):  # "who is Head of MASH?": the role's holders
             return holders
-    return answer(session, rest, request.clock, request.settings, asker=request.caller.user_id)
+    return answer(
+        session,
+        rest,
+        request.clock,
+        request.settings,
+        asker=request.caller.user_id,
+        understood=understood,
+    )

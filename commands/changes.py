@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from commands.brag import BragThresholds
+from commands.clock import DEFAULT_TIMEZONE
 from commands.history import HistoryEntry
 from commands.question import Question
 from commands.search import Entry, PlanIndex, search
@@ -22,7 +23,6 @@ from store.history import updates_between
 from store.models import StatusUpdate
 
 DEFAULT_DAYS = 7
-DEFAULT_TIMEZONE = "Europe/London"
 MAX_CHANGES = 30  # lines in one answer; the rest are counted
 EARLIEST = date(2000, 1, 1)
 
@@ -140,10 +140,7 @@ def _scope(
     index: PlanIndex, question: Question, today: date, thresholds: BragThresholds
 ) -> set[int] | None:
     """The entries the question narrows to (actions with all their steps), or None for all."""
-    if (
-        not (question.references or question.areas or question.owners or question.topic)
-        and not question.plan
-    ):
+    if not (question.scoped or question.topic):
         return None
     anything = replace(question, status=None, status_assumed=False, rag=None, window=None)
     outcome = search(index, anything, today, thresholds)

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-LONDON = ZoneInfo("Europe/London")
+DEFAULT_TIMEZONE = "Europe/London"  # PLANBOT_TIMEZONE's default
+LONDON = ZoneInfo(DEFAULT_TIMEZONE)
 
 
 @dataclass(frozen=True)
@@ -17,7 +18,7 @@ class Clock:
     fixed: datetime | None = None
 
     @classmethod
-    def fixed_at(cls, when: date | datetime, timezone: str = "Europe/London") -> Clock:
+    def fixed_at(cls, when: date | datetime, timezone: str = DEFAULT_TIMEZONE) -> Clock:
         """A clock stopped at `when` (a date means 09:00 local on that day)."""
         zone = ZoneInfo(timezone)
         if not isinstance(when, datetime):

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlmodel import Session
 
 from commands.brag import thresholds_from
+from commands.clock import DEFAULT_TIMEZONE
 from commands.digest import (
     WEEKDAYS,
     DigestData,
@@ -39,7 +40,6 @@ from store.digests import (
 from store.models import DigestSubscription
 
 DEFAULT_WEEKDAY, DEFAULT_HOUR, DEFAULT_MINUTE = 0, 8, 30
-DEFAULT_TIMEZONE = "Europe/London"
 USAGE = (
     "digest subscribe [all|plan|OA4|P7|role] [monday 08:30] · digest list · "
     "digest unsubscribe [scope] · digest preview [scope]"

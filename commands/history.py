@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlmodel import Session
 
+from commands.clock import DEFAULT_TIMEZONE
 from commands.router import Request
 from commands.updates import ItemView, item_view
 from store.history import find_item, history_of, normalise_ref
@@ -55,7 +57,7 @@ class HistoryEntry:
 class HistoryResult:
     item: ItemView
     entries: tuple[HistoryEntry, ...]
-    timezone: str = "Europe/London"  # the council's (PLANBOT_TIMEZONE), for the times shown
+    timezone: str = DEFAULT_TIMEZONE  # the council's (PLANBOT_TIMEZONE), for the times shown
 
 
 @dataclass(frozen=True)
@@ -68,26 +70,33 @@ _FILLER = re.compile(r"^(?:(?:of|for|on|about|the)\s+)+", re.IGNORECASE)
 _HISTORY_OF = re.compile(r"\bhistory\b\s*(?:(?:of|for|on|about|the)\s+)*(.*)", re.IGNORECASE)
 
 
-def ref_at_start(text: str) -> str | None:
-    """The item reference `text` starts with ("oa 4.1 please" -> OA4.1), if any."""
+def _at_start(text: str, read: Callable[[str], str | None]) -> str | None:
+    """What `read` makes of the first three, two or one words of `text`, if anything."""
     words = text.split()
     for count in (3, 2, 1):
-        if ref := normalise_ref(" ".join(words[:count]).rstrip("?.!,")):
-            return ref
+        if found := read(" ".join(words[:count]).rstrip("?.!,")):
+            return found
     return None
 
 
+def ref_at_start(text: str) -> str | None:
+    """The item reference `text` starts with ("oa 4.1 please" -> OA4.1), if any."""
+    return _at_start(text, normalise_ref)
+
+
+def _area_at_start(text: str) -> str | None:
+    """The area reference `text` starts with ("oa 4" -> OA4), if any."""
+    return _at_start(
+        text, lambda words: words.upper().replace(" ", "") if _AREA.match(words) else None
+    )
+
+
 def asks_for_history(text: str) -> str | None:
-    """The reference in "show me the history of P7.2", if the text asks for one's history."""
+    """The item or area in "show me the history of P7.2", if the text asks for a history."""
     match = _HISTORY_OF.search(text)
     if match is None:
         return None
-    words = match.group(1).split()
-    area = next(
-        (" ".join(words[:n]) for n in (2, 1) if _AREA.match(" ".join(words[:n]).rstrip("?.!,"))),
-        None,
-    )
-    return ref_at_start(match.group(1)) or (area.rstrip("?.!,") if area else None)
+    return ref_at_start(match.group(1)) or _area_at_start(match.group(1))
 
 
 def history_command(
@@ -96,22 +105,21 @@ def history_command(
     text = _FILLER.sub("", rest.strip())
     if not text:
         return HistoryProblem("Say which item, e.g. `history OA4.1` or `history P7.5.3`.")
-    ref = ref_at_start(text) or text.split()[0]
-    item = find_item(session, ref)
-    if item is None and _AREA.match(ref):
-        area = ref.upper().replace(" ", "")
+    ref = ref_at_start(text)
+    if ref is None and (area := _area_at_start(text)):
         return HistoryProblem(
             f"History is kept for each action and step, not a whole area: try `history "
             f"{area}.1`, or `what changed under {area}?`."
         )
-    if item is None and ref_at_start(text) is None:  # words, not a reference
+    if ref is None:  # words, not a reference
         words = " ".join(re.sub(r"[^\w\s'’-]", " ", text).split())[:60]
         hint = f" Asking “{words}” finds their references." if words else ""
         return HistoryProblem(
             "History is kept for each action and step: say which, e.g. `history P7.5`." + hint
         )
+    item = find_item(session, ref)
     if item is None:
-        return HistoryProblem(f"I can't find {text.split()[0][:40]} in the plans.")
+        return HistoryProblem(f"I can't find {ref} in the plans.")
     entries = tuple(HistoryEntry.of(row) for row in history_of(session, item))
-    zone = str(request.settings.get("timezone") or "Europe/London")
+    zone = str(request.settings.get("timezone") or DEFAULT_TIMEZONE)
     return HistoryResult(item_view(session, item, request), entries, zone)

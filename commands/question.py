@@ -95,6 +95,7 @@ class Vocabulary:
     roles: tuple[RoleName, ...] = ()
     area_terms: tuple[str, ...] = ()  # every term of every area title, for fuzzy lookups
     known: frozenset[str] = frozenset()  # every term the plans hold (empty: not known)
+    name_words: frozenset[str] = frozenset()  # every word of a role's or area's name, as typed
 
 
 @dataclass(frozen=True)
@@ -132,18 +133,17 @@ class Question:
     @property
     def is_empty(self) -> bool:
         """Nothing in the text that could select anything."""
-        return not (
-            self.changes
-            or self.mine
-            or self.references
-            or self.areas
-            or self.owners
-            or self.topic
-            or self.window
-            or self.plan
-            or self.rag
-            or (self.status and not self.status_assumed)
-        )
+        return not (self.changes or self.mine or self.scoped or self.topic or self.filtered)
+
+    @property
+    def scoped(self) -> bool:
+        """Named items, areas, owners or a plan."""
+        return bool(self.references or self.areas or self.owners or self.plan)
+
+    @property
+    def filtered(self) -> bool:
+        """Asks for a status, colour or date window (not only "open", which is assumed)."""
+        return bool(self.window or self.rag or (self.status and not self.status_assumed))
 
 
 # --------------------------------------------------------------------------- words

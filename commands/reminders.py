@@ -35,6 +35,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from commands.brag import BragThresholds, Colour, colour_of, thresholds_from
+from commands.clock import DEFAULT_TIMEZONE
 from commands.working_days import day_off
 from store import role_queries
 from store.reminders import (
@@ -208,7 +209,7 @@ def plan_reminders(session: Session, *, today: date, settings: dict[str, Any]) -
     # An item reminded today is done for the day, whatever changed since (a reply that moved its
     # due date must not bring a second thread at the next catch-up run); the quiet rule counts the
     # claims made before today.
-    zone = ZoneInfo(str(settings.get("timezone") or "Europe/London"))
+    zone = ZoneInfo(str(settings.get("timezone") or DEFAULT_TIMEZONE))
     midnight = datetime.combine(today, time(0), tzinfo=zone).astimezone(UTC)
     states = reminder_states(session, before=midnight)
     chosen: list[tuple[Candidate, str, str, date]] = []

@@ -263,6 +263,10 @@ def build_index(snapshot: PlanSnapshot) -> PlanIndex:
         roles=tuple(RoleName(r.name, (r.name, *r.aliases)) for r in snapshot.roles),
         area_terms=tuple(sorted({t for a in area_names for t in a.terms})),
         known=frozenset(postings),
+        name_words=frozenset(
+            {w for r in snapshot.roles for form in (r.name, *r.aliases) for w in tokens(form)}
+            | {t for a in area_names for t in a.terms}
+        ),
     )
     return PlanIndex(
         entries=entries,
@@ -541,7 +545,8 @@ def search(
     # A word that matches nothing anywhere beside something that does select ("OA4", an owner,
     # a date) is left out when it is filler or a slip ("pls", "hed", "plate"); a real topic the
     # plans lack ("autism") still answers "nothing matches".
-    unknown = _unknown_words(index, question) if _selectors(question) else ()
+    selects = question.scoped or question.filtered
+    unknown = _unknown_words(index, question) if selects else ()
     if unknown and not all(_droppable(index, word) for word in unknown):
         unknown = ()
     if unknown:
@@ -576,22 +581,6 @@ def search(
     return outcome
 
 
-def _selectors(question: Question) -> int:
-    """How many things other than topic words pick items out."""
-    return sum(
-        bool(part)
-        for part in (
-            question.references,
-            question.areas,
-            question.owners,
-            question.window,
-            question.rag,
-            question.plan,
-            question.status and not question.status_assumed,
-        )
-    )
-
-
 # Words for where work sits, not what it is about ("what's on my plate").
 FILLER = frozenset(
     {"pls", "plz", "please", "thx", "thanks", "ta", "cheers", "plate", "desk", "radar", "agenda"}
@@ -604,10 +593,8 @@ def _droppable(index: PlanIndex, word: str) -> bool:
     ("hed" for head)."""
     if len(word) <= 3 or word in FILLER:
         return True
-    names = {w for role in index.vocabulary.roles for form in role.forms for w in tokens(form)}
-    names |= set(index.vocabulary.area_terms)
-    near = process.extractOne(word, names, scorer=fuzz.ratio, score_cutoff=75)
-    return near is not None
+    names = index.vocabulary.name_words
+    return process.extractOne(word, names, scorer=fuzz.ratio, score_cutoff=75) is not None
 
 
 def _unknown_words(index: PlanIndex, question: Question) -> tuple[str, ...]:

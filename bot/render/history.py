@@ -88,7 +88,7 @@ def entry_line(entry: HistoryEntry, *, plain: bool, zone: ZoneInfo = LONDON) -> 
     if entry.superseded and not plain:
         change = f"~{change}~"
     where = _where(entry, plain=plain)
-    if not entry.author and entry.source in ("document", "import"):
+    if not entry.author and entry.source in DATED_ONLY:
         return f"{stamp}: {change}, from {where}{_flags(entry)}{note}"
     return f"{stamp}: {change}, by {_who(entry.author)} via {where}{_flags(entry)}{note}"
 
