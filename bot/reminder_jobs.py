@@ -245,52 +245,80 @@ def _post(
     return posted.channel, posted.ts
 
 
-def settle_in_doubt(runtime: Runtime, client: WebClient) -> None:
-    """Look for the thread of every reminder in doubt, whatever today's plan: found, it is
-    recorded; not in the channel, its claim is given back (the reminder may go again). When the
-    channel cannot be read it stays in doubt, still counting as a claim, until the read fails
-    for good or too often (`worth_looking_again`); then it is given back, and may be doubled."""
+@dataclass(frozen=True)
+class _Doubt:
+    """A reminder claim in doubt, as read before it is taken to be settled."""
+
+    id: int
+    key: str
+    channel: str | None
+    tried_at: datetime | None
+    unreadable_looks: int
+
+
+def settle_in_doubt(runtime: Runtime, client: WebClient, *, channel: str | None = None) -> None:
+    """Look for the thread of every reminder in doubt (in `channel`, when given), whatever
+    today's plan: found, it is recorded; not in the channel, its claim is given back (the
+    reminder may go again). When the channel cannot be read it stays in doubt, still counting as
+    a claim, until the read fails for good or too often (`worth_looking_again`); then it is given
+    back, and may be doubled. A look for one channel (a reply arrived in a thread planbot has no
+    record of) is extra: an unreadable history then leaves the claim as it was."""
     worker = _worker_name()
     with session_scope(runtime.engine) as session:
-        rows = [
-            (r.id or 0, r.key, r.channel, r.tried_at, r.unsettled_checks) for r in in_doubt(session)
+        doubts = [
+            _Doubt(r.id or 0, r.key, r.channel, r.tried_at, r.unsettled_checks)
+            for r in in_doubt(session, channel=channel)
         ]
-    for row_id, key, channel, tried_at, checks in rows:
+    for doubt in doubts:
         with session_scope(runtime.engine) as session:
-            if not take_in_doubt(session, row_id, by=worker):
+            if not take_in_doubt(session, doubt.id, by=worker):
                 continue  # another process is settling it
-        if channel is None or tried_at is None:  # nothing to look for
-            found, why = None, "nothing says where it was posted"
-        else:
-            try:
-                found = find_posted(
-                    client,
-                    channel,
-                    _metadata(key),
-                    since=tried_at - HISTORY_MARGIN,
-                    until=tried_at + CLAIM_TIMEOUT + HISTORY_MARGIN,
-                )
-                why = "not in the channel"
-            except HistoryUnreadable as unreadable:
-                if worth_looking_again(unreadable, checks + 1):
-                    with session_scope(runtime.engine) as session:
-                        put_in_doubt(session, row_id, by=worker, unsettled=True)
-                    log.warning(
-                        "reminder %s is still in doubt: %s's history cannot be read (%s)",
-                        key,
-                        channel,
-                        unreadable,
-                    )
-                    continue
-                found, why = None, f"{channel}'s history cannot be read ({unreadable})"
-        with session_scope(runtime.engine) as session:
-            if found and channel:
-                at = min(_ts_time(found), runtime.clock.utcnow())
-                mark_posted(session, row_id, channel=channel, thread_ts=found, at=at, by=worker)
-                log.warning("reminder %s was in doubt: its thread is in %s, recorded", key, channel)
-            else:
-                release_claim(session, row_id, by=worker)
-                log.warning("reminder %s was in doubt: %s; it may be posted again", key, why)
+        _settle(runtime, client, doubt, worker, extra_look=channel is not None)
+
+
+def _settle(
+    runtime: Runtime, client: WebClient, doubt: _Doubt, worker: str, *, extra_look: bool
+) -> None:
+    """Settle one claim in doubt that `worker` has taken."""
+    if doubt.channel is None or doubt.tried_at is None:
+        _give_back(runtime, doubt, worker, "nothing says where it was posted")
+        return
+    try:
+        found = find_posted(
+            client,
+            doubt.channel,
+            _metadata(doubt.key),
+            since=doubt.tried_at - HISTORY_MARGIN,
+            until=doubt.tried_at + CLAIM_TIMEOUT + HISTORY_MARGIN,
+        )
+    except HistoryUnreadable as unreadable:
+        looks = doubt.unreadable_looks + (0 if extra_look else 1)
+        if extra_look or worth_looking_again(unreadable, looks):
+            with session_scope(runtime.engine) as session:
+                put_in_doubt(session, doubt.id, by=worker, unsettled=not extra_look)
+            log.warning(
+                "reminder %s is still in doubt: %s's history cannot be read (%s)",
+                doubt.key,
+                doubt.channel,
+                unreadable,
+            )
+            return
+        why = f"{doubt.channel}'s history cannot be read ({unreadable})"
+        _give_back(runtime, doubt, worker, why)
+        return
+    if not found:
+        _give_back(runtime, doubt, worker, "not in the channel")
+        return
+    at = min(_ts_time(found), runtime.clock.utcnow())
+    with session_scope(runtime.engine) as session:
+        mark_posted(session, doubt.id, channel=doubt.channel, thread_ts=found, at=at, by=worker)
+    log.warning("reminder %s was in doubt: its thread is in %s, recorded", doubt.key, doubt.channel)
+
+
+def _give_back(runtime: Runtime, doubt: _Doubt, worker: str, why: str) -> None:
+    with session_scope(runtime.engine) as session:
+        release_claim(session, doubt.id, by=worker)
+    log.warning("reminder %s was in doubt: %s; it may be posted again", doubt.key, why)
 
 
 def _ts_time(ts: str) -> datetime:

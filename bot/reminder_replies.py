@@ -18,6 +18,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot.delivery import ToConversation, deliver, message_payload
 from bot.listeners.actions import Interaction
 from bot.outbox import post_that_matters
+from bot.reminder_jobs import settle_in_doubt
 from bot.render import Rendered, render
 from bot.render.escape import escape
 from bot.render.updates import ADD_NOTE, BUTTON_LABELS, NOTE_VIEW, SET_STATUS, SNOOZE
@@ -61,6 +62,20 @@ def _is_reminder_thread(runtime: Runtime, channel: str | None, thread_ts: str | 
         return False
     with session_scope(runtime.engine) as session:
         return reminder_for_thread(session, channel, thread_ts) is not None
+
+
+def _reminder_thread(
+    runtime: Runtime, client: WebClient, channel: str | None, thread_ts: str
+) -> bool:
+    """Whether `thread_ts` starts a reminder's thread. When planbot has no record of it and a
+    reminder in `channel` is in doubt (its post's answer was lost), that reminder's thread is
+    looked for first: a lead's reply to it is then read, not dropped until the next run."""
+    if _is_reminder_thread(runtime, channel, thread_ts):
+        return True
+    if not channel:
+        return False
+    settle_in_doubt(runtime, client, channel=channel)
+    return _is_reminder_thread(runtime, channel, thread_ts)
 
 
 def _answer(
@@ -114,7 +129,7 @@ def on_channel_message(
     if bot_user_id and f"<@{bot_user_id}" in text:
         log.info("message %s mentions the bot: left to the mention handler", ts)
         return
-    if not _is_reminder_thread(runtime, channel, thread_ts):
+    if not _reminder_thread(runtime, client, channel, thread_ts):
         log.info("message %s in thread %s/%s: not a reminder thread", ts, channel, thread_ts)
         return
     user = message.get("user")

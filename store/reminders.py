@@ -275,10 +275,13 @@ def claim_reminder(
     return row
 
 
-def in_doubt(session: Session) -> list[Reminder]:
-    """Claims nobody holds that were never recorded as posted, oldest first."""
-    query = select(Reminder).where(_in_doubt()).order_by(col(Reminder.claimed_at))
-    return list(session.exec(query))
+def in_doubt(session: Session, *, channel: str | None = None) -> list[Reminder]:
+    """Claims nobody holds that were never recorded as posted (in `channel`, when given), oldest
+    first."""
+    query = select(Reminder).where(_in_doubt())
+    if channel is not None:
+        query = query.where(col(Reminder.channel) == channel)
+    return list(session.exec(query.order_by(col(Reminder.claimed_at))))
 
 
 def take_in_doubt(session: Session, reminder_id: int, *, by: str) -> bool:

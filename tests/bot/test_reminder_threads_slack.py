@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fake_slack import BOT_USER_ID, Call, FakeSlack
+from fake_slack import BOT_USER_ID, Call, FakeSlack, post_message
 from slack_fixtures import (
     AS_OF,
     SlackAppProcess,
@@ -629,3 +629,82 @@ def test_a_holder_slack_reports_deactivated_is_flagged_not_mentioned(
     )
     assert "U0LEFT001" not in post.payload["text"]
     assert "Head of MASH (nobody assigned" in post.payload["text"]
+
+
+# -- a reminder whose post's answer was lost
+
+
+def in_doubt_reminder(engine: Engine, fake: FakeSlack, ref: str, key: str) -> tuple[int, str]:
+    """A reminder thread Slack took though planbot never heard back (the channel could not be
+    read just then): its row has no thread and no holder. Returns (row id, the thread's ts)."""
+    with session_scope(engine) as session:
+        item = find_item(session, ref)
+        assert item is not None
+        now = datetime.now(UTC)
+        row = Reminder(
+            key=key,
+            action_id=item.id,
+            reason="overdue",
+            for_date=date(2023, 2, 15),
+            channel=CHANNEL,
+            claimed_at=now,
+            tried_at=now,
+        )
+        session.add(row)
+        session.flush()
+        row_id = int(row.id or 0)
+    metadata = {"event_type": "planbot_reminder", "event_payload": {"key": key}}
+    posted = post_message(
+        fake, {"channel": CHANNEL, "text": f"Reminder: {ref}", "metadata": metadata}
+    )
+    return row_id, str(posted["ts"])
+
+
+def reminder_row(engine: Engine, row_id: int) -> Reminder:
+    with session_scope(engine) as session:
+        row = session.get(Reminder, row_id)
+        assert row is not None
+        session.expunge(row)
+        return row
+
+
+def test_a_reply_to_a_reminder_in_doubt_is_read_not_dropped(
+    slack_app: SlackAppProcess, threads: Threads, fake_slack: FakeSlack
+) -> None:
+    """The lead sees the reminder (Slack has it) and answers before the next run has settled it:
+    the thread is looked for at once, recorded, and the reply read as an update."""
+    row_id, thread = in_doubt_reminder(threads.engine, fake_slack, "P2.1", "P2.1:doubt:read")
+    event = message_event(
+        "done", user=ADMIN, channel=CHANNEL, channel_type="channel", thread_ts=thread
+    )
+    assert slack_app.event(event).status == 200
+    [confirm] = in_thread(fake_slack, thread)
+    assert confirm.payload["text"].startswith("P2.1 → done")
+    assert item_state(threads.engine, "P2.1")[0] == "done"
+    row = reminder_row(threads.engine, row_id)
+    assert (row.thread_ts, row.channel) == (thread, CHANNEL) and row.posted_at is not None
+    assert len(fake_slack.calls_to("conversations.history")) == 1
+
+
+def test_a_reply_while_the_reminders_channel_cannot_be_read_leaves_the_doubt_as_it_was(
+    slack_app: SlackAppProcess, threads: Threads, fake_slack: FakeSlack
+) -> None:
+    """The look a reply prompts is extra: an unreadable history neither records the reply nor
+    counts against the runs' looks, after which a reminder is given back and posted again."""
+    row_id, thread = in_doubt_reminder(threads.engine, fake_slack, "P2.2", "P2.2:doubt:unread")
+    fake_slack.fail_next("conversations.history", error="internal_error")
+    event = message_event(
+        "done", user=ADMIN, channel=CHANNEL, channel_type="channel", thread_ts=thread
+    )
+    assert slack_app.event(event).status == 200
+    fake_slack.wait_for("conversations.history")
+    settle()
+    assert [c for c in fake_slack.calls_to("chat.postMessage") if c.payload.get("thread_ts")] == []
+    assert item_state(threads.engine, "P2.2")[0] != "done"
+    row = reminder_row(threads.engine, row_id)
+    assert (row.thread_ts, row.claimed_by, row.posted_at, row.unsettled_checks) == (
+        None,
+        None,
+        None,
+        0,
+    )
