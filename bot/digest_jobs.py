@@ -32,11 +32,14 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.exc import OperationalError
 
 from bot.findable_posts import (
+    HISTORY_MARGIN,
     METADATA_PREFIX,
     HistoryUnreadable,
     PostInDoubt,
     find_posted,
+    find_shared_file,
     post_findable,
+    unanswered,
     worth_looking_again,
 )
 from bot.render import Rendered, load_renderers
@@ -155,28 +158,58 @@ def upload_chart(
     channel: str,
     result: DigestResult,
     *,
+    now: Callable[[], datetime],
     composer: DigestComposer | None = None,
-    thread_ts: str | None = None,
 ) -> bool:
-    """Share the chart PNG in the channel; False (logged) if it failed: the text stands alone."""
+    """Share the chart PNG in the channel; False (logged) if it failed: the text stands alone.
+
+    An upload that failed without Slack's answer may still have been shared (the retry handlers
+    do not repeat the sharing call blind): the channel is looked at for the chart's file name,
+    and it goes again only if it is not there. `now` is the real clock."""
     png = attempt(
         f"Drawing the chart for {channel}",
         lambda: composer.chart(result) if composer else draw_chart(result),
     )
     if png is None:
         return False
-    try:
-        client.files_upload_v2(
-            channel=channel,
-            file=png,
-            filename=f"planbot-summary-{result.week.isoformat()}.png",
-            title=f"Status by area and 12-week trend, week of {result.week:%d %b %Y}",
-            thread_ts=thread_ts,
-        )
-        return True
-    except (SlackApiError, SlackClientError, OSError) as error:
-        log.warning("Chart upload to %s failed; the text summary stands alone: %s", channel, error)
-        return False
+    filename = f"planbot-summary-{result.week.isoformat()}.png"
+    for tries in (1, 2):
+        tried_at = now()
+        try:
+            client.files_upload_v2(
+                channel=channel,
+                file=png,
+                filename=filename,
+                title=f"Status by area and 12-week trend, week of {result.week:%d %b %Y}",
+            )
+            return True
+        except (SlackApiError, SlackClientError, OSError) as error:
+            failure = error
+        if tries == 2 or not unanswered(failure):
+            break
+        try:
+            shared = find_shared_file(
+                client,
+                channel,
+                filename,
+                since=tried_at - HISTORY_MARGIN,
+                until=now() + HISTORY_MARGIN,
+            )
+        except HistoryUnreadable as unreadable:
+            log.warning(
+                "Chart upload to %s failed (%s) and the channel could not be read (%s): it may "
+                "or may not be shared; not sent again",
+                channel,
+                failure,
+                unreadable,
+            )
+            return False
+        if shared:
+            log.warning("Chart for %s: Slack shared it though its answer was lost", channel)
+            return True
+        log.info("Chart for %s not in the channel after %s; uploading it again", channel, failure)
+    log.warning("Chart upload to %s failed; the text summary stands alone: %s", channel, failure)
+    return False
 
 
 def deliver(
@@ -290,7 +323,9 @@ def deliver(
     _with_db_retry(lambda: record(channel, ts))
     log.info("Posted summary %s for week %s to %s (ts %s)", subscription_id, week, channel, ts)
     charted = bool(
-        chart and not result.empty and upload_chart(client, channel, result, composer=composer)
+        chart
+        and not result.empty
+        and upload_chart(client, channel, result, now=runtime.clock.real_utcnow, composer=composer)
     )
     return Delivery(subscription_id, week, "posted", channel, ts, chart=charted)
 

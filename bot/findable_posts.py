@@ -1,11 +1,13 @@
-"""Posts planbot can look for again: reminders and weekly summaries, never doubled by a retry.
+"""Posts planbot can look for again: reminders, weekly summaries and their charts, never doubled
+by a retry.
 
 Each such post carries message metadata (`event_type` "planbot_…", a payload naming it). When a
 post fails without Slack's answer (a timeout, a dropped connection, a 5xx), Slack may have taken
 it. A blind retry could then post it twice, so the retry handlers leave these posts alone
 (bot.slack_client) and `post_findable` reads the channel's history instead: a post found there is
 the one that went; one not there is sent once more. When the history cannot be read, the post is
-in doubt (`PostInDoubt`), and its caller keeps it so to look again later.
+in doubt (`PostInDoubt`), and its caller keeps it so to look again later. A shared file (the
+summary's chart) is found by its name: `find_shared_file`.
 """
 
 from __future__ import annotations
@@ -93,6 +95,37 @@ def find_posted(
     """The ts of a message in `channel`, posted between `since` and `until`, that carries
     `metadata` (its event_type and event_payload), or None when there is none. Raises
     HistoryUnreadable when the history cannot be read."""
+
+    def carries(message: dict[str, Any]) -> bool:
+        found = message.get("metadata") or {}
+        return (
+            found.get("event_type") == metadata["event_type"]
+            and found.get("event_payload") == metadata["event_payload"]
+        )
+
+    return _find(client, channel, carries, since=since, until=until)
+
+
+def find_shared_file(
+    client: WebClient, channel: str, filename: str, *, since: datetime, until: datetime
+) -> str | None:
+    """The ts of the message in `channel` (between `since` and `until`) that shared a file named
+    `filename`, or None. Raises HistoryUnreadable when the history cannot be read."""
+
+    def shares(message: dict[str, Any]) -> bool:
+        return any(f.get("name") == filename for f in message.get("files") or [])
+
+    return _find(client, channel, shares, since=since, until=until)
+
+
+def _find(
+    client: WebClient,
+    channel: str,
+    matches: Callable[[dict[str, Any]], bool],
+    *,
+    since: datetime,
+    until: datetime | None,
+) -> str | None:
     cursor = ""
     for _ in range(HISTORY_PAGES):
         data = {
@@ -113,11 +146,7 @@ def find_posted(
         except (SlackClientError, OSError) as error:
             raise HistoryUnreadable(f"{type(error).__name__}: {error}", lasting=False) from error
         for message in response.get("messages") or []:
-            found = message.get("metadata") or {}
-            if (
-                found.get("event_type") == metadata["event_type"]
-                and found.get("event_payload") == metadata["event_payload"]
-            ):
+            if matches(message):
                 return str(message.get("ts"))
         cursor = str((response.get("response_metadata") or {}).get("next_cursor") or "")
         if not (response.get("has_more") and cursor):

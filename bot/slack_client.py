@@ -117,8 +117,12 @@ def _method_of(url: str | None) -> str:
 
 
 def _findable_post(request: HttpRequest) -> bool:
-    """A chat.postMessage whose metadata marks it as one planbot can look for."""
-    if _method_of(request.url) != "chat.postMessage":
+    """A chat.postMessage whose metadata marks it as one planbot can look for, or the call that
+    shares an uploaded file (the summary's chart), which its caller looks for by name."""
+    method = _method_of(request.url)
+    if method == "files.completeUploadExternal":
+        return True
+    if method != "chat.postMessage":
         return False
     return is_findable(_json_or_empty(request.data).get("metadata"))
 

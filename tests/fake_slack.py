@@ -3,7 +3,8 @@
 Start one with `FakeSlack()` (or the `fake_slack` fixture in tests/slack_fixtures.py) and point the
 app at `fake.api_url` (SLACK_API_URL). It answers the Web API methods planbot uses, the one-off
 `response_url`s it hands out (`fake.new_response_url()`), and the files upload v2 flow
-(files.getUploadURLExternal, the upload URL, files.completeUploadExternal, files.info).
+(files.getUploadURLExternal, the upload URL, files.completeUploadExternal, files.info); a file
+shared in a channel is a message there, with its `files`.
 
 - `fake.calls_to("chat.postMessage")`, `fake.wait_for("chat.postMessage", count=2)`: what arrived.
 - `fake.fail_next("chat.postMessage", times=2, status=429, retry_after=1)`, `status=500`, or
@@ -73,6 +74,7 @@ class FakeSlack:
     channels: dict[str, dict[str, Any]] = field(default_factory=dict)
     handlers: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = field(default_factory=dict)
     uploads: dict[str, bytes] = field(default_factory=dict)
+    file_names: dict[str, str] = field(default_factory=dict)  # file id -> its filename
     on_call: Callable[[Call], None] | None = None  # told of every call as it arrives (bench)
     extra_tokens: dict[str, set[str]] = field(default_factory=dict)  # token -> methods it may call
     history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # channel -> messages
@@ -129,6 +131,7 @@ class FakeSlack:
             self.validation_errors.clear()
             self._failures.clear()
             self.uploads.clear()
+            self.file_names.clear()
             self.handlers.clear()
             self.extra_tokens.clear()
             self.history.clear()
@@ -338,6 +341,7 @@ def _upload_url(fake: FakeSlack, p: dict[str, Any]) -> dict[str, Any]:
     if missing := _need(p, "filename", "length"):
         return missing
     file_id = f"F{next(fake._ids):08d}"
+    fake.file_names[file_id] = str(p["filename"])
     return _ok(upload_url=f"{fake.url}upload/{file_id}", file_id=file_id)
 
 
@@ -350,7 +354,18 @@ def _complete_upload(fake: FakeSlack, p: dict[str, Any]) -> dict[str, Any]:
     for entry in files:
         if entry.get("id") not in fake.uploads:
             return {"ok": False, "error": "file_not_found"}
-    return _ok(files=[{"id": f["id"], "title": f.get("title", "")} for f in files])
+    shared = [
+        {"id": f["id"], "name": fake.file_names.get(f["id"], ""), "title": f.get("title", "")}
+        for f in files
+    ]
+    if p.get("channel_id"):  # shared: Slack posts a message carrying the files
+        message = {"type": "message", "text": p.get("initial_comment") or "", "user": BOT_USER_ID}
+        message |= {"files": shared, "upload": True, "ts": fake.next_ts(), "_taken": time.time()}
+        if p.get("thread_ts"):
+            message["thread_ts"] = p["thread_ts"]
+        with fake._lock:
+            fake.history.setdefault(p["channel_id"], []).append(message)
+    return _ok(files=[{"id": f["id"], "title": f["title"]} for f in shared])
 
 
 _ANSWERS: dict[str, Callable[[FakeSlack, dict[str, Any]], dict[str, Any]]] = {

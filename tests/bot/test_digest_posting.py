@@ -402,6 +402,51 @@ def test_chart_failure_leaves_the_text_summary(make_runtime: Any, fake_slack: Fa
     assert posts(runtime)[0].ts == result.ts
 
 
+def charts_in(fake: FakeSlack, channel: str = CHANNEL) -> list[Any]:
+    """The file shares in the channel, as its history holds them."""
+    return [m for m in fake.history.get(channel, []) if m.get("files")]
+
+
+def test_a_chart_slack_shared_before_the_connection_dropped_is_not_shared_again(
+    make_runtime: Any, fake_slack: FakeSlack
+) -> None:
+    """The sharing call is not repeated blind: the channel shows the chart went."""
+    runtime = make_runtime()
+    sub = subscribe(runtime)
+    fake_slack.fail_next("files.completeUploadExternal", status=0, kept=True)
+    result = deliver(runtime, build_web_client(runtime.settings), sub)
+    assert (result.outcome, result.chart) == ("posted", True)
+    assert len(fake_slack.calls_to("files.completeUploadExternal")) == 1
+    [chart] = charts_in(fake_slack)
+    assert chart["files"][0]["name"] == "planbot-summary-2023-02-13.png"
+
+
+def test_a_chart_lost_with_the_connection_goes_again_once_the_channel_shows_it_is_missing(
+    make_runtime: Any, fake_slack: FakeSlack
+) -> None:
+    runtime = make_runtime()
+    sub = subscribe(runtime)
+    fake_slack.fail_next("files.completeUploadExternal", status=500)  # refused, nothing shared
+    result = deliver(runtime, build_web_client(runtime.settings), sub)
+    assert (result.outcome, result.chart) == ("posted", True)
+    assert len(fake_slack.calls_to("conversations.history")) == 1
+    assert len(fake_slack.calls_to("files.completeUploadExternal")) == 2
+    assert len(charts_in(fake_slack)) == 1
+
+
+def test_a_chart_whose_fate_the_channel_cannot_tell_is_not_shared_twice(
+    make_runtime: Any, fake_slack: FakeSlack
+) -> None:
+    runtime = make_runtime()
+    sub = subscribe(runtime)
+    fake_slack.fail_next("files.completeUploadExternal", status=0, kept=True)
+    fake_slack.fail_next("conversations.history", error="internal_error")
+    result = deliver(runtime, build_web_client(runtime.settings), sub)
+    assert (result.outcome, result.chart) == ("posted", False)
+    assert len(fake_slack.calls_to("files.completeUploadExternal")) == 1
+    assert len(charts_in(fake_slack)) == 1
+
+
 def test_a_correction_edits_the_posted_summary_in_place(
     make_runtime: Any, fake_slack: FakeSlack
 ) -> None:
