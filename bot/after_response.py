@@ -94,6 +94,7 @@ class BurstGate:
                 held = False
             else:
                 held = True
+                first = not self._held
                 now = time.monotonic()
                 self._held.extend((now, one) for one in work)
                 if self._releaser is None:
@@ -101,7 +102,11 @@ class BurstGate:
                         target=self._release_when_quiet, name="planbot-burst", daemon=True
                     )
                     self._releaser.start()
-                self._changed.notify()
+                if first:
+                    # Only the first needs the releaser awake: while it holds work it wakes at
+                    # its own deadline and reads the latest arrival then. Waking it for each
+                    # request of a burst cost the acks a thread switch each.
+                    self._changed.notify()
         if not held:
             for one in work:
                 one.submit()
