@@ -111,6 +111,7 @@ METHOD_SCOPES: dict[str, str | None] = {
     "views.publish": None,
     "views.open": None,
     "files.uploadV2": "files:write",  # files.getUploadURLExternal + completeUploadExternal
+    "files.completeUploadExternal": "files:write",  # named where a retry must not repeat it
     "conversations.history": "channels:history",  # groups:history in private channels
 }
 EVENT_SCOPES: dict[str, str | None] = {
