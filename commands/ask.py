@@ -46,6 +46,7 @@ STATUS_WORDS = {
     "blocked": "blocked",
     "not_started": "not started",
     "in_progress": "in progress",
+    "started": "started",
 }
 EXAMPLES = ("what's open under OA4?", "anything overdue for Head of MASH?", "status of P7.5")
 
@@ -236,6 +237,9 @@ def _answer_line(index: PlanIndex, hit: Hit, today: date, thresholds: BragThresh
 
 def _answer_yes(question: Question, named: list[str]) -> str:
     refs = " and ".join(named)
+    if question.status in ("started", "not_started") and not (question.rag or question.window):
+        started = "started" if question.status == "started" else "not started yet"
+        return f"Yes, {refs} {'has' if len(named) == 1 else 'have'} {started}."
     return f"Yes, {refs} {'is' if len(named) == 1 else 'are'} {_wanted_words(question)}."
 
 
@@ -253,6 +257,8 @@ def _answer_no(question: Question, named: list[str]) -> str:
     refs = " and ".join(named)
     if question.status == "not_started" and not (question.rag or question.window):
         return f"No, {refs} {'has' if len(named) == 1 else 'have'} been started."
+    if question.status == "started" and not (question.rag or question.window):
+        return f"No, {refs} {'has' if len(named) == 1 else 'have'} not started yet."
     return f"No, {refs} {'is' if len(named) == 1 else 'are'} not {_wanted_words(question)}."
 
 
@@ -304,6 +310,8 @@ def answer(
             question = replace(question, owners=tuple(dict.fromkeys(held)))
         else:
             mention_note = "The person you named holds no roles in the role directory."
+    if question.bad_dates:
+        return AnswerResult(question, "", (), today, message=_bad_dates_message(question))
     if question.is_empty:
         message = (
             "Ask me about the plan, for example “"
@@ -397,6 +405,26 @@ def _scope_text(question: Question, index: PlanIndex) -> str:
     if text and not text.startswith(("under ", "owned ", "about ", "in the ")):
         text = f"for {text}"
     return text
+
+
+def _bad_dates_message(question: Question) -> str:
+    """Why a question with a date that is none ("31/02", "Q5") is not answered, and what to try."""
+    quarters = [b for b in question.bad_dates if re.fullmatch(r"Q\d+", b)]
+    days = [b for b in question.bad_dates if b not in quarters]
+    said = []
+    if days:
+        written = ", ".join(f"“{d}”" for d in days)
+        said.append(f"{written} {'is' if len(days) == 1 else 'are'} not a real date")
+    if quarters:
+        written = ", ".join(f"“{q}”" for q in quarters)
+        said.append(
+            f"{written} {'is' if len(quarters) == 1 else 'are'} not a quarter: the financial year "
+            "runs from Q1 (April to June) to Q4 (January to March)"
+        )
+    return (
+        f"{'; '.join(said)}, so I haven't answered that. Try a date like “by 28/02/2023”, a "
+        "month (“in March”) or a quarter (“due in Q4”)."
+    )
 
 
 _MENTIONED = re.compile(r"<@([UW][A-Z0-9]{2,})(?:\|[^>]*)?>")

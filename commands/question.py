@@ -119,7 +119,8 @@ class Question:
     owner_phrases: tuple[str, ...] = ()
     topic: tuple[str, ...] = ()  # stemmed terms
     topic_words: tuple[str, ...] = ()  # the same words as typed
-    status: str | None = None  # open | overdue | done | blocked | not_started | in_progress
+    status: str | None = None  # open | overdue | done | blocked | not_started | in_progress |
+    # started (anything but not_started)
     status_assumed: bool = False  # "open" was assumed because no status was asked for
     rag: str | None = None
     window: DateWindow | None = None
@@ -129,6 +130,7 @@ class Question:
     changes: bool = False  # "what changed?": the updates recorded, not the items' state
     mine: bool = False  # "for me", "my actions": the asker's own roles are the owners
     past: bool = False  # asked in the past tense ("what was completed in December?")
+    bad_dates: tuple[str, ...] = ()  # written as dates but no real one ("31/02", "Q5")
 
     @property
     def is_empty(self) -> bool:
@@ -308,6 +310,8 @@ _STATUS_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("in_progress", re.compile(r"\bin[\s-]progress\b|\bunder\s?way\b|\bbeing\s+worked\s+on\b")),
+    # After "not started": "has P5.4.3 started?", anything begun, done included.
+    ("started", re.compile(r"\b(?:started|begun)\b")),
     ("blocked", re.compile(r"\bblocked\b|\bstuck\b|\bblockers?\b|\bon\s+hold\b")),
     (
         "overdue",
@@ -534,6 +538,28 @@ def _next_month(day: date) -> date:
 
 def _fmt(day: date) -> str:
     return f"{day.day} {calendar.month_abbr[day.month]} {day.year}"
+
+
+_BAD_QUARTER = re.compile(r"\bq(?:0|[5-9])\b")
+
+
+def find_bad_dates(text: str, today: date) -> tuple[tuple[str, ...], str]:
+    """What is written as a date but is none ("31/02", "30th February", "Q5"), and the rest of
+    the text, read before `find_window` so that it meets only real dates. Numbers past 31
+    ("50/50") are not taken for dates."""
+    bad: list[str] = []
+    scan = text  # every date blanked once looked at; `text` loses only the bad ones
+    while (found := _find_day(scan, today, past=False)) is not None:
+        word, day, match = found
+        scan = _blank(scan, match)
+        numbers = [int(n) for n in re.findall(r"\d+", match.group(0))]
+        if day is None and all(n <= 31 for n in numbers if n < 1000):
+            bad.append(match.group(0).strip().removeprefix(word or "").strip())
+            text = _blank(text, match)
+    for match in list(_BAD_QUARTER.finditer(text)):
+        bad.append(match.group(0).upper())
+        text = _blank(text, match)
+    return tuple(bad), text
 
 
 def find_window(text: str, today: date, *, past: bool = False) -> tuple[DateWindow | None, str]:
@@ -827,6 +853,7 @@ def understand(text: str, vocab: Vocabulary, today: date) -> Question:
     mine, rest = find_mine(rest)
     status, rag, rest = find_status(rest)
     past = changes or _PAST.search(folded) is not None
+    bad_dates, rest = find_bad_dates(rest, today)
     window, rest = find_window(rest, today, past=past)
     words = _WORD.findall(rest)
     owners, owner_phrases, used = find_roles(words, cleaned, vocab.roles)
@@ -877,4 +904,5 @@ def understand(text: str, vocab: Vocabulary, today: date) -> Question:
         changes=changes,
         mine=mine,
         past=past,
+        bad_dates=bad_dates,
     )

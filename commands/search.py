@@ -421,7 +421,8 @@ def filters_of(
     """The status, colour and date filters as one test of an action's or step's state."""
     status, rag, window = question.status, question.rag, question.window
     open_only = status in ("open", "overdue")
-    exact = status if status not in (None, "open", "overdue") else None
+    started = status == "started"
+    exact = status if status not in (None, "open", "overdue", "started") else None
     before = today if status == "overdue" else None  # overdue: due strictly before today
     start = window.start if window else None
     end = window.end if window else None
@@ -434,6 +435,8 @@ def filters_of(
         if open_only and state.status in CLOSED:
             return False
         if exact is not None and state.status != exact:
+            return False
+        if started and state.status == "not_started":
             return False
         if dated:
             due = state.due_date

@@ -568,3 +568,25 @@ def test_an_empty_store_answers_calmly(empty_engine: Engine) -> None:
             result = answer(session, text, CLOCK)
             assert result.items == ()
             assert result.message
+
+
+def test_a_date_that_is_none_gets_a_calm_specific_answer_not_nothing_matches(
+    session: Session,
+) -> None:
+    result = ask(session, "anything overdue for Head of MASH by 31/02?")
+    assert result.items == ()
+    assert result.message is not None
+    assert result.message.startswith("“31/02” is not a real date, so I haven't answered that.")
+    quarter = ask(session, "what's due in Q5?")
+    assert quarter.message is not None
+    assert quarter.message.startswith("“Q5” is not a quarter: the financial year runs from Q1")
+
+
+def test_has_it_started_is_a_yes_or_no_about_the_item_not_a_topic(session: Session) -> None:
+    not_yet = ask(session, "has P5.4.3 started?")
+    assert not_yet.message == "No, P5.4.3 has not started yet."
+    assert answered(not_yet)[0] == {"P5.4.3"}
+    assert ask(session, "has P7.3 started?").message == "Yes, P7.3 has started."  # in progress
+    assert ask(session, "P7.5 not started?").message == "Yes, P7.5 has not started yet."
+    under_way = ask(session, "what has started under OA4?")
+    assert under_way.items and all(i.status != "not_started" for i in under_way.flat_items())

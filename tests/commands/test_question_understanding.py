@@ -184,6 +184,29 @@ def test_date_windows_against_the_clock(
         assert (found.start, found.end) == (window.start, window.end)
 
 
+@pytest.mark.parametrize(
+    ("text", "bad", "window"),
+    [
+        ("overdue by 31/02", ("31/02",), None),
+        ("due 30th february", ("30th february",), None),
+        ("what's due in q5?", ("Q5",), None),
+        ("due 2023-02-30", ("2023-02-30",), None),
+        ("due 28/02 or 31/04/2023", ("31/04/2023",), (date(2023, 2, 28), date(2023, 2, 28))),
+        ("the 50/50 split", (), None),  # past 31: not a date at all
+        ("due 29/02", (), (date(2024, 2, 29), date(2024, 2, 29))),
+        ("due in q4", (), (date(2023, 1, 1), date(2023, 3, 31))),
+    ],
+)
+def test_dates_that_are_none_are_set_aside_not_read_as_topic(
+    vocab: Vocabulary, text: str, bad: tuple[str, ...], window: tuple[date, date] | None
+) -> None:
+    question = read(text, vocab)
+    assert question.bad_dates == bad
+    assert not set(" ".join(bad).lower().split()) & set(question.topic_words)
+    found = question.window
+    assert ((found.start, found.end) if found else None) == window
+
+
 def test_plan_names_and_colours(vocab: Vocabulary) -> None:
     question = read("what's red in the Ofsted plan", vocab)
     assert (question.plan, question.rag, question.topic) == ("ofsted-2022", "red", ())
