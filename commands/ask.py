@@ -311,7 +311,10 @@ def answer(
         else:
             mention_note = "The person you named holds no roles in the role directory."
     if question.bad_dates:
-        return AnswerResult(question, "", (), today, message=_bad_dates_message(question))
+        message = _bad_dates_message(question)
+        if question.truncated:
+            message += f" I read the first {MAX_CHARACTERS} characters of that."
+        return AnswerResult(question, "", (), today, message=message)
     if question.is_empty:
         message = (
             "Ask me about the plan, for example “"

@@ -119,8 +119,8 @@ class Question:
     owner_phrases: tuple[str, ...] = ()
     topic: tuple[str, ...] = ()  # stemmed terms
     topic_words: tuple[str, ...] = ()  # the same words as typed
-    status: str | None = None  # open | overdue | done | blocked | not_started | in_progress |
-    # started (anything but not_started)
+    # open | overdue | done | blocked | not_started | in_progress | started (begun, done included)
+    status: str | None = None
     status_assumed: bool = False  # "open" was assumed because no status was asked for
     rag: str | None = None
     window: DateWindow | None = None
@@ -304,14 +304,13 @@ _STATUS_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "not_started",
         re.compile(
-            r"(?:\bnot|n't|\bhasnt|\bhavent|\bisnt)\s+(?:yet\s+|been\s+)*"
-            r"(?:started|begun|begin|start)\b"
-            r"|\bun-?started\b|\byet\s+to\s+start\b"
+            r"(?:\bnot|n't|\bhasnt|\bhavent|\bisnt|\bnever)\s+"
+            r"(?:(?:yet|been|even|really|properly|actually)\s+)*(?:started|begun|begin|start)\b"
+            r"|\bun-?started\b|\byet\s+to\s+(?:be\s+)?(?:start(?:ed)?|begin|begun)\b"
+            r"|\bwaiting\s+to\s+(?:be\s+)?start(?:ed)?\b"
         ),
     ),
     ("in_progress", re.compile(r"\bin[\s-]progress\b|\bunder\s?way\b|\bbeing\s+worked\s+on\b")),
-    # After "not started": "has P5.4.3 started?", anything begun, done included.
-    ("started", re.compile(r"\b(?:started|begun)\b")),
     ("blocked", re.compile(r"\bblocked\b|\bstuck\b|\bblockers?\b|\bon\s+hold\b")),
     (
         "overdue",
@@ -334,6 +333,9 @@ _STATUS_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|\bto\s?do\b|\bunfinished\b|\bincomplete\b|\bleft\s+to\s+do\b"
         ),
     ),
+    # Last, so any more specific status wins ("overdue actions that have started"); "not
+    # started" has taken its words by then. "Has P5.4.3 started?": under way or done.
+    ("started", re.compile(r"\b(?:started|begun)\b")),
 )
 _STATUS_TYPOS = {
     "overdue": "overdue",
@@ -543,6 +545,21 @@ def _fmt(day: date) -> str:
 _BAD_QUARTER = re.compile(r"\bq(?:0|[5-9])\b")
 
 
+def _looks_like_a_day(match: re.Match[str]) -> bool:
+    """Whether a date-shaped match that is no real day was meant as one: a day of 1-31 and,
+    when written as a number, a month of 1-12 ("31/02", "31/04/2023", "2023-02-30"). "16/17 year
+    olds", "23/24" (a financial year) and "13/20 actions" are not."""
+    if match.re is _WORD_DAY_PATTERN:
+        number, month = int(match.group(2)), 1
+    elif match.re is _DAY_PATTERN and match.group(2):
+        number, month = int(match.group(2)), int(match.group(3))
+    elif match.re is _DAY_PATTERN:  # year first
+        number, month = int(match.group(8)), int(match.group(7))
+    else:
+        number, month = int(match.group(2)), int(match.group(3))
+    return 1 <= number <= 31 and 1 <= month <= 12
+
+
 def find_bad_dates(text: str, today: date) -> tuple[tuple[str, ...], str]:
     """What is written as a date but is none ("31/02", "30th February", "Q5"), and the rest of
     the text, read before `find_window` so that it meets only real dates. Numbers past 31
@@ -552,8 +569,7 @@ def find_bad_dates(text: str, today: date) -> tuple[tuple[str, ...], str]:
     while (found := _find_day(scan, today, past=False)) is not None:
         word, day, match = found
         scan = _blank(scan, match)
-        numbers = [int(n) for n in re.findall(r"\d+", match.group(0))]
-        if day is None and all(n <= 31 for n in numbers if n < 1000):
+        if day is None and _looks_like_a_day(match):
             bad.append(match.group(0).strip().removeprefix(word or "").strip())
             text = _blank(text, match)
     for match in list(_BAD_QUARTER.finditer(text)):

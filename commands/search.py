@@ -436,7 +436,7 @@ def filters_of(
             return False
         if exact is not None and state.status != exact:
             return False
-        if started and state.status == "not_started":
+        if started and state.status in ("not_started", "dropped"):
             return False
         if dated:
             due = state.due_date

@@ -108,6 +108,11 @@ def test_areas_by_title_and_the_topic_left_over(
         ("what hasn't started", "not_started", False),
         ("not yet started", "not_started", False),
         ("in progress", "in_progress", False),
+        ("which actions are yet to be started?", "not_started", False),
+        ("what has never been started", "not_started", False),
+        ("which hasn't even started", "not_started", False),
+        ("has P5.4.3 started?", "started", False),
+        ("which overdue actions have started?", "overdue", False),  # the more specific wins
         ("care leavers", "open", True),
         ("status of P7.5", None, False),  # a named action is shown whatever its status
     ],
@@ -193,6 +198,9 @@ def test_date_windows_against_the_clock(
         ("due 2023-02-30", ("2023-02-30",), None),
         ("due 28/02 or 31/04/2023", ("31/04/2023",), (date(2023, 2, 28), date(2023, 2, 28))),
         ("the 50/50 split", (), None),  # past 31: not a date at all
+        ("what about 16/17 year olds?", (), None),  # no month 17: an age range
+        ("what's due in 23/24?", (), None),  # a financial year
+        ("13/20 actions", (), None),
         ("due 29/02", (), (date(2024, 2, 29), date(2024, 2, 29))),
         ("due in q4", (), (date(2023, 1, 1), date(2023, 3, 31))),
     ],
