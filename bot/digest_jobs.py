@@ -66,6 +66,8 @@ log = logging.getLogger("planbot.digest")
 STALE_CLAIM = timedelta(minutes=15)  # far longer than one post with its retries can take
 CHANNEL_GAP = 1.0  # seconds between two summaries in one channel (Slack's posting rate)
 METADATA_EVENT = f"{METADATA_PREFIX}digest"
+SHARE_LOOKS = 3  # looks in the channel for a chart whose upload lost its answer
+SHARE_LOOK_SECONDS = 2.0  # apart: Slack shares a file a moment after answering
 WORKER = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 T = TypeVar("T")
 
@@ -158,21 +160,24 @@ def upload_chart(
     channel: str,
     result: DigestResult,
     *,
+    subscription_id: int,
     now: Callable[[], datetime],
     composer: DigestComposer | None = None,
 ) -> bool:
     """Share the chart PNG in the channel; False (logged) if it failed: the text stands alone.
 
     An upload that failed without Slack's answer may still have been shared (the retry handlers
-    do not repeat the sharing call blind): the channel is looked at for the chart's file name,
-    and it goes again only if it is not there. `now` is the real clock."""
+    do not repeat the sharing call blind), and Slack shares a file a moment after it has answered:
+    the channel is looked at for the chart's file name (one per subscription and week) up to
+    SHARE_LOOKS times, SHARE_LOOK_SECONDS apart, and the chart goes again only if it is not
+    there. `now` is the real clock."""
     png = attempt(
         f"Drawing the chart for {channel}",
         lambda: composer.chart(result) if composer else draw_chart(result),
     )
     if png is None:
         return False
-    filename = f"planbot-summary-{result.week.isoformat()}.png"
+    filename = f"planbot-summary-{subscription_id}-{result.week.isoformat()}.png"
     for tries in (1, 2):
         tried_at = now()
         try:
@@ -188,13 +193,7 @@ def upload_chart(
         if tries == 2 or not unanswered(failure):
             break
         try:
-            shared = find_shared_file(
-                client,
-                channel,
-                filename,
-                since=tried_at - HISTORY_MARGIN,
-                until=now() + HISTORY_MARGIN,
-            )
+            shared = _look_for_chart(client, channel, filename, since=tried_at, now=now)
         except HistoryUnreadable as unreadable:
             log.warning(
                 "Chart upload to %s failed (%s) and the channel could not be read (%s): it may "
@@ -209,6 +208,20 @@ def upload_chart(
             return True
         log.info("Chart for %s not in the channel after %s; uploading it again", channel, failure)
     log.warning("Chart upload to %s failed; the text summary stands alone: %s", channel, failure)
+    return False
+
+
+def _look_for_chart(
+    client: WebClient, channel: str, filename: str, *, since: datetime, now: Callable[[], datetime]
+) -> bool:
+    for look in range(SHARE_LOOKS):
+        if look:
+            time.sleep(SHARE_LOOK_SECONDS)
+        found = find_shared_file(
+            client, channel, filename, since=since - HISTORY_MARGIN, until=now() + HISTORY_MARGIN
+        )
+        if found:
+            return True
     return False
 
 
@@ -325,7 +338,14 @@ def deliver(
     charted = bool(
         chart
         and not result.empty
-        and upload_chart(client, channel, result, now=runtime.clock.real_utcnow, composer=composer)
+        and upload_chart(
+            client,
+            channel,
+            result,
+            subscription_id=subscription_id,
+            now=runtime.clock.real_utcnow,
+            composer=composer,
+        )
     )
     return Delivery(subscription_id, week, "posted", channel, ts, chart=charted)
 

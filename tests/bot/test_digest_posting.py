@@ -14,6 +14,7 @@ import pytest
 from fake_slack import FakeSlack
 from sqlmodel import Session, select
 
+from bot import digest_jobs
 from bot.digest_jobs import STALE_CLAIM, deliver, repost, run_due_digests
 from bot.runtime import Runtime
 from bot.scheduler import (
@@ -418,20 +419,38 @@ def test_a_chart_slack_shared_before_the_connection_dropped_is_not_shared_again(
     assert (result.outcome, result.chart) == ("posted", True)
     assert len(fake_slack.calls_to("files.completeUploadExternal")) == 1
     [chart] = charts_in(fake_slack)
-    assert chart["files"][0]["name"] == "planbot-summary-2023-02-13.png"
+    assert chart["files"][0]["name"] == f"planbot-summary-{sub}-2023-02-13.png"
 
 
 def test_a_chart_lost_with_the_connection_goes_again_once_the_channel_shows_it_is_missing(
-    make_runtime: Any, fake_slack: FakeSlack
+    make_runtime: Any, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Slack shares a file a moment after answering: the channel is looked at a few times."""
+    monkeypatch.setattr(digest_jobs, "SHARE_LOOK_SECONDS", 0.01)
     runtime = make_runtime()
     sub = subscribe(runtime)
     fake_slack.fail_next("files.completeUploadExternal", status=500)  # refused, nothing shared
     result = deliver(runtime, build_web_client(runtime.settings), sub)
     assert (result.outcome, result.chart) == ("posted", True)
-    assert len(fake_slack.calls_to("conversations.history")) == 1
+    assert len(fake_slack.calls_to("conversations.history")) == digest_jobs.SHARE_LOOKS
     assert len(fake_slack.calls_to("files.completeUploadExternal")) == 2
     assert len(charts_in(fake_slack)) == 1
+
+
+def test_another_summarys_chart_in_the_channel_is_not_taken_for_this_one(
+    make_runtime: Any, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two summaries in one channel each get their chart, though the second's answer was lost
+    with nothing shared."""
+    monkeypatch.setattr(digest_jobs, "SHARE_LOOK_SECONDS", 0.01)
+    runtime = make_runtime()
+    client = build_web_client(runtime.settings)
+    first, second = subscribe(runtime), subscribe(runtime, scope=("area", "OA4"))
+    assert deliver(runtime, client, first).chart
+    fake_slack.fail_next("files.completeUploadExternal", status=0)  # lost, nothing shared
+    assert deliver(runtime, client, second).chart
+    names = sorted(chart["files"][0]["name"] for chart in charts_in(fake_slack))
+    assert names == sorted(f"planbot-summary-{sub}-2023-02-13.png" for sub in (first, second))
 
 
 def test_a_chart_whose_fate_the_channel_cannot_tell_is_not_shared_twice(
