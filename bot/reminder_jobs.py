@@ -256,24 +256,37 @@ class _Doubt:
     unreadable_looks: int
 
 
-def settle_in_doubt(runtime: Runtime, client: WebClient, *, channel: str | None = None) -> None:
-    """Look for the thread of every reminder in doubt (in `channel`, when given), whatever
-    today's plan: found, it is recorded; not in the channel, its claim is given back (the
-    reminder may go again). When the channel cannot be read it stays in doubt, still counting as
-    a claim, until the read fails for good or too often (`worth_looking_again`); then it is given
-    back, and may be doubled. A look for one channel (a reply arrived in a thread planbot has no
-    record of) is extra: an unreadable history then leaves the claim as it was."""
-    worker = _worker_name()
+def settle_in_doubt(
+    runtime: Runtime, client: WebClient, *, thread: tuple[str, str] | None = None
+) -> None:
+    """Look for the thread of every reminder in doubt, whatever today's plan: found, it is
+    recorded; not in the channel, its claim is given back (the reminder may go again). When the
+    channel cannot be read it stays in doubt, still counting as a claim, until the read fails
+    for good or too often (`worth_looking_again`); then it is given back, and may be doubled.
+
+    With `thread` (channel, ts: a reply arrived in a thread planbot has no record of), only the
+    reminders in doubt that could have started it are looked for, and the look is extra: an
+    unreadable history then leaves the claim as it was."""
+    worker = f"{_worker_name()}:{uuid.uuid4().hex[:4]}"  # this look's, not its process's
+    channel, started = (thread[0], _ts_time(thread[1])) if thread else (None, None)
     with session_scope(runtime.engine) as session:
         doubts = [
             _Doubt(r.id or 0, r.key, r.channel, r.tried_at, r.unsettled_checks)
             for r in in_doubt(session, channel=channel)
         ]
+    if started is not None:
+        doubts = [d for d in doubts if d.tried_at and _could_have_started(d.tried_at, started)]
     for doubt in doubts:
         with session_scope(runtime.engine) as session:
             if not take_in_doubt(session, doubt.id, by=worker):
                 continue  # another process is settling it
-        _settle(runtime, client, doubt, worker, extra_look=channel is not None)
+        _settle(runtime, client, doubt, worker, extra_look=thread is not None)
+
+
+def _could_have_started(tried_at: datetime, thread_started: datetime) -> bool:
+    """Whether a post tried at `tried_at` could be the message a thread started at."""
+    tried_at = tried_at if tried_at.tzinfo else tried_at.replace(tzinfo=UTC)
+    return tried_at - HISTORY_MARGIN <= thread_started <= tried_at + CLAIM_TIMEOUT + HISTORY_MARGIN
 
 
 def _settle(
@@ -311,8 +324,15 @@ def _settle(
         return
     at = min(_ts_time(found), runtime.clock.utcnow())
     with session_scope(runtime.engine) as session:
-        mark_posted(session, doubt.id, channel=doubt.channel, thread_ts=found, at=at, by=worker)
-    log.warning("reminder %s was in doubt: its thread is in %s, recorded", doubt.key, doubt.channel)
+        recorded = mark_posted(
+            session, doubt.id, channel=doubt.channel, thread_ts=found, at=at, by=worker
+        )
+    if recorded:
+        log.warning("reminder %s was in doubt: its thread is in %s, recorded", doubt.key, found)
+    else:
+        log.warning(
+            "reminder %s: its thread %s was found as another took it over", doubt.key, found
+        )
 
 
 def _give_back(runtime: Runtime, doubt: _Doubt, worker: str, why: str) -> None:

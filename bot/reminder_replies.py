@@ -68,13 +68,18 @@ def _reminder_thread(
     runtime: Runtime, client: WebClient, channel: str | None, thread_ts: str
 ) -> bool:
     """Whether `thread_ts` starts a reminder's thread. When planbot has no record of it and a
-    reminder in `channel` is in doubt (its post's answer was lost), that reminder's thread is
-    looked for first: a lead's reply to it is then read, not dropped until the next run."""
+    reminder in `channel` that could have started it is in doubt (its post's answer was lost),
+    that reminder's thread is looked for first: a lead's reply to it is then read, not dropped
+    until the next run."""
     if _is_reminder_thread(runtime, channel, thread_ts):
         return True
     if not channel:
         return False
-    settle_in_doubt(runtime, client, channel=channel)
+    try:
+        settle_in_doubt(runtime, client, thread=(channel, thread_ts))
+    except Exception:  # the message is most likely not for planbot: nobody is told
+        log.exception("looking for a reminder in doubt behind %s/%s failed", channel, thread_ts)
+        return False
     return _is_reminder_thread(runtime, channel, thread_ts)
 
 

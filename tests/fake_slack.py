@@ -82,7 +82,8 @@ class FakeSlack:
     def __post_init__(self) -> None:
         self._lock = threading.Condition()
         self._failures: dict[str, deque[Failure]] = defaultdict(deque)
-        self._ts = itertools.count(1)
+        self._ts_lock = threading.Lock()
+        self._last_ts = 0
         self._ids = itertools.count(1)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
@@ -207,7 +208,11 @@ class FakeSlack:
             return queue.popleft() if queue else None
 
     def next_ts(self) -> str:
-        return f"1700000000.{next(self._ts):06d}"
+        """A message ts as Slack makes them: when it was taken, unique in the workspace."""
+        with self._ts_lock:
+            now = max(round(time.time() * 1_000_000), self._last_ts + 1)
+            self._last_ts = now
+        return f"{now // 1_000_000}.{now % 1_000_000:06d}"
 
     def validate(self, method: str, payload: dict[str, Any]) -> None:
         problems: list[str] = []

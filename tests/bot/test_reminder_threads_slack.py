@@ -708,3 +708,18 @@ def test_a_reply_while_the_reminders_channel_cannot_be_read_leaves_the_doubt_as_
         None,
         0,
     )
+
+
+def test_a_reply_in_an_older_thread_does_not_send_planbot_looking(
+    slack_app: SlackAppProcess, threads: Threads, fake_slack: FakeSlack
+) -> None:
+    """Only a reminder in doubt that could have started the thread is looked for: talk in the
+    channel's other threads costs no history reads."""
+    row_id, _ = in_doubt_reminder(threads.engine, fake_slack, "P2.3", "P2.3:doubt:elsewhere")
+    event = message_event(
+        "done", user=ADMIN, channel=CHANNEL, channel_type="channel", thread_ts="1600000000.000100"
+    )
+    assert slack_app.event(event).status == 200
+    settle()
+    assert fake_slack.calls_to("conversations.history") == []
+    assert reminder_row(threads.engine, row_id).claimed_by is None  # still in doubt, untouched
