@@ -276,8 +276,8 @@ class QuestionPool:
         it, and its pipe has room, so the write cannot block. False (nothing sent) otherwise;
         the caller then hands the question to `reply` on a thread that may wait.
 
-        A request thread calls this once its response is written: one hop to a worker thread
-        less per question (about a third of what planbot adds to acknowledging a command)."""
+        The burst gate's releasing thread calls this once requests have paused
+        (bot/after_response.py): one hop to a worker thread less per question."""
         data = bytes(ForkingPickler.dumps((*arguments, body)))
         with self._lock:
             if self._closing or not self._workers:

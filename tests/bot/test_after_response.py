@@ -36,12 +36,17 @@ def test_without_a_response_to_wait_for_work_starts_at_once() -> None:
         assert ran.wait(5)
 
 
-def test_a_request_on_its_own_is_not_held_for_a_burst() -> None:
-    gate, ran = BurstGate(gap=30, longest=30), threading.Event()
+def test_a_request_on_its_own_waits_only_for_the_gap() -> None:
+    """A burst's first request cannot tell it is one, so even a lone request's work waits until
+    no other has begun for the gap; then it goes."""
+    gate, ran = BurstGate(gap=0.2, longest=30), threading.Event()
     with ThreadPoolExecutor(1) as executor:
         with hand_offs_after_response(gate):
             hand_off(executor, ran.set)
+        done = time.monotonic()
+        assert not ran.wait(0.1), "work went before the gap had passed"
         assert ran.wait(5)
+        assert time.monotonic() - done >= 0.15
 
 
 class LaterRequest:
@@ -99,8 +104,9 @@ def test_work_held_for_a_burst_is_sent_at_once_when_the_process_stops() -> None:
 
 
 def test_quick_work_runs_here_after_the_response_and_the_rest_on_a_worker_thread() -> None:
-    """A hand-off with `quick` is done in the request thread once the response is written when
-    quick can do it; when quick declines, or fails, the work goes to the executor as before."""
+    """A hand-off with `quick` is done by the gate's releasing thread once the response is
+    written and requests have paused, when quick can do it; when quick declines, or fails, the
+    work goes to the executor as before."""
     done_here: list[str] = []
     on_worker = threading.Event()
 
@@ -113,8 +119,12 @@ def test_quick_work_runs_here_after_the_response_and_the_rest_on_a_worker_thread
     with ThreadPoolExecutor(1, thread_name_prefix="worker") as executor:
         with hand_offs_after_response():
             hand_off(executor, lambda name: on_worker.set(), "quick", quick=quick)
+            time.sleep(0.05)
             assert done_here == []  # not before the response
-        assert done_here == [f"quick in {threading.current_thread().name}"]
+        deadline = time.monotonic() + 5
+        while not done_here and time.monotonic() < deadline:
+            time.sleep(0.005)
+        assert done_here == ["quick in planbot-burst"]
         assert not on_worker.wait(0.1)
         for name in ("declined", "broken"):
             on_worker.clear()
