@@ -32,14 +32,13 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.exc import OperationalError
 
 from bot.findable_posts import (
-    HISTORY_MARGIN,
     METADATA_PREFIX,
     HistoryUnreadable,
     PostInDoubt,
     find_posted,
     find_shared_file,
     post_findable,
-    unanswered,
+    send_without_doubling,
     worth_looking_again,
 )
 from bot.render import Rendered, load_renderers
@@ -178,51 +177,37 @@ def upload_chart(
     if png is None:
         return False
     filename = f"planbot-summary-{subscription_id}-{result.week.isoformat()}.png"
-    for tries in (1, 2):
-        tried_at = now()
-        try:
-            client.files_upload_v2(
+    try:
+        send_without_doubling(
+            lambda: client.files_upload_v2(
                 channel=channel,
                 file=png,
                 filename=filename,
                 title=f"Status by area and 12-week trend, week of {result.week:%d %b %Y}",
-            )
-            return True
-        except (SlackApiError, SlackClientError, OSError) as error:
-            failure = error
-        if tries == 2 or not unanswered(failure):
-            break
-        try:
-            shared = _look_for_chart(client, channel, filename, since=tried_at, now=now)
-        except HistoryUnreadable as unreadable:
-            log.warning(
-                "Chart upload to %s failed (%s) and the channel could not be read (%s): it may "
-                "or may not be shared; not sent again",
-                channel,
-                failure,
-                unreadable,
-            )
-            return False
-        if shared:
-            log.warning("Chart for %s: Slack shared it though its answer was lost", channel)
-            return True
-        log.info("Chart for %s not in the channel after %s; uploading it again", channel, failure)
-    log.warning("Chart upload to %s failed; the text summary stands alone: %s", channel, failure)
+            ),
+            lambda since, until: _look_for_chart(client, channel, filename, since, until),
+            now=now,
+            name=f"Chart {filename} for {channel}",
+        )
+        return True
+    except PostInDoubt as doubt:
+        log.warning("Chart for %s may or may not be shared (%s); not sent again", channel, doubt)
+    except (SlackApiError, SlackClientError, OSError) as error:
+        log.warning("Chart upload to %s failed; the text summary stands alone: %s", channel, error)
     return False
 
 
 def _look_for_chart(
-    client: WebClient, channel: str, filename: str, *, since: datetime, now: Callable[[], datetime]
-) -> bool:
+    client: WebClient, channel: str, filename: str, since: datetime, until: datetime
+) -> str | None:
+    """The chart's share in the channel, looked for up to SHARE_LOOKS times."""
     for look in range(SHARE_LOOKS):
         if look:
             time.sleep(SHARE_LOOK_SECONDS)
-        found = find_shared_file(
-            client, channel, filename, since=since - HISTORY_MARGIN, until=now() + HISTORY_MARGIN
-        )
+        found = find_shared_file(client, channel, filename, since=since, until=until)
         if found:
-            return True
-    return False
+            return found
+    return None
 
 
 def deliver(

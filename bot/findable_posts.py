@@ -15,13 +15,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 from urllib.error import HTTPError, URLError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 log = logging.getLogger("planbot.slack")
+T = TypeVar("T")
 
 METADATA_PREFIX = "planbot_"  # the event_type of every post planbot can find again
 HISTORY_MARGIN = timedelta(minutes=5)  # clocks differ: look this far either side of a try
@@ -154,6 +155,48 @@ def _find(
     return None
 
 
+class Found(NamedTuple):
+    """What a call made, found in the channel after its answer was lost: the message's ts."""
+
+    ts: str
+
+
+def send_without_doubling(
+    send: Callable[[], T],
+    find: Callable[[datetime, datetime], str | None],
+    *,
+    now: Callable[[], datetime],
+    name: str,
+) -> T | Found:
+    """`send()`, which makes something in a channel. When it fails without Slack's answer,
+    `find(since, until)` looks in the channel for what it made: found there, that is returned;
+    not there, it is sent once more. `now` is the real clock (Slack's, not a trial's fixed one).
+
+    Raises PostInDoubt when the channel could not be read, and the call's own error when Slack
+    refused it or twice failed to take it."""
+    attempt = 0
+    while True:
+        attempt += 1
+        tried_at = now()
+        try:
+            return send()
+        except (SlackApiError, SlackClientError, OSError) as error:
+            if not unanswered(error):
+                raise
+            try:
+                found = find(tried_at - HISTORY_MARGIN, now() + HISTORY_MARGIN)
+            except HistoryUnreadable as unreadable:
+                raise PostInDoubt(
+                    f"{error}; the channel's history could not be read ({unreadable})"
+                ) from error
+            if found:
+                log.warning("%s: Slack took it though its answer was lost", name)
+                return Found(found)
+            if attempt == 2:
+                raise
+            log.info("%s: not in the channel after %s; sending it again", name, error)
+
+
 def post_findable(
     client: WebClient,
     now: Callable[[], datetime],
@@ -162,40 +205,17 @@ def post_findable(
     metadata: dict[str, Any],
     **fields: Any,
 ) -> Posted:
-    """chat.postMessage for a post carrying `metadata`, with the history looked at after a
-    failure without Slack's answer: found there, it is returned; not there, it is sent once more.
-    `now` is the real clock (Slack's, not a trial's fixed one).
-
-    Raises PostInDoubt when the history could not be read, and Slack's own error when Slack
-    refused the post or twice failed to take it."""
-    attempt = 0
-    while True:
-        attempt += 1
-        tried_at = now()
-        try:
-            response = client.chat_postMessage(channel=channel, metadata=metadata, **fields)
-            return Posted(str(response.get("channel") or channel), str(response.get("ts")))
-        except (SlackApiError, SlackClientError, OSError) as error:
-            if not unanswered(error):
-                raise
-            try:
-                found = find_posted(
-                    client,
-                    channel,
-                    metadata,
-                    since=tried_at - HISTORY_MARGIN,
-                    until=now() + HISTORY_MARGIN,
-                )
-            except HistoryUnreadable as unreadable:
-                raise PostInDoubt(
-                    f"{error}; the channel's history could not be read ({unreadable})"
-                ) from error
-            if found:
-                log.warning("%s: Slack took it though its answer was lost", _name(metadata))
-                return Posted(channel, found)
-            if attempt == 2:
-                raise
-            log.info("%s: not in the channel after %s; sending it again", _name(metadata), error)
+    """chat.postMessage for a post carrying `metadata`, never doubled by a lost answer
+    (`send_without_doubling`, which says what it raises)."""
+    sent = send_without_doubling(
+        lambda: client.chat_postMessage(channel=channel, metadata=metadata, **fields),
+        lambda since, until: find_posted(client, channel, metadata, since=since, until=until),
+        now=now,
+        name=_name(metadata),
+    )
+    if isinstance(sent, Found):
+        return Posted(channel, sent.ts)
+    return Posted(str(sent.get("channel") or channel), str(sent.get("ts")))
 
 
 def _name(metadata: dict[str, Any]) -> str:

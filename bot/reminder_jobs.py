@@ -271,11 +271,11 @@ def settle_in_doubt(
     channel, started = (thread[0], _ts_time(thread[1])) if thread else (None, None)
     with session_scope(runtime.engine) as session:
         doubts = [
-            _Doubt(r.id or 0, r.key, r.channel, r.tried_at, r.unsettled_checks)
+            _Doubt(r.id or 0, r.key, r.channel, _utc(r.tried_at), r.unsettled_checks)
             for r in in_doubt(session, channel=channel)
         ]
     if started is not None:
-        doubts = [d for d in doubts if d.tried_at and _could_have_started(d.tried_at, started)]
+        doubts = [d for d in doubts if d.tried_at and _within(started, _window(d.tried_at))]
     for doubt in doubts:
         with session_scope(runtime.engine) as session:
             if not take_in_doubt(session, doubt.id, by=worker):
@@ -283,10 +283,19 @@ def settle_in_doubt(
         _settle(runtime, client, doubt, worker, extra_look=thread is not None)
 
 
-def _could_have_started(tried_at: datetime, thread_started: datetime) -> bool:
-    """Whether a post tried at `tried_at` could be the message a thread started at."""
-    tried_at = tried_at if tried_at.tzinfo else tried_at.replace(tzinfo=UTC)
-    return tried_at - HISTORY_MARGIN <= thread_started <= tried_at + CLAIM_TIMEOUT + HISTORY_MARGIN
+def _utc(moment: datetime | None) -> datetime | None:
+    """A stored time as UTC: SQLite hands datetimes back without their zone."""
+    return moment.replace(tzinfo=UTC) if moment and moment.tzinfo is None else moment
+
+
+def _within(moment: datetime, window: tuple[datetime, datetime]) -> bool:
+    return window[0] <= moment <= window[1]
+
+
+def _window(tried_at: datetime) -> tuple[datetime, datetime]:
+    """When a post tried at `tried_at` can have reached its channel: Slack's clock differs, and a
+    process that died mid-post was taken over only after CLAIM_TIMEOUT."""
+    return tried_at - HISTORY_MARGIN, tried_at + CLAIM_TIMEOUT + HISTORY_MARGIN
 
 
 def _settle(
@@ -296,17 +305,11 @@ def _settle(
     if doubt.channel is None or doubt.tried_at is None:
         _give_back(runtime, doubt, worker, "nothing says where it was posted")
         return
+    since, until = _window(doubt.tried_at)
     try:
-        found = find_posted(
-            client,
-            doubt.channel,
-            _metadata(doubt.key),
-            since=doubt.tried_at - HISTORY_MARGIN,
-            until=doubt.tried_at + CLAIM_TIMEOUT + HISTORY_MARGIN,
-        )
+        found = find_posted(client, doubt.channel, _metadata(doubt.key), since=since, until=until)
     except HistoryUnreadable as unreadable:
-        looks = doubt.unreadable_looks + (0 if extra_look else 1)
-        if extra_look or worth_looking_again(unreadable, looks):
+        if extra_look or worth_looking_again(unreadable, doubt.unreadable_looks + 1):
             with session_scope(runtime.engine) as session:
                 put_in_doubt(session, doubt.id, by=worker, unsettled=not extra_look)
             log.warning(
