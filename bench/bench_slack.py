@@ -344,6 +344,40 @@ def _read_reply(connection: socket.socket) -> tuple[bytes, float | None]:
     return reply, arrived
 
 
+class Answers:
+    """The answers the fake Slack tells of, waited for by the senders that asked."""
+
+    def __init__(self, level: Level) -> None:
+        self._level = level
+        self._lock = threading.Lock()
+        self._arrived: dict[str, threading.Event] = {}
+        self._at: dict[str, float] = {}
+
+    def note(self, url: str, at: float) -> None:  # an apology is not one: it counts as dropped
+        self._at[url] = at
+        self._event(url).set()
+
+    def acked(self, ack: float) -> None:
+        with self._lock:
+            self._level.acks.append(ack)
+
+    def dropped(self) -> None:
+        with self._lock:
+            self._level.dropped += 1
+
+    def collect(self, url: str, wall: float) -> None:
+        """Wait for the answer to `url` (sent at `wall`): its time counts, or a drop."""
+        if self._event(url).wait(60):
+            with self._lock:
+                self._level.answers.append(self._at[url] - wall)
+        else:
+            self.dropped()
+
+    def _event(self, url: str) -> threading.Event:
+        with self._lock:
+            return self._arrived.setdefault(url, threading.Event())
+
+
 def measure(
     port: int,
     fake: RemoteFake,
@@ -360,17 +394,10 @@ def measure(
     nothing), `count` commands in all."""
     level = Level()
     lock = threading.Lock()
-    arrived: dict[str, threading.Event] = {}
-    answered_at: dict[str, float] = {}
-
-    def note(url: str, at: float) -> None:  # an apology is not an answer: it counts as dropped
-        answered_at[url] = at
-        with lock:
-            event = arrived.setdefault(url, threading.Event())
-        event.set()
-
-    fake.on_answer = note
+    answered = Answers(level)
+    fake.on_answer = answered.note
     turns = iter(range(count))
+    pending: list[tuple[str, float]] = []
 
     def person() -> None:
         while True:
@@ -380,41 +407,28 @@ def measure(
                     return
             outcome = send_command(port, fake, text)
             if outcome is None:
-                with lock:
-                    level.dropped += 1
+                answered.dropped()
                 continue
             ack, url, wall, acked = outcome
-            with lock:
-                level.acks.append(ack)
-                event = arrived.setdefault(url, threading.Event())
-            if answers:
-                pending.append((url, wall, event))
-            if answers and not flood:
-                collect(url, wall, event)
+            answered.acked(ack)
+            if answers and flood:
+                with lock:
+                    pending.append((url, wall))
+            elif answers:
+                answered.collect(url, wall)
                 time.sleep(think)
             if pauses:
                 time.sleep(pauses[turn % len(pauses)])
             with lock:
                 level.pauses.append(time.monotonic() - acked)
 
-    def collect(url: str, wall: float, event: threading.Event) -> None:
-        if event.wait(60):
-            with lock:
-                level.answers.append(answered_at[url] - wall)
-        else:
-            with lock:
-                level.dropped += 1
-
-    pending: list[tuple[str, float, threading.Event]] = []
-
     threads = [threading.Thread(target=person) for _ in range(senders)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    if flood:
-        for url, wall, event in pending:
-            collect(url, wall, event)
+    for url, wall in pending:
+        answered.collect(url, wall)
     fake.on_answer = None
     return level
 
@@ -426,37 +440,20 @@ def measure_bursts(
     barrier) and wait for its answer (planbot); then all is quiet for BURST_PAUSE before the next
     burst, so each burst meets an idle app, as the opening burst of a level does."""
     level = Level()
-    lock = threading.Lock()
-    arrived: dict[str, threading.Event] = {}
-    answered_at: dict[str, float] = {}
-
-    def note(url: str, at: float) -> None:
-        answered_at[url] = at
-        with lock:
-            event = arrived.setdefault(url, threading.Event())
-        event.set()
+    answered = Answers(level)
 
     def person(barrier: threading.Barrier) -> None:
         barrier.wait()
         outcome = send_command(port, fake, text)
         if outcome is None:
-            with lock:
-                level.dropped += 1
+            answered.dropped()
             return
         ack, url, wall, _ = outcome
-        with lock:
-            level.acks.append(ack)
-            event = arrived.setdefault(url, threading.Event())
-        if not answers:
-            return
-        if event.wait(60):
-            with lock:
-                level.answers.append(answered_at[url] - wall)
-        else:
-            with lock:
-                level.dropped += 1
+        answered.acked(ack)
+        if answers:
+            answered.collect(url, wall)
 
-    fake.on_answer = note
+    fake.on_answer = answered.note
     for _ in range(bursts):
         barrier = threading.Barrier(senders)
         threads = [threading.Thread(target=person, args=(barrier,)) for _ in range(senders)]
@@ -489,10 +486,9 @@ def burst_main(args: argparse.Namespace, fake: RemoteFake, env: dict[str, str], 
                 server.stop()
             pooled[name].add(this_round[name])
         bot, bare = this_round["planbot"], this_round["bare Bolt"]
-        ratios.append(percentile(bot.acks, 0.99) / percentile(bare.acks, 0.99))
+        ratios.append(p99_ratio(bot, bare))
     fake.close()
     bot, bare = pooled["planbot"], pooled["bare Bolt"]
-    ratio = percentile(bot.acks, 0.99) / percentile(bare.acks, 0.99)
     print(
         f"/plan {args.question}  ({args.rounds} rounds of {args.bursts} bursts of "
         f"{BURST_SENDERS} commands sent at once, {BURST_PAUSE * 1000:.0f} ms apart, "
@@ -503,14 +499,24 @@ def burst_main(args: argparse.Namespace, fake: RemoteFake, env: dict[str, str], 
         "planbot answer p50 / p99 ms | dropped |"
     )
     print("|---|---|---|---|---|")
-    each = ", ".join(f"{r:.2f}" for r in ratios)
-    print(
-        f"| {ms(statistics.median(bare.acks))} / {ms(percentile(bare.acks, 0.99))} "
-        f"| {ms(statistics.median(bot.acks))} / {ms(percentile(bot.acks, 0.99))} "
-        f"| {ratio:.2f}x ({each}) | {ms(statistics.median(bot.answers))} / "
-        f"{ms(percentile(bot.answers, 0.99))} | {bare.dropped + bot.dropped} |"
-    )
+    print(f"| {cells(bare, bot, ratios)} |")
     return 0
+
+
+def p99_ratio(bot: Level, bare: Level) -> float:
+    return percentile(bot.acks, 0.99) / percentile(bare.acks, 0.99)
+
+
+def cells(bare: Level, bot: Level, round_ratios: list[float]) -> str:
+    """A table row's figures: both apps' acks, the p99 ratio (and each round's), planbot's time
+    to answer, what was dropped."""
+    each = ", ".join(f"{r:.2f}" for r in round_ratios)
+    return (
+        f"{ms(statistics.median(bare.acks))} / {ms(percentile(bare.acks, 0.99))} "
+        f"| {ms(statistics.median(bot.acks))} / {ms(percentile(bot.acks, 0.99))} "
+        f"| {p99_ratio(bot, bare):.2f}x ({each}) | {ms(statistics.median(bot.answers))} / "
+        f"{ms(percentile(bot.answers, 0.99))} | {bare.dropped + bot.dropped}"
+    )
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -600,7 +606,7 @@ def main() -> int:
                 server.stop()
         for senders in LEVELS:
             bot, bare = this_round["planbot", senders], this_round["bare Bolt", senders]
-            round_ratios[senders].append(percentile(bot.acks, 0.99) / percentile(bare.acks, 0.99))
+            round_ratios[senders].append(p99_ratio(bot, bare))
     fake.close()
 
     mode = "flood: no waiting for answers" if args.flood else "each sender waits for its answer"
@@ -618,18 +624,11 @@ def main() -> int:
     summary = {}
     for senders in LEVELS:
         bare, bot = pooled["bare Bolt"][senders], pooled["planbot"][senders]
-        ratio = percentile(bot.acks, 0.99) / percentile(bare.acks, 0.99)
-        each = ", ".join(f"{r:.2f}" for r in round_ratios[senders])
-        print(
-            f"| {senders} | {ms(statistics.median(bare.acks))} / {ms(percentile(bare.acks, 0.99))} "
-            f"| {ms(statistics.median(bot.acks))} / {ms(percentile(bot.acks, 0.99))} "
-            f"| {ratio:.2f}x ({each}) | {ms(statistics.median(bot.answers))} / "
-            f"{ms(percentile(bot.answers, 0.99))} | {bare.dropped + bot.dropped} |"
-        )
+        print(f"| {senders} | {cells(bare, bot, round_ratios[senders])} |")
         summary[senders] = {
             "bare_ack_p99_ms": percentile(bare.acks, 0.99) * 1000,
             "planbot_ack_p99_ms": percentile(bot.acks, 0.99) * 1000,
-            "ratio": ratio,
+            "ratio": p99_ratio(bot, bare),
             "round_ratios": round_ratios[senders],
             "dropped": bare.dropped + bot.dropped,
         }

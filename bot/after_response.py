@@ -7,16 +7,16 @@ the request thread still has the response to send. In HTTP mode `bot.http_server
 each Slack request in `hand_offs_after_response()`: hand-offs made inside it wait until the
 response bytes are written, then go, whatever happened (nothing acknowledged is dropped).
 
-Many requests arriving together are a burst: answering the first ones while the rest wait for
-their ack costs the rest the CPU. So the work is held by `BURST` until no request has begun for
+Many requests arriving together are a burst: answering the first ones while the rest wait for their
+ack costs the rest the CPU. So the work is held by `BURST` until no request has begun for
 `BURST_GAP` and none is being acknowledged, and never longer than `BURST_MAX_WAIT`; one thread
 releases it, so waiting costs the acks nothing. A request on its own waits the gap too: a burst's
 first request cannot tell it is one, and answering it at once cost the rest of the burst.
-`bench/bench_slack.py --bursts 50 --rounds 3` (fifty commands sent at once to an idle app)
-measured planbot's ack p50 / p99 at 15.6 / 33.2 ms against bare Bolt's 7.3 / 20.9 when a lone
-request's answer went at once, and 6.3 / 17.3 against 5.7 / 19.8 when it waited; a person asking
-alone gets the answer about 3 ms later. Elsewhere (Socket Mode,
-tests calling the app directly) `hand_off` submits at once.
+`bench/bench_slack.py --bursts 50 --rounds 3` (fifty commands sent at once to an idle app) measured
+planbot's ack p50 / p99 at 15.6 / 33.2 ms against bare Bolt's 7.3 / 20.9 when a lone request's
+answer went at once, and 6.3 / 17.3 against 5.7 / 19.8 when it waited; a person asking alone gets
+the answer about 3 ms later. Elsewhere (Socket Mode, tests calling the app directly) `hand_off`
+submits at once.
 """
 
 from __future__ import annotations
