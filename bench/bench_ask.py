@@ -31,11 +31,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.synthetic import SyntheticSize, fill_synthetic
 from bot.render import load_renderers, render
-from commands.ask import answer
 from commands.clock import Clock
-from commands.search import index_for
+from commands.questions.ask import answer
+from commands.questions.search import index_for
 from store.db import make_engine
-from store.plan_snapshot import load_snapshot
+from store.queries.plan_snapshot import load_snapshot
 from store.seed import prepare_database
 
 QUESTIONS = (

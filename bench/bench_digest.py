@@ -12,7 +12,8 @@ role scopes) spread over `--channels` channels.
    composition per distinct scope, a render per subscription), `--rounds` times; the median is
    reported, split into the store load, composing and rendering. Aim: under 5 s in all.
 2. Posting: the catch-up sweep (`run_due_digests`, as the scheduler runs it) posts every summary
-   to the fake Slack API of tests/fake_slack.py, which answers a share `--p429` of chat.postMessage
+   to the fake Slack API of tests/support/fake_slack.py, which answers a share `--p429` of
+   chat.postMessage
    calls with HTTP 429 (Retry-After: 1). Two "processes" (threads, each with its own engine and
    worker id) sweep at once; sweeps repeat, as the 5-minute catch-up would, until nothing is left.
    The sweep keeps at least one second between two summaries in one channel. Reported: wall time,
@@ -43,20 +44,20 @@ from sqlalchemy.engine import Engine  # noqa: E402
 from sqlmodel import Session, select  # noqa: E402
 
 from bench.synthetic import SyntheticSize, fill_synthetic  # noqa: E402
-from bot.digest_jobs import DigestComposer, run_due_digests  # noqa: E402
+from bot.jobs.digest import DigestComposer, run_due_digests  # noqa: E402
 from bot.render import load_renderers  # noqa: E402
 from bot.render.chart import chart_png  # noqa: E402
 from bot.render.digest import render_digest  # noqa: E402
 from bot.runtime import Runtime  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
-from bot.slack_client import build_web_client  # noqa: E402
+from bot.slack.client import build_web_client  # noqa: E402
 from commands.clock import Clock  # noqa: E402
-from commands.digest import DigestData  # noqa: E402
+from commands.digest.summary import DigestData  # noqa: E402
 from store.db import make_engine, session_scope  # noqa: E402
-from store.digests import add_subscription  # noqa: E402
 from store.models import Action, Area, DigestPost, Plan, Role  # noqa: E402
+from store.queries.digests import add_subscription  # noqa: E402
+from store.queries.state import record_update  # noqa: E402
 from store.seed import prepare_database  # noqa: E402
-from store.state import record_update  # noqa: E402
 
 SEEDED_AT = datetime(2022, 12, 1, 9, 0, tzinfo=UTC)
 MONDAY = datetime(2023, 2, 13, 8, 30)  # Europe/London
@@ -147,7 +148,7 @@ def runtime_for(url: str, fake: FakeSlack) -> Runtime:
 
 def time_composing(runtime: Runtime, rounds: int) -> dict[str, float]:
     """Median wall and CPU seconds: the store load alone, then composing and rendering all."""
-    from store.digests import active_subscriptions
+    from store.queries.digests import active_subscriptions
 
     with Session(runtime.engine) as session:
         subscriptions = active_subscriptions(session)
@@ -174,7 +175,7 @@ def time_composing(runtime: Runtime, rounds: int) -> dict[str, float]:
 
 
 def time_charts(runtime: Runtime, samples: int = 8) -> float:
-    from store.digests import active_subscriptions
+    from store.queries.digests import active_subscriptions
 
     with Session(runtime.engine) as session:
         subscriptions = active_subscriptions(session)[:samples]

@@ -29,13 +29,13 @@ from sqlalchemy.engine import Engine, make_url  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from store.db import make_engine, normalise_url  # noqa: E402
-from store.exporter import export_plans  # noqa: E402
-from store.importer import apply_plan  # noqa: E402
 from store.migrate import upgrade  # noqa: E402
-from store.roles import RoleDirectory, ensure_directory  # noqa: E402
+from store.plan_files.exporter import export_plans  # noqa: E402
+from store.plan_files.importer import apply_plan  # noqa: E402
+from store.plan_files.sheet_plan import parse_sheet_rows, plans_to_csv, plans_to_rows, plans_to_xlsx  # noqa: E402
+from store.plan_files.yaml_plan import plans_to_yaml, read_yaml_plan  # noqa: E402
+from store.queries.roles import RoleDirectory, ensure_directory  # noqa: E402
 from store.seed import YORK_PLAN_FILES  # noqa: E402
-from store.sheet_plan import parse_sheet_rows, plans_to_csv, plans_to_rows, plans_to_xlsx  # noqa: E402
-from store.yaml_plan import plans_to_yaml, read_yaml_plan  # noqa: E402
 
 AT = datetime(2023, 1, 16, tzinfo=UTC)
 

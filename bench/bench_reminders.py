@@ -2,10 +2,13 @@
 
     .venv/bin/python bench/bench_reminders.py [--rounds 20] [--size 100]
 
-Reading: `commands.replies.parse_reply` over a fixed list of realistic replies (and one of 40,000
-characters). Deciding: `commands.reminders.plan_reminders` for 15 Feb 2023 on the York store and
+Reading: `commands.updates.replies.parse_reply` over a fixed list of realistic replies (and one of
+40,000
+characters). Deciding: `commands.reminders.policy.plan_reminders` for 15 Feb 2023 on the York store
+and
 on York plus `bench.synthetic` plans (100 plans: about 10,000 actions and 30,000 steps). Applying:
-`commands.updates.reply_in_thread` on York (thread lookup, parse, authorisation, StatusUpdate and
+`commands.updates.apply.reply_in_thread` on York (thread lookup, parse, authorisation, StatusUpdate
+and
 new state written), rolled back after each so every round does the same work.
 Aims: a reply read in under 5 ms at p95; a day's reminders decided in under 1 s at 10,000 actions.
 """
@@ -28,14 +31,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.synthetic import SyntheticSize, fill_synthetic
 from commands.caller import Caller
 from commands.clock import Clock
-from commands.reminders import plan_reminders
-from commands.replies import parse_reply
+from commands.reminders.policy import plan_reminders
 from commands.router import Request
-from commands.updates import reply_in_thread
+from commands.updates.apply import reply_in_thread
+from commands.updates.replies import parse_reply
 from store.db import make_engine, session_scope
-from store.history import find_item
-from store.reminders import claim_reminder, mark_posted
-from store.roles import assign, find_role
+from store.queries.history import find_item
+from store.queries.reminders import claim_reminder, mark_posted
+from store.queries.roles import assign, find_role
 from store.seed import prepare_database
 
 SEEDED_AT = datetime(2022, 12, 1, 9, 0, tzinfo=UTC)

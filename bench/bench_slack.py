@@ -3,7 +3,8 @@
     .venv/bin/python bench/bench_slack.py [--requests 1000] [--rounds 10] [--flood] [--think MS]
     .venv/bin/python bench/bench_slack.py --bursts 100 --rounds 3
 
-Starts the fake Slack Web API (tests/fake_slack.py) in a process of its own, at the lowest CPU
+Starts the fake Slack Web API (tests/support/fake_slack.py) in a process of its own, at the lowest
+CPU
 priority (it stands in for Slack's servers; in this process its checking of every answer held the
 interpreter lock while senders timed acks), then two server processes on localhost, one after
 the other: planbot itself (on a fresh SQLite copy of York's plans, scheduler off) and a bare Bolt
@@ -66,7 +67,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from fake_slack import TEAM_ID, Call, FakeSlack  # noqa: E402
 from slack_fixtures import clean_environment, planbot_command, slack_signature  # noqa: E402
 
-from bot.slack_errors import CALM_LINE  # noqa: E402
+from bot.slack.errors import CALM_LINE  # noqa: E402
 
 SECRET = "bench-signing-secret"
 LEVELS = (1, 10, 50)
@@ -84,7 +85,7 @@ def run_bare_app(port_file: str) -> None:
     from slack_bolt.adapter.wsgi import SlackRequestHandler
 
     from bot.settings import load_settings
-    from bot.slack_client import build_web_client
+    from bot.slack.client import build_web_client
 
     settings = load_settings()
     app = App(

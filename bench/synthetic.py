@@ -32,7 +32,7 @@ from store.models import (
     StatusUpdate,
     Step,
 )
-from store.roles import role_key
+from store.queries.roles import role_key
 
 ID_BASE = 1_000_000
 PLANS_DIR = Path(__file__).resolve().parent.parent / "store" / "plans"

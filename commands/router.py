@@ -1,7 +1,8 @@
 """One entry for every text command, whichever transport brings it (slash, mention, DM, console).
 
 The first word picks the verb ("role", "history", "digest"...); anything else is a question for
-`commands.ask`. Handlers take `(session, request, rest_of_text)` and return a result dataclass.
+`commands.questions.ask`. Handlers take `(session, request, rest_of_text)` and return a result
+dataclass.
 """
 
 from __future__ import annotations
@@ -18,15 +19,15 @@ from commands.clock import Clock
 
 # verb -> "module:function"; each capability adds its verbs here.
 VERBS: dict[str, str] = {
-    "help": "commands.help:help_command",
-    "role": "commands.roles:role_command",
-    "roles": "commands.roles:role_command",
-    "whoami": "commands.roles:whoami_command",
-    "history": "commands.history:history_command",
-    "channel": "commands.channels:channel_command",
-    "digest": "commands.digest_subscriptions:digest_command",
+    "help": "commands.questions.help:help_command",
+    "role": "commands.roles.directory:role_command",
+    "roles": "commands.roles.directory:role_command",
+    "whoami": "commands.roles.directory:whoami_command",
+    "history": "commands.questions.history:history_command",
+    "channel": "commands.reminders.channels:channel_command",
+    "digest": "commands.digest.subscriptions:digest_command",
 }
-ASK = "commands.ask:ask_command"
+ASK = "commands.questions.ask:ask_command"
 
 
 @dataclass(frozen=True)

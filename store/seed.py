@@ -9,11 +9,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from store.db import session_scope
-from store.importer import ImportReport, apply_plan
 from store.migrate import upgrade
 from store.models import Plan
-from store.roles import RoleDirectory, ensure_directory
-from store.yaml_plan import read_yaml_plan
+from store.plan_files.importer import ImportReport, apply_plan
+from store.plan_files.yaml_plan import read_yaml_plan
+from store.queries.roles import RoleDirectory, ensure_directory
 
 PLANS = Path(__file__).parent / "plans"
 YORK_PLAN_FILES = (PLANS / "york-ofsted-2022.yaml", PLANS / "york-ambition-2022.yaml")

@@ -21,7 +21,8 @@ from sqlalchemy.engine import Engine, make_url
 from store.db import make_engine, normalise_url
 from store.seed import prepare_database
 
-# The Slack app as a process, a fake Slack and signed requests (see tests/slack_fixtures.py).
+# The Slack app as a process, a fake Slack and signed requests (see
+# tests/support/slack_fixtures.py).
 pytest_plugins = ("slack_fixtures",)
 
 SEEDED_AT = datetime(2022, 12, 1, 9, 0, tzinfo=UTC)

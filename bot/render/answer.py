@@ -14,8 +14,8 @@ from typing import Any
 from bot.render import Rendered, render
 from bot.render.escape import escape, truncate
 from bot.render.item_text import day
-from commands.ask import AnswerItem, AnswerResult
 from commands.brag import EMOJI
+from commands.questions.ask import AnswerItem, AnswerResult
 from store.models.status import Rag
 
 MAX_BLOCKS = 50

@@ -10,7 +10,7 @@ from bot.render import Rendered, render
 from bot.render.escape import escape, truncate
 from bot.render.history import entry_line, sections
 from bot.render.item_text import day
-from commands.changes import ChangesResult
+from commands.questions.changes import ChangesResult
 
 TITLE_TEXT = 90
 

@@ -16,7 +16,8 @@ from bot.render import Rendered, render
 from bot.render.escape import escape, mention, truncate
 from bot.render.item_text import day, status_label
 from commands.brag import EMOJI, ORDER
-from commands.digest import (
+from commands.digest.subscriptions import DigestSubscriptionResult, SubscriptionLine
+from commands.digest.summary import (
     AreaLine,
     ChangeLine,
     DigestResult,
@@ -24,7 +25,6 @@ from commands.digest import (
     PlanHeadline,
     UnansweredLine,
 )
-from commands.digest_subscriptions import DigestSubscriptionResult, SubscriptionLine
 from store.models.status import Rag
 
 SECTION_LIMIT = 3000

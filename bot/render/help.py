@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.render import Rendered, render
 from bot.render.escape import escape
-from commands.help import HelpResult
+from commands.questions.help import HelpResult
 
 
 @render.register

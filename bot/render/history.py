@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from bot.render import Rendered, render
 from bot.render.escape import escape, mention, truncate
 from bot.render.item_text import RAG_EMOJI, day, item_line, status_label
-from commands.history import HistoryEntry, HistoryProblem, HistoryResult
+from commands.questions.history import HistoryEntry, HistoryProblem, HistoryResult
 
 LONDON = ZoneInfo("Europe/London")
 DATED_ONLY = ("document", "import")  # sources that date an update by the day
@@ -25,7 +25,7 @@ SOURCES = {
 
 def _who(author: str | None) -> str:
     """The author as a mention, which the Slack side turns into a name that pings nobody
-    (bot.slack_text.without_pings); the console shows the id."""
+    (bot.slack.text.without_pings); the console shows the id."""
     if not author:
         return "the plan"
     if author == "terminal":

@@ -9,7 +9,7 @@ from bot.render import Rendered, render
 from bot.render.escape import escape, truncate
 from bot.render.item_text import RAG_EMOJI, day, people, status_label
 from bot.render.updates import ADD_NOTE, SNOOZE, status_button
-from commands.reminders import DueReminder, ReminderPlan
+from commands.reminders.policy import DueReminder, ReminderPlan
 
 REPLY_HINT = (
     "Reply in this thread in your own words, e.g. “in progress, due 31/3”, "

@@ -5,7 +5,13 @@ from __future__ import annotations
 from bot.render import Rendered, render
 from bot.render.escape import escape, mention
 from bot.render.item_text import item_line, people
-from commands.roles import RoleChangeResult, RoleListResult, RoleProblem, RoleRow, WhoAmIResult
+from commands.roles.directory import (
+    RoleChangeResult,
+    RoleListResult,
+    RoleProblem,
+    RoleRow,
+    WhoAmIResult,
+)
 
 SECTION_LIMIT = 2900
 

@@ -10,8 +10,8 @@ from typing import Any
 from bot.render import Rendered, render
 from bot.render.escape import escape
 from bot.render.item_text import day, people, status_label
-from commands.channels import ChannelProblem, ChannelsResult
-from commands.updates import (
+from commands.reminders.channels import ChannelProblem, ChannelsResult
+from commands.updates.apply import (
     ReplyDeleted,
     ReplyIgnored,
     Snoozed,

@@ -10,10 +10,10 @@ from plan_store_helpers import PLANS, SEEDS, Run
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from store.history import find_item
 from store.models import Action, Area, Measure, Plan, Step
-from store.roles import owner_roles
-from store.state import derive_state, updates_for
+from store.queries.history import find_item
+from store.queries.roles import owner_roles
+from store.queries.state import derive_state, updates_for
 
 OFSTED = {"OA1": 6, "OA2": 6, "OA3": 4, "OA4": 4, "OA5": 4, "OA6": 3, "OA7": 5}
 AMBITION = {"P1": 5, "P2": 5, "P3": 3, "P4": 5, "P5": 13, "P6": 3, "P7": 10, "P8": 2, "P9": 6}

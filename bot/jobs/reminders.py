@@ -1,0 +1,376 @@
+"""The reminder run: decide what is due (commands.reminders.policy), claim each once, post its
+thread.
+
+`run_reminders(runtime, client)` is what the scheduler calls every working day and what `planbot
+remind` calls on demand; `catch_up_reminders` is the scheduler's catch-up (at start-up and every
+half hour), which runs it again during a working day's reminder hours, so a bot that was down at the
+hour, or a post that failed for a passing reason, does not wait for the next day. Each reminder is
+claimed in the database before it is posted (store.queries.reminders.claim_reminder: a unique key),
+so two
+processes or a restart never post the same one twice. A post Slack refuses gives its claim back so
+the next run tries again. Each thread carries its key in Slack's message metadata: when a post fails
+without Slack's answer (a timeout, a dropped connection, a 5xx), the channel's history is read, and
+a thread Slack did take is recorded rather than posted again. If the history does not settle it, the
+claim is left in doubt, as is one left by a process that died mid-post (after CLAIM_TIMEOUT), and
+the next run looks in the channel again before posting. Before deciding, the role holders are
+checked against Slack (users.info): a deactivated user is marked so in the directory and their role
+counts as unfilled (flagged, not mentioned).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot.posting.findable import (
+    HISTORY_MARGIN,
+    METADATA_PREFIX,
+    HistoryUnreadable,
+    PostInDoubt,
+    find_posted,
+    post_findable,
+    worth_looking_again,
+)
+from bot.render.reminders import plan_summary, reminder_message
+from bot.runtime import Runtime
+from commands.reminders.policy import DueReminder, ReminderPlan, plan_reminders
+from commands.reminders.working_days import is_working_day
+from store.db import session_scope
+from store.queries import role_queries
+from store.queries.reminders import (
+    claim_reminder,
+    in_doubt,
+    mark_posted,
+    put_in_doubt,
+    release_claim,
+    release_stale_claims,
+    take_in_doubt,
+)
+from store.queries.roles import mark_inactive
+
+log = logging.getLogger("planbot.reminders")
+
+CLAIM_TIMEOUT = timedelta(minutes=30)
+METADATA_EVENT = f"{METADATA_PREFIX}reminder"
+CATCH_UP_UNTIL_HOUR = 18  # local: catch-up runs stop with the working day (none in the evening)
+
+
+@dataclass(frozen=True)
+class ReminderRunReport:
+    plan: ReminderPlan
+    posted: tuple[tuple[str, str, str], ...]  # (ref, channel, thread ts)
+    taken_elsewhere: tuple[str, ...]  # claimed by another process first
+    failed: tuple[str, ...]
+    deactivated: tuple[str, ...]  # users Slack reports deactivated, found in this run
+    dry_run: bool
+
+    @property
+    def summary(self) -> str:
+        text = plan_summary(self.plan, posted=None if self.dry_run else len(self.posted))
+        if self.taken_elsewhere:
+            text += f"\n{len(self.taken_elsewhere)} posted by another process."
+        if self.failed:
+            text += f"\nNot posted (tried again next run): {', '.join(self.failed)}"
+        if self.deactivated:
+            text += f"\nSlack reports deactivated: {', '.join(self.deactivated)}"
+        return text
+
+
+_RUN_ID = uuid.uuid4().hex[:8]  # host:pid repeats across container restarts
+
+
+def _worker_name() -> str:
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{_RUN_ID}"
+
+
+def user_is_active(client: WebClient, user_id: str) -> bool | None:
+    """True/False from users.info (`deleted`), None when Slack could not say."""
+    try:
+        response = client.users_info(user=user_id)
+    except (SlackApiError, SlackClientError, OSError) as error:
+        log.info("users.info %s failed (%s); treated as active", user_id, error)
+        return None
+    user = response.get("user") or {}
+    return not bool(user.get("deleted"))
+
+
+def check_role_holders(runtime: Runtime, client: WebClient) -> tuple[str, ...]:
+    """Mark role holders Slack reports deactivated; returns their ids."""
+    with session_scope(runtime.engine) as session:
+        members = role_queries.all_member_ids(session)
+    gone = tuple(user for user in members if user_is_active(client, user) is False)
+    if gone:
+        with session_scope(runtime.engine) as session:
+            for user in gone:
+                if mark_inactive(session, user):
+                    log.warning("Slack reports %s deactivated: their roles count as unfilled", user)
+    return gone
+
+
+def run_reminders(
+    runtime: Runtime, client: WebClient | None, *, dry_run: bool = False
+) -> ReminderRunReport:
+    """Post today's due reminders (none at weekends or on bank holidays); flag unfilled roles."""
+    today = runtime.clock.today()
+    settings = runtime.command_settings()
+    deactivated: tuple[str, ...] = ()
+    if not dry_run and client is not None:
+        with session_scope(runtime.engine) as session:
+            released = release_stale_claims(
+                session, older_than=runtime.clock.utcnow() - CLAIM_TIMEOUT
+            )
+        if released:
+            log.warning(
+                "%d reminder claims were never posted (their process stopped mid-post); looking "
+                "for their threads",
+                released,
+            )
+        settle_in_doubt(runtime, client)
+        deactivated = check_role_holders(runtime, client)
+    with session_scope(runtime.engine) as session:
+        plan = plan_reminders(session, today=today, settings=settings)
+    if plan.unfilled:
+        log.warning(
+            "%d owner roles have nobody behind them: %s",
+            len(plan.unfilled),
+            "; ".join(f"{role.role} ({', '.join(role.refs)})" for role in plan.unfilled),
+        )
+    if plan.day_off:
+        log.info("no reminders on %s: %s", today, plan.day_off)
+    if dry_run or client is None or plan.day_off:
+        return ReminderRunReport(plan, (), (), (), deactivated, dry_run=True)
+
+    posted: list[tuple[str, str, str]] = []
+    elsewhere: list[str] = []
+    failed: list[str] = []
+    worker = _worker_name()
+    homeless = [reminder for reminder in plan.due if not reminder.channel]
+    if homeless:
+        log.warning(
+            "%d reminders not posted: no reminders channel for %s (set one with "
+            "`channel reminders #channel` or PLANBOT_REMINDERS_CHANNEL): %s",
+            len(homeless),
+            ", ".join(sorted({reminder.plan_title for reminder in homeless})),
+            ", ".join(reminder.ref for reminder in homeless),
+        )
+        failed.extend(reminder.ref for reminder in homeless)
+    for reminder in plan.due:
+        if not reminder.channel:
+            continue
+        tried_at = runtime.clock.real_utcnow()  # Slack's clock, not a trial's fixed one
+        with session_scope(runtime.engine) as session:
+            row = claim_reminder(
+                session,
+                key=reminder.key,
+                action_id=reminder.action_id,
+                step_id=reminder.step_id,
+                reason=reminder.reason,
+                for_date=reminder.for_date,
+                at=runtime.clock.utcnow(),
+                by=worker,
+                channel=reminder.channel,
+                tried_at=tried_at,
+            )
+            row_id = row.id if row else None
+        if row_id is None:
+            elsewhere.append(reminder.ref)
+            log.info("reminder %s already claimed by another process", reminder.key)
+            continue
+        outcome = _post(runtime, client, reminder, row_id, today, worker)
+        if outcome is None:
+            failed.append(reminder.ref)
+            continue
+        channel, ts = outcome
+        with session_scope(runtime.engine) as session:
+            recorded = mark_posted(
+                session, row_id, channel=channel, thread_ts=ts, at=runtime.clock.utcnow(), by=worker
+            )
+        if not recorded:
+            log.warning(
+                "reminder %s posted at %s, but its claim went stale and another process took it "
+                "over; that process records the thread when it finds it",
+                reminder.key,
+                ts,
+            )
+        posted.append((reminder.ref, channel, ts))
+        log.info("reminder %s posted to %s at %s", reminder.key, channel, ts)
+    return ReminderRunReport(
+        plan, tuple(posted), tuple(elsewhere), tuple(failed), deactivated, dry_run=False
+    )
+
+
+def _metadata(key: str) -> dict[str, Any]:
+    return {"event_type": METADATA_EVENT, "event_payload": {"key": key}}
+
+
+def _post(
+    runtime: Runtime,
+    client: WebClient,
+    reminder: DueReminder,
+    row_id: int,
+    today: date,
+    worker: str,
+) -> tuple[str, str] | None:
+    """Post the reminder's thread: (channel, ts), or None when it was not posted. A claim Slack
+    refused is given back; one Slack may have taken though its history could not say is left in
+    doubt, for the next run to look for first."""
+    assert reminder.channel is not None
+    rendered = reminder_message(reminder, row_id, today)
+    try:
+        posted = post_findable(
+            client,
+            runtime.clock.real_utcnow,
+            channel=reminder.channel,
+            metadata=_metadata(reminder.key),
+            text=rendered.text,
+            blocks=rendered.blocks,
+            unfurl_links=False,
+        )
+    except PostInDoubt as doubt:
+        with session_scope(runtime.engine) as session:
+            put_in_doubt(session, row_id, by=worker)
+        log.error("reminder %s may or may not be posted: %s; left in doubt", reminder.key, doubt)
+        return None
+    except (SlackApiError, SlackClientError, OSError) as error:
+        with session_scope(runtime.engine) as session:
+            release_claim(session, row_id, by=worker)
+        log.error("reminder %s not posted (%s); its claim is given back", reminder.key, error)
+        return None
+    return posted.channel, posted.ts
+
+
+@dataclass(frozen=True)
+class _Doubt:
+    """A reminder claim in doubt, as read before it is taken to be settled."""
+
+    id: int
+    key: str
+    channel: str | None
+    tried_at: datetime | None
+    unreadable_looks: int
+
+
+def settle_in_doubt(
+    runtime: Runtime, client: WebClient, *, thread: tuple[str, str] | None = None
+) -> None:
+    """Look for the thread of every reminder in doubt, whatever today's plan: found, it is
+    recorded; not in the channel, its claim is given back (the reminder may go again). When the
+    channel cannot be read it stays in doubt, still counting as a claim, until the read fails
+    for good or too often (`worth_looking_again`); then it is given back, and may be doubled.
+
+    With `thread` (channel, ts: a reply arrived in a thread planbot has no record of), only the
+    reminders in doubt that could have started it are looked for, and the look is extra: an
+    unreadable history then leaves the claim as it was."""
+    worker = f"{_worker_name()}:{uuid.uuid4().hex[:4]}"  # this look's, not its process's
+    channel, started = (thread[0], _ts_time(thread[1])) if thread else (None, None)
+    with session_scope(runtime.engine) as session:
+        doubts = [
+            _Doubt(r.id or 0, r.key, r.channel, _utc(r.tried_at), r.unsettled_checks)
+            for r in in_doubt(session, channel=channel)
+        ]
+    if started is not None:
+        doubts = [d for d in doubts if d.tried_at and _within(started, _window(d.tried_at))]
+    for doubt in doubts:
+        with session_scope(runtime.engine) as session:
+            if not take_in_doubt(session, doubt.id, by=worker):
+                continue  # another process is settling it
+        _settle(runtime, client, doubt, worker, extra_look=thread is not None)
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    """A stored time as UTC: SQLite hands datetimes back without their zone."""
+    return moment.replace(tzinfo=UTC) if moment and moment.tzinfo is None else moment
+
+
+def _within(moment: datetime, window: tuple[datetime, datetime]) -> bool:
+    return window[0] <= moment <= window[1]
+
+
+def _window(tried_at: datetime) -> tuple[datetime, datetime]:
+    """When a post tried at `tried_at` can have reached its channel: Slack's clock differs, and a
+    process that died mid-post was taken over only after CLAIM_TIMEOUT."""
+    return tried_at - HISTORY_MARGIN, tried_at + CLAIM_TIMEOUT + HISTORY_MARGIN
+
+
+def _settle(
+    runtime: Runtime, client: WebClient, doubt: _Doubt, worker: str, *, extra_look: bool
+) -> None:
+    """Settle one claim in doubt that `worker` has taken."""
+    if doubt.channel is None or doubt.tried_at is None:
+        _give_back(runtime, doubt, worker, "nothing says where it was posted")
+        return
+    since, until = _window(doubt.tried_at)
+    try:
+        found = find_posted(client, doubt.channel, _metadata(doubt.key), since=since, until=until)
+    except HistoryUnreadable as unreadable:
+        if extra_look or worth_looking_again(unreadable, doubt.unreadable_looks + 1):
+            with session_scope(runtime.engine) as session:
+                put_in_doubt(session, doubt.id, by=worker, unsettled=not extra_look)
+            log.warning(
+                "reminder %s is still in doubt: %s's history cannot be read (%s)",
+                doubt.key,
+                doubt.channel,
+                unreadable,
+            )
+            return
+        why = f"{doubt.channel}'s history cannot be read ({unreadable})"
+        _give_back(runtime, doubt, worker, why)
+        return
+    if not found:
+        _give_back(runtime, doubt, worker, "not in the channel")
+        return
+    at = min(_ts_time(found), runtime.clock.utcnow())
+    with session_scope(runtime.engine) as session:
+        recorded = mark_posted(
+            session, doubt.id, channel=doubt.channel, thread_ts=found, at=at, by=worker
+        )
+    if recorded:
+        log.warning("reminder %s was in doubt: its thread is in %s, recorded", doubt.key, found)
+    else:
+        log.warning(
+            "reminder %s: its thread %s was found as another took it over", doubt.key, found
+        )
+
+
+def _give_back(runtime: Runtime, doubt: _Doubt, worker: str, why: str) -> None:
+    with session_scope(runtime.engine) as session:
+        release_claim(session, doubt.id, by=worker)
+    log.warning("reminder %s was in doubt: %s; it may be posted again", doubt.key, why)
+
+
+def _ts_time(ts: str) -> datetime:
+    try:
+        return datetime.fromtimestamp(float(ts), UTC)
+    except (ValueError, OverflowError):
+        return datetime.max.replace(tzinfo=UTC)
+
+
+def in_reminder_hours(now: datetime, reminder_hour: int) -> bool:
+    """Whether `now` (local) is a working day from the reminder hour to the day's end."""
+    until = max(CATCH_UP_UNTIL_HOUR, reminder_hour + 1)
+    return is_working_day(now.date()) and reminder_hour <= now.hour < until
+
+
+def catch_up_reminders(runtime: Runtime, client: WebClient) -> ReminderRunReport | None:
+    """Run today's reminders again if it is a working day at or after the reminder hour; None
+    outside those hours. Safe to repeat: each reminder is claimed once, and the daily limit counts
+    what earlier runs today claimed."""
+    if not in_reminder_hours(runtime.clock.now(), runtime.settings.planbot_reminder_hour):
+        return None
+    report = run_reminders(runtime, client)
+    log.info(
+        "reminder catch-up for %s: %d posted, %d posted by another process, %d not posted",
+        report.plan.today,
+        len(report.posted),
+        len(report.taken_elsewhere),
+        len(report.failed),
+    )
+    return report

@@ -1,0 +1,65 @@
+"""Where an answer goes, and sending it there: a slash command's response_url or a conversation.
+
+A listener names the destination before the question is answered, so whichever process answers
+it (the serving process, or a question worker, bot/speed/question_pool.py) also sends it, and the
+serving process does not spend its CPU on the post while it has acks to send.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk import WebClient
+
+from bot.posting.outbox import post_that_matters
+from bot.render import Rendered
+from bot.runtime import Runtime
+from bot.slack.client import post_to_response_url
+from bot.slack.text import without_pings
+
+
+@dataclass(frozen=True)
+class ToResponseUrl:
+    """A slash command's answer: private to the person unless shared or meant for the channel."""
+
+    url: str
+    share: bool = False
+
+
+@dataclass(frozen=True)
+class ToConversation:
+    """An answer posted in a channel or DM, in a thread when `thread_ts` is set."""
+
+    channel: str
+    thread_ts: str | None = None
+
+
+Destination = ToResponseUrl | ToConversation
+
+
+def message_payload(rendered: Rendered, client: WebClient) -> dict[str, Any]:
+    """`text` (the fallback that reads well alone) and, when there are any, `blocks`, with every
+    mention turned into a plain name: an answer the bot echoes never notifies anyone."""
+    payload: dict[str, Any] = {"text": rendered.text}
+    if rendered.blocks:
+        payload["blocks"] = rendered.blocks
+    return dict(without_pings(payload, client))
+
+
+def deliver(
+    runtime: Runtime, client: WebClient, rendered: Rendered, destination: Destination
+) -> None:
+    """Send `rendered` to `destination`; nothing when there is nothing worth saying."""
+    if rendered.quiet:
+        return
+    payload = message_payload(rendered, client)
+    if isinstance(destination, ToResponseUrl):
+        in_channel = destination.share or not rendered.ephemeral
+        payload["response_type"] = "in_channel" if in_channel else "ephemeral"
+        post_to_response_url(destination.url, payload)
+        return
+    payload["channel"] = destination.channel
+    if destination.thread_ts:
+        payload["thread_ts"] = destination.thread_ts
+    post_that_matters(runtime, client, "chat.postMessage", payload)

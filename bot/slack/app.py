@@ -1,0 +1,125 @@
+"""The Bolt app: one Web API client, Slack's checks, redelivery filter, central errors, listeners.
+
+`create_app(runtime)` holds no plan logic; listener groups in bot/listeners/ turn Slack requests
+into calls to commands/. Every listener acknowledges at once (`process_before_response=True`, so
+the same code answers Slack in HTTP and Socket Mode) and does its work after the ack on a pool of
+PLANBOT_WORKERS threads (`bot.slack.listeners.common.after_ack`); questions go on to worker
+processes
+when `planbot serve` started them (bot/speed/question_pool.py).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt.middleware import Middleware
+from slack_sdk import WebClient
+
+from bot.jobs.reminders import user_is_active
+from bot.render import load_renderers
+from bot.runtime import Runtime
+from bot.slack.client import build_web_client
+from bot.slack.errors import report_failure
+from bot.slack.listeners import register_listeners
+from store.db import session_scope
+from store.queries.events import claim_event
+
+log = logging.getLogger("planbot.slack")
+
+
+class _TokenFromClient(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN itself and warns that the client's token wins: it is the same
+    token, so the warning is noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
+logging.getLogger("slack_bolt.App").addFilter(_TokenFromClient())
+
+
+def from_a_bot(event: dict[str, Any]) -> bool:
+    """True for a message or mention written by a bot (this one included) or an integration."""
+    if event.get("bot_id") or event.get("subtype") == "bot_message":
+        return True
+    edited = event.get("message") or {}
+    return event.get("subtype") == "message_changed" and bool(edited.get("bot_id"))
+
+
+class SkipBotsAndRedeliveries(Middleware):
+    """Acknowledge and drop other bots' events and any event_id already handled anywhere.
+
+    Bolt would run a listener again for a retried event; the store's primary key on event_id makes
+    the first process to see an event its only handler, whatever X-Slack-Retry-Num says. A class,
+    not a decorated function: Bolt calls it directly, where it would work out a function's
+    arguments by name on every request (a third of the cost of acknowledging a command).
+    """
+
+    def __init__(self, runtime: Runtime) -> None:
+        self._runtime = runtime
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse | None:
+        body = req.body
+        if body.get("type") != "event_callback":
+            return next()
+        if from_a_bot(body.get("event") or {}):
+            return BoltResponse(status=200, body="")
+        event_id = body.get("event_id")
+        if event_id:
+            with session_scope(self._runtime.engine) as session:
+                first = claim_event(session, str(event_id), self._runtime.clock.utcnow())
+            if not first:
+                log.info("event %s delivered again; acknowledged and ignored", event_id)
+                return BoltResponse(status=200, body="")
+        return next()
+
+
+def create_app(
+    runtime: Runtime,
+    *,
+    client: WebClient | None = None,
+    socket_mode: bool = False,
+    executor: ThreadPoolExecutor | None = None,
+) -> App:
+    """The Slack app for `runtime`.
+
+    `client` defaults to one built from the settings (SLACK_API_URL, token, retry handlers); Bolt
+    derives every per-request client from it. HTTP mode verifies each request's signature with
+    SLACK_SIGNING_SECRET; Socket Mode has no signatures to verify. `executor` runs the work after
+    the ack (the caller may shut it down to finish that work before exiting).
+    """
+    settings = runtime.settings
+    load_renderers()
+    app = App(
+        name="planbot",
+        client=client or build_web_client(settings),
+        signing_secret=settings.slack_signing_secret or "",
+        request_verification_enabled=not socket_mode,
+        process_before_response=True,
+        listener_executor=executor
+        or ThreadPoolExecutor(max_workers=settings.planbot_workers, thread_name_prefix="planbot"),
+    )
+
+    app.middleware(SkipBotsAndRedeliveries(runtime))
+
+    @app.error
+    def on_error(error: Exception, body: dict[str, Any], client: WebClient) -> None:
+        # Before the ack: Slack retries an event that failed, so only commands and buttons
+        # (which have a response_url) hear about it now.
+        report_failure(
+            error,
+            body,
+            client if body.get("type") != "event_callback" else None,
+            where="handling a Slack request",
+        )
+
+    # Role commands ask Slack whether a holder is deactivated (users.info `deleted`).
+    runtime.user_active = lambda user_id: user_is_active(app.client, user_id)
+    register_listeners(app, runtime)
+    return app

@@ -1,0 +1,166 @@
+"""The one Slack Web API client, built from settings: retries what is worth it, logs the rest.
+
+Bolt copies this client's base URL and retry handlers into the per-request clients it hands to
+listeners (`client`, `say`), so every call goes to `SLACK_API_URL`. Answers to slash commands and
+buttons go to the `response_url` Slack gives (a full URL); `post_to_response_url` sends them with
+the same retry handlers.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+from slack_sdk.http_retry.handler import RetryHandler
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
+from slack_sdk.webhook import WebhookClient
+
+from bot.posting.findable import is_findable, unanswered
+from bot.settings import Settings
+
+log = logging.getLogger("planbot.slack")
+
+TIMEOUT_SECONDS = 10
+
+
+class TransientServerErrorRetryHandler(ServerErrorRetryHandler):
+    """Retries the 5xx answers that mean "try again" (slack_sdk's own stops at 500 and 503),
+    except for a post planbot can look for (bot.posting.findable): Slack may have taken it."""
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if response is None or response.status_code not in (500, 502, 503, 504):
+            return False
+        return not _findable_post(request)
+
+
+class SafeConnectionErrorRetryHandler(ConnectionErrorRetryHandler):
+    """Retries a call whose connection failed, unless Slack may already have carried it out and
+    repeating it would post a message twice that planbot can look for instead.
+
+    urllib wraps an error met while connecting or sending in URLError: the request never reached
+    Slack whole, so sending it again is safe. A bare RemoteDisconnected or ConnectionResetError
+    came while waiting for the answer, after Slack had the request. A post carrying planbot's
+    metadata (a reminder, a weekly summary) is then left to its caller, which looks for it in the
+    channel's history before posting it again. Other calls are repeated: a read does no harm,
+    and a second copy of an answer is better than none.
+    """
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if not super()._can_retry(state=state, request=request, response=response, error=error):
+            return False
+        return error is None or not unanswered(error) or not _findable_post(request)
+
+
+class FinalFailureLogger(RetryHandler):
+    """Last in the chain: never retries, logs a call that still failed once the others gave up.
+
+    slack_sdk asks the handlers in order and stops at the first that retries, so this one only sees
+    a response (or error) that no handler would retry any more: the call's final outcome.
+    """
+
+    def can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        method = _method_of(request.url)
+        if error is not None and response is None:
+            log.error("Slack call %s failed: %s", method, error)
+            return False
+        if response is None:
+            return False
+        if response.status_code >= 400:
+            log.error(
+                "Slack call %s failed: HTTP %s after %s retries",
+                method,
+                response.status_code,
+                state.current_attempt,
+            )
+            return False
+        body = response.body or _json_or_empty(response.data)
+        if isinstance(body, dict) and body.get("ok") is False:
+            log.error("Slack call %s failed: %s", method, body.get("error", "unknown error"))
+        return False
+
+
+def _method_of(url: str | None) -> str:
+    """`chat.postMessage` for a Web API URL; `response_url` for Slack's one-off answer URLs."""
+    if url and "/api/" in url:
+        return url.split("/api/", 1)[1].split("?", 1)[0].strip("/")
+    return "response_url"
+
+
+def _findable_post(request: HttpRequest) -> bool:
+    """A chat.postMessage whose metadata marks it as one planbot can look for, or the call that
+    shares an uploaded file (the summary's chart), which its caller looks for by name."""
+    method = _method_of(request.url)
+    if method == "files.completeUploadExternal":
+        return True
+    if method != "chat.postMessage":
+        return False
+    return is_findable(_json_or_empty(request.data).get("metadata"))
+
+
+def _json_or_empty(data: bytes | None) -> dict[str, Any]:
+    if not data or not data.startswith(b"{"):
+        return {}
+    try:
+        parsed = json.loads(data)
+    except ValueError:
+        return {}
+    return parsed if isinstance(parsed, dict) else {}
+
+
+def retry_handlers() -> list[RetryHandler]:
+    """429 (honouring Retry-After), transient 5xx and dropped connections (see
+    SafeConnectionErrorRetryHandler), then the failure log."""
+    return [
+        RateLimitErrorRetryHandler(max_retry_count=3),
+        TransientServerErrorRetryHandler(max_retry_count=3),
+        SafeConnectionErrorRetryHandler(max_retry_count=2),
+        FinalFailureLogger(),
+    ]
+
+
+def build_web_client(settings: Settings) -> WebClient:
+    """The client Bolt and the scheduler share; its base URL is `SLACK_API_URL`."""
+    return WebClient(
+        token=settings.slack_bot_token,
+        base_url=settings.slack_api_url,
+        timeout=TIMEOUT_SECONDS,
+        retry_handlers=retry_handlers(),
+    )
+
+
+def post_to_response_url(url: str, message: dict[str, Any]) -> bool:
+    """Send `message` to a slash command's or button's response_url; False (logged) if it failed."""
+    response = WebhookClient(
+        url=url, timeout=TIMEOUT_SECONDS, retry_handlers=retry_handlers()
+    ).send_dict(message)
+    return response.status_code == 200  # a failure was logged by FinalFailureLogger

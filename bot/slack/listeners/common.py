@@ -1,0 +1,180 @@
+"""What every listener group shares: running work after the ack, and answering a line of text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt import App, BoltContext
+from slack_sdk import WebClient
+
+from bot.posting.delivery import Destination, deliver
+from bot.render import Rendered, render
+from bot.runtime import Runtime
+from bot.slack.errors import report_failure
+from bot.speed.after_response import Quick, hand_off
+from bot.speed.question_pool import active_pool
+from commands.router import handle, split_verb
+from store.db import session_scope
+
+Work = Callable[[dict[str, Any], WebClient, BoltContext], None]
+
+
+def ack_only(ack: Callable[..., Any]) -> None:
+    """The acknowledgement every listener sends at once; the work runs after it."""
+    ack()
+
+
+def guarded(work: Work) -> Callable[[dict[str, Any], WebClient, BoltContext], None]:
+    """Wrap post-ack `work` so a failure reaches `report_failure` (Bolt would only log it).
+
+    `after_ack` uses it; it also fits Bolt's lazy listeners, `lazy=[guarded(work)]` (Bolt passes
+    arguments by name, so the wrapper keeps the names `body`, `client` and `context`).
+    """
+
+    def run(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        try:
+            work(body, client, context)
+        except Exception as error:
+            report_failure(error, body, client, where=work.__name__)
+
+    run.__name__ = work.__name__  # Bolt tells lazy functions apart by name
+    return run
+
+
+def after_ack(app: App, work: Work, *, quick: Quick | None = None) -> Callable[..., None]:
+    """A listener that acknowledges at once, then runs `work(body, client, context)` on the app's
+    worker threads (PLANBOT_WORKERS), a failure going to `report_failure`; over HTTP the work
+    starts once the ack has been sent (bot/speed/after_response.py).
+
+    Use as `app.event("x")(after_ack(app, work))`. It does what Bolt's lazy listeners do without
+    their cost on the ack path (Bolt deep-copies every request before acknowledging it).
+    """
+    executor = app.listener_runner.listener_executor
+    run = guarded(work)
+
+    def acknowledge(
+        ack: Callable[..., Any], body: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
+        ack()
+        hand_off(executor, run, body, client, context, quick=quick)
+
+    acknowledge.__name__ = f"ack_{work.__name__}"
+    return acknowledge
+
+
+@dataclass(frozen=True)
+class Asked:
+    """A line of text to answer (already through `to_command_text`), where the answer goes, and
+    who asked where."""
+
+    text: str
+    destination: Destination
+    user_id: str | None
+    channel_id: str | None
+    thread_ts: str | None = None
+
+
+Read = Callable[[dict[str, Any], BoltContext], Asked | None]  # None: nothing to answer
+
+
+def answering(runtime: Runtime, read: Read, *, name: str) -> tuple[Work, Quick]:
+    """A listener's work after the ack when its request is a line to answer (`read` from the
+    request), and the quick form of it: a question handed to a worker process at once if that
+    cannot wait, with no hop to a worker thread (`after_ack(app, work, quick=quick)`)."""
+
+    def work(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        asked = read(body, context)
+        if asked is not None:
+            reply(
+                runtime,
+                client,
+                asked.text,
+                asked.destination,
+                user_id=asked.user_id,
+                channel_id=asked.channel_id,
+                thread_ts=asked.thread_ts,
+                body=body,
+            )
+
+    def quick(body: dict[str, Any], client: WebClient, context: BoltContext) -> bool:
+        asked = read(body, context)
+        return asked is None or send_question_now(client, asked, body=body)
+
+    work.__name__ = f"answer_{name}"
+    return work, quick
+
+
+def send_question_now(client: WebClient, asked: Asked, *, body: dict[str, Any]) -> bool:
+    """Hand a question to a worker process here and now if that cannot wait
+    (QuestionPool.reply_now); False when there are no workers, the text is a verb (answered in
+    this process), or the workers' pipes are too full."""
+    pool = active_pool()
+    if pool is None or split_verb(asked.text)[0] is not None:
+        return False
+    return pool.reply_now(
+        asked.text,
+        asked.destination,
+        asked.user_id,
+        asked.channel_id,
+        asked.thread_ts,
+        body=body,
+        client=client,
+    )
+
+
+def reply(
+    runtime: Runtime,
+    client: WebClient,
+    text: str,
+    destination: Destination,
+    *,
+    user_id: str | None,
+    channel_id: str | None,
+    thread_ts: str | None = None,
+    body: dict[str, Any],
+) -> None:
+    """Answer `text` (already through `to_command_text`) and send the answer to `destination`.
+
+    A question is answered and sent by a worker process when `planbot serve` started them
+    (bot/speed/question_pool.py), so this process keeps its CPU for acks, and a failure there is
+    reported there; a verb (role, digest…), or any text without workers, is answered here and sent
+    with `client`. `body` is the Slack request, to tell the person if it fails.
+    """
+    pool = active_pool()
+    if pool is not None and split_verb(text)[0] is None:
+        pool.reply(text, destination, user_id, channel_id, thread_ts, body=body, client=client)
+        return
+    rendered = answer(runtime, text, user_id=user_id, channel_id=channel_id, thread_ts=thread_ts)
+    deliver(runtime, client, rendered, destination)
+
+
+_SHARE = re.compile(r"^(?:(?:please|pls|can\s+you|could\s+you)\s+)?share\b[\s:,-]*", re.IGNORECASE)
+
+
+def split_share(text: str) -> tuple[bool, str]:
+    """(True, "what's open?") for "share what's open?" ("Share: …", "please share …", "can you
+    share …"). A mention is answered in its channel's thread and a DM privately whatever, so
+    there the word is only dropped."""
+    match = _SHARE.match(text)
+    if match is None:
+        return False, text
+    return True, text[match.end() :].strip()
+
+
+def answer(
+    runtime: Runtime,
+    text: str,
+    *,
+    user_id: str | None,
+    channel_id: str | None,
+    thread_ts: str | None = None,
+) -> Rendered:
+    """Route `text` (already through `to_command_text`) to its command and render the result,
+    in the calling thread."""
+    caller = runtime.caller(user_id, channel_id, thread_ts)
+    with session_scope(runtime.engine) as session:
+        result = handle(session, runtime.request(text, caller))
+    return render(result)

@@ -1,0 +1,317 @@
+"""Slack's side of reminder threads: replies, edits and deletions in channels, the reminder
+buttons, and the Add-note modal, each handed to commands.updates.apply and answered in the thread.
+
+Thread messages arrive through bot/slack/listeners/threads.py; buttons and the modal through the
+registry in bot/slack/listeners/interactions.py (`reminder:` actions, `reminder_note:` views). A
+confirmation
+goes in the thread for everyone; a refusal or a hint goes privately to the person (ephemeral).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot.jobs.reminders import settle_in_doubt
+from bot.posting.delivery import ToConversation, deliver, message_payload
+from bot.posting.outbox import post_that_matters
+from bot.render import Rendered, render
+from bot.render.escape import escape
+from bot.render.updates import ADD_NOTE, BUTTON_LABELS, NOTE_VIEW, SET_STATUS, SNOOZE
+from bot.runtime import Runtime
+from bot.slack.listeners.interactions import Interaction
+from commands.updates.apply import (
+    ReplyIgnored,
+    ThreadTarget,
+    UpdateRefused,
+    button_update,
+    delete_reply,
+    edit_reply,
+    reminder_target,
+    reply_in_thread,
+    snooze_item,
+)
+from store.db import session_scope
+from store.queries.reminders import get_reminder, reminder_for_thread
+
+log = logging.getLogger("planbot.reminders")
+
+NOTE_BLOCK, NOTE_INPUT = "note", "note_text"
+STATUS_BLOCK, STATUS_INPUT = "status", "status_choice"
+DUE_BLOCK, DUE_INPUT = "due", "due_date"
+PRIVATE = (UpdateRefused, ReplyIgnored)
+
+
+def permalink(client: WebClient, channel: str | None, ts: str | None) -> str | None:
+    if not channel or not ts:
+        return None
+    try:
+        response = client.chat_getPermalink(channel=channel, message_ts=ts)
+    except (SlackApiError, SlackClientError, OSError) as error:
+        log.info("no permalink for %s/%s (%s); the update is kept without one", channel, ts, error)
+        return None
+    link = response.get("permalink")
+    return str(link) if link else None
+
+
+def _is_reminder_thread(runtime: Runtime, channel: str | None, thread_ts: str | None) -> bool:
+    if not thread_ts:
+        return False
+    with session_scope(runtime.engine) as session:
+        return reminder_for_thread(session, channel, thread_ts) is not None
+
+
+def _reminder_thread(
+    runtime: Runtime, client: WebClient, channel: str | None, thread_ts: str
+) -> bool:
+    """Whether `thread_ts` starts a reminder's thread. When planbot has no record of it and a
+    reminder in `channel` that could have started it is in doubt (its post's answer was lost),
+    that reminder's thread is looked for first: a lead's reply to it is then read, not dropped
+    until the next run."""
+    if _is_reminder_thread(runtime, channel, thread_ts):
+        return True
+    if not channel:
+        return False
+    try:
+        settle_in_doubt(runtime, client, thread=(channel, thread_ts))
+    except Exception:  # the message is most likely not for planbot: nobody is told
+        log.exception("looking for a reminder in doubt behind %s/%s failed", channel, thread_ts)
+        return False
+    return _is_reminder_thread(runtime, channel, thread_ts)
+
+
+def _answer(
+    runtime: Runtime,
+    client: WebClient,
+    result: object,
+    *,
+    channel: str | None,
+    thread_ts: str | None,
+    user: str | None,
+) -> None:
+    """Post the result in the thread, or privately to `user` when it is a refusal or a hint."""
+    rendered: Rendered = render(result)
+    if rendered.quiet or not channel:
+        return
+    if not isinstance(result, PRIVATE):
+        deliver(runtime, client, rendered, ToConversation(channel, thread_ts))
+        return
+    if user:
+        payload = message_payload(rendered, client) | {"channel": channel, "user": user}
+        if thread_ts:
+            payload["thread_ts"] = thread_ts
+        post_that_matters(runtime, client, "chat.postEphemeral", payload)
+
+
+def on_channel_message(
+    runtime: Runtime, event: dict[str, Any], client: WebClient, *, bot_user_id: str | None = None
+) -> None:
+    """A message event in a channel: a reminder-thread reply, an edit of one, or a deletion.
+
+    A reply that mentions the bot is a question for it (bot/slack/listeners/mentions.py answers it),
+    not an update. An edit that leaves the text as it was (Slack unfurling a link, say) is not a
+    correction."""
+    subtype = event.get("subtype")
+    channel = event.get("channel")
+    if subtype == "message_deleted":
+        _on_deleted(runtime, event, channel)
+        return
+    if subtype == "message_changed":
+        message = event.get("message") or {}
+        if message.get("text") == (event.get("previous_message") or {}).get("text"):
+            return
+    elif subtype in (None, "thread_broadcast", "file_share"):
+        message = event
+    else:
+        return  # joins, topic changes, bot messages and the like
+    thread_ts, ts = message.get("thread_ts"), message.get("ts")
+    if not thread_ts or thread_ts == ts:
+        return  # a top-level message, not a reply
+    text = str(message.get("text") or "")
+    if bot_user_id and f"<@{bot_user_id}" in text:
+        log.info("message %s mentions the bot: left to the mention handler", ts)
+        return
+    if not _reminder_thread(runtime, client, channel, thread_ts):
+        log.info("message %s in thread %s/%s: not a reminder thread", ts, channel, thread_ts)
+        return
+    user = message.get("user")
+    link = permalink(client, channel, ts)
+    request = runtime.request("", runtime.caller(user, channel, thread_ts))
+    where = {"channel": channel, "thread_ts": thread_ts, "message_ts": str(ts), "text": text}
+    with session_scope(runtime.engine) as session:
+        if subtype == "message_changed":
+            result = edit_reply(session, request, permalink=link, **where)
+        else:
+            files = bool(message.get("files"))
+            result = reply_in_thread(session, request, permalink=link, has_files=files, **where)
+    _answer(runtime, client, result, channel=channel, thread_ts=thread_ts, user=user)
+
+
+def _on_deleted(runtime: Runtime, event: dict[str, Any], channel: str | None) -> None:
+    previous = event.get("previous_message") or {}
+    ts = event.get("deleted_ts") or previous.get("ts")
+    if not ts or not previous.get("thread_ts"):
+        return
+    with session_scope(runtime.engine) as session:
+        result = delete_reply(
+            session,
+            runtime.request("", runtime.caller(None, channel)),
+            channel=channel,
+            message_ts=str(ts),
+        )
+    log.info("message %s in %s deleted: %s", ts, channel, result)
+
+
+def _reminder_id(value: str | None) -> int | None:
+    try:
+        return int(value or "")
+    except ValueError:
+        return None
+
+
+def _thread_of(runtime: Runtime, reminder_id: int) -> tuple[str | None, str | None]:
+    with session_scope(runtime.engine) as session:
+        reminder = get_reminder(session, reminder_id)
+        return (reminder.channel, reminder.thread_ts) if reminder else (None, None)
+
+
+def on_reminder_button(interaction: Interaction) -> None:
+    """Done, In progress, Blocked, a status offered after an ambiguous reply, Snooze, Add note."""
+    runtime, client = interaction.runtime, interaction.client
+    reminder_id = _reminder_id(interaction.value)
+    user = interaction.user_id
+    if reminder_id is None:
+        log.warning("reminder button %s without a reminder id; ignored", interaction.key)
+        return
+    channel, thread_ts = _thread_of(runtime, reminder_id)
+    channel = channel or interaction.channel_id
+    thread_ts = thread_ts or interaction.thread_ts or interaction.message_ts
+    request = runtime.request("", runtime.caller(user, channel, thread_ts))
+    if interaction.key == ADD_NOTE:
+        with session_scope(runtime.engine) as session:
+            target = reminder_target(session, request, reminder_id=reminder_id)
+        if isinstance(target, ThreadTarget) and interaction.trigger_id:
+            client.views_open(trigger_id=interaction.trigger_id, view=note_modal(target))
+            return
+        _answer(runtime, client, target, channel=channel, thread_ts=thread_ts, user=user)
+        return
+    if interaction.key == SNOOZE:
+        with session_scope(runtime.engine) as session:
+            result = snooze_item(session, request, reminder_id=reminder_id)
+    elif interaction.key.startswith(SET_STATUS):
+        status = interaction.key.removeprefix(SET_STATUS)
+        link = permalink(client, interaction.channel_id, interaction.message_ts)
+        with session_scope(runtime.engine) as session:
+            result = button_update(
+                session, request, reminder_id=reminder_id, status=status, permalink=link
+            )
+    else:
+        log.warning("unknown reminder action %s; ignored", interaction.key)
+        return
+    _answer(runtime, client, result, channel=channel, thread_ts=thread_ts, user=user)
+
+
+def note_modal(target: ThreadTarget) -> dict[str, Any]:
+    """Add note: the note, and optionally a new status and due date."""
+    item = target.item
+    options = [
+        {"text": {"type": "plain_text", "text": label}, "value": status}
+        for status, label in BUTTON_LABELS.items()
+    ]
+    title = escape(item.title)
+    return {
+        "type": "modal",
+        "callback_id": f"{NOTE_VIEW}:{target.reminder_id}",
+        "private_metadata": str(target.reminder_id),
+        "title": {"type": "plain_text", "text": f"Note on {item.ref}"[:24]},
+        "submit": {"type": "plain_text", "text": "Save"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [
+            {
+                "type": "section",
+                "text": {"type": "mrkdwn", "text": f"*{escape(item.ref)}* {title}"[:3000]},
+            },
+            {
+                "type": "input",
+                "block_id": NOTE_BLOCK,
+                "label": {"type": "plain_text", "text": "Progress note"},
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": NOTE_INPUT,
+                    "multiline": True,
+                    "max_length": 3000,
+                },
+            },
+            {
+                "type": "input",
+                "block_id": STATUS_BLOCK,
+                "optional": True,
+                "label": {"type": "plain_text", "text": "Status"},
+                "element": {
+                    "type": "static_select",
+                    "action_id": STATUS_INPUT,
+                    "placeholder": {"type": "plain_text", "text": "Leave as it is"},
+                    "options": options,
+                },
+            },
+            {
+                "type": "input",
+                "block_id": DUE_BLOCK,
+                "optional": True,
+                "label": {"type": "plain_text", "text": "New due date"},
+                "element": {"type": "datepicker", "action_id": DUE_INPUT},
+            },
+        ],
+    }
+
+
+def _value(view: dict[str, Any], block: str, action: str) -> dict[str, Any]:
+    """One input's state in a submitted view (empty when the person left it blank)."""
+    values = (view.get("state") or {}).get("values") or {}
+    return dict((values.get(block) or {}).get(action) or {})
+
+
+EMPTY_NOTE = "Write a line on where it stands, e.g. “audit booked for March”."
+
+
+def check_note(view: dict[str, Any]) -> dict[str, str]:
+    """Before the Add-note modal closes: a note of nothing but spaces is refused in the modal
+    (Slack itself refuses an empty one, since the field is required)."""
+    note = _value(view, NOTE_BLOCK, NOTE_INPUT).get("value")
+    return {} if (note or "").strip() else {NOTE_BLOCK: EMPTY_NOTE}
+
+
+def on_note_submitted(interaction: Interaction) -> None:
+    """The Add-note modal was saved: the same rules as a reply, confirmed in the thread."""
+    runtime, client, user = interaction.runtime, interaction.client, interaction.user_id
+    view = interaction.view
+    reminder_id = _reminder_id(
+        view.get("private_metadata") or interaction.key.removeprefix(f"{NOTE_VIEW}:")
+    )
+    if reminder_id is None:
+        log.warning("note modal without a reminder id; ignored")
+        return
+    note = _value(view, NOTE_BLOCK, NOTE_INPUT).get("value")
+    status = (_value(view, STATUS_BLOCK, STATUS_INPUT).get("selected_option") or {}).get("value")
+    due_text = _value(view, DUE_BLOCK, DUE_INPUT).get("selected_date")
+    try:
+        due = date.fromisoformat(due_text) if due_text else None
+    except ValueError:
+        due = None
+    channel, thread_ts = _thread_of(runtime, reminder_id)
+    request = runtime.request("", runtime.caller(user, channel, thread_ts))
+    with session_scope(runtime.engine) as session:
+        result = button_update(
+            session,
+            request,
+            reminder_id=reminder_id,
+            status=status,
+            note=note,
+            due=due,
+            source="modal",
+        )
+    _answer(runtime, client, result, channel=channel, thread_ts=thread_ts, user=user)

@@ -1,0 +1,1 @@
+"""The weekly summary: composing it, and channels' subscriptions to it."""

@@ -1,0 +1,1 @@
+"""Questions about the plan: understanding the text, searching, answering, history, help."""

@@ -1,0 +1,780 @@
+"""Finding the plan items a question asks about: exact references first, then fuzzy words.
+
+A `PlanIndex` is built from one `store.queries.plan_snapshot` read and kept until the store changes
+(`store_version` is checked, cheaply, per question). Searching takes the references, areas and
+owners a question names as its scope, narrows or widens it with the topic words (matched word by
+word with rapidfuzz, so "supervison" and "fostring" still find their targets), applies the status,
+colour, date and plan filters, and ranks overdue and soon-due items first.
+"""
+
+from __future__ import annotations
+
+import bisect
+import gc
+import heapq
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+
+from rapidfuzz import fuzz, process
+from sqlmodel import Session
+
+from commands.brag import BragThresholds, Colour, colour_of
+from commands.questions.understanding import (
+    STOPWORDS,
+    AreaName,
+    Question,
+    RoleName,
+    Vocabulary,
+    fold,
+    stem,
+    term_cutoff,
+    terms,
+    tokens,
+)
+from store.queries.plan_snapshot import (
+    ItemState,
+    PlanRow,
+    PlanSnapshot,
+    StateChanges,
+    StepRow,
+    load_snapshot,
+    load_state_changes,
+    store_fingerprint,
+    store_version,
+)
+
+CLOSED = ("done", "dropped")
+DEFAULT_THRESHOLDS = BragThresholds()
+
+
+def colour_now(state: ItemState, today: date, thresholds: BragThresholds) -> Colour:
+    """The computed colour of an action or step as the index holds it, on `today`."""
+    return colour_of(
+        status=state.status,
+        due=state.due_date,
+        declared=state.declared_rag,
+        last_update_at=state.last_update_at,
+        today=today,
+        cadence=state.cadence,
+        thresholds=thresholds,
+    )
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One area, action or step as the index holds it."""
+
+    index: int
+    kind: str  # area | action | step
+    ref: str
+    title: str
+    plan_key: str
+    plan_title: str
+    area_ref: str
+    parent: int | None  # a step's action
+    state: ItemState | None  # None for areas
+    owners: tuple[str, ...]
+    oa_refs: tuple[str, ...]
+    note: str | None
+    order: int  # document order across the store
+    item_id: int = 0  # the row's id in its table
+
+    @property
+    def is_open(self) -> bool:
+        return self.state is not None and self.state.status not in CLOSED
+
+
+@dataclass
+class PlanIndex:
+    entries: list[Entry]
+    by_ref: dict[str, int]
+    area_actions: dict[str, list[int]]
+    followups: dict[str, list[int]]  # OA4 -> Ambition Plan actions marked (OA4)
+    steps_of: dict[int, list[int]]
+    owned_by: dict[str, list[int]]
+    postings: dict[str, set[int]]
+    vocabulary: Vocabulary
+    terms: list[str]  # every indexed term, sorted
+    refs: list[str]
+    area_titles: dict[str, str]
+    last_update_id: int | None = None
+    actions: list[int] = field(default_factory=list)  # every action, in document order
+    due_dates: list[date] = field(default_factory=list)  # sorted; due_positions in step
+    due_positions: list[int] = field(default_factory=list)
+    expansions: dict[str, dict[str, float]] = field(default_factory=dict)
+    # Words as written (not stemmed) -> their term: a typo can sit nearer the word than its stem
+    # ("mising" is 92 from "missing" but 80 from its stem "miss").
+    stem_of: dict[str, str] = field(default_factory=dict)
+    words: list[str] = field(default_factory=list)  # stem_of's keys
+    by_item: dict[tuple[str, int], int] = field(default_factory=dict)
+
+    def with_due_dates(self) -> PlanIndex:
+        """(Re)build the due-date order used by date and overdue filters."""
+        dated = sorted(
+            (e.state.due_date, e.index) for e in self.entries if e.state and e.state.due_date
+        )
+        self.due_dates = [due for due, _ in dated]
+        self.due_positions = [position for _, position in dated]
+        return self
+
+    def apply(self, changes: StateChanges) -> None:
+        """Move updated actions and steps to their new state and latest note, in place."""
+        for kind, states, notes in (
+            ("action", changes.actions, changes.action_notes),
+            ("step", changes.steps, changes.step_notes),
+        ):
+            for item_id, state in states.items():
+                position = self.by_item.get((kind, item_id))
+                if position is not None:
+                    entry = self.entries[position]
+                    self.entries[position] = replace(entry, state=state, note=notes.get(item_id))
+        self.last_update_id = changes.last_update_id
+        self.with_due_dates()  # an update may have moved a due date
+
+    def expand(self, term: str) -> dict[str, float]:
+        """Indexed terms that count as `term`, with their similarity (cached per term)."""
+        known = self.expansions.get(term)
+        if known is not None:
+            return known
+        found: dict[str, float] = {term: 100.0} if term in self.postings else {}
+        if len(term) > 3 and not term.isdigit():
+            for choice, score, _ in process.extract(
+                term, self.terms, scorer=fuzz.ratio, score_cutoff=term_cutoff(term), limit=None
+            ):
+                if score >= term_cutoff(choice):
+                    found[choice] = max(found.get(choice, 0.0), score)
+            if len(term) >= 5:  # a word typed short: "supervis" for "supervision"
+                start = bisect.bisect_left(self.terms, term)
+                for choice in self.terms[start : start + 50]:
+                    if not choice.startswith(term):
+                        break
+                    found.setdefault(choice, 90.0)
+            if not found:
+                for word, score, _ in process.extract(
+                    term, self.words, scorer=fuzz.ratio, score_cutoff=term_cutoff(term), limit=5
+                ):
+                    stemmed = self.stem_of[word]
+                    found[stemmed] = max(found.get(stemmed, 0.0), score)
+        if len(self.expansions) > 5000:
+            self.expansions.clear()
+        self.expansions[term] = found
+        return found
+
+
+def _plan_words(title: str) -> tuple[str, ...]:
+    return tuple(t for t in terms(title) if t not in ("plan", "action", "improvement"))
+
+
+def build_index(snapshot: PlanSnapshot) -> PlanIndex:
+    """Everything a question can be matched against, from one read of the store."""
+    plans = {p.id: p for p in snapshot.plans}
+    areas = {a.id: a for a in snapshot.areas}
+    roles = {r.id: r for r in snapshot.roles}
+    entries: list[Entry] = []
+    by_ref: dict[str, int] = {}
+    area_actions: dict[str, list[int]] = {}
+    followups: dict[str, list[int]] = {}
+    steps_of: dict[int, list[int]] = {}
+    owned_by: dict[str, list[int]] = {}
+    postings: dict[str, set[int]] = {}
+    stem_of: dict[str, str] = {}
+
+    def post(text: str, index: int) -> None:
+        for word in set(tokens(text)):  # as `terms`, keeping each word beside its stem
+            if word in STOPWORDS or len(word) <= 1:
+                continue
+            term = stem(word)
+            postings.setdefault(term, set()).add(index)
+            if len(word) > 3:
+                stem_of.setdefault(word, term)
+
+    def add(
+        kind: str,
+        ref: str,
+        title: str,
+        plan: PlanRow,
+        area_ref: str,
+        item_id: int,
+        *,
+        parent: int | None = None,
+        state: ItemState | None = None,
+        owners: tuple[str, ...] = (),
+        oa_refs: tuple[str, ...] = (),
+        note: str | None = None,
+    ) -> int:
+        """Append one entry in document order; its position is its index and its order."""
+        index = len(entries)
+        entries.append(
+            Entry(
+                index, kind, ref, title, plan.key, plan.title, area_ref, parent, state, owners,
+                oa_refs, note, index, item_id,
+            )
+        )  # fmt: skip
+        by_ref.setdefault(ref.upper(), index)
+        return index
+
+    for area in snapshot.areas:
+        lead = (area.strategic_lead,) if area.strategic_lead else ()
+        add("area", area.ref, area.title, plans[area.plan_id], area.ref, area.id, owners=lead)
+        area_actions[area.ref.upper()] = []
+    steps_by_action: dict[int, list[StepRow]] = {}
+    for step in snapshot.steps:
+        steps_by_action.setdefault(step.action_id, []).append(step)
+    for action in snapshot.actions:
+        plan, area = plans[action.plan_id], areas[action.area_id]
+        owners = tuple(roles[r].name for r in snapshot.owners.get(action.id, ()) if r in roles)
+        index = add(
+            "action", action.ref, action.title, plan, area.ref, action.id, state=action.state,
+            owners=owners, oa_refs=action.oa_refs, note=snapshot.action_notes.get(action.id),
+        )  # fmt: skip
+        area_actions.setdefault(area.ref.upper(), []).append(index)
+        for oa in action.oa_refs:
+            if oa.upper() != area.ref.upper():
+                followups.setdefault(oa.upper(), []).append(index)
+        for owner in owners:
+            owned_by.setdefault(owner, []).append(index)
+        post(action.title + " " + action.text, index)
+        children = steps_of.setdefault(index, [])
+        for step in steps_by_action.get(action.id, ()):
+            step_index = add(
+                "step", step.ref, step.text, plan, area.ref, step.id, parent=index,
+                state=step.state, owners=owners, oa_refs=action.oa_refs,
+                note=snapshot.step_notes.get(step.id),
+            )  # fmt: skip
+            children.append(step_index)
+            post(step.text, step_index)
+
+    prefixes = tuple(sorted({p.prefix for p in snapshot.plans}, key=len, reverse=True))
+    ofsted = next((p.prefix for p in snapshot.plans if "ofsted" in p.title.lower()), None)
+    ambition = next((p.prefix for p in snapshot.plans if p.prefix.upper() == "P"), None)
+    area_names = tuple(
+        AreaName(a.ref, plans[a.plan_id].key, tuple(dict.fromkeys(terms(a.title))))
+        for a in snapshot.areas
+    )
+    vocabulary = Vocabulary(
+        prefixes=prefixes or ("OA", "P"),
+        ofsted_prefix=ofsted,
+        priority_prefix=ambition,
+        plans=tuple((p.key, _plan_words(p.title)) for p in snapshot.plans),
+        areas=area_names,
+        roles=tuple(RoleName(r.name, (r.name, *r.aliases)) for r in snapshot.roles),
+        area_terms=tuple(sorted({t for a in area_names for t in a.terms})),
+        known=frozenset(postings),
+        name_words=frozenset(
+            {w for r in snapshot.roles for form in (r.name, *r.aliases) for w in tokens(form)}
+            | {t for a in area_names for t in a.terms}
+        ),
+    )
+    return PlanIndex(
+        entries=entries,
+        by_ref=by_ref,
+        area_actions=area_actions,
+        followups=followups,
+        steps_of=steps_of,
+        owned_by=owned_by,
+        postings=postings,
+        vocabulary=vocabulary,
+        terms=sorted(postings),
+        refs=[e.ref for e in entries],
+        area_titles={a.ref.upper(): a.title for a in snapshot.areas},
+        last_update_id=snapshot.last_update_id,
+        by_item={(e.kind, e.item_id): e.index for e in entries if e.kind != "area"},
+        actions=[e.index for e in entries if e.kind == "action"],
+        stem_of={w: t for w, t in stem_of.items() if t in postings},
+        words=sorted(w for w, t in stem_of.items() if t in postings),
+    ).with_due_dates()
+
+
+# --------------------------------------------------------------------------- the cache
+
+RECHECK_SECONDS = 60.0  # how often the thorough fingerprint is read when nothing else moved
+MAX_INCREMENTAL = 2000  # more updated items than this since the last look: rebuild instead
+
+
+@dataclass
+class _Cached:
+    version: tuple[object, ...]
+    fingerprint: tuple[object, ...]
+    checked_at: float
+    index: PlanIndex
+
+
+_CACHE: dict[str, _Cached] = {}
+_LOCK = threading.Lock()
+
+
+def _build(session: Session, version: tuple[object, ...]) -> _Cached:
+    fingerprint = store_fingerprint(session)
+    index = build_index(load_snapshot(session))
+    # The index is long-lived and holds no reference cycles (refcounting frees an old one):
+    # moving it out of the collector's view keeps full collections, which would otherwise walk
+    # every entry, from adding hundreds of milliseconds to an answer on a large store.
+    gc.freeze()
+    return _Cached(version, fingerprint, time.monotonic(), index)
+
+
+def index_for(session: Session) -> PlanIndex:
+    """The index for the session's database, rebuilt only when the store has changed.
+
+    Each question reads `store_version` (highest ids and counts: cheap). Status updates alone
+    move only the StatusUpdate figures; then just the items they touched are refreshed. Anything
+    else (an import, new roles) rebuilds. Every `RECHECK_SECONDS` the thorough
+    `store_fingerprint` is read too, so in-place edits (a re-imported title) are picked up.
+    """
+    bind = session.get_bind()
+    key = f"{id(bind)}:{bind.url!r}"  # type: ignore[union-attr]
+    version = store_version(session)
+    with _LOCK:
+        cached = _CACHE.get(key)
+        if cached is None:
+            if len(_CACHE) > 16:
+                _CACHE.clear()
+            cached = _CACHE[key] = _build(session, version)
+        elif cached.version != version:
+            updates_only = cached.version[2:] == version[2:]
+            changes = None
+            if updates_only and cached.index.last_update_id is not None:
+                changes = load_state_changes(session, cached.index.last_update_id)
+            if changes is not None and len(changes.actions) + len(changes.steps) <= MAX_INCREMENTAL:
+                cached.index.apply(changes)
+                cached.version = version
+                cached.fingerprint = store_fingerprint(session)
+                cached.checked_at = time.monotonic()
+            else:
+                cached = _CACHE[key] = _build(session, version)
+        elif time.monotonic() - cached.checked_at >= RECHECK_SECONDS:
+            if store_fingerprint(session) != cached.fingerprint:
+                cached = _CACHE[key] = _build(session, version)
+            else:
+                cached.checked_at = time.monotonic()
+        return cached.index
+
+
+# --------------------------------------------------------------------------- searching
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One answer line: an area, an action with the steps to show under it, or a lone step."""
+
+    entry: int
+    steps: tuple[int, ...] = ()
+    tier: int = 2
+    score: float = 100.0
+
+
+@dataclass(frozen=True)
+class SearchOutcome:
+    hits: tuple[Hit, ...]
+    matched_before_filters: int  # actions/steps the question selected before status/date filters
+    unknown_refs: tuple[str, ...] = ()
+    suggestions: tuple[str, ...] = ()  # references to offer when nothing matched
+    question: Question | None = None  # the reading that found these (a second one, at times)
+    reread: bool = False  # owner or area words were read as topic words instead
+    ignored_words: tuple[str, ...] = ()  # typed words that match nothing, left out
+    total: int = 0  # answer lines found; `hits` holds the first `limit` of them
+
+
+@dataclass
+class _Group:
+    tier: int
+    score: float
+    explicit: bool = False  # named by reference: every step shown unless a status was asked
+    steps: set[int] | None = None  # None: every step of the action
+    via_steps: bool = False  # only some of its steps matched the topic
+    rank: int = 0
+
+
+def topic_matches(index: PlanIndex, topic: tuple[str, ...]) -> dict[int, float]:
+    """Actions and steps holding every topic term (one may be missing when there are 3+)."""
+    if not topic:
+        return {}
+    per_term: list[dict[int, float]] = []
+    for term in topic:
+        hits: dict[int, float] = {}
+        for choice, score in index.expand(term).items():
+            for entry in index.postings.get(choice, ()):
+                if score > hits.get(entry, 0.0):
+                    hits[entry] = score
+        per_term.append(hits)
+    needed = len(topic) if len(topic) < 3 else len(topic) - 1
+    counts: dict[int, int] = {}
+    for hits in per_term:
+        for entry in hits:
+            counts[entry] = counts.get(entry, 0) + 1
+    best = max(counts.values(), default=0)
+    if best < needed:
+        return {}
+    return {
+        entry: sum(h.get(entry, 0.0) for h in per_term) / len(topic)
+        for entry, count in counts.items()
+        if count == best
+    }
+
+
+def filters_of(
+    question: Question, today: date, thresholds: BragThresholds
+) -> Callable[[Entry], bool]:
+    """The status, colour and date filters as one test of an action's or step's state."""
+    status, rag, window = question.status, question.rag, question.window
+    open_only = status in ("open", "overdue")
+    started = status == "started"
+    exact = status if status not in (None, "open", "overdue", "started") else None
+    before = today if status == "overdue" else None  # overdue: due strictly before today
+    start = window.start if window else None
+    end = window.end if window else None
+    dated = window is not None or before is not None
+
+    def passes(entry: Entry) -> bool:
+        state = entry.state
+        if state is None:
+            return False
+        if open_only and state.status in CLOSED:
+            return False
+        if exact is not None and state.status != exact:
+            return False
+        if started and state.status in ("not_started", "dropped"):
+            return False
+        if dated:
+            due = state.due_date
+            if due is None:
+                return False
+            if before is not None and due >= before:
+                return False
+            if (start is not None and due < start) or (end is not None and due > end):
+                return False
+        if rag is not None:
+            return colour_now(state, today, thresholds).rag.value == rag
+        return True
+
+    return passes
+
+
+def _urgency(entries: list[Entry], hit: Hit) -> tuple[int, date]:
+    """Overdue and soon-due first: the earliest due date among the open items shown."""
+    open_due: date | None = None
+    any_due: date | None = None
+    for position in (hit.entry, *hit.steps):
+        state = entries[position].state
+        if state is None or state.due_date is None:
+            continue
+        due = state.due_date
+        if any_due is None or due < any_due:
+            any_due = due
+        if state.status not in CLOSED and (open_due is None or due < open_due):
+            open_due = due
+    if open_due is not None:
+        return 0, open_due
+    return (1, any_due) if any_due is not None else (2, date.max)
+
+
+def _nearest_refs(index: PlanIndex, ref: str) -> list[str]:
+    """Existing references like `ref`: its parent, then the nearest in spelling and number."""
+    found: list[str] = []
+    parent = ref.rsplit(".", 1)[0] if "." in ref else None
+    if parent and parent.upper() in index.by_ref:
+        found.append(index.entries[index.by_ref[parent.upper()]].ref)
+    depth = ref.count(".")
+    head = ref.split(".")[0].rstrip("0123456789")
+    tail = ref.rsplit(".", 1)[-1].lstrip(head)
+    number = int(tail) if tail.isdigit() else 0
+
+    def distance(choice: str) -> tuple[float, int]:
+        last = choice.rsplit(".", 1)[-1].lstrip(head)
+        return -fuzz.ratio(ref, choice), abs((int(last) if last.isdigit() else 0) - number)
+
+    same = [r for r in index.refs if r.count(".") == depth and r.upper().startswith(head.upper())]
+    found += [r for r in sorted(same, key=distance)[:3] if r not in found]
+    return found
+
+
+def _suggest(index: PlanIndex, question: Question, unknown: list[str]) -> tuple[str, ...]:
+    found: list[str] = []
+    for ref in unknown:
+        found += [r for r in _nearest_refs(index, ref) if r not in found]
+    if question.topic:
+        # Any single topic word, loosely: the items holding the most of them.
+        scores: dict[int, float] = {}
+        for term in question.topic:
+            for choice, score in index.expand(term).items():
+                for entry in index.postings.get(choice, ()):
+                    scores[entry] = scores.get(entry, 0.0) + score
+        for entry in sorted(scores, key=lambda e: (-scores[e], e))[:3]:
+            ref = index.entries[entry].ref
+            if ref not in found:
+                found.append(ref)
+        if not scores and question.topic_words:
+            phrase = " ".join(question.topic_words)
+            for _, _, entry in process.extract(
+                phrase,
+                {e.index: e.title for e in index.entries if e.kind != "step"},
+                scorer=fuzz.partial_ratio,
+                score_cutoff=75,
+                limit=3,
+            ):
+                if index.entries[entry].ref not in found:
+                    found.append(index.entries[entry].ref)
+    return tuple(found[:3])
+
+
+def _due_range(question: Question, today: date) -> tuple[date | None, date | None]:
+    """The due dates a filter-only question can match, when it needs one at all."""
+    start = question.window.start if question.window else None
+    end = question.window.end if question.window else None
+    if question.status == "overdue":
+        yesterday = today - timedelta(days=1)
+        end = yesterday if end is None else min(end, yesterday)
+        start = start or date.min
+    elif question.window is not None:
+        start = start or date.min
+    return start, end
+
+
+def search(
+    index: PlanIndex,
+    question: Question,
+    today: date,
+    thresholds: BragThresholds = DEFAULT_THRESHOLDS,
+    limit: int | None = None,
+) -> SearchOutcome:
+    """The items a question asks about, filtered and ranked (the first `limit` of them, when
+    given; `total` counts them all); see the module docstring."""
+    outcome = _search(index, question, today, thresholds, limit)
+    if outcome.hits or outcome.unknown_refs:
+        return outcome
+    # A word that matches nothing anywhere beside something that does select ("OA4", an owner,
+    # a date) is left out when it is filler or a slip ("pls", "hed", "plate"); a real topic the
+    # plans lack ("autism") still answers "nothing matches".
+    selects = question.scoped or question.filtered
+    unknown = _unknown_words(index, question) if selects else ()
+    if unknown and not all(_droppable(index, word) for word in unknown):
+        unknown = ()
+    if unknown:
+        kept = tuple(w for w in question.topic_words if w not in unknown)
+        again = replace(question, topic=tuple(stem(w) for w in kept), topic_words=kept)
+        second = search(index, again, today, thresholds, limit)
+        if second.hits:
+            return replace(second, ignored_words=unknown + second.ignored_words)
+    # Owner or area words may have been a topic after all: "corporate parenting board".
+    if question.owners or question.areas:
+        words = tuple(
+            w
+            for phrase in (*question.owner_phrases, *question.area_phrases)
+            for w in tokens(phrase)
+        )
+        extra = tuple(w for w in words if terms(w))
+        if extra:
+            typed = fold(question.text)
+            ordered = sorted(question.topic_words + extra, key=typed.find)
+            again = replace(
+                question,
+                owners=(),
+                owner_phrases=(),
+                areas=(),
+                area_phrases=(),
+                topic=tuple(stem(w) for w in ordered),
+                topic_words=tuple(ordered),
+            )
+            second = _search(index, again, today, thresholds, limit)
+            if second.hits:
+                return replace(second, reread=True)
+    return outcome
+
+
+# Words for where work sits, not what it is about ("what's on my plate").
+FILLER = frozenset(
+    {"pls", "plz", "please", "thx", "thanks", "ta", "cheers", "plate", "desk", "radar", "agenda"}
+    | {"todo", "pile", "list", "lists", "bucket", "anything", "something", "stuff", "lot"}
+)
+
+
+def _droppable(index: PlanIndex, word: str) -> bool:
+    """Filler, a word of three letters or fewer, or a slip for a word of a role or area name
+    ("hed" for head)."""
+    if len(word) <= 3 or word in FILLER:
+        return True
+    names = index.vocabulary.name_words
+    return process.extractOne(word, names, scorer=fuzz.ratio, score_cutoff=75) is not None
+
+
+def _unknown_words(index: PlanIndex, question: Question) -> tuple[str, ...]:
+    """The topic words typed that match no title, step or note in the plans."""
+    return tuple(w for w in question.topic_words if not topic_matches(index, (stem(w),)))
+
+
+def _search(
+    index: PlanIndex,
+    question: Question,
+    today: date,
+    thresholds: BragThresholds,
+    limit: int | None,
+) -> SearchOutcome:
+    entries = index.entries
+    groups: dict[int, _Group] = {}
+    areas_shown: list[int] = []
+    unknown: list[str] = []
+    scoped = False
+
+    def add(entry_index: int, group: _Group) -> None:
+        current = groups.get(entry_index)
+        if current is None or group.tier < current.tier:
+            groups[entry_index] = group
+        elif group.explicit:
+            current.explicit = True
+            current.steps = None
+
+    for rank, ref in enumerate(question.references):
+        found = index.by_ref.get(ref.upper())
+        if found is None:
+            unknown.append(ref)
+            continue
+        scoped = True
+        entry = entries[found]
+        if entry.kind == "area":
+            areas_shown.append(found)
+            for action in index.area_actions.get(ref.upper(), []):
+                add(action, _Group(1, 100.0))
+            for action in index.followups.get(ref.upper(), []):
+                add(action, _Group(1, 100.0))
+        else:
+            add(found, _Group(0, 100.0, explicit=True, rank=rank))
+    for ref in question.areas:
+        scoped = True
+        areas_shown.append(index.by_ref[ref.upper()])
+        for action in index.area_actions.get(ref.upper(), []):
+            add(action, _Group(1, 100.0))
+        for action in index.followups.get(ref.upper(), []):
+            add(action, _Group(1, 100.0))
+    if unknown and not scoped:
+        return SearchOutcome((), 0, tuple(unknown), _suggest(index, question, unknown), question)
+
+    if question.owners:
+        owned = {a for role in question.owners for a in index.owned_by.get(role, [])}
+        if scoped:
+            groups = {
+                e: g
+                for e, g in groups.items()
+                if (entries[e].parent if entries[e].kind == "step" else e) in owned
+            }
+        else:
+            scoped = True
+            for action in sorted(owned):
+                add(action, _Group(1, 100.0))
+
+    if question.topic:
+        matches = topic_matches(index, question.topic)
+        by_action: dict[int, tuple[float, set[int], bool]] = {}
+        for entry_index, score in matches.items():
+            entry = entries[entry_index]
+            action = entry.parent if entry.kind == "step" else entry_index
+            if action is None:
+                continue
+            best, steps, whole = by_action.get(action, (0.0, set(), False))
+            if entry.kind == "step":
+                steps.add(entry_index)
+            else:
+                whole = True
+            by_action[action] = (max(best, score), steps, whole)
+        topical: dict[int, _Group] = {}
+        for action, (score, steps, whole) in by_action.items():
+            tier = 1 if score >= 95 else 2
+            topical[action] = _Group(
+                tier, score, steps=None if whole else steps, via_steps=not whole
+            )
+        if scoped:
+            narrowed: dict[int, _Group] = {}
+            for e, g in groups.items():
+                if g.explicit:
+                    narrowed[e] = g
+                    continue
+                action = entries[e].parent if entries[e].kind == "step" else e
+                if action in topical:
+                    t = topical[action]
+                    narrowed[e] = _Group(g.tier, t.score, steps=t.steps, via_steps=t.via_steps)
+            groups = narrowed
+            areas_shown = []
+        else:
+            scoped = True
+            groups = topical
+
+    if not scoped and not question.references:
+        # Only filters ("what's overdue?", "what's due in March?"): the whole plan, or when
+        # the filter needs a due date, the actions with an item due in its range.
+        whole = _Group(1, 100.0)  # shared: nothing below changes a whole-plan group
+        start, end = _due_range(question, today)
+        if start is None and end is None:
+            groups = dict.fromkeys(index.actions, whole)
+        else:
+            low = 0 if start is None else bisect.bisect_left(index.due_dates, start)
+            high = (
+                len(index.due_dates) if end is None else bisect.bisect_right(index.due_dates, end)
+            )
+            for position in index.due_positions[low:high]:
+                parent = entries[position].parent
+                groups[position if parent is None else parent] = whole
+
+    if question.plan:
+        groups = {e: g for e, g in groups.items() if entries[e].plan_key == question.plan}
+
+    passes = filters_of(question, today, thresholds)
+    show_all = question.status is None and question.window is None and question.rag is None
+    ranked: list[tuple[tuple[object, ...], Hit]] = []
+    for entry_index, group in groups.items():
+        entry = entries[entry_index]
+        if entry.kind == "step":
+            keep_step = show_all or passes(entry)
+            hit = Hit(entry_index, (), group.tier, group.score) if keep_step else None
+        elif group.explicit and show_all:
+            hit = Hit(
+                entry_index, tuple(index.steps_of.get(entry_index, [])), group.tier, group.score
+            )
+        else:
+            candidates = (
+                index.steps_of.get(entry_index, [])
+                if group.steps is None
+                else sorted(group.steps, key=lambda s: entries[s].order)
+            )
+            shown = tuple([s for s in candidates if passes(entries[s])])
+            keep = shown or (not group.via_steps and passes(entry))
+            hit = Hit(entry_index, shown, group.tier, group.score) if keep else None
+        if hit is not None:
+            key = (
+                hit.tier,
+                group.rank if hit.tier == 0 else 0,
+                *_urgency(entries, hit),
+                -hit.score,
+                entry.order,
+            )
+            ranked.append((key, hit))
+    if limit is not None and len(ranked) > limit:
+        best = heapq.nsmallest(limit, ranked, key=lambda pair: pair[0])
+    else:
+        best = sorted(ranked, key=lambda pair: pair[0])
+    hits = [hit for _, hit in best]
+    show_areas = (
+        question.status_assumed
+        and not (question.owners or question.topic or question.window or question.rag)
+        and not question.plan
+    )
+    area_hits = [Hit(a, (), 0, 100.0) for a in dict.fromkeys(areas_shown)] if show_areas else []
+    all_hits = tuple(area_hits + hits)
+    suggestions: tuple[str, ...] = ()
+    if not ranked and not groups:
+        suggestions = _suggest(index, question, unknown)
+    return SearchOutcome(
+        all_hits,
+        len(groups),
+        tuple(unknown),
+        suggestions,
+        question,
+        total=len(area_hits) + len(ranked),
+    )
+
+
+def area_members(index: PlanIndex, area_entry: int) -> list[int]:
+    """An area's own actions and the actions elsewhere that follow it up ((OA4))."""
+    ref = index.entries[area_entry].ref.upper()
+    return index.area_actions.get(ref, []) + index.followups.get(ref, [])

@@ -1,0 +1,1 @@
+"""The role directory: who holds which owner role, from chat and the terminal."""

@@ -1,0 +1,1 @@
+"""Updates from leads: reading replies (status, colour, dates, note) and applying them."""

@@ -1,0 +1,497 @@
+"""Applying what a lead says under a reminder: a reply, an edit, a deletion, a button, the modal.
+
+Only a holder of the item's owner role ("All HoS" covers every Head of Service holder) or an admin
+may change an item; anyone else is told, privately, who can, and nothing is written. An accepted
+update is one StatusUpdate plus the item's new state, written in the caller's transaction by
+`store.queries.state.record_update`. A message already recorded (a retried event) changes nothing
+twice;
+an edited reply corrects its update; a deleted reply keeps its update, marked deleted.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from sqlmodel import Session
+
+from commands.brag import colour_of, thresholds_from
+from commands.roles.directory import is_admin
+from commands.router import Request
+from commands.updates.replies import ParsedReply, parse_reply
+from store.models import Action, Reminder, Step
+from store.models.status import STATUS_VALUES
+from store.queries.history import (
+    item_for_reminder,
+    item_of_update,
+    item_owner_roles,
+    item_title,
+    latest_update_since,
+    mark_source_deleted,
+    record_once,
+    update_for_message,
+)
+from store.queries.reminders import get_reminder, mark_answered, reminder_for_thread, snooze
+from store.queries.roles import holders
+
+log = logging.getLogger(__name__)
+
+EDIT_WINDOW_DAYS = 14  # an edit of an older reply does not rewrite the plan's history
+SNOOZE_DAYS = 7
+REPEAT_CLICK = timedelta(seconds=60)  # the same button again within this is one click
+
+
+@dataclass(frozen=True)
+class ItemView:
+    """An item as every answer shows it: reference, status, owner, due date, colour."""
+
+    ref: str
+    title: str
+    status: str
+    owner: str
+    due: date | None
+    due_as_written: str | None
+    rag: str
+    declared_rag: str | None
+
+
+@dataclass(frozen=True)
+class UpdateApplied:
+    item: ItemView
+    old_status: str | None
+    new_status: str | None
+    old_rag: str | None
+    new_rag: str | None
+    old_due: date | None
+    new_due: date | None
+    note_saved: bool
+    source: str  # chat | button | modal
+    corrected: bool = False
+    update_id: int | None = None
+
+
+@dataclass(frozen=True)
+class StatusQuestion:
+    """An ambiguous reply: its text was saved as a note; which status fits now?"""
+
+    item: ItemView
+    reminder_id: int
+    choices: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class UpdateRefused:
+    item: ItemView
+    who_can: tuple[tuple[str, tuple[str, ...]], ...]  # (role, holder ids) for each owner role
+    reason: str = "not an owner"
+
+
+@dataclass(frozen=True)
+class ReplyIgnored:
+    """Nothing to do; `hint` is a private line for the author when they deserve one."""
+
+    reason: str
+    hint: str | None = None
+
+
+@dataclass(frozen=True)
+class ReplyDeleted:
+    refs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Snoozed:
+    item: ItemView
+    until: date
+
+
+@dataclass(frozen=True)
+class ThreadTarget:
+    """Where a reminder's item lives, for modals and buttons."""
+
+    reminder_id: int
+    item: ItemView
+
+
+def item_view(session: Session, item: Action | Step, request: Request) -> ItemView:
+    roles = item_owner_roles(session, item)
+    owner = "; ".join(role.name for role in roles)
+    if not owner and isinstance(item, Action):
+        owner = item.owners_as_written or "no owner"
+    colour = colour_of(
+        status=item.status,
+        due=item.due_date,
+        declared=item.declared_rag,
+        last_update_at=item.last_update_at,
+        today=request.clock.today(),
+        cadence=item.cadence,
+        thresholds=thresholds_from(request.settings),
+    )
+    return ItemView(
+        ref=item.ref,
+        title=item_title(item),
+        status=item.status,
+        owner=owner or "no owner",
+        due=item.due_date,
+        due_as_written=item.due_as_written,
+        rag=colour.rag.value,
+        declared_rag=item.declared_rag,
+    )
+
+
+def who_can(session: Session, item: Action | Step) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple(
+        (role.name, tuple(holders(session, role))) for role in item_owner_roles(session, item)
+    )
+
+
+def may_update(session: Session, request: Request, item: Action | Step) -> bool:
+    """An admin, or a holder of one of the item's owner roles (All HoS: any Head of Service)."""
+    if is_admin(session, request):
+        return True
+    user = request.caller.user_id
+    return any(user in users for _, users in who_can(session, item))
+
+
+def _refuse(session: Session, request: Request, item: Action | Step) -> UpdateRefused:
+    log.info("update of %s refused for %s: holds none of its roles", item.ref, request.caller.label)
+    return UpdateRefused(item_view(session, item, request), who_can(session, item))
+
+
+def _apply(
+    session: Session,
+    request: Request,
+    item: Action | Step,
+    *,
+    status: str | None,
+    rag: str | None,
+    due: date | None,
+    due_text: str | None,
+    note: str | None,
+    source: str,
+    permalink: str | None = None,
+    channel: str | None = None,
+    message_ts: str | None = None,
+    corrects: object = None,
+) -> UpdateApplied | ReplyIgnored:
+    old_status, old_rag, old_due = item.status, item.declared_rag, item.due_date
+    update = record_once(
+        session,
+        item,
+        at=request.clock.utcnow(),
+        source=source,
+        author=request.caller.user_id or "terminal",
+        source_ref=permalink,
+        status=status,
+        rag=rag,
+        due=due,
+        due_as_written=due_text,
+        note=note,
+        channel=channel,
+        message_ts=message_ts,
+        corrects=corrects,
+    )
+    if update is None:
+        log.info("%s on %s from message %s already recorded; ignored", source, item.ref, message_ts)
+        return ReplyIgnored("already recorded")
+    log.info(
+        "%s %s by %s: status %s->%s rag %s->%s due %s->%s note=%s",
+        source,
+        item.ref,
+        request.caller.label,
+        old_status,
+        item.status,
+        old_rag,
+        item.declared_rag,
+        old_due,
+        item.due_date,
+        bool(note),
+    )
+    return UpdateApplied(
+        item=item_view(session, item, request),
+        old_status=old_status,
+        new_status=status,
+        old_rag=old_rag,
+        new_rag=rag,
+        old_due=old_due,
+        new_due=due if due and due != old_due else None,
+        note_saved=bool(note),
+        source=source,
+        corrected=corrects is not None,
+        update_id=update.id,
+    )
+
+
+def _reminder_item(
+    session: Session, channel: str | None, thread_ts: str | None
+) -> tuple[Reminder, Action | Step] | None:
+    if not thread_ts:
+        return None
+    return _with_item(session, reminder_for_thread(session, channel, thread_ts))
+
+
+def _with_item(
+    session: Session, reminder: Reminder | None
+) -> tuple[Reminder, Action | Step] | None:
+    """The reminder and the item it is about (None when either is gone)."""
+    if reminder is None:
+        return None
+    item = item_for_reminder(session, reminder)
+    return (reminder, item) if item is not None else None
+
+
+def reply_in_thread(
+    session: Session,
+    request: Request,
+    *,
+    channel: str | None,
+    thread_ts: str | None,
+    message_ts: str,
+    text: str,
+    permalink: str | None = None,
+    has_files: bool = False,
+) -> object:
+    """A message in a thread: if the thread is a reminder's, read it and apply it."""
+    found = _reminder_item(session, channel, thread_ts)
+    if found is None:
+        log.info(
+            "reply %s in thread %s/%s ignored: not a reminder thread",
+            message_ts,
+            channel,
+            thread_ts,
+        )
+        return ReplyIgnored("not a reminder thread")
+    reminder, item = found
+    if update_for_message(session, channel, message_ts) is not None:
+        log.info("reply %s on %s already recorded; ignored", message_ts, item.ref)
+        return ReplyIgnored("already recorded")
+    parsed = parse_reply(text, request.clock.today())
+    if parsed.kind == "nothing":
+        if has_files and not parsed.cleaned:
+            log.info(
+                "file without text under %s from %s; nothing changed",
+                item.ref,
+                request.caller.label,
+            )
+            return ReplyIgnored(
+                "file without text",
+                hint=f"I can only read text. Reply with a line saying where {item.ref} stands "
+                "(for example “in progress, due 31/3”); the file stays in the thread.",
+            )
+        log.info(
+            "reply %s on %s changes nothing (%r); no answer",
+            message_ts,
+            item.ref,
+            parsed.cleaned[:60],
+        )
+        return ReplyIgnored("changes nothing")
+    if not may_update(session, request, item):
+        return _refuse(session, request, item)
+    return _record_parsed(session, request, reminder, item, parsed, channel, message_ts, permalink)
+
+
+def _record_parsed(
+    session: Session,
+    request: Request,
+    reminder: Reminder,
+    item: Action | Step,
+    parsed: ParsedReply,
+    channel: str | None,
+    message_ts: str,
+    permalink: str | None,
+    corrects: object = None,
+) -> object:
+    note = parsed.note
+    if parsed.ambiguous and not note:
+        note = parsed.cleaned[:4000]
+    applied = _apply(
+        session,
+        request,
+        item,
+        status=parsed.status,
+        rag=parsed.rag,
+        due=parsed.due,
+        due_text=parsed.due_text,
+        note=note,
+        source="chat",
+        permalink=permalink,
+        channel=channel,
+        message_ts=message_ts,
+        corrects=corrects,
+    )
+    if isinstance(applied, ReplyIgnored):
+        return applied
+    mark_answered(session, reminder, at=request.clock.utcnow())
+    if parsed.ambiguous and corrects is None:
+        return StatusQuestion(applied.item, reminder.id or 0, parsed.choices)
+    return applied
+
+
+def _ts_time(ts: str) -> datetime | None:
+    try:
+        return datetime.fromtimestamp(float(ts), tz=UTC)
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def edit_reply(
+    session: Session,
+    request: Request,
+    *,
+    channel: str | None,
+    thread_ts: str | None,
+    message_ts: str,
+    text: str,
+    permalink: str | None = None,
+) -> object:
+    """An edited reply corrects the update it made (or, if it made none, is read as a reply)."""
+    found = _reminder_item(session, channel, thread_ts)
+    if found is None:
+        log.info(
+            "edit of %s in %s/%s ignored: not a reminder thread", message_ts, channel, thread_ts
+        )
+        return ReplyIgnored("not a reminder thread")
+    reminder, item = found
+    sent = _ts_time(message_ts)
+    if sent is not None and request.clock.utcnow() - sent > timedelta(days=EDIT_WINDOW_DAYS):
+        log.info(
+            "edit of %s on %s ignored: reply older than %d days",
+            message_ts,
+            item.ref,
+            EDIT_WINDOW_DAYS,
+        )
+        return ReplyIgnored(
+            "edit of an old reply",
+            hint=f"That reply is more than {EDIT_WINDOW_DAYS} days old, so editing it doesn't "
+            f"change {item.ref}. Reply in the thread with the current position instead.",
+        )
+    previous = update_for_message(session, channel, message_ts)
+    if previous is None:
+        return reply_in_thread(
+            session,
+            request,
+            channel=channel,
+            thread_ts=thread_ts,
+            message_ts=message_ts,
+            text=text,
+            permalink=permalink,
+        )
+    if not may_update(session, request, item):
+        return _refuse(session, request, item)
+    parsed = parse_reply(text, request.clock.today())
+    if parsed.kind == "nothing":
+        parsed = ParsedReply("note", note=None, cleaned=parsed.cleaned)
+    return _record_parsed(
+        session, request, reminder, item, parsed, channel, message_ts, permalink, corrects=previous
+    )
+
+
+def delete_reply(
+    session: Session, request: Request, *, channel: str | None, message_ts: str
+) -> object:
+    """A deleted reply: its updates stay in the history, marked deleted; the state stands."""
+    rows = mark_source_deleted(session, channel, message_ts)
+    if not rows:
+        return ReplyIgnored("deleted message made no update")
+    refs: list[str] = []
+    for row in rows:
+        log.info("source message %s of update %s deleted; the update is kept", message_ts, row.id)
+        item = item_of_update(session, row)
+        if item is not None and item.ref not in refs:
+            refs.append(item.ref)
+    return ReplyDeleted(tuple(refs))
+
+
+def _reminder_target(session: Session, reminder_id: int) -> tuple[Reminder, Action | Step] | None:
+    return _with_item(session, get_reminder(session, reminder_id))
+
+
+def button_update(
+    session: Session,
+    request: Request,
+    *,
+    reminder_id: int,
+    status: str | None = None,
+    note: str | None = None,
+    due: date | None = None,
+    source: str = "button",
+    permalink: str | None = None,
+) -> object:
+    """A click (Done, In progress, Blocked, a status offered after an ambiguous reply) or the
+    Add-note modal: the same rules as a reply."""
+    found = _reminder_target(session, reminder_id)
+    if found is None:
+        log.info("%s for unknown reminder %s ignored", source, reminder_id)
+        return ReplyIgnored("unknown reminder", hint="That reminder is no longer in my records.")
+    reminder, item = found
+    if status is not None and status not in STATUS_VALUES:
+        return ReplyIgnored("unknown status", hint=f"“{status}” is not a status I know.")
+    note = (note or "").strip() or None
+    if status is None and note is None and due is None:
+        return ReplyIgnored("empty note", hint="The note was empty, so nothing changed.")
+    if not may_update(session, request, item):
+        return _refuse(session, request, item)
+    if (
+        source == "button"
+        and note is None
+        and due is None
+        and _clicked_again(session, request, item, status)
+    ):
+        log.info("%s clicked %s again on %s; ignored", request.caller.label, status, item.ref)
+        return ReplyIgnored("clicked again")
+    applied = _apply(
+        session,
+        request,
+        item,
+        status=status,
+        rag=None,
+        due=due,
+        due_text=due.strftime("%d/%m/%Y") if due else None,
+        note=note[:4000] if note else None,
+        source=source,
+        permalink=permalink,
+    )
+    if isinstance(applied, ReplyIgnored):
+        return applied
+    mark_answered(session, reminder, at=request.clock.utcnow())
+    return applied
+
+
+def _clicked_again(
+    session: Session, request: Request, item: Action | Step, status: str | None
+) -> bool:
+    """True when the same person set the same status by button moments ago: a double click, or
+    Slack's client sending the click twice, which would otherwise post "still done" twice."""
+    latest = latest_update_since(session, item, since=request.clock.utcnow() - REPEAT_CLICK)
+    return (
+        latest is not None
+        and latest.source == "button"
+        and latest.author == request.caller.user_id
+        and latest.new_status == status
+    )
+
+
+def snooze_item(session: Session, request: Request, *, reminder_id: int) -> object:
+    """Snooze a week: no reminder for this item until then."""
+    found = _reminder_target(session, reminder_id)
+    if found is None:
+        return ReplyIgnored("unknown reminder", hint="That reminder is no longer in my records.")
+    reminder, item = found
+    if not may_update(session, request, item):
+        return _refuse(session, request, item)
+    until = request.clock.today() + timedelta(days=SNOOZE_DAYS)
+    snooze(session, reminder, until=until)
+    log.info("reminders for %s snoozed until %s by %s", item.ref, until, request.caller.label)
+    return Snoozed(item_view(session, item, request), until)
+
+
+def reminder_target(session: Session, request: Request, *, reminder_id: int) -> object:
+    """The item behind a reminder (for opening the Add-note modal), if the caller may update it."""
+    found = _reminder_target(session, reminder_id)
+    if found is None:
+        return ReplyIgnored("unknown reminder", hint="That reminder is no longer in my records.")
+    reminder, item = found
+    if not may_update(session, request, item):
+        return _refuse(session, request, item)
+    return ThreadTarget(reminder.id or 0, item_view(session, item, request))

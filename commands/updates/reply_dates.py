@@ -1,0 +1,231 @@
+"""Dates as leads write them in replies, read UK-style against the bot's clock.
+
+Day-first numbers ("31/3", "31/03/2023"), named days ("31st March", "March 31 2023"), months
+("end of March", "April"), relative days ("next Friday", "by Friday", "in two weeks", "end of next
+month") and quarters: "Q1 2023/24" is the UK financial year's first quarter (April to June
+2023), so 30 Jun 2023; "Q3" alone is the current financial year's, or next year's once it has
+passed; "Q2 2024" with one year is a calendar quarter. A date without a year is its next
+occurrence from today.
+A day past a month's end ("31/6") becomes the month's last day, as the plan importer reads them.
+
+"next Friday" is the Friday of next week (Monday-Sunday weeks); "Friday", "by Friday" and "this
+Friday" are the coming one (today when today is Friday).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from store.plan_files.dates import MONTHS
+
+WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)} | {
+    name.lower(): i for i, name in enumerate(calendar.day_abbr)
+}
+NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_WEEKDAY = r"(?P<weekday>" + "|".join(sorted(WEEKDAYS, key=len, reverse=True)) + r")"
+_YEAR = r"(?P<year>\d{4}|'\d{2})"
+
+PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(pattern, re.IGNORECASE))
+    for name, pattern in (
+        (
+            "fy_quarter",
+            r"\b(?:the\s+)?(?:end\s+of\s+)?q(?P<q>[1-4])\s*(?:of\s+)?(?:fy\s*)?"
+            r"(?P<fy>\d{4}|\d{2})\s*[/-]\s*(?P<fy2>\d{2}|\d{4})\b",
+        ),
+        (
+            "fy_quarter_after",
+            r"\b(?P<fy>\d{4})\s*[/-]\s*(?P<fy2>\d{2}|\d{4})\s*,?\s*q(?P<q>[1-4])\b",
+        ),
+        ("cal_quarter", r"\b(?:the\s+)?(?:end\s+of\s+)?q(?P<q>[1-4])\s+(?P<year>\d{4})\b"),
+        ("quarter", r"\b(?:the\s+)?(?:end\s+of\s+)?q(?P<q>[1-4])\b"),
+        ("end_fy", r"\b(?:the\s+)?end\s+of\s+(?:the\s+)?(?:financial|fiscal)\s+year\b"),
+        ("iso", r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b"),
+        ("dmy", r"(?<![\d/.])(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4}|\d{2})(?![\d/])"),
+        ("dm", r"(?<![\d/.])(?P<d>\d{1,2})/(?P<m>\d{1,2})(?![\d/])"),
+        (
+            "day_month",
+            r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?"
+            + _MONTH
+            + r"(?:,?\s+"
+            + _YEAR
+            + r")?\b",
+        ),
+        (
+            "month_day",
+            r"\b" + _MONTH + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+" + _YEAR + r")?\b",
+        ),
+        (
+            "month_part",
+            r"\b(?:the\s+)?(?P<part>end|beginning|start|middle|mid|early|late)(?:\s+of)?[\s-]+"
+            + _MONTH
+            + r"(?:\s+"
+            + _YEAR
+            + r")?\b",
+        ),
+        ("rel_month", r"\b(?:the\s+)?end\s+of\s+(?P<which>the|this|next)\s+month\b"),
+        ("rel_week", r"\b(?:the\s+)?end\s+of\s+(?P<which>the|this|next)\s+week\b"),
+        ("rel_year", r"\b(?:the\s+)?end\s+of\s+(?:the|this)\s+year\b"),
+        ("rel_quarter", r"\b(?:the\s+)?end\s+of\s+(?:the|this)\s+quarter\b"),
+        ("next_week", r"\bnext\s+week\b"),
+        ("next_weekday", r"\bnext\s+" + _WEEKDAY + r"\b"),
+        ("weekday", r"\b(?:this\s+|on\s+)?" + _WEEKDAY + r"\b"),
+        (
+            "in_n",
+            r"\bin\s+(?P<n>\d{1,2}|a|an|one|two|three|four|five|six)\s+(?P<unit>days?|weeks?|months?)\b",
+        ),
+        ("tomorrow", r"\btomorrow\b"),
+        ("month_year", r"\b" + _MONTH + r"\s+" + _YEAR + r"\b"),
+        ("month", r"\b" + _MONTH + r"\b"),
+    )
+)
+
+
+@dataclass(frozen=True)
+class FoundDate:
+    day: date
+    start: int
+    end: int
+    text: str
+
+
+def last_day(year: int, month: int) -> date:
+    """The last day of `month` in `year`."""
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _clamped(year: int, month: int, day: int) -> date | None:
+    if not 1 <= month <= 12 or day < 1:
+        return None
+    return min(date(year, month, 1) + timedelta(days=day - 1), last_day(year, month))
+
+
+def _year(text: str | None) -> int | None:
+    if not text:
+        return None
+    text = text.lstrip("'")
+    value = int(text)
+    return value + 2000 if value < 100 else value
+
+
+def _next_occurrence(today: date, month: int, day: int | None) -> date | None:
+    """The first (month, day) on or after today; a missing day means the month's last day."""
+    for year in (today.year, today.year + 1):
+        found = last_day(year, month) if day is None else _clamped(year, month, day)
+        if found is not None and found >= today:
+            return found
+    return None
+
+
+def _quarter_end(fy_start: int, quarter: int) -> date:
+    """Financial year `fy_start`/`fy_start+1`: Q1 Apr-Jun, Q2 Jul-Sep, Q3 Oct-Dec, Q4 Jan-Mar."""
+    month = 3 * quarter + 3
+    year = fy_start if month <= 12 else fy_start + 1
+    return last_day(year, month if month <= 12 else month - 12)
+
+
+def _fy_start(today: date) -> int:
+    return today.year if today.month >= 4 else today.year - 1
+
+
+def _friday(day: date) -> date:
+    return day + timedelta(days=(4 - day.weekday()) % 7)
+
+
+def _read(name: str, match: re.Match[str], today: date) -> date | None:
+    g = match.groupdict()
+    if name in ("fy_quarter", "fy_quarter_after"):
+        start = _year(g["fy"]) or today.year
+        return _quarter_end(start, int(g["q"]))
+    if name == "cal_quarter":
+        quarter, year = int(g["q"]), int(g["year"])
+        return last_day(year, 3 * quarter)
+    if name == "quarter":
+        quarter = int(g["q"])
+        end = _quarter_end(_fy_start(today), quarter)
+        return end if end >= today else _quarter_end(_fy_start(today) + 1, quarter)
+    if name == "end_fy":
+        return date(_fy_start(today) + 1, 3, 31)
+    if name == "iso":
+        return _clamped(int(g["y"]), int(g["m"]), int(g["d"]))
+    if name == "dmy":
+        return _clamped(_year(g["y"]) or today.year, int(g["m"]), int(g["d"]))
+    if name == "dm":
+        month, day = int(g["m"]), int(g["d"])
+        return _next_occurrence(today, month, day) if 1 <= month <= 12 and day >= 1 else None
+    if name in ("day_month", "month_day"):
+        month, day, year = MONTHS[g["month"].lower()], int(g["d"]), _year(g.get("year"))
+        if year:
+            return _clamped(year, month, day)
+        return _next_occurrence(today, month, day)
+    if name == "month_part":
+        month, year = MONTHS[g["month"].lower()], _year(g.get("year"))
+        part = g["part"].lower()
+        day = {"beginning": 1, "start": 1, "early": 7, "middle": 15, "mid": 15}.get(part)
+        if year:
+            return last_day(year, month) if day is None else date(year, month, day)
+        return _next_occurrence(today, month, day)
+    if name == "rel_month":
+        if g["which"].lower() == "next":
+            first = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+            return last_day(first.year, first.month)
+        return last_day(today.year, today.month)
+    if name == "rel_week":
+        friday = _friday(today)
+        return friday + timedelta(weeks=1) if g["which"].lower() == "next" else friday
+    if name == "rel_year":
+        return date(today.year, 12, 31)
+    if name == "rel_quarter":
+        return last_day(today.year, 3 * ((today.month - 1) // 3) + 3)
+    if name == "next_week":
+        return _friday(today - timedelta(days=today.weekday()) + timedelta(weeks=1))
+    if name == "next_weekday":
+        monday = today - timedelta(days=today.weekday()) + timedelta(weeks=1)
+        return monday + timedelta(days=WEEKDAYS[g["weekday"].lower()])
+    if name == "weekday":
+        wanted = WEEKDAYS[g["weekday"].lower()]
+        return today + timedelta(days=(wanted - today.weekday()) % 7)
+    if name == "in_n":
+        raw = g["n"].lower()
+        count = NUMBERS.get(raw) or int(raw)
+        unit = g["unit"].lower()
+        if unit.startswith("day"):
+            return today + timedelta(days=count)
+        if unit.startswith("week"):
+            return today + timedelta(weeks=count)
+        month_index = today.month - 1 + count
+        year, month = today.year + month_index // 12, month_index % 12 + 1
+        return _clamped(year, month, today.day)
+    if name == "tomorrow":
+        return today + timedelta(days=1)
+    if name == "month_year":
+        year = _year(g["year"])
+        return last_day(year, MONTHS[g["month"].lower()]) if year else None
+    if name == "month":
+        return _next_occurrence(today, MONTHS[g["month"].lower()], None)
+    return None
+
+
+def find_dates(text: str, today: date) -> list[FoundDate]:
+    """Every date expression in `text`, earliest first; overlapping readings keep the first."""
+    found: list[FoundDate] = []
+    taken: list[tuple[int, int]] = []
+    for name, pattern in PATTERNS:
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            if any(start < t_end and end > t_start for t_start, t_end in taken):
+                continue
+            try:
+                day = _read(name, match, today)
+            except (ValueError, OverflowError):
+                day = None
+            if day is None:
+                continue
+            taken.append((start, end))
+            found.append(FoundDate(day, start, end, match.group(0).strip()))
+    return sorted(found, key=lambda f: f.start)

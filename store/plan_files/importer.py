@@ -1,0 +1,738 @@
+"""Writing a `PlanDoc` into the store, with a report of counts and every judgement made.
+
+Re-importing updates texts and dates in place, adds new rows, and never deletes: a row that left
+the file is flagged `missing_from_source` and reported. Status history is only ever added to. The
+caller owns the transaction, so a failure (or `--dry-run`) leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlmodel import Session, col, delete, select
+
+from store.models import Action, ActionOwner, Area, Measure, Plan, Role, StatusUpdate, Step
+from store.models.status import DECLARED_RAG_VALUES, STATUS_VALUES
+from store.plan_files.dates import ReadDate, cadence_of, read_date
+from store.plan_files.plan_doc import (
+    ActionDoc,
+    AreaDoc,
+    HistoryDoc,
+    PlanDoc,
+    PlanFileError,
+    StepDoc,
+    at_field,
+)
+from store.queries.roles import (
+    RoleDirectory,
+    looks_like_person,
+    resolve_owner,
+    role_key,
+    split_owner_cell,
+)
+from store.queries.state import apply_derived, derive_state, updates_for
+
+OA_REF = re.compile(r"\(\s*(OA\s*\d+)\s*\)", re.IGNORECASE)
+SOURCES = ("document", "chat", "admin", "import", "button")
+
+
+@dataclass
+class AreaCount:
+    ref: str
+    title: str
+    actions: int
+    steps: int
+
+
+@dataclass
+class PlanCount:
+    key: str
+    title: str
+    areas: list[AreaCount] = field(default_factory=list)
+
+    @property
+    def actions(self) -> int:
+        return sum(area.actions for area in self.areas)
+
+    @property
+    def steps(self) -> int:
+        return sum(area.steps for area in self.areas)
+
+
+@dataclass
+class ImportReport:
+    """What an import did or, with --dry-run, would do."""
+
+    plans: list[PlanCount] = field(default_factory=list)
+    judgements: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    new_roles: list[str] = field(default_factory=list)
+    history_added: int = 0
+
+    def merge(self, other: ImportReport) -> None:
+        self.plans += other.plans
+        self.judgements += other.judgements
+        self.added += other.added
+        self.changed += other.changed
+        self.missing += other.missing
+        self.new_roles += [r for r in other.new_roles if r not in self.new_roles]
+        self.history_added += other.history_added
+
+    def render(self, *, dry_run: bool = False) -> str:
+        lines = ["Dry run: nothing was written." if dry_run else "Import complete."]
+        for plan in self.plans:
+            lines.append(
+                f"{plan.key} ({plan.title}): {len(plan.areas)} areas, "
+                f"{plan.actions} actions, {plan.steps} steps"
+            )
+            for area in plan.areas:
+                lines.append(f"  {area.ref}: {area.actions} actions, {area.steps} steps")
+        lines.append(
+            f"Rows added: {len(self.added)}; changed: {len(self.changed)}; "
+            f"status updates added: {self.history_added}"
+        )
+        if self.changed:
+            lines.append("Changed: " + ", ".join(self.changed))
+        if self.missing:
+            lines.append("In the store but not in the file (kept, not deleted):")
+            lines += [f"  {item}" for item in self.missing]
+        if self.judgements:
+            lines.append(f"Judgements ({len(self.judgements)}):")
+            lines += [f"  {item}" for item in self.judgements]
+        return "\n".join(lines)
+
+
+def financial_year_start(day: date) -> date:
+    """1 April of the UK financial year `day` falls in."""
+    return date(day.year if day.month >= 4 else day.year - 1, 4, 1)
+
+
+def oa_refs_in(*texts: str) -> list[str]:
+    """The Ofsted areas an Ambition Plan item follows up: every `(OA4)` in its texts, in order."""
+    found: list[str] = []
+    for text in texts:
+        for match in OA_REF.finditer(text or ""):
+            ref = re.sub(r"\s+", "", match.group(1)).upper()
+            if ref not in found:
+                found.append(ref)
+    return found
+
+
+def _clean(value: str | None) -> str | None:
+    return (value.strip() or None) if value else None
+
+
+def _identity(update: StatusUpdate) -> tuple[object, ...]:
+    """What makes a stored update the same as a file's history entry (re-imports add no twins)."""
+    due = update.new_due_as_written or (update.new_due.isoformat() if update.new_due else None)
+    return (
+        update.at,
+        update.source,
+        update.new_status,
+        update.new_rag,
+        _clean(update.note),
+        _clean(update.author),
+        _clean(due),
+        _clean(update.message_ts),
+    )
+
+
+def _entry_identity(entry: HistoryDoc) -> tuple[object, ...]:
+    return (
+        entry.at,
+        entry.source,
+        entry.status,
+        entry.rag,
+        _clean(entry.note),
+        _clean(entry.author),
+        _clean(entry.due),
+        _clean(entry.message_ts),
+    )
+
+
+def _status(value: str | None, file: str, where: str) -> str | None:
+    if value is None:
+        return None
+    normal = re.sub(r"[\s-]+", "_", value.strip().lower())
+    if normal not in STATUS_VALUES:
+        raise PlanFileError(
+            file, where, f"status '{value}' is not one of {', '.join(STATUS_VALUES)}"
+        )
+    return normal
+
+
+def _rag(value: str | None, file: str, where: str) -> str | None:
+    if value is None:
+        return None
+    normal = value.strip().lower()
+    if normal not in DECLARED_RAG_VALUES:
+        raise PlanFileError(file, where, f"rag '{value}' is not one of blue, green, amber, red")
+    return normal
+
+
+# Longest text each column takes (PostgreSQL enforces these; checked before anything is written).
+_LIMITS = {"ref": 32, "step_ref": 40, "date": 200, "role": 200, "title": 300}
+
+
+def _limit(value: str | None, limit: int, file: str, where: str) -> None:
+    if value and len(value) > limit:
+        raise PlanFileError(file, where, f"is {len(value)} characters long; at most {limit}")
+
+
+def _check_date(text: str | None, file: str, where: str) -> None:
+    """A date written like one but naming no day (31/13/2022, 2023-02-30) stops the import."""
+    if not text:
+        return
+    _limit(text, _LIMITS["date"], file, where)
+    reading = read_date(text)
+    if reading.malformed:
+        raise PlanFileError(file, where, reading.judgement or f"'{text}' is not a date")
+
+
+def validate(doc: PlanDoc) -> None:
+    """Refuse a plan whose references, statuses or sources are wrong, before anything is written."""
+    file = doc.file or doc.key
+    if not re.fullmatch(r"[a-z0-9][a-z0-9._-]{0,63}", doc.key):
+        raise PlanFileError(file, "plan.key", f"'{doc.key}' must be lower-case letters, digits, -")
+    if not re.fullmatch(r"[A-Za-z]{1,16}", doc.prefix):
+        raise PlanFileError(file, "plan.prefix", f"'{doc.prefix}' should be letters, such as OA")
+    _limit(doc.title, _LIMITS["title"], file, "plan.title")
+    _limit(doc.council, _LIMITS["role"], file, "plan.council")
+    seen: dict[str, str] = {}
+
+    def claim(ref: str, where: str) -> None:
+        if ref.upper() in seen:
+            raise PlanFileError(
+                file,
+                at_field(where, "ref"),
+                f"duplicate reference {ref} (also at {seen[ref.upper()]})",
+            )
+        seen[ref.upper()] = where
+
+    for area in doc.areas:
+        if not re.fullmatch(re.escape(doc.prefix) + r"\d+", area.ref, re.IGNORECASE):
+            raise PlanFileError(
+                file,
+                at_field(area.where, "ref"),
+                f"'{area.ref}' should be {doc.prefix} and a number",
+            )
+        claim(area.ref, area.where)
+        # The lead becomes a role, so a role's limit applies.
+        _limit(area.strategic_lead, _LIMITS["role"], file, at_field(area.where, "strategic_lead"))
+        for action in area.actions:
+            if not re.fullmatch(re.escape(area.ref) + r"\.\d+", action.ref, re.IGNORECASE):
+                raise PlanFileError(
+                    file,
+                    at_field(action.where, "ref"),
+                    f"'{action.ref}' should be {area.ref}.N (an action of {area.ref})",
+                )
+            _limit(action.ref, _LIMITS["ref"], file, at_field(action.where, "ref"))
+            claim(action.ref, action.where)
+            for index, owner in enumerate(action.owners):
+                _limit(owner, _LIMITS["role"], file, at_field(action.where, f"owners[{index}]"))
+            for index, text in enumerate(action.dates):
+                _check_date(text, file, at_field(action.where, f"dates[{index}]"))
+            _limit("; ".join(action.dates), _LIMITS["date"], file, at_field(action.where, "dates"))
+            action.status = _status(action.status, file, at_field(action.where, "status"))
+            action.rag = _rag(action.rag, file, at_field(action.where, "rag"))
+            for step_number, step in enumerate(action.steps, 1):
+                expected = f"{action.ref}.{step_number}"
+                if step.ref and step.ref.upper() != expected.upper():
+                    raise PlanFileError(
+                        file,
+                        at_field(step.where, "ref"),
+                        f"'{step.ref}' is out of order (expected "
+                        f"{expected}; steps are numbered in order)",
+                    )
+                _limit(expected, _LIMITS["step_ref"], file, at_field(step.where, "ref"))
+                _check_date(step.due, file, at_field(step.where, "due"))
+                step.status = _status(step.status, file, at_field(step.where, "status"))
+                step.rag = _rag(step.rag, file, at_field(step.where, "rag"))
+                _check_history(step.history, file, step.where)
+            _check_history(action.history, file, action.where)
+
+
+def _check_history(entries: list[HistoryDoc], file: str, where: str) -> None:
+    for index, entry in enumerate(entries):
+        at = at_field(where, f"history[{index}]")
+        entry.status = _status(entry.status, file, f"{at}.status")
+        entry.rag = _rag(entry.rag, file, f"{at}.rag")
+        if entry.source not in SOURCES:
+            raise PlanFileError(
+                file, f"{at}.source", f"source '{entry.source}' is not one of {', '.join(SOURCES)}"
+            )
+        if entry.due and entry.due_date is None and not read_date(entry.due).readable:
+            raise PlanFileError(
+                file, f"{at}.due", f"'{entry.due}' is not a date (give due_date: YYYY-MM-DD)"
+            )
+        _limit(entry.due, _LIMITS["date"], file, f"{at}.due")
+        _limit(entry.author, _LIMITS["role"], file, f"{at}.author")
+        _limit(entry.channel, 32, file, f"{at}.channel")
+        _limit(entry.message_ts, 32, file, f"{at}.message_ts")
+        if isinstance(entry.corrects, int) and not 0 <= entry.corrects < index:
+            raise PlanFileError(
+                file, f"{at}.corrects", f"{entry.corrects} is not an earlier entry of this history"
+            )
+
+
+class _Importer:
+    def __init__(
+        self, session: Session, doc: PlanDoc, at: datetime, directory: RoleDirectory
+    ) -> None:
+        self.session = session
+        self.doc = doc
+        self.at = at
+        self.directory = directory
+        self.report = ImportReport()
+        self.history_rows: dict[str, list[StatusUpdate | None]] = {}
+        self.new_plan = False
+        self.roles: dict[str, Role] = {}
+        # Edits waiting for the entry they replace: (item, entry, ref, index, target, where).
+        self.corrections: list[
+            tuple[Action | Step, HistoryDoc, str, int, tuple[str, int], str]
+        ] = []
+
+    def judge(self, text: str) -> None:
+        self.report.judgements.append(text)
+
+    def run(self) -> ImportReport:
+        validate(self.doc)
+        doc = self.doc
+        plan = self.session.exec(select(Plan).where(Plan.key == doc.key)).first()
+        # A plan seen for the first time has nothing to look up: its rows are all new.
+        self.new_plan = plan is None
+        if plan is None:
+            plan = Plan(key=doc.key, title=doc.title, prefix=doc.prefix)
+            self.report.added.append(doc.key)
+        plan.title, plan.prefix = doc.title, doc.prefix
+        plan.council = doc.council or plan.council
+        plan.source = doc.source or plan.source
+        plan.document_date = doc.document_date or plan.document_date
+        self.session.add(plan)
+        self.session.flush()
+        counts = PlanCount(doc.key, doc.title)
+        seen_areas: set[str] = set()
+        seen_actions: set[str] = set()
+        for position, area_doc in enumerate(doc.areas):
+            area = self._area(plan, area_doc, position)
+            seen_areas.add(area.ref)
+            steps = 0
+            for a_position, action_doc in enumerate(area_doc.actions):
+                action = self._action(plan, area, action_doc, a_position)
+                seen_actions.add(action.ref)
+                steps += len(action_doc.steps)
+            counts.areas.append(AreaCount(area.ref, area.title, len(area_doc.actions), steps))
+        self.report.plans.append(counts)
+        self._link_corrections()
+        for action in self.session.exec(select(Action).where(Action.plan_id == plan.id)):
+            if action.ref not in seen_actions:
+                if not action.missing_from_source:
+                    action.missing_from_source = True
+                    self.session.add(action)
+                self.report.missing.append(f"{action.ref} {action.title[:60]}")
+        for area in self.session.exec(select(Area).where(Area.plan_id == plan.id)):
+            if area.ref not in seen_areas:
+                self.report.missing.append(f"{area.ref} {area.title[:60]}")
+        self.session.flush()
+        return self.report
+
+    def _area(self, plan: Plan, doc: AreaDoc, position: int) -> Area:
+        ref = doc.ref.upper()
+        area = self.session.exec(
+            select(Area).where(Area.plan_id == plan.id, Area.ref == ref)
+        ).first()
+        number = int(ref[len(plan.prefix) :])
+        if area is None:
+            area = Area(plan_id=plan.id, ref=ref, number=number, title=doc.title)
+            self.report.added.append(ref)
+        elif (area.title, area.strategic_lead) != (doc.title, doc.strategic_lead):
+            self.report.changed.append(ref)
+        area.title, area.strategic_lead, area.position = doc.title, doc.strategic_lead, position
+        self.session.add(area)
+        self.session.flush()
+        self._measures(area_id=area.id, texts=doc.outcomes, kind="outcome")
+        if doc.strategic_lead:
+            for name in split_owner_cell(doc.strategic_lead, self.directory.splits):
+                self._role(name, ref)
+        return area
+
+    def _measures(
+        self,
+        *,
+        texts: list[str],
+        kind: str,
+        area_id: int | None = None,
+        action_id: int | None = None,
+    ) -> None:
+        column = Measure.area_id if area_id is not None else Measure.action_id
+        owner = area_id if area_id is not None else action_id
+        if self.new_plan:
+            existing: list[Measure] = []
+        else:
+            existing = list(
+                self.session.exec(
+                    select(Measure).where(column == owner).order_by(col(Measure.position))
+                )
+            )
+        if [m.text for m in existing] == texts:
+            return
+        if existing:
+            self.session.exec(delete(Measure).where(column == owner))  # type: ignore[call-overload]
+        for position, text in enumerate(texts):
+            self.session.add(
+                Measure(
+                    area_id=area_id, action_id=action_id, kind=kind, text=text, position=position
+                )
+            )
+
+    def _role(self, name: str, ref: str) -> Role:
+        key = role_key(name)
+        if key in self.roles:
+            role, new = self.roles[key], False
+        else:
+            role, new = resolve_owner(self.session, name, at=self.at)
+            self.roles[key] = role
+        if looks_like_person(name):
+            self.judge(
+                f"{ref}: owner '{name}' looks like a person's name, not a role; kept as written"
+            )
+        if new and role.name not in self.report.new_roles:
+            self.report.new_roles.append(role.name)
+            self.judge(f"{ref}: role '{role.name}' seen for the first time; added to the directory")
+        return role
+
+    def _read(self, ref: str, text: str) -> ReadDate:
+        reading = read_date(text)
+        if reading.judgement:
+            self.judge(f"{ref}: {reading.judgement}")
+        document_date = self.doc.document_date
+        if reading.due and document_date and reading.due < financial_year_start(document_date):
+            self.judge(
+                f"{ref}: '{text}' falls before the financial year of the plan's own date "
+                f"({document_date.isoformat()}); possibly a year too early, kept as written"
+            )
+        return reading
+
+    def _action(self, plan: Plan, area: Area, doc: ActionDoc, position: int) -> Action:
+        ref = doc.ref.upper()
+        action = (
+            None
+            if self.new_plan
+            else self.session.exec(
+                select(Action).where(Action.plan_id == plan.id, Action.ref == ref)
+            ).first()
+        )
+        is_new = action is None
+        if action is None:
+            action = Action(
+                plan_id=plan.id,
+                area_id=area.id,
+                ref=ref,
+                number=int(ref.rsplit(".", 1)[1]),
+                title=doc.title,
+                text=doc.text,
+            )
+            self.report.added.append(ref)
+        before = _as_written(action)
+        action.area_id = area.id
+        action.title, action.text, action.timescale = doc.title, doc.text, doc.timescale
+        action.dates_as_written = list(doc.dates)
+        action.progress = doc.progress
+        action.owners_as_written = "; ".join(doc.owners) or None
+        action.position = position
+        action.missing_from_source = False
+        action.cadence = cadence_of(doc.timescale) if doc.timescale else None
+        action.oa_refs = oa_refs_in(
+            doc.title, doc.text, *(s.text for s in doc.steps), *doc.measures
+        )
+
+        readings = [self._read(ref, text) for text in doc.dates]
+        matched = bool(doc.steps) and len(doc.dates) == len(doc.steps)
+        if doc.dates and doc.steps and not matched:
+            self.judge(
+                f"{ref}: {len(doc.dates)} date(s) for {len(doc.steps)} step(s); dates cannot be "
+                "matched to steps and are kept on the action as written"
+            )
+        if doc.timescale:
+            reading = self._read(ref, doc.timescale)
+            if reading.due:
+                readings.append(reading)
+        # Each step's date as written, and whether the file set it on the step itself; a step date
+        # equal to the date it would be matched with anyway is not a separate (explicit) date.
+        step_dates: list[tuple[str | None, bool]] = []
+        for number, step_doc in enumerate(doc.steps, 1):
+            matched_text = doc.dates[number - 1] if matched else None
+            explicit = bool(step_doc.due) and step_doc.due != matched_text
+            step_dates.append((step_doc.due or matched_text, explicit))
+            if explicit:
+                readings.append(read_date(step_doc.due))
+        dated = [r for r in readings if r.due]
+        latest = max(dated, key=lambda r: r.due or date.min) if dated else None
+        action.planned_due = latest.due if latest else None
+        if doc.dates and not matched:
+            action.planned_due_as_written = "; ".join(doc.dates)
+        else:
+            action.planned_due_as_written = latest.text if latest else None
+        if not doc.owners:
+            self.judge(f"{ref}: no owner is named; reminders for it go to nobody until one is")
+        self.session.add(action)
+        self.session.flush()
+
+        roles = []
+        for written in doc.owners:
+            names = split_owner_cell(written, self.directory.splits)
+            for name in names:
+                role = self._role(name, ref)
+                if role.id not in [r.id for r in roles]:
+                    roles.append(role)
+            if len(names) > 1:
+                self.judge(f"{ref}: owner '{written}' read as two roles")
+        current = (
+            []
+            if is_new
+            else [
+                o.role_id
+                for o in self.session.exec(
+                    select(ActionOwner)
+                    .where(ActionOwner.action_id == action.id)
+                    .order_by(col(ActionOwner.position))
+                )
+            ]
+        )
+        if current != [r.id for r in roles]:
+            self.session.exec(delete(ActionOwner).where(ActionOwner.action_id == action.id))  # type: ignore[call-overload]
+            for owner_position, role in enumerate(roles):
+                self.session.add(
+                    ActionOwner(action_id=action.id, role_id=role.id, position=owner_position)
+                )
+        self._measures(action_id=action.id, texts=doc.measures, kind="measure")
+
+        for number, (step_doc, (due_text, explicit)) in enumerate(
+            zip(doc.steps, step_dates, strict=True), 1
+        ):
+            self._step(action, number, step_doc, due_text, explicit=explicit, new=is_new)
+        gone = (
+            []
+            if is_new
+            else self.session.exec(
+                select(Step).where(Step.action_id == action.id, Step.number > len(doc.steps))
+            )
+        )
+        for step in gone:
+            if not step.missing_from_source:
+                step.missing_from_source = True
+                self.session.add(step)
+            self.report.missing.append(f"{step.ref} {step.text[:60]}")
+
+        updates = self._history(action, doc.history, ref, doc.where, new=is_new)
+        self._spreadsheet_status(action, doc.status, doc.rag, updates)
+        apply_derived(action, derive_state(action, updates))
+        self.session.add(action)
+        after = _as_written(action)
+        if not is_new and before != after:
+            self.report.changed.append(ref)
+        return action
+
+    def _step(
+        self,
+        action: Action,
+        number: int,
+        doc: StepDoc,
+        due_text: str | None,
+        *,
+        explicit: bool,
+        new: bool,
+    ) -> None:
+        ref = f"{action.ref}.{number}"
+        step = (
+            None
+            if new
+            else self.session.exec(
+                select(Step).where(Step.action_id == action.id, Step.number == number)
+            ).first()
+        )
+        is_new = step is None
+        if step is None:
+            step = Step(action_id=action.id, ref=ref, number=number, text=doc.text)
+            self.report.added.append(ref)
+        elif (step.text, step.planned_due_as_written) != (doc.text, due_text):
+            self.report.changed.append(ref)
+        step.text, step.ref, step.missing_from_source = doc.text, ref, False
+        reading = self._read(ref, due_text) if explicit and due_text else read_date(due_text or "")
+        step.planned_due = reading.due
+        step.planned_due_as_written = due_text
+        step.cadence = reading.cadence
+        self.session.add(step)
+        self.session.flush()
+        updates = self._history(step, doc.history, ref, doc.where, new=is_new)
+        self._spreadsheet_status(step, doc.status, doc.rag, updates)
+        apply_derived(step, derive_state(step, updates))
+        self.session.add(step)
+
+    def _history(
+        self, item: Action | Step, entries: list[HistoryDoc], ref: str, where: str, *, new: bool
+    ) -> list[StatusUpdate]:
+        """Add the file's history entries the item does not hold yet (history is only added to);
+        returns all the item's updates, oldest first.
+
+        An edit (`corrects`) waits until the entry it replaces is in, so that it is written with
+        its link at once: the store allows one original update per chat message.
+        """
+        held = [] if new else updates_for(self.session, item)
+        existing = {_identity(update): update for update in held}
+        rows: list[StatusUpdate | None] = []
+        for index, entry in enumerate(entries):
+            key = _entry_identity(entry)
+            if key in existing:
+                rows.append(existing[key])
+                continue
+            self.report.history_added += 1
+            if entry.corrects is not None:
+                target = (
+                    (ref, entry.corrects)
+                    if isinstance(entry.corrects, int)
+                    else (
+                        entry.corrects.rpartition("#")[0].upper(),
+                        int(entry.corrects.rpartition("#")[2]),
+                    )
+                )
+                rows.append(None)
+                self.corrections.append(
+                    (item, entry, ref, index, target, at_field(where, f"history[{index}].corrects"))
+                )
+                continue
+            update = self._new_update(item, entry)
+            existing[key] = update
+            rows.append(update)
+        self.history_rows[ref] = rows
+        self.session.flush()
+        updates = sorted(
+            {id(u): u for u in [*held, *rows] if u is not None}.values(),
+            key=lambda u: (u.at, u.id),
+        )
+        self._fill_old_values(item, updates)
+        return updates
+
+    def _new_update(
+        self, item: Action | Step, entry: HistoryDoc, corrects: StatusUpdate | None = None
+    ) -> StatusUpdate:
+        update = StatusUpdate(
+            action_id=item.id if isinstance(item, Action) else None,
+            step_id=item.id if isinstance(item, Step) else None,
+            at=entry.at,
+            author=entry.author,
+            source=entry.source,
+            source_ref=entry.source_ref,
+            channel=entry.channel,
+            message_ts=entry.message_ts,
+            new_status=entry.status,
+            new_rag=entry.rag,
+            new_due=entry.due_date or (read_date(entry.due).due if entry.due else None),
+            new_due_as_written=entry.due,
+            note=entry.note,
+            superseded=entry.superseded,
+            deleted=entry.deleted,
+            corrects_id=corrects.id if corrects else None,
+        )
+        self.session.add(update)
+        return update
+
+    def _link_corrections(self) -> None:
+        """Write the edits once the entries they replace are in (an edit of an edit waits its
+        turn), then bring each edited item's state up to date."""
+        pending = list(self.corrections)
+        touched: dict[int, Action | Step] = {}
+        while pending:
+            waiting = []
+            for item, entry, ref, index, (target_ref, target_index), where in pending:
+                rows = self.history_rows.get(target_ref, [])
+                if not 0 <= target_index < len(rows):
+                    raise PlanFileError(
+                        self.doc.file or self.doc.key,
+                        where,
+                        f"{target_ref}#{target_index} names no history entry of this plan",
+                    )
+                target = rows[target_index]
+                if target is None:
+                    waiting.append((item, entry, ref, index, (target_ref, target_index), where))
+                    continue
+                update = self._new_update(item, entry, corrects=target)
+                self.session.flush()
+                self.history_rows[ref][index] = update
+                touched[id(item)] = item
+            if len(waiting) == len(pending):
+                raise PlanFileError(
+                    self.doc.file or self.doc.key, waiting[0][5], "edits that correct each other"
+                )
+            pending = waiting
+        for item in touched.values():
+            updates = updates_for(self.session, item)
+            self._fill_old_values(item, updates)
+            apply_derived(item, derive_state(item, updates))
+            self.session.add(item)
+        self.session.flush()
+
+    def _fill_old_values(self, item: Action | Step, updates: list[StatusUpdate]) -> None:
+        """Give imported updates the state they moved from, replayed in order like record_update."""
+        status, rag, due = "not_started", None, item.planned_due
+        # Superseded updates count here: each was the current state until an edit replaced it.
+        for update in updates:
+            if update.old_status is None and update.old_rag is None and update.old_due is None:
+                update.old_status, update.old_rag, update.old_due = status, rag, due
+                self.session.add(update)
+            status = update.new_status or status
+            rag = update.new_rag or rag
+            due = update.new_due or due
+
+    def _spreadsheet_status(
+        self, item: Action | Step, status: str | None, rag: str | None, updates: list[StatusUpdate]
+    ) -> None:
+        """A spreadsheet's status or colour, when it differs from the item's, becomes an update."""
+        if status is None and rag is None:
+            return
+        state = derive_state(item, updates)
+        if (status or state.status) == state.status and (
+            rag or state.declared_rag
+        ) == state.declared_rag:
+            return
+        update = StatusUpdate(
+            action_id=item.id if isinstance(item, Action) else None,
+            step_id=item.id if isinstance(item, Step) else None,
+            at=self.at,
+            source="import",
+            source_ref=self.doc.file or None,
+            old_status=state.status,
+            new_status=status,
+            old_rag=state.declared_rag,
+            new_rag=rag,
+            old_due=state.due_date,
+            note=f"Status set by import of {self.doc.file or 'a plan file'}",
+        )
+        self.session.add(update)
+        updates.append(update)
+        self.report.history_added += 1
+        self.session.flush()
+
+
+def apply_plan(
+    session: Session, doc: PlanDoc, *, at: datetime, directory: RoleDirectory | None = None
+) -> ImportReport:
+    """Write `doc` into the store inside the caller's transaction and report what was done."""
+    return _Importer(session, doc, at, directory or RoleDirectory()).run()
+
+
+def _as_written(action: Action) -> tuple[object, ...]:
+    """What the document says of an action, to tell whether a re-import changed it."""
+    return (
+        action.title,
+        action.text,
+        action.timescale,
+        list(action.dates_as_written),
+        action.progress,
+        action.owners_as_written,
+        action.planned_due_as_written,
+    )

@@ -1,0 +1,57 @@
+"""`planbot roles …` and `planbot remind --dry-run` from the terminal, run in this process."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from store.db import make_engine, session_scope
+from store.queries.reminders import posted_reminders
+
+
+@pytest.fixture
+def terminal(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, york_url: str) -> None:
+    """The operator's shell: York's store, no other planbot or Slack setting, no stray .env."""
+    for name in list(os.environ):
+        if name.startswith(("SLACK_", "PLANBOT_", "DATABASE_URL")):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("DATABASE_URL", york_url)
+    monkeypatch.chdir(tmp_path)
+
+
+def test_remind_dry_run_lists_flags_and_claims_nothing_with_the_date_after_the_verb_or_before(
+    terminal: None, capsys: pytest.CaptureFixture[str], york_url: str
+) -> None:
+    assert main(["remind", "--dry-run", "--as-of", "2023-02-13"]) == 0  # no Slack token needed
+    out = capsys.readouterr().out
+    assert out.startswith("Reminders for 13 Feb 2023:\n25 would be posted:")
+    assert "P7.5 [overdue] is overdue: it was due on 31 Jan 2023, 13 days ago" in out
+    assert "Head of MASH: P3.1" in out  # unfilled roles are flagged, with what they own
+    engine = make_engine(york_url)
+    with session_scope(engine) as session:
+        assert posted_reminders(session) == []
+    engine.dispose()
+
+    assert main(["--as-of", "2023-02-11", "remind", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "No reminders today: Saturday" in out
+
+
+def test_roles_assign_list_whoami_and_remove(
+    terminal: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["roles", "assign", "Head of Nothing", "U0MASH001"]) == 1
+    assert capsys.readouterr().out.startswith("I don't know a role called “Head of Nothing”.")
+    assert main(["roles", "assign", "Head of MASH", "U0MASH001", "W0ENT0001"]) == 0
+    assert capsys.readouterr().out.strip() == "<@U0MASH001>, <@W0ENT0001> now hold Head of MASH."
+    assert main(["roles", "list", "mash"]) == 0
+    assert capsys.readouterr().out.startswith("1 role\nHead of MASH: <@U0MASH001>, <@W0ENT0001>")
+    assert main(["roles", "whoami", "U0MASH001"]) == 0
+    assert capsys.readouterr().out.startswith("<@U0MASH001>: Head of MASH, All HoS.")
+    assert main(["roles", "remove", "Head of MASH", "U0MASH001"]) == 0
+    assert "no longer holds Head of MASH" in capsys.readouterr().out
+    assert main(["roles", "assign", "Head of MASH", "alice"]) == 1
+    assert capsys.readouterr().out.startswith("Say who, as a Slack mention")

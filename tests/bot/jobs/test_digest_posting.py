@@ -1,0 +1,530 @@
+"""Posting the weekly summary through the fake Slack API: exactly once per (subscription, week)
+across restarts, retries, crashes and a second process; catch-up after downtime; timezones and the
+clock change; the chart; correcting a posted summary in place."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from fake_slack import FakeSlack
+from sqlmodel import Session, select
+
+from bot.jobs import digest as digest_jobs
+from bot.jobs.digest import STALE_CLAIM, deliver, repost, run_due_digests
+from bot.jobs.scheduler import (
+    CATCH_UP_JOB,
+    SYNC_JOB,
+    digest_job_id,
+    start_scheduler,
+    sync_digest_jobs,
+)
+from bot.runtime import Runtime
+from bot.settings import load_settings
+from bot.slack.client import build_web_client
+from commands.clock import Clock
+from store.db import make_engine, session_scope
+from store.models import Action, DigestPost
+from store.queries.digests import (
+    add_subscription,
+    claim_post,
+    deactivate_subscription,
+    get_subscription,
+)
+from store.queries.state import record_update
+
+LONDON = ZoneInfo("Europe/London")
+CHANNEL = "CPERF0001"
+MONDAY_0830 = datetime(2023, 2, 13, 8, 30, tzinfo=LONDON)
+CREATED = datetime(2023, 2, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def make_runtime(york_url: str, fake_slack: FakeSlack) -> Any:
+    """Runtimes on the test's York store (one per "process"), the clock fixed where asked."""
+    made: list[Runtime] = []
+
+    def make(when: datetime = MONDAY_0830) -> Runtime:
+        settings = load_settings(
+            slack_bot_token=fake_slack.token,
+            slack_api_url=fake_slack.api_url,
+            database_url=york_url,
+            planbot_today=None,
+        )
+        runtime = Runtime(settings, Clock.fixed_at(when), make_engine(york_url))
+        made.append(runtime)
+        return runtime
+
+    yield make
+    for runtime in made:
+        runtime.engine.dispose()
+
+
+def subscribe(
+    runtime: Runtime,
+    channel: str = CHANNEL,
+    *,
+    weekday: int = 0,
+    hour: int = 8,
+    minute: int = 30,
+    timezone: str = "Europe/London",
+    created: datetime = CREATED,
+    scope: tuple[str, str | None] = ("all", None),
+) -> int:
+    with session_scope(runtime.engine) as session:
+        subscription = add_subscription(
+            session, channel=channel, scope_kind=scope[0], scope_value=scope[1],
+            weekday=weekday, hour=hour, minute=minute, timezone=timezone, created_by="UALICE001",
+            at=created,
+        )  # fmt: skip
+        return subscription.id or 0
+
+
+def posts(runtime: Runtime) -> list[DigestPost]:
+    with Session(runtime.engine) as session:
+        return list(session.exec(select(DigestPost).order_by(DigestPost.id)))  # type: ignore[arg-type]
+
+
+def summaries(fake: FakeSlack, channel: str = CHANNEL) -> list[Any]:
+    return [c for c in fake.answered_ok("chat.postMessage") if c.payload["channel"] == channel]
+
+
+def test_posts_once_with_chart_and_records_the_ts(make_runtime: Any, fake_slack: FakeSlack) -> None:
+    runtime = make_runtime()
+    sub = subscribe(runtime)
+    client = build_web_client(runtime.settings)
+    first = deliver(runtime, client, sub)
+    assert first.outcome == "posted" and first.chart
+    [call] = summaries(fake_slack)
+    assert call.payload["text"].startswith("Weekly summary: All plans · week of 13 Feb 2023")
+    assert call.payload["metadata"]["event_payload"] == {
+        "subscription_id": sub,
+        "week": "2023-02-13",
+    }
+    assert call.payload["blocks"][0]["type"] == "header"
+    [row] = posts(runtime)
+    assert (row.week, row.channel, row.ts) == (date(2023, 2, 13), CHANNEL, first.ts)
+    assert row.posted_at is not None
+    completed = fake_slack.answered_ok("files.completeUploadExternal")
+    assert len(completed) == 1 and len(fake_slack.uploads) == 1
+    [png] = fake_slack.uploads.values()
+    assert png.startswith(b"\x89PNG")
+
+    again = deliver(runtime, client, sub)
+    assert (again.outcome, again.ts) == ("already", first.ts)
+    restarted = make_runtime(MONDAY_0830 + timedelta(hours=3))  # a new process, same database
+    assert run_due_digests(restarted, build_web_client(restarted.settings)) == []
+    assert len(summaries(fake_slack)) == 1
+
+
+def test_rate_limits_and_server_errors_are_retried(
+    make_runtime: Any, fake_slack: FakeSlack
+) -> None:
+    runtime = make_runtime()
+    sub = subscribe(runtime)
+    client = build_web_client(runtime.settings)
+    fake_slack.fail_next("chat.postMessage", 1, status=429, retry_after=1)
+    fake_slack.fail_next("chat.postMessage", 1, status=503)
+    result = deliver(runtime, client, sub, chart=False)
+    assert result.outcome == "posted"
+    assert len(fake_slack.calls_to("chat.postMessage")) == 3
+    assert len(summaries(fake_slack)) == 1
+
+
+def test_a_post_that_still_fails_is_recorded_only_once_it_is_posted(
+    make_runtime: Any, fake_slack: FakeSlack
+) -> None:
+    runtime = make_runtime()
+    sub = subscribe(runtime)
+    client = build_web_client(runtime.settings)
+    fake_slack.fail_next("chat.postMessage", 1, error="fatal_error")  # not worth retrying at once
+    failed = deliver(runtime, client, sub, chart=False)
+    assert failed.outcome == "failed"
+    [row] = posts(runtime)
+    assert row.posted_at is None and row.ts is None and row.claimed_by is None
+    assert row.last_error
+    later = make_runtime(MONDAY_0830 + timedelta(minutes=5))
+    [retried] = run_due_digests(later, client, chart=False)
+    assert retried.outcome == "posted"
+    [row] = posts(runtime)
+    assert row.ts == retried.ts and row.attempts == 2
+    assert len(summaries(fake_slack)) == 1
+
+
+def test_a_crashed_claim_is_taken_over_only_once_stale(
+    make_runtime: Any, fake_slack: FakeSlack
+) -> None:
+    runtime = make_runtime()
+    sub = subscribe(runtime)
+    client = build_web_client(runtime.settings)
+    with session_scope(runtime.engine) as session:  # a process claimed, then died
+        claim_post(
+            session, subscription_id=sub, week=date(2023, 2, 13), by="dead-process",
+            now=MONDAY_0830.astimezone(UTC), stale_after=STALE_CLAIM,
+        )  # fmt: skip
+    soon = deliver(runtime, client, sub, now=MONDAY_0830 + timedelta(minutes=5), chart=False)
+    assert soon.outcome == "busy" and summaries(fake_slack) == []
+    late = deliver(
+        runtime, client, sub, now=MONDAY_0830 + STALE_CLAIM + timedelta(minutes=1), chart=False
+    )
+    assert late.outcome == "posted"
+    assert len(summaries(fake_slack)) == 1
+
+
+def test_a_post_slack_accepted_before_a_crash_is_found_not_doubled(
+    make_runtime: Any, fake_slack: FakeSlack
+) -> None:
+    """The process died after Slack accepted the summary but before recording it: the next one
+    finds the summary in the channel (by its metadata) and records it instead of posting again."""
+    runtime = make_runtime()
+    sub = subscribe(runtime)
+    client = build_web_client(runtime.settings)
+
+    in_channel: list[dict[str, Any]] = []  # what conversations.history answers
+
+    def history(payload: dict[str, Any]) -> dict[str, Any]:
+        assert payload["channel"] == CHANNEL and payload["include_all_metadata"] == "true"
+        return {"ok": True, "messages": in_channel}
+
+    fake_slack.handlers["conversations.history"] = history
+    with session_scope(runtime.engine) as session:
+        claim_post(
+            session, subscription_id=sub, week=date(2023, 2, 13), by="dead-process",
+            now=MONDAY_0830.astimezone(UTC), stale_after=STALE_CLAIM,
+        )  # fmt: skip
+    accepted_metadata = {
+        "event_type": "planbot_digest",
+        "event_payload": {"subscription_id": sub, "week": "2023-02-13"},
+    }
+    accepted = client.chat_postMessage(
+        channel=CHANNEL, text="Weekly summary", metadata=accepted_metadata
+    )
+    in_channel.append({"type": "message", "ts": accepted["ts"], "metadata": accepted_metadata})
+    later = MONDAY_0830 + STALE_CLAIM * 2
+    result = deliver(runtime, client, sub, now=later, chart=False)
+    assert (result.outcome, result.ts) == ("recovered", accepted["ts"])
+    assert len(summaries(fake_slack)) == 1
+    assert len(fake_slack.answered_ok("conversations.history")) == 1
+    [row] = posts(runtime)
+    assert row.posted_at is not None and (row.channel, row.ts) == (CHANNEL, accepted["ts"])
+
+
+def test_a_summary_slack_kept_before_the_connection_dropped_is_found_not_doubled(
+    make_runtime: Any, fake_slack: FakeSlack
+) -> None:
+    """Slack took the summary, then closed the connection unanswered: it is not sent again blind;
+    the channel's history shows it went, and that thread is recorded."""
+    runtime = make_runtime()
+    sub = subscribe(runtime)
+    fake_slack.fail_next("chat.postMessage", status=0, kept=True)
+    posted = deliver(runtime, build_web_client(runtime.settings), sub, chart=False)
+    [kept] = fake_slack.history[CHANNEL]
+    assert (posted.outcome, posted.ts) == ("posted", kept["ts"])
+    assert len(fake_slack.calls_to("chat.postMessage")) == 1
+    [row] = posts(runtime)
+    assert row.ts == kept["ts"]
+
+
+def test_a_summary_in_doubt_is_looked_for_at_the_next_sweep(
+    make_runtime: Any, fake_slack: FakeSlack
+) -> None:
+    """The answer was lost and the history could not be read just then: the summary is not
+    posted again blind; the next sweep finds it in the channel and records it."""
+    runtime = make_runtime()
+    sub = subscribe(runtime)
+    client = build_web_client(runtime.settings)
+    fake_slack.fail_next("chat.postMessage", status=0, kept=True)
+    fake_slack.fail_next("conversations.history", error="internal_error")
+    first = deliver(runtime, client, sub, chart=False)
+    assert first.outcome == "failed" and "may or may not be posted" in (first.detail or "")
+    later = make_runtime(MONDAY_0830 + timedelta(minutes=5))
+    [second] = run_due_digests(later, client, chart=False)
+    [kept] = fake_slack.history[CHANNEL]
+    assert (second.outcome, second.ts) == ("recovered", kept["ts"])
+    assert len(fake_slack.calls_to("chat.postMessage")) == 1
+
+
+def test_two_processes_racing_post_once(make_runtime: Any, fake_slack: FakeSlack) -> None:
+    first, second = make_runtime(), make_runtime()
+    subs = [subscribe(first, f"CRACE{n:04d}") for n in range(6)]
+    barrier = threading.Barrier(2)
+    results: list[Any] = []
+
+    def run(runtime: Runtime, worker: str) -> None:
+        client = build_web_client(runtime.settings)
+        barrier.wait()
+        results.extend(run_due_digests(runtime, client, worker=worker, chart=False))
+
+    threads = [
+        threading.Thread(target=run, args=(first, "process-1")),
+        threading.Thread(target=run, args=(second, "process-2")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    posted = [r for r in results if r.outcome == "posted"]
+    assert sorted(r.subscription_id for r in posted) == subs
+    assert all(r.outcome in ("posted", "already", "busy") for r in results)
+    channels = [c.payload["channel"] for c in fake_slack.answered_ok("chat.postMessage")]
+    assert sorted(channels) == sorted(f"CRACE{n:04d}" for n in range(6))
+
+
+def test_catch_up_after_downtime_only_within_the_same_week(
+    make_runtime: Any, fake_slack: FakeSlack
+) -> None:
+    runtime = make_runtime()
+    sub = subscribe(runtime)
+    client = build_web_client(runtime.settings)
+    before = make_runtime(datetime(2023, 2, 13, 8, 0, tzinfo=LONDON))
+    assert run_due_digests(before, client, chart=False) == []  # not 08:30 yet
+    wednesday = make_runtime(datetime(2023, 2, 15, 14, 0, tzinfo=LONDON))  # down since Monday
+    [caught_up] = run_due_digests(wednesday, client, chart=False)
+    assert (caught_up.outcome, caught_up.week) == ("posted", date(2023, 2, 13))
+    next_monday_early = make_runtime(datetime(2023, 2, 20, 8, 0, tzinfo=LONDON))
+    assert run_due_digests(next_monday_early, client, chart=False) == []
+    assert len(summaries(fake_slack)) == 1
+    with session_scope(runtime.engine) as session:
+        assert get_subscription(session, sub) is not None
+
+
+def test_no_catch_up_for_a_time_that_passed_before_subscribing(
+    make_runtime: Any, fake_slack: FakeSlack
+) -> None:
+    wednesday = make_runtime(datetime(2023, 2, 15, 14, 0, tzinfo=LONDON))
+    subscribe(wednesday, created=datetime(2023, 2, 15, 10, 0, tzinfo=UTC))
+    assert run_due_digests(wednesday, build_web_client(wednesday.settings)) == []
+
+
+def test_a_subscription_in_another_timezone(make_runtime: Any, fake_slack: FakeSlack) -> None:
+    runtime = make_runtime()
+    subscribe(runtime, "CNEWYORK1", timezone="America/New_York")
+    client = build_web_client(runtime.settings)
+    at_0800_edt = datetime(2023, 3, 20, 12, 0, tzinfo=UTC)
+    assert run_due_digests(runtime, client, now=at_0800_edt, chart=False) == []
+    [posted] = run_due_digests(
+        runtime, client, now=at_0800_edt + timedelta(minutes=31), chart=False
+    )
+    assert posted.week == date(2023, 3, 20)
+    [call] = summaries(fake_slack, "CNEWYORK1")
+    assert "As of Mon 20 Mar 2023 08:31 (America/New_York)" in call.payload["text"]
+
+
+def test_cron_jobs_follow_the_clock_change(make_runtime: Any, fake_slack: FakeSlack) -> None:
+    """Monday 08:30 Europe/London is 08:30 UTC before 26 March 2023 and 07:30 UTC after."""
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    runtime = make_runtime()
+    london = subscribe(runtime)
+    new_york = subscribe(runtime, "CNEWYORK1", timezone="America/New_York")
+    scheduler = BackgroundScheduler(timezone=LONDON)
+    assert sync_digest_jobs(scheduler, runtime, build_web_client(runtime.settings)) == 2
+    trigger = scheduler.get_job(digest_job_id(london)).trigger
+    fire = trigger.get_next_fire_time(None, datetime(2023, 3, 14, tzinfo=UTC))
+    assert fire.astimezone(UTC) == datetime(2023, 3, 20, 8, 30, tzinfo=UTC)
+    fire = trigger.get_next_fire_time(None, datetime(2023, 3, 21, tzinfo=UTC))
+    assert fire.astimezone(UTC) == datetime(2023, 3, 27, 7, 30, tzinfo=UTC)
+    other = scheduler.get_job(digest_job_id(new_york)).trigger
+    fire = other.get_next_fire_time(None, datetime(2023, 3, 14, tzinfo=UTC))
+    assert fire.astimezone(UTC) == datetime(2023, 3, 20, 12, 30, tzinfo=UTC)  # EDT since 12 Mar
+
+
+def test_jobs_are_rebuilt_from_the_store(make_runtime: Any, fake_slack: FakeSlack) -> None:
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    runtime = make_runtime()
+    client = build_web_client(runtime.settings)
+    sub = subscribe(runtime)
+    scheduler = BackgroundScheduler(timezone=LONDON)
+    scheduler.start(paused=True)  # jobs kept, none run
+    sync_digest_jobs(scheduler, runtime, client)
+    job = scheduler.get_job(digest_job_id(sub))
+    assert "mon 08:30 Europe/London" in job.name
+    with session_scope(runtime.engine) as session:
+        subscription = get_subscription(session, sub)
+        assert subscription is not None
+        subscription.weekday, subscription.hour = 4, 16
+        session.add(subscription)
+    sync_digest_jobs(scheduler, runtime, client)
+    assert "fri 16:30" in scheduler.get_job(digest_job_id(sub)).name
+    with session_scope(runtime.engine) as session:
+        subscription = get_subscription(session, sub)
+        assert subscription is not None
+        deactivate_subscription(session, subscription)
+    sync_digest_jobs(scheduler, runtime, client)
+    assert scheduler.get_job(digest_job_id(sub)) is None
+    scheduler.shutdown()
+
+
+def test_two_started_schedulers_post_each_summary_once(
+    make_runtime: Any, fake_slack: FakeSlack
+) -> None:
+    """Two processes start at 09:00 on Monday after both were down at 08:30: each scheduler's
+    start-up catch-up runs, and each channel gets its summary once."""
+    first = make_runtime(datetime(2023, 2, 13, 9, 0, tzinfo=LONDON))
+    second = make_runtime(datetime(2023, 2, 13, 9, 0, tzinfo=LONDON))
+    for n in range(4):
+        subscribe(first, f"CSCHED{n:03d}")
+    schedulers = [
+        start_scheduler(first, build_web_client(first.settings)),
+        start_scheduler(second, build_web_client(second.settings)),
+    ]
+    try:
+        ids = {job.id for job in schedulers[0].get_jobs()}
+        assert {SYNC_JOB, CATCH_UP_JOB} <= ids
+        assert {digest_job_id(n) for n in range(1, 5)} <= ids
+        fake_slack.wait_for(
+            "chat.postMessage", 4, timeout=30,
+            where=lambda c: c.payload.get("channel", "").startswith("CSCHED"),
+        )  # fmt: skip
+        wait_until(lambda: all(p.posted_at for p in posts(first)) and len(posts(first)) == 4)
+    finally:
+        for scheduler in schedulers:
+            scheduler.shutdown(wait=True)
+    channels = sorted(c.payload["channel"] for c in fake_slack.answered_ok("chat.postMessage"))
+    assert channels == [f"CSCHED{n:03d}" for n in range(4)]
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 20.0) -> None:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.05)
+
+
+def test_chart_failure_leaves_the_text_summary(make_runtime: Any, fake_slack: FakeSlack) -> None:
+    runtime = make_runtime()
+    sub = subscribe(runtime)
+    fake_slack.fail_next("files.getUploadURLExternal", 1, error="not_allowed_token_type")
+    result = deliver(runtime, build_web_client(runtime.settings), sub)
+    assert (result.outcome, result.chart) == ("posted", False)
+    assert len(summaries(fake_slack)) == 1
+    assert posts(runtime)[0].ts == result.ts
+
+
+def charts_in(fake: FakeSlack, channel: str = CHANNEL) -> list[Any]:
+    """The file shares in the channel, as its history holds them."""
+    return [m for m in fake.history.get(channel, []) if m.get("files")]
+
+
+def test_a_chart_slack_shared_before_the_connection_dropped_is_not_shared_again(
+    make_runtime: Any, fake_slack: FakeSlack
+) -> None:
+    """The sharing call is not repeated blind: the channel shows the chart went."""
+    runtime = make_runtime()
+    sub = subscribe(runtime)
+    fake_slack.fail_next("files.completeUploadExternal", status=0, kept=True)
+    result = deliver(runtime, build_web_client(runtime.settings), sub)
+    assert (result.outcome, result.chart) == ("posted", True)
+    assert len(fake_slack.calls_to("files.completeUploadExternal")) == 1
+    [chart] = charts_in(fake_slack)
+    assert chart["files"][0]["name"] == f"planbot-summary-{sub}-2023-02-13.png"
+
+
+def test_a_chart_lost_with_the_connection_goes_again_once_the_channel_shows_it_is_missing(
+    make_runtime: Any, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Slack shares a file a moment after answering: the channel is looked at a few times."""
+    monkeypatch.setattr(digest_jobs, "SHARE_LOOK_SECONDS", 0.01)
+    runtime = make_runtime()
+    sub = subscribe(runtime)
+    fake_slack.fail_next("files.completeUploadExternal", status=500)  # refused, nothing shared
+    result = deliver(runtime, build_web_client(runtime.settings), sub)
+    assert (result.outcome, result.chart) == ("posted", True)
+    assert len(fake_slack.calls_to("conversations.history")) == digest_jobs.SHARE_LOOKS
+    assert len(fake_slack.calls_to("files.completeUploadExternal")) == 2
+    assert len(charts_in(fake_slack)) == 1
+
+
+def test_another_summarys_chart_in_the_channel_is_not_taken_for_this_one(
+    make_runtime: Any, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two summaries in one channel each get their chart, though the second's answer was lost
+    with nothing shared."""
+    monkeypatch.setattr(digest_jobs, "SHARE_LOOK_SECONDS", 0.01)
+    runtime = make_runtime()
+    client = build_web_client(runtime.settings)
+    first, second = subscribe(runtime), subscribe(runtime, scope=("area", "OA4"))
+    assert deliver(runtime, client, first).chart
+    fake_slack.fail_next("files.completeUploadExternal", status=0)  # lost, nothing shared
+    assert deliver(runtime, client, second).chart
+    names = sorted(chart["files"][0]["name"] for chart in charts_in(fake_slack))
+    assert names == sorted(f"planbot-summary-{sub}-2023-02-13.png" for sub in (first, second))
+
+
+def test_a_chart_whose_fate_the_channel_cannot_tell_is_not_shared_twice(
+    make_runtime: Any, fake_slack: FakeSlack
+) -> None:
+    runtime = make_runtime()
+    sub = subscribe(runtime)
+    fake_slack.fail_next("files.completeUploadExternal", status=0, kept=True)
+    fake_slack.fail_next("conversations.history", error="internal_error")
+    result = deliver(runtime, build_web_client(runtime.settings), sub)
+    assert (result.outcome, result.chart) == ("posted", False)
+    assert len(fake_slack.calls_to("files.completeUploadExternal")) == 1
+    assert len(charts_in(fake_slack)) == 1
+
+
+def test_a_correction_edits_the_posted_summary_in_place(
+    make_runtime: Any, fake_slack: FakeSlack
+) -> None:
+    runtime = make_runtime()
+    sub = subscribe(runtime)
+    client = build_web_client(runtime.settings)
+    posted = deliver(runtime, client, sub, chart=False)
+    with session_scope(runtime.engine) as session:  # a late update for last week arrives
+        action = session.exec(select(Action).where(Action.ref == "P7.4")).one()
+        record_update(
+            session, action, at=datetime(2023, 2, 13, 7, 0, tzinfo=UTC), source="chat",
+            author="UQA000001", status="blocked", note="Waiting on the supervision audit.",
+        )  # fmt: skip
+    fixed = repost(runtime, client, sub)
+    assert (fixed.outcome, fixed.ts) == ("updated", posted.ts)
+    [update] = fake_slack.answered_ok("chat.update")
+    assert update.payload["ts"] == posted.ts and update.payload["channel"] == CHANNEL
+    assert "Blocked 1" in update.payload["text"]
+    assert len(summaries(fake_slack)) == 1
+    nothing = repost(runtime, client, sub, week=date(2023, 2, 6))
+    assert nothing.outcome == "missing"
+
+
+def test_a_chart_that_cannot_be_drawn_leaves_the_text_summary(
+    make_runtime: Any, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch, caplog: Any
+) -> None:
+    import bot.render.chart
+
+    def broken(result: Any) -> bytes:
+        raise ValueError("no fonts on this machine")
+
+    monkeypatch.setattr(bot.render.chart, "chart_png", broken)  # a fault injected, not a stub
+    runtime = make_runtime()
+    sub = subscribe(runtime)
+    result = deliver(runtime, build_web_client(runtime.settings), sub)
+    assert (result.outcome, result.chart) == ("posted", False)
+    assert len(summaries(fake_slack)) == 1 and fake_slack.uploads == {}
+    assert "no fonts on this machine" in caplog.text  # logged with its traceback
+
+
+def test_a_summary_that_fails_to_compose_is_retried_at_the_next_sweep(
+    make_runtime: Any, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.jobs.digest
+
+    runtime = make_runtime()
+    sub = subscribe(runtime)
+    client = build_web_client(runtime.settings)
+    with monkeypatch.context() as patched:  # a fault injected while composing, then mended
+        patched.setattr(bot.jobs.digest, "render_digest", lambda result: 1 / 0)
+        failed = deliver(runtime, client, sub, chart=False)
+    assert failed.outcome == "failed" and summaries(fake_slack) == []
+    [row] = posts(runtime)
+    assert row.posted_at is None and row.claimed_by is None  # released, not left to go stale
+    assert "composing failed" in (row.last_error or "")
+    [posted] = run_due_digests(runtime, client, chart=False)  # the same minute: no 15-min wait
+    assert posted.outcome == "posted" and len(summaries(fake_slack)) == 1

@@ -1,0 +1,280 @@
+"""The summary as Slack shows it: within Slack's limits at any size, readable as plain text, and
+its chart a real PNG of the right content."""
+
+from __future__ import annotations
+
+import io
+import json
+import struct
+from datetime import UTC, date, datetime, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from PIL import Image
+from slack_sdk.models.blocks import Block
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from bot.render import render
+from bot.render.chart import COLOURS, chart_png
+from bot.render.digest import SECTION_LIMIT, Line, Section, fit, item_line, render_digest
+from commands.clock import Clock
+from commands.digest.subscriptions import DigestSubscriptionResult
+from commands.digest.summary import ALL, DigestResult, Scope, compose_digest, resolve_scope
+from store.models import Action, Area, Plan, Reminder
+from store.models.status import Rag
+from store.queries.state import record_update
+
+FEB_13 = datetime(2023, 2, 13, 8, 30)
+
+
+def york(engine: Engine, when: datetime = FEB_13, scope: Scope = ALL) -> DigestResult:
+    with Session(engine) as session:
+        return compose_digest(session, scope, Clock.fixed_at(when))
+
+
+def assert_within_slack_limits(blocks: list[dict]) -> None:
+    assert len(blocks) <= 50
+    for raw in blocks:
+        Block.parse(raw).validate_json()  # type: ignore[union-attr]
+        if raw["type"] == "section":
+            assert len(raw["text"]["text"]) <= 3000
+        if raw["type"] == "header":
+            assert len(raw["text"]["text"]) <= 150
+
+
+def big_plan(engine: Engine, actions: int) -> None:
+    """A made-up plan far bigger than York's: every action overdue, changed this week, with long
+    titles and notes that try to ping the channel."""
+    at = datetime(2023, 2, 10, 9, tzinfo=UTC)
+    with Session(engine) as session:
+        plan = Plan(key="synthetic", title="Synthetic Plan", prefix="S")
+        session.add(plan)
+        session.flush()
+        areas = []
+        for number in range(1, 31):
+            area = Area(
+                plan_id=plan.id, ref=f"S{number}", number=number, title=f"Area {number} " * 8
+            )
+            session.add(area)
+            areas.append(area)
+        session.flush()
+        for n in range(actions):
+            area = areas[n % len(areas)]
+            action = Action(
+                plan_id=plan.id, area_id=area.id, ref=f"{area.ref}.{n // len(areas) + 1}",
+                number=n // len(areas) + 1, title=f"<!channel> Deliver workstream {n} " + "x" * 150,
+                text="…", planned_due=date(2023, 1, 1) + timedelta(days=n % 40), position=n,
+            )  # fmt: skip
+            session.add(action)
+            session.flush()
+            record_update(
+                session, action, at=at, source="chat", author="UALICE001", status="blocked",
+                note="<@U0BADGUY> " + "A long progress note that goes on. " * 20,
+            )  # fmt: skip
+        session.commit()
+
+
+def test_york_summary_reads_in_order_and_within_limits(york_engine: Engine) -> None:
+    rendered = render(york(york_engine))
+    assert_within_slack_limits(rendered.blocks)
+    text = rendered.text
+    order = [
+        "Weekly summary: All plans · week of 13 Feb 2023",
+        "As of Mon 13 Feb 2023 08:30 (Europe/London).",
+        "Red = overdue, blocked or off track.",
+        "HEADLINE",
+        "Ambition Plan (52 actions): Red 7 · Amber 45 · Green 0 · Blue 0 · 0% complete",
+        "Open 52 · Overdue 7 and 23 steps",
+        "NEEDS A DECISION (2)",
+        "EXCEPTIONS: 5 OTHER RED, 0 NEWLY AMBER",
+        "OVERDUE, OLDEST FIRST (30)",
+        "NO UPDATE FOR 28+ DAYS (52)",
+        "CHANGES IN THE LAST 7 DAYS (0)",
+        "COMING UP: DUE IN THE NEXT 14 DAYS (0)",
+        "AREA ROLL-UP (16)",
+    ]
+    positions = [text.index(part) for part in order]
+    assert positions == sorted(positions)
+    assert (
+        "[Red] P9.1 Strengthen the pace of change and accountability through the…\n"
+        "   Corporate Director of Children's Services · not started · due 12 Dec 2022 "
+        "(63 days overdue) · last update 74 days ago · /plan history P9.1"
+    ) in text
+    assert "[Red] P7 Practice — R2 A8 G0 B0 · 0/10 done · next due 1 May 2023" in text
+    assert "…and 15 more" in text  # 30 overdue entries do not all fit in one section
+    assert "<@" not in text and "<!" not in text
+
+
+def test_exceptions_say_other_red_when_every_red_item_needs_a_decision(
+    york_engine: Engine,
+) -> None:
+    """On 27 Feb all seven red actions have been red for two weeks: they are listed as needing a
+    decision, and the exceptions section must not read as if nothing were red."""
+    result = york(york_engine, datetime(2023, 2, 27, 8, 30))
+    assert result.total("needs_decision") == 7 and result.total("exceptions_red") == 0
+    text = render(result).text
+    assert (
+        "EXCEPTIONS: 0 OTHER RED, 0 NEWLY AMBER\nNo red item besides those needing a decision"
+        in (text)
+    )
+    assert "None this week" not in text
+
+
+def test_every_listed_item_shows_reference_owner_status_and_due_date(york_engine: Engine) -> None:
+    result = york(york_engine)
+    text = render(result).text
+    lists = (result.needs_decision, result.exceptions_red, result.overdue, result.silent)
+    for item in (i for items in lists for i in items):
+        rendered = item_line(item).plain
+        head, details = rendered.split("\n")[:2]
+        assert head.startswith(f"[{item.rag.value.capitalize()}] {item.ref} ")
+        assert len(head) <= 90  # the first line fits a phone's width in two rows at most
+        owner, status, due = details.strip().split(" · ")[:3]
+        assert (owner, status) == (item.owner, item.status.replace("_", " "))
+        if item.due:
+            assert due.startswith(f"due {item.due.day} {item.due:%b %Y}")
+        else:
+            assert due == (f"due {item.due_as_written}" if item.due_as_written else "no due date")
+    # the first entry of each list is in the summary, its details on the next line
+    for items in lists:
+        head = item_line(items[0]).plain.split("\n")[0]
+        assert f"{head}\n   {items[0].owner} · " in text
+
+
+def test_changes_and_unanswered_reminders_name_owner_status_and_due(york_engine: Engine) -> None:
+    at = datetime(2023, 3, 22, 10, 0, tzinfo=UTC)
+    with Session(york_engine) as session:
+        actions = {a.ref: a for a in session.exec(select(Action))}
+        record_update(
+            session, actions["P7.5"], at=at, source="chat", author="UMASH0001",
+            status="blocked", note="Waiting on police data <!channel>",
+        )  # fmt: skip
+        session.add(
+            Reminder(
+                key="P7.4:overdue:2023-03-20", action_id=actions["P7.4"].id, reason="overdue",
+                for_date=date(2023, 3, 20), claimed_at=datetime(2023, 3, 20, 9, tzinfo=UTC),
+                posted_at=datetime(2023, 3, 20, 9, tzinfo=UTC),
+            )
+        )  # fmt: skip
+        session.commit()
+    text = render(york(york_engine, datetime(2023, 3, 27, 8, 30))).text
+    assert (
+        "22 Mar · P7.5 Ensure consistent analysis of missing from home / care episodes. (OA4)\n"
+        "   Head of MASH · not started → blocked · due 31 Jan 2023 · by UMASH0001\n"
+        "   “Waiting on police data &lt;!channel&gt;” · /plan history P7.5"
+    ) in text
+    assert (
+        "• P7.4 All practitioners receive high quality supervision in line with…\n"
+        "   Head of QA · not started · due 31 Dec 2022 · overdue reminder of 20 Mar unanswered"
+        " · nobody holds Head of QA · /plan history P7.4"
+    ) in text
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    sizes=st.lists(st.integers(min_value=1, max_value=2900), max_size=80),
+    extra=st.integers(min_value=0, max_value=100_000),
+)
+def test_a_section_never_exceeds_slacks_limit_and_counts_what_it_leaves_out(
+    sizes: list[int], extra: int
+) -> None:
+    lines = [Line("r" * n, "p") for n in sizes]
+    total = len(lines) + extra  # a list may carry fewer entries than it counts
+    rich, plain = fit(Section("Title", lines, total, empty="Nothing."))
+    assert len(rich) <= SECTION_LIMIT
+    shown = plain.count("\np")
+    if shown < total:
+        assert rich.endswith(f"_…and {total - shown} more_")
+    else:
+        assert "more" not in rich
+
+
+def test_change_since_last_week_is_shown_beside_each_colour(york_engine: Engine) -> None:
+    result = york(york_engine, datetime(2023, 2, 6, 8, 30))
+    text = render(result).text
+    # P1.4, P6.3, P7.5, P8.1 and P9.3 fell due on 31 January: red 2 -> 7, overdue 2 -> 7
+    assert "Ambition Plan (52 actions): Red 7 (+5) · Amber 45 (-5)" in text
+    steps = result.totals.overdue_steps  # checked against the documents in the summary's tests
+    assert f"Open 52 · Overdue 7 (+5) and {steps} steps ·" in text
+
+
+def test_empty_week_is_one_line(york_engine: Engine) -> None:
+    rendered = render(york(york_engine, scope=Scope("plan", "ofsted-2022", "Ofsted Action Plan")))
+    assert rendered.text == (
+        "Weekly summary: Ofsted Action Plan · week of 13 Feb 2023: nothing to report — "
+        "nothing is open and nothing changed this week."
+    )
+    assert len(rendered.blocks) == 1
+    assert_within_slack_limits(rendered.blocks)
+
+
+def test_hundreds_of_items_stay_within_slack_limits(empty_engine: Engine) -> None:
+    big_plan(empty_engine, 400)
+    result = york(empty_engine)
+    assert result.total("overdue") == 400 and result.total("changes") == 400
+    rendered = render_digest(result)
+    assert_within_slack_limits(rendered.blocks)
+    sections = [b["text"]["text"] for b in rendered.blocks if b["type"] == "section"]
+    assert any(s.startswith("*Overdue, oldest first (400)*") for s in sections)
+    assert any("more_" in s for s in sections)  # "…and N more"
+    overdue = next(s for s in sections if s.startswith("*Overdue"))
+    shown = overdue.count("/plan history")
+    assert f"…and {400 - shown} more" in overdue  # counts add up: nothing silently dropped
+    assert "<!channel>" not in rendered.text and "<@U0BADGUY>" not in rendered.text
+    assert "&lt;!channel&gt;" in overdue
+    assert len(rendered.text) < 40_000  # Slack truncates text beyond 40,000 characters
+
+
+def test_a_scope_title_cannot_ping_anyone(york_engine: Engine) -> None:
+    with Session(york_engine) as session:
+        for area in session.exec(select(Area).where(Area.ref.in_(["P7", "OA1"]))):  # type: ignore[attr-defined]
+            area.title = f"{area.title} <!channel> <@U0BADGUY>"
+            session.add(area)
+        session.commit()
+        practice, records = (resolve_scope(session, ref) for ref in ("P7", "OA1"))
+    for scope in (practice, records):  # a summary with content, and an empty week's one line
+        rendered = render(york(york_engine, scope=scope))
+        everything = rendered.text + json.dumps(rendered.blocks)
+        assert "<!channel>" not in everything and "<@U0BADGUY>" not in everything
+        assert "&lt;!channel&gt;" in rendered.text  # shown, harmlessly
+
+
+def test_subscription_answers_render(york_engine: Engine) -> None:
+    refused = DigestSubscriptionResult(
+        "refused", "Only the person who set it up or a planbot admin can stop this summary.",
+        contact="UALICE001",
+    )  # fmt: skip
+    rendered = render(refused)
+    assert rendered.text.endswith("(set up by <@UALICE001>)")
+    assert_within_slack_limits(rendered.blocks)
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert data[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+def test_chart_is_a_png_of_areas_by_colour_and_the_trend(york_engine: Engine) -> None:
+    result = york(york_engine)
+    data = chart_png(result)
+    assert png_size(data) == (1100, 500)
+    image = Image.open(io.BytesIO(data)).convert("RGB")
+    colours = {image.getpixel((x, y)) for x in range(0, 1100, 3) for y in range(0, 500, 3)}
+
+    def rgb(hex_colour: str) -> tuple[int, int, int]:
+        return tuple(int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))  # type: ignore[return-value]
+
+    # York on 13 Feb: blue (the done Ofsted areas), amber and red bars; no green anywhere
+    for rag in (Rag.BLUE, Rag.AMBER, Rag.RED):
+        assert rgb(COLOURS[rag]) in colours, rag
+    assert rgb(COLOURS[Rag.GREEN]) not in colours
+    assert len(data) < 120_000
+
+
+def test_chart_of_a_huge_scope_keeps_twenty_areas(empty_engine: Engine) -> None:
+    big_plan(empty_engine, 300)
+    data = chart_png(york(empty_engine))
+    assert png_size(data) == (1100, 500)

@@ -1,0 +1,121 @@
+"""Helpers for the reminders-and-replies tests: requests on a fixed clock, and York items set up
+with the due date, status and last update a scenario needs (written through the store)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from commands.caller import Caller
+from commands.clock import Clock
+from commands.reminders.policy import DueReminder, ReminderPlan, plan_reminders
+from commands.router import Request
+from store.db import session_scope
+from store.queries.history import find_item
+from store.queries.reminders import claim_reminder, mark_posted
+from store.queries.roles import assign, find_role
+from store.queries.state import record_update
+
+REMINDERS_CHANNEL = "CREMIND01"
+PLAN_SETTINGS = {"reminder_days_before": 7, "reminder_stale_days": 28, "reminder_max_per_day": 500}
+
+
+def make_request(
+    text: str = "",
+    *,
+    user: str | None = None,
+    today: date = date(2023, 2, 15),
+    admins: tuple[str, ...] = (),
+    channel: str | None = REMINDERS_CHANNEL,
+    **settings: Any,
+) -> Request:
+    values: dict[str, Any] = {
+        "admins": admins,
+        "reminder_days_before": 7,
+        "reminder_stale_days": 28,
+        "stale_days": 28,
+        "amber_days": 14,
+        "reminders_channel": REMINDERS_CHANNEL,
+    }
+    values.update(settings)
+    caller = Caller(user_id=user, channel_id=channel, is_admin=user is None or user in admins)
+    return Request(text=text, caller=caller, clock=Clock.fixed_at(today), settings=values)
+
+
+def noon(day: date) -> datetime:
+    return datetime.combine(day, time(12, 0), tzinfo=UTC)
+
+
+def set_item(
+    engine: Engine,
+    ref: str,
+    *,
+    at: date,
+    status: str | None = None,
+    due: date | None = None,
+) -> None:
+    """Record an admin update on `ref` dated `at` (so its last update is that day)."""
+    with session_scope(engine) as session:
+        item = find_item(session, ref)
+        assert item is not None, ref
+        record_update(session, item, at=noon(at), source="admin", status=status, due=due)
+
+
+def give_role(engine: Engine, role: str, user: str) -> None:
+    with session_scope(engine) as session:
+        found = find_role(session, role)
+        assert found is not None, role
+        assign(session, found, user, by=None, at=noon(date(2023, 1, 2)))
+
+
+def post_thread(
+    engine: Engine, ref: str, *, ts: str, on: date, channel: str = REMINDERS_CHANNEL
+) -> int:
+    """A reminder thread for `ref`, as if the reminder run had posted it at `ts`."""
+    with session_scope(engine) as session:
+        item = find_item(session, ref)
+        assert item is not None, ref
+        step = item.ref.count(".") == 2
+        row = claim_reminder(
+            session,
+            key=f"test:{ref}:{ts}",
+            action_id=None if step else item.id,
+            step_id=item.id if step else None,
+            reason="due",
+            for_date=on,
+            at=noon(on),
+            by="test",
+        )
+        assert row is not None and row.id is not None
+        mark_posted(session, row.id, channel=channel, thread_ts=ts, at=noon(on))
+        return row.id
+
+
+def slack_ts(day: date, seconds: int = 0) -> str:
+    """A Slack message ts on `day` at noon UTC."""
+    return f"{noon(day).timestamp() + seconds:.6f}"
+
+
+def plan_on(engine: Engine, day: date, **settings: object) -> ReminderPlan:
+    """The reminders due on `day`, with the test settings overridden by `settings`."""
+    with session_scope(engine) as session:
+        return plan_reminders(session, today=day, settings={**PLAN_SETTINGS, **settings})
+
+
+def send(engine: Engine, reminder: DueReminder, day: date) -> int:
+    """Claim a reminder as the run does when it posts it (at noon UTC on `day`); its id."""
+    with session_scope(engine) as session:
+        row = claim_reminder(
+            session,
+            key=reminder.key,
+            action_id=reminder.action_id,
+            step_id=reminder.step_id,
+            reason=reminder.reason,
+            for_date=reminder.for_date,
+            at=noon(day),
+            by="test",
+        )
+        assert row is not None and row.id is not None
+        return row.id
