@@ -30,7 +30,7 @@ from sqlmodel import Session
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.synthetic import SyntheticSize, fill_synthetic
-from bot.render import load_renderers, render
+from bot.render import render
 from commands.clock import Clock
 from commands.questions.ask import answer
 from commands.questions.search import index_for
@@ -105,7 +105,6 @@ def summary(ours: list[float], raw: list[float]) -> dict[str, float]:
 
 
 def bench_store(name: str, engine: Engine, rounds: int) -> dict[str, dict[str, float]]:
-    load_renderers()
     with Session(engine) as session:
         start = time.perf_counter()
         index_for(session)

@@ -45,7 +45,6 @@ from sqlmodel import Session, select  # noqa: E402
 
 from bench.synthetic import SyntheticSize, fill_synthetic  # noqa: E402
 from bot.jobs.digest import DigestComposer, run_due_digests  # noqa: E402
-from bot.render import load_renderers  # noqa: E402
 from bot.render.chart import chart_png  # noqa: E402
 from bot.render.digest import render_digest  # noqa: E402
 from bot.runtime import Runtime  # noqa: E402
@@ -254,7 +253,6 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--charts", action="store_true", help="draw and upload charts as well")
     args = parser.parse_args()
-    load_renderers()
     with tempfile.TemporaryDirectory() as folder:
         start = time.perf_counter()
         url, size = build_store(Path(folder), args.size)

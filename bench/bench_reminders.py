@@ -32,7 +32,7 @@ from bench.synthetic import SyntheticSize, fill_synthetic
 from commands.caller import Caller
 from commands.clock import Clock
 from commands.reminders.policy import plan_reminders
-from commands.router import Request
+from commands.request import Request
 from commands.updates.apply import reply_in_thread
 from commands.updates.replies import parse_reply
 from store.db import make_engine, session_scope

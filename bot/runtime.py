@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from bot.settings import Settings
 from commands.caller import Caller
 from commands.clock import Clock
-from commands.router import Request
+from commands.request import Request
 from store.db import make_engine
 from store.seed import prepare_database
 

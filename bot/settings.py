@@ -15,6 +15,7 @@ from commands.clock import Clock, parse_when
 from store.db import normalise_url
 
 SLACK_DEFAULT_API = "https://slack.com/api/"
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"  # every process logs alike
 
 
 class SettingsError(SystemExit):

@@ -2,49 +2,36 @@
 
 The first word picks the verb ("role", "history", "digest"...); anything else is a question for
 `commands.questions.ask`. Handlers take `(session, request, rest_of_text)` and return a result
-dataclass.
+dataclass. A new verb gets its line in `VERBS`.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
 
 from sqlmodel import Session
 
-from commands.caller import Caller
-from commands.clock import Clock
+from commands.digest.subscriptions import digest_command
+from commands.questions.ask import ask_command
+from commands.questions.help import help_command
+from commands.questions.history import history_command
+from commands.reminders.channels import channel_command
+from commands.request import Request
+from commands.roles.directory import role_command, whoami_command
 
-# verb -> "module:function"; each capability adds its verbs here.
-VERBS: dict[str, str] = {
-    "help": "commands.questions.help:help_command",
-    "role": "commands.roles.directory:role_command",
-    "roles": "commands.roles.directory:role_command",
-    "whoami": "commands.roles.directory:whoami_command",
-    "history": "commands.questions.history:history_command",
-    "channel": "commands.reminders.channels:channel_command",
-    "digest": "commands.digest.subscriptions:digest_command",
-}
-ASK = "commands.questions.ask:ask_command"
-
-
-@dataclass(frozen=True)
-class Request:
-    text: str
-    caller: Caller
-    clock: Clock
-    settings: dict[str, Any] = field(default_factory=dict)  # reminder offsets and the like
-
+__all__ = ["VERBS", "Request", "handle", "split_verb"]
 
 Handler = Callable[[Session, Request, str], object]
 
-
-def _load(target: str) -> Handler:
-    module, _, name = target.partition(":")
-    handler: Handler = getattr(importlib.import_module(module), name)
-    return handler
+VERBS: dict[str, Handler] = {
+    "help": help_command,
+    "role": role_command,
+    "roles": role_command,
+    "whoami": whoami_command,
+    "history": history_command,
+    "channel": channel_command,
+    "digest": digest_command,
+}
 
 
 def split_verb(text: str) -> tuple[str | None, str]:
@@ -60,5 +47,5 @@ def split_verb(text: str) -> tuple[str | None, str]:
 def handle(session: Session, request: Request) -> object:
     """Route one message to its command and return that command's result."""
     verb, rest = split_verb(request.text)
-    target = VERBS[verb] if verb else ASK
-    return _load(target)(session, request, rest)
+    handler = VERBS[verb] if verb else ask_command
+    return handler(session, request, rest)

@@ -84,3 +84,114 @@ def test_sql_lives_in_store() -> None:
                     if names & {"select", "insert", "update", "delete", "text", "col"}:
                         offenders.append(str(path.relative_to(ROOT)))
     assert offenders == []
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _is_type_checking(node: ast.If) -> bool:
+    test = node.test
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def _imports(tree: ast.AST, known: set[str]) -> set[str]:
+    """The project modules a module imports, at the top or inside functions (a lazy import is
+    still an import), leaving out `if TYPE_CHECKING:` blocks, which never run."""
+    found: set[str] = set()
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.If) and _is_type_checking(node):
+            for child in node.orelse:
+                visit(child)
+            return
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names if alias.name in known)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for alias in node.names:
+                submodule = f"{node.module}.{alias.name}"
+                if submodule in known:
+                    found.add(submodule)
+                elif node.module in known:
+                    found.add(node.module)
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(tree)
+    return found
+
+
+def _with_packages(importer: str, targets: set[str], known: set[str]) -> set[str]:
+    """Importing `a.b.c` runs `a/__init__` and `a/b/__init__` first, so those packages are
+    imported too, unless the importer is inside them (its package is already being set up)."""
+    found = set(targets)
+    for target in targets:
+        parts = target.split(".")
+        for n in range(1, len(parts)):
+            package = ".".join(parts[:n])
+            if package in known and not importer.startswith(package + "."):
+                found.add(package)
+    return found
+
+
+def import_graph() -> dict[str, set[str]]:
+    paths = [path for layer in LAYERS for path in modules(layer) if "migrations" not in path.parts]
+    known = {_module_name(path) for path in paths}
+    graph = {}
+    for path in paths:
+        name = _module_name(path)
+        targets = _imports(ast.parse(path.read_text(encoding="utf-8")), known)
+        graph[name] = _with_packages(name, targets, known) - {name}
+    return graph
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str]:
+    """One import cycle as a list of modules (first repeated at the end), or [] when none."""
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    path: list[str] = []
+
+    def walk(module: str) -> list[str]:
+        state[module] = 1
+        path.append(module)
+        for target in sorted(graph.get(module, ())):
+            if state.get(target) == 1:
+                return [*path[path.index(target) :], target]
+            if target not in state and (cycle := walk(target)):
+                return cycle
+        path.pop()
+        state[module] = 2
+        return []
+
+    for module in sorted(graph):
+        if module not in state and (cycle := walk(module)):
+            return cycle
+    return []
+
+
+def test_no_import_cycles() -> None:
+    """Modules import each other in one direction only, lazy imports included, so any module
+    can be read (and imported) without the ones that use it."""
+    assert find_cycle(import_graph()) == []
+
+
+def test_find_cycle_sees_a_cycle_through_three_modules() -> None:
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert find_cycle(graph) == ["a", "b", "c", "a"]
+    assert find_cycle({"a": {"b"}, "b": set()}) == []
+
+
+def test_no_module_is_loaded_by_name() -> None:
+    """Wiring is by plain imports (go-to-definition works): no importlib, no __import__."""
+    offenders = [
+        str(path.relative_to(ROOT))
+        for layer in LAYERS
+        for path in modules(layer)
+        if "import_module(" in path.read_text(encoding="utf-8")
+        or "__import__(" in path.read_text(encoding="utf-8")
+    ]
+    assert offenders == []

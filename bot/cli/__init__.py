@@ -3,35 +3,22 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import logging
 import os
 import sys
 from collections.abc import Sequence
 
-from bot.cli.common import LOG_FORMAT
-from bot.settings import SettingsError
-from commands.clock import parse_when
+from bot.cli import ask, digest, plan, roles, serve
+from bot.cli.common import as_of_date
+from bot.settings import LOG_FORMAT, SettingsError
 
-# Each module defines `add_parser(subparsers)`; the parser it adds sets `func(args) -> int`.
 CLI_MODULES = (
-    "bot.cli.ask",  # ask, console
-    "bot.cli.plan",  # import, export, db
-    "bot.cli.serve",  # serve
-    "bot.cli.roles",  # roles, remind
-    "bot.cli.digest",  # digest
+    ask,  # ask, console
+    plan,  # import, export, db
+    serve,  # serve
+    roles,  # roles, remind
+    digest,  # digest
 )
-
-
-def as_of_date(text: str) -> str:
-    """An --as-of value, checked as argparse reads it, so a typo gets one line, not a traceback."""
-    try:
-        parse_when(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"'{text}' is not a date such as 2023-02-15 (or 2023-02-15T08:30)"
-        ) from None
-    return text
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,8 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug detail")
     subparsers = parser.add_subparsers(dest="verb", metavar="COMMAND")
-    for name in CLI_MODULES:
-        importlib.import_module(name).add_parser(subparsers)
+    for module in CLI_MODULES:
+        module.add_parser(subparsers)
     return parser
 
 

@@ -16,7 +16,7 @@ import logging
 import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
-from bot.cli import as_of_date
+from bot.cli.common import as_of_date
 
 if TYPE_CHECKING:
     from bot.render import Rendered
@@ -64,10 +64,8 @@ def _runtime(args: argparse.Namespace) -> Runtime:
     # Imported when a verb runs, not when the `planbot` parser is built: opening the database
     # brings in the store and its importers, which `planbot --help` should not wait for.
     from bot.cli.common import open_runtime
-    from bot.render import load_renderers
     from bot.settings import load_settings
 
-    load_renderers()
     return open_runtime(
         load_settings(), getattr(args, "as_of_here", None) or getattr(args, "as_of", None)
     )
@@ -78,25 +76,17 @@ def terminal_text(rendered: Rendered) -> str:
     return html.unescape(rendered.text)
 
 
-def respond(runtime: Runtime, text: str) -> object:
-    """One message, one unit of work: route it and return the command's result."""
-    from commands.router import handle
-    from store.db import session_scope
-
-    with session_scope(runtime.engine) as session:
-        return handle(session, runtime.request(text, runtime.caller(None)))
-
-
-def answer(runtime: Runtime, text: str) -> tuple[object, Rendered] | None:
+def answer_line(runtime: Runtime, text: str) -> tuple[object, Rendered] | None:
     """The command's result and how it reads, or None when answering failed.
 
     The terminal's one error handler (as bot.slack.errors is Slack's): the failure is logged with
     the text that caused it, and the caller prints one calm line instead of a traceback.
     """
+    from bot.conversation import result_for
     from bot.render import render
 
     try:
-        result = respond(runtime, text)
+        result = result_for(runtime, text, runtime.caller(None))
         return result, render(result)
     except Exception:
         log.exception("could not answer %r", text[:200])
@@ -105,7 +95,7 @@ def answer(runtime: Runtime, text: str) -> tuple[object, Rendered] | None:
 
 def reply_text(runtime: Runtime, text: str) -> str:
     """The console's reply to one line; a failure is answered with one calm line."""
-    answered = answer(runtime, text)
+    answered = answer_line(runtime, text)
     return terminal_text(answered[1]) if answered else CALM_LINE
 
 
@@ -113,7 +103,7 @@ def ask_cli(args: argparse.Namespace) -> int:
     from commands.questions.ask import AnswerResult
 
     runtime = _runtime(args)
-    answered = answer(runtime, " ".join(args.text))
+    answered = answer_line(runtime, " ".join(args.text))
     if answered is None:
         print(CALM_LINE, file=sys.stderr)
         return 1

@@ -9,9 +9,19 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.runtime import Runtime, build_runtime
 from bot.settings import Settings, SettingsError
+from commands.clock import parse_when
 from store.db import default_database_url, normalise_url
 
-LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+def as_of_date(text: str) -> str:
+    """An --as-of value, checked as argparse reads it, so a typo gets one line, not a traceback."""
+    try:
+        parse_when(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a date such as 2023-02-15 (or 2023-02-15T08:30)"
+        ) from None
+    return text
 
 
 def add_as_of(parser: argparse.ArgumentParser) -> None:

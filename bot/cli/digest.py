@@ -55,7 +55,6 @@ def run(args: argparse.Namespace) -> int:
     from bot.cli.ask import terminal_text
     from bot.cli.common import open_runtime
     from bot.jobs.digest import DigestComposer
-    from bot.render import load_renderers
     from bot.render.digest import render_digest
     from bot.settings import load_settings
     from bot.slack.client import build_web_client
@@ -69,7 +68,6 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    load_renderers()
     settings = load_settings()
     runtime = open_runtime(settings, args.as_of)
     with session_scope(runtime.engine) as session:

@@ -10,7 +10,7 @@ import argparse
 
 from bot.cli.common import add_as_of, open_runtime
 from bot.jobs.reminders import run_reminders
-from bot.render import load_renderers, render
+from bot.render import render
 from bot.settings import load_settings
 from bot.slack.client import build_web_client
 from commands.caller import TERMINAL
@@ -49,7 +49,6 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def run_roles(args: argparse.Namespace) -> int:
-    load_renderers()
     runtime = open_runtime(load_settings(), args.as_of)
     request = runtime.request("", TERMINAL)
     verb = args.roles_verb
@@ -70,7 +69,6 @@ def run_roles(args: argparse.Namespace) -> int:
 
 
 def run_remind(args: argparse.Namespace) -> int:
-    load_renderers()
     settings = load_settings()
     client = None
     if not args.dry_run:

@@ -41,7 +41,7 @@ from bot.posting.findable import (
     send_without_doubling,
     worth_looking_again,
 )
-from bot.render import Rendered, load_renderers
+from bot.render import Rendered
 from bot.render.digest import render_digest
 from bot.runtime import Runtime
 from commands.digest.subscriptions import fire_time, local_week
@@ -226,7 +226,6 @@ def deliver(
     chart: bool = True,
 ) -> Delivery:
     """Post this week's summary for one subscription unless it is posted or being posted."""
-    load_renderers()
     now = now or runtime.clock.utcnow()
     composer = composer or DigestComposer(runtime)
     with session_scope(runtime.engine) as session:
@@ -444,7 +443,6 @@ def repost(
     week: date | None = None,
 ) -> Delivery:
     """Correct an already-posted summary in place (chat.update of the stored ts), recomposed now."""
-    load_renderers()
     now = now or runtime.clock.utcnow()
     with session_scope(runtime.engine) as session:
         subscription = get_subscription(session, subscription_id)

@@ -1,43 +1,84 @@
 """Turning command results into what people see: Block Kit plus a plain-text fallback.
 
-Each result type registers its renderer with `@render.register`; transports call `render(result)`
-and get a `Rendered` whose `text` reads well on its own (notifications, screen readers, console).
+`render(result)` picks the renderer for the result's type from `RENDERERS` below, where every
+result type is listed with its function; its `Rendered.text` reads well on its own
+(notifications, screen readers, the console). A new result type gets its line here.
 """
 
 from __future__ import annotations
 
-import importlib
-from dataclasses import dataclass, field
-from functools import singledispatch
+from collections.abc import Callable
 from typing import Any
 
-
-@dataclass(frozen=True)
-class Rendered:
-    text: str
-    blocks: list[dict[str, Any]] = field(default_factory=list)
-    ephemeral: bool = True  # slash-command answers are private unless shared
-    quiet: bool = False  # nothing worth saying (a "thanks" in a reminder thread)
-
-
-@singledispatch
-def render(result: object) -> Rendered:
-    raise TypeError(f"no renderer for {type(result).__name__}")
-
-
-# Modules that register renderers; imported once so `render` knows every result type.
-RENDERER_MODULES = (
-    "bot.render.help",
-    "bot.render.answer",
-    "bot.render.roles",
-    "bot.render.history",
-    "bot.render.changes",
-    "bot.render.updates",
-    "bot.render.reminders",
-    "bot.render.digest",
+from bot.render.answer import render_answer
+from bot.render.changes import render_changes
+from bot.render.digest import render_digest, render_digest_subscription
+from bot.render.help import render_help
+from bot.render.history import render_history, render_history_problem
+from bot.render.reminders import render_reminder_plan
+from bot.render.rendered import Rendered
+from bot.render.roles import (
+    render_role_change,
+    render_role_list,
+    render_role_problem,
+    render_who_am_i,
+)
+from bot.render.updates import (
+    render_channel_problem,
+    render_channels,
+    render_reply_deleted,
+    render_reply_ignored,
+    render_snoozed,
+    render_status_question,
+    render_update_applied,
+    render_update_refused,
+)
+from commands.digest.subscriptions import DigestSubscriptionResult
+from commands.digest.summary import DigestResult
+from commands.questions.ask import AnswerResult
+from commands.questions.changes import ChangesResult
+from commands.questions.help import HelpResult
+from commands.questions.history import HistoryProblem, HistoryResult
+from commands.reminders.channels import ChannelProblem, ChannelsResult
+from commands.reminders.policy import ReminderPlan
+from commands.roles.directory import RoleChangeResult, RoleListResult, RoleProblem, WhoAmIResult
+from commands.updates.apply import (
+    ReplyDeleted,
+    ReplyIgnored,
+    Snoozed,
+    StatusQuestion,
+    UpdateApplied,
+    UpdateRefused,
 )
 
+__all__ = ["RENDERERS", "Rendered", "render"]
 
-def load_renderers() -> None:
-    for name in RENDERER_MODULES:
-        importlib.import_module(name)
+RENDERERS: dict[type[Any], Callable[[Any], Rendered]] = {
+    AnswerResult: render_answer,
+    ChangesResult: render_changes,
+    DigestResult: render_digest,
+    DigestSubscriptionResult: render_digest_subscription,
+    HelpResult: render_help,
+    HistoryResult: render_history,
+    HistoryProblem: render_history_problem,
+    ReminderPlan: render_reminder_plan,
+    RoleListResult: render_role_list,
+    RoleChangeResult: render_role_change,
+    RoleProblem: render_role_problem,
+    WhoAmIResult: render_who_am_i,
+    UpdateApplied: render_update_applied,
+    StatusQuestion: render_status_question,
+    UpdateRefused: render_update_refused,
+    ReplyIgnored: render_reply_ignored,
+    ReplyDeleted: render_reply_deleted,
+    Snoozed: render_snoozed,
+    ChannelsResult: render_channels,
+    ChannelProblem: render_channel_problem,
+}
+
+
+def render(result: object) -> Rendered:
+    renderer = RENDERERS.get(type(result))
+    if renderer is None:
+        raise TypeError(f"no renderer for {type(result).__name__}")
+    return renderer(result)

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.render import Rendered, render
 from bot.render.escape import escape, truncate
 from bot.render.item_text import day
+from bot.render.rendered import Rendered
 from commands.brag import EMOJI
 from commands.questions.ask import AnswerItem, AnswerResult
 from store.models.status import Rag
@@ -263,8 +263,7 @@ def fit(result: AnswerResult) -> tuple[tuple[AnswerItem, ...], int]:
     return items, result.not_shown + len(result.items) - len(items)
 
 
-@render.register
-def _(result: AnswerResult) -> Rendered:
+def render_answer(result: AnswerResult) -> Rendered:
     items, not_shown = fit(result)
     return Rendered(
         text=plain_text(result, items, not_shown), blocks=blocks_for(result, items, not_shown)

@@ -6,17 +6,16 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.render import Rendered, render
 from bot.render.escape import escape, truncate
 from bot.render.history import entry_line, sections
 from bot.render.item_text import day
+from bot.render.rendered import Rendered
 from commands.questions.changes import ChangesResult
 
 TITLE_TEXT = 90
 
 
-@render.register
-def _(result: ChangesResult) -> Rendered:
+def render_changes(result: ChangesResult) -> Rendered:
     zone = ZoneInfo(result.timezone)
     understood = result.understood[0].upper() + result.understood[1:]
     span = (

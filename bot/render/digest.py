@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from bot.render import Rendered, render
 from bot.render.escape import escape, mention, truncate
 from bot.render.item_text import day, status_label
+from bot.render.rendered import Rendered
 from commands.brag import EMOJI, ORDER
 from commands.digest.subscriptions import DigestSubscriptionResult, SubscriptionLine
 from commands.digest.summary import (
@@ -393,11 +393,6 @@ def render_digest(result: DigestResult) -> Rendered:
     return Rendered(text="\n".join(plain).strip(), blocks=blocks[:MAX_BLOCKS])
 
 
-@render.register
-def _(result: DigestResult) -> Rendered:
-    return render_digest(result)
-
-
 # ---------------------------------------------------------------- subscriptions
 
 
@@ -411,8 +406,7 @@ def subscription_line(line: SubscriptionLine) -> Line:
     return Line(f"• #{line.id} <#{line.channel}>: {text}", f"• #{line.id} {line.channel}: {text}")
 
 
-@render.register
-def _(result: DigestSubscriptionResult) -> Rendered:
+def render_digest_subscription(result: DigestSubscriptionResult) -> Rendered:
     message = escape(result.message)
     if result.contact:
         message += f" (set up by {mention(result.contact)})"

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from bot.render import Rendered, render
 from bot.render.escape import escape
+from bot.render.rendered import Rendered
 from commands.questions.help import HelpResult
 
 
-@render.register
-def _(result: HelpResult) -> Rendered:
+def render_help(result: HelpResult) -> Rendered:
     lines = ["planbot answers questions about the improvement plan. Try:"]
     lines += [f"• {example} — {meaning}" for example, meaning in result.topics]
     text = "\n".join(lines)

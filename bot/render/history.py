@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, time
 from zoneinfo import ZoneInfo
 
-from bot.render import Rendered, render
 from bot.render.escape import escape, mention, truncate
 from bot.render.item_text import RAG_EMOJI, day, item_line, status_label
+from bot.render.rendered import Rendered
 from commands.questions.history import HistoryEntry, HistoryProblem, HistoryResult
 
 LONDON = ZoneInfo("Europe/London")
@@ -107,8 +107,7 @@ def sections(lines: list[str]) -> list[dict[str, object]]:
     return blocks
 
 
-@render.register
-def _(result: HistoryResult) -> Rendered:
+def render_history(result: HistoryResult) -> Rendered:
     item = result.item
     mrkdwn, plain = item_line(item.ref, item.title, item.status, item.owner, item.due, item.rag)
     count = len(result.entries)
@@ -134,8 +133,7 @@ def _(result: HistoryResult) -> Rendered:
     return Rendered(text=text, blocks=blocks[:50])
 
 
-@render.register
-def _(result: HistoryProblem) -> Rendered:
+def render_history_problem(result: HistoryProblem) -> Rendered:
     text = escape(result.message)
     return Rendered(
         text=text, blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": text}}]

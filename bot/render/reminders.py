@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from bot.render import Rendered, render
 from bot.render.escape import escape, truncate
 from bot.render.item_text import RAG_EMOJI, day, people, status_label
+from bot.render.rendered import Rendered
 from bot.render.updates import ADD_NOTE, SNOOZE, status_button
 from commands.reminders.policy import DueReminder, ReminderPlan
 
@@ -100,8 +100,7 @@ def reminder_message(reminder: DueReminder, reminder_id: int, today: date) -> Re
     return Rendered(text=text, blocks=blocks, ephemeral=False)
 
 
-@render.register
-def _(plan: ReminderPlan) -> Rendered:
+def render_reminder_plan(plan: ReminderPlan) -> Rendered:
     return Rendered(text=plan_summary(plan))
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.render import Rendered, render
 from bot.render.escape import escape, mention
 from bot.render.item_text import item_line, people
+from bot.render.rendered import Rendered
 from commands.roles.directory import (
     RoleChangeResult,
     RoleListResult,
@@ -44,8 +44,7 @@ def _chunks(lines: list[str]) -> list[dict]:
     return blocks[:45]
 
 
-@render.register
-def _(result: RoleListResult) -> Rendered:
+def render_role_list(result: RoleListResult) -> Rendered:
     unfilled = result.unfilled
     count = len(result.rows)
     head = f"{count} role{'s' if count != 1 else ''}"
@@ -75,8 +74,7 @@ def _hold(users: tuple[str, ...]) -> str:
     return "holds" if len(users) == 1 else "hold"
 
 
-@render.register
-def _(result: RoleChangeResult) -> Rendered:
+def render_role_change(result: RoleChangeResult) -> Rendered:
     role = escape(result.role)
     if result.verb == "assign":
         parts = []
@@ -101,8 +99,7 @@ def _(result: RoleChangeResult) -> Rendered:
     )
 
 
-@render.register
-def _(result: RoleProblem) -> Rendered:
+def render_role_problem(result: RoleProblem) -> Rendered:
     text = escape(result.message)
     if result.suggestions:
         text += " Did you mean: " + "; ".join(escape(s) for s in result.suggestions) + "?"
@@ -111,8 +108,7 @@ def _(result: RoleProblem) -> Rendered:
     )
 
 
-@render.register
-def _(result: WhoAmIResult) -> Rendered:
+def render_who_am_i(result: WhoAmIResult) -> Rendered:
     who = mention(result.user_id) if result.user_id else "You"
     if not result.roles:
         text = (

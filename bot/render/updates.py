@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.render import Rendered, render
 from bot.render.escape import escape
 from bot.render.item_text import day, people, status_label
+from bot.render.rendered import Rendered
 from commands.reminders.channels import ChannelProblem, ChannelsResult
 from commands.updates.apply import (
     ReplyDeleted,
@@ -66,8 +66,7 @@ def confirmation(result: UpdateApplied) -> str:
     return line
 
 
-@render.register
-def _(result: UpdateApplied) -> Rendered:
+def render_update_applied(result: UpdateApplied) -> Rendered:
     line = confirmation(result)
     return Rendered(
         text=line,
@@ -76,8 +75,7 @@ def _(result: UpdateApplied) -> Rendered:
     )
 
 
-@render.register
-def _(result: StatusQuestion) -> Rendered:
+def render_status_question(result: StatusQuestion) -> Rendered:
     ref = escape(result.item.ref)
     question = f"I saved that as a note on {ref}. Which status fits it now?"
     choices = list(result.choices) or ["in_progress", "blocked", "done"]
@@ -90,8 +88,7 @@ def _(result: StatusQuestion) -> Rendered:
     return Rendered(text=text, blocks=blocks, ephemeral=False)
 
 
-@render.register
-def _(result: UpdateRefused) -> Rendered:
+def render_update_refused(result: UpdateRefused) -> Rendered:
     owners = [f"{escape(role)} ({people(users)})" for role, users in result.who_can]
     who = " or ".join(owners) if owners else "its owner (none is recorded)"
     text = (
@@ -102,8 +99,7 @@ def _(result: UpdateRefused) -> Rendered:
     )
 
 
-@render.register
-def _(result: ReplyIgnored) -> Rendered:
+def render_reply_ignored(result: ReplyIgnored) -> Rendered:
     if result.hint:
         text = escape(result.hint)
         return Rendered(
@@ -112,13 +108,11 @@ def _(result: ReplyIgnored) -> Rendered:
     return Rendered(text="", quiet=True)
 
 
-@render.register
-def _(result: ReplyDeleted) -> Rendered:
+def render_reply_deleted(result: ReplyDeleted) -> Rendered:
     return Rendered(text="", quiet=True)
 
 
-@render.register
-def _(result: Snoozed) -> Rendered:
+def render_snoozed(result: Snoozed) -> Rendered:
     text = f"No reminders for {escape(result.item.ref)} until {day(result.until)}."
     return Rendered(
         text=text,
@@ -127,8 +121,7 @@ def _(result: Snoozed) -> Rendered:
     )
 
 
-@render.register
-def _(result: ChannelsResult) -> Rendered:
+def render_channels(result: ChannelsResult) -> Rendered:
     lines = []
     for title, channel in result.plans:
         where = (
@@ -154,8 +147,7 @@ def _channel(channel: str | None) -> str:
     return escape(channel)
 
 
-@render.register
-def _(result: ChannelProblem) -> Rendered:
+def render_channel_problem(result: ChannelProblem) -> Rendered:
     text = escape(result.message)
     return Rendered(
         text=text, blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": text}}]

@@ -20,7 +20,6 @@ from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
 
 from bot.jobs.reminders import user_is_active
-from bot.render import load_renderers
 from bot.runtime import Runtime
 from bot.slack.client import build_web_client
 from bot.slack.errors import report_failure
@@ -95,7 +94,6 @@ def create_app(
     the ack (the caller may shut it down to finish that work before exiting).
     """
     settings = runtime.settings
-    load_renderers()
     app = App(
         name="planbot",
         client=client or build_web_client(settings),

@@ -58,11 +58,10 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bot.cli.common import LOG_FORMAT
+from bot.conversation import respond
 from bot.posting.delivery import Destination, deliver
-from bot.render import load_renderers
 from bot.runtime import Runtime
-from bot.settings import Settings
+from bot.settings import LOG_FORMAT, Settings
 from bot.slack.client import build_web_client
 from bot.slack.errors import report_failure
 from store.db import make_engine
@@ -89,7 +88,6 @@ def _set_up_worker(settings: Settings, as_of: str | None) -> None:
     engine = make_engine(settings.database_url)
     _worker_runtime = Runtime(settings=settings, clock=settings.clock(as_of), engine=engine)
     _worker_client = build_web_client(settings)
-    load_renderers()
 
 
 def _reply_in_worker(
@@ -100,11 +98,9 @@ def _reply_in_worker(
     thread_ts: str | None,
     body: dict[str, Any],
 ) -> None:
-    from bot.slack.listeners.common import answer
-
     assert _worker_runtime is not None and _worker_client is not None
     try:
-        rendered = answer(
+        rendered = respond(
             _worker_runtime, text, user_id=user_id, channel_id=channel_id, thread_ts=thread_ts
         )
         deliver(_worker_runtime, _worker_client, rendered, destination)

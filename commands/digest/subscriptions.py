@@ -27,7 +27,7 @@ from commands.digest.summary import (
     scope_from_subscription,
     week_of,
 )
-from commands.router import Request
+from commands.request import Request
 from store.models import DigestSubscription
 from store.queries.digests import (
     active_subscriptions,

@@ -39,8 +39,8 @@ from commands.questions.search import (
     search,
 )
 from commands.questions.understanding import MAX_CHARACTERS, Question, understand
+from commands.request import Request
 from commands.roles.directory import RoleListResult, role_list, roles_of
-from commands.router import Request
 
 logger = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from commands.router import Request
+from commands.request import Request
 
 
 @dataclass(frozen=True)

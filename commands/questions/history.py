@@ -10,7 +10,7 @@ from datetime import date, datetime
 from sqlmodel import Session
 
 from commands.clock import DEFAULT_TIMEZONE
-from commands.router import Request
+from commands.request import Request
 from commands.updates.apply import ItemView, item_view
 from store.models import StatusUpdate
 from store.queries.history import find_item, history_of, normalise_ref

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
+from commands.request import Request
 from commands.roles.directory import is_admin
-from commands.router import Request
 from store.queries.reminders import find_plan_key, reminders_channels, set_reminders_channel
 
 log = logging.getLogger(__name__)

@@ -16,7 +16,7 @@ from datetime import date
 from rapidfuzz import fuzz, process
 from sqlmodel import Session
 
-from commands.router import Request
+from commands.request import Request
 from store.models import Action, Role
 from store.queries import role_queries
 from store.queries.roles import (

@@ -17,8 +17,8 @@ from datetime import UTC, date, datetime, timedelta
 from sqlmodel import Session
 
 from commands.brag import colour_of, thresholds_from
+from commands.request import Request
 from commands.roles.directory import is_admin
-from commands.router import Request
 from commands.updates.replies import ParsedReply, parse_reply
 from store.models import Action, Reminder, Step
 from store.models.status import STATUS_VALUES

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from commands.caller import Caller
 from commands.clock import Clock
 from commands.reminders.policy import DueReminder, ReminderPlan, plan_reminders
-from commands.router import Request
+from commands.request import Request
 from store.db import session_scope
 from store.queries.history import find_item
 from store.queries.reminders import claim_reminder, mark_posted

@@ -10,14 +10,13 @@ from typing import Any
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
+from bot.conversation import respond
 from bot.posting.delivery import Destination, deliver
-from bot.render import Rendered, render
 from bot.runtime import Runtime
 from bot.slack.errors import report_failure
 from bot.speed.after_response import Quick, hand_off
 from bot.speed.question_pool import active_pool
-from commands.router import handle, split_verb
-from store.db import session_scope
+from commands.router import split_verb
 
 Work = Callable[[dict[str, Any], WebClient, BoltContext], None]
 
@@ -147,7 +146,7 @@ def reply(
     if pool is not None and split_verb(text)[0] is None:
         pool.reply(text, destination, user_id, channel_id, thread_ts, body=body, client=client)
         return
-    rendered = answer(runtime, text, user_id=user_id, channel_id=channel_id, thread_ts=thread_ts)
+    rendered = respond(runtime, text, user_id=user_id, channel_id=channel_id, thread_ts=thread_ts)
     deliver(runtime, client, rendered, destination)
 
 
@@ -162,19 +161,3 @@ def split_share(text: str) -> tuple[bool, str]:
     if match is None:
         return False, text
     return True, text[match.end() :].strip()
-
-
-def answer(
-    runtime: Runtime,
-    text: str,
-    *,
-    user_id: str | None,
-    channel_id: str | None,
-    thread_ts: str | None = None,
-) -> Rendered:
-    """Route `text` (already through `to_command_text`) to its command and render the result,
-    in the calling thread."""
-    caller = runtime.caller(user_id, channel_id, thread_ts)
-    with session_scope(runtime.engine) as session:
-        result = handle(session, runtime.request(text, caller))
-    return render(result)

@@ -7,9 +7,10 @@ from typing import Any
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
+from bot.conversation import respond
 from bot.runtime import Runtime
-from bot.slack.listeners.common import after_ack, answer
-from bot.slack.listeners.interactions import Interaction
+from bot.slack.listeners.common import after_ack
+from bot.slack.listeners.interactions import Interaction, on_action
 
 INTRO = (
     "Ask me about the improvement plan: type `/plan` and a question in any channel, "
@@ -19,7 +20,7 @@ INTRO = (
 
 def home_view(runtime: Runtime, user_id: str) -> dict[str, Any]:
     """The Home tab: a short introduction, the help topics, and a refresh button."""
-    help_blocks = answer(runtime, "help", user_id=user_id, channel_id=None).blocks
+    help_blocks = respond(runtime, "help", user_id=user_id, channel_id=None).blocks
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": "planbot"}},
         {"type": "section", "text": {"type": "mrkdwn", "text": INTRO}},
@@ -45,7 +46,7 @@ def publish_home(runtime: Runtime, client: WebClient, user_id: str) -> None:
 
 
 def refresh_home(interaction: Interaction) -> None:
-    """The Home tab's Refresh button (registered in bot.slack.listeners.interactions.ACTIONS)."""
+    """The Home tab's Refresh button."""
     if interaction.user_id:
         publish_home(interaction.runtime, interaction.client, interaction.user_id)
 
@@ -57,3 +58,4 @@ def register(app: App, runtime: Runtime) -> None:
             publish_home(runtime, client, event["user"])
 
     app.event("app_home_opened")(after_ack(app, show_home))
+    on_action(app, runtime, "home:refresh", refresh_home)

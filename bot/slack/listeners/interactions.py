@@ -1,23 +1,18 @@
-"""The interactivity endpoint: buttons (`block_actions`) and modal submissions (`view_submission`).
+"""Buttons (`block_actions`) and modal submissions (`view_submission`), routed by Bolt.
 
-A registry, like commands.router.VERBS: add your action ids here rather than a listener of your own.
-
-    ACTIONS["reminder:"] = "bot.slack.listeners.reminder_buttons:on_reminder_button"
-    VIEWS["reminder_note"] = "bot.slack.listeners.reminder_buttons:on_note_submitted"
-
-A key ending in ":" matches every action_id that starts with it (`reminder:done`,
-`reminder:snooze`…); an exact id wins over a prefix. Each handler is called after the ack as
-`handler(interaction: Interaction) -> None`, in its own thread, with failures reported centrally.
-A modal may also have a check in VIEW_CHECKS, `check(view) -> {block_id: message}`, run before
-the ack: when it finds problems the modal stays open with each message under its field
-(response_action "errors") and the handler does not run; otherwise the ack closes the modal.
-A check must be quick and must not touch Slack (Slack waits for the ack).
-An action nobody registered is acknowledged and logged, never answered with a 404.
+A module that owns buttons or a modal registers them in its own `register(app, runtime)` with
+`on_action(app, runtime, pattern, handler)` and `on_view(app, runtime, pattern, handler, check)`:
+Bolt matches the `action_id` or `callback_id` against the pattern (a string, or a compiled regex
+for a family such as `reminder:done`, `reminder:snooze`). Each handler runs after the ack as
+`handler(interaction: Interaction) -> None`, with failures reported centrally. A modal's
+`check(view) -> {block_id: message}` runs before the ack: when it finds problems the modal stays
+open with each message under its field (response_action "errors") and the handler does not run.
+A check must be quick and must not touch Slack (Slack waits for the ack). `register_fallbacks`,
+wired last, acknowledges and logs any action or view nobody registered, never a 404.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 import re
 from collections.abc import Callable
@@ -32,17 +27,6 @@ from bot.slack.listeners.common import after_ack, guarded
 from bot.speed.after_response import hand_off
 
 log = logging.getLogger("planbot.slack")
-
-ACTIONS: dict[str, str] = {
-    "home:refresh": "bot.slack.listeners.home:refresh_home",
-    "reminder:": "bot.slack.listeners.reminder_threads:on_reminder_button",
-}
-VIEWS: dict[str, str] = {
-    "reminder_note:": "bot.slack.listeners.reminder_threads:on_note_submitted",
-}
-VIEW_CHECKS: dict[str, str] = {
-    "reminder_note:": "bot.slack.listeners.reminder_threads:check_note",
-}
 
 
 @dataclass(frozen=True)
@@ -75,29 +59,6 @@ Handler = Callable[[Interaction], None]
 ViewCheck = Callable[[dict[str, Any]], dict[str, str]]
 
 
-def _resolve(table: dict[str, str], key: str) -> Callable[..., Any] | None:
-    target = table.get(key)
-    if target is None:
-        prefixes = [k for k in table if k.endswith(":") and key.startswith(k)]
-        target = table[max(prefixes, key=len)] if prefixes else None
-    if target is None:
-        return None
-    module, _, name = target.partition(":")
-    found: Callable[..., Any] = getattr(importlib.import_module(module), name)
-    return found
-
-
-def find_handler(table: dict[str, str], key: str) -> Handler | None:
-    """The handler registered for `key` (an exact id, else the longest matching prefix)."""
-    return _resolve(table, key)
-
-
-def view_problems(view: dict[str, Any]) -> dict[str, str]:
-    """What the check registered for this modal finds wrong, by block_id (empty: nothing)."""
-    check: ViewCheck | None = _resolve(VIEW_CHECKS, str(view.get("callback_id", "")))
-    return dict(check(view)) if check is not None else {}
-
-
 def _interaction(
     runtime: Runtime, client: WebClient, body: dict[str, Any], key: str
 ) -> Interaction:
@@ -121,36 +82,65 @@ def _interaction(
     )
 
 
-def register(app: App, runtime: Runtime) -> None:
-    def run_action(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+Pattern = str | re.Pattern[str]
+
+
+def on_action(app: App, runtime: Runtime, pattern: Pattern, handler: Handler) -> None:
+    """Run `handler` after the ack for every button whose action_id matches `pattern`."""
+
+    def run(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         action_id = str((body.get("actions") or [{}])[0].get("action_id", ""))
-        handler = find_handler(ACTIONS, action_id)
-        if handler is None:
-            log.warning("no handler for action_id %r; ignored", action_id)
-            return
         handler(_interaction(runtime, client, body, action_id))
 
-    def run_view_submission(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    run.__name__ = getattr(handler, "__name__", "action")
+    app.action(pattern)(after_ack(app, run))
+
+
+def on_view(
+    app: App,
+    runtime: Runtime,
+    pattern: Pattern,
+    handler: Handler,
+    *,
+    check: ViewCheck | None = None,
+) -> None:
+    """Run `handler` after the ack for every modal submitted whose callback_id matches
+    `pattern`; `check` first, keeping the modal open with its messages when it finds problems."""
+
+    def run(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         callback_id = str((body.get("view") or {}).get("callback_id", ""))
-        handler = find_handler(VIEWS, callback_id)
-        if handler is None:
-            log.warning("no handler for view callback_id %r; ignored", callback_id)
-            return
         handler(_interaction(runtime, client, body, callback_id))
 
-    submitted = guarded(run_view_submission)
+    run.__name__ = getattr(handler, "__name__", "view")
+    submitted = guarded(run)
     executor = app.listener_runner.listener_executor
 
     def acknowledge_view(
         ack: Callable[..., Any], body: dict[str, Any], client: WebClient, context: BoltContext
     ) -> None:
-        problems = view_problems(body.get("view") or {})
+        problems = dict(check(body.get("view") or {})) if check is not None else {}
         if problems:
             ack(response_action="errors", errors=problems)
             return
         ack()
         hand_off(executor, submitted, body, client, context)
 
+    app.view(pattern)(acknowledge_view)
+
+
+def register_fallbacks(app: App) -> None:
+    """Wired after every other group: an action or view nobody registered is acknowledged and
+    logged (Bolt would answer 404, and Slack shows the person an error)."""
+
+    def unknown_action(ack: Callable[..., Any], body: dict[str, Any]) -> None:
+        ack()
+        action_id = (body.get("actions") or [{}])[0].get("action_id")
+        log.warning("no handler for action_id %r; ignored", action_id)
+
+    def unknown_view(ack: Callable[..., Any], body: dict[str, Any]) -> None:
+        ack()
+        log.warning("no handler for view %r; ignored", (body.get("view") or {}).get("callback_id"))
+
     everything = re.compile(".*")
-    app.action(everything)(after_ack(app, run_action))
-    app.view(everything)(acknowledge_view)
+    app.action(everything)(unknown_action)
+    app.view(everything)(unknown_view)

@@ -10,9 +10,11 @@ goes in the thread for everyone; a refusal or a hint goes privately to the perso
 from __future__ import annotations
 
 import logging
+import re
 from datetime import date
 from typing import Any
 
+from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
@@ -23,7 +25,7 @@ from bot.render import Rendered, render
 from bot.render.escape import escape
 from bot.render.updates import ADD_NOTE, BUTTON_LABELS, NOTE_VIEW, SET_STATUS, SNOOZE
 from bot.runtime import Runtime
-from bot.slack.listeners.interactions import Interaction
+from bot.slack.listeners.interactions import Interaction, on_action, on_view
 from commands.updates.apply import (
     ReplyIgnored,
     ThreadTarget,
@@ -315,3 +317,9 @@ def on_note_submitted(interaction: Interaction) -> None:
             source="modal",
         )
     _answer(runtime, client, result, channel=channel, thread_ts=thread_ts, user=user)
+
+
+def register(app: App, runtime: Runtime) -> None:
+    """The reminder buttons (`reminder:…`) and the Add-note modal (`reminder_note:…`)."""
+    on_action(app, runtime, re.compile(r"^reminder:"), on_reminder_button)
+    on_view(app, runtime, re.compile(rf"^{NOTE_VIEW}(:|$)"), on_note_submitted, check=check_note)

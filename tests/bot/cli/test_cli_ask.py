@@ -13,7 +13,6 @@ import pytest
 
 from bot.cli import main
 from bot.cli.ask import run_console
-from bot.render import load_renderers
 from bot.runtime import build_runtime
 from bot.settings import load_settings
 
@@ -75,7 +74,6 @@ def test_ask_prints_the_plain_answer(york_env: str, capsys: pytest.CaptureFixtur
 
 
 def test_console_answers_each_line_and_stops_at_quit(york_env: str) -> None:
-    load_renderers()
     runtime = build_runtime(load_settings(), as_of="2023-02-15")
     stdin = io.StringIO("help\n\nwhat's open under OA4?\nquit\nP7.5.3\n")
     stdout = io.StringIO()

@@ -12,14 +12,14 @@ from slack_sdk.models.blocks import Block
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot.render import Rendered, load_renderers, render
+from bot.render import Rendered, render
 from bot.render.answer import MAX_BLOCKS
 from commands.caller import Caller
 from commands.clock import Clock
 from commands.questions.ask import AnswerItem, AnswerResult, answer
 from commands.questions.history import history_command
 from commands.questions.understanding import Question
-from commands.router import Request
+from commands.request import Request
 from store.models import Action
 from store.queries.history import find_item
 from store.queries.state import record_update
@@ -27,8 +27,6 @@ from store.queries.state import record_update
 TODAY = date(2023, 2, 15)
 CLOCK = Clock.fixed_at(TODAY)
 PINGS = ("<!channel>", "<!here>", "<!everyone>", "<@U", "<#C", "<http")
-
-load_renderers()
 
 
 @pytest.fixture

@@ -19,7 +19,8 @@ from commands.digest.subscriptions import (
     split_when,
 )
 from commands.digest.summary import DigestResult
-from commands.router import Request, handle
+from commands.request import Request
+from commands.router import handle
 from store.db import session_scope
 from store.models import DigestSubscription
 from store.queries.digests import active_subscriptions

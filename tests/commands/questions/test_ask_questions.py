@@ -20,8 +20,8 @@ from commands.clock import Clock
 from commands.digest.summary import DigestResult
 from commands.questions.ask import AnswerResult, answer, ask_command
 from commands.questions.history import HistoryProblem
+from commands.request import Request
 from commands.roles.directory import RoleListResult
-from commands.router import Request
 from store.models import Action, ActionOwner, Plan, Role, Step
 from store.queries.roles import assign, find_role
 

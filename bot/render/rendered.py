@@ -1,0 +1,14 @@
+"""What a renderer returns: Block Kit blocks and a plain-text fallback that reads well alone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Rendered:
+    text: str
+    blocks: list[dict[str, Any]] = field(default_factory=list)
+    ephemeral: bool = True  # slash-command answers are private unless shared
+    quiet: bool = False  # nothing worth saying (a "thanks" in a reminder thread)
