@@ -32,7 +32,7 @@ from bench.synthetic import SyntheticSize, fill_synthetic
 from commands.caller import Caller
 from commands.clock import Clock
 from commands.reminders.policy import plan_reminders
-from commands.request import Request
+from commands.request import Policy, Request
 from commands.updates.apply import reply_in_thread
 from commands.updates.replies import parse_reply
 from store.db import make_engine, session_scope
@@ -111,7 +111,7 @@ def main() -> int:
         )
     )
 
-    settings = {"reminder_days_before": 7, "reminder_stale_days": 28, "reminder_max_per_day": 25}
+    policy = Policy(reminder_days_before=7, reminder_stale_days=28, reminder_max_per_day=25)
     with tempfile.TemporaryDirectory() as folder:
         york = make_engine(f"sqlite:///{folder}/york.db")
         prepare_database(york, at=SEEDED_AT)
@@ -119,7 +119,7 @@ def main() -> int:
         def decide(engine_name: str, engine) -> None:  # type: ignore[no-untyped-def]
             def once() -> None:
                 with Session(engine) as session:
-                    plan_reminders(session, today=TODAY, settings=settings)
+                    plan_reminders(session, today=TODAY, policy=policy)
 
             once()  # warm: the bank-holiday calendar is loaded once per process
             rounds = max(3, args.rounds // 4)

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from sqlalchemy.engine import Engine
 
 from bot.settings import Settings
 from commands.caller import Caller
 from commands.clock import Clock
-from commands.request import Request
+from commands.request import Policy, Request, UnknownWorkspace, Workspace
 from store.db import make_engine
 from store.seed import prepare_database
 
@@ -20,8 +20,12 @@ class Runtime:
     settings: Settings
     clock: Clock
     engine: Engine
-    # Set by the Slack app: True/False when Slack says a user is active/deactivated, None unknown.
-    user_active: Callable[[str], bool | None] | None = None
+    # What commands may ask of the workspace; the Slack app sets one that asks Slack.
+    workspace: Workspace = field(default_factory=UnknownWorkspace)
+
+    @cached_property
+    def policy(self) -> Policy:
+        return self.settings.policy()
 
     def caller(
         self, user_id: str | None, channel_id: str | None = None, thread_ts: str | None = None
@@ -36,21 +40,13 @@ class Runtime:
         )
 
     def request(self, text: str, caller: Caller) -> Request:
-        return Request(text=text, caller=caller, clock=self.clock, settings=self.command_settings())
-
-    def command_settings(self) -> dict[str, object]:
-        s = self.settings
-        return {
-            "admins": s.planbot_admins,
-            "reminder_days_before": s.planbot_reminder_days_before,
-            "reminder_stale_days": s.planbot_reminder_stale_days,
-            "reminder_max_per_day": s.planbot_reminder_max_per_day,
-            "stale_days": s.planbot_stale_days,
-            "amber_days": s.planbot_amber_days,
-            "reminders_channel": s.planbot_reminders_channel,
-            "timezone": s.planbot_timezone,
-            "user_active": self.user_active,
-        }
+        return Request(
+            text=text,
+            caller=caller,
+            clock=self.clock,
+            policy=self.policy,
+            workspace=self.workspace,
+        )
 
 
 def build_runtime(settings: Settings, *, as_of: str | None = None, seed: bool = True) -> Runtime:

@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from commands.clock import Clock, parse_when
+from commands.request import Policy
 from store.db import normalise_url
 
 SLACK_DEFAULT_API = "https://slack.com/api/"
@@ -108,6 +109,19 @@ class Settings(BaseSettings):
             parsed: date | datetime = parse_when(when)
             return Clock.fixed_at(parsed, self.planbot_timezone)
         return Clock(ZoneInfo(self.planbot_timezone))
+
+    def policy(self) -> Policy:
+        """The settings commands may read, as one frozen value."""
+        return Policy(
+            admins=self.planbot_admins,
+            reminder_days_before=self.planbot_reminder_days_before,
+            reminder_stale_days=self.planbot_reminder_stale_days,
+            reminder_max_per_day=self.planbot_reminder_max_per_day,
+            stale_days=self.planbot_stale_days,
+            amber_days=self.planbot_amber_days,
+            reminders_channel=self.planbot_reminders_channel,
+            timezone=self.planbot_timezone,
+        )
 
     def require(self, *names: str) -> None:
         """Stop with one line naming the first of `names` that is unset."""

@@ -10,7 +10,7 @@ than amber.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -31,17 +31,6 @@ CADENCE_STALE_DAYS = {"daily": 3, "weekly": 10, "fortnightly": 17, "monthly": 35
 class BragThresholds:
     stale_days: int = 28
     amber_days: int = 14
-
-
-def thresholds_from(settings: Mapping[str, object]) -> BragThresholds:
-    """The BRAG thresholds from the command settings (`stale_days`, `amber_days`), defaults
-    where a setting is missing; every command colours items with these, so all answers agree."""
-    default = BragThresholds()
-    stale, amber = settings.get("stale_days"), settings.get("amber_days")
-    return BragThresholds(
-        stale_days=stale if isinstance(stale, int) else default.stale_days,
-        amber_days=amber if isinstance(amber, int) else default.amber_days,
-    )
 
 
 @dataclass(frozen=True)

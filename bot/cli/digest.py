@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     from bot.render.digest import render_digest
     from bot.settings import load_settings
     from bot.slack.client import build_web_client
-    from commands.digest.summary import DigestData, ScopeError, resolve_scope, thresholds_from
+    from commands.digest.summary import DigestData, ScopeError, resolve_scope
     from store.db import session_scope
     from store.queries.digests import active_subscriptions
 
@@ -89,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
                 data = DigestData.load(
                     session,
                     as_of=runtime.clock.now(),
-                    thresholds=thresholds_from(runtime.command_settings()),
+                    thresholds=runtime.policy.thresholds,
                 )
             if not subscriptions:
                 where = f" in {args.channel}" if args.channel else ""

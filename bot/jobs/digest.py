@@ -49,7 +49,6 @@ from commands.digest.summary import (
     DigestData,
     DigestResult,
     scope_from_subscription,
-    thresholds_from,
 )
 from store.db import session_scope
 from store.models import DigestSubscription
@@ -132,7 +131,7 @@ class DigestComposer:
                 self._data[key] = DigestData.load(
                     session,
                     as_of=local,
-                    thresholds=thresholds_from(self.runtime.command_settings()),
+                    thresholds=self.runtime.policy.thresholds,
                 )
         scope = scope_from_subscription(subscription.scope_kind, subscription.scope_value)
         return self._data[key].compose(scope)

@@ -41,6 +41,7 @@ from bot.posting.findable import (
 )
 from bot.render.reminders import plan_summary, reminder_message
 from bot.runtime import Runtime
+from bot.slack.client import SlackWorkspace
 from commands.reminders.policy import DueReminder, ReminderPlan, plan_reminders
 from commands.reminders.working_days import is_working_day
 from store.db import session_scope
@@ -91,22 +92,11 @@ def _worker_name() -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{_RUN_ID}"
 
 
-def user_is_active(client: WebClient, user_id: str) -> bool | None:
-    """True/False from users.info (`deleted`), None when Slack could not say."""
-    try:
-        response = client.users_info(user=user_id)
-    except (SlackApiError, SlackClientError, OSError) as error:
-        log.info("users.info %s failed (%s); treated as active", user_id, error)
-        return None
-    user = response.get("user") or {}
-    return not bool(user.get("deleted"))
-
-
 def check_role_holders(runtime: Runtime, client: WebClient) -> tuple[str, ...]:
     """Mark role holders Slack reports deactivated; returns their ids."""
     with session_scope(runtime.engine) as session:
         members = role_queries.all_member_ids(session)
-    gone = tuple(user for user in members if user_is_active(client, user) is False)
+    gone = tuple(user for user in members if SlackWorkspace(client).user_active(user) is False)
     if gone:
         with session_scope(runtime.engine) as session:
             for user in gone:
@@ -120,7 +110,6 @@ def run_reminders(
 ) -> ReminderRunReport:
     """Post today's due reminders (none at weekends or on bank holidays); flag unfilled roles."""
     today = runtime.clock.today()
-    settings = runtime.command_settings()
     deactivated: tuple[str, ...] = ()
     if not dry_run and client is not None:
         with session_scope(runtime.engine) as session:
@@ -136,7 +125,7 @@ def run_reminders(
         settle_in_doubt(runtime, client)
         deactivated = check_role_holders(runtime, client)
     with session_scope(runtime.engine) as session:
-        plan = plan_reminders(session, today=today, settings=settings)
+        plan = plan_reminders(session, today=today, policy=runtime.policy)
     if plan.unfilled:
         log.warning(
             "%d owner roles have nobody behind them: %s",

@@ -19,9 +19,8 @@ from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
 
-from bot.jobs.reminders import user_is_active
 from bot.runtime import Runtime
-from bot.slack.client import build_web_client
+from bot.slack.client import SlackWorkspace, build_web_client
 from bot.slack.errors import report_failure
 from bot.slack.listeners import register_listeners
 from store.db import session_scope
@@ -118,6 +117,6 @@ def create_app(
         )
 
     # Role commands ask Slack whether a holder is deactivated (users.info `deleted`).
-    runtime.user_active = lambda user_id: user_is_active(app.client, user_id)
+    runtime.workspace = SlackWorkspace(app.client)
     register_listeners(app, runtime)
     return app

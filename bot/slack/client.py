@@ -13,6 +13,7 @@ import logging
 from typing import Any
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
@@ -164,3 +165,20 @@ def post_to_response_url(url: str, message: dict[str, Any]) -> bool:
         url=url, timeout=TIMEOUT_SECONDS, retry_handlers=retry_handlers()
     ).send_dict(message)
     return response.status_code == 200  # a failure was logged by FinalFailureLogger
+
+
+class SlackWorkspace:
+    """What commands may ask of the workspace (commands.request.Workspace), asked of Slack."""
+
+    def __init__(self, client: WebClient) -> None:
+        self._client = client
+
+    def user_active(self, user_id: str) -> bool | None:
+        """True/False from users.info (`deleted`), None when Slack could not say."""
+        try:
+            response = self._client.users_info(user=user_id)
+        except (SlackApiError, SlackClientError, OSError) as error:
+            log.info("users.info %s failed (%s); treated as active", user_id, error)
+            return None
+        user = response.get("user") or {}
+        return not bool(user.get("deleted"))

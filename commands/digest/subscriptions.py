@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session
 
-from commands.brag import thresholds_from
 from commands.clock import DEFAULT_TIMEZONE
 from commands.digest.summary import (
     WEEKDAYS,
@@ -245,7 +244,7 @@ def _subscribe(session: Session, request: Request, args: str) -> DigestSubscript
             "Run `/plan digest subscribe` in the channel that should receive the weekly summary "
             "(not in a direct message).",
         )
-    default_zone = str(request.settings.get("timezone") or DEFAULT_TIMEZONE)
+    default_zone = request.policy.timezone or DEFAULT_TIMEZONE
     scope_text, when = split_when(args, default_zone)
     scope = resolve_scope(session, scope_text)
     now = request.clock.utcnow()
@@ -377,7 +376,5 @@ def _preview(session: Session, request: Request, args: str) -> DigestResult:
             if len(current) == 1
             else Scope()
         )
-    data = DigestData.load(
-        session, as_of=request.clock.now(), thresholds=thresholds_from(request.settings)
-    )
+    data = DigestData.load(session, as_of=request.clock.now(), thresholds=request.policy.thresholds)
     return data.compose(scope)

@@ -25,7 +25,6 @@ from rapidfuzz import fuzz, process, utils
 from sqlmodel import Session
 
 from commands.brag import BragThresholds, Colour, colour_of, counts, percent_complete, roll_up
-from commands.brag import thresholds_from as thresholds_from  # bot/ imports it from here
 from commands.clock import Clock
 from store.models import Reminder
 from store.models.status import Rag, Status

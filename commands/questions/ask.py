@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from commands.brag import BragThresholds, counts, roll_up, thresholds_from
+from commands.brag import BragThresholds, counts, roll_up
 from commands.clock import Clock
 from commands.digest.summary import DigestData, DigestResult, ScopeError, resolve_scope
 from commands.questions.changes import ChangesResult, answer_changes
@@ -39,7 +39,7 @@ from commands.questions.search import (
     search,
 )
 from commands.questions.understanding import MAX_CHARACTERS, Question, understand
-from commands.request import Request
+from commands.request import Policy, Request
 from commands.roles.directory import RoleListResult, role_list, roles_of
 
 logger = logging.getLogger(__name__)
@@ -295,7 +295,7 @@ def answer(
     session: Session,
     text: str,
     clock: Clock,
-    settings: dict[str, Any] | None = None,
+    policy: Policy | None = None,
     *,
     limit: int = MAX_ITEMS,
     asker: str | None = None,
@@ -305,7 +305,8 @@ def answer(
     user id) is who "me" and "my" mean; `understood` is the index and the reading of `text` when
     the caller has already made them."""
     today = clock.today()
-    thresholds = thresholds_from(settings or {})
+    policy = policy or Policy()
+    thresholds = policy.thresholds
     index, question = understood or _understand(session, text, today)
     mention_note = None
     mentioned = _MENTIONED.findall(text or "")
@@ -348,7 +349,6 @@ def answer(
         and (question.past or (question.window.end is not None and question.window.end < today))
     )
     if question.changes or completed:
-        zone = (settings or {}).get("timezone")
         return answer_changes(
             session,
             index,
@@ -356,7 +356,7 @@ def answer(
             today,
             thresholds,
             scope_text=_scope_text(question, index),
-            timezone=str(zone) if zone else None,
+            timezone=policy.timezone,
             moved_to="done" if completed and not question.changes else None,
         )
     outcome = search(index, question, today, thresholds, limit)
@@ -490,9 +490,7 @@ def _overall(session: Session, request: Request, question: Question) -> DigestRe
         scope = resolve_scope(session, scope_text or "")
     except ScopeError:
         return None
-    data = DigestData.load(
-        session, as_of=request.clock.now(), thresholds=thresholds_from(request.settings or {})
-    )
+    data = DigestData.load(session, as_of=request.clock.now(), thresholds=request.policy.thresholds)
     return data.compose(scope)
 
 
@@ -517,7 +515,7 @@ def ask_command(
         session,
         rest,
         request.clock,
-        request.settings,
+        request.policy,
         asker=request.caller.user_id,
         understood=understood,
     )

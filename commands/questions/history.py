@@ -121,5 +121,5 @@ def history_command(
     if item is None:
         return HistoryProblem(f"I can't find {ref} in the plans.")
     entries = tuple(HistoryEntry.of(row) for row in history_of(session, item))
-    zone = str(request.settings.get("timezone") or DEFAULT_TIMEZONE)
+    zone = request.policy.timezone or DEFAULT_TIMEZONE
     return HistoryResult(item_view(session, item, request), entries, zone)

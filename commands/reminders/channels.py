@@ -33,7 +33,7 @@ class ChannelProblem:
 
 def _show(session: Session, request: Request, changed: tuple[str, ...] = ()) -> ChannelsResult:
     rows = tuple((title, channel) for _, title, channel in reminders_channels(session))
-    return ChannelsResult(rows, request.settings.get("reminders_channel") or None, changed)
+    return ChannelsResult(rows, request.policy.reminders_channel or None, changed)
 
 
 def channel_command(session: Session, request: Request, rest: str) -> object:

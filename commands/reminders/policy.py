@@ -29,14 +29,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from commands.brag import BragThresholds, Colour, colour_of, thresholds_from
+from commands.brag import BragThresholds, Colour, colour_of
 from commands.clock import DEFAULT_TIMEZONE
 from commands.reminders.working_days import day_off
+from commands.request import Policy
 from store.queries import role_queries
 from store.queries.reminders import (
     Candidate,
@@ -119,11 +119,6 @@ class ReminderPlan:
     claimed_today: int = 0  # posted (or being posted) by earlier runs today, against the limit
 
 
-def _setting(settings: dict[str, Any], name: str, default: int) -> int:
-    value = settings.get(name)
-    return default if value is None else int(value)
-
-
 def cadence_period(cadence: str, day: date) -> tuple[str, date]:
     """The period of a cadence that `day` falls in: its label (for the key) and its first day."""
     iso_year, iso_week, _ = day.isocalendar()
@@ -193,13 +188,13 @@ def _stale_reminder(item: Candidate, today: date, stale_days: int) -> Picked | N
     )
 
 
-def plan_reminders(session: Session, *, today: date, settings: dict[str, Any]) -> ReminderPlan:
+def plan_reminders(session: Session, *, today: date, policy: Policy) -> ReminderPlan:
     """Decide the reminders due on `today`; nothing is claimed or sent."""
-    days_before = _setting(settings, "reminder_days_before", 7)
-    stale_days = _setting(settings, "reminder_stale_days", 28)
-    max_per_day = _setting(settings, "reminder_max_per_day", DEFAULT_MAX_PER_DAY)
-    thresholds = thresholds_from(settings)
-    fallback_channel = settings.get("reminders_channel") or None
+    days_before = policy.reminder_days_before
+    stale_days = policy.reminder_stale_days
+    max_per_day = policy.reminder_max_per_day
+    thresholds = policy.thresholds
+    fallback_channel = policy.reminders_channel or None
     candidates = reminder_candidates(session, steps_due_by=today + timedelta(days=days_before))
     owners, unfilled, no_owner = _owners(session, candidates)
     off = day_off(today)
@@ -209,7 +204,7 @@ def plan_reminders(session: Session, *, today: date, settings: dict[str, Any]) -
     # An item reminded today is done for the day, whatever changed since (a reply that moved its
     # due date must not bring a second thread at the next catch-up run); the quiet rule counts the
     # claims made before today.
-    zone = ZoneInfo(str(settings.get("timezone") or DEFAULT_TIMEZONE))
+    zone = ZoneInfo(policy.timezone or DEFAULT_TIMEZONE)
     midnight = datetime.combine(today, time(0), tzinfo=zone).astimezone(UTC)
     states = reminder_states(session, before=midnight)
     chosen: list[tuple[Candidate, str, str, date]] = []

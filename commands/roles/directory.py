@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -100,9 +99,6 @@ class WhoAmIResult:
     is_admin: bool
 
 
-UserCheck = Callable[[str], bool | None]  # True active, False deactivated, None unknown
-
-
 def parse_users(text: str) -> tuple[list[str], str]:
     """User ids mentioned in `text` (`<@U123|name>`, `<@U123>`, `@U123`, `U123`) and the rest."""
     users: list[str] = []
@@ -156,14 +152,13 @@ def is_admin(session: Session, request: Request) -> bool:
     caller = request.caller
     if caller.is_terminal or caller.is_admin:
         return True
-    if caller.user_id in tuple(request.settings.get("admins") or ()):
+    if caller.user_id in request.policy.admins:
         return True
     return any(role.key == role_key(ADMIN_ROLE) for role in roles_held_by(session, caller.user_id))
 
 
 def _who_can_change(request: Request) -> str:
-    admins = tuple(request.settings.get("admins") or ())
-    if admins:
+    if request.policy.admins:
         return 'an admin (PLANBOT_ADMINS or the role "planbot admin")'
     return 'someone holding the role "planbot admin"'
 
@@ -227,10 +222,9 @@ def role_change(session: Session, request: Request, verb: str, rest: str) -> obj
         return _unknown_role(role_text.strip(), suggestions)
     now = request.clock.utcnow()
     changed, unchanged, deactivated = [], [], []
-    check: UserCheck | None = request.settings.get("user_active")
     for user in users:
         if verb == "assign":
-            active = check(user) if check else None
+            active = request.workspace.user_active(user)
             did = assign(session, role, user, by=request.caller.user_id, at=now)
             if active is False:
                 role_queries.set_member_active(session, role, user, active=False)

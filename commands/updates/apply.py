@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import Session
 
-from commands.brag import colour_of, thresholds_from
+from commands.brag import colour_of
 from commands.request import Request
 from commands.roles.directory import is_admin
 from commands.updates.replies import ParsedReply, parse_reply
@@ -126,7 +126,7 @@ def item_view(session: Session, item: Action | Step, request: Request) -> ItemVi
         last_update_at=item.last_update_at,
         today=request.clock.today(),
         cadence=item.cadence,
-        thresholds=thresholds_from(request.settings),
+        thresholds=request.policy.thresholds,
     )
     return ItemView(
         ref=item.ref,

@@ -3,6 +3,7 @@ with the due date, status and last update a scenario needs (written through the 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -11,7 +12,7 @@ from sqlalchemy.engine import Engine
 from commands.caller import Caller
 from commands.clock import Clock
 from commands.reminders.policy import DueReminder, ReminderPlan, plan_reminders
-from commands.request import Request
+from commands.request import Policy, Request, UnknownWorkspace, Workspace
 from store.db import session_scope
 from store.queries.history import find_item
 from store.queries.reminders import claim_reminder, mark_posted
@@ -19,7 +20,11 @@ from store.queries.roles import assign, find_role
 from store.queries.state import record_update
 
 REMINDERS_CHANNEL = "CREMIND01"
-PLAN_SETTINGS = {"reminder_days_before": 7, "reminder_stale_days": 28, "reminder_max_per_day": 500}
+PLAN_POLICY = Policy(
+    reminder_days_before=7,
+    reminder_stale_days=28,
+    reminder_max_per_day=500,
+)
 
 
 def make_request(
@@ -29,19 +34,18 @@ def make_request(
     today: date = date(2023, 2, 15),
     admins: tuple[str, ...] = (),
     channel: str | None = REMINDERS_CHANNEL,
+    workspace: Workspace | None = None,
     **settings: Any,
 ) -> Request:
-    values: dict[str, Any] = {
-        "admins": admins,
-        "reminder_days_before": 7,
-        "reminder_stale_days": 28,
-        "stale_days": 28,
-        "amber_days": 14,
-        "reminders_channel": REMINDERS_CHANNEL,
-    }
-    values.update(settings)
+    policy = replace(Policy(admins=admins, reminders_channel=REMINDERS_CHANNEL), **settings)
     caller = Caller(user_id=user, channel_id=channel, is_admin=user is None or user in admins)
-    return Request(text=text, caller=caller, clock=Clock.fixed_at(today), settings=values)
+    return Request(
+        text=text,
+        caller=caller,
+        clock=Clock.fixed_at(today),
+        policy=policy,
+        workspace=workspace or UnknownWorkspace(),
+    )
 
 
 def noon(day: date) -> datetime:
@@ -98,10 +102,10 @@ def slack_ts(day: date, seconds: int = 0) -> str:
     return f"{noon(day).timestamp() + seconds:.6f}"
 
 
-def plan_on(engine: Engine, day: date, **settings: object) -> ReminderPlan:
-    """The reminders due on `day`, with the test settings overridden by `settings`."""
+def plan_on(engine: Engine, day: date, **settings: Any) -> ReminderPlan:
+    """The reminders due on `day`, with the test policy overridden by `settings`."""
     with session_scope(engine) as session:
-        return plan_reminders(session, today=day, settings={**PLAN_SETTINGS, **settings})
+        return plan_reminders(session, today=day, policy=replace(PLAN_POLICY, **settings))
 
 
 def send(engine: Engine, reminder: DueReminder, day: date) -> int:

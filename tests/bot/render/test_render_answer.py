@@ -19,7 +19,7 @@ from commands.clock import Clock
 from commands.questions.ask import AnswerItem, AnswerResult, answer
 from commands.questions.history import history_command
 from commands.questions.understanding import Question
-from commands.request import Request
+from commands.request import Policy, Request
 from store.models import Action
 from store.queries.history import find_item
 from store.queries.state import record_update
@@ -131,7 +131,7 @@ def test_history_times_are_in_the_councils_zone(session: Session) -> None:
     at = datetime(2023, 6, 1, 12, 0, tzinfo=UTC)
     record_update(session, item, at=at, source="chat", status="blocked", author="UQA000001")
     for zone, shown in (("Europe/London", "1 Jun 2023 13:00"), ("America/New_York", "08:00")):
-        request = Request("", Caller(), CLOCK, {"timezone": zone})
+        request = Request("", Caller(), CLOCK, Policy(timezone=zone))
         assert shown in render(history_command(session, request, "P7.5")).text
 
 

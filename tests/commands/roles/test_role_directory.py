@@ -134,8 +134,15 @@ def test_role_list_flags_roles_that_own_open_actions_with_nobody_behind_them(
     assert rows["All HoS"].holders == ("U0MASH001",)  # every Head of Service
 
 
+class EveryoneLeft:
+    """A workspace where Slack reports every member deactivated."""
+
+    def user_active(self, user_id: str) -> bool | None:
+        return False
+
+
 def test_a_deactivated_user_is_flagged_not_used(york_engine: Engine) -> None:
-    request = make_request('assign "Head of QA" <@U0GONE001>', user_active=lambda user: False)
+    request = make_request('assign "Head of QA" <@U0GONE001>', workspace=EveryoneLeft())
     with session_scope(york_engine) as session:
         result = role_command(session, request, 'assign "Head of QA" <@U0GONE001>')
     assert isinstance(result, RoleChangeResult) and result.deactivated == ("U0GONE001",)
