@@ -10,11 +10,11 @@ from __future__ import annotations
 from bot.render import Rendered, render
 from bot.runtime import Runtime
 from commands.caller import Caller
-from commands.router import handle
+from commands.router import Result, handle
 from store.db import session_scope
 
 
-def result_for(runtime: Runtime, text: str, caller: Caller) -> object:
+def result_for(runtime: Runtime, text: str, caller: Caller) -> Result:
     """Route `text` (already through `bot.slack.text.to_command_text` where it came from Slack)
     to its command and return the command's result."""
     with session_scope(runtime.engine) as session:

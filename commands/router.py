@@ -11,17 +11,43 @@ from collections.abc import Callable
 
 from sqlmodel import Session
 
-from commands.digest.subscriptions import digest_command
-from commands.questions.ask import ask_command
-from commands.questions.help import help_command
-from commands.questions.history import history_command
-from commands.reminders.channels import channel_command
+from commands.digest.subscriptions import DigestSubscriptionResult, digest_command
+from commands.digest.summary import DigestResult
+from commands.questions.ask import AnswerResult, ask_command
+from commands.questions.changes import ChangesResult
+from commands.questions.help import HelpResult, help_command
+from commands.questions.history import HistoryProblem, HistoryResult, history_command
+from commands.reminders.channels import ChannelProblem, ChannelsResult, channel_command
 from commands.request import Request
-from commands.roles.directory import role_command, whoami_command
+from commands.roles.directory import (
+    RoleChangeResult,
+    RoleListResult,
+    RoleProblem,
+    WhoAmIResult,
+    role_command,
+    whoami_command,
+)
 
-__all__ = ["VERBS", "Request", "handle", "split_verb"]
+__all__ = ["VERBS", "Request", "Result", "handle", "split_verb"]
 
-Handler = Callable[[Session, Request, str], object]
+Result = (
+    AnswerResult
+    | ChangesResult
+    | HistoryResult
+    | HistoryProblem
+    | HelpResult
+    | DigestResult
+    | DigestSubscriptionResult
+    | RoleListResult
+    | RoleChangeResult
+    | RoleProblem
+    | WhoAmIResult
+    | ChannelsResult
+    | ChannelProblem
+)
+"""Every result a text command can return; bot.render has a renderer for each."""
+
+Handler = Callable[[Session, Request, str], Result]
 
 VERBS: dict[str, Handler] = {
     "help": help_command,
@@ -44,7 +70,7 @@ def split_verb(text: str) -> tuple[str | None, str]:
     return None, stripped
 
 
-def handle(session: Session, request: Request) -> object:
+def handle(session: Session, request: Request) -> Result:
     """Route one message to its command and return that command's result."""
     verb, rest = split_verb(request.text)
     handler = VERBS[verb] if verb else ask_command

@@ -42,9 +42,11 @@ from commands.questions.history import HistoryProblem, HistoryResult
 from commands.reminders.channels import ChannelProblem, ChannelsResult
 from commands.reminders.policy import ReminderPlan
 from commands.roles.directory import RoleChangeResult, RoleListResult, RoleProblem, WhoAmIResult
+from commands.router import Result
 from commands.updates.apply import (
     ReplyDeleted,
     ReplyIgnored,
+    ReplyOutcome,
     Snoozed,
     StatusQuestion,
     UpdateApplied,
@@ -77,7 +79,10 @@ RENDERERS: dict[type[Any], Callable[[Any], Rendered]] = {
 }
 
 
-def render(result: object) -> Rendered:
+Renderable = Result | ReplyOutcome | Snoozed | ReminderPlan
+
+
+def render(result: Renderable) -> Rendered:
     renderer = RENDERERS.get(type(result))
     if renderer is None:
         raise TypeError(f"no renderer for {type(result).__name__}")

@@ -36,7 +36,9 @@ def _show(session: Session, request: Request, changed: tuple[str, ...] = ()) -> 
     return ChannelsResult(rows, request.policy.reminders_channel or None, changed)
 
 
-def channel_command(session: Session, request: Request, rest: str) -> object:
+def channel_command(
+    session: Session, request: Request, rest: str
+) -> ChannelsResult | ChannelProblem:
     """`channel reminders` shows; `channel reminders #ch|here [ofsted|ambition]` sets (admins)."""
     words = rest.strip().split(maxsplit=1)
     if not words or words[0].lower() not in ("reminders", "reminder"):

@@ -203,7 +203,9 @@ def _unknown_role(text: str, suggestions: tuple[str, ...]) -> RoleProblem:
     return RoleProblem(f"I don't know a role called “{text}”. Try `role list`.")
 
 
-def role_change(session: Session, request: Request, verb: str, rest: str) -> object:
+def role_change(
+    session: Session, request: Request, verb: str, rest: str
+) -> RoleChangeResult | RoleProblem:
     if not is_admin(session, request):
         log.info("role %s refused for %s: not an admin", verb, request.caller.label)
         return RoleProblem(f"Only {_who_can_change(request)} can change the role directory.")
@@ -239,7 +241,9 @@ def role_change(session: Session, request: Request, verb: str, rest: str) -> obj
     return RoleChangeResult(verb, role.name, tuple(changed), tuple(unchanged), tuple(deactivated))
 
 
-def role_command(session: Session, request: Request, rest: str) -> object:
+def role_command(
+    session: Session, request: Request, rest: str
+) -> RoleListResult | RoleChangeResult | RoleProblem:
     """`role list [role]`, `role assign "<role>" @user…`, `role remove "<role>" @user…`."""
     verb, _, args = rest.strip().partition(" ")
     verb = verb.lower()

@@ -114,6 +114,10 @@ class ThreadTarget:
     item: ItemView
 
 
+ReplyOutcome = UpdateApplied | StatusQuestion | UpdateRefused | ReplyIgnored | ReplyDeleted
+"""What became of a reply, an edit, a deletion, a click or a note."""
+
+
 def item_view(session: Session, item: Action | Step, request: Request) -> ItemView:
     roles = item_owner_roles(session, item)
     owner = "; ".join(role.name for role in roles)
@@ -251,7 +255,7 @@ def reply_in_thread(
     text: str,
     permalink: str | None = None,
     has_files: bool = False,
-) -> object:
+) -> ReplyOutcome:
     """A message in a thread: if the thread is a reminder's, read it and apply it."""
     found = _reminder_item(session, channel, thread_ts)
     if found is None:
@@ -301,7 +305,7 @@ def _record_parsed(
     message_ts: str,
     permalink: str | None,
     corrects: object = None,
-) -> object:
+) -> ReplyOutcome:
     note = parsed.note
     if parsed.ambiguous and not note:
         note = parsed.cleaned[:4000]
@@ -344,7 +348,7 @@ def edit_reply(
     message_ts: str,
     text: str,
     permalink: str | None = None,
-) -> object:
+) -> ReplyOutcome:
     """An edited reply corrects the update it made (or, if it made none, is read as a reply)."""
     found = _reminder_item(session, channel, thread_ts)
     if found is None:
@@ -389,7 +393,7 @@ def edit_reply(
 
 def delete_reply(
     session: Session, request: Request, *, channel: str | None, message_ts: str
-) -> object:
+) -> ReplyOutcome:
     """A deleted reply: its updates stay in the history, marked deleted; the state stands."""
     rows = mark_source_deleted(session, channel, message_ts)
     if not rows:
@@ -417,7 +421,7 @@ def button_update(
     due: date | None = None,
     source: str = "button",
     permalink: str | None = None,
-) -> object:
+) -> ReplyOutcome:
     """A click (Done, In progress, Blocked, a status offered after an ambiguous reply) or the
     Add-note modal: the same rules as a reply."""
     found = _reminder_target(session, reminder_id)
@@ -472,7 +476,9 @@ def _clicked_again(
     )
 
 
-def snooze_item(session: Session, request: Request, *, reminder_id: int) -> object:
+def snooze_item(
+    session: Session, request: Request, *, reminder_id: int
+) -> Snoozed | ReplyIgnored | UpdateRefused:
     """Snooze a week: no reminder for this item until then."""
     found = _reminder_target(session, reminder_id)
     if found is None:
@@ -486,7 +492,9 @@ def snooze_item(session: Session, request: Request, *, reminder_id: int) -> obje
     return Snoozed(item_view(session, item, request), until)
 
 
-def reminder_target(session: Session, request: Request, *, reminder_id: int) -> object:
+def reminder_target(
+    session: Session, request: Request, *, reminder_id: int
+) -> ThreadTarget | ReplyIgnored | UpdateRefused:
     """The item behind a reminder (for opening the Add-note modal), if the caller may update it."""
     found = _reminder_target(session, reminder_id)
     if found is None:
