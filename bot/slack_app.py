@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt.error import BoltUnhandledRequestError
 from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
 
@@ -23,7 +24,8 @@ from bot.reminder_jobs import user_is_active
 from bot.render import load_renderers
 from bot.runtime import Runtime
 from bot.slack_client import build_web_client
-from bot.slack_errors import report_failure
+from bot.slack_errors import describe, report_failure
+from bot.slack_requests import SIGNED_BY_SLACK
 from store.db import session_scope
 from store.events import claim_event
 
@@ -79,6 +81,26 @@ class SkipBotsAndRedeliveries(Middleware):
         return next()
 
 
+class NoteRateLimits(Middleware):
+    """`app_rate_limited`: Slack tells every app, subscribed or not, when it has sent it more
+    than 30,000 events in an hour and is holding the rest back. Acknowledged (a failure here
+    counts against the app's delivery record) and logged for the operator."""
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse | None:
+        body = req.body
+        if body.get("type") != "app_rate_limited":
+            return next()
+        log.warning(
+            "Slack is holding back events for planbot (app_rate_limited, team %s, from minute "
+            "%s): events sent in this hour beyond its limit will not arrive",
+            body.get("team_id"),
+            body.get("minute_rate_limited"),
+        )
+        return BoltResponse(status=200, body="")
+
+
 def create_app(
     runtime: Runtime,
     *,
@@ -101,22 +123,34 @@ def create_app(
         signing_secret=settings.slack_signing_secret or "",
         request_verification_enabled=not socket_mode,
         process_before_response=True,
+        raise_error_for_unhandled_request=True,  # answered in on_error, not with a 404
         listener_executor=executor
         or ThreadPoolExecutor(max_workers=settings.planbot_workers, thread_name_prefix="planbot"),
     )
 
+    app.middleware(NoteRateLimits())
     app.middleware(SkipBotsAndRedeliveries(runtime))
 
     @app.error
-    def on_error(error: Exception, body: dict[str, Any], client: WebClient) -> None:
+    def on_error(
+        error: Exception, body: dict[str, Any], client: WebClient, request: BoltRequest
+    ) -> BoltResponse | None:
+        if isinstance(error, BoltUnhandledRequestError):
+            # Slack sent it, and would only send it again after a 404.
+            log.warning("no listener for this request (%s); acknowledged", describe(body))
+            return BoltResponse(status=200, body="")
         # Before the ack: Slack retries an event that failed, so only commands and buttons
-        # (which have a response_url) hear about it now.
+        # (which have a response_url) hear about it now, and only when the request is Slack's:
+        # the response_url of any other is an address its sender chose.
+        authentic = request.mode == "socket_mode" or bool(request.context.get(SIGNED_BY_SLACK))
         report_failure(
             error,
             body,
             client if body.get("type") != "event_callback" else None,
             where="handling a Slack request",
+            tell=authentic,
         )
+        return None
 
     # Role commands ask Slack whether a holder is deactivated (users.info `deleted`).
     runtime.user_active = lambda user_id: user_is_active(app.client, user_id)

@@ -12,7 +12,8 @@ A modal may also have a check in VIEW_CHECKS, `check(view) -> {block_id: message
 the ack: when it finds problems the modal stays open with each message under its field
 (response_action "errors") and the handler does not run; otherwise the ack closes the modal.
 A check must be quick and must not touch Slack (Slack waits for the ack).
-An action nobody registered is acknowledged and logged, never answered with a 404.
+An action nobody registered is acknowledged and logged, never answered with a 404; a modal closed
+without saving (`view_closed`, sent when a view asks `notify_on_close`) is acknowledged.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.after_response import hand_off
-from bot.listeners.common import after_ack, guarded
+from bot.listeners.common import ack_only, after_ack, guarded
 from bot.runtime import Runtime
 
 log = logging.getLogger("planbot.slack")
@@ -154,3 +155,4 @@ def register(app: App, runtime: Runtime) -> None:
     everything = re.compile(".*")
     app.action(everything)(after_ack(app, run_action))
     app.view(everything)(acknowledge_view)
+    app.view_closed(everything)(ack_only)  # a modal cancelled: nothing to do
