@@ -3,7 +3,10 @@ would: each is answered calmly, does nothing, posts nowhere and leaves no traceb
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
+import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlencode
@@ -23,6 +26,7 @@ from sqlalchemy.engine import Engine
 from bot.runtime import Runtime
 from bot.settings import load_settings
 from bot.slack_app import create_app
+from bot.slack_requests import MAX_BODY_BYTES, Refused, read_body
 
 
 def settle() -> None:
@@ -316,3 +320,78 @@ def test_the_error_path_never_answers_a_request_not_shown_to_be_slacks(
     assert response.status >= 400
     settle()
     assert fake_slack.calls == []
+
+
+# -- bodies over the limit: refused before they are read
+
+
+def raw_exchange(
+    app: SlackAppProcess, head: bytes, body_chunks: list[bytes]
+) -> tuple[bytes, float]:
+    """Send `head` and then `body_chunks` on one connection while reading the answer; the answer's
+    first bytes and how long they took from the end of `head`."""
+    assert app.address is not None
+    host, port = app.address.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(head)
+        started = time.monotonic()
+        with contextlib.suppress(OSError):  # the server may close before taking it all
+            for chunk in body_chunks:
+                connection.sendall(chunk)
+        answer = connection.recv(200)
+        return answer, time.monotonic() - started
+
+
+def test_a_body_over_the_limit_is_refused_without_being_read(
+    slack_app: SlackAppProcess, fake_slack: FakeSlack
+) -> None:
+    head = (
+        b"POST /slack/events HTTP/1.1\r\nHost: planbot\r\n"
+        b"Content-Type: application/x-www-form-urlencoded\r\n"
+        b"Content-Length: 2097152\r\n\r\n"
+    )
+    answer, took = raw_exchange(slack_app, head, [])  # the 2 MB never sent: it was not awaited
+    assert answer.startswith(b"HTTP/1.1 413 "), answer
+    assert took < 1.0
+    assert fake_slack.calls == []
+
+
+def test_a_chunked_body_is_cut_off_at_the_limit(
+    slack_app: SlackAppProcess, fake_slack: FakeSlack
+) -> None:
+    head = (
+        b"POST /slack/events HTTP/1.1\r\nHost: planbot\r\n"
+        b"Content-Type: application/x-www-form-urlencoded\r\n"
+        b"Transfer-Encoding: chunked\r\n\r\n"
+    )
+    chunk = b"10000\r\n" + b"a" * 0x10000 + b"\r\n"  # 64 KB
+    answer, _ = raw_exchange(slack_app, head, [chunk] * 32)  # 2 MB, never ended
+    assert answer.startswith(b"HTTP/1.1 413 "), answer
+    assert fake_slack.calls == []
+
+
+def test_a_signed_command_near_the_limit_is_still_answered(
+    slack_app: SlackAppProcess, fake_slack: FakeSlack
+) -> None:
+    response_url = fake_slack.new_response_url()
+    body = command_form(response_url) + b"&padding=" + b"x" * (MAX_BODY_BYTES - 1000)
+    assert len(body) <= MAX_BODY_BYTES
+    assert slack_app.post(body, FORM).status == 200
+    fake_slack.answer_to(response_url)
+
+
+class Unreadable(io.BytesIO):
+    def read(self, size: int | None = -1) -> bytes:
+        raise AssertionError("the body was read")
+
+
+def test_the_door_reads_no_body_over_the_limit_whatever_the_server() -> None:
+    """The same limit without waitress's: by Content-Length before reading, and a body of no
+    stated length read no further than the limit."""
+    declared = {"CONTENT_LENGTH": str(2 * MAX_BODY_BYTES), "wsgi.input": Unreadable()}
+    assert read_body(declared) == Refused(413, f"a body of {2 * MAX_BODY_BYTES} bytes")
+    stream = io.BytesIO(b"a" * 2 * MAX_BODY_BYTES)
+    endless = {"wsgi.input": stream, "wsgi.input_terminated": True}
+    assert isinstance(read_body(endless), Refused)
+    assert stream.tell() == MAX_BODY_BYTES + 1
+    assert read_body({"wsgi.input": Unreadable()}) == b""  # no length, no end: nothing read
