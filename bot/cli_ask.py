@@ -80,11 +80,12 @@ def terminal_text(rendered: Rendered) -> str:
 
 def respond(runtime: Runtime, text: str) -> object:
     """One message, one unit of work: route it and return the command's result."""
+    from commands.caller import TERMINAL
     from commands.router import handle
     from store.db import session_scope
 
     with session_scope(runtime.engine) as session:
-        return handle(session, runtime.request(text, runtime.caller(None)))
+        return handle(session, runtime.request(text, TERMINAL))
 
 
 def answer(runtime: Runtime, text: str) -> tuple[object, Rendered] | None:

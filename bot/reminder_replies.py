@@ -158,7 +158,7 @@ def _on_deleted(runtime: Runtime, event: dict[str, Any], channel: str | None) ->
     with session_scope(runtime.engine) as session:
         result = delete_reply(
             session,
-            runtime.request("", runtime.caller(None, channel)),
+            runtime.request("", runtime.caller(previous.get("user"), channel)),
             channel=channel,
             message_ts=str(ts),
         )

@@ -237,7 +237,8 @@ SIGNED_ODD_SHAPES = [
     ("an unknown interaction", payload_form({"type": "shortcut", "callback_id": "x"}), FORM),
     ("a form with neither command nor payload", form(text="help"), FORM),
     ("a command we do not have", form(command="/other", text="help"), FORM),
-    ("a command without a response_url", form(command="/plan", text="help"), FORM),
+    ("a command without a response_url", form(command="/plan", text="help", user_id="U1"), FORM),
+    ("a command without a user", form(command="/plan", text="help", response_url="x"), FORM),
 ]
 
 

@@ -3,12 +3,13 @@ with the due date, status and last update a scenario needs (written through the 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from commands.caller import Caller
+from commands.caller import TERMINAL, Caller
 from commands.clock import Clock
 from commands.reminders import DueReminder, ReminderPlan, plan_reminders
 from commands.router import Request
@@ -40,7 +41,11 @@ def make_request(
         "reminders_channel": REMINDERS_CHANNEL,
     }
     values.update(settings)
-    caller = Caller(user_id=user, channel_id=channel, is_admin=user is None or user in admins)
+    caller = (
+        replace(TERMINAL, channel_id=channel)  # no user: the terminal operator
+        if user is None
+        else Caller(user_id=user, channel_id=channel, is_admin=user in admins)
+    )
     return Request(text=text, caller=caller, clock=Clock.fixed_at(today), settings=values)
 
 
