@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
@@ -19,6 +20,7 @@ from slack_bolt.error import BoltUnhandledRequestError
 from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
 
+from bot.event_claims import CLAIM_AFTER_ACK, claim_after_ack, claim_before_ack
 from bot.listeners import register_listeners
 from bot.reminder_jobs import user_is_active
 from bot.render import load_renderers
@@ -26,8 +28,6 @@ from bot.runtime import Runtime
 from bot.slack_client import build_web_client
 from bot.slack_errors import describe, report_failure
 from bot.slack_requests import SIGNED_BY_SLACK
-from store.db import session_scope
-from store.events import claim_event
 
 log = logging.getLogger("planbot.slack")
 
@@ -55,9 +55,11 @@ class SkipBotsAndRedeliveries(Middleware):
     """Acknowledge and drop other bots' events and any event_id already handled anywhere.
 
     Bolt would run a listener again for a retried event; the store's primary key on event_id makes
-    the first process to see an event its only handler, whatever X-Slack-Retry-Num says. A class,
-    not a decorated function: Bolt calls it directly, where it would work out a function's
-    arguments by name on every request (a third of the cost of acknowledging a command).
+    the first process to see an event its only handler, whatever X-Slack-Retry-Num says; when
+    the database cannot say at once, the work claims it after the ack (bot/event_claims.py).
+    A class, not a decorated function: Bolt calls it directly, where it would work out a
+    function's arguments by name on every request (a third of the cost of acknowledging a
+    command).
     """
 
     def __init__(self, runtime: Runtime) -> None:
@@ -73,9 +75,12 @@ class SkipBotsAndRedeliveries(Middleware):
             return BoltResponse(status=200, body="")
         event_id = body.get("event_id")
         if event_id:
-            with session_scope(self._runtime.engine) as session:
-                first = claim_event(session, str(event_id), self._runtime.clock.utcnow())
-            if not first:
+            event_id, at = str(event_id), self._runtime.clock.utcnow()
+            first = claim_before_ack(self._runtime, event_id, at)
+            if first is None:
+                log.warning("database busy: event %s acknowledged, claimed after the ack", event_id)
+                req.context[CLAIM_AFTER_ACK] = partial(claim_after_ack, self._runtime, event_id, at)
+            elif not first:
                 log.info("event %s delivered again; acknowledged and ignored", event_id)
                 return BoltResponse(status=200, body="")
         return next()

@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 
 from bot.after_response import Quick, hand_off
 from bot.delivery import Destination, deliver
+from bot.event_claims import CLAIM_AFTER_ACK
 from bot.question_pool import active_pool
 from bot.render import Rendered, render
 from bot.runtime import Runtime
@@ -28,7 +29,8 @@ def ack_only(ack: Callable[..., Any]) -> None:
 
 
 def guarded(work: Work) -> Callable[[dict[str, Any], WebClient, BoltContext], None]:
-    """Wrap post-ack `work` so a failure reaches `report_failure` (Bolt would only log it).
+    """Wrap post-ack `work` so a failure reaches `report_failure` (Bolt would only log it), and
+    so an event acknowledged before it was claimed is claimed first (bot/event_claims.py).
 
     `after_ack` uses it; it also fits Bolt's lazy listeners, `lazy=[guarded(work)]` (Bolt passes
     arguments by name, so the wrapper keeps the names `body`, `client` and `context`).
@@ -36,7 +38,9 @@ def guarded(work: Work) -> Callable[[dict[str, Any], WebClient, BoltContext], No
 
     def run(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         try:
-            work(body, client, context)
+            claim = context.get(CLAIM_AFTER_ACK)  # an event the ack could not claim in time
+            if claim is None or claim():
+                work(body, client, context)
         except Exception as error:
             report_failure(error, body, client, where=work.__name__)
 
@@ -59,7 +63,9 @@ def after_ack(app: App, work: Work, *, quick: Quick | None = None) -> Callable[.
         ack: Callable[..., Any], body: dict[str, Any], client: WebClient, context: BoltContext
     ) -> None:
         ack()
-        hand_off(executor, run, body, client, context, quick=quick)
+        # An event still to be claimed goes to a worker thread, which claims it first.
+        now = quick if CLAIM_AFTER_ACK not in context else None
+        hand_off(executor, run, body, client, context, quick=now)
 
     acknowledge.__name__ = f"ack_{work.__name__}"
     return acknowledge
