@@ -78,7 +78,12 @@ def _reminder_thread(
     try:
         settle_in_doubt(runtime, client, thread=(channel, thread_ts))
     except Exception:  # the message is most likely not for planbot: nobody is told
-        log.exception("looking for a reminder in doubt behind %s/%s failed", channel, thread_ts)
+        log.warning(
+            "looking for a reminder in doubt behind %s/%s failed",
+            channel,
+            thread_ts,
+            exc_info=True,
+        )
         return False
     return _is_reminder_thread(runtime, channel, thread_ts)
 

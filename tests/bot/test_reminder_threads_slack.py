@@ -490,6 +490,23 @@ def test_a_request_naming_no_user_changes_nothing(
     assert " ERROR " not in slack_app.log[log_from:]
 
 
+def test_a_permalink_slack_cannot_give_is_a_warning_not_an_error(
+    slack_app: SlackAppProcess, threads: Threads, fake_slack: FakeSlack
+) -> None:
+    log_from = len(slack_app.log)
+    fake_slack.fail_next("chat.getPermalink", error="message_not_found")
+    reply(slack_app, threads, "P1.4", "blocked: waiting on the new case system", user=ADMIN)
+    [confirm] = in_thread(fake_slack, threads.ts("P1.4"))
+    assert confirm.payload["text"].startswith("P1.4 → blocked")
+    update = chat_updates(threads.engine, "P1.4")[-1]
+    assert update.new_status == "blocked" and update.source_ref is None  # kept without a link
+    written = slack_app.log[log_from:]
+    assert (
+        "WARNING planbot.slack: Slack call chat.getPermalink failed: message_not_found" in written
+    )
+    assert " ERROR " not in written
+
+
 # -- buttons and the modal
 
 
