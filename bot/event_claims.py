@@ -5,14 +5,14 @@ a second process drops it. That write waits for any other writer: behind a long 
 it waited out the 10 s busy timeout, every ack was late, Slack retried, and requests queued
 behind those waits (a `/plan help` was acknowledged after 9.5 s; Slack gives up at 3 s).
 
-So the claim before the ack waits at most CLAIM_WAIT. When the database cannot answer in that
-time, the event is acknowledged anyway and its work claims it first, after the ack
-(`claim_after_ack`, put in the request's context under CLAIM_AFTER_ACK): work that finds the
-event claimed already drops it, so an event is still acted on once. The claim after the ack keeps
-trying for CLAIM_PATIENCE, longer than an import holds the database, and only then reports a
-failure (the person is told calmly). The other choice, answering a failure so that Slack retries
-later, was not taken: Slack retries three times over about six minutes, and disables an app's
-events when too many deliveries in an hour fail.
+So the claim before the ack waits at most CLAIM_WAIT (and not at all for BUSY_FOR after one
+gave up). When the database cannot answer in that time, the event is acknowledged anyway and
+its work claims it first, after the ack (`claim_after_ack`, put in the request's context under
+CLAIM_AFTER_ACK): work that finds the event claimed already drops it, so an event is still acted
+on once. The claim after the ack keeps trying for CLAIM_PATIENCE, longer than an import holds
+the database, and only then reports a failure (the person is told calmly). The other choice,
+answering a failure so that Slack retries later, was not taken: Slack retries three times over
+about six minutes, and disables an app's events when too many deliveries in an hour fail.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ log = logging.getLogger("planbot.slack")
 
 CLAIM_AFTER_ACK = "planbot_claim_after_ack"  # context key: () -> bool, True to go on
 CLAIM_WAIT = 0.3  # seconds the ack waits for the database to claim an event
+BUSY_FOR = 1.0  # seconds after a claim gave up during which the ack does not wait for another
 CLAIM_PATIENCE = 120.0  # seconds work acknowledged without a claim keeps trying to claim it
 _TRY_WAIT = 5.0  # seconds each try after the ack waits for the lock
 _PAUSE = 1.0  # seconds between tries when the database does not answer at all
@@ -37,10 +38,24 @@ class DatabaseBusy(Exception):
     """An event acknowledged without a claim could not be claimed in CLAIM_PATIENCE."""
 
 
-def claim_before_ack(runtime: Runtime, event_id: str, at: datetime) -> bool | None:
-    """True for the event's first delivery, False for a repeat, None when the database could not
-    say within CLAIM_WAIT."""
-    return claim_event_within(runtime.engine, event_id, at, seconds=CLAIM_WAIT)
+class ClaimsBeforeAck:
+    """Claims made before the ack, each waiting at most CLAIM_WAIT. Once one had to give up, the
+    database is busy: for BUSY_FOR the next ones do not wait at all, since each would wait out
+    CLAIM_WAIT on a request thread, and a burst of events would queue every ack behind them."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self._runtime = runtime
+        self._busy_until = 0.0  # time.monotonic()
+
+    def claim(self, event_id: str, at: datetime) -> bool | None:
+        """True for the event's first delivery, False for a repeat, None when the database could
+        not say in time."""
+        if time.monotonic() < self._busy_until:
+            return None
+        first = claim_event_within(self._runtime.engine, event_id, at, seconds=CLAIM_WAIT)
+        if first is None:
+            self._busy_until = time.monotonic() + BUSY_FOR
+        return first
 
 
 def claim_after_ack(runtime: Runtime, event_id: str, at: datetime) -> bool:

@@ -20,7 +20,7 @@ from slack_bolt.error import BoltUnhandledRequestError
 from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
 
-from bot.event_claims import CLAIM_AFTER_ACK, claim_after_ack, claim_before_ack
+from bot.event_claims import CLAIM_AFTER_ACK, ClaimsBeforeAck, claim_after_ack
 from bot.listeners import register_listeners
 from bot.reminder_jobs import user_is_active
 from bot.render import load_renderers
@@ -64,6 +64,7 @@ class SkipBotsAndRedeliveries(Middleware):
 
     def __init__(self, runtime: Runtime) -> None:
         self._runtime = runtime
+        self._claims = ClaimsBeforeAck(runtime)
 
     def process(
         self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
@@ -76,7 +77,7 @@ class SkipBotsAndRedeliveries(Middleware):
         event_id = body.get("event_id")
         if event_id:
             event_id, at = str(event_id), self._runtime.clock.utcnow()
-            first = claim_before_ack(self._runtime, event_id, at)
+            first = self._claims.claim(event_id, at)
             if first is None:
                 log.warning("database busy: event %s acknowledged, claimed after the ack", event_id)
                 req.context[CLAIM_AFTER_ACK] = partial(claim_after_ack, self._runtime, event_id, at)

@@ -40,7 +40,7 @@ def test_acks_arrive_in_time_while_the_database_is_locked_and_a_retry_is_answere
 ) -> None:
     app = start_slack_app(york_url, PLANBOT_SCHEDULER="false")
     twice = message_event("help", channel="DTWICE001")
-    others = [message_event("help", channel=f"DOTHER00{n}") for n in range(6)]
+    others = [message_event("help", channel=f"DOTHER{n:03d}") for n in range(30)]
     with write_locked(york_url):
         first = timed(lambda: app.event(twice, event_id="EvLOCKED001"))
         sends = [lambda: app.event(twice, event_id="EvLOCKED001", retry_num=1)]
@@ -55,10 +55,10 @@ def test_acks_arrive_in_time_while_the_database_is_locked_and_a_retry_is_answere
     command = acks[-1][0]
     assert command.response_url is not None
     fake_slack.answer_to(command.response_url)
-    posts = fake_slack.wait_for("chat.postMessage", count=7, timeout=20)
+    posts = fake_slack.wait_for("chat.postMessage", count=31, timeout=30)
     time.sleep(0.5)
     channels = [post.payload["channel"] for post in fake_slack.calls_to("chat.postMessage")]
     assert sorted(channels) == sorted(["DTWICE001"] + [e["channel"] for e in others])
-    assert len(posts) == 7
+    assert len(posts) == 31
     assert "database busy: event EvLOCKED001 acknowledged" in app.log
     assert " ERROR " not in app.log
