@@ -30,12 +30,11 @@ class Runtime:
     def caller(
         self, user_id: str | None, channel_id: str | None = None, thread_ts: str | None = None
     ) -> Caller:
-        if user_id is None:
-            return Caller(channel_id=channel_id, is_admin=True, thread_ts=thread_ts)
+        """The Slack user `user_id`; without an id, nobody (never the terminal: see TERMINAL)."""
         return Caller(
-            user_id=user_id,
+            user_id=user_id or None,
             channel_id=channel_id,
-            is_admin=user_id in self.settings.planbot_admins,
+            is_admin=bool(user_id) and user_id in self.settings.planbot_admins,
             thread_ts=thread_ts,
         )
 

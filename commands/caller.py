@@ -7,23 +7,24 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Caller:
-    """The person behind a request. `user_id` is a Slack user id, or None for the terminal.
+    """The person behind a request: a Slack user (`user_id`), the terminal operator, or nobody.
 
-    The terminal operator (console, CLI) runs the server and is treated as an admin.
+    The terminal operator (console, CLI) runs the server and is an admin: a kind of caller of its
+    own (`TERMINAL`), never read into a missing id. A request from Slack that names no user
+    comes from nobody, who holds no role and may change nothing.
     """
 
     user_id: str | None = None
     channel_id: str | None = None
     is_admin: bool = False
     thread_ts: str | None = None
-
-    @property
-    def is_terminal(self) -> bool:
-        return self.user_id is None
+    is_terminal: bool = False
 
     @property
     def label(self) -> str:
-        return self.user_id or "terminal"
+        if self.is_terminal:
+            return "terminal"
+        return self.user_id or "nobody"
 
 
-TERMINAL = Caller(is_admin=True)
+TERMINAL = Caller(is_admin=True, is_terminal=True)

@@ -12,6 +12,7 @@ from pathlib import Path
 from platformdirs import user_data_dir
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, create_engine
 
 
@@ -31,10 +32,13 @@ def normalise_url(url: str) -> str:
     return url
 
 
+BUSY_TIMEOUT_MS = 10_000  # how long an SQLite statement waits for another's write lock
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
@@ -72,6 +76,30 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+@contextmanager
+def lock_waits_at_most(session: Session, seconds: float) -> Iterator[None]:
+    """Within the block, a statement of `session` that would wait longer than `seconds` for a
+    lock (or, on PostgreSQL, to finish) raises OperationalError instead: SQLite's busy timeout
+    for the block, PostgreSQL's lock_timeout and statement_timeout for the transaction."""
+    milliseconds = max(1, round(seconds * 1000))
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        connection.exec_driver_sql(  # SET LOCAL of both, in one round trip
+            f"SELECT set_config('lock_timeout', '{milliseconds}', true), "
+            f"set_config('statement_timeout', '{milliseconds}', true)"
+        )
+        yield
+        return
+    connection.exec_driver_sql(f"PRAGMA busy_timeout={milliseconds}")
+    try:
+        yield
+    finally:
+        try:
+            connection.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        except DBAPIError:  # never leave a hasty connection in the pool
+            connection.invalidate()
 
 
 def is_sqlite(engine: Engine) -> bool:

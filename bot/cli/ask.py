@@ -84,9 +84,10 @@ def answer_line(runtime: Runtime, text: str) -> tuple[object, Rendered] | None:
     """
     from bot.conversation import result_for
     from bot.render import render
+    from commands.caller import TERMINAL
 
     try:
-        result = result_for(runtime, text, runtime.caller(None))
+        result = result_for(runtime, text, TERMINAL)
         return result, render(result)
     except Exception:
         log.exception("could not answer %r", text[:200])

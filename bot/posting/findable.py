@@ -1,7 +1,10 @@
 """Posts planbot can look for again: reminders, weekly summaries and their charts, never doubled
 by a retry.
 
-Each such post carries message metadata (`event_type` "planbot_…", a payload naming it). When a
+Each such post carries its key twice: as message metadata (`event_type` "planbot_…", a payload
+naming it) and as the `block_id` of its first block without one (`findable_block_id`).
+conversations.history returns a message's blocks whatever the app's scopes, but its metadata
+only to an app that may read it (metadata.message:read), so the lookup goes by either. When a
 post fails without Slack's answer (a timeout, a dropped connection, a 5xx), Slack may have taken
 it. A blind retry could then post it twice, so the retry handlers leave these posts alone
 (bot.slack.client) and `post_findable` reads the channel's history instead: a post found there is
@@ -12,6 +15,8 @@ summary's chart) is found by its name: `find_shared_file`.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -76,6 +81,26 @@ def is_findable(metadata: object) -> bool:
     )
 
 
+def findable_block_id(metadata: dict[str, Any]) -> str:
+    """The block_id that marks a post carrying `metadata`: its event_type and a digest of its
+    payload (a block_id is at most 255 characters, and must be unique in its message)."""
+    payload = json.dumps(metadata.get("event_payload"), sort_keys=True, separators=(",", ":"))
+    digest = hashlib.sha256(payload.encode()).hexdigest()[:40]
+    return f"{metadata['event_type']}:{digest}"
+
+
+def with_findable_block_id(blocks: Any, metadata: dict[str, Any]) -> Any:
+    """`blocks` with the first block that has no block_id given `findable_block_id(metadata)`;
+    as they were when none is free (the post is then found by its metadata alone)."""
+    if not isinstance(blocks, list):
+        return blocks
+    for index, block in enumerate(blocks):
+        if isinstance(block, dict) and not block.get("block_id"):
+            marked = {**block, "block_id": findable_block_id(metadata)}
+            return [*blocks[:index], marked, *blocks[index + 1 :]]
+    return blocks
+
+
 def unanswered(error: Exception) -> bool:
     """True when a call failed without a clear answer from Slack, so Slack may have carried it
     out: no answer at all, or a 5xx. False when Slack refused it, or it never left (urllib wraps
@@ -94,15 +119,19 @@ def find_posted(
     until: datetime | None = None,
 ) -> str | None:
     """The ts of a message in `channel`, posted between `since` and `until`, that carries
-    `metadata` (its event_type and event_payload), or None when there is none. Raises
-    HistoryUnreadable when the history cannot be read."""
+    `metadata` (its event_type and event_payload, or the block_id made of them), or None when
+    there is none. Raises HistoryUnreadable when the history cannot be read."""
+    block_id = findable_block_id(metadata)
 
     def carries(message: dict[str, Any]) -> bool:
         found = message.get("metadata") or {}
-        return (
+        if (
             found.get("event_type") == metadata["event_type"]
             and found.get("event_payload") == metadata["event_payload"]
-        )
+        ):
+            return True
+        blocks = message.get("blocks") or []
+        return any(isinstance(b, dict) and b.get("block_id") == block_id for b in blocks)
 
     return _find(client, channel, carries, since=since, until=until)
 
@@ -205,8 +234,10 @@ def post_findable(
     metadata: dict[str, Any],
     **fields: Any,
 ) -> Posted:
-    """chat.postMessage for a post carrying `metadata`, never doubled by a lost answer
-    (`send_without_doubling`, which says what it raises)."""
+    """chat.postMessage for a post carrying `metadata` (and its block_id), never doubled by a
+    lost answer (`send_without_doubling`, which says what it raises)."""
+    if "blocks" in fields:
+        fields["blocks"] = with_findable_block_id(fields["blocks"], metadata)
     sent = send_without_doubling(
         lambda: client.chat_postMessage(channel=channel, metadata=metadata, **fields),
         lambda since, until: find_posted(client, channel, metadata, since=since, until=until),

@@ -79,7 +79,10 @@ class FinalFailureLogger(RetryHandler):
     """Last in the chain: never retries, logs a call that still failed once the others gave up.
 
     slack_sdk asks the handlers in order and stops at the first that retries, so this one only sees
-    a response (or error) that no handler would retry any more: the call's final outcome.
+    a response (or error) that no handler would retry any more: the call's final outcome. It logs
+    a warning: the failure reaches the caller (as SlackApiError, or a response_url post's False),
+    which knows whether it matters (a permalink lookup that fails is not an error; an answer
+    lost is one) and logs it at its own level.
     """
 
     def can_retry(
@@ -92,12 +95,12 @@ class FinalFailureLogger(RetryHandler):
     ) -> bool:
         method = _method_of(request.url)
         if error is not None and response is None:
-            log.error("Slack call %s failed: %s", method, error)
+            log.warning("Slack call %s failed: %s", method, error)
             return False
         if response is None:
             return False
         if response.status_code >= 400:
-            log.error(
+            log.warning(
                 "Slack call %s failed: HTTP %s after %s retries",
                 method,
                 response.status_code,
@@ -106,7 +109,7 @@ class FinalFailureLogger(RetryHandler):
             return False
         body = response.body or _json_or_empty(response.data)
         if isinstance(body, dict) and body.get("ok") is False:
-            log.error("Slack call %s failed: %s", method, body.get("error", "unknown error"))
+            log.warning("Slack call %s failed: %s", method, body.get("error", "unknown error"))
         return False
 
 
@@ -164,7 +167,10 @@ def post_to_response_url(url: str, message: dict[str, Any]) -> bool:
     response = WebhookClient(
         url=url, timeout=TIMEOUT_SECONDS, retry_handlers=retry_handlers()
     ).send_dict(message)
-    return response.status_code == 200  # a failure was logged by FinalFailureLogger
+    if response.status_code != 200:
+        log.error("an answer for a response_url was lost: HTTP %s", response.status_code)
+        return False
+    return True
 
 
 class SlackWorkspace:

@@ -23,33 +23,45 @@ CALM_LINE = (
 )
 
 
+def _id(named: object) -> object:
+    """The id in `{"id": …}`, or the value itself (Slack names a user or channel either way)."""
+    return named.get("id") if isinstance(named, dict) else named
+
+
 def describe(body: dict[str, Any]) -> str:
     """Where a request came from, for the log: kind, who, where, which event or action."""
-    event = body.get("event") or {}
+    event = body.get("event")
+    event = event if isinstance(event, dict) else {}
     kind = body.get("command") or event.get("type") or body.get("type") or "request"
-    user = body.get("user_id") or event.get("user") or (body.get("user") or {}).get("id")
-    channel = (
-        body.get("channel_id") or event.get("channel") or (body.get("channel") or {}).get("id")
-    )
-    actions = body.get("actions") or []
+    user = body.get("user_id") or event.get("user") or _id(body.get("user"))
+    channel = body.get("channel_id") or event.get("channel") or _id(body.get("channel"))
+    actions = body.get("actions")
     parts = [
         f"kind={kind}",
         f"user={user}",
         f"channel={channel}",
-        f"team={body.get('team_id') or (body.get('team') or {}).get('id')}",
+        f"team={body.get('team_id') or _id(body.get('team'))}",
     ]
     if body.get("event_id"):
         parts.append(f"event_id={body['event_id']}")
-    if actions:
+    if isinstance(actions, list) and actions and isinstance(actions[0], dict):
         parts.append(f"action_id={actions[0].get('action_id')}")
     return " ".join(parts)
 
 
 def report_failure(
-    error: BaseException, body: dict[str, Any], client: WebClient | None, *, where: str
+    error: BaseException,
+    body: dict[str, Any],
+    client: WebClient | None,
+    *,
+    where: str,
+    tell: bool = True,
 ) -> None:
-    """Log `error` once with the request's context and tell the person in one calm line."""
+    """Log `error` once with the request's context and, when `tell`, tell the person in one
+    calm line (never for a request not shown to be Slack's: its response_url is anyone's)."""
     log.error("%s failed (%s): %s", where, describe(body), error, exc_info=error)
+    if not tell:
+        return
     try:
         tell_calmly(body, client)
     except Exception as second:  # telling them failed too: the first error is already logged

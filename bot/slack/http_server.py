@@ -1,5 +1,8 @@
 """HTTP mode: Bolt behind waitress, with `POST /slack/events` and `GET /healthz`.
 
+Every POST is checked at the door (bot/slack/requests.py: size, signature, shape) before Bolt
+builds its request from it; waitress itself refuses a body over the same size before reading it.
+
 waitress is a production WSGI server in pure Python (no compiler, no C extension, runs on every
 platform the council may host on) with a fixed pool of request threads; Bolt's own
 `app.start()` server is for development only. Each process serves one port; run several behind
@@ -14,10 +17,12 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 import waitress
-from slack_bolt import App
-from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt import App, BoltRequest
+from slack_bolt.adapter.wsgi.http_response import WsgiHttpResponse
+from slack_sdk.signature import SignatureVerifier
 
 from bot.runtime import Runtime
+from bot.slack.requests import MAX_BODY_BYTES, SIGNED_BY_SLACK, Refused, check_request
 from bot.speed.after_response import hand_offs_after_response
 from store.health import database_answers
 
@@ -38,20 +43,15 @@ def health(runtime: Runtime) -> tuple[int, dict[str, Any]]:
 
 
 def wsgi_application(app: App, runtime: Runtime) -> WSGIApplication:
-    slack = SlackRequestHandler(app, path=EVENTS_PATH)
+    verifier = SignatureVerifier(runtime.settings.slack_signing_secret or "")
 
     def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in (
-            "GET",
-            "HEAD",
-        ):
+        path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
+        if path == HEALTH_PATH and method in ("GET", "HEAD"):
             status, body = health(runtime)
-            payload = json.dumps(body).encode()
-            start_response(
-                "200 OK" if status == 200 else "503 Service Unavailable",
-                [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))],
-            )
-            return [payload]
+            return respond(start_response, status, json.dumps(body), "application/json")
+        if path != EVENTS_PATH or method != "POST":
+            return respond(start_response, 404, "Not Found")
         return acknowledge_then_work(environ, start_response)
 
     def acknowledge_then_work(
@@ -63,22 +63,36 @@ def wsgi_application(app: App, runtime: Runtime) -> WSGIApplication:
         once), so the worker threads only start once Slack has its ack: an empty body would
         otherwise be sent after this function returned, while they hold the interpreter lock.
         """
-        write: Callable[[bytes], object] | None = None
-
-        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-            nonlocal write
-            write = start_response(status, headers, exc_info)
-            return write
-
+        checked = check_request(environ, verifier)
+        if isinstance(checked, Refused):
+            # An unsigned request is anyone's (scanners, a wrong URL): not worth a warning.
+            level = logging.INFO if checked.status == 401 else logging.WARNING
+            log.log(level, "request refused with %s: %s", checked.status, checked.reason)
+            return respond(start_response, checked.status, "")
+        request = BoltRequest(
+            body=checked.text,
+            query=str(environ.get("QUERY_STRING") or ""),
+            headers=checked.headers,  # type: ignore[arg-type]
+            context={SIGNED_BY_SLACK: True},
+        )
         with hand_offs_after_response():
-            chunks = slack(environ, start)
-            assert write is not None
-            for chunk in chunks:
+            response = app.dispatch(request)
+            answer = WsgiHttpResponse(response.status, response.headers, response.body)
+            write = start_response(answer.status, answer.get_headers())
+            for chunk in answer.get_body():
                 write(chunk)
             write(b"")  # the status line and headers, when the body is empty
         return []
 
     return application
+
+
+def respond(
+    start_response: StartResponse, status: int, body: str, content_type: str = "text/plain"
+) -> Iterable[bytes]:
+    answer = WsgiHttpResponse(status, {"content-type": [content_type]}, body)
+    start_response(answer.status, answer.get_headers())
+    return answer.get_body()
 
 
 def serve_http(
@@ -99,6 +113,7 @@ def serve_http(
         ident="planbot",
         clear_untrusted_proxy_headers=True,
         channel_timeout=60,
+        max_request_body_size=MAX_BODY_BYTES + 1,  # waitress refuses a body of this size or more
     )
     address = f"http://{host}:{server.effective_port}"  # type: ignore[union-attr]
     log.info("planbot listening on %s%s", address, EVENTS_PATH)

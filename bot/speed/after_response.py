@@ -58,7 +58,9 @@ class _Work:
                 if self.quick(*self.args):
                     return
             except Exception:
-                log.exception("handing the work over at once failed; a worker thread does it")
+                log.warning(
+                    "handing the work over at once failed; a worker thread does it", exc_info=True
+                )
         self.executor.submit(self.work, *self.args)
 
 

@@ -152,6 +152,8 @@ def is_admin(session: Session, request: Request) -> bool:
     caller = request.caller
     if caller.is_terminal or caller.is_admin:
         return True
+    if caller.user_id is None:  # nobody
+        return False
     if caller.user_id in request.policy.admins:
         return True
     return any(role.key == role_key(ADMIN_ROLE) for role in roles_held_by(session, caller.user_id))

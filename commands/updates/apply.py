@@ -185,7 +185,7 @@ def _apply(
         item,
         at=request.clock.utcnow(),
         source=source,
-        author=request.caller.user_id or "terminal",
+        author=request.caller.label,
         source_ref=permalink,
         status=status,
         rag=rag,

@@ -12,8 +12,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
+from store.db import lock_waits_at_most, session_scope
 from store.models import ProcessedEvent
 
 KEEP_FOR = timedelta(days=1)
@@ -36,6 +39,19 @@ def claim_event(session: Session, event_id: str, at: datetime) -> bool:
     if claimed:
         prune_events(session, before=at - KEEP_FOR)
     return claimed
+
+
+def claim_event_within(
+    engine: Engine, event_id: str, at: datetime, *, seconds: float
+) -> bool | None:
+    """`claim_event` in a unit of work of its own that waits at most `seconds` for a lock: True
+    or False as `claim_event` says, None when the database could not say in time (another
+    process holds its write lock, or it does not answer)."""
+    try:
+        with session_scope(engine) as session, lock_waits_at_most(session, seconds):
+            return claim_event(session, event_id, at)
+    except OperationalError:
+        return None
 
 
 def prune_events(session: Session, *, before: datetime) -> int:

@@ -17,9 +17,11 @@ shared in a channel is a message there, with its `files`.
   (Block.parse, validate_json) and must round-trip unchanged through to_dict(), so unknown block
   types and fields are caught; messages with blocks must carry a `text` fallback. Failures are
   kept in `fake.validation_errors`; tests assert it stays empty (`fake.assert_valid()`).
-- Messages posted with chat.postMessage are kept per channel (`fake.history`) and answered by
-  conversations.history: newest first, filtered by `oldest`/`latest` against when the fake took
-  them (its ts values are counters, not times), metadata only with `include_all_metadata`.
+- Messages posted with chat.postMessage are kept per channel (`fake.history`), with their
+  blocks, and answered by conversations.history: newest first, filtered by `oldest`/`latest`
+  against when the fake took them (its ts values are counters, not times), metadata only with
+  `include_all_metadata` and only while `fake.metadata_readable` (False: an app without the
+  metadata.message:read scope).
 - `fake.users[...]`, `fake.channels[...]` shape users.info / conversations.info answers;
   `fake.handlers["method"] = fn(payload) -> dict` answers a method this fake does not know.
 """
@@ -79,6 +81,7 @@ class FakeSlack:
     on_call: Callable[[Call], None] | None = None  # told of every call as it arrives (bench)
     extra_tokens: dict[str, set[str]] = field(default_factory=dict)  # token -> methods it may call
     history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # channel -> messages
+    metadata_readable: bool = True  # False: history without metadata (no metadata.message:read)
 
     def __post_init__(self) -> None:
         self._lock = threading.Condition()
@@ -137,6 +140,7 @@ class FakeSlack:
             self.handlers.clear()
             self.extra_tokens.clear()
             self.history.clear()
+            self.metadata_readable = True
 
     def close(self) -> None:
         self._server.shutdown()
@@ -298,6 +302,8 @@ def post_message(fake: FakeSlack, p: dict[str, Any]) -> dict[str, Any]:
     message["ts"] = ts
     if p.get("thread_ts"):
         message["thread_ts"] = p["thread_ts"]
+    if isinstance(p.get("blocks"), list):
+        message["blocks"] = p["blocks"]
     kept = {**message, "_taken": time.time()}
     if isinstance(p.get("metadata"), dict):
         kept["metadata"] = p["metadata"]
@@ -314,7 +320,7 @@ def _history(fake: FakeSlack, p: dict[str, Any]) -> dict[str, Any]:
         kept = list(fake.history.get(p["channel"], []))
     found = [m for m in reversed(kept) if oldest <= m["_taken"] <= latest]
     limit = int(p.get("limit") or 100)
-    metadata = str(p.get("include_all_metadata")).lower() == "true"
+    metadata = fake.metadata_readable and str(p.get("include_all_metadata")).lower() == "true"
     messages = [
         {k: v for k, v in m.items() if k != "_taken" and (metadata or k != "metadata")}
         for m in found[:limit]

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from commands.caller import Caller
+from commands.caller import TERMINAL, Caller
 from commands.clock import Clock
 from commands.reminders.policy import DueReminder, ReminderPlan, plan_reminders
 from commands.request import Policy, Request, UnknownWorkspace, Workspace
@@ -38,7 +38,11 @@ def make_request(
     **settings: Any,
 ) -> Request:
     policy = replace(Policy(admins=admins, reminders_channel=REMINDERS_CHANNEL), **settings)
-    caller = Caller(user_id=user, channel_id=channel, is_admin=user is None or user in admins)
+    caller = (
+        replace(TERMINAL, channel_id=channel)  # no user: the terminal operator
+        if user is None
+        else Caller(user_id=user, channel_id=channel, is_admin=user in admins)
+    )
     return Request(
         text=text,
         caller=caller,

@@ -14,6 +14,7 @@ from bot.conversation import respond
 from bot.posting.delivery import Destination, deliver
 from bot.runtime import Runtime
 from bot.slack.errors import report_failure
+from bot.slack.event_claims import CLAIM_AFTER_ACK
 from bot.speed.after_response import Quick, hand_off
 from bot.speed.question_pool import active_pool
 from commands.router import split_verb
@@ -27,7 +28,8 @@ def ack_only(ack: Callable[..., Any]) -> None:
 
 
 def guarded(work: Work) -> Callable[[dict[str, Any], WebClient, BoltContext], None]:
-    """Wrap post-ack `work` so a failure reaches `report_failure` (Bolt would only log it).
+    """Wrap post-ack `work` so a failure reaches `report_failure` (Bolt would only log it), and
+    so an event acknowledged before it was claimed is claimed first (bot/slack/event_claims.py).
 
     `after_ack` uses it; it also fits Bolt's lazy listeners, `lazy=[guarded(work)]` (Bolt passes
     arguments by name, so the wrapper keeps the names `body`, `client` and `context`).
@@ -35,7 +37,9 @@ def guarded(work: Work) -> Callable[[dict[str, Any], WebClient, BoltContext], No
 
     def run(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         try:
-            work(body, client, context)
+            claim = context.get(CLAIM_AFTER_ACK)  # an event the ack could not claim in time
+            if claim is None or claim():
+                work(body, client, context)
         except Exception as error:
             report_failure(error, body, client, where=work.__name__)
 
@@ -58,7 +62,9 @@ def after_ack(app: App, work: Work, *, quick: Quick | None = None) -> Callable[.
         ack: Callable[..., Any], body: dict[str, Any], client: WebClient, context: BoltContext
     ) -> None:
         ack()
-        hand_off(executor, run, body, client, context, quick=quick)
+        # An event still to be claimed goes to a worker thread, which claims it first.
+        now = quick if CLAIM_AFTER_ACK not in context else None
+        hand_off(executor, run, body, client, context, quick=now)
 
     acknowledge.__name__ = f"ack_{work.__name__}"
     return acknowledge

@@ -8,7 +8,8 @@ for a family such as `reminder:done`, `reminder:snooze`). Each handler runs afte
 `check(view) -> {block_id: message}` runs before the ack: when it finds problems the modal stays
 open with each message under its field (response_action "errors") and the handler does not run.
 A check must be quick and must not touch Slack (Slack waits for the ack). `register_fallbacks`,
-wired last, acknowledges and logs any action or view nobody registered, never a 404.
+wired last, acknowledges and logs any action or view nobody registered, never a 404; a modal
+closed without saving (`view_closed`) is acknowledged.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.runtime import Runtime
-from bot.slack.listeners.common import after_ack, guarded
+from bot.slack.listeners.common import ack_only, after_ack, guarded
 from bot.speed.after_response import hand_off
 
 log = logging.getLogger("planbot.slack")
@@ -144,3 +145,4 @@ def register_fallbacks(app: App) -> None:
     everything = re.compile(".*")
     app.action(everything)(unknown_action)
     app.view(everything)(unknown_view)
+    app.view_closed(everything)(ack_only)  # a modal cancelled (`notify_on_close`): nothing to do

@@ -81,7 +81,12 @@ def _reminder_thread(
     try:
         settle_in_doubt(runtime, client, thread=(channel, thread_ts))
     except Exception:  # the message is most likely not for planbot: nobody is told
-        log.exception("looking for a reminder in doubt behind %s/%s failed", channel, thread_ts)
+        log.warning(
+            "looking for a reminder in doubt behind %s/%s failed",
+            channel,
+            thread_ts,
+            exc_info=True,
+        )
         return False
     return _is_reminder_thread(runtime, channel, thread_ts)
 
@@ -161,7 +166,7 @@ def _on_deleted(runtime: Runtime, event: dict[str, Any], channel: str | None) ->
     with session_scope(runtime.engine) as session:
         result = delete_reply(
             session,
-            runtime.request("", runtime.caller(None, channel)),
+            runtime.request("", runtime.caller(previous.get("user"), channel)),
             channel=channel,
             message_ts=str(ts),
         )

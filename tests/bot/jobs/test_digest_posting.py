@@ -229,6 +229,22 @@ def test_a_summary_slack_kept_before_the_connection_dropped_is_found_not_doubled
     assert row.ts == kept["ts"]
 
 
+def test_a_summary_is_found_by_its_block_when_history_shows_no_metadata(
+    make_runtime: Any, fake_slack: FakeSlack
+) -> None:
+    """Without the metadata.message:read scope the history has no metadata: the summary Slack
+    kept is found by its first block's block_id, and not posted twice."""
+    runtime = make_runtime()
+    sub = subscribe(runtime)
+    fake_slack.metadata_readable = False
+    fake_slack.fail_next("chat.postMessage", status=0, kept=True)
+    posted = deliver(runtime, build_web_client(runtime.settings), sub, chart=False)
+    [kept] = fake_slack.history[CHANNEL]
+    assert (posted.outcome, posted.ts) == ("posted", kept["ts"])
+    assert len(fake_slack.calls_to("chat.postMessage")) == 1
+    assert kept["blocks"][0]["block_id"].startswith("planbot_")
+
+
 def test_a_summary_in_doubt_is_looked_for_at_the_next_sweep(
     make_runtime: Any, fake_slack: FakeSlack
 ) -> None:

@@ -198,6 +198,23 @@ def test_a_reminder_slack_kept_before_the_connection_dropped_is_not_sent_again(
     assert slack.kept[0]["ts"] in threads(runtime)
 
 
+def test_a_reminder_is_found_by_its_block_when_history_shows_no_metadata(
+    at: MakeRuntime, fake_slack: FakeSlack, slack_takes: SlackTakes
+) -> None:
+    """An app without the metadata.message:read scope gets the history without metadata: the
+    post Slack kept is still found, by the block_id that carries the same key."""
+    slack = slack_takes(late=0)
+    fake_slack.metadata_readable = False
+    fake_slack.fail_next("chat.postMessage", status=0, kept=True)
+    runtime = at(datetime(2023, 2, 13, 9, 0))
+    report = run_reminders(runtime, slack.client)
+    assert report.failed == ()
+    assert len(report.posted) == len(slack.kept) == LIMIT  # not posted twice
+    assert slack.kept[0]["ts"] in threads(runtime)
+    [looked] = fake_slack.answered_ok("conversations.history")
+    assert looked.payload["include_all_metadata"] == "true"  # asked for, and not given
+
+
 def test_a_5xx_is_looked_up_before_the_post_is_sent_again(
     at: MakeRuntime, fake_slack: FakeSlack, slack_takes: SlackTakes
 ) -> None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from fake_slack import BOT_USER_ID, Call, FakeSlack, post_message
@@ -23,6 +24,7 @@ from slack_fixtures import (
     AS_OF,
     SlackAppProcess,
     clean_environment,
+    interaction_envelope,
     message_event,
     planbot_command,
 )
@@ -447,6 +449,62 @@ def test_a_very_long_reply_with_markup_is_recorded_safely(
     assert confirm.payload["text"] == "P1.4 → in progress. Note saved."
     [update] = chat_updates(threads.engine, "P1.4")
     assert update.note and len(update.note) <= 4000 and "<!channel>" not in update.note
+
+
+def test_a_request_naming_no_user_changes_nothing(
+    slack_app: SlackAppProcess, threads: Threads, fake_slack: FakeSlack
+) -> None:
+    """Signed, but naming nobody: a reply without `user`, an edit without `message.user`, a
+    click with `user: {}`. Nobody is not the terminal: nothing changes, nobody is answered."""
+    before, log_from = item_state(threads.engine, "P9.3"), len(slack_app.log)
+    anonymous = message_event(
+        "done", user="", channel=CHANNEL, channel_type="channel", thread_ts=threads.ts("P9.3")
+    )
+    del anonymous["user"]
+    assert slack_app.event(anonymous).status == 200
+    edit = {
+        "type": "message",
+        "subtype": "message_changed",
+        "channel": CHANNEL,
+        "channel_type": "channel",
+        "hidden": True,
+        "ts": "1676462500.000200",
+        "message": {"type": "message", "text": "done", "ts": "1676462500.000100"},
+        "previous_message": {"type": "message", "text": "thanks", "ts": "1676462500.000100"},
+    }
+    edit["message"]["thread_ts"] = threads.ts("P9.3")
+    assert slack_app.event(edit).status == 200
+    click = interaction_envelope("block_actions", "UNUSED") | {"user": {}}
+    click |= {
+        "actions": [{"action_id": "reminder:set:done", "value": str(threads.id("P9.3"))}],
+        "channel": {"id": CHANNEL},
+        "container": {"type": "message", "channel_id": CHANNEL, "message_ts": threads.ts("P9.3")},
+        "response_url": fake_slack.new_response_url(),
+    }
+    form = urlencode({"payload": json.dumps(click)}).encode()
+    assert slack_app.post(form, "application/x-www-form-urlencoded").status == 200
+    settle()
+    assert item_state(threads.engine, "P9.3") == before
+    assert chat_updates(threads.engine, "P9.3") == []
+    assert [c.method for c in fake_slack.calls if c.method != "chat.getPermalink"] == []
+    assert " ERROR " not in slack_app.log[log_from:]
+
+
+def test_a_permalink_slack_cannot_give_is_a_warning_not_an_error(
+    slack_app: SlackAppProcess, threads: Threads, fake_slack: FakeSlack
+) -> None:
+    log_from = len(slack_app.log)
+    fake_slack.fail_next("chat.getPermalink", error="message_not_found")
+    reply(slack_app, threads, "P1.4", "blocked: waiting on the new case system", user=ADMIN)
+    [confirm] = in_thread(fake_slack, threads.ts("P1.4"))
+    assert confirm.payload["text"].startswith("P1.4 → blocked")
+    update = chat_updates(threads.engine, "P1.4")[-1]
+    assert update.new_status == "blocked" and update.source_ref is None  # kept without a link
+    written = slack_app.log[log_from:]
+    assert (
+        "WARNING planbot.slack: Slack call chat.getPermalink failed: message_not_found" in written
+    )
+    assert " ERROR " not in written
 
 
 # -- buttons and the modal

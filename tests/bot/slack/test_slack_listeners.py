@@ -258,6 +258,25 @@ def test_a_failing_response_url_is_retried(
     assert {c.payload["_url"] for c in calls} == {response_url}
 
 
+def test_an_answer_lost_for_good_is_an_error(
+    slack_app: SlackAppProcess, fake_slack: FakeSlack
+) -> None:
+    """A Slack call that fails is a warning (its caller may not mind); an answer that never
+    reaches the person is an error."""
+    before = len(slack_app.log)
+    fake_slack.fail_next("response_url", times=4, status=500)
+    response_url = slack_app.command("/plan help").response_url
+    fake_slack.wait_for(
+        "response_url", count=4, timeout=20, where=lambda c: c.payload["_url"] == response_url
+    )
+    deadline = time.monotonic() + 5
+    while "was lost" not in slack_app.log[before:] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    written = slack_app.log[before:]
+    assert "WARNING planbot.slack: Slack call response_url failed: HTTP 500" in written
+    assert "ERROR planbot.slack: an answer for a response_url was lost: HTTP 500" in written
+
+
 def test_a_failure_after_the_ack_is_logged_once_and_told_calmly(
     slack_app: SlackAppProcess, fake_slack: FakeSlack
 ) -> None:

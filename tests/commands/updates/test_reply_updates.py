@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -15,6 +16,7 @@ from reminder_test_helpers import (
 )
 from sqlalchemy.engine import Engine
 
+from commands.caller import Caller
 from commands.questions.history import HistoryProblem, HistoryResult, history_command
 from commands.router import handle
 from commands.updates.apply import (
@@ -114,6 +116,23 @@ def test_someone_else_is_refused_politely_and_nothing_changes(york_engine: Engin
     result = reply(york_engine, "done", user="U0OTHER01")
     assert isinstance(result, UpdateRefused)
     assert result.who_can == (("Head of MASH", (LEAD,)),)
+    assert state(york_engine) == ("not_started", None, date(2023, 1, 31))
+
+
+def test_nobody_changes_nothing(york_engine: Engine) -> None:
+    """A request naming no user (a reply event without `user`, an edit without `message.user`,
+    a click without `user.id`) is nobody's: not the terminal's, not an admin's."""
+    reminder_id = thread(york_engine)
+    nobody = replace(make_request(), caller=Caller(channel_id=REMINDERS_CHANNEL))
+    assert not nobody.caller.is_terminal and nobody.caller.label == "nobody"
+    where = {"channel": REMINDERS_CHANNEL, "thread_ts": THREAD, "message_ts": slack_ts(TODAY, 9)}
+    with session_scope(york_engine) as session:
+        replied = reply_in_thread(session, nobody, text="done", **where)
+        edited = edit_reply(session, nobody, text="blocked", **where)
+        clicked = button_update(session, nobody, reminder_id=reminder_id, status="done")
+        noted = button_update(session, nobody, reminder_id=reminder_id, note="x", source="modal")
+    for result in (replied, edited, clicked, noted):
+        assert isinstance(result, UpdateRefused), result
     assert state(york_engine) == ("not_started", None, date(2023, 1, 31))
 
 

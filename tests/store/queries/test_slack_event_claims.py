@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 
+from locked_database import write_locked
 from sqlalchemy.engine import Engine
 
-from store.db import session_scope
-from store.queries.events import claim_event, seen_event_count
+from store.db import BUSY_TIMEOUT_MS, session_scope
+from store.queries.events import claim_event, claim_event_within, seen_event_count
 from store.queries.pending_posts import (
     MAX_ATTEMPTS,
     add_pending_post,
@@ -88,3 +90,24 @@ def test_a_permanent_failure_gives_up_at_once(empty_engine: Engine) -> None:
         post = mark_post_failed(session, post_id, error="channel_not_found", at=AT, permanent=True)
         assert post is not None and given_up(post)
         assert post.last_error == "channel_not_found"
+
+
+def test_a_claim_waits_no_longer_than_it_is_told_behind_another_writer(
+    empty_engine: Engine, fresh_url: str
+) -> None:
+    """Behind a long write (an import) a claim gives up after its wait, and says it could not
+    tell; the connection it used goes back to waiting as long as any other."""
+    with write_locked(fresh_url):
+        started = time.monotonic()
+        assert claim_event_within(empty_engine, "EvLOCKED", AT, seconds=0.3) is None
+        took = time.monotonic() - started
+    assert 0.25 <= took < 1.0
+    assert claim_event_within(empty_engine, "EvLOCKED", AT, seconds=0.3) is True
+    assert claim_event_within(empty_engine, "EvLOCKED", AT, seconds=0.3) is False
+    with empty_engine.connect() as connection:  # the pool's connection, as the next unit gets it
+        if empty_engine.dialect.name == "sqlite":
+            waits = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
+            assert waits == BUSY_TIMEOUT_MS
+        else:
+            assert connection.exec_driver_sql("SHOW lock_timeout").scalar() == "0"
+            assert connection.exec_driver_sql("SHOW statement_timeout").scalar() == "0"
