@@ -8,12 +8,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from platformdirs import user_data_dir
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError
-from sqlmodel import Session, create_engine
+from sqlmodel import Session, SQLModel, create_engine, select
 
 
 def default_database_url() -> str:
@@ -114,3 +115,20 @@ def ping(engine: Engine) -> bool:
         return True
     except Exception:
         return False
+
+
+def select_rows(*columns: Any) -> Any:
+    """A SELECT of several columns whose rows are read by name (`row.ref`).
+
+    SQLModel types a select of columns for at most four and each column as its value type, so
+    wider reads do not type-check; they are typed here, once, as rows of anything."""
+    return select(*columns)
+
+
+def id_of(row: SQLModel) -> int:
+    """The id of a row that is in the database (added and flushed); a row without one here is a
+    bug, so it fails loudly rather than writing a NULL key."""
+    value = getattr(row, "id", None)
+    if value is None:
+        raise ValueError(f"{type(row).__name__} has no id yet: flush it first")
+    return int(value)

@@ -10,7 +10,7 @@ import argparse
 
 from bot.cli.common import add_as_of, open_runtime
 from bot.jobs.reminders import run_reminders
-from bot.render import render
+from bot.render import Renderable, render
 from bot.settings import load_settings
 from bot.slack.client import build_web_client
 from commands.caller import TERMINAL
@@ -55,7 +55,7 @@ def run_roles(args: argparse.Namespace) -> int:
     try:
         with session_scope(runtime.engine) as session:
             if verb == "whoami":
-                result: object = whoami_command(session, request, args.user)
+                result: Renderable = whoami_command(session, request, args.user)
             elif verb == "list":
                 result = role_command(session, request, f"list {args.role}")
             else:

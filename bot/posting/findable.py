@@ -106,7 +106,7 @@ def unanswered(error: Exception) -> bool:
     out: no answer at all, or a 5xx. False when Slack refused it, or it never left (urllib wraps
     an error met while connecting or sending in URLError)."""
     if isinstance(error, SlackApiError):
-        return error.response.status_code >= 500
+        return int(error.response.status_code) >= 500
     return not (isinstance(error, URLError) and not isinstance(error, HTTPError))
 
 

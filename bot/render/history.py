@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.render.escape import escape, mention, truncate
@@ -121,7 +122,7 @@ def render_history(result: HistoryResult) -> Rendered:
     lines = [entry_line(e, plain=False, zone=zone) for e in shown]
     if count > len(shown):
         lines.insert(0, f"… {count - len(shown)} older updates not shown")
-    blocks = [
+    blocks: list[dict[str, Any]] = [
         {"type": "section", "text": {"type": "mrkdwn", "text": mrkdwn[:3000]}},
         {"type": "context", "elements": [{"type": "mrkdwn", "text": summary}]},
     ]

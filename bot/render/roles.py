@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.render.escape import escape, mention
 from bot.render.item_text import item_line, people
 from bot.render.rendered import Rendered
@@ -54,7 +56,9 @@ def render_role_list(result: RoleListResult) -> Rendered:
         )
     lines = [_row(row) for row in result.rows]
     text = head + "\n" + "\n".join(line.replace("*", "") for line in lines)
-    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": escape(head)[:3000]}}]
+    blocks: list[dict[str, Any]] = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": escape(head)[:3000]}}
+    ]
     blocks += _chunks(lines)
     blocks.append(
         {

@@ -81,7 +81,7 @@ def render_status_question(result: StatusQuestion) -> Rendered:
     choices = list(result.choices) or ["in_progress", "blocked", "done"]
     buttons = [status_button(status, result.reminder_id) for status in choices[:5]]
     text = question + " (" + " / ".join(status_label(c) for c in choices) + ")"
-    blocks = [
+    blocks: list[dict[str, Any]] = [
         {"type": "section", "text": {"type": "mrkdwn", "text": question}},
         {"type": "actions", "block_id": "reminder_question", "elements": buttons},
     ]

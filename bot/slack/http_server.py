@@ -16,10 +16,10 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-import waitress
 from slack_bolt import App, BoltRequest
 from slack_bolt.adapter.wsgi.http_response import WsgiHttpResponse
 from slack_sdk.signature import SignatureVerifier
+from waitress.server import create_server
 
 from bot.runtime import Runtime
 from bot.slack.requests import MAX_BODY_BYTES, SIGNED_BY_SLACK, Refused, check_request
@@ -105,7 +105,7 @@ def serve_http(
 ) -> None:
     """Serve until SIGTERM/SIGINT raise SystemExit/KeyboardInterrupt in the main thread; waitress
     then stops accepting, lets running requests finish (up to 5 s) and returns."""
-    server = waitress.create_server(
+    server = create_server(
         wsgi_application(app, runtime),
         host=host,
         port=port,
@@ -115,7 +115,8 @@ def serve_http(
         channel_timeout=60,
         max_request_body_size=MAX_BODY_BYTES + 1,  # waitress refuses a body of this size or more
     )
-    address = f"http://{host}:{server.effective_port}"  # type: ignore[union-attr]
+    # One listening address gives one TCP server, which knows the port it bound (0: any free).
+    address = f"http://{host}:{getattr(server, 'effective_port', port)}"
     log.info("planbot listening on %s%s", address, EVENTS_PATH)
     if on_ready is not None:
         on_ready(address)

@@ -143,7 +143,7 @@ class ViewPayload(_Envelope):
 
 class SlashCommand(_Envelope):
     command: str
-    response_url: str  # type: ignore[assignment]  # required of a command
+    response_url: str  # required of a command
     user_id: str  # who typed it: Slack always says
     text: str = ""
 

@@ -318,21 +318,21 @@ def answer(
         else:
             mention_note = "The person you named holds no roles in the role directory."
     if question.bad_dates:
-        message = _bad_dates_message(question)
+        bad_dates = _bad_dates_message(question)
         if question.truncated:
-            message += f" I read the first {MAX_CHARACTERS} characters of that."
-        return AnswerResult(question, "", (), today, message=message)
+            bad_dates += f" I read the first {MAX_CHARACTERS} characters of that."
+        return AnswerResult(question, "", (), today, message=bad_dates)
     if question.is_empty:
-        message = (
+        hint = (
             "Ask me about the plan, for example “"
             + "”, “".join(EXAMPLES)
             + "”. Type help to see everything I understand."
         )
         if (text or "").strip():
-            message = "I couldn't find a question about the plan in that. " + message
+            hint = "I couldn't find a question about the plan in that. " + hint
         if mention_note:
-            message = f"{mention_note} {message}"
-        return AnswerResult(question, "", (), today, message=message)
+            hint = f"{mention_note} {hint}"
+        return AnswerResult(question, "", (), today, message=hint)
     mine_note = None
     if question.mine:
         held = [role.name for role in roles_of(session, asker)] if asker else []
@@ -380,7 +380,7 @@ def answer(
         for ref in outcome.suggestions
         if ref.upper() in index.by_ref
     )
-    message = answer_no
+    message: str | None = answer_no
     if not items:
         message = _no_match_message(question, filtered_out, outcome.unknown_refs)
     elif outcome.unknown_refs:

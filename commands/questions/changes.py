@@ -64,7 +64,7 @@ def answer_changes(
     what = f"items marked {moved_to.replace('_', ' ')}" if moved_to else "updates recorded"
     understood = f"{what} {label}" + (f" {scope_text}" if scope_text else "")
     if question.window and question.window.start and question.window.start > today:
-        message = f"That is still to come: nothing can be recorded {label} yet."
+        message: str | None = f"That is still to come: nothing can be recorded {label} yet."
         return ChangesResult(
             understood, question.window.start, question.window.start, (), message=message
         )

@@ -669,20 +669,20 @@ def _search(
         by_action: dict[int, tuple[float, set[int], bool]] = {}
         for entry_index, score in matches.items():
             entry = entries[entry_index]
-            action = entry.parent if entry.kind == "step" else entry_index
-            if action is None:
+            owner = entry.parent if entry.kind == "step" else entry_index
+            if owner is None:
                 continue
-            best, steps, whole = by_action.get(action, (0.0, set(), False))
+            top, steps, named = by_action.get(owner, (0.0, set(), False))
             if entry.kind == "step":
                 steps.add(entry_index)
             else:
-                whole = True
-            by_action[action] = (max(best, score), steps, whole)
+                named = True
+            by_action[owner] = (max(top, score), steps, named)
         topical: dict[int, _Group] = {}
-        for action, (score, steps, whole) in by_action.items():
+        for action, (score, steps, named) in by_action.items():
             tier = 1 if score >= 95 else 2
             topical[action] = _Group(
-                tier, score, steps=None if whole else steps, via_steps=not whole
+                tier, score, steps=None if named else steps, via_steps=not named
             )
         if scoped:
             narrowed: dict[int, _Group] = {}
@@ -690,9 +690,9 @@ def _search(
                 if g.explicit:
                     narrowed[e] = g
                     continue
-                action = entries[e].parent if entries[e].kind == "step" else e
-                if action in topical:
-                    t = topical[action]
+                owner = entries[e].parent if entries[e].kind == "step" else e
+                if owner in topical:
+                    t = topical[owner]
                     narrowed[e] = _Group(g.tier, t.score, steps=t.steps, via_steps=t.via_steps)
             groups = narrowed
             areas_shown = []
@@ -703,10 +703,10 @@ def _search(
     if not scoped and not question.references:
         # Only filters ("what's overdue?", "what's due in March?"): the whole plan, or when
         # the filter needs a due date, the actions with an item due in its range.
-        whole = _Group(1, 100.0)  # shared: nothing below changes a whole-plan group
+        everything = _Group(1, 100.0)  # shared: nothing below changes a whole-plan group
         start, end = _due_range(question, today)
         if start is None and end is None:
-            groups = dict.fromkeys(index.actions, whole)
+            groups = dict.fromkeys(index.actions, everything)
         else:
             low = 0 if start is None else bisect.bisect_left(index.due_dates, start)
             high = (
@@ -714,7 +714,7 @@ def _search(
             )
             for position in index.due_positions[low:high]:
                 parent = entries[position].parent
-                groups[position if parent is None else parent] = whole
+                groups[position if parent is None else parent] = everything
 
     if question.plan:
         groups = {e: g for e, g in groups.items() if entries[e].plan_key == question.plan}
@@ -750,10 +750,10 @@ def _search(
             )
             ranked.append((key, hit))
     if limit is not None and len(ranked) > limit:
-        best = heapq.nsmallest(limit, ranked, key=lambda pair: pair[0])
+        chosen = heapq.nsmallest(limit, ranked, key=lambda pair: pair[0])
     else:
-        best = sorted(ranked, key=lambda pair: pair[0])
-    hits = [hit for _, hit in best]
+        chosen = sorted(ranked, key=lambda pair: pair[0])
+    hits = [hit for _, hit in chosen]
     show_areas = (
         question.status_assumed
         and not (question.owners or question.topic or question.window or question.rag)

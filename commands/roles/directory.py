@@ -225,7 +225,9 @@ def role_change(
     if role is None:
         return _unknown_role(role_text.strip(), suggestions)
     now = request.clock.utcnow()
-    changed, unchanged, deactivated = [], [], []
+    changed: list[str] = []
+    unchanged: list[str] = []
+    deactivated: list[str] = []
     for user in users:
         if verb == "assign":
             active = request.workspace.user_active(user)

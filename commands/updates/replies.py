@@ -515,7 +515,8 @@ def parse_reply(text: str, today: date) -> ParsedReply:
     due = found.day if found else None
     promised = bool(found and DONE_BY.search(corrected[: found.start]))
 
-    ambiguous, choices = False, ()
+    ambiguous = False
+    choices: tuple[str, ...] = ()
     status: str | None = None
     if len(statuses) == 1:
         status = statuses[0]

@@ -143,8 +143,8 @@ def _read(name: str, match: re.Match[str], today: date) -> date | None:
         start = _year(g["fy"]) or today.year
         return _quarter_end(start, int(g["q"]))
     if name == "cal_quarter":
-        quarter, year = int(g["q"]), int(g["year"])
-        return last_day(year, 3 * quarter)
+        quarter = int(g["q"])
+        return last_day(int(g["year"]), 3 * quarter)
     if name == "quarter":
         quarter = int(g["q"])
         end = _quarter_end(_fy_start(today), quarter)
@@ -166,10 +166,10 @@ def _read(name: str, match: re.Match[str], today: date) -> date | None:
     if name == "month_part":
         month, year = MONTHS[g["month"].lower()], _year(g.get("year"))
         part = g["part"].lower()
-        day = {"beginning": 1, "start": 1, "early": 7, "middle": 15, "mid": 15}.get(part)
+        part_day = {"beginning": 1, "start": 1, "early": 7, "middle": 15, "mid": 15}.get(part)
         if year:
-            return last_day(year, month) if day is None else date(year, month, day)
-        return _next_occurrence(today, month, day)
+            return last_day(year, month) if part_day is None else date(year, month, part_day)
+        return _next_occurrence(today, month, part_day)
     if name == "rel_month":
         if g["which"].lower() == "next":
             first = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
@@ -199,8 +199,7 @@ def _read(name: str, match: re.Match[str], today: date) -> date | None:
         if unit.startswith("week"):
             return today + timedelta(weeks=count)
         month_index = today.month - 1 + count
-        year, month = today.year + month_index // 12, month_index % 12 + 1
-        return _clamped(year, month, today.day)
+        return _clamped(today.year + month_index // 12, month_index % 12 + 1, today.day)
     if name == "tomorrow":
         return today + timedelta(days=1)
     if name == "month_year":

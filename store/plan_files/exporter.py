@@ -8,6 +8,7 @@ superseded and deleted ones included; texts are trimmed as the readers trim them
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -96,8 +97,8 @@ class _PlanExport:
         for index, row in enumerate(rows):
             self.place[row.id or 0] = (ref, index)
 
-    def _measures(self, column: object, owner: int | None) -> list[str]:
-        query = select(Measure).where(column == owner).order_by(col(Measure.position))  # type: ignore[operator]
+    def _measures(self, column: Any, owner: int | None) -> list[str]:
+        query = select(Measure).where(column == owner).order_by(col(Measure.position))
         return [measure.text for measure in self.session.exec(query)]
 
     def _area(self, area: Area) -> AreaDoc:

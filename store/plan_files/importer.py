@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, delete, select
 
+from store.db import id_of
 from store.models import Action, ActionOwner, Area, Measure, Plan, Role, StatusUpdate, Step
 from store.models.status import DECLARED_RAG_VALUES, STATUS_VALUES
 from store.plan_files.dates import ReadDate, cadence_of, read_date
@@ -347,7 +348,7 @@ class _Importer:
         ).first()
         number = int(ref[len(plan.prefix) :])
         if area is None:
-            area = Area(plan_id=plan.id, ref=ref, number=number, title=doc.title)
+            area = Area(plan_id=id_of(plan), ref=ref, number=number, title=doc.title)
             self.report.added.append(ref)
         elif (area.title, area.strategic_lead) != (doc.title, doc.strategic_lead):
             self.report.changed.append(ref)
@@ -368,7 +369,7 @@ class _Importer:
         area_id: int | None = None,
         action_id: int | None = None,
     ) -> None:
-        column = Measure.area_id if area_id is not None else Measure.action_id
+        column = col(Measure.area_id) if area_id is not None else col(Measure.action_id)
         owner = area_id if area_id is not None else action_id
         if self.new_plan:
             existing: list[Measure] = []
@@ -381,7 +382,7 @@ class _Importer:
         if [m.text for m in existing] == texts:
             return
         if existing:
-            self.session.exec(delete(Measure).where(column == owner))  # type: ignore[call-overload]
+            self.session.exec(delete(Measure).where(column == owner))
         for position, text in enumerate(texts):
             self.session.add(
                 Measure(
@@ -429,8 +430,8 @@ class _Importer:
         is_new = action is None
         if action is None:
             action = Action(
-                plan_id=plan.id,
-                area_id=area.id,
+                plan_id=id_of(plan),
+                area_id=id_of(area),
                 ref=ref,
                 number=int(ref.rsplit(".", 1)[1]),
                 title=doc.title,
@@ -438,7 +439,7 @@ class _Importer:
             )
             self.report.added.append(ref)
         before = _as_written(action)
-        action.area_id = area.id
+        action.area_id = id_of(area)
         action.title, action.text, action.timescale = doc.title, doc.text, doc.timescale
         action.dates_as_written = list(doc.dates)
         action.progress = doc.progress
@@ -482,7 +483,7 @@ class _Importer:
         self.session.add(action)
         self.session.flush()
 
-        roles = []
+        roles: list[Role] = []
         for written in doc.owners:
             names = split_owner_cell(written, self.directory.splits)
             for name in names:
@@ -504,10 +505,12 @@ class _Importer:
             ]
         )
         if current != [r.id for r in roles]:
-            self.session.exec(delete(ActionOwner).where(ActionOwner.action_id == action.id))  # type: ignore[call-overload]
+            self.session.exec(delete(ActionOwner).where(col(ActionOwner.action_id) == action.id))
             for owner_position, role in enumerate(roles):
                 self.session.add(
-                    ActionOwner(action_id=action.id, role_id=role.id, position=owner_position)
+                    ActionOwner(
+                        action_id=id_of(action), role_id=id_of(role), position=owner_position
+                    )
                 )
         self._measures(action_id=action.id, texts=doc.measures, kind="measure")
 
@@ -515,11 +518,15 @@ class _Importer:
             zip(doc.steps, step_dates, strict=True), 1
         ):
             self._step(action, number, step_doc, due_text, explicit=explicit, new=is_new)
-        gone = (
+        gone: list[Step] = (
             []
             if is_new
-            else self.session.exec(
-                select(Step).where(Step.action_id == action.id, Step.number > len(doc.steps))
+            else list(
+                self.session.exec(
+                    select(Step).where(
+                        Step.action_id == action.id, col(Step.number) > len(doc.steps)
+                    )
+                )
             )
         )
         for step in gone:
@@ -557,7 +564,7 @@ class _Importer:
         )
         is_new = step is None
         if step is None:
-            step = Step(action_id=action.id, ref=ref, number=number, text=doc.text)
+            step = Step(action_id=id_of(action), ref=ref, number=number, text=doc.text)
             self.report.added.append(ref)
         elif (step.text, step.planned_due_as_written) != (doc.text, due_text):
             self.report.changed.append(ref)

@@ -20,6 +20,7 @@ from pathlib import Path
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.worksheet import Worksheet
 
 from store.plan_files.dates import read_date
 from store.plan_files.importer import validate
@@ -495,6 +496,7 @@ def plans_to_xlsx(plans: Sequence[PlanDoc]) -> bytes:
     """An .xlsx workbook with one sheet, "plan"; every cell is text, never a formula."""
     workbook = Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)  # a new workbook starts with one worksheet
     sheet.title = "plan"
     for row_number, values in enumerate(plans_to_rows(plans), 1):
         for column_number, value in enumerate(values, 1):

@@ -17,6 +17,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from store.db import select_rows
 from store.models import (
     Action,
     ActionOwner,
@@ -330,12 +331,14 @@ class PlanTree:
 def load_plan_tree(session: Session) -> PlanTree:
     plans = [
         PlanRow(*row)
-        for row in session.execute(select(Plan.id, Plan.key, Plan.title).order_by(col(Plan.id)))
+        for row in session.execute(
+            select_rows(Plan.id, Plan.key, Plan.title).order_by(col(Plan.id))
+        )
     ]
     areas = [
         AreaRow(*row)
         for row in session.execute(
-            select(Area.id, Area.plan_id, Area.ref, Area.title).order_by(
+            select_rows(Area.id, Area.plan_id, Area.ref, Area.title).order_by(
                 col(Area.plan_id), col(Area.position)
             )
         )
@@ -353,7 +356,7 @@ def load_plan_tree(session: Session) -> PlanTree:
             oa_refs=tuple(row.oa_refs or ()),
         )
         for row in session.execute(
-            select(
+            select_rows(
                 Action.id,
                 Action.ref,
                 Action.title,
@@ -379,7 +382,7 @@ def load_plan_tree(session: Session) -> PlanTree:
             step_of=row.action_id,
         )
         for row in session.execute(
-            select(
+            select_rows(
                 Step.id,
                 Step.ref,
                 Step.text,
@@ -395,13 +398,13 @@ def load_plan_tree(session: Session) -> PlanTree:
     roles = {
         row.id: RoleRow(row.id, row.name, row.key, bool(row.head_of_service), bool(row.group))
         for row in session.execute(
-            select(Role.id, Role.name, Role.key, Role.head_of_service, Role.group)
+            select_rows(Role.id, Role.name, Role.key, Role.head_of_service, Role.group)
         )
     }
     owners: dict[int, list[str]] = defaultdict(list)
     owner_role_ids: dict[int, list[int]] = defaultdict(list)
     for action_id, role_id in session.execute(
-        select(ActionOwner.action_id, ActionOwner.role_id).order_by(
+        select_rows(ActionOwner.action_id, ActionOwner.role_id).order_by(
             col(ActionOwner.action_id), col(ActionOwner.position)
         )
     ):
@@ -412,7 +415,7 @@ def load_plan_tree(session: Session) -> PlanTree:
     direct: dict[int, list[str]] = defaultdict(list)
     roles_of_user: dict[str, list[str]] = defaultdict(list)
     for role_id, user_id in session.execute(
-        select(RoleMember.role_id, RoleMember.user_id)
+        select_rows(RoleMember.role_id, RoleMember.user_id)
         .where(col(RoleMember.active).is_(True))
         .order_by(col(RoleMember.id))
     ):
@@ -437,7 +440,7 @@ def updates_until(session: Session, until: datetime) -> list[UpdateRow]:
     of the plan at that time (the summary's "last week" and trend figures)."""
     u = StatusUpdate
     query = (
-        select(
+        select_rows(
             u.id,
             u.action_id,
             u.step_id,

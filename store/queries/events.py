@@ -14,7 +14,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from store.db import lock_waits_at_most, session_scope
 from store.models import ProcessedEvent
@@ -33,7 +33,7 @@ def claim_event(session: Session, event_id: str, at: datetime) -> bool:
         insert(ProcessedEvent)
         .values(event_id=event_id, seen_at=at)
         .on_conflict_do_nothing(index_elements=["event_id"])
-        .returning(ProcessedEvent.event_id)  # type: ignore[arg-type]
+        .returning(col(ProcessedEvent.event_id))
     )
     claimed = session.execute(statement).first() is not None  # rowcount is -1 on psycopg
     if claimed:

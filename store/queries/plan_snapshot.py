@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
+from store.db import select_rows
 from store.models import Action, ActionOwner, Area, Plan, Role, RoleAlias, StatusUpdate, Step
 
 
@@ -102,17 +103,17 @@ def _scalar(query: Any) -> Any:
 
 # Both fingerprints are built once: building a 16-figure SELECT cost about 0.5 ms a question,
 # a third of the work of answering one (bench/bench_slack.py, py-spy), against 0.07 ms to run it.
-_VERSION_QUERY = select(
+_VERSION_QUERY = select_rows(
     _scalar(select(func.max(StatusUpdate.id))),
     _scalar(select(func.count()).select_from(StatusUpdate)),
     *(
         _scalar(select(aggregate).select_from(model))
         for model in (Plan, Area, Action, Step, ActionOwner, Role, RoleAlias)
-        for aggregate in (func.count(), func.max(model.id))  # type: ignore[attr-defined]
+        for aggregate in (func.count(), func.max(model.id))
     ),
 )
 
-_FINGERPRINT_QUERY = select(
+_FINGERPRINT_QUERY = select_rows(
     _scalar(select(func.sum(func.length(Action.title) + func.length(Action.text)))),
     _scalar(select(func.max(Action.last_update_at))),
     _scalar(select(func.sum(func.length(Step.text)))),
@@ -168,7 +169,7 @@ def _state_columns(model: type[Action] | type[Step]) -> tuple[Any, ...]:
 def load_state_changes(session: Session, after_update_id: int) -> StateChanges:
     """States and notes of the actions and steps that have updates newer than `after_update_id`."""
     touched = session.exec(
-        select(StatusUpdate.action_id, StatusUpdate.step_id).where(
+        select_rows(StatusUpdate.action_id, StatusUpdate.step_id).where(
             col(StatusUpdate.id) > after_update_id
         )
     ).all()
@@ -197,7 +198,7 @@ def _latest_notes(
     """The latest note of each item (of the given ones; of every item when both are None)."""
     action_notes: dict[int, str] = {}
     step_notes: dict[int, str] = {}
-    query = select(StatusUpdate.action_id, StatusUpdate.step_id, StatusUpdate.note).where(
+    query = select_rows(StatusUpdate.action_id, StatusUpdate.step_id, StatusUpdate.note).where(
         col(StatusUpdate.note).is_not(None),
         col(StatusUpdate.superseded).is_(False),
         col(StatusUpdate.deleted).is_(False),
@@ -240,12 +241,14 @@ def load_snapshot(session: Session) -> PlanSnapshot:
     last_update_id = session.exec(select(func.max(StatusUpdate.id))).one()  # read first: no gap
     plans = tuple(
         PlanRow(p.id, p.key, p.title, p.prefix)
-        for p in session.exec(select(Plan.id, Plan.key, Plan.title, Plan.prefix).order_by(Plan.id))
+        for p in session.exec(
+            select_rows(Plan.id, Plan.key, Plan.title, Plan.prefix).order_by(Plan.id)
+        )
     )
     areas = tuple(
         AreaRow(a.id, a.plan_id, a.ref, a.number, a.title, a.strategic_lead, a.position)
         for a in session.exec(
-            select(
+            select_rows(
                 Area.id,
                 Area.plan_id,
                 Area.ref,
@@ -256,7 +259,7 @@ def load_snapshot(session: Session) -> PlanSnapshot:
             ).order_by(col(Area.plan_id), col(Area.position), col(Area.id))
         )
     )
-    action_query = select(
+    action_query = select_rows(
         Action.id,
         Action.plan_id,
         Action.area_id,
@@ -283,7 +286,7 @@ def load_snapshot(session: Session) -> PlanSnapshot:
         )
         for a in session.exec(action_query)
     )
-    step_query = select(
+    step_query = select_rows(
         Step.id,
         Step.action_id,
         Step.ref,
@@ -297,18 +300,18 @@ def load_snapshot(session: Session) -> PlanSnapshot:
     )
     aliases: dict[int, list[str]] = {}
     for role_id, alias in session.exec(
-        select(RoleAlias.role_id, RoleAlias.alias).order_by(col(RoleAlias.id))
+        select_rows(RoleAlias.role_id, RoleAlias.alias).order_by(col(RoleAlias.id))
     ):
         aliases.setdefault(role_id, []).append(alias)
     roles = tuple(
         RoleRow(r.id, r.name, tuple(aliases.get(r.id, ())), r.group, r.head_of_service)
         for r in session.exec(
-            select(Role.id, Role.name, Role.group, Role.head_of_service).order_by(col(Role.id))
+            select_rows(Role.id, Role.name, Role.group, Role.head_of_service).order_by(col(Role.id))
         )
     )
     owners: dict[int, list[int]] = {}
     for action_id, role_id in session.exec(
-        select(ActionOwner.action_id, ActionOwner.role_id).order_by(
+        select_rows(ActionOwner.action_id, ActionOwner.role_id).order_by(
             col(ActionOwner.action_id), col(ActionOwner.position)
         )
     ):

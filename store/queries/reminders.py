@@ -23,10 +23,10 @@ from datetime import UTC, date, datetime
 from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, and_, delete, func, update
-from sqlalchemy import select as select_rows
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from store.db import select_rows
 from store.models import Action, ActionOwner, Plan, Reminder, Step
 from store.models.status import Status
 

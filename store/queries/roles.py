@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 from sqlmodel import Session, col, select
 
+from store.db import id_of
 from store.models import ActionOwner, Role, RoleAlias, RoleMember
 
 YORK_ROLES = Path(__file__).parent.parent / "plans" / "york-roles.yaml"
@@ -111,7 +112,7 @@ def add_alias(session: Session, role: Role, alias: str) -> None:
         return
     existing = session.exec(select(RoleAlias).where(RoleAlias.key == key)).first()
     if existing is None:
-        session.add(RoleAlias(role_id=role.id, alias=alias, key=key))
+        session.add(RoleAlias(role_id=id_of(role), alias=alias, key=key))
 
 
 def find_role(session: Session, name: str) -> Role | None:
@@ -161,7 +162,7 @@ def members_of(session: Session, role: Role, *, active_only: bool = True) -> lis
     query = select(RoleMember).where(RoleMember.role_id == role.id)
     if active_only:
         query = query.where(col(RoleMember.active).is_(True))
-    return list(session.exec(query.order_by(RoleMember.id)))
+    return list(session.exec(query.order_by(col(RoleMember.id))))
 
 
 def holders(session: Session, role: Role) -> list[str]:
@@ -198,7 +199,7 @@ def assign(session: Session, role: Role, user_id: str, *, by: str | None, at: da
         member.assigned_by, member.assigned_at = by, at
         session.add(member)
         return True
-    session.add(RoleMember(role_id=role.id, user_id=user_id, assigned_by=by, assigned_at=at))
+    session.add(RoleMember(role_id=id_of(role), user_id=user_id, assigned_by=by, assigned_at=at))
     session.flush()
     return True
 

@@ -21,7 +21,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot.jobs.reminders import settle_in_doubt
 from bot.posting.delivery import ToConversation, deliver, message_payload
 from bot.posting.outbox import post_that_matters
-from bot.render import Rendered, render
+from bot.render import Renderable, Rendered, render
 from bot.render.escape import escape
 from bot.render.updates import ADD_NOTE, BUTTON_LABELS, NOTE_VIEW, SET_STATUS, SNOOZE
 from bot.runtime import Runtime
@@ -94,7 +94,7 @@ def _reminder_thread(
 def _answer(
     runtime: Runtime,
     client: WebClient,
-    result: object,
+    result: Renderable,
     *,
     channel: str | None,
     thread_ts: str | None,
@@ -201,11 +201,15 @@ def on_reminder_button(interaction: Interaction) -> None:
     if interaction.key == ADD_NOTE:
         with session_scope(runtime.engine) as session:
             target = reminder_target(session, request, reminder_id=reminder_id)
-        if isinstance(target, ThreadTarget) and interaction.trigger_id:
-            client.views_open(trigger_id=interaction.trigger_id, view=note_modal(target))
+        if isinstance(target, ThreadTarget):
+            if interaction.trigger_id:
+                client.views_open(trigger_id=interaction.trigger_id, view=note_modal(target))
+            else:  # Slack always sends one with a click; nothing to open the modal with
+                log.warning("Add note on reminder %s came without a trigger_id", reminder_id)
             return
         _answer(runtime, client, target, channel=channel, thread_ts=thread_ts, user=user)
         return
+    result: Renderable
     if interaction.key == SNOOZE:
         with session_scope(runtime.engine) as session:
             result = snooze_item(session, request, reminder_id=reminder_id)
