@@ -29,9 +29,14 @@ from bot.slack.app import create_app
 from bot.slack.requests import MAX_BODY_BYTES, Refused, read_body
 
 
-def settle() -> None:
-    """Give work that should NOT happen time to show itself before asserting it did not."""
-    time.sleep(0.4)
+def settle(app: SlackAppProcess, fake: FakeSlack) -> None:
+    """Wait until the app has done what it was given before this point: a `/plan help` sent
+    now is answered after any work an earlier request handed over had its turn, so work that
+    should NOT happen would show by then. Its own answer is then forgotten."""
+    probe = app.command("/plan help")
+    assert probe.response_url is not None
+    fake.answer_to(probe.response_url)
+    fake.reset()
 
 
 def form(**fields: str) -> bytes:
@@ -64,7 +69,8 @@ def new_log(app: SlackAppProcess, before: int) -> str:
 
 def assert_quiet(app: SlackAppProcess, fake: FakeSlack, before: int) -> None:
     """Nothing was sent to Slack or to any response_url, and nothing was logged as a failure."""
-    settle()
+    assert fake.calls == []  # a request refused at the door hands nothing over
+    settle(app, fake)
     assert fake.calls == []
     written = new_log(app, before)
     assert "Traceback" not in written, written
@@ -270,8 +276,8 @@ def test_app_rate_limited_is_acknowledged_and_logged_as_a_warning(
     }
     sent = slack_app.post(json.dumps(body).encode(), JSON)
     assert (sent.status, sent.body) == (200, b"")
-    settle()
     assert fake_slack.calls == []
+    settle(slack_app, fake_slack)
     written = new_log(slack_app, before)
     assert " WARNING planbot.slack: Slack is holding back events" in written
     assert "1518467820" in written and "Traceback" not in written
@@ -281,8 +287,8 @@ def test_a_closed_modal_is_acknowledged(slack_app: SlackAppProcess, fake_slack: 
     before = len(slack_app.log)
     sent = slack_app.post(view_body("view_closed", is_cleared=False), FORM)
     assert (sent.status, sent.body) == (200, b"")
-    settle()
     assert fake_slack.calls == []
+    settle(slack_app, fake_slack)
     assert " WARNING " not in new_log(slack_app, before)  # handled, not "no listener"
 
 
@@ -317,9 +323,8 @@ def test_the_error_path_never_answers_a_request_not_shown_to_be_slacks(
         "x-slack-signature": [slack_signature(SIGNING_SECRET, "yesterday", body.encode())],
     }
     response = app.dispatch(BoltRequest(body=body, headers=headers))
-    executor.shutdown(wait=True)
+    executor.shutdown(wait=True)  # whatever was handed over has run
     assert response.status >= 400
-    settle()
     assert fake_slack.calls == []
 
 
