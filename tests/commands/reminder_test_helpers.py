@@ -19,7 +19,12 @@ from store.roles import assign, find_role
 from store.state import record_update
 
 REMINDERS_CHANNEL = "CREMIND01"
-PLAN_SETTINGS = {"reminder_days_before": 7, "reminder_stale_days": 28, "reminder_max_per_day": 500}
+PLAN_SETTINGS = {
+    "reminder_days_before": 7,
+    "reminder_stale_days": 28,
+    "reminder_max_per_day": 500,
+    "reminders_channel": REMINDERS_CHANNEL,
+}
 
 
 def make_request(
