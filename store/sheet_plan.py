@@ -1,6 +1,10 @@
 """The flat spreadsheet plan format (CSV or XLSX, docs/PLAN_FORMAT.md): read into and written from
 `PlanDoc`s, one row per area, action or step, so another council can load its plan from Excel.
 
+A CSV cell a spreadsheet would run as a formula is written with a leading apostrophe (OWASP's
+rule for CSV injection), and the apostrophe is taken off again when a CSV is read, so an export
+imports back exactly (docs/operations.md, "Formula cells in exports").
+
 Reading never guesses silently: an unknown or missing column, a duplicate reference, a date that
 names no day, a bad status, text that is not UTF-8 or a workbook that is not one raises
 `PlanFileError` naming the file, the row and the column.
@@ -54,6 +58,9 @@ NOT_FOR = {
     "action": ("strategic_lead",),
     "step": ("owners", "strategic_lead", "timescale", "progress", "measures"),
 }
+# What a spreadsheet program reads as the start of a formula (OWASP, "CSV Injection"); an
+# apostrophe is added too, so that one taken off on reading is always one that export added.
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r", "'")
 _REF_DEPTH = re.compile(r"^[A-Za-z]+\d+((?:\.\d+){0,2})$")
 
 
@@ -117,7 +124,7 @@ def _csv_rows(raw: bytes, file: str) -> list[list[str]]:
         raise PlanFileError(file, "", "holds NUL bytes; it is not a CSV text file")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     try:
-        return [list(row) for row in reader]
+        return [[formula_restored(cell) for cell in row] for row in reader]
     except csv.Error as error:
         raise PlanFileError(
             file, f"line {reader.line_num}", f"is not valid CSV ({error})"
@@ -484,10 +491,24 @@ def plans_to_rows(plans: Sequence[PlanDoc]) -> list[list[str]]:
     return rows
 
 
+def formula_neutralised(cell: str) -> str:
+    """`cell` as a CSV cell no spreadsheet runs: an apostrophe before a formula's first character
+    ("=HYPERLINK(…)", "+1", "-2+3", "@SUM(…)", a tab or carriage return) or before an apostrophe."""
+    return "'" + cell if cell.startswith(FORMULA_LEADS) else cell
+
+
+def formula_restored(cell: str) -> str:
+    """The cell `formula_neutralised` was given: its added apostrophe taken off."""
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_LEADS) else cell
+
+
 def plans_to_csv(plans: Sequence[PlanDoc]) -> str:
-    """CSV text (no byte-order mark; `write_sheet` adds one for files, as Excel expects)."""
+    """CSV text (no byte-order mark; `write_sheet` adds one for files, as Excel expects), with
+    every cell that could run as a formula neutralised."""
     out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(plans_to_rows(plans))
+    csv.writer(out, lineterminator="\r\n").writerows(
+        [formula_neutralised(cell) for cell in row] for row in plans_to_rows(plans)
+    )
     return out.getvalue()
 
 

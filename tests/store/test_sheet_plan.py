@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import Workbook
-from plan_store_helpers import PLANS, Run, dump_tables, url_of
+from plan_store_helpers import FORMULA_START, HOSTILE_CSV, PLANS, Run, dump_tables, url_of
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from store.history import find_item
 from store.models import Action, Measure, Step
 from store.plan_doc import PlanFileError
-from store.sheet_plan import plans_to_rows, plans_to_xlsx, read_sheet_plans
+from store.sheet_plan import (
+    formula_neutralised,
+    formula_restored,
+    plans_to_csv,
+    plans_to_rows,
+    plans_to_xlsx,
+    read_sheet_plans,
+)
 
 GOOD_CSV = (
     "plan_key,plan_title,kind,ref,title,text,owners,due,status,measures\r\n"
@@ -96,6 +107,39 @@ def test_text_that_looks_like_a_formula_stays_text_in_a_workbook(tmp_path: Path)
     (again,) = read_sheet_plans(path)
     assert again.areas[0].actions[0].title == "=1+1 @me"
     assert plans_to_rows([again]) == plans_to_rows([plan])
+
+
+def test_a_csv_export_runs_no_formula_and_imports_back_exactly(tmp_path: Path) -> None:
+    (plan,) = read_sheet_plans(_csv(tmp_path, HOSTILE_CSV))
+    action = plan.areas[0].actions[0]
+    assert (action.title, action.text, action.owners) == ("+1+1", "-2+3", ["=cmd|' /C calc'!A0"])
+    exported = plans_to_csv([plan])
+    cells = [cell for row in csv.reader(io.StringIO(exported, newline="")) for cell in row]
+    assert not [cell for cell in cells if cell.startswith(FORMULA_START)]
+    assert '\'=HYPERLINK("http://evil.example","x")' in cells
+    assert "'- one\n- two" in cells and "'-" in cells
+    (again,) = read_sheet_plans(_csv(tmp_path, exported, name="again.csv"))
+    assert again.areas == plan.areas and plans_to_rows([again]) == plans_to_rows([plan])
+    assert plans_to_csv([again]) == exported
+
+
+def test_an_apostrophe_a_person_typed_is_kept(tmp_path: Path) -> None:
+    (plan,) = read_sheet_plans(_csv(tmp_path, HOSTILE_CSV))
+    action = plan.areas[0].actions[1]
+    # Only an apostrophe before a formula's first character or another apostrophe is taken off:
+    # the rule documented in docs/operations.md.
+    assert (action.title, action.text, action.progress) == (
+        "'apostrophe first",
+        "=written by hand",
+        "'x",
+    )
+
+
+@given(st.text())
+def test_neutralising_a_cell_always_gives_it_back_and_never_leaves_a_formula(cell: str) -> None:
+    written = formula_neutralised(cell)
+    assert not written.startswith(FORMULA_START)
+    assert formula_restored(written) == cell
 
 
 def _header(text: str) -> str:
