@@ -37,7 +37,7 @@ def _(result: ChangesResult) -> Rendered:
         for line in result.lines
     ]
     plain = [
-        f"{line.reference} {truncate(line.title, TITLE_TEXT)}\n"
+        f"{escape(line.reference)} {escape(truncate(line.title, TITLE_TEXT))}\n"
         f"  {entry_line(line.entry, plain=True, zone=zone)}"
         for line in result.lines
     ]
@@ -51,5 +51,6 @@ def _(result: ChangesResult) -> Rendered:
         blocks.append(
             {"type": "section", "text": {"type": "mrkdwn", "text": escape(result.message)}}
         )
-    text = "\n".join(part for part in (head, summary, *plain, result.message or "") if part)
+    message = escape(result.message or "")
+    text = "\n".join(part for part in (escape(head), summary, *plain, message) if part)
     return Rendered(text=text, blocks=blocks[:50])

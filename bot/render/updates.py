@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.render import Rendered, render
-from bot.render.escape import escape
+from bot.render.escape import channel_mention, escape
 from bot.render.item_text import day, people, status_label
 from commands.channels import ChannelProblem, ChannelsResult
 from commands.updates import (
@@ -146,12 +146,8 @@ def _(result: ChannelsResult) -> Rendered:
     )
 
 
-def _channel(channel: str | None) -> str:
-    if not channel:
-        return ""
-    if channel.startswith(("C", "G")) and channel.isalnum():
-        return f"<#{channel}>"
-    return escape(channel)
+def _channel(channel_id: str | None) -> str:
+    return channel_mention(channel_id) if channel_id else ""
 
 
 @render.register
