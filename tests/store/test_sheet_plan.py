@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import time
+import zipfile
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -159,6 +162,46 @@ def _xlsx_not_zip(tmp_path: Path) -> Path:
     return path
 
 
+def _zip_bomb(tmp_path: Path) -> Path:
+    """A real workbook whose sheet holds 200 MB of rows, packed about 300 to 1 into 0.7 MB."""
+    (plan,) = read_sheet_plans(_csv(tmp_path, GOOD_CSV))
+    good = zipfile.ZipFile(io.BytesIO(plans_to_xlsx([plan])))
+    sheet = good.read("xl/worksheets/sheet1.xml").decode()
+    # The header row is kept; the declared dimension goes, so a reader meets every row.
+    head = re.sub(r"<dimension [^>]*/>", "", sheet.split("</row>")[0] + "</row>")
+    tail = "</sheetData></worksheet>"
+    cell = '<c t="inlineStr"><is><t>D9</t></is></c>'
+    row = f"<row>{cell * 2}</row>"
+    rows = (row * (1_000_000 // len(row))).encode()
+    path = tmp_path / "plan.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for part in good.infolist():
+            if part.filename != "xl/worksheets/sheet1.xml":
+                bomb.writestr(part, good.read(part))
+        with bomb.open("xl/worksheets/sheet1.xml", "w") as out:
+            out.write(head.encode())
+            for _ in range(200):
+                out.write(rows)
+            out.write(tail.encode())
+    return path
+
+
+def _many_parts(tmp_path: Path) -> Path:
+    """101 parts of 1 MB each: none expands suspiciously alone, together over the limit."""
+    path = tmp_path / "plan.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for number in range(101):
+            archive.writestr(f"xl/media/part{number}.xml", b" " * 1_000_000)
+    return path
+
+
+def _too_big(tmp_path: Path, name: str) -> Path:
+    path = tmp_path / name
+    with path.open("wb") as out:
+        out.truncate(25_000_000)  # sparse: nothing is written
+    return path
+
+
 BAD_FILES: dict[str, tuple[Callable[[Path], Path], list[str]]] = {
     "unknown column": (
         lambda d: _csv(d, _header(GOOD_CSV)),
@@ -190,6 +233,26 @@ BAD_FILES: dict[str, tuple[Callable[[Path], Path], list[str]]] = {
     ),
     "xlsx that is not a zip": (_xlsx_not_zip, ["plan.xlsx: is not an Excel .xlsx workbook"]),
     "empty file": (lambda d: _csv(d, ""), ["plan.csv: the file is empty"]),
+    "zip bomb": (
+        _zip_bomb,
+        [
+            "plan.xlsx: xl/worksheets/sheet1.xml: unpacks from 0.",
+            "to 200.0 MB",
+            "refuses a workbook part that expands more than 100 times",
+        ],
+    ),
+    "workbook too big unpacked": (
+        _many_parts,
+        ["plan.xlsx: unpacks to more than 100.0 MB; planbot reads workbooks of up to 100.0 MB"],
+    ),
+    "workbook too big": (
+        lambda d: _too_big(d, "plan.xlsx"),
+        ["plan.xlsx: is 25.0 MB; planbot reads plan files of up to 20.0 MB"],
+    ),
+    "csv too big": (
+        lambda d: _too_big(d, "plan.csv"),
+        ["plan.csv: is 25.0 MB; planbot reads plan files of up to 20.0 MB"],
+    ),
     "header only": (
         lambda d: _csv(d, GOOD_CSV.split("\r\n")[0] + "\r\n"),
         ["plan.csv: has a header but no rows"],
@@ -264,3 +327,11 @@ def test_reading_errors_carry_file_row_and_field(tmp_path: Path) -> None:
     with pytest.raises(PlanFileError) as caught:
         read_sheet_plans(path)
     assert (caught.value.file, caught.value.where) == (str(path), "row 3, status")
+
+
+def test_a_zip_bomb_is_refused_at_once(tmp_path: Path) -> None:
+    path = _zip_bomb(tmp_path)
+    started = time.perf_counter()
+    with pytest.raises(PlanFileError, match="expands more than 100 times"):
+        read_sheet_plans(path)
+    assert time.perf_counter() - started < 1.0  # it was read row by row for 83 s
