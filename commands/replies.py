@@ -281,8 +281,8 @@ HEDGE = re.compile(
     r"hopefully|kind of|sort of|ish)\b"
 )
 LEADING_KEYWORDS = re.compile(
-    r"(?i)^(?:(?:rag|rated|rating|status|update)\s*:?\s*|(?:red|amber|green|blue|done|complete|completed|"
-    r"finished|blocked|stuck|on hold|in progress|underway|ongoing|not started(?: yet)?|"
+    r"(?i)^(?:(?:rag|rated|rating|status|update)\s*:?\s*|(?:red|amber|green|blue|done|complete|"
+    r"completed|finished|blocked|stuck|on hold|in progress|underway|ongoing|not started(?: yet)?|"
     r"dropped|cancelled|on track|at risk|off track|now|still|yes|yep|all)\b|"
     r"[🟢🟩🟠🟡🟧🟨🔴🟥🔵🟦✅✔️]|:[a-z_]+:|[\s,;:.\-–—!()/]+)+"
 )

@@ -4,8 +4,8 @@ nothing they wrote becomes a link.
 Slack treats `<!channel>`, `<!here>`, `<@U123>` and `<#C123>` as mentions and `<url|label>` as a
 link; escaping `&`, `<` and `>` as Slack documents turns every such sequence into plain visible
 text. A `|` only means something inside `<…>`, which escaped text can no longer open; the links,
-mentions and channels planbot makes itself are built here alone (`link`, `mention`, `channel`),
-with the address percent-encoded so that no `|` or `>` in it can end it early.
+mentions and channels planbot makes itself are built here alone (`link`, `mention`,
+`channel_mention`), a link's address percent-encoded so that no `|` or `>` in it can end it early.
 """
 
 from __future__ import annotations
