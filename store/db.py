@@ -44,6 +44,22 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.close()
 
 
+def _sqlite_savepoint(connection, _name) -> None:  # type: ignore[no-untyped-def]
+    """Open the transaction a savepoint belongs in, if none is open yet.
+
+    Python's sqlite3 module begins a transaction itself only before INSERT, UPDATE or DELETE. A
+    SAVEPOINT that comes first therefore opens the transaction on its own, and releasing it
+    commits everything: a unit of work that failed after a savepoint kept its rows on SQLite and
+    lost them on PostgreSQL. Beginning the transaction here gives SQLite real savepoints.
+    (SQLAlchemy's recipe of a BEGIN for every transaction would also start one before the first
+    read, and a transaction that read and then writes fails at once when another process wrote
+    in between, where today it waits its turn as on PostgreSQL.)
+    """
+    driver = connection.connection.driver_connection
+    if not driver.in_transaction:
+        driver.execute("BEGIN")
+
+
 def make_engine(url: str | None = None, *, echo: bool = False) -> Engine:
     """Build the engine for `url` (the default embedded file when None).
 
@@ -60,6 +76,7 @@ def make_engine(url: str | None = None, *, echo: bool = False) -> Engine:
             url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30}
         )
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "savepoint", _sqlite_savepoint)
         if database and database != ":memory:":
             with engine.connect() as connection:
                 connection.exec_driver_sql("PRAGMA journal_mode=WAL")

@@ -132,6 +132,12 @@ def run_reminders(
             len(plan.unfilled),
             "; ".join(f"{role.role} ({', '.join(role.refs)})" for role in plan.unfilled),
         )
+    if plan.no_channel:
+        log.warning(
+            "reminders wait: no reminders channel for %s (set one with `channel reminders "
+            "#channel` or PLANBOT_REMINDERS_CHANNEL)",
+            ", ".join(plan.no_channel),
+        )
     if plan.day_off:
         log.info("no reminders on %s: %s", today, plan.day_off)
     if dry_run or client is None or plan.day_off:
@@ -141,19 +147,7 @@ def run_reminders(
     elsewhere: list[str] = []
     failed: list[str] = []
     worker = _worker_name()
-    homeless = [reminder for reminder in plan.due if not reminder.channel]
-    if homeless:
-        log.warning(
-            "%d reminders not posted: no reminders channel for %s (set one with "
-            "`channel reminders #channel` or PLANBOT_REMINDERS_CHANNEL): %s",
-            len(homeless),
-            ", ".join(sorted({reminder.plan_title for reminder in homeless})),
-            ", ".join(reminder.ref for reminder in homeless),
-        )
-        failed.extend(reminder.ref for reminder in homeless)
     for reminder in plan.due:
-        if not reminder.channel:
-            continue
         tried_at = runtime.clock.real_utcnow()  # Slack's clock, not a trial's fixed one
         with session_scope(runtime.engine) as session:
             row = claim_reminder(
@@ -211,7 +205,6 @@ def _post(
     """Post the reminder's thread: (channel, ts), or None when it was not posted. A claim Slack
     refused is given back; one Slack may have taken though its history could not say is left in
     doubt, for the next run to look for first."""
-    assert reminder.channel is not None
     rendered = reminder_message(reminder, row_id, today)
     try:
         posted = post_findable(

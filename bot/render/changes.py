@@ -36,7 +36,7 @@ def render_changes(result: ChangesResult) -> Rendered:
         for line in result.lines
     ]
     plain = [
-        f"{line.reference} {truncate(line.title, TITLE_TEXT)}\n"
+        f"{escape(line.reference)} {escape(truncate(line.title, TITLE_TEXT))}\n"
         f"  {entry_line(line.entry, plain=True, zone=zone)}"
         for line in result.lines
     ]
@@ -50,5 +50,6 @@ def render_changes(result: ChangesResult) -> Rendered:
         blocks.append(
             {"type": "section", "text": {"type": "mrkdwn", "text": escape(result.message)}}
         )
-    text = "\n".join(part for part in (head, summary, *plain, result.message or "") if part)
+    message = escape(result.message or "")
+    text = "\n".join(part for part in (escape(head), summary, *plain, message) if part)
     return Rendered(text=text, blocks=blocks[:50])

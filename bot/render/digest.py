@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from bot.render.escape import escape, mention, truncate
+from bot.render.escape import channel_mention, escape, mention, truncate
 from bot.render.item_text import day, status_label
 from bot.render.rendered import Rendered
 from commands.brag import EMOJI, ORDER
@@ -403,7 +403,10 @@ def subscription_line(line: SubscriptionLine) -> Line:
         posted += f" (last try failed: {escape(truncate(line.last_error, 80))})"
     nxt = line.next_at
     text = f"{scope} — {line.when}; next {nxt:%a} {day(nxt.date())} {nxt:%H:%M} · {posted}"
-    return Line(f"• #{line.id} <#{line.channel}>: {text}", f"• #{line.id} {line.channel}: {text}")
+    return Line(
+        f"• #{line.id} {channel_mention(line.channel)}: {text}",
+        f"• #{line.id} {escape(line.channel)}: {text}",
+    )
 
 
 def render_digest_subscription(result: DigestSubscriptionResult) -> Rendered:

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from datetime import UTC, time
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from bot.render.escape import escape, mention, truncate
+from bot.render.escape import escape, link, mention, truncate
 from bot.render.item_text import RAG_EMOJI, day, item_line, status_label
 from bot.render.rendered import Rendered
 from commands.questions.history import HistoryEntry, HistoryProblem, HistoryResult
 
 LONDON = ZoneInfo("Europe/London")
 DATED_ONLY = ("document", "import")  # sources that date an update by the day
+FROM_SLACK = ("chat", "button", "modal")  # sources whose reference is the message's permalink
 ENTRY_LIMIT = 40  # newest entries shown in Slack; the store keeps them all
 SOURCES = {
     "document": "the plan document",
@@ -52,13 +54,25 @@ def _change(entry: HistoryEntry) -> str:
     return ", ".join(parts) or "note"
 
 
+def _is_slack_permalink(ref: str) -> bool:
+    """Whether `ref` is a message's address in Slack (what chat.getPermalink gives for a reply);
+    any other address came from a plan file or an import and is shown as text, never linked."""
+    parts = urlsplit(ref)
+    host = parts.hostname or ""
+    return (
+        parts.scheme == "https"
+        and (host == "slack.com" or host.endswith(".slack.com"))
+        and parts.path.startswith("/archives/")
+    )
+
+
 def _where(entry: HistoryEntry, *, plain: bool) -> str:
     source = SOURCES.get(entry.source, entry.source)
     ref = entry.source_ref
-    if ref and ref.startswith("https://") and not plain:
-        return f"<{escape(ref)}|{source}>"
+    if ref and not plain and entry.source in FROM_SLACK and _is_slack_permalink(ref):
+        return link(ref, source)
     if ref:
-        return f"{source} ({escape(ref) if not plain else ref})"
+        return f"{source} ({escape(ref)})"
     return source
 
 

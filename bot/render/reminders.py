@@ -115,9 +115,9 @@ def plan_summary(plan: ReminderPlan, *, posted: int | None = None) -> str:
         else:
             lines.append(f"{posted} of {len(plan.due)} posted:")
         for reminder in plan.due:
-            where = reminder.channel or "NO CHANNEL"
             lines.append(
-                f"  {reminder.ref} [{reminder.reason}] {why(reminder, plan.today)} -> {where}; "
+                f"  {reminder.ref} [{reminder.reason}] {why(reminder, plan.today)} -> "
+                f"{reminder.channel}; "
                 f"owner {'; '.join(o.role for o in reminder.owners) or 'none'}"
             )
         if plan.deferred:
@@ -129,8 +129,8 @@ def plan_summary(plan: ReminderPlan, *, posted: int | None = None) -> str:
             lines.append(f"{plan.already_sent} already posted earlier in their period.")
         for title in plan.no_channel:
             lines.append(
-                f"No reminders channel for {title}: set PLANBOT_REMINDERS_CHANNEL or "
-                "`channel reminders #channel`."
+                f"No reminders channel for {title}: its reminders wait until one is set "
+                "(PLANBOT_REMINDERS_CHANNEL or `channel reminders #channel`)."
             )
     if plan.unfilled:
         lines.append("Owner roles with nobody behind them:")

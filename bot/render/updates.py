@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.render.escape import escape
+from bot.render.escape import channel_mention, escape
 from bot.render.item_text import day, people, status_label
 from bot.render.rendered import Rendered
 from commands.reminders.channels import ChannelProblem, ChannelsResult
@@ -139,12 +139,8 @@ def render_channels(result: ChannelsResult) -> Rendered:
     )
 
 
-def _channel(channel: str | None) -> str:
-    if not channel:
-        return ""
-    if channel.startswith(("C", "G")) and channel.isalnum():
-        return f"<#{channel}>"
-    return escape(channel)
+def _channel(channel_id: str | None) -> str:
+    return channel_mention(channel_id) if channel_id else ""
 
 
 def render_channel_problem(result: ChannelProblem) -> Rendered:

@@ -23,6 +23,9 @@ Not flooding people (York's seeded plans hold dozens of items overdue or silent 
   second process, `planbot remind`) only fills what is left, even when items answered or snoozed
   since the first run have dropped out; the rest stay due and go on the next working day, so a
   first run against old data spreads over a few days instead of one burst.
+- only reminders that can be posted are chosen: an item of a plan with neither a reminders channel
+  of its own nor the default one (PLANBOT_REMINDERS_CHANNEL) takes no place in the day's limit, and
+  its plan is named in `no_channel` so the run can say so; its reminders go once a channel is set.
 """
 
 from __future__ import annotations
@@ -81,7 +84,7 @@ class DueReminder:
     declared_rag: str | None
     plan_key: str
     plan_title: str
-    channel: str | None
+    channel: str
     owners: tuple[OwnerView, ...]
 
     @property
@@ -114,7 +117,7 @@ class ReminderPlan:
     already_sent: int
     unfilled: tuple[UnfilledRole, ...]
     no_owner: tuple[str, ...]  # open items whose owner cell is empty
-    no_channel: tuple[str, ...]  # plans with reminders due and no reminders channel
+    no_channel: tuple[str, ...]  # plans with reminders due and no channel: none of them chosen
     deferred_count: int = 0  # how many wait for the next working day
     claimed_today: int = 0  # posted (or being posted) by earlier runs today, against the limit
 
@@ -207,7 +210,8 @@ def plan_reminders(session: Session, *, today: date, policy: Policy) -> Reminder
     zone = ZoneInfo(policy.timezone or DEFAULT_TIMEZONE)
     midnight = datetime.combine(today, time(0), tzinfo=zone).astimezone(UTC)
     states = reminder_states(session, before=midnight)
-    chosen: list[tuple[Candidate, str, str, date]] = []
+    chosen: list[tuple[Candidate, str, str, date, str]] = []
+    no_channel: set[str] = set()
     for item in candidates:
         state = states.get(item.item_key)
         if state and (state.claimed_since or (state.snoozed_until and state.snoozed_until > today)):
@@ -221,11 +225,14 @@ def plan_reminders(session: Session, *, today: date, policy: Policy) -> Reminder
         if not quiet:
             options += [_cadence_reminder(item, today), _stale_reminder(item, today, stale_days)]
         picked = next((option for option in options if option), None)
-        if picked:
-            chosen.append((item, *picked))
+        channel = item.reminders_channel or fallback_channel
+        if picked and not channel:
+            no_channel.add(item.plan_title)  # nowhere to post it: it must not take a place
+        elif picked and channel:
+            chosen.append((item, *picked, channel))
 
     chosen.sort(key=lambda e: (REASON_ORDER[e[1]], e[0].due or date.max, e[0].plan_key, e[0].ref))
-    sent = existing_keys(session, [key for _, _, key, _ in chosen])
+    sent = existing_keys(session, [key for _, _, key, _, _ in chosen])
     unsent = [e for e in chosen if e[2] not in sent]
     # The limit is a day's: runs in any process take the most urgent unsent reminders up to what
     # today's claims have left, so runs at the same moment pick the same ones (and the unique
@@ -235,12 +242,11 @@ def plan_reminders(session: Session, *, today: date, policy: Policy) -> Reminder
     waiting = unsent[room:]
     due, deferred = (
         [
-            _reminder(item, reason, key, for_date, today, owners, thresholds, fallback_channel)
-            for item, reason, key, for_date in entries
+            _reminder(item, reason, key, for_date, today, owners, thresholds, channel)
+            for item, reason, key, for_date, channel in entries
         ]
         for entries in (unsent[:room], waiting[:DEFERRED_SHOWN])
     )
-    no_channel = sorted({r.plan_title for r in due if not r.channel})
     return ReminderPlan(
         today=today,
         day_off=None,
@@ -251,7 +257,7 @@ def plan_reminders(session: Session, *, today: date, policy: Policy) -> Reminder
         claimed_today=claimed_today,
         unfilled=unfilled,
         no_owner=no_owner,
-        no_channel=tuple(no_channel),
+        no_channel=tuple(sorted(no_channel)),
     )
 
 
@@ -285,7 +291,7 @@ def _reminder(
     today: date,
     owners: dict[int, OwnerView],
     thresholds: BragThresholds,
-    fallback_channel: str | None,
+    channel: str,
 ) -> DueReminder:
     colour = colour_of(
         status=item.status,
@@ -314,6 +320,6 @@ def _reminder(
         declared_rag=item.declared_rag,
         plan_key=item.plan_key,
         plan_title=item.plan_title,
-        channel=item.reminders_channel or fallback_channel,
+        channel=channel,
         owners=tuple(owners[rid] for rid in item.owner_role_ids if rid in owners),
     )

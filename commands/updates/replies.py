@@ -227,19 +227,27 @@ STATUS_RULES: tuple[tuple[str, str], ...] = (
 )
 COMPILED_STATUS = tuple((re.compile(p), s) for p, s in STATUS_RULES)
 
-RAG_RULES: tuple[tuple[str, str], ...] = (
+# Phrases that mean a colour without naming it, and "amber", which is only ever a rating; the
+# first phrase found in this order wins.
+RAG_PHRASES: tuple[tuple[str, str], ...] = (
     (r"\b(?:not on track|off track|off-track)\b", "red"),
     (r"\b(?:at risk|at-risk)\b", "amber"),
     (r"\b(?:on track|on-track|back on track)\b", "green"),
     (r"\bamber\b", "amber"),
-    (
-        r"(?:^|[.,;:!(\-–—]\s*|\b(?:rag|rated|rating|status|now|is|as|to|at|moved to|moving to|"
-        r"turned|going|gone|back to|showing|=|→|->)\s*:?\s*)(?P<colour>red|green|blue)\b",
-        "",
-    ),
-    (r"\b(?:red|green|blue)\s*(?:rag|rated|rating|status)\b", ""),
 )
-COMPILED_RAG = tuple((re.compile(p), s) for p, s in RAG_RULES)
+COMPILED_RAG = tuple((re.compile(p), s) for p, s in RAG_PHRASES)
+
+# Red, green or blue said as a rating, which the bare words are not ("a red folder"): after a
+# rating word or at the start of a clause ("RAG green", "now red", "Red – overdue"), or before a
+# rating word ("red rated", "green status"). One rule for every way of putting it, so the colour
+# is always the group `colour`.
+_RATING_WORD = r"(?:rag|rated|rating|status)"
+NAMED_COLOUR = re.compile(
+    r"(?:^|[.,;:!(\-–—]\s*|\b(?:rag|rated|rating|status|now|is|as|to|at|moved to|moving to|"
+    r"turned|going|gone|back to|showing|=|→|->)\s*:?\s*"
+    rf"|\b(?=(?:red|green|blue)\s*{_RATING_WORD}\b))"
+    rf"(?P<colour>red|green|blue)\b(?:\s*{_RATING_WORD}\b)?"
+)
 
 DUE_CUE = re.compile(
     r"(?:\bby|\bdue(?: date)?(?: is| now| for| on| in)?|\buntil|\btill|\bdeadline(?: is| now| of)?|"
@@ -273,8 +281,8 @@ HEDGE = re.compile(
     r"hopefully|kind of|sort of|ish)\b"
 )
 LEADING_KEYWORDS = re.compile(
-    r"(?i)^(?:(?:rag|status|update)\s*:?\s*|(?:red|amber|green|blue|done|complete|completed|"
-    r"finished|blocked|stuck|on hold|in progress|underway|ongoing|not started(?: yet)?|"
+    r"(?i)^(?:(?:rag|rated|rating|status|update)\s*:?\s*|(?:red|amber|green|blue|done|complete|"
+    r"completed|finished|blocked|stuck|on hold|in progress|underway|ongoing|not started(?: yet)?|"
     r"dropped|cancelled|on track|at risk|off track|now|still|yes|yep|all)\b|"
     r"[🟢🟩🟠🟡🟧🟨🔴🟥🔵🟦✅✔️]|:[a-z_]+:|[\s,;:.\-–—!()/]+)+"
 )
@@ -347,14 +355,14 @@ def _rag(text: str, raw: str) -> str | None:
         if token in raw:
             return colour
     for pattern, colour in COMPILED_RAG:
-        match = pattern.search(text)
-        if match:
-            return colour or match.group("colour")
-    return None
+        if pattern.search(text):
+            return colour
+    named = NAMED_COLOUR.search(text)
+    return named.group("colour") if named else None
 
 
 def _rag_spans(text: str) -> list[tuple[int, int]]:
-    spans = []
+    spans = [m.span() for m in NAMED_COLOUR.finditer(text)]
     for pattern, _ in COMPILED_RAG:
         spans += [m.span() for m in pattern.finditer(text)]
     return spans

@@ -1,6 +1,14 @@
 """The flat spreadsheet plan format (CSV or XLSX, docs/PLAN_FORMAT.md): read into and written from
 `PlanDoc`s, one row per area, action or step, so another council can load its plan from Excel.
 
+A CSV cell a spreadsheet would run as a formula is written with a leading apostrophe (OWASP's
+rule for CSV injection), and the apostrophe is taken off again when a CSV is read, so an export
+imports back exactly (docs/operations.md, "Formula cells in exports").
+
+A file over MAX_FILE_BYTES is refused before it is read, and a workbook whose parts would unpack
+to more than MAX_UNPACKED_BYTES, or a large part that expands more than MAX_RATIO times (a zip
+bomb), before it is unpacked (docs/operations.md, "Big and hostile plan files").
+
 Reading never guesses silently: an unknown or missing column, a duplicate reference, a date that
 names no day, a bad status, text that is not UTF-8 or a workbook that is not one raises
 `PlanFileError` naming the file, the row and the column.
@@ -55,6 +63,15 @@ NOT_FOR = {
     "action": ("strategic_lead",),
     "step": ("owners", "strategic_lead", "timescale", "progress", "measures"),
 }
+# What a spreadsheet program reads as the start of a formula (OWASP, "CSV Injection"); an
+# apostrophe is added too, so that one taken off on reading is always one that export added.
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r", "'")
+# York's two plans are a 25 KB workbook (124 KB of sheet XML) and a 59 KB CSV; these bounds leave
+# room for plans hundreds of times that size.
+MAX_FILE_BYTES = 20_000_000
+MAX_UNPACKED_BYTES = 100_000_000  # a workbook's parts together, unpacked
+MAX_RATIO = 100  # unpacked to packed size, for a part larger than RATIO_GRACE unpacked
+RATIO_GRACE = 1_000_000
 _REF_DEPTH = re.compile(r"^[A-Za-z]+\d+((?:\.\d+){0,2})$")
 
 
@@ -91,6 +108,11 @@ def read_sheet_plans(path: Path) -> list[PlanDoc]:
     """Read a .csv or .xlsx plan file into one `PlanDoc` per plan key it holds."""
     file = str(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise PlanFileError(
+                file, "", f"is {_mb(size)}; planbot reads plan files of up to {_mb(MAX_FILE_BYTES)}"
+            )
         raw = path.read_bytes()
     except OSError as error:
         raise PlanFileError(file, "", f"cannot be read ({error.strerror})") from None
@@ -118,7 +140,7 @@ def _csv_rows(raw: bytes, file: str) -> list[list[str]]:
         raise PlanFileError(file, "", "holds NUL bytes; it is not a CSV text file")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     try:
-        return [list(row) for row in reader]
+        return [[formula_restored(cell) for cell in row] for row in reader]
     except csv.Error as error:
         raise PlanFileError(
             file, f"line {reader.line_num}", f"is not valid CSV ({error})"
@@ -162,7 +184,40 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
+def _mb(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB"
+
+
+def _check_unpacked_size(raw: bytes, file: str) -> None:
+    """Refuse a workbook that would unpack too big, from the sizes its zip directory declares
+    (zipfile never unpacks a part beyond its declared size), before any of it is unpacked."""
+    try:
+        parts = zipfile.ZipFile(io.BytesIO(raw)).infolist()
+    except zipfile.BadZipFile:
+        return  # openpyxl says why it is not a workbook
+    unpacked = 0
+    for part in parts:
+        unpacked += part.file_size
+        ratio = part.file_size / max(part.compress_size, 1)
+        if part.file_size > RATIO_GRACE and ratio > MAX_RATIO:
+            raise PlanFileError(
+                file,
+                part.filename,
+                f"unpacks from {_mb(part.compress_size)} to {_mb(part.file_size)} ({ratio:.0f} "
+                f"times); planbot refuses a workbook part that expands more than {MAX_RATIO} "
+                "times, as a zip bomb would",
+            )
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise PlanFileError(
+                file,
+                "",
+                f"unpacks to more than {_mb(MAX_UNPACKED_BYTES)}; planbot reads workbooks of up "
+                f"to {_mb(MAX_UNPACKED_BYTES)} unpacked",
+            )
+
+
 def _xlsx_rows(raw: bytes, file: str) -> list[list[str]]:
+    _check_unpacked_size(raw, file)
     try:
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
@@ -485,10 +540,24 @@ def plans_to_rows(plans: Sequence[PlanDoc]) -> list[list[str]]:
     return rows
 
 
+def formula_neutralised(cell: str) -> str:
+    """`cell` as a CSV cell no spreadsheet runs: an apostrophe before a formula's first character
+    ("=HYPERLINK(…)", "+1", "-2+3", "@SUM(…)", a tab or carriage return) or before an apostrophe."""
+    return "'" + cell if cell.startswith(FORMULA_LEADS) else cell
+
+
+def formula_restored(cell: str) -> str:
+    """The cell `formula_neutralised` was given: its added apostrophe taken off."""
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_LEADS) else cell
+
+
 def plans_to_csv(plans: Sequence[PlanDoc]) -> str:
-    """CSV text (no byte-order mark; `write_sheet` adds one for files, as Excel expects)."""
+    """CSV text (no byte-order mark; `write_sheet` adds one for files, as Excel expects), with
+    every cell that could run as a formula neutralised."""
     out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(plans_to_rows(plans))
+    csv.writer(out, lineterminator="\r\n").writerows(
+        [formula_neutralised(cell) for cell in row] for row in plans_to_rows(plans)
+    )
     return out.getvalue()
 
 

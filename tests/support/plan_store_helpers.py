@@ -32,6 +32,16 @@ PLANS = REPO / "store" / "plans"
 SEEDS = REPO.parent / "shared" / "seeds"
 AS_OF = "2023-01-16"
 
+# Cells a spreadsheet would run (OWASP's CSV-injection examples) and cells that only look close.
+HOSTILE_CSV = (
+    "plan_key,plan_title,kind,ref,title,text,owners,timescale,progress,measures\r\n"
+    'demo,Demo Plan,area,D1,"=HYPERLINK(""http://evil.example"",""x"")",,,,,'
+    "\"@SUM(1+9)*cmd|' /C calc'!A0\"\r\n"
+    'demo,,action,D1.1,+1+1,-2+3,=cmd|\' /C calc\'!A0,-,"\tstill a formula","- one\n- two"\r\n'
+    "demo,,action,D1.2,'apostrophe first,'=written by hand,Head of Demo,\"\r=1\",''x,@me\r\n"
+)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
 
 @pytest.fixture(scope="module")
 def york_shared(

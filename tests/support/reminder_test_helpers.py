@@ -24,6 +24,7 @@ PLAN_POLICY = Policy(
     reminder_days_before=7,
     reminder_stale_days=28,
     reminder_max_per_day=500,
+    reminders_channel=REMINDERS_CHANNEL,
 )
 
 

@@ -23,8 +23,12 @@ def terminal(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, york_url: str) -> 
 
 
 def test_remind_dry_run_lists_flags_and_claims_nothing_with_the_date_after_the_verb_or_before(
-    terminal: None, capsys: pytest.CaptureFixture[str], york_url: str
+    terminal: None,
+    capsys: pytest.CaptureFixture[str],
+    york_url: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("PLANBOT_REMINDERS_CHANNEL", "CREMIND01")
     assert main(["remind", "--dry-run", "--as-of", "2023-02-13"]) == 0  # no Slack token needed
     out = capsys.readouterr().out
     assert out.startswith("Reminders for 13 Feb 2023:\n25 would be posted:")
@@ -38,6 +42,23 @@ def test_remind_dry_run_lists_flags_and_claims_nothing_with_the_date_after_the_v
     assert main(["--as-of", "2023-02-11", "remind", "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "No reminders today: Saturday" in out
+
+
+def test_remind_dry_run_names_plans_whose_reminders_have_nowhere_to_go(
+    terminal: None, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    assert main(["remind", "--dry-run", "--as-of", "2023-02-13"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Reminders for 13 Feb 2023:\n0 would be posted:")
+    assert (
+        "No reminders channel for Ambition Plan: its reminders wait until one is set "
+        "(PLANBOT_REMINDERS_CHANNEL or `channel reminders #channel`)."
+    ) in out
+    assert "P7.5 [overdue]" not in out
+    assert any(
+        r.levelname == "WARNING" and "no reminders channel for Ambition Plan" in r.getMessage()
+        for r in caplog.records
+    )
 
 
 def test_roles_assign_list_whoami_and_remove(

@@ -20,7 +20,7 @@ from bot.slack.client import build_web_client, retry_handlers
 from commands.clock import Clock
 from store.db import make_engine, session_scope
 from store.queries.history import find_item
-from store.queries.reminders import posted_reminders
+from store.queries.reminders import posted_reminders, set_reminders_channel
 from store.queries.state import record_update
 
 CHANNEL = "CCATCHUP1"
@@ -116,6 +116,39 @@ def test_a_failed_post_goes_at_the_next_catch_up_and_the_day_stays_within_its_li
         rows = posted_reminders(session)
     engine.dispose()
     assert len(rows) == 2 * LIMIT and len({r.key for r in rows}) == 2 * LIMIT
+
+
+def test_a_plan_with_no_channel_leaves_the_days_places_to_one_that_has_one(
+    york_url: str, fake_slack: FakeSlack
+) -> None:
+    """No default channel: the Ambition Plan's many due reminders cannot be posted and take no
+    place in the limit; the Ofsted plan's, which has a channel, are posted the same day."""
+    engine = make_engine(york_url)
+    with session_scope(engine) as session:
+        set_reminders_channel(session, CHANNEL, "ofsted-2022")
+        for ref in ("OA1.1", "OA1.2"):  # reopened in January, silent since
+            item = find_item(session, ref)
+            assert item is not None
+            at = datetime(2023, 1, 2, 12, tzinfo=UTC)
+            record_update(session, item, at=at, source="admin", status="in_progress")
+    settings = load_settings(
+        slack_bot_token=fake_slack.token,
+        slack_api_url=fake_slack.api_url,
+        database_url=york_url,
+        planbot_today=None,
+        planbot_reminders_channel=None,
+        planbot_reminder_max_per_day=LIMIT,
+    )
+    runtime = Runtime(settings, Clock.fixed_at(datetime(2023, 2, 13, 9, 0)), engine)
+    report = run_reminders(runtime, build_web_client(settings))
+    engine.dispose()
+    assert [(ref, channel) for ref, channel, _ in report.posted] == [
+        ("OA1.1", CHANNEL),
+        ("OA1.2", CHANNEL),
+    ]
+    assert refs(reminder_posts(fake_slack)) == ["OA1.1", "OA1.2"]
+    assert report.failed == () and report.plan.no_channel == ("Ambition Plan",)
+    assert "No reminders channel for Ambition Plan" in report.summary
 
 
 class SlackTakesButAnswersLate:

@@ -146,6 +146,17 @@ REPLIES = [
     ),
     ("Not yet started; dependent on recruitment of the new HoS", "note", None, None, None, "…"),
     (
+        "still red rated, waiting on police data",
+        "update",
+        "blocked",
+        "red",
+        None,
+        "waiting on police data",
+    ),
+    ("all green rag now", "update", None, "green", None, None),
+    ("overall red rating", "update", None, "red", None, "…"),
+    ("we are green status now", "update", None, "green", None, None),
+    (
         "Status: at risk :large_orange_circle: – slipping to mid-April",
         "update",
         None,
@@ -166,6 +177,37 @@ def test_reply_is_read_as_a_lead_means_it(
         assert parsed.note
     else:
         assert parsed.note == note
+
+
+@pytest.mark.parametrize("colour", ["red", "green", "blue"])
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "{c}",
+        "RAG {c}",
+        "RAG: {c}",
+        "now {c}",
+        "moved to {c}",
+        "police data late. {c}",
+        "{c} rag",
+        "{c} rated",
+        "{c} rating",
+        "{c} status",
+        "still {c} rated, waiting on police data",
+        "overall {c} rating",
+        "we are {c} status now",
+        "RAG {c} status",
+    ],
+)
+def test_a_colour_said_as_a_rating_is_read_however_it_is_put(phrase: str, colour: str) -> None:
+    assert parse_reply(phrase.format(c=colour), TODAY).rag == colour
+    assert parse_reply(phrase.format(c=colour.upper()), TODAY).rag == colour
+
+
+@pytest.mark.parametrize("reply", ["left the red folder at the hub", "greenwood school visit"])
+def test_a_colour_word_that_is_not_a_rating_is_left_in_the_note(reply: str) -> None:
+    parsed = parse_reply(reply, TODAY)
+    assert (parsed.kind, parsed.rag, parsed.note) == ("note", None, reply)
 
 
 def test_there_are_at_least_forty_replies() -> None:

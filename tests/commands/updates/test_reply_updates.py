@@ -100,6 +100,28 @@ def test_a_lead_reply_updates_the_item_and_is_confirmed(york_engine: Engine) -> 
         assert reminder is not None and reminder.answered_at is not None
 
 
+@pytest.mark.parametrize(
+    ("text", "status", "rag", "note"),
+    [
+        ("still red rated, waiting on police data", "blocked", "red", "waiting on police data"),
+        ("overall red rating", "not_started", "red", "overall red rating"),
+        ("all green rag now", "not_started", "green", None),
+    ],
+)
+def test_a_colour_put_after_its_rating_word_is_recorded(
+    york_engine: Engine, text: str, status: str, rag: str, note: str | None
+) -> None:
+    thread(york_engine)
+    result = reply(york_engine, text)
+    assert isinstance(result, UpdateApplied)
+    assert state(york_engine) == (status, rag, date(2023, 1, 31))
+    with session_scope(york_engine) as session:
+        item = find_item(session, "P7.5")
+        assert item is not None
+        last = history_of(session, item)[-1]
+        assert (last.author, last.source, last.new_rag, last.note) == (LEAD, "chat", rag, note)
+
+
 def test_the_same_message_twice_changes_nothing_twice(york_engine: Engine) -> None:
     thread(york_engine)
     assert isinstance(reply(york_engine, "blocked: waiting on police data"), UpdateApplied)

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 import yaml
 from openpyxl import load_workbook
-from plan_store_helpers import PLANS, Run, plan_content, url_of
+from plan_store_helpers import FORMULA_START, HOSTILE_CSV, PLANS, Run, plan_content, url_of
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from store.models import StatusUpdate, Step
+from store.models import Action, StatusUpdate, Step
 from store.plan_files.exporter import export_plans
 from store.plan_files.yaml_plan import plan_to_yaml, read_yaml_plan
 from store.queries.history import find_item
@@ -218,3 +220,32 @@ def test_export_of_one_plan_and_of_an_unknown_plan(york_shared: Engine, planbot:
     assert unknown.err.strip() == (
         "planbot: no plan 'leeds-2024' in the store (plans: ofsted-2022, ambition-2022)"
     )
+
+
+def test_cells_that_would_run_as_formulas_export_as_text_and_import_back_exactly(
+    tmp_path: Path, york_url: str, york_engine: Engine, fresh_url: str, planbot: Run
+) -> None:
+    """A plan whose cells a spreadsheet would run (OWASP's examples) goes through import, CSV
+    export and import again into another database without a live formula and without a change."""
+    hostile = tmp_path / "hostile.csv"
+    hostile.write_text(HOSTILE_CSV, encoding="utf-8", newline="")
+    assert planbot(york_url, "import", str(hostile)).code == 0
+    first = _export(planbot, york_url, "csv", None)
+    cells = [cell for row in csv.reader(io.StringIO(first, newline="")) for cell in row]
+    assert not [cell for cell in cells if cell.startswith(FORMULA_START)]
+    assert '\'=HYPERLINK("http://evil.example","x")' in cells
+    exported = tmp_path / "exported.csv"
+    exported.write_text(first, encoding="utf-8", newline="")
+    assert planbot(fresh_url, "import", str(exported)).code == 0
+    assert _export(planbot, fresh_url, "csv", None) == first
+
+    from store.db import make_engine
+
+    copy = make_engine(fresh_url)
+    try:
+        with Session(copy) as session:
+            action = find_item(session, "D1.1")
+            assert action is not None
+            assert isinstance(action, Action) and (action.title, action.text) == ("+1+1", "-2+3")
+    finally:
+        copy.dispose()

@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import re
+import time
+import zipfile
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import Workbook
-from plan_store_helpers import PLANS, Run, dump_tables, url_of
+from plan_store_helpers import FORMULA_START, HOSTILE_CSV, PLANS, Run, dump_tables, url_of
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from store.models import Action, Measure, Step
 from store.plan_files.plan_doc import PlanFileError
-from store.plan_files.sheet_plan import plans_to_rows, plans_to_xlsx, read_sheet_plans
+from store.plan_files.sheet_plan import (
+    formula_neutralised,
+    formula_restored,
+    plans_to_csv,
+    plans_to_rows,
+    plans_to_xlsx,
+    read_sheet_plans,
+)
 from store.queries.history import find_item
 
 GOOD_CSV = (
@@ -98,6 +112,39 @@ def test_text_that_looks_like_a_formula_stays_text_in_a_workbook(tmp_path: Path)
     assert plans_to_rows([again]) == plans_to_rows([plan])
 
 
+def test_a_csv_export_runs_no_formula_and_imports_back_exactly(tmp_path: Path) -> None:
+    (plan,) = read_sheet_plans(_csv(tmp_path, HOSTILE_CSV))
+    action = plan.areas[0].actions[0]
+    assert (action.title, action.text, action.owners) == ("+1+1", "-2+3", ["=cmd|' /C calc'!A0"])
+    exported = plans_to_csv([plan])
+    cells = [cell for row in csv.reader(io.StringIO(exported, newline="")) for cell in row]
+    assert not [cell for cell in cells if cell.startswith(FORMULA_START)]
+    assert '\'=HYPERLINK("http://evil.example","x")' in cells
+    assert "'- one\n- two" in cells and "'-" in cells
+    (again,) = read_sheet_plans(_csv(tmp_path, exported, name="again.csv"))
+    assert again.areas == plan.areas and plans_to_rows([again]) == plans_to_rows([plan])
+    assert plans_to_csv([again]) == exported
+
+
+def test_an_apostrophe_a_person_typed_is_kept(tmp_path: Path) -> None:
+    (plan,) = read_sheet_plans(_csv(tmp_path, HOSTILE_CSV))
+    action = plan.areas[0].actions[1]
+    # Only an apostrophe before a formula's first character or another apostrophe is taken off:
+    # the rule documented in docs/operations.md.
+    assert (action.title, action.text, action.progress) == (
+        "'apostrophe first",
+        "=written by hand",
+        "'x",
+    )
+
+
+@given(st.text())
+def test_neutralising_a_cell_always_gives_it_back_and_never_leaves_a_formula(cell: str) -> None:
+    written = formula_neutralised(cell)
+    assert not written.startswith(FORMULA_START)
+    assert formula_restored(written) == cell
+
+
 def _header(text: str) -> str:
     return text.replace("measures\r\n", "measures,colour\r\n", 1)
 
@@ -112,6 +159,46 @@ def _no_ref(text: str) -> str:
 def _xlsx_not_zip(tmp_path: Path) -> Path:
     path = tmp_path / "plan.xlsx"
     path.write_text("plan_key,ref,title\r\n", encoding="utf-8")
+    return path
+
+
+def _zip_bomb(tmp_path: Path) -> Path:
+    """A real workbook whose sheet holds 200 MB of rows, packed about 300 to 1 into 0.7 MB."""
+    (plan,) = read_sheet_plans(_csv(tmp_path, GOOD_CSV))
+    good = zipfile.ZipFile(io.BytesIO(plans_to_xlsx([plan])))
+    sheet = good.read("xl/worksheets/sheet1.xml").decode()
+    # The header row is kept; the declared dimension goes, so a reader meets every row.
+    head = re.sub(r"<dimension [^>]*/>", "", sheet.split("</row>")[0] + "</row>")
+    tail = "</sheetData></worksheet>"
+    cell = '<c t="inlineStr"><is><t>D9</t></is></c>'
+    row = f"<row>{cell * 2}</row>"
+    rows = (row * (1_000_000 // len(row))).encode()
+    path = tmp_path / "plan.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for part in good.infolist():
+            if part.filename != "xl/worksheets/sheet1.xml":
+                bomb.writestr(part, good.read(part))
+        with bomb.open("xl/worksheets/sheet1.xml", "w") as out:
+            out.write(head.encode())
+            for _ in range(200):
+                out.write(rows)
+            out.write(tail.encode())
+    return path
+
+
+def _many_parts(tmp_path: Path) -> Path:
+    """101 parts of 1 MB each: none expands suspiciously alone, together over the limit."""
+    path = tmp_path / "plan.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for number in range(101):
+            archive.writestr(f"xl/media/part{number}.xml", b" " * 1_000_000)
+    return path
+
+
+def _too_big(tmp_path: Path, name: str) -> Path:
+    path = tmp_path / name
+    with path.open("wb") as out:
+        out.truncate(25_000_000)  # sparse: nothing is written
     return path
 
 
@@ -146,6 +233,26 @@ BAD_FILES: dict[str, tuple[Callable[[Path], Path], list[str]]] = {
     ),
     "xlsx that is not a zip": (_xlsx_not_zip, ["plan.xlsx: is not an Excel .xlsx workbook"]),
     "empty file": (lambda d: _csv(d, ""), ["plan.csv: the file is empty"]),
+    "zip bomb": (
+        _zip_bomb,
+        [
+            "plan.xlsx: xl/worksheets/sheet1.xml: unpacks from 0.",
+            "to 200.0 MB",
+            "refuses a workbook part that expands more than 100 times",
+        ],
+    ),
+    "workbook too big unpacked": (
+        _many_parts,
+        ["plan.xlsx: unpacks to more than 100.0 MB; planbot reads workbooks of up to 100.0 MB"],
+    ),
+    "workbook too big": (
+        lambda d: _too_big(d, "plan.xlsx"),
+        ["plan.xlsx: is 25.0 MB; planbot reads plan files of up to 20.0 MB"],
+    ),
+    "csv too big": (
+        lambda d: _too_big(d, "plan.csv"),
+        ["plan.csv: is 25.0 MB; planbot reads plan files of up to 20.0 MB"],
+    ),
     "header only": (
         lambda d: _csv(d, GOOD_CSV.split("\r\n")[0] + "\r\n"),
         ["plan.csv: has a header but no rows"],
@@ -220,3 +327,11 @@ def test_reading_errors_carry_file_row_and_field(tmp_path: Path) -> None:
     with pytest.raises(PlanFileError) as caught:
         read_sheet_plans(path)
     assert (caught.value.file, caught.value.where) == (str(path), "row 3, status")
+
+
+def test_a_zip_bomb_is_refused_at_once(tmp_path: Path) -> None:
+    path = _zip_bomb(tmp_path)
+    started = time.perf_counter()
+    with pytest.raises(PlanFileError, match="expands more than 100 times"):
+        read_sheet_plans(path)
+    assert time.perf_counter() - started < 1.0  # it was read row by row for 83 s
