@@ -9,10 +9,8 @@ from __future__ import annotations
 import argparse
 
 from bot.cli.common import add_as_of, open_runtime
-from bot.jobs.reminders import run_reminders
 from bot.render import Renderable, render
 from bot.settings import load_settings
-from bot.slack.client import build_web_client
 from commands.caller import TERMINAL
 from commands.roles.directory import RoleProblem, role_command, whoami_command
 from store.db import session_scope
@@ -69,6 +67,10 @@ def run_roles(args: argparse.Namespace) -> int:
 
 
 def run_remind(args: argparse.Namespace) -> int:
+    # The reminder run and Slack's SDK load when a run is asked for, not with `planbot --help`.
+    from bot.jobs.reminders import run_reminders
+    from bot.slack.client import build_web_client
+
     settings = load_settings()
     client = None
     if not args.dry_run:

@@ -19,18 +19,14 @@ from types import FrameType
 from typing import TYPE_CHECKING
 from urllib.error import URLError
 
-from slack_bolt import App
-from slack_bolt.error import BoltError
-from slack_sdk import WebClient
-
 from bot.cli.common import add_as_of, open_runtime
 from bot.runtime import Runtime
 from bot.settings import Settings, SettingsError, load_settings
-from bot.speed.after_response import BURST
-from bot.speed.question_pool import start_question_pool, use_pool
 
 if TYPE_CHECKING:
     from apscheduler.schedulers.background import BackgroundScheduler
+    from slack_bolt import App
+    from slack_sdk import WebClient
 
 log = logging.getLogger("planbot.serve")
 
@@ -55,6 +51,10 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def serve(args: argparse.Namespace) -> int:
+    # Slack's SDK and the speed machinery load when the server starts, not with `planbot --help`.
+    from bot.speed.after_response import BURST
+    from bot.speed.question_pool import start_question_pool, use_pool
+
     settings = load_settings()
     settings.require_slack(socket=args.socket)
     runtime = open_runtime(settings, args.as_of)
@@ -100,6 +100,8 @@ def _freeze_start_up_objects() -> None:
 
 
 def _create_app(runtime: Runtime, *, socket_mode: bool, executor: ThreadPoolExecutor) -> App:
+    from slack_bolt.error import BoltError
+
     from bot.slack.app import create_app
 
     url = runtime.settings.slack_api_url

@@ -140,6 +140,16 @@ class SlackAppProcess:
     def log(self) -> str:
         return "".join(self._lines)
 
+    def wait_for_log(self, text: str, *, since: int = 0, timeout: float = 10.0) -> str:
+        """The log from offset `since` once it contains `text` (the process writes its log
+        through a pipe, read by a thread: a line may arrive a moment after the response)."""
+        deadline = time.monotonic() + timeout
+        while text not in self.log[since:]:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{text!r} not logged within {timeout}s:\n{self.log[since:]}")
+            time.sleep(0.01)
+        return self.log[since:]
+
     def _wait_until_healthy(self) -> None:
         if not self._ready.wait(START_TIMEOUT) or self.address is None:
             raise AssertionError(f"planbot serve did not start:\n{self.log}")

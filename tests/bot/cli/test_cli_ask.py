@@ -117,7 +117,8 @@ def test_building_the_command_line_loads_no_heavy_library() -> None:
     charting library or Slack's SDK (each verb imports what it needs when it runs)."""
     probe = (
         "import sys, bot.cli; bot.cli.build_parser(); "
-        "print(sorted(m for m in ('matplotlib', 'bot.jobs.digest', 'bot.render.chart') "
+        "print(sorted(m for m in ('matplotlib', 'bot.jobs.digest', 'bot.render.chart', "
+        "'slack_bolt', 'slack_sdk') "
         "if m in sys.modules))"
     )
     done = subprocess.run(

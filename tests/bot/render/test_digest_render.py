@@ -75,8 +75,8 @@ def big_plan(engine: Engine, actions: int) -> None:
         session.commit()
 
 
-def test_york_summary_reads_in_order_and_within_limits(york_engine: Engine) -> None:
-    rendered = render(york(york_engine))
+def test_york_summary_reads_in_order_and_within_limits(york_read_only: Engine) -> None:
+    rendered = render(york(york_read_only))
     assert_within_slack_limits(rendered.blocks)
     text = rendered.text
     order = [
@@ -107,11 +107,11 @@ def test_york_summary_reads_in_order_and_within_limits(york_engine: Engine) -> N
 
 
 def test_exceptions_say_other_red_when_every_red_item_needs_a_decision(
-    york_engine: Engine,
+    york_read_only: Engine,
 ) -> None:
     """On 27 Feb all seven red actions have been red for two weeks: they are listed as needing a
     decision, and the exceptions section must not read as if nothing were red."""
-    result = york(york_engine, datetime(2023, 2, 27, 8, 30))
+    result = york(york_read_only, datetime(2023, 2, 27, 8, 30))
     assert result.total("needs_decision") == 7 and result.total("exceptions_red") == 0
     text = render(result).text
     assert (
@@ -121,8 +121,10 @@ def test_exceptions_say_other_red_when_every_red_item_needs_a_decision(
     assert "None this week" not in text
 
 
-def test_every_listed_item_shows_reference_owner_status_and_due_date(york_engine: Engine) -> None:
-    result = york(york_engine)
+def test_every_listed_item_shows_reference_owner_status_and_due_date(
+    york_read_only: Engine,
+) -> None:
+    result = york(york_read_only)
     text = render(result).text
     lists = (result.needs_decision, result.exceptions_red, result.overdue, result.silent)
     for item in (i for items in lists for i in items):
@@ -190,8 +192,8 @@ def test_a_section_never_exceeds_slacks_limit_and_counts_what_it_leaves_out(
         assert "more" not in rich
 
 
-def test_change_since_last_week_is_shown_beside_each_colour(york_engine: Engine) -> None:
-    result = york(york_engine, datetime(2023, 2, 6, 8, 30))
+def test_change_since_last_week_is_shown_beside_each_colour(york_read_only: Engine) -> None:
+    result = york(york_read_only, datetime(2023, 2, 6, 8, 30))
     text = render(result).text
     # P1.4, P6.3, P7.5, P8.1 and P9.3 fell due on 31 January: red 2 -> 7, overdue 2 -> 7
     assert "Ambition Plan (52 actions): Red 7 (+5) · Amber 45 (-5)" in text
@@ -199,8 +201,10 @@ def test_change_since_last_week_is_shown_beside_each_colour(york_engine: Engine)
     assert f"Open 52 · Overdue 7 (+5) and {steps} steps ·" in text
 
 
-def test_empty_week_is_one_line(york_engine: Engine) -> None:
-    rendered = render(york(york_engine, scope=Scope("plan", "ofsted-2022", "Ofsted Action Plan")))
+def test_empty_week_is_one_line(york_read_only: Engine) -> None:
+    rendered = render(
+        york(york_read_only, scope=Scope("plan", "ofsted-2022", "Ofsted Action Plan"))
+    )
     assert rendered.text == (
         "Weekly summary: Ofsted Action Plan · week of 13 Feb 2023: nothing to report — "
         "nothing is open and nothing changed this week."
@@ -240,7 +244,7 @@ def test_a_scope_title_cannot_ping_anyone(york_engine: Engine) -> None:
         assert "&lt;!channel&gt;" in rendered.text  # shown, harmlessly
 
 
-def test_subscription_answers_render(york_engine: Engine) -> None:
+def test_subscription_answers_render(york_read_only: Engine) -> None:
     refused = DigestSubscriptionResult(
         "refused", "Only the person who set it up or a planbot admin can stop this summary.",
         contact="UALICE001",
@@ -257,8 +261,8 @@ def png_size(data: bytes) -> tuple[int, int]:
     return width, height
 
 
-def test_chart_is_a_png_of_areas_by_colour_and_the_trend(york_engine: Engine) -> None:
-    result = york(york_engine)
+def test_chart_is_a_png_of_areas_by_colour_and_the_trend(york_read_only: Engine) -> None:
+    result = york(york_read_only)
     data = chart_png(result)
     assert png_size(data) == (1100, 500)
     image = Image.open(io.BytesIO(data)).convert("RGB")

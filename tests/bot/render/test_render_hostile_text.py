@@ -16,23 +16,22 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot.render import Rendered, load_renderers, render
+from bot.render import Rendered, render
 from bot.render.escape import link
 from bot.render.reminders import reminder_message
 from commands.caller import Caller
 from commands.clock import Clock
-from commands.digest import ALL, compose_digest, resolve_scope
-from commands.reminders import plan_reminders
-from commands.router import Request, handle
-from commands.updates import UpdateRefused, button_update
+from commands.digest.summary import ALL, compose_digest, resolve_scope
+from commands.reminders.policy import plan_reminders
+from commands.request import Policy, Request
+from commands.router import handle
+from commands.updates.apply import UpdateRefused, button_update
 from store.db import session_scope
-from store.history import find_item
 from store.models import Area, Plan, Role
-from store.reminders import claim_reminder, mark_posted
-from store.roles import assign
-from store.state import record_update
-
-load_renderers()
+from store.queries.history import find_item
+from store.queries.reminders import claim_reminder, mark_posted
+from store.queries.roles import assign
+from store.queries.state import record_update
 
 TODAY = date(2023, 2, 15)
 CLOCK = Clock.fixed_at(datetime(2023, 2, 15, 10, 0))
@@ -110,7 +109,7 @@ def assert_nothing_opened(rendered: Rendered) -> None:
 def request(text: str, user: str | None = LEAD) -> Request:
     caller = Caller(user_id=user, channel_id="CREMIND01", is_admin=False)
     return Request(
-        text=text, caller=caller, clock=CLOCK, settings={"reminders_channel": "CREMIND01"}
+        text=text, caller=caller, clock=CLOCK, policy=Policy(reminders_channel="CREMIND01")
     )
 
 
@@ -165,7 +164,7 @@ def test_the_weekly_summary_and_a_reminder_open_nothing(hostile: Engine) -> None
         digests = [
             compose_digest(session, scope, CLOCK) for scope in (ALL, resolve_scope(session, "P7"))
         ]
-        plan = plan_reminders(session, today=TODAY, settings={"reminders_channel": "CREMIND01"})
+        plan = plan_reminders(session, today=TODAY, policy=Policy(reminders_channel="CREMIND01"))
     for digest in digests:
         rendered = render(digest)
         assert "evil" in rendered.text

@@ -27,6 +27,8 @@ from bot.cli import main
 from bot.cli import serve as cli_serve
 from bot.speed.question_pool import WORKER_NICENESS
 
+pytestmark = pytest.mark.slow  # starts planbot as a process
+
 StartApp = Callable[..., SlackAppProcess]
 
 

@@ -7,9 +7,12 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
 from fake_slack import BOT_USER_ID, TEAM_ID, FakeSlack
 from fake_socket_mode import FakeSocketMode
 from slack_fixtures import clean_environment, event_callback, mention_event, planbot_command
+
+pytestmark = pytest.mark.slow  # starts planbot as a process
 
 APP_TOKEN = "xapp-1-A0PLANBOT1-fake"
 

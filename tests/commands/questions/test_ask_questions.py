@@ -150,7 +150,15 @@ PINNED: dict[str, tuple[set[str], set[str]]] = {
 
 
 @pytest.fixture
-def session(york_engine: Engine) -> Iterator[Session]:
+def session(york_read_only: Engine) -> Iterator[Session]:
+    """The shared York store, for questions (which only read)."""
+    with Session(york_read_only) as session:
+        yield session
+
+
+@pytest.fixture
+def own_session(york_engine: Engine) -> Iterator[Session]:
+    """A private copy of York, for tests that put people in roles first."""
     with Session(york_engine) as session:
         yield session
 
@@ -337,25 +345,25 @@ def test_a_yes_no_question_about_an_item_says_no_and_shows_it(
     assert [item.reference for item in result.items] == [shown]
 
 
-def test_me_and_my_mean_the_roles_the_asker_holds(session: Session) -> None:
+def test_me_and_my_mean_the_roles_the_asker_holds(own_session: Session) -> None:
     """A Head of MASH asking "what's overdue for me?" gets what "overdue for Head of MASH or All
     HoS" gets; "show me" is not about the asker; someone with no role is told how to get one."""
-    mash = find_role(session, "Head of MASH")
+    mash = find_role(own_session, "Head of MASH")
     assert mash is not None
-    assign(session, mash, "UMASH0001", by=None, at=datetime(2023, 1, 9, tzinfo=UTC))
+    assign(own_session, mash, "UMASH0001", by=None, at=datetime(2023, 1, 9, tzinfo=UTC))
 
     def asked(text: str, asker: str = "UMASH0001") -> AnswerResult:
-        result = answer(session, text, CLOCK, asker=asker)
+        result = answer(own_session, text, CLOCK, asker=asker)
         assert isinstance(result, AnswerResult)
         return result
 
-    everyone = answered(ask(session, "anything overdue for Head of MASH or All HoS"))
+    everyone = answered(ask(own_session, "anything overdue for Head of MASH or All HoS"))
     for question in ("what's overdue for me", "my overdue actions", "am I late on anything"):
         mine = asked(question)
         assert answered(mine) == everyone, question
         assert mine.understood == "overdue items owned by Head of MASH or All HoS"
-    assert answered(asked("what do I own")) == answered(ask(session, "head of mash or all hos"))
-    assert answered(asked("show me OA4")) == answered(ask(session, "OA4"))
+    assert answered(asked("what do I own")) == answered(ask(own_session, "head of mash or all hos"))
+    assert answered(asked("show me OA4")) == answered(ask(own_session, "OA4"))
     nobody = asked("anything on my list?", asker="UNOBODY01")
     assert nobody.items == () and (nobody.message or "").startswith("You hold no roles")
 
@@ -379,18 +387,18 @@ def test_everyday_shorthand_reads_as_the_words_the_plans_use(
     assert answered(ask(session, short)) == expected
 
 
-def test_who_is_a_role_names_its_holders(session: Session) -> None:
-    mash = find_role(session, "Head of MASH")
+def test_who_is_a_role_names_its_holders(own_session: Session) -> None:
+    mash = find_role(own_session, "Head of MASH")
     assert mash is not None
-    assign(session, mash, "UMASH0001", by=None, at=datetime(2023, 1, 9, tzinfo=UTC))
+    assign(own_session, mash, "UMASH0001", by=None, at=datetime(2023, 1, 9, tzinfo=UTC))
     request = Request("", Caller("UALICE001"), CLOCK)
     for question in ("who is head of mash?", "who's the Head of MSAH", "Who is MASH"):
-        result = ask_command(session, request, question)
+        result = ask_command(own_session, request, question)
         assert isinstance(result, RoleListResult), question
         [row] = result.rows
         assert (row.name, row.holders) == ("Head of MASH", ("UMASH0001",))
     # Not a role: still a question about the plan.
-    topic = ask_command(session, request, "who is responsible for missing from home?")
+    topic = ask_command(own_session, request, "who is responsible for missing from home?")
     assert isinstance(topic, AnswerResult) and topic.items
 
 
@@ -466,25 +474,25 @@ def test_history_of_an_area_says_how_to_ask(session: Session) -> None:
     assert "try `history OA4.1`, or `what changed under OA4?`" in result.message
 
 
-def test_summary_for_me_is_the_summary_for_my_role(session: Session) -> None:
-    qa = find_role(session, "Head of QA")
+def test_summary_for_me_is_the_summary_for_my_role(own_session: Session) -> None:
+    qa = find_role(own_session, "Head of QA")
     assert qa is not None
-    assign(session, qa, "UQA000001", by=None, at=datetime(2023, 1, 9, tzinfo=UTC))
+    assign(own_session, qa, "UQA000001", by=None, at=datetime(2023, 1, 9, tzinfo=UTC))
     request = Request("", Caller("UQA000001"), CLOCK)
-    mine = ask_command(session, request, "summary for me")
+    mine = ask_command(own_session, request, "summary for me")
     assert isinstance(mine, DigestResult) and mine.scope.value == "Head of QA"
-    share = ask_command(session, request, "what percentage is complete")
+    share = ask_command(own_session, request, "what percentage is complete")
     assert isinstance(share, DigestResult) and share.scope.kind == "all"
 
 
-def test_a_person_named_by_mention_means_their_roles(session: Session) -> None:
-    qa = find_role(session, "Head of QA")
+def test_a_person_named_by_mention_means_their_roles(own_session: Session) -> None:
+    qa = find_role(own_session, "Head of QA")
     assert qa is not None
-    assign(session, qa, "U0QA00456", by=None, at=datetime(2023, 1, 9, tzinfo=UTC))
-    theirs = ask(session, "what's overdue for <@U0QA00456|sam>")
-    assert answered(theirs) == answered(ask(session, "overdue for Head of QA or All HoS"))
-    nobody = ask(session, "what's overdue for <@U0NOBODY1>")
-    assert answered(nobody) == answered(ask(session, "what's overdue"))
+    assign(own_session, qa, "U0QA00456", by=None, at=datetime(2023, 1, 9, tzinfo=UTC))
+    theirs = ask(own_session, "what's overdue for <@U0QA00456|sam>")
+    assert answered(theirs) == answered(ask(own_session, "overdue for Head of QA or All HoS"))
+    nobody = ask(own_session, "what's overdue for <@U0NOBODY1>")
+    assert answered(nobody) == answered(ask(own_session, "what's overdue"))
     assert nobody.message == "The person you named holds no roles in the role directory."
 
 

@@ -24,8 +24,8 @@ TODAY = date(2023, 2, 15)
 
 
 @pytest.fixture
-def vocab(york_engine: Engine) -> Vocabulary:
-    with Session(york_engine) as session:
+def vocab(york_read_only: Engine) -> Vocabulary:
+    with Session(york_read_only) as session:
         return index_for(session).vocabulary
 
 
@@ -231,8 +231,8 @@ def test_slack_markup_is_removed_before_reading(vocab: Vocabulary) -> None:
 
 
 @pytest.fixture
-def session(york_engine: Engine) -> Iterator[Session]:
-    with Session(york_engine) as session:
+def session(york_read_only: Engine) -> Iterator[Session]:
+    with Session(york_read_only) as session:
         yield session
 
 

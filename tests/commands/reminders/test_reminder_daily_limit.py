@@ -10,7 +10,7 @@ from reminder_test_helpers import plan_on, send, set_item
 from sqlalchemy.engine import Engine
 
 from store.db import session_scope
-from store.reminders import set_reminders_channel
+from store.queries.reminders import set_reminders_channel
 
 WEDNESDAY = date(2023, 2, 15)
 

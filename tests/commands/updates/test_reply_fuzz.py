@@ -12,7 +12,7 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from commands.replies import DONE_EMOJI, EMOJI_RAG, NOT_TYPOS, VOCABULARY, parse_reply
+from commands.updates.replies import DONE_EMOJI, EMOJI_RAG, NOT_TYPOS, VOCABULARY, parse_reply
 
 TODAY = date(2023, 2, 15)
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from store.db import session_scope
-from store.history import find_item, history_of, record_once
+from store.queries.history import find_item, history_of, record_once
 
 AT = datetime(2023, 2, 15, 10, 0, tzinfo=UTC)
 
