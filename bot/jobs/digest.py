@@ -390,10 +390,11 @@ def run_due_digests(
     worker: str = WORKER,
     chart: bool = True,
 ) -> list[Delivery]:
-    """Catch-up: post every summary whose hour has passed this week and is not posted yet.
+    """Post every summary whose day and time have come this week and that is not posted yet.
 
-    Runs at start-up and every few minutes, so a bot that was down at the hour posts when it
-    comes back (if it is still that week) and a failed post is tried again.
+    The scheduler's one route for summaries: it runs at start-up and every minute, so a summary
+    goes within a minute of its time, a bot that was down posts when it comes back (if it is
+    still that week) and a failed post is tried again.
     """
     now = now or runtime.clock.utcnow()
     with session_scope(runtime.engine) as session:

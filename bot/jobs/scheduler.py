@@ -1,12 +1,11 @@
 """The one scheduler of the app: weekly summaries, the daily reminder run, pending-post retries.
 
-One BackgroundScheduler per process, owned here, every job under a stable id with
-`replace_existing=True` (as slack-machine's core does), so rebuilding is idempotent. Jobs live in
-memory and are rebuilt from the store: at start-up and every minute (a subscription made in another
-process, or from the terminal, is picked up within a minute). Summaries and reminders both have a
-catch-up: at start-up and every few minutes (summaries) or half hour in working hours (reminders),
-whatever was missed while the bot was down, or failed for a passing reason, is posted. Running
-several processes is safe: each post is claimed in the database before it is sent
+One BackgroundScheduler per process, owned here, every job under a stable id. Summaries have one
+route: a sweep at start-up and every minute posts each summary whose local day and time have come
+this week (a subscription made in another process, or from the terminal, needs nothing more).
+Reminders run at the hour on working days, with a catch-up at start-up and every half hour in
+working hours for whatever was missed while the bot was down, or failed for a passing reason.
+Running several processes is safe: each post is claimed in the database before it is sent
 (bot/jobs/digest.py, the reminders' and the pending posts' own claims), so every process may run
 every job.
 """
@@ -24,77 +23,26 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk import WebClient
 
-from bot.jobs.digest import attempt, deliver, run_due_digests
+from bot.jobs.digest import attempt, run_due_digests
 from bot.jobs.reminders import catch_up_reminders, run_reminders
 from bot.posting.outbox import retry_pending_posts
 from bot.runtime import Runtime
-from store.db import session_scope
-from store.models import DigestSubscription
-from store.queries.digests import active_subscriptions
 
 log = logging.getLogger("planbot.scheduler")
 
-SYNC_JOB = "digest:sync"
-CATCH_UP_JOB = "digest:catch-up"
+SUMMARIES_JOB = "digest:due"
 REMINDERS_JOB = "reminders:daily"
 REMINDERS_CATCH_UP_JOB = "reminders:catch-up"
 PENDING_JOB = "outbox:retry"
-DIGEST_PREFIX = "digest:subscription:"
-SYNC_SECONDS = 60
-CATCH_UP_SECONDS = 300
+# Every summary goes by one route: a sweep each minute posts those whose local day and time have
+# come this week and are not posted yet, so a new or moved subscription needs no job of its own
+# and a bot that was down posts when it is back.
+SUMMARIES_SECONDS = 60
 # Reminders missed at the hour (bot down, a post that failed) go at start-up or within half an
 # hour, during the working day only (bot.jobs.reminders.in_reminder_hours).
 REMINDERS_CATCH_UP_SECONDS = 1800
 PENDING_SECONDS = 120
 MISFIRE_GRACE_SECONDS = 3600  # a late cron run still posts; later still, catch-up does
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-def digest_job_id(subscription_id: int) -> str:
-    return f"{DIGEST_PREFIX}{subscription_id}"
-
-
-def digest_trigger(subscription: DigestSubscription) -> CronTrigger:
-    """Weekly at the subscription's day and time in its own timezone (so it follows BST/GMT)."""
-    return CronTrigger(
-        day_of_week=DAYS[subscription.weekday],
-        hour=subscription.hour,
-        minute=subscription.minute,
-        timezone=ZoneInfo(subscription.timezone),
-    )
-
-
-def _signature(subscription: DigestSubscription) -> str:
-    return (
-        f"digest {subscription.id}: {DAYS[subscription.weekday]} "
-        f"{subscription.hour:02d}:{subscription.minute:02d} {subscription.timezone}"
-    )
-
-
-def sync_digest_jobs(scheduler: BackgroundScheduler, runtime: Runtime, client: WebClient) -> int:
-    """Make the scheduler's summary jobs match the active subscriptions; returns how many."""
-    with session_scope(runtime.engine) as session:
-        subscriptions = active_subscriptions(session)
-    wanted = {digest_job_id(s.id or 0): s for s in subscriptions}
-    for job in scheduler.get_jobs():
-        if job.id.startswith(DIGEST_PREFIX) and job.id not in wanted:
-            scheduler.remove_job(job.id)
-    for job_id, subscription in wanted.items():
-        existing = scheduler.get_job(job_id)
-        if existing is not None and existing.name == _signature(subscription):
-            continue
-        scheduler.add_job(
-            _guarded(f"summary {subscription.id}", deliver),
-            trigger=digest_trigger(subscription),
-            args=[runtime, client, subscription.id],
-            id=job_id,
-            name=_signature(subscription),
-            replace_existing=True,
-            misfire_grace_time=MISFIRE_GRACE_SECONDS,
-            coalesce=True,
-            max_instances=1,
-        )
-    return len(wanted)
 
 
 def _guarded(label: str, job: Callable[..., Any]) -> Callable[..., Any]:
@@ -146,24 +94,15 @@ def start_scheduler(runtime: Runtime, client: WebClient) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(
         timezone=zone, job_defaults={"coalesce": True, "max_instances": 1}
     )
-    sync_digest_jobs(scheduler, runtime, client)
     both = [runtime, client]
-    _repeat(
-        scheduler,
-        sync_digest_jobs,
-        [scheduler, runtime, client],
-        job_id=SYNC_JOB,
-        label="rebuild summary jobs from the store",
-        seconds=SYNC_SECONDS,
-    )
     _repeat(
         scheduler,
         run_due_digests,
         both,
-        job_id=CATCH_UP_JOB,
+        job_id=SUMMARIES_JOB,
         also_at_start=True,
-        label="summary catch-up (missed while down, or failed)",
-        seconds=CATCH_UP_SECONDS,
+        label="weekly summaries whose time has come",
+        seconds=SUMMARIES_SECONDS,
     )
     scheduler.add_job(
         _guarded("daily reminder run", run_reminders),

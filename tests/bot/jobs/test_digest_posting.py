@@ -16,13 +16,7 @@ from sqlmodel import Session, select
 
 from bot.jobs import digest as digest_jobs
 from bot.jobs.digest import STALE_CLAIM, deliver, repost, run_due_digests
-from bot.jobs.scheduler import (
-    CATCH_UP_JOB,
-    SYNC_JOB,
-    digest_job_id,
-    start_scheduler,
-    sync_digest_jobs,
-)
+from bot.jobs.scheduler import SUMMARIES_JOB, start_scheduler
 from bot.runtime import Runtime
 from bot.settings import load_settings
 from bot.slack.client import build_web_client
@@ -330,50 +324,48 @@ def test_a_subscription_in_another_timezone(make_runtime: Any, fake_slack: FakeS
     assert "As of Mon 20 Mar 2023 08:31 (America/New_York)" in call.payload["text"]
 
 
-def test_cron_jobs_follow_the_clock_change(make_runtime: Any, fake_slack: FakeSlack) -> None:
-    """Monday 08:30 Europe/London is 08:30 UTC before 26 March 2023 and 07:30 UTC after."""
-    from apscheduler.schedulers.background import BackgroundScheduler
-
+def test_summaries_fall_due_at_local_time_across_the_clock_change(
+    make_runtime: Any, fake_slack: FakeSlack
+) -> None:
+    """Monday 08:30 Europe/London is 08:30 UTC before 26 March 2023 and 07:30 UTC after; the
+    one sweep posts a summary at its local time, not before."""
     runtime = make_runtime()
-    london = subscribe(runtime)
-    new_york = subscribe(runtime, "CNEWYORK1", timezone="America/New_York")
-    scheduler = BackgroundScheduler(timezone=LONDON)
-    assert sync_digest_jobs(scheduler, runtime, build_web_client(runtime.settings)) == 2
-    trigger = scheduler.get_job(digest_job_id(london)).trigger
-    fire = trigger.get_next_fire_time(None, datetime(2023, 3, 14, tzinfo=UTC))
-    assert fire.astimezone(UTC) == datetime(2023, 3, 20, 8, 30, tzinfo=UTC)
-    fire = trigger.get_next_fire_time(None, datetime(2023, 3, 21, tzinfo=UTC))
-    assert fire.astimezone(UTC) == datetime(2023, 3, 27, 7, 30, tzinfo=UTC)
-    other = scheduler.get_job(digest_job_id(new_york)).trigger
-    fire = other.get_next_fire_time(None, datetime(2023, 3, 14, tzinfo=UTC))
-    assert fire.astimezone(UTC) == datetime(2023, 3, 20, 12, 30, tzinfo=UTC)  # EDT since 12 Mar
+    subscribe(runtime)
+    client = build_web_client(runtime.settings)
+    before_bst = datetime(2023, 3, 20, 8, 29, tzinfo=UTC)
+    assert run_due_digests(runtime, client, now=before_bst, chart=False) == []
+    [posted] = run_due_digests(runtime, client, now=before_bst + timedelta(minutes=1), chart=False)
+    assert posted.week == date(2023, 3, 20)
+    in_bst = datetime(2023, 3, 27, 7, 29, tzinfo=UTC)
+    assert run_due_digests(runtime, client, now=in_bst, chart=False) == []
+    [posted] = run_due_digests(runtime, client, now=in_bst + timedelta(minutes=1), chart=False)
+    assert posted.week == date(2023, 3, 27)
 
 
-def test_jobs_are_rebuilt_from_the_store(make_runtime: Any, fake_slack: FakeSlack) -> None:
-    from apscheduler.schedulers.background import BackgroundScheduler
-
+def test_a_moved_or_ended_subscription_is_followed_by_the_next_sweep(
+    make_runtime: Any, fake_slack: FakeSlack
+) -> None:
+    """No job is kept per subscription: what the store says at the sweep is what happens."""
     runtime = make_runtime()
     client = build_web_client(runtime.settings)
     sub = subscribe(runtime)
-    scheduler = BackgroundScheduler(timezone=LONDON)
-    scheduler.start(paused=True)  # jobs kept, none run
-    sync_digest_jobs(scheduler, runtime, client)
-    job = scheduler.get_job(digest_job_id(sub))
-    assert "mon 08:30 Europe/London" in job.name
     with session_scope(runtime.engine) as session:
         subscription = get_subscription(session, sub)
         assert subscription is not None
-        subscription.weekday, subscription.hour = 4, 16
+        subscription.weekday, subscription.hour = 4, 16  # Friday 16:30
         session.add(subscription)
-    sync_digest_jobs(scheduler, runtime, client)
-    assert "fri 16:30" in scheduler.get_job(digest_job_id(sub)).name
+    monday_0900 = datetime(2023, 2, 13, 9, 0, tzinfo=UTC)
+    assert run_due_digests(runtime, client, now=monday_0900, chart=False) == []
+    friday_1630 = datetime(2023, 2, 17, 16, 30, tzinfo=UTC)
+    [posted] = run_due_digests(runtime, client, now=friday_1630, chart=False)
+    assert posted.week == date(2023, 2, 13)
     with session_scope(runtime.engine) as session:
         subscription = get_subscription(session, sub)
         assert subscription is not None
         deactivate_subscription(session, subscription)
-    sync_digest_jobs(scheduler, runtime, client)
-    assert scheduler.get_job(digest_job_id(sub)) is None
-    scheduler.shutdown()
+    next_friday = friday_1630 + timedelta(days=7)
+    assert run_due_digests(runtime, client, now=next_friday, chart=False) == []
+    assert len(summaries(fake_slack)) == 1
 
 
 def test_two_started_schedulers_post_each_summary_once(
@@ -391,8 +383,8 @@ def test_two_started_schedulers_post_each_summary_once(
     ]
     try:
         ids = {job.id for job in schedulers[0].get_jobs()}
-        assert {SYNC_JOB, CATCH_UP_JOB} <= ids
-        assert {digest_job_id(n) for n in range(1, 5)} <= ids
+        assert SUMMARIES_JOB in ids
+        assert not any(job_id.startswith("digest:subscription") for job_id in ids)
         fake_slack.wait_for(
             "chat.postMessage", 4, timeout=30,
             where=lambda c: c.payload.get("channel", "").startswith("CSCHED"),
