@@ -62,7 +62,7 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tests" / "support"))
 
 from fake_slack import TEAM_ID, Call, FakeSlack  # noqa: E402
 from slack_fixtures import clean_environment, planbot_command, slack_signature  # noqa: E402

@@ -1,4 +1,4 @@
-"""The `planbot` command: one verb per capability, each defined in its own `bot/cli_*.py` module."""
+"""The `planbot` command: one verb per capability, each group of verbs in a module of bot/cli/."""
 
 from __future__ import annotations
 
