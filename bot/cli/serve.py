@@ -52,8 +52,9 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 def serve(args: argparse.Namespace) -> int:
     # Slack's SDK and the speed machinery load when the server starts, not with `planbot --help`.
+    from bot.answering import InThread, use
     from bot.speed.after_response import BURST
-    from bot.speed.question_pool import start_question_pool, use_pool
+    from bot.speed.question_pool import WorkerProcesses, start_question_pool
 
     settings = load_settings()
     settings.require_slack(socket=args.socket)
@@ -67,7 +68,7 @@ def serve(args: argparse.Namespace) -> int:
             questions = start_question_pool(
                 settings, as_of=args.as_of, processes=settings.planbot_answer_processes
             )
-            use_pool(questions)
+            use(WorkerProcesses(questions, InThread(runtime)))
         scheduler = _start_scheduler(runtime, app.client) if settings.planbot_scheduler else None
         _freeze_start_up_objects()
         try:
@@ -83,7 +84,7 @@ def serve(args: argparse.Namespace) -> int:
             executor.shutdown(wait=True, cancel_futures=False)  # let answers already started finish
         finally:  # even after a second Ctrl-C: the workers finish what they hold, then end
             if questions is not None:
-                use_pool(None)
+                use(None)
                 questions.close()
             runtime.engine.dispose()
     print("planbot: stopped", file=sys.stderr, flush=True)

@@ -5,18 +5,18 @@ process as the HTTP server it holds the interpreter lock while other requests wa
 bench/bench_slack.py measured, at 50 people asking at once on two cores, a p99 ack of 129 ms and a
 p99 time-to-answer of 1.2 s with questions answered in threads, against 16 ms and 0.3 s with one
 worker process. `planbot serve` therefore starts PLANBOT_ANSWER_PROCESSES worker processes
-(default 1; 0 answers in threads, as the console and the tests of commands do) and
-`bot.slack.listeners.common.reply` hands them every question, with where its answer goes
-(bot/posting/delivery.py); the worker answers it and sends the answer itself, with a Slack client
-of its
-own, and tells the person calmly if that fails. The verbs of commands.router (role, digest,
-history…) still run in the serving process.
+(default 1; 0 answers in threads, as the console and the tests of commands do) and installs
+`WorkerProcesses` as the listeners' answerer (bot/answering.py), which hands them every question
+with where its answer goes (bot/posting/delivery.py); the worker answers it and sends the answer
+itself, with a Slack client of its own, and tells the person calmly if that fails. The verbs of
+commands.router (role, digest, history…) still run in the serving process.
 
 A question goes to the worker with the fewest unfinished, down a pipe of its own, and nothing comes
 back: the worker counts the questions it has finished in shared memory, which the serving process
 reads without waking. An answer used to come back through `concurrent.futures`, which woke two
 threads of the serving process per answer just as the asker's next command might arrive; at one
-sender that cost planbot's p99 ack up to 1.8x bare Bolt's (bench/bench_slack.py, README).
+sender that cost planbot's p99 ack up to 1.8x bare Bolt's (bench/bench_slack.py,
+docs/performance.md).
 
 Workers run at a lower CPU priority (nice +10) than the serving process: when the machine is busy,
 an ack (which Slack needs within three seconds) goes before an answer (which can take a little
@@ -58,12 +58,14 @@ from typing import Any
 
 from slack_sdk import WebClient
 
+from bot.answering import Asked, InThread
 from bot.conversation import respond
 from bot.posting.delivery import Destination, deliver
 from bot.runtime import Runtime
 from bot.settings import LOG_FORMAT, Settings
 from bot.slack.client import build_web_client
 from bot.slack.errors import report_failure
+from commands.router import split_verb
 from store.db import make_engine
 
 log = logging.getLogger("planbot.questions")
@@ -80,7 +82,6 @@ WORKER_NICENESS = 10
 
 _worker_runtime: Runtime | None = None
 _worker_client: WebClient | None = None
-_active: QuestionPool | None = None
 
 
 def _set_up_worker(settings: Settings, as_of: str | None) -> None:
@@ -479,11 +480,28 @@ def start_question_pool(settings: Settings, *, as_of: str | None, processes: int
     return QuestionPool(processes, set_up=partial(_set_up_worker, settings, as_of))
 
 
-def active_pool() -> QuestionPool | None:
-    return _active
+@dataclass(frozen=True)
+class WorkerProcesses:
+    """The `bot.answering.Answerer` that sends questions to `pool`; a verb (role, digest…) is
+    answered in the calling thread, as it may write and is rarely asked in a burst."""
+
+    pool: QuestionPool
+    in_thread: InThread
+
+    def _is_question(self, asked: Asked) -> bool:
+        return split_verb(asked.text)[0] is None
+
+    def answer(self, asked: Asked, *, body: dict[str, Any], client: WebClient) -> None:
+        if not self._is_question(asked):
+            self.in_thread.answer(asked, body=body, client=client)
+            return
+        self.pool.reply(*_arguments(asked), body=body, client=client)
+
+    def answer_now(self, asked: Asked, *, body: dict[str, Any], client: WebClient) -> bool:
+        return self._is_question(asked) and self.pool.reply_now(
+            *_arguments(asked), body=body, client=client
+        )
 
 
-def use_pool(pool: QuestionPool | None) -> None:
-    """Make `pool` the one `bot.slack.listeners.common.reply` sends questions to (None: threads)."""
-    global _active
-    _active = pool
+def _arguments(asked: Asked) -> tuple[Any, ...]:
+    return (asked.text, asked.destination, asked.user_id, asked.channel_id, asked.thread_ts)

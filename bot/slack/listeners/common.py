@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from bot.conversation import respond
-from bot.posting.delivery import Destination, deliver
+from bot.answering import Asked, answerer_for
 from bot.runtime import Runtime
 from bot.slack.errors import report_failure
 from bot.slack.event_claims import CLAIM_AFTER_ACK
 from bot.speed.after_response import Quick, hand_off
-from bot.speed.question_pool import active_pool
-from commands.router import split_verb
 
 Work = Callable[[dict[str, Any], WebClient, BoltContext], None]
 
@@ -70,90 +66,25 @@ def after_ack(app: App, work: Work, *, quick: Quick | None = None) -> Callable[.
     return acknowledge
 
 
-@dataclass(frozen=True)
-class Asked:
-    """A line of text to answer (already through `to_command_text`), where the answer goes, and
-    who asked where."""
-
-    text: str
-    destination: Destination
-    user_id: str | None
-    channel_id: str | None
-    thread_ts: str | None = None
-
-
 Read = Callable[[dict[str, Any], BoltContext], Asked | None]  # None: nothing to answer
 
 
 def answering(runtime: Runtime, read: Read, *, name: str) -> tuple[Work, Quick]:
     """A listener's work after the ack when its request is a line to answer (`read` from the
-    request), and the quick form of it: a question handed to a worker process at once if that
-    cannot wait, with no hop to a worker thread (`after_ack(app, work, quick=quick)`)."""
+    request), and the quick form of it, which hands the line on at once when the answerer can
+    take it without waiting (`after_ack(app, work, quick=quick)`; bot/answering.py)."""
 
     def work(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         asked = read(body, context)
         if asked is not None:
-            reply(
-                runtime,
-                client,
-                asked.text,
-                asked.destination,
-                user_id=asked.user_id,
-                channel_id=asked.channel_id,
-                thread_ts=asked.thread_ts,
-                body=body,
-            )
+            answerer_for(runtime).answer(asked, body=body, client=client)
 
     def quick(body: dict[str, Any], client: WebClient, context: BoltContext) -> bool:
         asked = read(body, context)
-        return asked is None or send_question_now(client, asked, body=body)
+        return asked is None or answerer_for(runtime).answer_now(asked, body=body, client=client)
 
     work.__name__ = f"answer_{name}"
     return work, quick
-
-
-def send_question_now(client: WebClient, asked: Asked, *, body: dict[str, Any]) -> bool:
-    """Hand a question to a worker process here and now if that cannot wait
-    (QuestionPool.reply_now); False when there are no workers, the text is a verb (answered in
-    this process), or the workers' pipes are too full."""
-    pool = active_pool()
-    if pool is None or split_verb(asked.text)[0] is not None:
-        return False
-    return pool.reply_now(
-        asked.text,
-        asked.destination,
-        asked.user_id,
-        asked.channel_id,
-        asked.thread_ts,
-        body=body,
-        client=client,
-    )
-
-
-def reply(
-    runtime: Runtime,
-    client: WebClient,
-    text: str,
-    destination: Destination,
-    *,
-    user_id: str | None,
-    channel_id: str | None,
-    thread_ts: str | None = None,
-    body: dict[str, Any],
-) -> None:
-    """Answer `text` (already through `to_command_text`) and send the answer to `destination`.
-
-    A question is answered and sent by a worker process when `planbot serve` started them
-    (bot/speed/question_pool.py), so this process keeps its CPU for acks, and a failure there is
-    reported there; a verb (role, digest…), or any text without workers, is answered here and sent
-    with `client`. `body` is the Slack request, to tell the person if it fails.
-    """
-    pool = active_pool()
-    if pool is not None and split_verb(text)[0] is None:
-        pool.reply(text, destination, user_id, channel_id, thread_ts, body=body, client=client)
-        return
-    rendered = respond(runtime, text, user_id=user_id, channel_id=channel_id, thread_ts=thread_ts)
-    deliver(runtime, client, rendered, destination)
 
 
 _SHARE = re.compile(r"^(?:(?:please|pls|can\s+you|could\s+you)\s+)?share\b[\s:,-]*", re.IGNORECASE)
