@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from slack_sdk import WebClient
 
     from bot.runtime import Runtime
+    from commands.digest.summary import Scope
     from store.models import DigestSubscription
 
 MESSAGES = {
@@ -52,13 +53,10 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 def run(args: argparse.Namespace) -> int:
     # Imported here, not at the top: building the `planbot` parser must stay quick, and these
     # bring in the database layer, Slack's SDK and (through the chart) matplotlib.
-    from bot.cli.ask import terminal_text
     from bot.cli.common import open_runtime
-    from bot.jobs.digest import DigestComposer
-    from bot.render.digest import render_digest
     from bot.settings import load_settings
     from bot.slack.client import build_web_client
-    from commands.digest.summary import DigestData, ScopeError, resolve_scope
+    from commands.digest.summary import ScopeError, resolve_scope
     from store.db import session_scope
     from store.queries.digests import active_subscriptions
 
@@ -84,26 +82,7 @@ def run(args: argparse.Namespace) -> int:
                 print(error, file=sys.stderr)
                 return 2
     if args.dry_run:
-        if scope is not None:
-            with session_scope(runtime.engine) as session:
-                data = DigestData.load(
-                    session,
-                    as_of=runtime.clock.now(),
-                    thresholds=runtime.policy.thresholds,
-                )
-            if not subscriptions:
-                where = f" in {args.channel}" if args.channel else ""
-                print(f"(no channel{where} subscribes; this is the summary for {scope.label})\n")
-            print(terminal_text(render_digest(data.compose(scope))))
-            return 0
-        composer = DigestComposer(runtime)
-        now = runtime.clock.utcnow()
-        for index, subscription in enumerate(subscriptions):
-            if index:
-                print("\n" + "-" * 72 + "\n")
-            print(f"# {subscription.channel} · subscription {subscription.id}\n")
-            print(terminal_text(render_digest(composer.compose(subscription, now))))
-        return 0
+        return _print_dry_run(runtime, subscriptions, scope, args.channel)
     if not subscriptions:
         where = f"{args.channel} has no" if args.channel else "No channel has a"
         print(
@@ -117,10 +96,43 @@ def run(args: argparse.Namespace) -> int:
     return _post(runtime, client, subscriptions, args.repost)
 
 
+def _print_dry_run(
+    runtime: Runtime,
+    subscriptions: list[DigestSubscription],
+    scope: Scope | None,
+    channel: str | None,
+) -> int:
+    """Print the summaries the subscriptions would get now (or the one for `scope`)."""
+    from bot.cli.ask import terminal_text
+    from bot.jobs.digest import DigestComposer
+    from bot.render.digest import render_digest
+    from commands.digest.summary import DigestData
+    from store.db import session_scope
+
+    if scope is not None:
+        with session_scope(runtime.engine) as session:
+            data = DigestData.load(
+                session, as_of=runtime.clock.now(), thresholds=runtime.policy.thresholds
+            )
+        if not subscriptions:
+            where = f" in {channel}" if channel else ""
+            print(f"(no channel{where} subscribes; this is the summary for {scope.label})\n")
+        print(terminal_text(render_digest(data.compose(scope))))
+        return 0
+    composer = DigestComposer(runtime)
+    now = runtime.clock.utcnow()
+    for index, subscription in enumerate(subscriptions):
+        if index:
+            print("\n" + "-" * 72 + "\n")
+        print(f"# {subscription.channel} · subscription {subscription.id}\n")
+        print(terminal_text(render_digest(composer.compose(subscription, now))))
+    return 0
+
+
 def _post(
     runtime: Runtime, client: WebClient, subscriptions: list[DigestSubscription], again: bool
 ) -> int:
-    from bot.jobs.digest import DigestComposer, deliver, repost
+    from bot.jobs.digest import DigestComposer, post_summary, repost
 
     failed = 0
     composer = DigestComposer(runtime)
@@ -129,7 +141,9 @@ def _post(
         if again:
             outcome = repost(runtime, client, subscription.id or 0, now=now)
         else:
-            outcome = deliver(runtime, client, subscription.id or 0, now=now, composer=composer)
+            outcome = post_summary(
+                runtime, client, subscription.id or 0, now=now, composer=composer
+            )
         failed += outcome.outcome == "failed"
         detail = f": {outcome.detail}" if outcome.detail and outcome.outcome == "failed" else ""
         ts = f" (ts {outcome.ts})" if outcome.ts else ""

@@ -20,7 +20,7 @@ import socket
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from datetime import time as dt_time
 from functools import partial
@@ -214,7 +214,7 @@ def _look_for_chart(
     return None
 
 
-def deliver(
+def post_summary(
     runtime: Runtime,
     client: WebClient,
     subscription_id: int,
@@ -249,93 +249,140 @@ def deliver(
         return Delivery(subscription_id, week, "already", claim.channel, claim.ts)
     if claim.state == "busy":
         return Delivery(subscription_id, week, "busy", detail=f"claimed by {claim.claimed_by}")
-
-    def give_up(error: str) -> Delivery:
-        def release() -> None:
-            with session_scope(runtime.engine) as session:
-                release_claim(session, post_id=claim.post_id, by=worker, error=error[:500])
-
-        _with_db_retry(release)
-        log.warning("Summary %s for week %s not posted: %s", subscription_id, week, error)
-        return Delivery(subscription_id, week, "failed", subscription.channel, detail=error)
-
+    posting = _ClaimedPost(runtime, client, subscription, week, claim, worker, now)
     composed = attempt(
         f"Composing summary {subscription_id} for week {week}",
         lambda: _composed(composer, subscription, now),
     )
     if composed is None:  # the claim is released so that the next sweep tries again
-        return give_up("composing failed (the log has the details)")
+        return posting.give_up("composing failed (the log has the details)")
     result, rendered = composed
-
-    def renew() -> bool:
-        with session_scope(runtime.engine) as session:
-            return renew_claim(
-                session, post_id=claim.post_id, by=worker, now=runtime_now(runtime, now)
-            )
-
-    if not _with_db_retry(renew):
+    if not posting.still_ours():
         return Delivery(subscription_id, week, "busy", detail="claim taken over")
-
-    def record(channel: str, ts: str) -> bool:
-        with session_scope(runtime.engine) as session:
-            return mark_posted(
-                session, post_id=claim.post_id, by=worker, channel=channel, ts=ts, at=now
-            )
-
     if claim.attempts > 1:  # an earlier try may have reached Slack unseen
+        earlier = posting.look_for_earlier()
+        if earlier is not None:
+            return earlier
+    delivery = posting.send(rendered)
+    if delivery.outcome != "posted" or not chart or result.empty or delivery.channel is None:
+        return delivery
+    charted = upload_chart(
+        client,
+        delivery.channel,
+        result,
+        subscription_id=subscription_id,
+        now=runtime.clock.real_utcnow,
+        composer=composer,
+    )
+    return replace(delivery, chart=charted)
+
+
+@dataclass(frozen=True)
+class _ClaimedPost:
+    """One week's summary for one subscription, claimed by `worker`: the steps from the claim to
+    the recorded message, each a short database step of its own."""
+
+    runtime: Runtime
+    client: WebClient
+    subscription: DigestSubscription
+    week: date
+    claim: Claim
+    worker: str
+    now: datetime
+
+    @property
+    def subscription_id(self) -> int:
+        return self.subscription.id or 0
+
+    def give_up(self, error: str) -> Delivery:
+        """Release the claim, so the next sweep tries again, and say why."""
+
+        def release() -> None:
+            with session_scope(self.runtime.engine) as session:
+                release_claim(
+                    session, post_id=self.claim.post_id, by=self.worker, error=error[:500]
+                )
+
+        _with_db_retry(release)
+        log.warning("Summary %s for week %s not posted: %s", self.subscription_id, self.week, error)
+        channel = self.subscription.channel
+        return Delivery(self.subscription_id, self.week, "failed", channel, detail=error)
+
+    def still_ours(self) -> bool:
+        """Renew the claim after composing; False when another process has taken it over."""
+        now = runtime_now(self.runtime, self.now)
+
+        def renew() -> bool:
+            with session_scope(self.runtime.engine) as session:
+                return renew_claim(session, post_id=self.claim.post_id, by=self.worker, now=now)
+
+        return _with_db_retry(renew)
+
+    def record(self, channel: str, ts: str) -> None:
+        def mark() -> bool:
+            with session_scope(self.runtime.engine) as session:
+                return mark_posted(
+                    session,
+                    post_id=self.claim.post_id,
+                    by=self.worker,
+                    channel=channel,
+                    ts=ts,
+                    at=self.now,
+                )
+
+        _with_db_retry(mark)
+
+    def look_for_earlier(self) -> Delivery | None:
+        """An earlier try's post found in the channel (recorded now), a release when the channel
+        cannot be read yet, or None to post."""
+        subscription, week = self.subscription, self.week
         since = datetime.combine(week, dt_time(0), tzinfo=ZoneInfo(subscription.timezone))
+        metadata = _metadata(self.subscription_id, week)
         try:
-            earlier = find_posted(
-                client, subscription.channel, _metadata(subscription_id, week), since=since
-            )
+            earlier = find_posted(self.client, subscription.channel, metadata, since=since)
         except HistoryUnreadable as unreadable:
-            if worth_looking_again(unreadable, claim.attempts - 1):  # looks: tries after the first
-                return give_up(f"could not look for an earlier post: {unreadable}")
+            if worth_looking_again(unreadable, self.claim.attempts - 1):  # looks after the first
+                return self.give_up(f"could not look for an earlier post: {unreadable}")
             log.warning(
                 "Summary %s for week %s: cannot look for an earlier post (%s); posting it, "
                 "perhaps twice",
-                subscription_id,
+                self.subscription_id,
                 week,
                 unreadable,
             )
-            earlier = None
-        if earlier:
-            _with_db_retry(lambda: record(subscription.channel, earlier))
-            return Delivery(subscription_id, week, "recovered", subscription.channel, earlier)
+            return None
+        if not earlier:
+            return None
+        self.record(subscription.channel, earlier)
+        return Delivery(self.subscription_id, week, "recovered", subscription.channel, earlier)
 
-    try:
-        posted = post_findable(
-            client,
-            runtime.clock.real_utcnow,
-            channel=subscription.channel,
-            metadata=_metadata(subscription_id, week),
-            text=rendered.text,
-            blocks=rendered.blocks,
-            unfurl_links=False,
-            unfurl_media=False,
+    def send(self, rendered: Rendered) -> Delivery:
+        try:
+            posted = post_findable(
+                self.client,
+                self.runtime.clock.real_utcnow,
+                channel=self.subscription.channel,
+                metadata=_metadata(self.subscription_id, self.week),
+                text=rendered.text,
+                blocks=rendered.blocks,
+                unfurl_links=False,
+                unfurl_media=False,
+            )
+        except PostInDoubt as doubt:  # the next sweep looks for it first
+            return self.give_up(f"may or may not be posted: {doubt}")
+        except SlackApiError as error:
+            return self.give_up(str(error.response.get("error") or error.response.status_code))
+        except (SlackClientError, OSError) as error:
+            return self.give_up(f"{type(error).__name__}: {error}")
+        self.record(posted.channel, posted.ts)
+        log.info(
+            "Posted summary %s for week %s to %s (ts %s)",
+            self.subscription_id,
+            self.week,
+            posted.channel,
+            posted.ts,
         )
-    except PostInDoubt as doubt:  # the next sweep looks for it first
-        return give_up(f"may or may not be posted: {doubt}")
-    except SlackApiError as error:
-        return give_up(str(error.response.get("error") or error.response.status_code))
-    except (SlackClientError, OSError) as error:
-        return give_up(f"{type(error).__name__}: {error}")
-    channel, ts = posted.channel, posted.ts
-    _with_db_retry(lambda: record(channel, ts))
-    log.info("Posted summary %s for week %s to %s (ts %s)", subscription_id, week, channel, ts)
-    charted = bool(
-        chart
-        and not result.empty
-        and upload_chart(
-            client,
-            channel,
-            result,
-            subscription_id=subscription_id,
-            now=runtime.clock.real_utcnow,
-            composer=composer,
-        )
-    )
-    return Delivery(subscription_id, week, "posted", channel, ts, chart=charted)
+        return Delivery(self.subscription_id, self.week, "posted", posted.channel, posted.ts)
 
 
 def _composed(
@@ -419,7 +466,7 @@ def run_due_digests(
         delivered = attempt(  # one bad subscription must not stop the others
             f"Delivering summary {subscription.id}",
             partial(
-                deliver,
+                post_summary,
                 runtime,
                 client,
                 subscription.id or 0,

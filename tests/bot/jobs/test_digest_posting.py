@@ -15,7 +15,7 @@ from fake_slack import FakeSlack
 from sqlmodel import Session, select
 
 from bot.jobs import digest as digest_jobs
-from bot.jobs.digest import STALE_CLAIM, deliver, repost, run_due_digests
+from bot.jobs.digest import STALE_CLAIM, post_summary, repost, run_due_digests
 from bot.jobs.scheduler import SUMMARIES_JOB, start_scheduler
 from bot.runtime import Runtime
 from bot.settings import load_settings
@@ -91,7 +91,7 @@ def test_posts_once_with_chart_and_records_the_ts(make_runtime: Any, fake_slack:
     runtime = make_runtime()
     sub = subscribe(runtime)
     client = build_web_client(runtime.settings)
-    first = deliver(runtime, client, sub)
+    first = post_summary(runtime, client, sub)
     assert first.outcome == "posted" and first.chart
     [call] = summaries(fake_slack)
     assert call.payload["text"].startswith("Weekly summary: All plans · week of 13 Feb 2023")
@@ -108,7 +108,7 @@ def test_posts_once_with_chart_and_records_the_ts(make_runtime: Any, fake_slack:
     [png] = fake_slack.uploads.values()
     assert png.startswith(b"\x89PNG")
 
-    again = deliver(runtime, client, sub)
+    again = post_summary(runtime, client, sub)
     assert (again.outcome, again.ts) == ("already", first.ts)
     restarted = make_runtime(MONDAY_0830 + timedelta(hours=3))  # a new process, same database
     assert run_due_digests(restarted, build_web_client(restarted.settings)) == []
@@ -123,7 +123,7 @@ def test_rate_limits_and_server_errors_are_retried(
     client = build_web_client(runtime.settings)
     fake_slack.fail_next("chat.postMessage", 1, status=429, retry_after=1)
     fake_slack.fail_next("chat.postMessage", 1, status=503)
-    result = deliver(runtime, client, sub, chart=False)
+    result = post_summary(runtime, client, sub, chart=False)
     assert result.outcome == "posted"
     assert len(fake_slack.calls_to("chat.postMessage")) == 3
     assert len(summaries(fake_slack)) == 1
@@ -136,7 +136,7 @@ def test_a_post_that_still_fails_is_recorded_only_once_it_is_posted(
     sub = subscribe(runtime)
     client = build_web_client(runtime.settings)
     fake_slack.fail_next("chat.postMessage", 1, error="fatal_error")  # not worth retrying at once
-    failed = deliver(runtime, client, sub, chart=False)
+    failed = post_summary(runtime, client, sub, chart=False)
     assert failed.outcome == "failed"
     [row] = posts(runtime)
     assert row.posted_at is None and row.ts is None and row.claimed_by is None
@@ -160,9 +160,9 @@ def test_a_crashed_claim_is_taken_over_only_once_stale(
             session, subscription_id=sub, week=date(2023, 2, 13), by="dead-process",
             now=MONDAY_0830.astimezone(UTC), stale_after=STALE_CLAIM,
         )  # fmt: skip
-    soon = deliver(runtime, client, sub, now=MONDAY_0830 + timedelta(minutes=5), chart=False)
+    soon = post_summary(runtime, client, sub, now=MONDAY_0830 + timedelta(minutes=5), chart=False)
     assert soon.outcome == "busy" and summaries(fake_slack) == []
-    late = deliver(
+    late = post_summary(
         runtime, client, sub, now=MONDAY_0830 + STALE_CLAIM + timedelta(minutes=1), chart=False
     )
     assert late.outcome == "posted"
@@ -199,7 +199,7 @@ def test_a_post_slack_accepted_before_a_crash_is_found_not_doubled(
     )
     in_channel.append({"type": "message", "ts": accepted["ts"], "metadata": accepted_metadata})
     later = MONDAY_0830 + STALE_CLAIM * 2
-    result = deliver(runtime, client, sub, now=later, chart=False)
+    result = post_summary(runtime, client, sub, now=later, chart=False)
     assert (result.outcome, result.ts) == ("recovered", accepted["ts"])
     assert len(summaries(fake_slack)) == 1
     assert len(fake_slack.answered_ok("conversations.history")) == 1
@@ -215,7 +215,7 @@ def test_a_summary_slack_kept_before_the_connection_dropped_is_found_not_doubled
     runtime = make_runtime()
     sub = subscribe(runtime)
     fake_slack.fail_next("chat.postMessage", status=0, kept=True)
-    posted = deliver(runtime, build_web_client(runtime.settings), sub, chart=False)
+    posted = post_summary(runtime, build_web_client(runtime.settings), sub, chart=False)
     [kept] = fake_slack.history[CHANNEL]
     assert (posted.outcome, posted.ts) == ("posted", kept["ts"])
     assert len(fake_slack.calls_to("chat.postMessage")) == 1
@@ -232,7 +232,7 @@ def test_a_summary_is_found_by_its_block_when_history_shows_no_metadata(
     sub = subscribe(runtime)
     fake_slack.metadata_readable = False
     fake_slack.fail_next("chat.postMessage", status=0, kept=True)
-    posted = deliver(runtime, build_web_client(runtime.settings), sub, chart=False)
+    posted = post_summary(runtime, build_web_client(runtime.settings), sub, chart=False)
     [kept] = fake_slack.history[CHANNEL]
     assert (posted.outcome, posted.ts) == ("posted", kept["ts"])
     assert len(fake_slack.calls_to("chat.postMessage")) == 1
@@ -249,7 +249,7 @@ def test_a_summary_in_doubt_is_looked_for_at_the_next_sweep(
     client = build_web_client(runtime.settings)
     fake_slack.fail_next("chat.postMessage", status=0, kept=True)
     fake_slack.fail_next("conversations.history", error="internal_error")
-    first = deliver(runtime, client, sub, chart=False)
+    first = post_summary(runtime, client, sub, chart=False)
     assert first.outcome == "failed" and "may or may not be posted" in (first.detail or "")
     later = make_runtime(MONDAY_0830 + timedelta(minutes=5))
     [second] = run_due_digests(later, client, chart=False)
@@ -410,7 +410,7 @@ def test_chart_failure_leaves_the_text_summary(make_runtime: Any, fake_slack: Fa
     runtime = make_runtime()
     sub = subscribe(runtime)
     fake_slack.fail_next("files.getUploadURLExternal", 1, error="not_allowed_token_type")
-    result = deliver(runtime, build_web_client(runtime.settings), sub)
+    result = post_summary(runtime, build_web_client(runtime.settings), sub)
     assert (result.outcome, result.chart) == ("posted", False)
     assert len(summaries(fake_slack)) == 1
     assert posts(runtime)[0].ts == result.ts
@@ -428,7 +428,7 @@ def test_a_chart_slack_shared_before_the_connection_dropped_is_not_shared_again(
     runtime = make_runtime()
     sub = subscribe(runtime)
     fake_slack.fail_next("files.completeUploadExternal", status=0, kept=True)
-    result = deliver(runtime, build_web_client(runtime.settings), sub)
+    result = post_summary(runtime, build_web_client(runtime.settings), sub)
     assert (result.outcome, result.chart) == ("posted", True)
     assert len(fake_slack.calls_to("files.completeUploadExternal")) == 1
     [chart] = charts_in(fake_slack)
@@ -443,7 +443,7 @@ def test_a_chart_lost_with_the_connection_goes_again_once_the_channel_shows_it_i
     runtime = make_runtime()
     sub = subscribe(runtime)
     fake_slack.fail_next("files.completeUploadExternal", status=500)  # refused, nothing shared
-    result = deliver(runtime, build_web_client(runtime.settings), sub)
+    result = post_summary(runtime, build_web_client(runtime.settings), sub)
     assert (result.outcome, result.chart) == ("posted", True)
     assert len(fake_slack.calls_to("conversations.history")) == digest_jobs.SHARE_LOOKS
     assert len(fake_slack.calls_to("files.completeUploadExternal")) == 2
@@ -459,9 +459,9 @@ def test_another_summarys_chart_in_the_channel_is_not_taken_for_this_one(
     runtime = make_runtime()
     client = build_web_client(runtime.settings)
     first, second = subscribe(runtime), subscribe(runtime, scope=("area", "OA4"))
-    assert deliver(runtime, client, first).chart
+    assert post_summary(runtime, client, first).chart
     fake_slack.fail_next("files.completeUploadExternal", status=0)  # lost, nothing shared
-    assert deliver(runtime, client, second).chart
+    assert post_summary(runtime, client, second).chart
     names = sorted(chart["files"][0]["name"] for chart in charts_in(fake_slack))
     assert names == sorted(f"planbot-summary-{sub}-2023-02-13.png" for sub in (first, second))
 
@@ -473,7 +473,7 @@ def test_a_chart_whose_fate_the_channel_cannot_tell_is_not_shared_twice(
     sub = subscribe(runtime)
     fake_slack.fail_next("files.completeUploadExternal", status=0, kept=True)
     fake_slack.fail_next("conversations.history", error="internal_error")
-    result = deliver(runtime, build_web_client(runtime.settings), sub)
+    result = post_summary(runtime, build_web_client(runtime.settings), sub)
     assert (result.outcome, result.chart) == ("posted", False)
     assert len(fake_slack.calls_to("files.completeUploadExternal")) == 1
     assert len(charts_in(fake_slack)) == 1
@@ -485,7 +485,7 @@ def test_a_correction_edits_the_posted_summary_in_place(
     runtime = make_runtime()
     sub = subscribe(runtime)
     client = build_web_client(runtime.settings)
-    posted = deliver(runtime, client, sub, chart=False)
+    posted = post_summary(runtime, client, sub, chart=False)
     with session_scope(runtime.engine) as session:  # a late update for last week arrives
         action = session.exec(select(Action).where(Action.ref == "P7.4")).one()
         record_update(
@@ -513,7 +513,7 @@ def test_a_chart_that_cannot_be_drawn_leaves_the_text_summary(
     monkeypatch.setattr(bot.render.chart, "chart_png", broken)  # a fault injected, not a stub
     runtime = make_runtime()
     sub = subscribe(runtime)
-    result = deliver(runtime, build_web_client(runtime.settings), sub)
+    result = post_summary(runtime, build_web_client(runtime.settings), sub)
     assert (result.outcome, result.chart) == ("posted", False)
     assert len(summaries(fake_slack)) == 1 and fake_slack.uploads == {}
     assert "no fonts on this machine" in caplog.text  # logged with its traceback
@@ -529,7 +529,7 @@ def test_a_summary_that_fails_to_compose_is_retried_at_the_next_sweep(
     client = build_web_client(runtime.settings)
     with monkeypatch.context() as patched:  # a fault injected while composing, then mended
         patched.setattr(bot.jobs.digest, "render_digest", lambda result: 1 / 0)
-        failed = deliver(runtime, client, sub, chart=False)
+        failed = post_summary(runtime, client, sub, chart=False)
     assert failed.outcome == "failed" and summaries(fake_slack) == []
     [row] = posts(runtime)
     assert row.posted_at is None and row.claimed_by is None  # released, not left to go stale
