@@ -321,10 +321,18 @@ def york_read_only(york_read_only_url: str) -> Iterator[Engine]:
 PROCESS_FIXTURES = {"slack_app", "start_slack_app"}
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """A test that starts the app as a process is `slow`, whichever module it is in, so that
     `pytest -m "not slow"` is the quick loop; modules that start processes of their own say so
-    with `pytestmark = pytest.mark.slow`."""
+    with `pytestmark = pytest.mark.slow`.
+
+    On PostgreSQL, only the tests that open a database run (every database fixture stands on
+    `pg_server`): the rest ran on SQLite and would test nothing new a second time."""
     for item in items:
         if PROCESS_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+    if on_postgres():
+        no_database = [i for i in items if "pg_server" not in getattr(i, "fixturenames", ())]
+        if no_database:
+            config.hook.pytest_deselected(items=no_database)
+            items[:] = [i for i in items if "pg_server" in getattr(i, "fixturenames", ())]
