@@ -162,6 +162,42 @@ def build_web_client(settings: Settings) -> WebClient:
     )
 
 
+_workspace_urls: dict[tuple[str, str | None], str] = {}
+
+
+def workspace_url(client: WebClient) -> str | None:
+    """The workspace's address (`https://york.slack.com/`), asked of auth.test once per token;
+    None (logged) when Slack cannot say just now."""
+    key = (client.base_url, client.token)
+    if key not in _workspace_urls:
+        try:
+            url = client.auth_test().get("url")
+        except (SlackApiError, SlackClientError, OSError) as error:
+            log.info("auth.test gave no workspace address (%s)", error)
+            return None
+        if not url:
+            return None
+        _workspace_urls[key] = str(url)
+    return _workspace_urls[key]
+
+
+def message_link(
+    client: WebClient, channel: str | None, ts: str | None, thread_ts: str | None = None
+) -> str | None:
+    """A message's permalink, made as chat.getPermalink makes it (the workspace's address,
+    `/archives/<channel>/p<ts without its dot>`, and for a reply its thread), without a call per
+    message; None when there is no message or no address."""
+    if not channel or not ts:
+        return None
+    base = workspace_url(client)
+    if base is None:
+        return None
+    link = f"{base.rstrip('/')}/archives/{channel}/p{ts.replace('.', '')}"
+    if thread_ts and thread_ts != ts:
+        link += f"?thread_ts={thread_ts}&cid={channel}"
+    return link
+
+
 def post_to_response_url(url: str, message: dict[str, Any]) -> bool:
     """Send `message` to a slash command's or button's response_url; False (logged) if it failed."""
     response = WebhookClient(

@@ -87,6 +87,9 @@ class UpdateRefused:
     reason: str = "not an owner"
 
 
+NOT_A_REMINDER_THREAD = "not a reminder thread"
+
+
 @dataclass(frozen=True)
 class ReplyIgnored:
     """Nothing to do; `hint` is a private line for the author when they deserve one."""
@@ -265,7 +268,7 @@ def reply_in_thread(
             channel,
             thread_ts,
         )
-        return ReplyIgnored("not a reminder thread")
+        return ReplyIgnored(NOT_A_REMINDER_THREAD)
     reminder, item = found
     if update_for_message(session, channel, message_ts) is not None:
         log.info("reply %s on %s already recorded; ignored", message_ts, item.ref)
@@ -355,7 +358,7 @@ def edit_reply(
         log.info(
             "edit of %s in %s/%s ignored: not a reminder thread", message_ts, channel, thread_ts
         )
-        return ReplyIgnored("not a reminder thread")
+        return ReplyIgnored(NOT_A_REMINDER_THREAD)
     reminder, item = found
     sent = _ts_time(message_ts)
     if sent is not None and request.clock.utcnow() - sent > timedelta(days=EDIT_WINDOW_DAYS):

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from slack_bolt import App
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.jobs.reminders import settle_in_doubt
 from bot.posting.delivery import ToConversation, deliver, message_payload
@@ -25,8 +25,11 @@ from bot.render import Renderable, Rendered, render
 from bot.render.escape import escape
 from bot.render.updates import ADD_NOTE, BUTTON_LABELS, NOTE_VIEW, SET_STATUS, SNOOZE
 from bot.runtime import Runtime
+from bot.slack.client import message_link
 from bot.slack.listeners.interactions import Interaction, on_action, on_view
+from commands.request import Request
 from commands.updates.apply import (
+    NOT_A_REMINDER_THREAD,
     ReplyIgnored,
     ThreadTarget,
     UpdateRefused,
@@ -48,34 +51,12 @@ DUE_BLOCK, DUE_INPUT = "due", "due_date"
 PRIVATE = (UpdateRefused, ReplyIgnored)
 
 
-def permalink(client: WebClient, channel: str | None, ts: str | None) -> str | None:
-    if not channel or not ts:
-        return None
-    try:
-        response = client.chat_getPermalink(channel=channel, message_ts=ts)
-    except (SlackApiError, SlackClientError, OSError) as error:
-        log.info("no permalink for %s/%s (%s); the update is kept without one", channel, ts, error)
-        return None
-    link = response.get("permalink")
-    return str(link) if link else None
-
-
-def _is_reminder_thread(runtime: Runtime, channel: str | None, thread_ts: str | None) -> bool:
-    if not thread_ts:
-        return False
-    with session_scope(runtime.engine) as session:
-        return reminder_for_thread(session, channel, thread_ts) is not None
-
-
-def _reminder_thread(
+def _found_in_doubt(
     runtime: Runtime, client: WebClient, channel: str | None, thread_ts: str
 ) -> bool:
-    """Whether `thread_ts` starts a reminder's thread. When planbot has no record of it and a
-    reminder in `channel` that could have started it is in doubt (its post's answer was lost),
-    that reminder's thread is looked for first: a lead's reply to it is then read, not dropped
-    until the next run."""
-    if _is_reminder_thread(runtime, channel, thread_ts):
-        return True
+    """Whether a reminder in `channel` that was in doubt (its post's answer was lost) turns out
+    to have started `thread_ts`: a lead's reply to it is then read, not dropped until the next
+    run. Only asked when the thread is not a reminder's planbot knows of."""
     if not channel:
         return False
     try:
@@ -88,7 +69,8 @@ def _reminder_thread(
             exc_info=True,
         )
         return False
-    return _is_reminder_thread(runtime, channel, thread_ts)
+    with session_scope(runtime.engine) as session:
+        return reminder_for_thread(session, channel, thread_ts) is not None
 
 
 def _answer(
@@ -142,20 +124,65 @@ def on_channel_message(
     if bot_user_id and f"<@{bot_user_id}" in text:
         log.info("message %s mentions the bot: left to the mention handler", ts)
         return
-    if not _reminder_thread(runtime, client, channel, thread_ts):
+    user = message.get("user")
+    request = runtime.request("", runtime.caller(user, channel, thread_ts))
+    reply = _ThreadMessage(
+        edited=subtype == "message_changed",
+        channel=channel,
+        thread_ts=thread_ts,
+        message_ts=str(ts),
+        text=text,
+        has_files=bool(message.get("files")),
+        link=message_link(client, channel, str(ts), thread_ts),
+    )
+    result = reply.apply(runtime, request)
+    if _not_a_reminder_thread(result) and _found_in_doubt(runtime, client, channel, thread_ts):
+        result = reply.apply(runtime, request)
+    if _not_a_reminder_thread(result):
         log.info("message %s in thread %s/%s: not a reminder thread", ts, channel, thread_ts)
         return
-    user = message.get("user")
-    link = permalink(client, channel, ts)
-    request = runtime.request("", runtime.caller(user, channel, thread_ts))
-    where = {"channel": channel, "thread_ts": thread_ts, "message_ts": str(ts), "text": text}
-    with session_scope(runtime.engine) as session:
-        if subtype == "message_changed":
-            result = edit_reply(session, request, permalink=link, **where)
-        else:
-            files = bool(message.get("files"))
-            result = reply_in_thread(session, request, permalink=link, has_files=files, **where)
     _answer(runtime, client, result, channel=channel, thread_ts=thread_ts, user=user)
+
+
+def _not_a_reminder_thread(result: Renderable) -> bool:
+    return isinstance(result, ReplyIgnored) and result.reason == NOT_A_REMINDER_THREAD
+
+
+@dataclass(frozen=True)
+class _ThreadMessage:
+    """A reply (or an edit of one) under a thread that may be a reminder's."""
+
+    edited: bool
+    channel: str | None
+    thread_ts: str
+    message_ts: str
+    text: str
+    has_files: bool
+    link: str | None
+
+    def apply(self, runtime: Runtime, request: Request) -> Renderable:
+        """Look the thread up, read the reply, authorise and write, in one session."""
+        with session_scope(runtime.engine) as session:
+            if self.edited:
+                return edit_reply(
+                    session,
+                    request,
+                    channel=self.channel,
+                    thread_ts=self.thread_ts,
+                    message_ts=self.message_ts,
+                    text=self.text,
+                    permalink=self.link,
+                )
+            return reply_in_thread(
+                session,
+                request,
+                channel=self.channel,
+                thread_ts=self.thread_ts,
+                message_ts=self.message_ts,
+                text=self.text,
+                permalink=self.link,
+                has_files=self.has_files,
+            )
 
 
 def _on_deleted(runtime: Runtime, event: dict[str, Any], channel: str | None) -> None:
@@ -215,7 +242,7 @@ def on_reminder_button(interaction: Interaction) -> None:
             result = snooze_item(session, request, reminder_id=reminder_id)
     elif interaction.key.startswith(SET_STATUS):
         status = interaction.key.removeprefix(SET_STATUS)
-        link = permalink(client, interaction.channel_id, interaction.message_ts)
+        link = message_link(client, interaction.channel_id, interaction.message_ts)
         with session_scope(runtime.engine) as session:
             result = button_update(
                 session, request, reminder_id=reminder_id, status=status, permalink=link

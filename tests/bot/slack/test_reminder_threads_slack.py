@@ -486,25 +486,25 @@ def test_a_request_naming_no_user_changes_nothing(
     settle()
     assert item_state(threads.engine, "P9.3") == before
     assert chat_updates(threads.engine, "P9.3") == []
-    assert [c.method for c in fake_slack.calls if c.method != "chat.getPermalink"] == []
+    assert [c.method for c in fake_slack.calls if c.method != "auth.test"] == []
     assert " ERROR " not in slack_app.log[log_from:]
 
 
-def test_a_permalink_slack_cannot_give_is_a_warning_not_an_error(
+def test_a_reply_keeps_its_link_without_a_call_to_slack_per_message(
     slack_app: SlackAppProcess, threads: Threads, fake_slack: FakeSlack
 ) -> None:
-    log_from = len(slack_app.log)
-    fake_slack.fail_next("chat.getPermalink", error="message_not_found")
-    reply(slack_app, threads, "P1.4", "blocked: waiting on the new case system", user=ADMIN)
+    """The link is made as chat.getPermalink makes it, from the workspace's address: the reply
+    is looked up, read and written in one go, with no Web API call before the confirmation."""
+    event = reply(slack_app, threads, "P1.4", "blocked: waiting on the new case system", user=ADMIN)
     [confirm] = in_thread(fake_slack, threads.ts("P1.4"))
     assert confirm.payload["text"].startswith("P1.4 → blocked")
     update = chat_updates(threads.engine, "P1.4")[-1]
-    assert update.new_status == "blocked" and update.source_ref is None  # kept without a link
-    written = slack_app.log[log_from:]
-    assert (
-        "WARNING planbot.slack: Slack call chat.getPermalink failed: message_not_found" in written
+    ts, thread = event["ts"], threads.ts("P1.4")
+    assert update.source_ref == (
+        f"https://york-council.slack.com/archives/{CHANNEL}/p{ts.replace('.', '')}"
+        f"?thread_ts={thread}&cid={CHANNEL}"
     )
-    assert " ERROR " not in written
+    assert not [c for c in fake_slack.calls if c.method == "chat.getPermalink"]
 
 
 # -- buttons and the modal

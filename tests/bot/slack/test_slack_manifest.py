@@ -110,7 +110,7 @@ METHOD_SCOPES: dict[str, str | None] = {
     "chat.postMessage": "chat:write",
     "chat.postEphemeral": "chat:write",
     "chat.update": "chat:write",
-    "chat.getPermalink": None,
+    "auth.test": None,
     "users.info": "users:read",
     "views.publish": None,
     "views.open": None,
