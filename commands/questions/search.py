@@ -612,166 +612,198 @@ def _search(
     thresholds: BragThresholds,
     limit: int | None,
 ) -> SearchOutcome:
-    entries = index.entries
-    groups: dict[int, _Group] = {}
-    areas_shown: list[int] = []
-    unknown: list[str] = []
-    scoped = False
+    """Select the items the question names, narrow them by owner, topic, plan and the filters,
+    and rank what is left: references first, then the most urgent."""
+    selection = _Selection(index, question)
+    selection.by_reference()
+    if selection.unknown and not selection.scoped:
+        unknown = selection.unknown
+        return SearchOutcome((), 0, tuple(unknown), _suggest(index, question, unknown), question)
+    selection.by_owner()
+    selection.by_topic()
+    if not selection.scoped and not question.references:
+        selection.whole_plan(today)
+    if question.plan:
+        selection.groups = {
+            e: g for e, g in selection.groups.items() if index.entries[e].plan_key == question.plan
+        }
+    return selection.ranked(today, thresholds, limit)
 
-    def add(entry_index: int, group: _Group) -> None:
-        current = groups.get(entry_index)
+
+class _Selection:
+    """The actions (and steps) a question selects, each in a `_Group` saying how it was found."""
+
+    def __init__(self, index: PlanIndex, question: Question) -> None:
+        self.index, self.question = index, question
+        self.groups: dict[int, _Group] = {}
+        self.areas_shown: list[int] = []
+        self.unknown: list[str] = []
+        self.scoped = False  # something in the question chose items (not only filters)
+
+    def add(self, entry_index: int, group: _Group) -> None:
+        current = self.groups.get(entry_index)
         if current is None or group.tier < current.tier:
-            groups[entry_index] = group
+            self.groups[entry_index] = group
         elif group.explicit:
             current.explicit = True
             current.steps = None
 
-    for rank, ref in enumerate(question.references):
-        found = index.by_ref.get(ref.upper())
-        if found is None:
-            unknown.append(ref)
-            continue
-        scoped = True
-        entry = entries[found]
-        if entry.kind == "area":
-            areas_shown.append(found)
-            for action in index.area_actions.get(ref.upper(), []):
-                add(action, _Group(1, 100.0))
-            for action in index.followups.get(ref.upper(), []):
-                add(action, _Group(1, 100.0))
-        else:
-            add(found, _Group(0, 100.0, explicit=True, rank=rank))
-    for ref in question.areas:
-        scoped = True
-        areas_shown.append(index.by_ref[ref.upper()])
-        for action in index.area_actions.get(ref.upper(), []):
-            add(action, _Group(1, 100.0))
-        for action in index.followups.get(ref.upper(), []):
-            add(action, _Group(1, 100.0))
-    if unknown and not scoped:
-        return SearchOutcome((), 0, tuple(unknown), _suggest(index, question, unknown), question)
+    def _add_area(self, ref: str) -> None:
+        for action in self.index.area_actions.get(ref.upper(), []):
+            self.add(action, _Group(1, 100.0))
+        for action in self.index.followups.get(ref.upper(), []):
+            self.add(action, _Group(1, 100.0))
 
-    if question.owners:
-        owned = {a for role in question.owners for a in index.owned_by.get(role, [])}
-        if scoped:
-            groups = {
-                e: g
-                for e, g in groups.items()
-                if (entries[e].parent if entries[e].kind == "step" else e) in owned
-            }
-        else:
-            scoped = True
-            for action in sorted(owned):
-                add(action, _Group(1, 100.0))
+    def by_reference(self) -> None:
+        """Items named by reference (an area brings its actions and those that follow it up)."""
+        index = self.index
+        for rank, ref in enumerate(self.question.references):
+            found = index.by_ref.get(ref.upper())
+            if found is None:
+                self.unknown.append(ref)
+                continue
+            self.scoped = True
+            if index.entries[found].kind == "area":
+                self.areas_shown.append(found)
+                self._add_area(ref)
+            else:
+                self.add(found, _Group(0, 100.0, explicit=True, rank=rank))
+        for ref in self.question.areas:
+            self.scoped = True
+            self.areas_shown.append(index.by_ref[ref.upper()])
+            self._add_area(ref)
 
-    if question.topic:
-        matches = topic_matches(index, question.topic)
+    def _action_of(self, entry_index: int) -> int | None:
+        entry = self.index.entries[entry_index]
+        return entry.parent if entry.kind == "step" else entry_index
+
+    def by_owner(self) -> None:
+        """Only the owners' actions when something is selected; else all of them."""
+        if not self.question.owners:
+            return
+        owned = {a for role in self.question.owners for a in self.index.owned_by.get(role, [])}
+        if self.scoped:
+            self.groups = {e: g for e, g in self.groups.items() if self._action_of(e) in owned}
+            return
+        self.scoped = True
+        for action in sorted(owned):
+            self.add(action, _Group(1, 100.0))
+
+    def _topical(self) -> dict[int, _Group]:
+        """Action -> group for the actions whose title, or some of whose steps, hold the topic."""
         by_action: dict[int, tuple[float, set[int], bool]] = {}
-        for entry_index, score in matches.items():
-            entry = entries[entry_index]
-            owner = entry.parent if entry.kind == "step" else entry_index
+        for entry_index, score in topic_matches(self.index, self.question.topic).items():
+            owner = self._action_of(entry_index)
             if owner is None:
                 continue
             top, steps, named = by_action.get(owner, (0.0, set(), False))
-            if entry.kind == "step":
+            if self.index.entries[entry_index].kind == "step":
                 steps.add(entry_index)
             else:
                 named = True
             by_action[owner] = (max(top, score), steps, named)
-        topical: dict[int, _Group] = {}
-        for action, (score, steps, named) in by_action.items():
-            tier = 1 if score >= 95 else 2
-            topical[action] = _Group(
-                tier, score, steps=None if named else steps, via_steps=not named
+        return {
+            action: _Group(
+                1 if score >= 95 else 2,
+                score,
+                steps=None if named else steps,
+                via_steps=not named,
             )
-        if scoped:
-            narrowed: dict[int, _Group] = {}
-            for e, g in groups.items():
-                if g.explicit:
-                    narrowed[e] = g
-                    continue
-                owner = entries[e].parent if entries[e].kind == "step" else e
-                if owner in topical:
-                    t = topical[owner]
-                    narrowed[e] = _Group(g.tier, t.score, steps=t.steps, via_steps=t.via_steps)
-            groups = narrowed
-            areas_shown = []
-        else:
-            scoped = True
-            groups = topical
+            for action, (score, steps, named) in by_action.items()
+        }
 
-    if not scoped and not question.references:
-        # Only filters ("what's overdue?", "what's due in March?"): the whole plan, or when
-        # the filter needs a due date, the actions with an item due in its range.
+    def by_topic(self) -> None:
+        """Narrow what is selected to the topic (items named by reference stay), or select it."""
+        if not self.question.topic:
+            return
+        topical = self._topical()
+        if not self.scoped:
+            self.scoped = True
+            self.groups = topical
+            return
+        narrowed: dict[int, _Group] = {}
+        for e, g in self.groups.items():
+            if g.explicit:
+                narrowed[e] = g
+                continue
+            owner = self._action_of(e)
+            if owner in topical:
+                t = topical[owner]
+                narrowed[e] = _Group(g.tier, t.score, steps=t.steps, via_steps=t.via_steps)
+        self.groups = narrowed
+        self.areas_shown = []
+
+    def whole_plan(self, today: date) -> None:
+        """Only filters ("what's overdue?", "what's due in March?"): the whole plan, or when the
+        filter needs a due date, the actions with an item due in its range."""
+        index = self.index
         everything = _Group(1, 100.0)  # shared: nothing below changes a whole-plan group
-        start, end = _due_range(question, today)
+        start, end = _due_range(self.question, today)
         if start is None and end is None:
-            groups = dict.fromkeys(index.actions, everything)
-        else:
-            low = 0 if start is None else bisect.bisect_left(index.due_dates, start)
-            high = (
-                len(index.due_dates) if end is None else bisect.bisect_right(index.due_dates, end)
-            )
-            for position in index.due_positions[low:high]:
-                parent = entries[position].parent
-                groups[position if parent is None else parent] = everything
+            self.groups = dict.fromkeys(index.actions, everything)
+            return
+        low = 0 if start is None else bisect.bisect_left(index.due_dates, start)
+        high = len(index.due_dates) if end is None else bisect.bisect_right(index.due_dates, end)
+        for position in index.due_positions[low:high]:
+            parent = index.entries[position].parent
+            self.groups[position if parent is None else parent] = everything
 
-    if question.plan:
-        groups = {e: g for e, g in groups.items() if entries[e].plan_key == question.plan}
-
-    passes = filters_of(question, today, thresholds)
-    show_all = question.status is None and question.window is None and question.rag is None
-    ranked: list[tuple[tuple[object, ...], Hit]] = []
-    for entry_index, group in groups.items():
+    def _hit(self, entry_index: int, group: _Group, passes: Callable[[Entry], bool]) -> Hit | None:
+        """The item as shown (with the steps that pass the filters), or None when nothing does."""
+        question, entries = self.question, self.index.entries
         entry = entries[entry_index]
+        show_all = question.status is None and question.window is None and question.rag is None
         if entry.kind == "step":
-            keep_step = show_all or passes(entry)
-            hit = Hit(entry_index, (), group.tier, group.score) if keep_step else None
-        elif group.explicit and show_all:
-            hit = Hit(
-                entry_index, tuple(index.steps_of.get(entry_index, [])), group.tier, group.score
+            return (
+                Hit(entry_index, (), group.tier, group.score) if show_all or passes(entry) else None
             )
+        steps_of = self.index.steps_of.get(entry_index, [])
+        if group.explicit and show_all:
+            return Hit(entry_index, tuple(steps_of), group.tier, group.score)
+        candidates = (
+            steps_of if group.steps is None else sorted(group.steps, key=lambda s: entries[s].order)
+        )
+        shown = tuple([s for s in candidates if passes(entries[s])])
+        keep = shown or (not group.via_steps and passes(entry))
+        return Hit(entry_index, shown, group.tier, group.score) if keep else None
+
+    def ranked(self, today: date, thresholds: BragThresholds, limit: int | None) -> SearchOutcome:
+        question, entries = self.question, self.index.entries
+        passes = filters_of(question, today, thresholds)
+        ranked: list[tuple[tuple[object, ...], Hit]] = []
+        for entry_index, group in self.groups.items():
+            hit = self._hit(entry_index, group, passes)
+            if hit is not None:
+                key = (
+                    hit.tier,
+                    group.rank if hit.tier == 0 else 0,
+                    *_urgency(entries, hit),
+                    -hit.score,
+                    entries[entry_index].order,
+                )
+                ranked.append((key, hit))
+        if limit is not None and len(ranked) > limit:
+            chosen = heapq.nsmallest(limit, ranked, key=lambda pair: pair[0])
         else:
-            candidates = (
-                index.steps_of.get(entry_index, [])
-                if group.steps is None
-                else sorted(group.steps, key=lambda s: entries[s].order)
-            )
-            shown = tuple([s for s in candidates if passes(entries[s])])
-            keep = shown or (not group.via_steps and passes(entry))
-            hit = Hit(entry_index, shown, group.tier, group.score) if keep else None
-        if hit is not None:
-            key = (
-                hit.tier,
-                group.rank if hit.tier == 0 else 0,
-                *_urgency(entries, hit),
-                -hit.score,
-                entry.order,
-            )
-            ranked.append((key, hit))
-    if limit is not None and len(ranked) > limit:
-        chosen = heapq.nsmallest(limit, ranked, key=lambda pair: pair[0])
-    else:
-        chosen = sorted(ranked, key=lambda pair: pair[0])
-    hits = [hit for _, hit in chosen]
-    show_areas = (
-        question.status_assumed
-        and not (question.owners or question.topic or question.window or question.rag)
-        and not question.plan
-    )
-    area_hits = [Hit(a, (), 0, 100.0) for a in dict.fromkeys(areas_shown)] if show_areas else []
-    all_hits = tuple(area_hits + hits)
-    suggestions: tuple[str, ...] = ()
-    if not ranked and not groups:
-        suggestions = _suggest(index, question, unknown)
-    return SearchOutcome(
-        all_hits,
-        len(groups),
-        tuple(unknown),
-        suggestions,
-        question,
-        total=len(area_hits) + len(ranked),
-    )
+            chosen = sorted(ranked, key=lambda pair: pair[0])
+        show_areas = (
+            question.status_assumed
+            and not (question.owners or question.topic or question.window or question.rag)
+            and not question.plan
+        )
+        areas = dict.fromkeys(self.areas_shown) if show_areas else {}
+        area_hits = [Hit(a, (), 0, 100.0) for a in areas]
+        suggestions: tuple[str, ...] = ()
+        if not ranked and not self.groups:
+            suggestions = _suggest(self.index, question, self.unknown)
+        return SearchOutcome(
+            tuple(area_hits + [hit for _, hit in chosen]),
+            len(self.groups),
+            tuple(self.unknown),
+            suggestions,
+            question,
+            total=len(area_hits) + len(ranked),
+        )
 
 
 def area_members(index: PlanIndex, area_entry: int) -> list[int]:
