@@ -581,7 +581,21 @@ def find_bad_dates(text: str, today: date) -> tuple[tuple[str, ...], str]:
 def find_window(text: str, today: date, *, past: bool = False) -> tuple[DateWindow | None, str]:
     """The due-date window a question asks about, read against `today`, and the rest of the text.
     A month named without its year is the next one, or with `past` (what changed in January?)
-    the last one."""
+    the last one. Each reader takes its words out of the text; the first window found counts."""
+    window: DateWindow | None = None
+    for reader in (_named_window, _next_days, _between, _one_day, _months, _year):
+        if reader is _between and window is not None:
+            continue  # "between" only reads two days when nothing else set the window
+        candidate, text = reader(text, today, past)
+        window = window or candidate
+    return window, text
+
+
+Window = tuple[DateWindow | None, str]
+
+
+def _named_windows(text: str, today: date) -> list[tuple[str, DateWindow]]:
+    """Windows named in words ("this week", "next month", "Q4", "since Tuesday")."""
     monday = today - timedelta(days=today.weekday())
     month_start = today.replace(day=1)
     month_end = last_day(today.year, today.month)
@@ -656,12 +670,21 @@ def find_window(text: str, today: date, *, past: bool = False) -> tuple[DateWind
         simple.insert(
             0, (re.escape(weekday.group(0)), DateWindow(since, today, f"due since {_fmt(since)}"))
         )
+    return simple
+
+
+def _named_window(text: str, today: date, past: bool) -> Window:
     window: DateWindow | None = None
-    for pattern, candidate in simple:
+    for pattern, candidate in _named_windows(text, today):
         match = re.search(pattern, text)
         if match:
             text = _blank(text, match)
             window = window or candidate
+    return window, text
+
+
+def _next_days(text: str, today: date, past: bool) -> Window:
+    """In the next 10 days, within 3 weeks."""
     match = re.search(
         r"\b(?:in|within|over|for)?\s*(?:the\s+)?(?:next|coming)\s+(\d{1,3})\s+(days?|weeks?)\b"
         r"|\b(?:in|within)\s+(\d{1,3})\s+(days?|weeks?)\b",
@@ -672,11 +695,14 @@ def find_window(text: str, today: date, *, past: bool = False) -> tuple[DateWind
         unit = match.group(2) or match.group(4)
         days = count * 7 if unit.startswith("week") else count
         text = _blank(text, match)
-        window = window or DateWindow(
-            today, today + timedelta(days=days), f"due in the next {days} days"
-        )
+        return DateWindow(today, today + timedelta(days=days), f"due in the next {days} days"), text
+    return None, text
+
+
+def _between(text: str, today: date, past: bool) -> Window:
+    """ "between 1 March and 30 June"."""
     between = re.search(r"\bbetween\b", text)
-    if between and window is None:  # "between 1 March and 30 June"
+    if between:
         rest = text[between.end() :]
         first = _find_day(rest, today, past=past)
         second = _find_day(rest[first[2].end() :], today, past=past) if first else None
@@ -689,7 +715,12 @@ def find_window(text: str, today: date, *, past: bool = False) -> tuple[DateWind
             start, end = sorted((first[1], second[1]))
             stop = between.end() + first[2].end() + second[2].end()
             text = text[: between.start()] + " " * (stop - between.start()) + text[stop:]
-            window = DateWindow(start, end, f"due between {_fmt(start)} and {_fmt(end)}")
+            return DateWindow(start, end, f"due between {_fmt(start)} and {_fmt(end)}"), text
+    return None, text
+
+
+def _one_day(text: str, today: date, past: bool) -> Window:
+    """A day, perhaps after "by", "before", "since", "from" or "after"."""
     found = _find_day(text, today, past=past)
     if found:
         word, day, match = found
@@ -697,12 +728,18 @@ def find_window(text: str, today: date, *, past: bool = False) -> tuple[DateWind
             text = _blank(text, match)
             if word in ("by", "before", "until"):
                 end = day - timedelta(1) if word == "before" else day
-                window = window or DateWindow(None, end, f"due by {_fmt(end)}")
+                return DateWindow(None, end, f"due by {_fmt(end)}"), text
             elif word in ("since", "from", "after"):
                 start = day + timedelta(1) if word == "after" else day
-                window = window or DateWindow(start, None, f"due from {_fmt(start)}")
+                return DateWindow(start, None, f"due from {_fmt(start)}"), text
             else:
-                window = window or DateWindow(day, day, f"due on {_fmt(day)}")
+                return DateWindow(day, day, f"due on {_fmt(day)}"), text
+    return None, text
+
+
+def _months(text: str, today: date, past: bool) -> Window:
+    """Months by name, perhaps with a year and "by", "before", "after" or "from"."""
+    window: DateWindow | None = None
     for match in list(_MONTH_PATTERN.finditer(text)):
         word, name, year_text = match.group(1), match.group(2), match.group(3)
         ambiguous = name in ("may", "mar", "jun", "jan", "oct", "dec", "sep", "aug", "nov", "feb")
@@ -729,16 +766,20 @@ def find_window(text: str, today: date, *, past: bool = False) -> tuple[DateWind
         else:
             candidate = DateWindow(start, end, f"due in {label}")
         window = window or candidate
+    return window, text
+
+
+def _year(text: str, today: date, past: bool) -> Window:
+    """A year: "in 2023", "by 2024"."""
     match = re.search(r"\b(by|before|in|during|for)?\s*(?<![/\-.\d])(20\d\d)(?![/\-.\d])\b", text)
     if match:
         year = int(match.group(2))
         text = _blank(text, match)
         if match.group(1) in ("by", "before"):
             end = date(year, 12, 31) if match.group(1) == "by" else date(year - 1, 12, 31)
-            window = window or DateWindow(None, end, f"due by {_fmt(end)}")
-        else:
-            window = window or DateWindow(date(year, 1, 1), date(year, 12, 31), f"due in {year}")
-    return window, text
+            return DateWindow(None, end, f"due by {_fmt(end)}"), text
+        return DateWindow(date(year, 1, 1), date(year, 12, 31), f"due in {year}"), text
+    return None, text
 
 
 # --------------------------------------------------------------------------- roles and areas
