@@ -700,7 +700,7 @@ def _next_days(text: str, today: date, past: bool) -> Window:
 
 
 def _between(text: str, today: date, past: bool) -> Window:
-    """ "between 1 March and 30 June"."""
+    """Between 1 March and 30 June."""
     between = re.search(r"\bbetween\b", text)
     if between:
         rest = text[between.end() :]
