@@ -548,105 +548,18 @@ class DigestData:
                 base, empty=True, empty_reason="nothing is open and nothing changed this week"
             )
 
-        def colours(k: int, items: list[_Item]) -> list[Colour]:
-            return [c for i in items if (c := self.colour(i, k)) is not None]
-
-        members_of: dict[int, list[_Item]] = defaultdict(list)
-        for item in current:
-            members_of[item.row.plan_id].append(item)
-        plans: list[PlanHeadline] = []
-        for plan in self.tree.plans:
-            members = members_of.get(plan.id)
-            if not members:
-                continue
-            now_c, then_c = colours(0, members), colours(1, members)
-            plans.append(
-                PlanHeadline(
-                    key=plan.key,
-                    title=plan.title,
-                    counts=counts(now_c),
-                    last_week=counts(then_c),
-                    percent_complete=percent_complete(now_c),
-                    percent_last_week=percent_complete(then_c),
-                    actions=len(members),
-                )
-            )
-
+        plans = self._headlines(current)
         soon_end = today + timedelta(days=SOON_DAYS)
         overdue_actions = [i for i in open_now if self.colour_now(i).reason == "overdue"]
         overdue_steps = [s for s in open_steps if s.due_or_last < today]
         soon_actions = [i for i in open_now if _due_between(i, today, soon_end)]
         soon_steps = [s for s in open_steps if _due_between(s, today, soon_end)]
-        completed = [
-            i
-            for i in current
-            if i.now.status == Status.DONE
-            and (i.states[1] is None or i.states[1].status != Status.DONE)
-        ]
-        open_then = [i for i in actions if _open(i.states[1])]
-        totals = Totals(
-            open=len(open_now),
-            overdue=len(overdue_actions),
-            due_soon=len(soon_actions),
-            completed_this_week=len(completed),
-            blocked=sum(i.now.status == Status.BLOCKED for i in open_now),
-            overdue_steps=len(overdue_steps),
-            due_soon_steps=len(soon_steps),
-            open_last_week=len(open_then),
-            overdue_last_week=sum(_due_before(i.states[1], self.days[1]) for i in open_then),
-        )
-
-        def red(item: _Item, k: int) -> bool:
-            c = self.colour(item, k)
-            return c is not None and c.rag is Rag.RED
-
-        decision = [
-            i
-            for i in open_now
-            if i.now.status == Status.BLOCKED or (red(i, 0) and red(i, 1) and red(i, 2))
-        ]
-        decision_ids = {id(i) for i in decision}
-        decision.sort(
-            key=lambda i: (
-                i.now.status != Status.BLOCKED,
-                -self.colour_now(i).overdue_days,
-                ref_key(i.ref),
-            )
-        )
-        newly_red = [i for i in open_now if red(i, 0) and id(i) not in decision_ids]
-        newly_red.sort(key=lambda i: (-self.colour_now(i).overdue_days, ref_key(i.ref)))
-        newly_amber = [
-            i
-            for i in open_now
-            if self.colour_now(i).rag is Rag.AMBER
-            and ((c1 := self.colour(i, 1)) is None or c1.rag not in (Rag.AMBER, Rag.RED))
-        ]
-        overdue_items = sorted(
-            [*overdue_actions, *overdue_steps],
-            key=lambda i: (i.due_or_last, ref_key(i.ref)),
-        )
-        silent = [
-            i
-            for i in open_now
-            if (since := self.colour_now(i).days_since_update) is None
-            or since >= self.thresholds.stale_days
-        ]
-        silent.sort(
-            key=lambda i: (-(self.colour_now(i).days_since_update or 10**6), ref_key(i.ref))
-        )
-        coming = sorted(
-            [*soon_actions, *soon_steps],
-            key=lambda i: (i.due_or_last, ref_key(i.ref)),
+        totals = self._totals(actions, current, open_now, overdue_actions, overdue_steps,
+                              soon_actions, soon_steps)  # fmt: skip
+        lists = self._lists(
+            open_now, [*overdue_actions, *overdue_steps], [*soon_actions, *soon_steps]
         )
         unanswered = self._unanswered(open_now, today)
-        lists: dict[str, list[_Item]] = {
-            "needs_decision": decision,
-            "exceptions_red": newly_red,
-            "exceptions_amber": newly_amber,
-            "overdue": overdue_items,
-            "silent": silent,
-            "coming_up": coming,
-        }
 
         def cut(name: str) -> tuple[ItemLine, ...]:
             return tuple(self._line(i) for i in lists[name][:LIST_LIMIT])
@@ -674,6 +587,110 @@ class DigestData:
             areas=tuple(self._areas(current, today)),
             trend=tuple(self._trend(actions)),
         )
+
+    def _headlines(self, current: list[_Item]) -> list[PlanHeadline]:
+        """Each plan's colour counts and percent complete, now and a week ago."""
+        members_of: dict[int, list[_Item]] = defaultdict(list)
+        for item in current:
+            members_of[item.row.plan_id].append(item)
+        plans: list[PlanHeadline] = []
+        for plan in self.tree.plans:
+            members = members_of.get(plan.id)
+            if not members:
+                continue
+            now_c, then_c = self._colours(0, members), self._colours(1, members)
+            plans.append(
+                PlanHeadline(
+                    key=plan.key,
+                    title=plan.title,
+                    counts=counts(now_c),
+                    last_week=counts(then_c),
+                    percent_complete=percent_complete(now_c),
+                    percent_last_week=percent_complete(then_c),
+                    actions=len(members),
+                )
+            )
+        return plans
+
+    def _colours(self, k: int, items: list[_Item]) -> list[Colour]:
+        return [c for i in items if (c := self.colour(i, k)) is not None]
+
+    def _totals(
+        self,
+        actions: list[_Item],
+        current: list[_Item],
+        open_now: list[_Item],
+        overdue_actions: list[_Item],
+        overdue_steps: list[_Item],
+        soon_actions: list[_Item],
+        soon_steps: list[_Item],
+    ) -> Totals:
+        completed = [
+            i
+            for i in current
+            if i.now.status == Status.DONE
+            and (i.states[1] is None or i.states[1].status != Status.DONE)
+        ]
+        open_then = [i for i in actions if _open(i.states[1])]
+        return Totals(
+            open=len(open_now),
+            overdue=len(overdue_actions),
+            due_soon=len(soon_actions),
+            completed_this_week=len(completed),
+            blocked=sum(i.now.status == Status.BLOCKED for i in open_now),
+            overdue_steps=len(overdue_steps),
+            due_soon_steps=len(soon_steps),
+            open_last_week=len(open_then),
+            overdue_last_week=sum(_due_before(i.states[1], self.days[1]) for i in open_then),
+        )
+
+    def _red(self, item: _Item, k: int) -> bool:
+        c = self.colour(item, k)
+        return c is not None and c.rag is Rag.RED
+
+    def _lists(
+        self, open_now: list[_Item], overdue: list[_Item], coming: list[_Item]
+    ) -> dict[str, list[_Item]]:
+        """The summary's lists of items, each in the order the session reads it."""
+        red = self._red
+        decision = [
+            i
+            for i in open_now
+            if i.now.status == Status.BLOCKED or (red(i, 0) and red(i, 1) and red(i, 2))
+        ]
+        decision_ids = {id(i) for i in decision}
+        decision.sort(
+            key=lambda i: (
+                i.now.status != Status.BLOCKED,
+                -self.colour_now(i).overdue_days,
+                ref_key(i.ref),
+            )
+        )
+        newly_red = [i for i in open_now if red(i, 0) and id(i) not in decision_ids]
+        newly_red.sort(key=lambda i: (-self.colour_now(i).overdue_days, ref_key(i.ref)))
+        newly_amber = [
+            i
+            for i in open_now
+            if self.colour_now(i).rag is Rag.AMBER
+            and ((c1 := self.colour(i, 1)) is None or c1.rag not in (Rag.AMBER, Rag.RED))
+        ]
+        silent = [
+            i
+            for i in open_now
+            if (since := self.colour_now(i).days_since_update) is None
+            or since >= self.thresholds.stale_days
+        ]
+        silent.sort(
+            key=lambda i: (-(self.colour_now(i).days_since_update or 10**6), ref_key(i.ref))
+        )
+        return {
+            "needs_decision": decision,
+            "exceptions_red": newly_red,
+            "exceptions_amber": newly_amber,
+            "overdue": sorted(overdue, key=lambda i: (i.due_or_last, ref_key(i.ref))),
+            "silent": silent,
+            "coming_up": sorted(coming, key=lambda i: (i.due_or_last, ref_key(i.ref))),
+        }
 
     def _changes(self, actions: list[_Item], since: datetime) -> list[tuple[_Item, UpdateRow]]:
         """Updates in (since, as_of] on the scope's actions and their steps, newest first."""
