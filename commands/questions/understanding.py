@@ -596,6 +596,7 @@ Window = tuple[DateWindow | None, str]
 
 def _named_windows(text: str, today: date) -> list[tuple[str, DateWindow]]:
     """Windows named in words ("this week", "next month", "Q4", "since Tuesday")."""
+    # A table of patterns, in the order they are tried, rather than logic.
     monday = today - timedelta(days=today.weekday())
     month_start = today.replace(day=1)
     month_end = last_day(today.year, today.month)

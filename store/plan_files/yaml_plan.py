@@ -190,6 +190,8 @@ def parse_yaml_plan(content: str, file: str = "<plan>") -> PlanDoc:
 
 
 def _plan_from_data(data: Any, file: str, document: str) -> PlanDoc:
+    # Long but straight: it reads the file's fields in the order the format documents them,
+    # each checked where it is read so that an error names its place in the file.
     reader = _Reader(file, document)
     top = reader.mapping(data, "top level", {"plan", "areas"})
     plan_data = reader.mapping(top.get("plan"), "plan", PLAN_KEYS)

@@ -329,6 +329,7 @@ class PlanTree:
 
 
 def load_plan_tree(session: Session) -> PlanTree:
+    # Long but straight: one query per table, in the order the rows refer to each other.
     plans = [
         PlanRow(*row)
         for row in session.execute(

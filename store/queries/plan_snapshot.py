@@ -238,6 +238,7 @@ def _state(row: Any) -> ItemState:
 
 def load_snapshot(session: Session) -> PlanSnapshot:
     """Every plan, area, action, step, owner role and latest note, in document order."""
+    # Long but straight: one query per table, in the order the rows refer to each other.
     last_update_id = session.exec(select(func.max(StatusUpdate.id))).one()  # read first: no gap
     plans = tuple(
         PlanRow(p.id, p.key, p.title, p.prefix)
