@@ -22,7 +22,7 @@ from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
 
 from bot.runtime import Runtime
-from bot.slack.client import SlackWorkspace, build_web_client
+from bot.slack.client import SlackWorkspace, build_web_client, workspace_url
 from bot.slack.errors import describe, report_failure
 from bot.slack.event_claims import CLAIM_AFTER_ACK, ClaimsBeforeAck, claim_after_ack
 from bot.slack.listeners import register_listeners
@@ -158,5 +158,8 @@ def create_app(
 
     # Role commands ask Slack whether a holder is deactivated (users.info `deleted`).
     runtime.workspace = SlackWorkspace(app.client)
+    # The workspace's address, for the links kept with updates, asked once now rather than in
+    # the middle of the first reply (if Slack cannot say yet, the first reply asks again).
+    workspace_url(app.client)
     register_listeners(app, runtime)
     return app
