@@ -24,6 +24,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import yaml
 from sqlmodel import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -36,6 +37,7 @@ from commands.request import Policy, Request
 from commands.updates.apply import reply_in_thread
 from commands.updates.replies import parse_reply
 from store.db import make_engine, session_scope
+from store.personal_data import redact, screen
 from store.queries.history import find_item
 from store.queries.reminders import claim_reminder, mark_posted
 from store.queries.roles import assign, find_role
@@ -64,7 +66,20 @@ REPLIES = (
     "Nearly done, final sign off at DMT next week",
     "Status: at risk :large_orange_circle: – slipping to mid-April",
     "pushed back to 30/06/2023 because of the restructure",
+    "blocked - Jayden Smith (12/03/2015) NHS 943 476 5919 moved to YO24 1AB",
+    "delayed, child Amelia (aged 7) case ref 1234567 still open at 14 Acacia Avenue",
 )
+
+
+PLANS = Path(__file__).resolve().parent.parent / "store" / "plans"
+
+
+def strings(value: object) -> list[str]:
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in strings(v)]
+    return [value] if isinstance(value, str) else []
 
 
 def timed(work: Callable[[], object], rounds: int) -> list[float]:
@@ -104,6 +119,18 @@ def main() -> int:
             parse_reply(text, TODAY)
             per_reply.append((time.perf_counter() - start) * 1000)
     print(summary("read a reply", per_reply))
+    screened = []
+    for _ in range(args.rounds):
+        for text in REPLIES:
+            start = time.perf_counter()
+            parse_reply(redact(text).text, TODAY)
+            screened.append((time.perf_counter() - start) * 1000)
+    print(summary("screen for a child's details, then read", screened))
+    york_texts = [
+        t for path in PLANS.glob("*.yaml") for t in strings(yaml.safe_load(path.read_text()))
+    ]
+    hits = sum(bool(screen(t)) for t in york_texts)
+    print(f"guardrail on York's plans: {hits} findings in {len(york_texts)} text fields")
     essay = "in progress, waiting on data from partners; workshop booked. " * 650
     print(
         summary(

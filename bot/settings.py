@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -51,6 +52,8 @@ class Settings(BaseSettings):
     planbot_workers: int = Field(default=8, ge=1, le=256)  # threads for work after the ack
     planbot_scheduler: bool = True  # run summaries, reminders and retries in this process
     planbot_answer_processes: int = Field(default=1, ge=0, le=64)  # 0: answer in threads
+    # Salt for the hashes logged in place of a child's details; unset, one per process.
+    planbot_log_salt: str = Field(default_factory=lambda: secrets.token_hex(16))
 
     @field_validator("planbot_admins", mode="before")
     @classmethod
@@ -121,6 +124,7 @@ class Settings(BaseSettings):
             amber_days=self.planbot_amber_days,
             reminders_channel=self.planbot_reminders_channel,
             timezone=self.planbot_timezone,
+            log_salt=self.planbot_log_salt,
         )
 
     def require(self, *names: str) -> None:

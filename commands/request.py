@@ -27,6 +27,7 @@ class Policy:
     amber_days: int = 14  # not started this close to its due date: Amber
     reminders_channel: str | None = None  # for plans with no reminders channel of their own
     timezone: str = DEFAULT_TIMEZONE
+    log_salt: str = ""  # salts the hashes logged in place of a child's details
 
     @property
     def thresholds(self) -> BragThresholds:

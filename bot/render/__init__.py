@@ -26,6 +26,7 @@ from bot.render.roles import (
 from bot.render.updates import (
     render_channel_problem,
     render_channels,
+    render_details_removed,
     render_reply_deleted,
     render_reply_ignored,
     render_snoozed,
@@ -44,6 +45,7 @@ from commands.reminders.policy import ReminderPlan
 from commands.roles.directory import RoleChangeResult, RoleListResult, RoleProblem, WhoAmIResult
 from commands.router import Result
 from commands.updates.apply import (
+    DetailsRemoved,
     ReplyDeleted,
     ReplyIgnored,
     ReplyOutcome,
@@ -73,13 +75,14 @@ RENDERERS: dict[type[Any], Callable[[Any], Rendered]] = {
     UpdateRefused: render_update_refused,
     ReplyIgnored: render_reply_ignored,
     ReplyDeleted: render_reply_deleted,
+    DetailsRemoved: render_details_removed,
     Snoozed: render_snoozed,
     ChannelsResult: render_channels,
     ChannelProblem: render_channel_problem,
 }
 
 
-Renderable = Result | ReplyOutcome | Snoozed | ReminderPlan
+Renderable = Result | ReplyOutcome | Snoozed | ReminderPlan | DetailsRemoved
 
 
 def render(result: Renderable) -> Rendered:

@@ -12,6 +12,7 @@ from bot.render.item_text import day, people, status_label
 from bot.render.rendered import Rendered
 from commands.reminders.channels import ChannelProblem, ChannelsResult
 from commands.updates.apply import (
+    DetailsRemoved,
     ReplyDeleted,
     ReplyIgnored,
     Snoozed,
@@ -106,6 +107,26 @@ def render_reply_ignored(result: ReplyIgnored) -> Rendered:
             text=text, blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": text}}]
         )
     return Rendered(text="", quiet=True)
+
+
+def render_details_removed(result: DetailsRemoved) -> Rendered:
+    """The private word to someone whose message held a child's details: what kinds were taken
+    out (never the details), and that Slack still holds their message."""
+    kinds = [kind.strip("[]") for kind in result.kinds]
+    listed = kinds[0] if len(kinds) == 1 else ", ".join(kinds[:-1]) + " and " + kinds[-1]
+    on = f" on {escape(result.ref)}" if result.ref else ""
+    kept = (
+        f"I recorded your update{on} without the {listed}"
+        if result.kept
+        else f"I took the {listed} out of your message{on}"
+    )
+    text = (
+        f"{kept}: planbot must not keep a child's details, since the plan is about services. "
+        "Please edit or delete your message in Slack, which still holds them."
+    )
+    return Rendered(
+        text=text, blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": text}}]
+    )
 
 
 def render_reply_deleted(result: ReplyDeleted) -> Rendered:

@@ -41,6 +41,7 @@ from commands.questions.search import (
 from commands.questions.understanding import MAX_CHARACTERS, Question, understand
 from commands.request import Policy, Request
 from commands.roles.directory import RoleListResult, role_list, roles_of
+from store.personal_data import fingerprint, redact
 
 logger = logging.getLogger(__name__)
 
@@ -498,7 +499,35 @@ def ask_command(
     session: Session, request: Request, rest: str
 ) -> AnswerResult | ChangesResult | HistoryResult | HistoryProblem | RoleListResult | DigestResult:
     """The router's default: `rest` is the whole message ("show me the history of P7.2" is the
-    history verb said another way, "who is Head of MASH?" `role list` said another way)."""
+    history verb said another way, "who is Head of MASH?" `role list` said another way). A child's
+    details in the question are taken out before it is read, and never echoed."""
+    screened = redact(rest)
+    if screened.findings:
+        logger.warning(
+            "child's details taken out of a question from %s: %s",
+            request.caller.label,
+            ", ".join(
+                f"{f.kind} #{fingerprint(f.value, request.policy.log_salt)}"
+                for f in screened.findings
+            ),
+        )
+        result = _ask(session, request, screened.text)
+        kinds = [kind.strip("[]") for kind in screened.kinds]
+        notice = (
+            f"I left the {' and '.join(kinds)} out of your question: planbot must not keep a "
+            "child's details. If you posted it in a channel, please delete it there."
+        )
+        if isinstance(result, AnswerResult):
+            return replace(
+                result, message=f"{result.message} {notice}" if result.message else notice
+            )
+        return result
+    return _ask(session, request, rest)
+
+
+def _ask(
+    session: Session, request: Request, rest: str
+) -> AnswerResult | ChangesResult | HistoryResult | HistoryProblem | RoleListResult | DigestResult:
     if ref := asks_for_history(rest):
         return history_command(session, request, ref)
     understood = None

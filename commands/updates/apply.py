@@ -11,7 +11,7 @@ an edited reply corrects its update; a deleted reply keeps its update, marked de
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import Session
@@ -22,6 +22,7 @@ from commands.roles.directory import is_admin
 from commands.updates.replies import ParsedReply, parse_reply
 from store.models import Action, Reminder, Step
 from store.models.status import STATUS_VALUES
+from store.personal_data import Redacted, fingerprint, redact
 from store.queries.history import (
     item_for_reminder,
     item_of_update,
@@ -69,6 +70,7 @@ class UpdateApplied:
     source: str  # chat | button | modal
     corrected: bool = False
     update_id: int | None = None
+    removed: tuple[str, ...] = ()  # kinds of a child's details taken out of the note
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,7 @@ class StatusQuestion:
     item: ItemView
     reminder_id: int
     choices: tuple[str, ...]
+    removed: tuple[str, ...] = ()  # kinds of a child's details taken out of the note
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,7 @@ class UpdateRefused:
     item: ItemView
     who_can: tuple[tuple[str, tuple[str, ...]], ...]  # (role, holder ids) for each owner role
     reason: str = "not an owner"
+    removed: tuple[str, ...] = ()  # kinds of a child's details taken out of the note
 
 
 NOT_A_REMINDER_THREAD = "not a reminder thread"
@@ -119,6 +123,57 @@ class ThreadTarget:
 
 ReplyOutcome = UpdateApplied | StatusQuestion | UpdateRefused | ReplyIgnored | ReplyDeleted
 """What became of a reply, an edit, a deletion, a click or a note."""
+
+
+@dataclass(frozen=True)
+class DetailsRemoved:
+    """What the author of a message is told, privately, when a child's details were taken out."""
+
+    ref: str | None
+    kinds: tuple[str, ...]
+    kept: bool  # whether the rest of the message still made an update
+
+
+def details_removed(outcome: ReplyOutcome) -> DetailsRemoved | None:
+    """The private notice an outcome calls for, if a child's details were taken out."""
+    if isinstance(outcome, UpdateApplied | StatusQuestion | UpdateRefused) and outcome.removed:
+        kept = isinstance(outcome, UpdateApplied | StatusQuestion)
+        return DetailsRemoved(outcome.item.ref, outcome.removed, kept)
+    return None
+
+
+def _screened(request: Request, text: str, where: str) -> Redacted:
+    """`text` with a child's details replaced by their kinds; what was found is logged by kind
+    and salted hash only."""
+    screened = redact(text)
+    if screened.findings:
+        log.warning(
+            "child's details taken out of %s from %s: %s",
+            where,
+            request.caller.label,
+            ", ".join(
+                f"{f.kind} #{fingerprint(f.value, request.policy.log_salt)}"
+                for f in screened.findings
+            ),
+        )
+    return screened
+
+
+def _noting(outcome: ReplyOutcome, screened: Redacted) -> ReplyOutcome:
+    """The outcome, carrying the kinds of details taken out so that the author can be told."""
+    if not screened.findings:
+        return outcome
+    if isinstance(outcome, UpdateApplied | StatusQuestion | UpdateRefused):
+        return replace(outcome, removed=screened.kinds)
+    if isinstance(outcome, ReplyIgnored):
+        return replace(outcome, hint=REMOVED_HINT)
+    return outcome
+
+
+REMOVED_HINT = (
+    "Your message looked as if it held a child's details, so I kept nothing of it. Please edit "
+    "or delete it in Slack: the plan is about services, and Slack keeps what is posted."
+)
 
 
 def item_view(session: Session, item: Action | Step, request: Request) -> ItemView:
@@ -273,6 +328,32 @@ def reply_in_thread(
     if update_for_message(session, channel, message_ts) is not None:
         log.info("reply %s on %s already recorded; ignored", message_ts, item.ref)
         return ReplyIgnored("already recorded")
+    screened = _screened(request, text, f"a reply on {item.ref}")
+    where = _Where(channel, message_ts, permalink)
+    return _noting(
+        _read_reply(session, request, reminder, item, screened.text, where, has_files), screened
+    )
+
+
+@dataclass(frozen=True)
+class _Where:
+    """The message an update comes from."""
+
+    channel: str | None
+    message_ts: str
+    permalink: str | None
+
+
+def _read_reply(
+    session: Session,
+    request: Request,
+    reminder: Reminder,
+    item: Action | Step,
+    text: str,
+    where: _Where,
+    has_files: bool,
+) -> ReplyOutcome:
+    channel, message_ts, permalink = where.channel, where.message_ts, where.permalink
     parsed = parse_reply(text, request.clock.today())
     if parsed.kind == "nothing":
         if has_files and not parsed.cleaned:
@@ -384,14 +465,16 @@ def edit_reply(
             text=text,
             permalink=permalink,
         )
+    screened = _screened(request, text, f"an edited reply on {item.ref}")
     if not may_update(session, request, item):
-        return _refuse(session, request, item)
-    parsed = parse_reply(text, request.clock.today())
+        return _noting(_refuse(session, request, item), screened)
+    parsed = parse_reply(screened.text, request.clock.today())
     if parsed.kind == "nothing":
         parsed = ParsedReply("note", note=None, cleaned=parsed.cleaned)
-    return _record_parsed(
+    outcome = _record_parsed(
         session, request, reminder, item, parsed, channel, message_ts, permalink, corrects=previous
     )
+    return _noting(outcome, screened)
 
 
 def delete_reply(
@@ -434,11 +517,12 @@ def button_update(
     reminder, item = found
     if status is not None and status not in STATUS_VALUES:
         return ReplyIgnored("unknown status", hint=f"“{status}” is not a status I know.")
-    note = (note or "").strip() or None
+    screened = _screened(request, (note or "").strip(), f"a note on {item.ref}")
+    note = screened.text or None
     if status is None and note is None and due is None:
         return ReplyIgnored("empty note", hint="The note was empty, so nothing changed.")
     if not may_update(session, request, item):
-        return _refuse(session, request, item)
+        return _noting(_refuse(session, request, item), screened)
     if (
         source == "button"
         and note is None
@@ -462,7 +546,7 @@ def button_update(
     if isinstance(applied, ReplyIgnored):
         return applied
     mark_answered(session, reminder, at=request.clock.utcnow())
-    return applied
+    return _noting(applied, screened)
 
 
 def _clicked_again(

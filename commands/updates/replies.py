@@ -468,7 +468,7 @@ def _note(cleaned: str, corrected: str, used: list[tuple[int, int]]) -> str | No
     for token in (*EMOJI_RAG, *DONE_EMOJI):
         note = note.replace(token, "")
     note = _EMOJI_CODE.sub("", note)
-    note = re.sub(r"^[^\w(\"'“‘#@<]+", "", re.sub(r"\s+", " ", note)).strip(" ,;:-–—")
+    note = re.sub(r"^[^\w([\"'“‘#@<]+", "", re.sub(r"\s+", " ", note)).strip(" ,;:-–—")
     if not note:
         return None
     return note if len(note) <= NOTE_LIMIT else note[: NOTE_LIMIT - 1].rstrip() + "…"

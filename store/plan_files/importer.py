@@ -8,6 +8,7 @@ caller owns the transaction, so a failure (or `--dry-run`) leaves the database a
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -16,6 +17,7 @@ from sqlmodel import Session, col, delete, select
 from store.db import id_of
 from store.models import Action, ActionOwner, Area, Measure, Plan, Role, StatusUpdate, Step
 from store.models.status import DECLARED_RAG_VALUES, STATUS_VALUES
+from store.personal_data import redact
 from store.plan_files.dates import ReadDate, cadence_of, read_date
 from store.plan_files.plan_doc import (
     ActionDoc,
@@ -255,6 +257,44 @@ def validate(doc: PlanDoc) -> None:
                 step.rag = _rag(step.rag, file, at_field(step.where, "rag"))
                 _check_history(step.history, file, step.where)
             _check_history(action.history, file, action.where)
+    _refuse_personal_data(doc, file)
+
+
+def _texts(doc: PlanDoc) -> Iterator[tuple[str, str | None]]:
+    """(where, text) for every free-text field of a plan a person wrote."""
+    yield "plan.title", doc.title
+    for area in doc.areas:
+        yield at_field(area.where, "title"), area.title
+        for index, outcome in enumerate(area.outcomes):
+            yield at_field(area.where, f"outcomes[{index}]"), outcome
+        for action in area.actions:
+            yield at_field(action.where, "title"), action.title
+            yield at_field(action.where, "text"), action.text
+            yield at_field(action.where, "progress"), action.progress
+            for index, measure in enumerate(action.measures):
+                yield at_field(action.where, f"measures[{index}]"), measure
+            items: list[tuple[str, list[HistoryDoc]]] = [(action.where, action.history)]
+            for step in action.steps:
+                yield at_field(step.where, "text"), step.text
+                items.append((step.where, step.history))
+            for where, history in items:
+                for index, entry in enumerate(history):
+                    yield at_field(where, f"history[{index}]") + ".note", entry.note
+
+
+def _refuse_personal_data(doc: PlanDoc, file: str) -> None:
+    """A plan is about services: a file holding a child's details is refused, naming the field
+    and the kind of detail, never the detail itself."""
+    for where, text in _texts(doc):
+        found = redact(text or "")
+        if found.findings:
+            kinds = ", ".join(kind.strip("[]") for kind in found.kinds)
+            raise PlanFileError(
+                file,
+                where,
+                f"holds what looks like a child's details ({kinds}); planbot must not keep "
+                "them: take them out of the file and import it again",
+            )
 
 
 def _check_history(entries: list[HistoryDoc], file: str, where: str) -> None:

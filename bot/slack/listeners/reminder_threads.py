@@ -30,11 +30,15 @@ from bot.slack.listeners.interactions import Interaction, on_action, on_view
 from commands.request import Request
 from commands.updates.apply import (
     NOT_A_REMINDER_THREAD,
+    DetailsRemoved,
     ReplyIgnored,
+    StatusQuestion,
     ThreadTarget,
+    UpdateApplied,
     UpdateRefused,
     button_update,
     delete_reply,
+    details_removed,
     edit_reply,
     reminder_target,
     reply_in_thread,
@@ -48,7 +52,8 @@ log = logging.getLogger("planbot.reminders")
 NOTE_BLOCK, NOTE_INPUT = "note", "note_text"
 STATUS_BLOCK, STATUS_INPUT = "status", "status_choice"
 DUE_BLOCK, DUE_INPUT = "due", "due_date"
-PRIVATE = (UpdateRefused, ReplyIgnored)
+PRIVATE = (UpdateRefused, ReplyIgnored, DetailsRemoved)
+NOTICED = (UpdateApplied, StatusQuestion, UpdateRefused)  # may carry details removed
 
 
 def _found_in_doubt(
@@ -82,9 +87,15 @@ def _answer(
     thread_ts: str | None,
     user: str | None,
 ) -> None:
-    """Post the result in the thread, or privately to `user` when it is a refusal or a hint."""
+    """Post the result in the thread, or privately to `user` when it is a refusal or a hint;
+    and tell `user` privately when a child's details were taken out of their message."""
     rendered: Rendered = render(result)
-    if rendered.quiet or not channel:
+    if not channel:
+        return
+    notice = details_removed(result) if isinstance(result, NOTICED) else None
+    if notice is not None:
+        _answer(runtime, client, notice, channel=channel, thread_ts=thread_ts, user=user)
+    if rendered.quiet:
         return
     if not isinstance(result, PRIVATE):
         deliver(runtime, client, rendered, ToConversation(channel, thread_ts))

@@ -29,6 +29,7 @@ from slack_fixtures import (
     planbot_command,
 )
 from sqlalchemy.engine import Engine
+from sqlmodel import select
 
 from bot.cli import main
 from store.db import make_engine, session_scope
@@ -269,6 +270,40 @@ def test_a_lead_reply_updates_the_plan_and_is_confirmed_in_one_line(
     assert (update.author, update.channel, update.message_ts) == (MASH, CHANNEL, event["ts"])
     assert update.source_ref and update.source_ref.startswith("https://york-council.slack.com/")
     assert (update.old_status, update.new_status) == ("not_started", "in_progress")
+
+
+def test_a_childs_details_in_a_reply_are_kept_nowhere_and_the_author_told_privately(
+    slack_app: SlackAppProcess, threads: Threads, fake_slack: FakeSlack
+) -> None:
+    with session_scope(threads.engine) as session:  # a thread no other test answers
+        used = {r.id for r in threads.by_ref.values()}
+        spare = next(r for r in posted_reminders(session) if r.id not in used and r.action_id)
+        thread_ts = str(spare.thread_ts)
+    log_from = len(slack_app.log)
+    event = message_event(
+        "blocked - Jayden Smith (12/03/2015), NHS 943 476 5919, placement broke down",
+        user=ADMIN,
+        channel=CHANNEL,
+        channel_type="channel",
+        thread_ts=thread_ts,
+    )
+    assert slack_app.event(event).status == 200
+    [confirm] = in_thread(fake_slack, thread_ts)
+    [notice] = in_thread(fake_slack, thread_ts, "chat.postEphemeral")
+    assert "→ blocked" in confirm.payload["text"]
+    assert notice.payload["user"] == ADMIN
+    assert "child's name" in notice.payload["text"] and "delete" in notice.payload["text"]
+    with session_scope(threads.engine) as session:
+        note = (
+            session.exec(select(StatusUpdate).where(StatusUpdate.message_ts == event["ts"]))
+            .one()
+            .note
+        )
+    sent = json.dumps([c.payload for c in fake_slack.calls])
+    for detail in ("Jayden", "12/03/2015", "943 476 5919"):
+        assert detail not in (note or "")
+        assert detail not in sent
+        assert detail not in slack_app.log[log_from:]
 
 
 def test_a_retried_event_changes_nothing_twice(
