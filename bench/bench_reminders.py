@@ -177,7 +177,7 @@ def main() -> int:
             mark_posted(
                 session, row.id, channel="CBENCH001", thread_ts="1676451600.000100", at=SEEDED_AT
             )
-        request = Request("", Caller(user_id="U0MASH001"), Clock.fixed_at(TODAY), {})
+        request = Request("", Caller(user_id="U0MASH001"), Clock.fixed_at(TODAY))
         counter = iter(range(10**6))
 
         def apply_once() -> None:
