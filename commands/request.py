@@ -13,6 +13,7 @@ from typing import Protocol
 from commands.brag import BragThresholds
 from commands.caller import Caller
 from commands.clock import DEFAULT_TIMEZONE, Clock
+from commands.measures.settings import MeasureSettings
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class Policy:
     amber_days: int = 14  # not started this close to its due date: Amber
     reminders_channel: str | None = None  # for plans with no reminders channel of their own
     timezone: str = DEFAULT_TIMEZONE
+    measures: MeasureSettings = field(default_factory=MeasureSettings)
 
     @property
     def thresholds(self) -> BragThresholds:

@@ -168,7 +168,14 @@ def assess(
     if len(values) < settings.min_points:
         note = f"{len(values)} of {settings.min_points} points needed: direction of travel only"
         return Assessment(
-            len(values), latest, rag, direction, Variation.TOO_FEW, Assurance.TOO_FEW, None, (),
+            len(values),
+            latest,
+            rag,
+            direction,
+            Variation.TOO_FEW,
+            Assurance.TOO_FEW,
+            None,
+            (),
             note,
         )
     chart = xmr(

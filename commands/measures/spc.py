@@ -14,6 +14,7 @@ The four rules, each flagging the points that make it:
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -65,7 +66,7 @@ def limits_of(values: Sequence[float]) -> Limits:
     if not values:
         raise ValueError("an XmR chart needs at least one value")
     mean = sum(values) / len(values)
-    ranges = [abs(b - a) for a, b in zip(values, values[1:], strict=False)]
+    ranges = [abs(b - a) for a, b in itertools.pairwise(values)]
     return Limits(mean, sum(ranges) / len(ranges) if ranges else 0.0)
 
 
@@ -73,7 +74,7 @@ def segments(count: int, starts: Sequence[int]) -> list[range]:
     """Index ranges of the periods between change points (`starts`: first index of each new one)."""
     cuts = sorted({s for s in starts if 0 < s < count})
     bounds = [0, *cuts, count]
-    return [range(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+    return [range(a, b) for a, b in itertools.pairwise(bounds) if b > a]
 
 
 def beyond_limits(values: Sequence[float], limits: Limits) -> list[Flag]:
@@ -148,7 +149,11 @@ class Chart:
 
 
 def xmr(
-    values: Sequence[float], *, run_length: int = 7, trend_length: int = 7, rebase_at: Sequence[int] = ()
+    values: Sequence[float],
+    *,
+    run_length: int = 7,
+    trend_length: int = 7,
+    rebase_at: Sequence[int] = (),
 ) -> Chart:
     """The chart of `values` in time order, new limits from each index in `rebase_at`."""
     spans = segments(len(values), rebase_at)
