@@ -2,7 +2,8 @@
 
 Points in time order, the mean and natural process limits of each period (a rebase starts a new
 one), points in a special-cause signal ringed (improvement blue, concern orange, neither
-purple, as Making Data Count colours them) and the target dashed. Counts below the
+purple, as Making Data Count colours them; a point in both an improving and a worrying signal is
+ringed as a concern) and the target dashed. Counts below the
 small-number threshold are drawn in a shaded "fewer than N" band at its middle, never at their
 value. A bare Figure drawn with Agg: no display, no shared pyplot state.
 """
@@ -51,10 +52,10 @@ def chart_png(series: Series, small_count: int) -> bytes:
                 [_shown(series, limits.upper), _shown(series, limits.lower)], first, last,
                 colors="#757575", linestyles="dotted", label=limit_label,
             )  # fmt: skip
-        for flag in chart.flags:
-            side = good_side(flag, series.polarity)
-            colour = NEITHER if side is None else IMPROVEMENT if side else CONCERN
-            axes.plot(flag.index, ys[flag.index], marker="o", markersize=11, color=colour,
+        for index in sorted({flag.index for flag in chart.flags}):
+            sides = {good_side(flag, series.polarity) for flag in chart.flags_at(index)}
+            colour = CONCERN if False in sides else IMPROVEMENT if True in sides else NEITHER
+            axes.plot(index, ys[index], marker="o", markersize=11, color=colour,
                       markerfacecolor="none", markeredgewidth=2)  # fmt: skip
     if series.target is not None:
         axes.axhline(_shown(series, series.target), color="#c62828", linestyle="--", label="target")
@@ -65,7 +66,7 @@ def chart_png(series: Series, small_count: int) -> bytes:
     )
     axes.set_ylabel(unit, fontsize=10)
     axes.grid(axis="y", alpha=0.3)
-    axes.legend(fontsize=8, loc="best")
+    axes.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     figure.tight_layout()
     out = io.BytesIO()
     figure.savefig(out, format="png")

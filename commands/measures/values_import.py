@@ -119,17 +119,16 @@ def _measure(row: _Row, pool: list[SuccessMeasure], session: Session, check: _Ch
         check.add(row.number, "measure", "is empty")
         return
     exact = check.by_key.get(measure_key(name))
-    found = find_measure(session, name, pool) if exact is None else None
     if exact is not None:
         row.measure = exact
-    elif found is not None and found.choices:
-        check.add(row.number, "measure", f"'{name}' could be " + " or ".join(found.choices))
-    elif found is not None and found.measure is not None and not check.create:
-        row.measure = found.measure
     elif check.create:
         row.new_name = " ".join(name.split())[:300]
     else:
-        check.add(row.number, "measure", f"no measure is called '{name}' (use --create to add it)")
+        # A file names measures exactly: a close name is offered, never taken silently.
+        found = find_measure(session, name, pool)
+        close = found.choices or ((found.measure.name,) if found.measure else ())
+        hint = (" — did you mean " + " or ".join(f"'{c}'" for c in close) + "?") if close else ""
+        check.add(row.number, "measure", f"no measure is called '{name}'{hint} (--create adds it)")
 
 
 def _check_row(row: _Row, pool: list[SuccessMeasure], session: Session, check: _Check) -> None:
