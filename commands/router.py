@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from commands.digest.subscriptions import DigestSubscriptionResult, digest_command
 from commands.digest.summary import DigestResult
+from commands.measures.questions import MeasureAnswer, measures_command
 from commands.measures.record import (
     MeasureChart,
     MeasureChoice,
@@ -21,12 +22,7 @@ from commands.measures.record import (
     MeasureRefused,
     measure_command,
 )
-from commands.measures.scorecard import (
-    ScorecardProblem,
-    ScorecardResult,
-    measures_command,
-    scorecard_command,
-)
+from commands.measures.scorecard import ScorecardProblem, ScorecardResult, scorecard_command
 from commands.questions.ask import AnswerResult, ask_command
 from commands.questions.changes import ChangesResult
 from commands.questions.help import HelpResult, help_command
@@ -65,6 +61,7 @@ Result = (
     | MeasureChart
     | ScorecardResult
     | ScorecardProblem
+    | MeasureAnswer
 )
 """Every result a text command can return; bot.render has a renderer for each."""
 

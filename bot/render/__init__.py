@@ -16,6 +16,7 @@ from bot.render.digest import render_digest, render_digest_subscription
 from bot.render.help import render_help
 from bot.render.history import render_history, render_history_problem
 from bot.render.measures import (
+    render_measure_answer,
     render_measure_chart,
     render_measure_choice,
     render_measure_problem,
@@ -43,6 +44,7 @@ from bot.render.updates import (
 )
 from commands.digest.subscriptions import DigestSubscriptionResult
 from commands.digest.summary import DigestResult
+from commands.measures.questions import MeasureAnswer
 from commands.measures.record import (
     MeasureChart,
     MeasureChoice,
@@ -99,6 +101,7 @@ RENDERERS: dict[type[Any], Callable[[Any], Rendered]] = {
     MeasureChart: render_measure_chart,
     ScorecardResult: render_scorecard,
     ScorecardProblem: render_measure_problem,
+    MeasureAnswer: render_measure_answer,
 }
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from bot.render.escape import escape, truncate
 from bot.render.item_text import people
 from bot.render.rendered import Rendered, RenderedFile
+from commands.measures.questions import MeasureAnswer
 from commands.measures.record import (
     MeasureChart,
     MeasureChoice,
@@ -130,3 +131,17 @@ def render_scorecard(result: ScorecardResult) -> Rendered:
     if tail:
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": escape(tail)}]})
     return Rendered(text, blocks)
+
+
+def render_measure_answer(result: MeasureAnswer) -> Rendered:
+    """An answer about measures: the rows that fit, or one line saying none does."""
+    card = ScorecardResult(None, result.as_of, result.rows, 0)
+    if not result.rows:
+        return _plain(f"{result.title}: {result.empty}")
+    rendered = render_scorecard(card)
+    head = f"{result.title} · as of {result.as_of:%d %b %Y} · {len(result.rows)} measures"
+    blocks = [
+        {"type": "header", "text": {"type": "plain_text", "text": truncate(head, 150)}},
+        *rendered.blocks[1:],
+    ]
+    return Rendered(head + rendered.text[rendered.text.index("\n") :], blocks)

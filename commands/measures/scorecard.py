@@ -222,16 +222,3 @@ def scorecard_command(
         return compose(session, request.clock.today(), rest.strip() or None, settings)
     except ScopeProblem as problem:
         return ScorecardProblem(str(problem))
-
-
-def measures_command(
-    session: Session, request: Request, rest: str
-) -> ScorecardResult | ScorecardProblem:
-    """`/plan measures [scope]`: every measure in scope, with or without values."""
-    settings = request.policy.measures
-    try:
-        return compose(
-            session, request.clock.today(), rest.strip() or None, settings, include_empty=True
-        )
-    except ScopeProblem as problem:
-        return ScorecardProblem(str(problem))
