@@ -12,6 +12,14 @@ from store.queries.measures import all_measures, measure_key
 
 MATCH_CUTOFF = 80
 CLEAR_GAP = 6
+STOP_WORDS = frozenset(
+    "a an and are as at by for from in is it of on or our the their to we will with".split()
+)
+
+
+def _words(key: str) -> str:
+    """The words that carry meaning: "the weather" must not match every measure with "the"."""
+    return " ".join(word for word in key.split() if word not in STOP_WORDS)
 
 
 @dataclass(frozen=True)
@@ -35,10 +43,16 @@ def find_measure(
     if len(contains) == 1:
         return Found(contains[0])
     candidates = contains or pool
+    words = _words(key)
+    if not words:
+        return Found(None)
     scored = process.extract(
-        key, {m.id: m.key for m in candidates}, scorer=fuzz.WRatio, limit=5,
+        words,
+        {m.id: _words(m.key) for m in candidates},
+        scorer=fuzz.token_set_ratio,
+        limit=5,
         score_cutoff=MATCH_CUTOFF,
-    )  # fmt: skip
+    )
     if not scored:
         return Found(None)
     by_id = {m.id: m for m in candidates}
