@@ -20,6 +20,8 @@ from commands.measures.series import Series
 
 WIDTH_IN, HEIGHT_IN, DPI = 10.0, 5.0, 100
 IMPROVEMENT, CONCERN, NEITHER, COMMON = "#1565c0", "#e65100", "#6a1b9a", "#616161"
+RING_LABELS = {IMPROVEMENT: "improvement", CONCERN: "concern", NEITHER: "special cause"}
+MAX_TICKS = 24  # more periods than this: every second (third…) label, so none overlap
 
 
 def _shown(series: Series, value: float) -> float:
@@ -52,14 +54,20 @@ def chart_png(series: Series, small_count: int) -> bytes:
                 [_shown(series, limits.upper), _shown(series, limits.lower)], first, last,
                 colors="#757575", linestyles="dotted", label=limit_label,
             )  # fmt: skip
+        ringed: dict[str, list[int]] = {CONCERN: [], IMPROVEMENT: [], NEITHER: []}
         for index in sorted({flag.index for flag in chart.flags}):
             sides = {good_side(flag, series.polarity) for flag in chart.flags_at(index)}
             colour = CONCERN if False in sides else IMPROVEMENT if True in sides else NEITHER
-            axes.plot(index, ys[index], marker="o", markersize=11, color=colour,
-                      markerfacecolor="none", markeredgewidth=2)  # fmt: skip
+            ringed[colour].append(index)
+        for colour, indices in ringed.items():
+            if indices:
+                axes.plot(indices, [ys[i] for i in indices], linestyle="none", marker="o",
+                          markersize=11, color=colour, markerfacecolor="none",
+                          markeredgewidth=2, label=RING_LABELS[colour])  # fmt: skip
     if series.target is not None:
         axes.axhline(_shown(series, series.target), color="#c62828", linestyle="--", label="target")
-    axes.set_xticks(xs, labels, rotation=45, ha="right", fontsize=9)
+    step = max(1, -(-len(xs) // MAX_TICKS))
+    axes.set_xticks(xs[::step], labels[::step], rotation=45, ha="right", fontsize=9)
     axes.set_title(series.name[:90], fontsize=12)
     unit = {"percent": "%", "fraction": "%", "days": "days", "count": "count"}.get(
         series.unit or "", "value"
@@ -67,7 +75,7 @@ def chart_png(series: Series, small_count: int) -> bytes:
     axes.set_ylabel(unit, fontsize=10)
     axes.grid(axis="y", alpha=0.3)
     axes.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
-    figure.tight_layout()
+    figure.subplots_adjust(left=0.07, right=0.8, top=0.92, bottom=0.2)
     out = io.BytesIO()
     figure.savefig(out, format="png")
     return out.getvalue()

@@ -13,8 +13,9 @@ from store.queries.measures import all_measures, measure_key
 MATCH_CUTOFF = 80
 CLEAR_GAP = 6
 STOP_WORDS = frozenset(
-    "a an and are as at by for from in is it of on or our the their to we will with".split()
-)
+    {"a", "an", "and", "are", "as", "at", "by", "for", "from", "in", "is", "it", "of", "on",
+     "or", "our", "the", "their", "to", "we", "will", "with"}
+)  # fmt: skip
 
 
 def _words(key: str) -> str:

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time
 from rapidfuzz import fuzz
 from sqlmodel import Session
 
-from commands.measures.numbers import show_value
+from commands.measures.numbers import show_value, suppressed
 from commands.measures.series import Series, load_series
 from commands.measures.settings import MeasureSettings
 from commands.request import Request
@@ -171,7 +171,7 @@ def row_of(series: Series, small_count: int) -> ScorecardRow:
             ScorecardPoint(
                 p.period.start,
                 p.period.end,
-                None if show_value(p.value, unit, small_count).startswith("fewer") else p.value,
+                None if suppressed(p.value, unit, small_count) else p.value,
                 show_value(p.value, unit, small_count),
             )
             for p in series.points

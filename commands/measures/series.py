@@ -11,7 +11,7 @@ from commands.measures.assess import Assessment, Target, assess
 from commands.measures.numbers import Period
 from commands.measures.settings import MeasureSettings
 from store.models import SuccessMeasure
-from store.queries.measures import all_measures, current_values, links, role_names
+from store.queries.measures import all_measures, current_points, links, role_names
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ def load_series(
     `up_to`."""
     chosen = all_measures(session) if measures is None else measures
     ids = [m.id for m in chosen if m.id is not None]
-    values = current_values(session, ids if measures is not None else None, at=at)
+    values = current_points(session, ids if measures is not None else None, at=at)
     refs = links(session)
     roles = role_names(session)
     found: list[Series] = []

@@ -30,6 +30,9 @@ class Rule(StrEnum):
     TREND = "trend"
 
 
+_RULE_ORDER = {rule: n for n, rule in enumerate(Rule)}
+
+
 @dataclass(frozen=True)
 class Limits:
     mean: float
@@ -87,14 +90,10 @@ def beyond_limits(values: Sequence[float], limits: Limits) -> list[Flag]:
 
 def two_of_three(values: Sequence[float], limits: Limits) -> list[Flag]:
     flags: dict[int, Flag] = {}
-    for start in range(len(values) - 2):
-        window = range(start, start + 3)
-        for high in (True, False):
-            near = [
-                i
-                for i in window
-                if (values[i] > limits.upper_near if high else values[i] < limits.lower_near)
-            ]
+    upper, lower = limits.upper_near, limits.lower_near
+    for high, beyond in ((True, [v > upper for v in values]), (False, [v < lower for v in values])):
+        for start in range(len(values) - 2):
+            near = [i for i in range(start, start + 3) if beyond[i]]
             if len(near) >= 2:
                 flags.update({i: Flag(i, Rule.TWO_OF_THREE, high) for i in near})
     return [flags[i] for i in sorted(flags)]
@@ -170,5 +169,5 @@ def xmr(
             *trends(part, trend_length),
         ]
         flags.extend(Flag(f.index + span.start, f.rule, f.high) for f in found)
-    flags.sort(key=lambda f: (f.index, list(Rule).index(f.rule)))
+    flags.sort(key=lambda f: (f.index, _RULE_ORDER[f.rule]))
     return Chart(tuple(values), tuple(spans), tuple(periods), tuple(flags))

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from datetime import date, datetime
+from typing import NamedTuple
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from store.models import Action, Area, MeasureLink, MeasureValue, Role, SuccessMeasure
@@ -42,6 +44,43 @@ def current_values(
     found: dict[int, list[MeasureValue]] = defaultdict(list)
     for value in session.exec(query):
         found[value.measure_id].append(value)
+    return found
+
+
+class PointRow(NamedTuple):
+    measure_id: int
+    period_start: date
+    period_end: date
+    value: float
+    note: str | None
+    recorded_by: str | None
+
+
+def current_points(
+    session: Session, measure_ids: list[int] | None = None, *, at: datetime | None = None
+) -> dict[int, list[PointRow]]:
+    """`current_values` as plain rows (no ORM objects): what the scorecard reads, quickly."""
+    query = sa_select(
+        col(MeasureValue.measure_id),
+        col(MeasureValue.period_start),
+        col(MeasureValue.period_end),
+        col(MeasureValue.value),
+        col(MeasureValue.note),
+        col(MeasureValue.recorded_by),
+    )
+    if at is None:
+        query = query.where(col(MeasureValue.superseded_at).is_(None))
+    else:
+        query = query.where(
+            col(MeasureValue.recorded_at) <= at,
+            (col(MeasureValue.superseded_at).is_(None)) | (col(MeasureValue.superseded_at) > at),
+        )
+    if measure_ids is not None:
+        query = query.where(col(MeasureValue.measure_id).in_(measure_ids))
+    query = query.order_by(col(MeasureValue.measure_id), col(MeasureValue.period_start))
+    found: dict[int, list[PointRow]] = defaultdict(list)
+    for row in session.execute(query):
+        found[row[0]].append(PointRow(*row))
     return found
 
 
