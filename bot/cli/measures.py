@@ -39,6 +39,16 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     chart.add_argument("name", help='the measure, e.g. "Staff turnover"')
     chart.add_argument("--out", type=Path, required=True, help="the PNG file to write")
     verbs.add_parser("seed", help="add York's measures from the plans' text (no values)")
+    define = verbs.add_parser("set", help="set a measure's unit, target, owner, benchmarks…")
+    define.add_argument("name", help='the measure, e.g. "Staff turnover"')
+    for option, text in (
+        ("--unit", "count, %, fraction, rate or days"), ("--polarity", "higher, lower or near"),
+        ("--target", "the target, in the measure's unit"), ("--tolerance", "the band around it"),
+        ("--frequency", "monthly, quarterly or annual"), ("--owner", "the owner role"),
+        ("--neighbours", "statistical neighbours' average"), ("--england", "England's figure"),
+        ("--rebase", "a change point (2023-04-01): XmR limits start again from it"),
+    ):  # fmt: skip
+        define.add_argument(option, help=text)
     for parser in (imported, exported, chart):
         add_as_of(parser)
     measures.set_defaults(func=run_measures)
@@ -73,6 +83,8 @@ def run_measures(args: argparse.Namespace) -> int:
                 return _export(session, request, args)
             if args.measures_verb == "chart":
                 return _chart(session, request, args)
+            if args.measures_verb == "set":
+                return _define(session, request, args)
             from store.measure_seed import seed_measures
 
             added = seed_measures(session, at=request.clock.utcnow())
@@ -132,6 +144,21 @@ def _chart(session: Session, request: Request, args: argparse.Namespace) -> int:
     args.out.write_bytes(chart_png(result.series, result.small_count))
     print(f"Wrote {args.out}. {html.unescape(render(result).text)}")
     return 0
+
+
+def _define(session: Session, request: Request, args: argparse.Namespace) -> int:
+    from commands.measures.define import MeasureChanges, MeasureDefined, define_measure
+
+    fields = ("unit", "polarity", "target", "tolerance", "frequency", "owner", "neighbours",
+              "england", "rebase")  # fmt: skip
+    changes = MeasureChanges(**{field: getattr(args, field) for field in fields})
+    result = define_measure(session, request, args.name, changes)
+    if isinstance(result, MeasureDefined):
+        print(f"{result.name}: " + ("; ".join(result.changed) or "nothing to change") + ".")
+        return 0
+    session.rollback()
+    print(result.message, file=sys.stderr)
+    return 1
 
 
 def run_scorecard(args: argparse.Namespace) -> int:

@@ -89,6 +89,8 @@ def row_text(row: ScorecardRow) -> str:
     if row.signals:
         parts.append("signals: " + ", ".join(row.signals))
     line = " · ".join(parts)
+    if row.benchmarks:
+        line += f" · {row.benchmarks}"
     if row.owner:
         line += f" · owner {row.owner}"
     if row.commentary:

@@ -93,3 +93,36 @@ def test_the_small_number_threshold_is_a_setting(
     assert main(["scorecard", "--json"]) == 0
     rows = {row["name"]: row for row in json.loads(capsys.readouterr().out)}
     assert rows["Children waiting over 20 days"]["latest"] == 3
+
+
+def test_set_what_a_measure_is_and_rebase_its_limits(
+    terminal: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = ["measure,period_start,period_end,value"]
+    for month in range(1, 13):
+        value = 10 + (month % 2) if month <= 5 else 20 + (month % 2)  # a step up in June
+        lines.append(f"Reduced use of agency,2023-{month:02d}-01,2023-{month:02d}-28,{value}")
+    path = tmp_path / "agency.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["measures", "import", str(path)]) == 0
+    args = ["measures", "set", "use of agency", "--unit", "count", "--target", "15",
+            "--neighbours", "18.5", "--england", "22", "--owner", "Head of MASH"]  # fmt: skip
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "unit count; owner Head of MASH; target 15; neighbours 18.5; england 22." in out
+    assert "owner Head of MASH" in out
+    assert main(["scorecard", "--json"]) == 0
+    [row] = json.loads(capsys.readouterr().out)
+    assert row["mean"] == pytest.approx(196 / 12)  # one set of limits across the step
+    assert "run on one side of the mean" in row["signals"]
+    assert main(["measures", "set", "use of agency", "--rebase", "2023-06-01"]) == 0
+    capsys.readouterr()
+    assert main(["scorecard"]) == 0
+    text = capsys.readouterr().out
+    assert "statistical neighbours 18.5; England 22" in text
+    assert main(["scorecard", "--json"]) == 0
+    [row] = json.loads(capsys.readouterr().out)
+    assert row["mean"] == pytest.approx(143 / 7)  # new limits from June
+    assert row["signals"] == []
+    assert main(["measures", "set", "use of agency", "--target", "lots"]) == 1
+    assert "Nothing changed: target: 'lots' is not a number." in capsys.readouterr().err
