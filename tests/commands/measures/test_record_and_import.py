@@ -8,7 +8,7 @@ import io
 from datetime import date
 
 import pytest
-from conftest import give_role, request_as
+from measure_helpers import give_role, request_as
 from sqlmodel import Session, select
 
 from commands.measures.numbers import read_period, show_value

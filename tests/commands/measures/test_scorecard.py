@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from conftest import request_as
+from measure_helpers import request_as
 from sqlmodel import Session
 
 from bot.render import render
