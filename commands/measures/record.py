@@ -21,7 +21,7 @@ from commands.measures.series import Series, load_series
 from commands.request import Request
 from commands.roles.directory import is_admin
 from store.models import MeasureValue, Role, SuccessMeasure
-from store.queries.measures import record_value
+from store.queries.measures import current_values, record_value
 from store.queries.roles import holders
 
 log = logging.getLogger(__name__)
@@ -142,12 +142,16 @@ def record(
         )
     if period.start > request.clock.today():
         return MeasureProblem(f"{period.label} has not started yet: values are for past periods.")
+    assert measure.id is not None
+    percent = value_text.strip().endswith("%")
+    if measure.unit is None and percent and not current_values(session, [measure.id]):
+        measure.unit = "percent"  # the first value says the unit the plans left unsaid
+        session.add(measure)
     try:
         number = read_value(value_text, measure.unit, measure.name)
         note = clean_note(note_text)
     except (ValueProblem, NoteRefused) as problem:
         return MeasureProblem(f"Nothing recorded: {problem}.")
-    assert measure.id is not None
     previous = record_value(
         session,
         MeasureValue(

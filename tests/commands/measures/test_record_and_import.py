@@ -79,6 +79,20 @@ def test_the_owner_records_a_value_in_many_phrasings(york: Session, line: str) -
     assert values_of(york, turnover(york)) == [14.2]
 
 
+def test_a_first_percentage_sets_the_unit_the_plans_left_unsaid(york: Session) -> None:
+    assert turnover(york).unit is None
+    first = measure_command(york, request_as(), '"Staff turnover" 14.2% for Jan 2023')
+    assert isinstance(first, MeasureRecorded) and first.value == "14.2%"
+    assert turnover(york).unit == "percent"
+    agency = measure_by_key(york, "reduced use of agency")
+    assert agency is not None
+    measure_command(york, request_as(), '"use of agency" 21 for Jan 2023')
+    later = measure_command(york, request_as(), '"use of agency" 14% for Feb 2023')
+    assert isinstance(later, MeasureProblem)  # it has values already: the unit is not guessed
+    assert "not a percentage: write 14" in later.message
+    assert agency.unit is None
+
+
 def test_a_correction_replaces_the_value_and_keeps_the_history(york: Session) -> None:
     measure = make_percent(york)
     request = request_as()
