@@ -68,5 +68,12 @@ def test_record_refuse_scorecard_and_chart_in_slack(
     [url_call] = fake_slack.calls_to("files.getUploadURLExternal")
     assert url_call.payload["alt_txt"].startswith("XmR chart of Reduced staff turnover")
 
+    listed = answer(app, fake_slack, "/plan measures")  # every seeded measure, in valid blocks
+    assert listed["text"].startswith("All success measures · as of 15 Feb 2023 · ")
+    assert len(listed["blocks"]) <= 50
+    of_action = answer(app, fake_slack, "/plan measures P1.2")
+    assert of_action["text"].splitlines()[1].startswith("Reduced staff turnover: 9.7 (Jan 2023)")
+    assert "Staff understanding the workforce strategy / offer: no value" in of_action["text"]
+
     unknown = answer(app, fake_slack, "/plan scorecard the moon")
     assert unknown["text"].startswith("No measure is under 'the moon'")
