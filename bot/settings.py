@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from commands.clock import Clock, parse_when
+from commands.measures.settings import MeasureSettings
 from commands.request import Policy
 from store.db import normalise_url
 
@@ -54,6 +55,10 @@ class Settings(BaseSettings):
     planbot_answer_processes: int = Field(default=1, ge=0, le=64)  # 0: answer in threads
     # Salt for the hashes logged in place of a child's details; unset, one per process.
     planbot_log_salt: str = Field(default_factory=lambda: secrets.token_hex(16))
+    planbot_spc_run: int = Field(default=7, ge=3, le=20)  # points on one side of the mean
+    planbot_spc_trend: int = Field(default=7, ge=3, le=20)  # points rising or falling
+    planbot_spc_min_points: int = Field(default=10, ge=2, le=100)  # fewer: direction only
+    planbot_small_count: int = Field(default=5, ge=0, le=100)  # counts below: "fewer than 5"
 
     @field_validator("planbot_admins", mode="before")
     @classmethod
@@ -125,6 +130,12 @@ class Settings(BaseSettings):
             reminders_channel=self.planbot_reminders_channel,
             timezone=self.planbot_timezone,
             log_salt=self.planbot_log_salt,
+            measures=MeasureSettings(
+                run_length=self.planbot_spc_run,
+                trend_length=self.planbot_spc_trend,
+                min_points=self.planbot_spc_min_points,
+                small_count=self.planbot_small_count,
+            ),
         )
 
     def require(self, *names: str) -> None:

@@ -13,6 +13,7 @@ from typing import Protocol
 from commands.brag import BragThresholds
 from commands.caller import Caller
 from commands.clock import DEFAULT_TIMEZONE, Clock
+from commands.measures.settings import MeasureSettings
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class Policy:
     reminders_channel: str | None = None  # for plans with no reminders channel of their own
     timezone: str = DEFAULT_TIMEZONE
     log_salt: str = ""  # salts the hashes logged in place of a child's details
+    measures: MeasureSettings = field(default_factory=MeasureSettings)
 
     @property
     def thresholds(self) -> BragThresholds:

@@ -13,6 +13,16 @@ from sqlmodel import Session
 
 from commands.digest.subscriptions import DigestSubscriptionResult, digest_command
 from commands.digest.summary import DigestResult
+from commands.measures.questions import MeasureAnswer, measures_command
+from commands.measures.record import (
+    MeasureChart,
+    MeasureChoice,
+    MeasureProblem,
+    MeasureRecorded,
+    MeasureRefused,
+    measure_command,
+)
+from commands.measures.scorecard import ScorecardProblem, ScorecardResult, scorecard_command
 from commands.questions.ask import AnswerResult, ask_command
 from commands.questions.changes import ChangesResult
 from commands.questions.help import HelpResult, help_command
@@ -44,6 +54,14 @@ Result = (
     | WhoAmIResult
     | ChannelsResult
     | ChannelProblem
+    | MeasureRecorded
+    | MeasureProblem
+    | MeasureChoice
+    | MeasureRefused
+    | MeasureChart
+    | ScorecardResult
+    | ScorecardProblem
+    | MeasureAnswer
 )
 """Every result a text command can return; bot.render has a renderer for each."""
 
@@ -57,6 +75,9 @@ VERBS: dict[str, Handler] = {
     "history": history_command,
     "channel": channel_command,
     "digest": digest_command,
+    "measure": measure_command,
+    "measures": measures_command,
+    "scorecard": scorecard_command,
 }
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from store.db import session_scope
+from store.measure_seed import seed_measures
 from store.migrate import upgrade
 from store.models import Plan
 from store.plan_files.importer import ImportReport, apply_plan
@@ -26,6 +27,7 @@ def seed_york(session: Session, *, at: datetime) -> ImportReport:
     report = ImportReport()
     for path in YORK_PLAN_FILES:
         report.merge(apply_plan(session, read_yaml_plan(path), at=at, directory=directory))
+    seed_measures(session, at=at)
     return report
 
 

@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from bot.cli import ask, digest, plan, roles, serve
+from bot.cli import ask, digest, measures, plan, roles, serve
 from bot.cli.common import as_of_date
 from bot.settings import LOG_FORMAT, SettingsError
 
@@ -18,6 +18,7 @@ CLI_MODULES = (
     serve,  # serve
     roles,  # roles, remind
     digest,  # digest
+    measures,  # measures, scorecard
 )
 
 

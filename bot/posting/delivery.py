@@ -7,16 +7,20 @@ serving process does not spend its CPU on the post while it has acks to send.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.posting.outbox import post_that_matters
 from bot.render import Rendered
 from bot.runtime import Runtime
 from bot.slack.client import post_to_response_url
 from bot.slack.text import without_pings
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,7 @@ class ToResponseUrl:
 
     url: str
     share: bool = False
+    channel: str | None = None  # where a file with the answer (a chart) is shared
 
 
 @dataclass(frozen=True)
@@ -58,8 +63,31 @@ def deliver(
         in_channel = destination.share or not rendered.ephemeral
         payload["response_type"] = "in_channel" if in_channel else "ephemeral"
         post_to_response_url(destination.url, payload)
+        share_files(client, rendered, destination.channel, None)
         return
     payload["channel"] = destination.channel
     if destination.thread_ts:
         payload["thread_ts"] = destination.thread_ts
     post_that_matters(runtime, client, "chat.postMessage", payload)
+    share_files(client, rendered, destination.channel, destination.thread_ts)
+
+
+def share_files(
+    client: WebClient, rendered: Rendered, channel: str | None, thread_ts: str | None
+) -> None:
+    """Share the answer's files (a measure's chart) in the conversation, alt text with each; a
+    failed upload is logged and the text answer stands alone."""
+    if channel is None:
+        return
+    for file in rendered.files:
+        try:
+            client.files_upload_v2(
+                channel=channel,
+                thread_ts=thread_ts,
+                file=file.content,
+                filename=file.filename,
+                title=file.title,
+                alt_txt=file.alt_text,
+            )
+        except (SlackApiError, SlackClientError, OSError) as error:
+            log.warning("sharing %s in %s failed: %s", file.filename, channel, error)

@@ -15,6 +15,15 @@ from bot.render.changes import render_changes
 from bot.render.digest import render_digest, render_digest_subscription
 from bot.render.help import render_help
 from bot.render.history import render_history, render_history_problem
+from bot.render.measures import (
+    render_measure_answer,
+    render_measure_chart,
+    render_measure_choice,
+    render_measure_problem,
+    render_measure_recorded,
+    render_measure_refused,
+    render_scorecard,
+)
 from bot.render.reminders import render_reminder_plan
 from bot.render.rendered import Rendered
 from bot.render.roles import (
@@ -36,6 +45,15 @@ from bot.render.updates import (
 )
 from commands.digest.subscriptions import DigestSubscriptionResult
 from commands.digest.summary import DigestResult
+from commands.measures.questions import MeasureAnswer
+from commands.measures.record import (
+    MeasureChart,
+    MeasureChoice,
+    MeasureProblem,
+    MeasureRecorded,
+    MeasureRefused,
+)
+from commands.measures.scorecard import ScorecardProblem, ScorecardResult
 from commands.questions.ask import AnswerResult
 from commands.questions.changes import ChangesResult
 from commands.questions.help import HelpResult
@@ -79,6 +97,14 @@ RENDERERS: dict[type[Any], Callable[[Any], Rendered]] = {
     Snoozed: render_snoozed,
     ChannelsResult: render_channels,
     ChannelProblem: render_channel_problem,
+    MeasureRecorded: render_measure_recorded,
+    MeasureProblem: render_measure_problem,
+    MeasureChoice: render_measure_choice,
+    MeasureRefused: render_measure_refused,
+    MeasureChart: render_measure_chart,
+    ScorecardResult: render_scorecard,
+    ScorecardProblem: render_measure_problem,
+    MeasureAnswer: render_measure_answer,
 }
 
 

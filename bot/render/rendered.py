@@ -7,8 +7,19 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class RenderedFile:
+    """A file shared with the answer (a chart): its bytes, title and alt text."""
+
+    filename: str
+    content: bytes
+    title: str
+    alt_text: str
+
+
+@dataclass(frozen=True)
 class Rendered:
     text: str
     blocks: list[dict[str, Any]] = field(default_factory=list)
     ephemeral: bool = True  # slash-command answers are private unless shared
     quiet: bool = False  # nothing worth saying (a "thanks" in a reminder thread)
+    files: tuple[RenderedFile, ...] = ()  # shared in the conversation after the text

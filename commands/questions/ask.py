@@ -21,6 +21,7 @@ from sqlmodel import Session
 from commands.brag import BragThresholds, counts, roll_up
 from commands.clock import Clock
 from commands.digest.summary import DigestData, DigestResult, ScopeError, resolve_scope
+from commands.measures.questions import MeasureAnswer, answer_measure_question
 from commands.questions.changes import ChangesResult, answer_changes
 from commands.questions.history import (
     HistoryProblem,
@@ -497,7 +498,15 @@ def _overall(session: Session, request: Request, question: Question) -> DigestRe
 
 def ask_command(
     session: Session, request: Request, rest: str
-) -> AnswerResult | ChangesResult | HistoryResult | HistoryProblem | RoleListResult | DigestResult:
+) -> (
+    AnswerResult
+    | ChangesResult
+    | HistoryResult
+    | HistoryProblem
+    | RoleListResult
+    | DigestResult
+    | MeasureAnswer
+):
     """The router's default: `rest` is the whole message ("show me the history of P7.2" is the
     history verb said another way, "who is Head of MASH?" `role list` said another way). A child's
     details in the question are taken out before it is read, and never echoed."""
@@ -527,9 +536,19 @@ def ask_command(
 
 def _ask(
     session: Session, request: Request, rest: str
-) -> AnswerResult | ChangesResult | HistoryResult | HistoryProblem | RoleListResult | DigestResult:
+) -> (
+    AnswerResult
+    | ChangesResult
+    | HistoryResult
+    | HistoryProblem
+    | RoleListResult
+    | DigestResult
+    | MeasureAnswer
+):
     if ref := asks_for_history(rest):
         return history_command(session, request, ref)
+    if (measured := answer_measure_question(session, request, rest)) is not None:
+        return measured  # "how's staff turnover doing?", "which measures are off target?"
     understood = None
     if _OVERALL.search(rest):  # read here once, and by `answer` below if it is not a summary
         understood = _understand(session, rest, request.clock.today())

@@ -38,6 +38,11 @@ HELP_TOPICS: tuple[tuple[str, str], ...] = (
         "digest subscribe [OA4|P7|role] [monday 08:30] | list | unsubscribe | preview",
         "the weekly performance-session summary for this channel",
     ),
+    ("scorecard [P1|OA4|role]", "success measures: latest value, target, RAG, SPC signals"),
+    (
+        'measure "Staff turnover" 14.2% for Jan 2023 | measure chart "Staff turnover"',
+        "record a measure's value (its owner) or see its XmR chart",
+    ),
     ("share <question>", "post the answer in the channel instead of only to you"),
 )
 

@@ -1,6 +1,7 @@
 """The tables planbot keeps, one module per subject; importing this package registers them all."""
 
 from store.models.digest import DigestPost, DigestSubscription
+from store.models.measures import MeasureLink, MeasureValue, SuccessMeasure
 from store.models.plan import Action, ActionOwner, Area, Measure, Plan, Step
 from store.models.reminders import Reminder
 from store.models.roles import Role, RoleAlias, RoleMember
@@ -15,6 +16,8 @@ __all__ = [
     "DigestPost",
     "DigestSubscription",
     "Measure",
+    "MeasureLink",
+    "MeasureValue",
     "PendingPost",
     "Plan",
     "ProcessedEvent",
@@ -27,4 +30,5 @@ __all__ = [
     "Status",
     "StatusUpdate",
     "Step",
+    "SuccessMeasure",
 ]

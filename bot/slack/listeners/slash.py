@@ -22,7 +22,9 @@ COMMAND = "/plan"
 def register(app: App, runtime: Runtime) -> None:
     def read(body: dict[str, Any], context: BoltContext) -> Asked:
         share, text = split_share(to_command_text(body.get("text")))
-        destination = ToResponseUrl(body["response_url"], share=share)
+        destination = ToResponseUrl(
+            body["response_url"], share=share, channel=body.get("channel_id")
+        )
         return Asked(text or "help", destination, body.get("user_id"), body.get("channel_id"))
 
     work, quick = answering(runtime, read, name="plan_command")

@@ -1,0 +1,1 @@
+"""Success measures: recording values, XmR signals, the scorecard and questions about measures."""
