@@ -287,6 +287,7 @@ class _Importer:
         self.session = session
         self.doc = doc
         self.at = at
+        self.around = doc.document_date or at.date()
         self.directory = directory
         self.report = ImportReport()
         self.history_rows: dict[str, list[StatusUpdate | None]] = {}
@@ -407,7 +408,7 @@ class _Importer:
         return role
 
     def _read(self, ref: str, text: str) -> ReadDate:
-        reading = read_date(text)
+        reading = read_date(text, self.around)
         if reading.judgement:
             self.judge(f"{ref}: {reading.judgement}")
         document_date = self.doc.document_date
@@ -470,7 +471,7 @@ class _Importer:
             explicit = bool(step_doc.due) and step_doc.due != matched_text
             step_dates.append((step_doc.due or matched_text, explicit))
             if explicit:
-                readings.append(read_date(step_doc.due))
+                readings.append(read_date(step_doc.due, self.around))
         dated = [r for r in readings if r.due]
         latest = max(dated, key=lambda r: r.due or date.min) if dated else None
         action.planned_due = latest.due if latest else None
@@ -569,7 +570,11 @@ class _Importer:
         elif (step.text, step.planned_due_as_written) != (doc.text, due_text):
             self.report.changed.append(ref)
         step.text, step.ref, step.missing_from_source = doc.text, ref, False
-        reading = self._read(ref, due_text) if explicit and due_text else read_date(due_text or "")
+        reading = (
+            self._read(ref, due_text)
+            if explicit and due_text
+            else read_date(due_text or "", self.around)
+        )
         step.planned_due = reading.due
         step.planned_due_as_written = due_text
         step.cadence = reading.cadence
