@@ -10,12 +10,13 @@ from sqlmodel import Session, select
 
 from store.db import session_scope
 from store.migrate import upgrade
-from store.models import Plan
+from store.models import Plan, Setting
 from store.plan_files.importer import ImportReport, apply_plan
 from store.plan_files.yaml_plan import read_yaml_plan
 from store.queries.roles import RoleDirectory, ensure_directory
 
 PLANS = Path(__file__).parent / "plans"
+NO_YORK = "store.no_york"
 YORK_PLAN_FILES = (PLANS / "york-ofsted-2022.yaml", PLANS / "york-ambition-2022.yaml")
 
 
@@ -33,13 +34,21 @@ def has_plans(session: Session) -> bool:
     return session.exec(select(Plan.id).limit(1)).first() is not None
 
 
+def without_york(session: Session) -> bool:
+    """True for a store created with --no-seed (or by importing into it): York never comes in."""
+    return session.get(Setting, NO_YORK) is not None
+
+
 def prepare_database(engine: Engine, *, at: datetime, seed: bool = True) -> bool:
-    """Migrate to the current schema and, on an empty store, seed York's plans. True if seeded."""
+    """Migrate to the current schema and, on an empty store created without --no-seed, seed
+    York's plans. An empty store opened with seed=False is marked so that no later command
+    seeds it. True if seeded."""
     upgrade(engine)
-    if not seed:
-        return False
     with session_scope(engine) as session:
-        if has_plans(session):
+        if has_plans(session) or without_york(session):
+            return False
+        if not seed:
+            session.add(Setting(key=NO_YORK, value="created with --no-seed"))
             return False
         seed_york(session, at=at)
         return True

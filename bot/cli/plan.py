@@ -16,16 +16,17 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from bot.cli.common import database_trouble, open_runtime, shown_url
+from bot.cli.common import add_as_of, database_trouble, open_runtime, shown_url
+from bot.cli.council_import import add_council_options, council_options_from
 from bot.settings import load_settings
-from store.db import make_engine
+from store.db import make_engine, missing_sqlite_file
 from store.migrate import current_revision, head_revision
 from store.plan_files.exporter import UnknownPlanError, export_plans, plan_keys
 from store.plan_files.formats import FORMATS, format_of, read_plan_files, render_plans
 from store.plan_files.importer import ImportReport, apply_plan
 from store.plan_files.plan_doc import PlanFileError
 from store.queries.roles import RoleDirectory, ensure_directory
-from store.seed import prepare_database
+from store.seed import prepare_database, seed_york
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -36,8 +37,12 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "in place and keeps all status history; rows missing from the file are reported, not "
         "deleted. See docs/PLAN_FORMAT.md.",
     )
-    importer.add_argument("files", nargs="+", metavar="FILE", help=".yaml, .csv or .xlsx")
+    importer.add_argument(
+        "files", nargs="*", metavar="FILE", help=".yaml, .csv, .xlsx or .docx (a council's own)"
+    )
     importer.add_argument("--dry-run", action="store_true", help="show the report, write nothing")
+    add_council_options(importer)
+    add_as_of(importer)
     importer.add_argument(
         "--roles",
         metavar="FILE",
@@ -74,8 +79,11 @@ def _fail(message: str) -> int:
 
 
 def import_command(args: argparse.Namespace) -> int:
+    if not args.files and not args.york:
+        return _fail("give the plan files to import (or --york for City of York's plans)")
     try:
-        plans = read_plan_files([Path(name) for name in args.files])
+        options = council_options_from(args)
+        plans = read_plan_files([Path(name) for name in args.files], options)
         directory = RoleDirectory.load(Path(args.roles)) if args.roles else RoleDirectory.load()
     except PlanFileError as error:
         return _fail(f"cannot import {error}")
@@ -91,8 +99,14 @@ def import_command(args: argparse.Namespace) -> int:
         try:
             if args.roles:
                 ensure_directory(session, directory, at=at)
+            if args.york:
+                report.merge(seed_york(session, at=at))
             for plan in plans:
-                report.merge(apply_plan(session, plan, at=at, directory=directory))
+                report.merge(
+                    apply_plan(
+                        session, plan, at=at, directory=directory, assign_people=args.assign_people
+                    )
+                )
             if args.dry_run:
                 session.rollback()
             else:
@@ -178,6 +192,15 @@ def db_upgrade_command(args: argparse.Namespace) -> int:
 
 def db_status_command(args: argparse.Namespace) -> int:
     settings = load_settings()
+    missing = missing_sqlite_file(settings.database_url)
+    if missing is not None:
+        print(f"Database: {shown_url(settings.database_url)}")
+        print(
+            f"No database at {missing} yet. `planbot db upgrade` would create it and load City "
+            "of York's plans; `planbot db upgrade --no-seed` would create an empty store that "
+            "never gets York's."
+        )
+        return 1
     try:
         with _engine(settings.database_url) as engine:
             current = current_revision(engine)

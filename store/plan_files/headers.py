@@ -235,6 +235,7 @@ def map_columns(
         key = match_key(written)
         if not key:
             continue
+        chosen: str | None
         if key in overrides:
             chosen, how = overrides[key], "--map"
         else:

@@ -36,34 +36,110 @@ _DROPPED = _entry("dropped")
 
 STATUS_TABLE: dict[str, StatusReading] = {
     **dict.fromkeys(
-        "achieved;fully achieved;complete;completed;done;closed;finished;met;delivered;"
-        "implemented;embedded;1;✓;✔;☑;✅;b;blue".split(";"),
+        [
+            "achieved",
+            "fully achieved",
+            "complete",
+            "completed",
+            "done",
+            "closed",
+            "finished",
+            "met",
+            "delivered",
+            "implemented",
+            "embedded",
+            "1",
+            "✓",
+            "✔",
+            "☑",
+            "✅",
+            "b",
+            "blue",
+        ],
         _DONE,
     ),
     **dict.fromkeys(
-        "on track;in progress;in hand;progressing;underway;under way;started;ongoing;"
-        "good progress;partially achieved;partly achieved;2;g;green".split(";"),
+        [
+            "on track",
+            "in progress",
+            "in hand",
+            "progressing",
+            "underway",
+            "under way",
+            "started",
+            "ongoing",
+            "good progress",
+            "partially achieved",
+            "partly achieved",
+            "2",
+            "g",
+            "green",
+        ],
         _GREEN,
     ),
     **dict.fromkeys(
-        "some progress;slipping;at risk;delayed;behind;not yet achieved;limited progress;3;a;"
-        "amber;a/g;amber/green;g/a;green/amber".split(";"),
+        [
+            "some progress",
+            "slipping",
+            "at risk",
+            "delayed",
+            "behind",
+            "not yet achieved",
+            "limited progress",
+            "3",
+            "a",
+            "amber",
+            "a/g",
+            "amber/green",
+            "g/a",
+            "green/amber",
+        ],
         _AMBER,
     ),
     **dict.fromkeys(
-        "not achieved;off track;not met;overdue;4;r;red;r/a;red/amber;a/r;amber/red".split(";"),
+        [
+            "not achieved",
+            "off track",
+            "not met",
+            "overdue",
+            "4",
+            "r",
+            "red",
+            "r/a",
+            "red/amber",
+            "a/r",
+            "amber/red",
+        ],
         _RED,
     ),
-    **dict.fromkeys("blocked;stalled;stuck;on hold;paused;✗;✘;❌;x".split(";"), _BLOCKED),
     **dict.fromkeys(
-        "not started;not yet started;not due;not yet due;pending;planned;to start;future;"
-        "scheduled".split(";"),
+        ["blocked", "stalled", "stuck", "on hold", "paused", "✗", "✘", "❌", "x"], _BLOCKED
+    ),
+    **dict.fromkeys(
+        [
+            "not started",
+            "not yet started",
+            "not due",
+            "not yet due",
+            "pending",
+            "planned",
+            "to start",
+            "future",
+            "scheduled",
+        ],
         _NOT_STARTED,
     ),
     **dict.fromkeys(
-        "dropped;withdrawn;cancelled;canceled;superseded;no longer required;n/a;closed - merged".split(
-            ";"
-        ),
+        [
+            "dropped",
+            "withdrawn",
+            "cancelled",
+            "canceled",
+            "superseded",
+            "no longer required",
+            "n/a",
+            "closed - merged",
+        ],
         _DROPPED,
     ),
 }
