@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from store.plan_files.dates import read_date
+from store.plan_files.dates import ONGOING, read_date
 from store.plan_files.headers import ColumnMap, MappingError, is_plan_header, map_columns
 from store.plan_files.owner_cells import owner_entries
 from store.plan_files.plan_doc import ActionDoc, AreaDoc, PlanDoc, PlanFileError, StepDoc
@@ -346,7 +346,7 @@ def _dates(
     due = values.get("due", "")
     if due and not (continuing and "due" in row.merged):
         for line in lines_of(due) if "\n" in due else [due]:
-            if read_date(line).cadence and not action.timescale:
+            if (read_date(line).cadence or ONGOING.match(line)) and not action.timescale:
                 action.timescale = line
             else:
                 action.dates.append(line)

@@ -27,15 +27,13 @@ CADENCES = (
     ("yearly", "annually"),
     ("every 6 weeks", "six-weekly"),
     ("daily", "daily"),
-    ("ongoing", "ongoing"),
-    ("continuous", "ongoing"),
-    ("business as usual", "ongoing"),
 )
 
 _DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _MONTH_YEAR = re.compile(r"^([A-Za-z]+)\.?,?\s+(\d{4})$")
 _YEAR = re.compile(r"^(\d{4})$")
+ONGOING = re.compile(r"^(?:ongoing|on-going|continuous|business as usual|bau|throughout)$", re.I)
 
 
 @dataclass(frozen=True)
@@ -108,8 +106,9 @@ def read_date(text: str | None, around: date | None = None) -> ReadDate:
             raw, end, judgement=f"'{raw}' is a year without a day; read as {end.isoformat()}"
         )
     if cadence := cadence_of(cleaned):
-        said = "ongoing work with no due date" if cadence == "ongoing" else f"a {cadence} cadence"
-        return ReadDate(raw, cadence=cadence, judgement=f"'{raw}' is {said}")
+        return ReadDate(raw, cadence=cadence, judgement=f"'{raw}' is a {cadence} cadence")
+    if ONGOING.match(cleaned):
+        return ReadDate(raw, judgement=f"'{raw}' is ongoing work with no due date; kept as written")
     if council := read_council_date(cleaned, around):
         due, judgement = council
         if due is None:
