@@ -32,10 +32,11 @@ from store.seed import prepare_database, seed_york
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     importer = subparsers.add_parser(
         "import",
-        help="load plans from YAML, CSV or XLSX files (one transaction; --dry-run to preview)",
+        help="load plans from YAML, CSV, XLSX or a council's own Word/Excel layout (--dry-run)",
         description="Load plan files into the store. Re-importing a plan updates texts and dates "
         "in place and keeps all status history; rows missing from the file are reported, not "
-        "deleted. See docs/PLAN_FORMAT.md.",
+        "deleted. A council's own spreadsheet or Word plan is read by its headers (--map to "
+        "correct the mapping). See docs/PLAN_FORMAT.md and docs/plan-formats.md.",
     )
     importer.add_argument(
         "files", nargs="*", metavar="FILE", help=".yaml, .csv, .xlsx or .docx (a council's own)"

@@ -174,6 +174,7 @@ class _Building:
     used_numbers: set[int] = field(default_factory=set)
     ref_areas: bool = False  # areas follow the references' first number
     ref_head: str = ""
+    has_refs: bool = False  # the table numbers its actions, so a row without a number continues
 
     def note(self, text: str) -> None:
         self.doc.reading.append(text)
@@ -185,7 +186,8 @@ class _Building:
             number = max(self.used_numbers, default=0) + 1
         self.used_numbers.add(number)
         ref = f"{self.options.prefix}{number}"
-        self.area = AreaDoc(ref=ref, title=title.split("\n")[0].strip(), where=where)
+        title = _AREA_NUMBER.sub("", title.split("\n")[0]).strip() or title.split("\n")[0].strip()
+        self.area = AreaDoc(ref=ref, title=title, where=where)
         self.doc.areas.append(self.area)
         self.action = None
         self.ref_areas = False
@@ -246,6 +248,7 @@ def _read_row(build: _Building, row: _Row) -> None:
     action_text = values.get("action", "")
     continues = build.action is not None and (
         (not ref and not action_text)
+        or (not ref and build.has_refs)
         or (
             "action" in row.merged
             and "reference" in row.merged | ({"reference"} if not ref else set())
@@ -261,6 +264,7 @@ def _read_row(build: _Building, row: _Row) -> None:
         )
     )
     if continues and build.action is not None:
+        build.note(f"{row.where}: no reference of its own; read as more of {build.action.ref}")
         _add_details(build, build.action, row, continuing=True)
         return
     if not action_text:
@@ -296,6 +300,7 @@ def _read_row(build: _Building, row: _Row) -> None:
     area.actions.append(action)
     build.action = action
     build.last_ref = ref
+    build.has_refs = build.has_refs or bool(ref)
     _add_details(build, action, row, continuing=False)
 
 
@@ -372,7 +377,7 @@ def _status(build: _Building, action: ActionDoc, values: dict[str, str], row: _R
         reading, judgement = read_status(text, build.options.status_map)
         if reading is None:
             raise PlanFileError(build.file, f"{row.where}, column {column}", judgement)
-        if reading.status and (column == "status" or action.status is None):
+        if reading.status and (column == "status" or reading.status == "done"):
             action.status = reading.status
         if reading.rag and (column == "rag" or action.rag is None):
             action.rag = reading.rag

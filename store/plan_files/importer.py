@@ -521,7 +521,7 @@ class _Importer:
 
         readings = [self._read(ref, text) for text in doc.dates]
         matched = bool(doc.steps) and len(doc.dates) == len(doc.steps)
-        if doc.dates and doc.steps and not matched:
+        if len(doc.dates) > 1 and doc.steps and not matched:
             self.judge(
                 f"{ref}: {len(doc.dates)} date(s) for {len(doc.steps)} step(s); dates cannot be "
                 "matched to steps and are kept on the action as written"
