@@ -13,16 +13,12 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from store.plan_files.council_table import Cell, Table
-from store.plan_files.docx_tables import OLE_MAGIC
 from store.plan_files.plan_doc import PlanFileError
-from store.plan_files.sheet_plan import cell_text, check_unpacked_size
+from store.plan_files.sheet_plan import cell_text, check_unpacked_size, refuse_locked
 
 
 def xlsx_tables(raw: bytes, file: str) -> list[Table]:
-    if raw.startswith(OLE_MAGIC):
-        raise PlanFileError(
-            file, "", "is password-protected or an old .xls; remove the password, save as .xlsx"
-        )
+    refuse_locked(raw, file)
     check_unpacked_size(raw, file)
     try:
         workbook = load_workbook(io.BytesIO(raw), data_only=True)

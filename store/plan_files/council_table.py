@@ -197,9 +197,9 @@ class _Building:
         the dot of the council's reference ("2.3") says it."""
         head = re.match(r"^[A-Za-z]*\s*(\d+)[.]\d", ref_written or "")
         if self.area is None or (self.ref_areas and head and head.group(1) != self.ref_head):
-            self.ref_areas = True
             self.ref_head = head.group(1) if head else ""
             self.start_area(f"{self.ref_head} " if head else "", where)
+            self.ref_areas = True
             assert self.area is not None
             self.area.title = f"Area {self.ref_head}" if head else self.options.title
         return self.area

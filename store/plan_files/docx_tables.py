@@ -19,9 +19,7 @@ from docx.text.paragraph import Paragraph
 
 from store.plan_files.council_table import Cell, Table
 from store.plan_files.plan_doc import PlanFileError
-from store.plan_files.sheet_plan import MAX_FILE_BYTES, check_unpacked_size
-
-OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+from store.plan_files.sheet_plan import MAX_FILE_BYTES, check_unpacked_size, refuse_locked
 
 
 def _is_list(paragraph: Paragraph) -> bool:
@@ -50,12 +48,7 @@ def read_docx_tables(path: Path) -> list[Table]:
         raise PlanFileError(file, "", f"cannot be read ({error.strerror})") from None
     if len(raw) > MAX_FILE_BYTES:
         raise PlanFileError(file, "", "is larger than planbot reads (20 MB)")
-    if raw.startswith(OLE_MAGIC):
-        raise PlanFileError(
-            file,
-            "",
-            "is password-protected or an old Word .doc; remove the password and save it as .docx",
-        )
+    refuse_locked(raw, file)
     check_unpacked_size(raw, file)
     try:
         document = Document(io.BytesIO(raw))

@@ -73,6 +73,7 @@ MAX_FILE_BYTES = 20_000_000
 MAX_UNPACKED_BYTES = 100_000_000  # a workbook's parts together, unpacked
 MAX_RATIO = 100  # unpacked to packed size, for a part larger than RATIO_GRACE unpacked
 RATIO_GRACE = 1_000_000
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 _REF_DEPTH = re.compile(r"^[A-Za-z]+\d+((?:\.\d+){0,2})$")
 
 
@@ -226,7 +227,19 @@ def check_unpacked_size(raw: bytes, file: str) -> None:
             )
 
 
+def refuse_locked(raw: bytes, file: str) -> None:
+    """A password-protected Office file (or an old .xls/.doc) is an OLE file, not a zip."""
+    if raw.startswith(OLE_MAGIC):
+        raise PlanFileError(
+            file,
+            "",
+            "is password-protected (or an old .xls/.doc); remove the password and save it as "
+            ".xlsx or .docx",
+        )
+
+
 def _xlsx_rows(raw: bytes, file: str) -> list[list[str]]:
+    refuse_locked(raw, file)
     check_unpacked_size(raw, file)
     try:
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
