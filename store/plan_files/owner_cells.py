@@ -12,12 +12,18 @@ import re
 from store.plan_files.plan_text import tidy
 from store.queries.roles import looks_like_person
 
+SLACK_USER = re.compile(r"[UW][A-Z0-9]{6,20}")
 _QUOTES = "\"'“”‘’„"
 _PAIRS = (
     re.compile(r"^(?P<a>[^,()]+?)\s*,\s*(?P<b>[^,()]+)$"),
     re.compile(r"^(?P<a>[^()]+?)\s*\((?P<b>[^()]+)\)$"),
     re.compile(r"^(?P<a>.+?)\s+[-–—]\s+(?P<b>.+)$"),
 )
+
+
+def _is_person(text: str) -> bool:
+    """A person's name ("Jane Smith") or Slack user id ("U024BE7LH")."""
+    return looks_like_person(text) or SLACK_USER.fullmatch(text) is not None
 
 
 def clean_owner(text: str) -> str:
@@ -33,9 +39,9 @@ def split_person(text: str) -> tuple[str, str | None]:
         if not match:
             continue
         first, second = clean_owner(match["a"]), clean_owner(match["b"])
-        if looks_like_person(first) and not looks_like_person(second):
+        if _is_person(first) and not _is_person(second):
             return second, first
-        if looks_like_person(second) and not looks_like_person(first):
+        if _is_person(second) and not _is_person(first):
             return first, second
     return owner, None
 

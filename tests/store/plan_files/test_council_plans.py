@@ -320,3 +320,64 @@ def test_no_seed_stores_never_get_york(tmp_path: Path, fresh_url: str, planbot: 
     york = planbot(fresh_url, "import", "--york")
     assert york.code == 0, york.err
     assert "ofsted-2022" in planbot(fresh_url, "db", "status").out
+
+
+def test_statuses_are_dated_at_the_files_date_and_the_summary_agrees(
+    tmp_path: Path, fresh_url: str, planbot: Run
+) -> None:
+    _store(fresh_url, planbot)
+    path = tmp_path / "dated.csv"
+    path.write_text(
+        "Ref,Action,Lead officer,Target date,Progress,Status\n"
+        "1.1,Fix the front door,Head of MASH,31/03/2023,Waiting for the new system,Blocked\n"
+        "1.2,Write the strategy,Head of MASH,31/01/2023,Signed off in January,Completed\n",
+        encoding="utf-8",
+    )
+    result = planbot(fresh_url, "import", str(path), "--as-of", "2023-02-15", "--prefix", "DT")
+    assert result.code == 0, result.err
+    plan = _plan(fresh_url, "dated")
+    assert plan["DT1.1"]["at"] == [date(2023, 2, 15)]
+    summary = planbot(fresh_url, "ask", "--as-of", "2023-02-15", "summary")
+    assert "Blocked 1" in summary.out and "50% complete" in summary.out
+    # The progress text is what answers show as the latest word on the item.
+    answer = planbot(fresh_url, "ask", "--as-of", "2023-02-15", "DT1.1")
+    assert "Latest: Waiting for the new system" in answer.out
+    assert "Status set by import" not in answer.out
+
+
+def test_owners_close_to_a_role_are_matched_and_people_assigned_only_when_asked(
+    tmp_path: Path, fresh_url: str, planbot: Run, roles_file: Path
+) -> None:
+    _store(fresh_url, planbot)
+    path = tmp_path / "people.csv"
+    path.write_text(
+        "Ref,Action,Who\n"
+        "1.1,Visit every child,Head of Childrens in Care\n"
+        '1.2,Audit the visits,"U0CIC0009, Head of Children in Care"\n'
+        "1.3,Report the visits,Head of Residential Homes\n",
+        encoding="utf-8",
+    )
+    dry = planbot(fresh_url, "import", str(path), "--roles", str(roles_file), "--dry-run")
+    assert (
+        "owner 'Head of Childrens in Care' is not a role in the directory; did you mean "
+        "'Head of Children in Care'?" in dry.out
+    )
+    assert "New roles (nothing in the directory was close): Head of Residential Homes" in dry.out
+    assert "U0CIC0009 for Head of Children in Care (P1.2); not assigned without" in dry.out
+    result = planbot(fresh_url, "import", str(path), "--roles", str(roles_file), "--assign-people")
+    assert result.code == 0, result.err
+    assert "U0CIC0009 now holds Head of Children in Care (P1.2)" in result.out
+    plan = _plan(fresh_url, "people")
+    assert plan["P1.1"]["owners"] == ["Head of Children in Care"]
+    listing = planbot(fresh_url, "roles", "list", "Head of Children in Care")
+    assert "<@U0CIC0009>" in listing.out
+
+
+def test_a_misspelt_column_of_planbots_own_format_gets_did_you_mean(
+    tmp_path: Path, fresh_url: str, planbot: Run
+) -> None:
+    path = tmp_path / "own.csv"
+    path.write_text("plan_key,kind,ref,title,ownrs\nx,area,X1,Area\n", encoding="utf-8")
+    result = planbot(fresh_url, "import", str(path))
+    assert result.code == 1
+    assert "unknown column 'ownrs' (column 5); did you mean 'owners'?" in result.err
