@@ -24,7 +24,7 @@ def xlsx_tables(raw: bytes, file: str) -> list[Table]:
         workbook = load_workbook(io.BytesIO(raw), data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
         raise PlanFileError(
-            file, "", f"is not a readable .xlsx workbook ({type(error).__name__}); is it corrupt?"
+            file, "", f"is not an Excel .xlsx workbook ({type(error).__name__}); save it as .xlsx"
         ) from None
     tables = []
     for sheet in workbook.worksheets:

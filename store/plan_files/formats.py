@@ -21,6 +21,7 @@ from store.plan_files.sheet_plan import (
     parse_sheet_rows,
     plans_to_csv,
     plans_to_xlsx,
+    read_sheet_bytes,
     sheet_rows,
 )
 from store.plan_files.yaml_plan import plans_to_yaml, read_yaml_plans
@@ -61,11 +62,16 @@ def read_plan_file(path: Path, options: CouncilOptions | None = None) -> list[Pl
         return read_yaml_plans(path)
     if kind == "docx":
         tables = read_docx_tables(path)
+    elif kind == "xlsx":
+        tables = xlsx_tables(read_sheet_bytes(path), str(path))
+        first = tables[0].rows if tables else []
+        if first and is_planbot_header([cell.text for cell in first[0]]):
+            return parse_sheet_rows([[cell.text for cell in row] for row in first], str(path))
     else:
         rows = sheet_rows(path)
         if rows and is_planbot_header(rows[0]):
             return parse_sheet_rows(rows, str(path))
-        tables = xlsx_tables(path.read_bytes(), str(path)) if kind == "xlsx" else csv_table(rows)
+        tables = csv_table(rows)
     return [read_council_tables(tables, str(path), council_options(path, options))]
 
 

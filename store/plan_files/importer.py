@@ -691,7 +691,8 @@ class _Importer:
             existing[key] = update
             rows.append(update)
         self.history_rows[ref] = rows
-        self.session.flush()
+        if entries:
+            self.session.flush()
         updates = sorted(
             {id(u): u for u in [*held, *rows] if u is not None}.values(),
             key=lambda u: (u.at, u.id),
@@ -827,7 +828,6 @@ class _Importer:
         self.session.add(update)
         updates.append(update)
         self.report.history_added += 1
-        self.session.flush()
 
 
 def apply_plan(

@@ -118,6 +118,13 @@ def is_planbot_header(row: Sequence[str]) -> bool:
 
 def sheet_rows(path: Path) -> list[list[str]]:
     """The cell texts of a .csv, or an .xlsx workbook's first sheet, after the safety checks."""
+    raw = read_sheet_bytes(path)
+    file = str(path)
+    return _xlsx_rows(raw, file) if path.suffix.lower() == ".xlsx" else _csv_rows(raw, file)
+
+
+def read_sheet_bytes(path: Path) -> bytes:
+    """A spreadsheet file's bytes, refused when too big, unreadable or empty."""
     file = str(path)
     try:
         size = path.stat().st_size
@@ -130,7 +137,7 @@ def sheet_rows(path: Path) -> list[list[str]]:
         raise PlanFileError(file, "", f"cannot be read ({error.strerror})") from None
     if not raw.strip():
         raise PlanFileError(file, "", "the file is empty")
-    return _xlsx_rows(raw, file) if path.suffix.lower() == ".xlsx" else _csv_rows(raw, file)
+    return raw
 
 
 def _csv_rows(raw: bytes, file: str) -> list[list[str]]:
