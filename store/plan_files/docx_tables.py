@@ -23,9 +23,16 @@ from store.plan_files.sheet_plan import MAX_FILE_BYTES, check_unpacked_size, ref
 
 
 def _is_list(paragraph: Paragraph) -> bool:
-    style = paragraph.style.name if paragraph.style is not None else ""
+    """A bulleted or numbered paragraph: list numbering, or a list style ("List Bullet").
+    Read from the XML: python-docx's style lookup walks every style, and was most of the time
+    of reading a long plan."""
     properties = paragraph._p.pPr
-    return "List" in (style or "") or (properties is not None and properties.numPr is not None)
+    if properties is None:
+        return False
+    if properties.numPr is not None:
+        return True
+    style = properties.pStyle
+    return style is not None and "List" in (style.val or "")
 
 
 def cell_text(cell: _Cell) -> str:
