@@ -96,7 +96,10 @@ def plan_rows(
             raise PlanFileError(file, "", str(error)) from None
         if header is None:
             width = len(table.rows[0])
-            if previous is not None and width == previous[2] and _continues(table, previous[1]):
+            # Only straight after a plan table, with its width, and with no header of its own
+            # (a first row of column names is some other table): a table split across pages.
+            headed = _has_header_words([cell.text for cell in table.rows[0]])
+            if previous is not None and width == previous[2] and not headed:
                 notes.append(
                     f"{table.name} has no header row; read as the continuation of the table before"
                 )
@@ -106,6 +109,7 @@ def plan_rows(
                     f"{table.name}: " + ", ".join(c.text for c in table.rows[0] if c.text.strip())
                 )
                 notes.append(f"{table.name} skipped: no column maps to a reference or action")
+                previous = None
                 continue
         else:
             start, mapping = header[0] + 1, header[1]
@@ -132,8 +136,11 @@ def plan_rows(
     return rows, notes
 
 
-def _continues(table: Table, header: list[str]) -> bool:
-    return True
+def _has_header_words(cells: list[str]) -> bool:
+    try:
+        return bool(map_columns(cells, "", {}, keep_extra=False).fields)
+    except MappingError:
+        return True
 
 
 def _row(table: Table, number: int, cells: list[Cell], mapping: ColumnMap) -> _Row:

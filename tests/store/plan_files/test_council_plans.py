@@ -381,3 +381,42 @@ def test_a_misspelt_column_of_planbots_own_format_gets_did_you_mean(
     result = planbot(fresh_url, "import", str(path))
     assert result.code == 1
     assert "unknown column 'ownrs' (column 5); did you mean 'owners'?" in result.err
+
+
+def test_a_table_split_across_pages_without_its_header_continues(
+    tmp_path: Path, fresh_url: str, planbot: Run
+) -> None:
+    from council_files import docx_table
+    from docx import Document
+
+    _store(fresh_url, planbot)
+    document = Document()
+    docx_table(
+        document,
+        [
+            ("Ref", "Action", "Lead", "Target date"),
+            ("1.1", "Hold a practice week", "Principal Social Worker", "Summer term 2024"),
+            ("1.2", "Publish the practice standards", "Principal Social Worker", "31/01/2024"),
+        ],
+    )
+    document.add_page_break()
+    docx_table(
+        document,
+        [
+            ("", "- Share them with partners", "", ""),
+            ("2.1", "Review the front door", "Head of MASH", "Q1 2024/25"),
+        ],
+    )
+    docx_table(document, [("Signed", "Date", "Role", "Notes"), ("A. N. Other", "", "", "")])
+    path = tmp_path / "split.docx"
+    document.save(str(path))
+    result = planbot(fresh_url, "import", str(path), "--prefix", "SP")
+    assert result.code == 0, result.err
+    assert "table 2 has no header row; read as the continuation of the table before" in result.out
+    assert "table 3 skipped" in result.out
+    plan = _plan(fresh_url, "split")
+    assert list(plan) == ["SP1.1", "SP1.2", "SP2.1"]
+    assert plan["SP1.2"]["steps"] == ["Share them with partners"]
+    assert plan["SP1.1"]["due"] == date(2024, 7, 31)
+    assert plan["SP2.1"]["due"] == date(2024, 6, 30)
+    assert plan["SP2.1"]["area"] == "Area 2"
