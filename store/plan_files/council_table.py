@@ -253,24 +253,7 @@ def _read_row(build: _Building, row: _Row) -> None:
         build.start_area(area_text, row.where)
     ref = values.get("reference", "")
     action_text = values.get("action", "")
-    continues = build.action is not None and (
-        (not ref and not action_text)
-        or (not ref and build.has_refs)
-        or (
-            "action" in row.merged
-            and "reference" in row.merged | ({"reference"} if not ref else set())
-        )
-        or (
-            ref
-            and match_key(ref) == match_key(build.last_ref)
-            and (
-                not action_text
-                or "action" in row.merged
-                or match_key(action_text) == match_key(build.action.text)
-            )
-        )
-    )
-    if continues and build.action is not None:
+    if build.action is not None and _continues(build, build.action, row, ref, action_text):
         build.note(f"{row.where}: no reference of its own; read as more of {build.action.ref}")
         _add_details(build, build.action, row, continuing=True)
         return
@@ -287,6 +270,21 @@ def _read_row(build: _Building, row: _Row) -> None:
             f"spans rows with different references ({build.last_ref}, {ref}); "
             "unmerge it or give the rows one reference",
         )
+    _new_action(build, row, ref, action_text)
+
+
+def _continues(build: _Building, action: ActionDoc, row: _Row, ref: str, text: str) -> bool:
+    """Whether a row adds to the action before rather than starting one: no reference where
+    the table numbers its actions, nothing to name an action, or the same (merged) action."""
+    if not ref:
+        return not text or build.has_refs or "action" in row.merged
+    if match_key(ref) != match_key(build.last_ref):
+        return False
+    return not text or "action" in row.merged or match_key(text) == match_key(action.text)
+
+
+def _new_action(build: _Building, row: _Row, ref: str, action_text: str) -> None:
+    values = row.values
     area = build.ensure_area(row.where, ref)
     number = len(area.actions) + 1
     action_lines = [line for line in action_text.split("\n") if line.strip()]
