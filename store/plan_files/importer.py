@@ -447,6 +447,8 @@ class _Importer:
             )
 
     def _role(self, name: str, ref: str) -> Role:
+        # “Quoted” owners name the same role as unquoted ones, and a new role gets no quotes.
+        name = name.strip().strip('"“”„').strip()
         key = role_key(name)
         if key in self.roles:
             role, new = self.roles[key], False

@@ -420,3 +420,24 @@ def test_a_table_split_across_pages_without_its_header_continues(
     assert plan["SP1.1"]["due"] == date(2024, 7, 31)
     assert plan["SP2.1"]["due"] == date(2024, 6, 30)
     assert plan["SP2.1"]["area"] == "Area 2"
+
+
+def test_a_curly_quoted_owner_in_planbots_own_format_is_the_existing_role(
+    tmp_path: Path, fresh_url: str, planbot: Run
+) -> None:
+    _store(fresh_url, planbot)
+    path = tmp_path / "own.csv"
+    path.write_text(
+        "plan_key,plan_title,plan_prefix,kind,ref,title,owners\n"
+        "qt,Quotes,Q,area,Q1,Area,\n"
+        "qt,,,action,Q1.1,Known role,“Head of MASH”\n"
+        "qt,,,action,Q1.2,New role,“Head of Quotes”\n",
+        encoding="utf-8",
+    )
+    york_roles = Path(__file__).resolve().parents[3] / "store" / "plans" / "york-roles.yaml"
+    result = planbot(fresh_url, "import", str(path), "--roles", str(york_roles))
+    assert result.code == 0, result.err
+    plan = _plan(fresh_url, "qt")
+    assert plan["Q1.1"]["owners"] == ["Head of MASH"]
+    assert plan["Q1.2"]["owners"] == ["Head of Quotes"]
+    assert "New roles (nothing in the directory was close): Head of Quotes" in result.out
