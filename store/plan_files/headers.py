@@ -222,7 +222,18 @@ def _guess(header: str) -> tuple[str | None, str | None, int]:
     if best is None:
         return None, None, 0
     name, score, _ = best
-    return (_LOOKUP[name] if score >= FUZZY_ACCEPT else None), name, int(score)
+    if score >= FUZZY_ACCEPT:
+        return _LOOKUP[name], name, int(score)
+    # "Progress notes", "Due by": a header holding one field's name among other words.
+    within = {
+        _LOOKUP[n]: n
+        for n, s, _ in process.extract(key, list(_LOOKUP), scorer=fuzz.token_set_ratio, limit=8)
+        if s == 100 and len(n) > 2
+    }
+    if len(within) == 1:
+        field_name, synonym = next(iter(within.items()))
+        return field_name, synonym, 99
+    return None, name, int(score)
 
 
 def map_columns(
@@ -242,7 +253,7 @@ def map_columns(
             chosen, near, score = _guess(written)
             if chosen is None:
                 hint = (
-                    f"; did you mean '{near}' ({_LOOKUP[near]})?"
+                    f" (did you mean '{near}', {_LOOKUP[near]}?)"
                     if near and score >= FUZZY_SUGGEST
                     else ""
                 )
@@ -253,7 +264,13 @@ def map_columns(
                 if keep_extra:
                     result.extra[index] = written.strip()
                 continue
-            how = "synonym table" if score == 100 else f"close to '{near}' ({score}%)"
+            how = (
+                "synonym table"
+                if score == 100
+                else f"holds the word '{near}'"
+                if score == 99
+                else f"close to '{near}' ({score}%)"
+            )
         if chosen == SKIP:
             result.notes.append(f"column '{written}' skipped (--map)")
             continue
