@@ -441,3 +441,20 @@ def test_a_curly_quoted_owner_in_planbots_own_format_is_the_existing_role(
     assert plan["Q1.1"]["owners"] == ["Head of MASH"]
     assert plan["Q1.2"]["owners"] == ["Head of Quotes"]
     assert "New roles (nothing in the directory was close): Head of Quotes" in result.out
+
+
+def test_importing_the_same_council_file_again_adds_nothing(
+    tmp_path: Path, fresh_url: str, planbot: Run, roles_file: Path
+) -> None:
+    _store(fresh_url, planbot)
+    path = borset_xlsx(tmp_path / "borset.xlsx")
+    first = planbot(
+        fresh_url, "import", str(path), "--roles", str(roles_file), "--as-of", "2023-11-01"
+    )
+    assert "status updates added: 4" in first.out
+    again = planbot(
+        fresh_url, "import", str(path), "--roles", str(roles_file), "--as-of", "2023-12-01"
+    )
+    assert again.code == 0, again.err
+    assert "Rows added: 0; changed: 0; status updates added: 0" in again.out
+    assert _plan(fresh_url, "borset")["B1.1"]["at"] == [date(2023, 11, 1)]
