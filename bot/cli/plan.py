@@ -26,7 +26,7 @@ from store.plan_files.formats import FORMATS, format_of, read_plan_files, render
 from store.plan_files.importer import ImportReport, apply_plan
 from store.plan_files.plan_doc import PlanFileError
 from store.queries.roles import RoleDirectory, ensure_directory
-from store.seed import prepare_database, seed_york
+from store.seed import prepare_database, seed_york, without_york
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -179,6 +179,7 @@ def db_upgrade_command(args: argparse.Namespace) -> int:
             after = current_revision(engine)
             with Session(engine) as session:
                 keys = plan_keys(session)
+                no_york = without_york(session)
     except (SQLAlchemyError, OSError) as error:
         raise database_trouble(error, "upgrade", settings.database_url) from None
     if before == after:
@@ -187,6 +188,8 @@ def db_upgrade_command(args: argparse.Namespace) -> int:
         print(f"{where}: schema upgraded from {before or 'empty'} to revision {after}.")
     if seeded:
         print("Seeded City of York's plans.")
+    elif no_york and not args.no_seed:
+        print("This store was created with --no-seed: York's plans are not loaded into it.")
     print(f"Plans: {', '.join(keys) or 'none'}.")
     return 0
 

@@ -310,8 +310,10 @@ def test_an_ambiguous_merged_action_cell_is_named(
 
 def test_no_seed_stores_never_get_york(tmp_path: Path, fresh_url: str, planbot: Run) -> None:
     _store(fresh_url, planbot)
-    for command in (("roles", "list"), ("ask", "what is overdue?"), ("db", "upgrade")):
+    for command in (("roles", "list"), ("ask", "what is overdue?"), ("digest", "--dry-run")):
         planbot(fresh_url, *command)
+    upgrade = planbot(fresh_url, "db", "upgrade")
+    assert "created with --no-seed: York's plans are not loaded" in upgrade.out
     assert planbot(fresh_url, "db", "status").out.endswith("Plans: none.\n")
     path = wexham_csv(tmp_path / "wexham.csv")
     assert planbot(fresh_url, "import", str(path)).code == 0
