@@ -39,16 +39,21 @@ def without_york(session: Session) -> bool:
     return session.get(Setting, NO_YORK) is not None
 
 
+def keep_york_out(session: Session, why: str) -> None:
+    """Mark an empty store as another council's: no later command seeds York into it."""
+    if not has_plans(session) and not without_york(session):
+        session.add(Setting(key=NO_YORK, value=why))
+        session.flush()
+
+
 def prepare_database(engine: Engine, *, at: datetime, seed: bool = True) -> bool:
-    """Migrate to the current schema and, on an empty store created without --no-seed, seed
-    York's plans. An empty store opened with seed=False is marked so that no later command
-    seeds it. True if seeded."""
+    """Migrate to the current schema and, with `seed`, load York's plans into an empty store
+    that was not made with --no-seed (`keep_york_out`). True if seeded."""
     upgrade(engine)
+    if not seed:
+        return False
     with session_scope(engine) as session:
         if has_plans(session) or without_york(session):
-            return False
-        if not seed:
-            session.add(Setting(key=NO_YORK, value="created with --no-seed"))
             return False
         seed_york(session, at=at)
         return True

@@ -19,14 +19,14 @@ from sqlmodel import Session
 from bot.cli.common import add_as_of, database_trouble, open_runtime, shown_url
 from bot.cli.council_import import add_council_options, council_options_from
 from bot.settings import load_settings
-from store.db import make_engine, missing_sqlite_file
+from store.db import make_engine, missing_sqlite_file, session_scope
 from store.migrate import current_revision, head_revision
 from store.plan_files.exporter import UnknownPlanError, export_plans, plan_keys
 from store.plan_files.formats import FORMATS, format_of, read_plan_files, render_plans
 from store.plan_files.importer import ImportReport, apply_plan
 from store.plan_files.plan_doc import PlanFileError
 from store.queries.roles import RoleDirectory, ensure_directory
-from store.seed import prepare_database, seed_york, without_york
+from store.seed import keep_york_out, prepare_database, seed_york, without_york
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -102,6 +102,9 @@ def import_command(args: argparse.Namespace) -> int:
                 ensure_directory(session, directory, at=at)
             if args.york:
                 report.merge(seed_york(session, at=at))
+            else:
+                # An empty store given another plan is that council's: York stays out of it.
+                keep_york_out(session, f"created by importing {', '.join(args.files)}")
             for plan in plans:
                 report.merge(
                     apply_plan(
@@ -176,6 +179,9 @@ def db_upgrade_command(args: argparse.Namespace) -> int:
         with _engine(settings.database_url) as engine:
             before = current_revision(engine)
             seeded = prepare_database(engine, at=clock.utcnow(), seed=not args.no_seed)
+            if args.no_seed:
+                with session_scope(engine) as session:
+                    keep_york_out(session, "created with planbot db upgrade --no-seed")
             after = current_revision(engine)
             with Session(engine) as session:
                 keys = plan_keys(session)

@@ -460,3 +460,12 @@ def test_importing_the_same_council_file_again_adds_nothing(
     assert again.code == 0, again.err
     assert "Rows added: 0; changed: 0; status updates added: 0" in again.out
     assert _plan(fresh_url, "borset")["B1.1"]["at"] == [date(2023, 11, 1)]
+
+
+def test_a_dry_run_into_a_new_store_leaves_it_open_to_york(
+    tmp_path: Path, fresh_url: str, planbot: Run
+) -> None:
+    path = wexham_csv(tmp_path / "wexham.csv")
+    assert planbot(fresh_url, "import", str(path), "--dry-run").code == 0
+    upgrade = planbot(fresh_url, "db", "upgrade")
+    assert "Seeded City of York's plans." in upgrade.out
