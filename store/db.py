@@ -149,3 +149,12 @@ def id_of(row: SQLModel) -> int:
     if value is None:
         raise ValueError(f"{type(row).__name__} has no id yet: flush it first")
     return int(value)
+
+
+def missing_sqlite_file(url: str | None) -> str | None:
+    """The path of an embedded SQLite database that does not exist yet, else None."""
+    parsed = make_url(normalise_url(url or default_database_url()))
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return None
+    return None if Path(database).exists() else database

@@ -16,28 +16,34 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from bot.cli.common import database_trouble, open_runtime, shown_url
+from bot.cli.common import add_as_of, database_trouble, open_runtime, shown_url
+from bot.cli.council_import import add_council_options, council_options_from
 from bot.settings import load_settings
-from store.db import make_engine
+from store.db import make_engine, missing_sqlite_file, session_scope
 from store.migrate import current_revision, head_revision
 from store.plan_files.exporter import UnknownPlanError, export_plans, plan_keys
 from store.plan_files.formats import FORMATS, format_of, read_plan_files, render_plans
 from store.plan_files.importer import ImportReport, apply_plan
 from store.plan_files.plan_doc import PlanFileError
 from store.queries.roles import RoleDirectory, ensure_directory
-from store.seed import prepare_database
+from store.seed import keep_york_out, prepare_database, seed_york, without_york
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     importer = subparsers.add_parser(
         "import",
-        help="load plans from YAML, CSV or XLSX files (one transaction; --dry-run to preview)",
+        help="load plans from YAML, CSV, XLSX or a council's own Word/Excel layout (--dry-run)",
         description="Load plan files into the store. Re-importing a plan updates texts and dates "
         "in place and keeps all status history; rows missing from the file are reported, not "
-        "deleted. See docs/PLAN_FORMAT.md.",
+        "deleted. A council's own spreadsheet or Word plan is read by its headers (--map to "
+        "correct the mapping). See docs/PLAN_FORMAT.md and docs/plan-formats.md.",
     )
-    importer.add_argument("files", nargs="+", metavar="FILE", help=".yaml, .csv or .xlsx")
+    importer.add_argument(
+        "files", nargs="*", metavar="FILE", help=".yaml, .csv, .xlsx or .docx (a council's own)"
+    )
     importer.add_argument("--dry-run", action="store_true", help="show the report, write nothing")
+    add_council_options(importer)
+    add_as_of(importer)
     importer.add_argument(
         "--roles",
         metavar="FILE",
@@ -74,8 +80,11 @@ def _fail(message: str) -> int:
 
 
 def import_command(args: argparse.Namespace) -> int:
+    if not args.files and not args.york:
+        return _fail("give the plan files to import (or --york for City of York's plans)")
     try:
-        plans = read_plan_files([Path(name) for name in args.files])
+        options = council_options_from(args)
+        plans = read_plan_files([Path(name) for name in args.files], options)
         directory = RoleDirectory.load(Path(args.roles)) if args.roles else RoleDirectory.load()
     except PlanFileError as error:
         return _fail(f"cannot import {error}")
@@ -91,8 +100,17 @@ def import_command(args: argparse.Namespace) -> int:
         try:
             if args.roles:
                 ensure_directory(session, directory, at=at)
+            if args.york:
+                report.merge(seed_york(session, at=at))
+            else:
+                # An empty store given another plan is that council's: York stays out of it.
+                keep_york_out(session, f"created by importing {', '.join(args.files)}")
             for plan in plans:
-                report.merge(apply_plan(session, plan, at=at, directory=directory))
+                report.merge(
+                    apply_plan(
+                        session, plan, at=at, directory=directory, assign_people=args.assign_people
+                    )
+                )
             if args.dry_run:
                 session.rollback()
             else:
@@ -161,9 +179,13 @@ def db_upgrade_command(args: argparse.Namespace) -> int:
         with _engine(settings.database_url) as engine:
             before = current_revision(engine)
             seeded = prepare_database(engine, at=clock.utcnow(), seed=not args.no_seed)
+            if args.no_seed:
+                with session_scope(engine) as session:
+                    keep_york_out(session, "created with planbot db upgrade --no-seed")
             after = current_revision(engine)
             with Session(engine) as session:
                 keys = plan_keys(session)
+                no_york = without_york(session)
     except (SQLAlchemyError, OSError) as error:
         raise database_trouble(error, "upgrade", settings.database_url) from None
     if before == after:
@@ -172,12 +194,23 @@ def db_upgrade_command(args: argparse.Namespace) -> int:
         print(f"{where}: schema upgraded from {before or 'empty'} to revision {after}.")
     if seeded:
         print("Seeded City of York's plans.")
+    elif no_york and not args.no_seed:
+        print("This store was created with --no-seed: York's plans are not loaded into it.")
     print(f"Plans: {', '.join(keys) or 'none'}.")
     return 0
 
 
 def db_status_command(args: argparse.Namespace) -> int:
     settings = load_settings()
+    missing = missing_sqlite_file(settings.database_url)
+    if missing is not None:
+        print(f"Database: {shown_url(settings.database_url)}")
+        print(
+            f"No database at {missing} yet. `planbot db upgrade` would create it and load City "
+            "of York's plans; `planbot db upgrade --no-seed` would create an empty store that "
+            "never gets York's."
+        )
+        return 1
     try:
         with _engine(settings.database_url) as engine:
             current = current_revision(engine)

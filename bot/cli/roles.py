@@ -1,4 +1,4 @@
-"""`planbot roles list|assign|remove|whoami` and `planbot remind [--dry-run]` from the terminal.
+"""`planbot roles list|assign|remove|whoami|import|export` and `planbot remind [--dry-run]`.
 
 The terminal operator runs the server and is an admin. `planbot remind --dry-run` lists what the
 reminder run would post today (and the unfilled owner roles) and posts and claims nothing.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 
 from bot.cli.common import add_as_of, open_runtime
+from bot.cli.role_files import add_role_file_verbs, run_role_file
 from bot.render import Renderable, render
 from bot.settings import load_settings
 from commands.caller import TERMINAL
@@ -31,6 +32,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         change.add_argument("users", nargs="+", metavar="USER_ID", help="Slack user ids (U…)")
     whoami = roles_verbs.add_parser("whoami", help="the roles a Slack user holds and what they own")
     whoami.add_argument("user", metavar="USER_ID")
+    add_role_file_verbs(roles_verbs)
     roles.set_defaults(func=run_roles)
     add_as_of(roles)
 
@@ -47,6 +49,8 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def run_roles(args: argparse.Namespace) -> int:
+    if args.roles_verb in ("import", "export"):
+        return run_role_file(args)
     runtime = open_runtime(load_settings(), args.as_of)
     request = runtime.request("", TERMINAL)
     verb = args.roles_verb

@@ -4,6 +4,7 @@ from store.models.digest import DigestPost, DigestSubscription
 from store.models.measures import MeasureLink, MeasureValue, SuccessMeasure
 from store.models.plan import Action, ActionOwner, Area, Measure, Plan, Step
 from store.models.reminders import Reminder
+from store.models.role_managers import RoleManager
 from store.models.roles import Role, RoleAlias, RoleMember
 from store.models.slack import PendingPost, ProcessedEvent, Setting
 from store.models.status import Rag, Status
@@ -25,6 +26,7 @@ __all__ = [
     "Reminder",
     "Role",
     "RoleAlias",
+    "RoleManager",
     "RoleMember",
     "Setting",
     "Status",

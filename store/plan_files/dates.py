@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from store.plan_files.council_dates import read_council_date
+
 MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name} | {
     name.lower(): number for number, name in enumerate(calendar.month_abbr) if name
 }
@@ -31,6 +33,7 @@ _DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _MONTH_YEAR = re.compile(r"^([A-Za-z]+)\.?,?\s+(\d{4})$")
 _YEAR = re.compile(r"^(\d{4})$")
+ONGOING = re.compile(r"^(?:ongoing|on-going|continuous|business as usual|bau|throughout)$", re.I)
 
 
 @dataclass(frozen=True)
@@ -61,8 +64,10 @@ def cadence_of(text: str) -> str | None:
     return None
 
 
-def read_date(text: str | None) -> ReadDate:
-    """Read one date cell. Never raises: unreadable text comes back with `due=None`."""
+def read_date(text: str | None, around: date | None = None) -> ReadDate:
+    """Read one date cell. Never raises: unreadable text comes back with `due=None`.
+
+    `around` (the plan's own date, or the import's --as-of) gives a year to "end of Q3"."""
     raw = (text or "").strip()
     cleaned = raw.rstrip(".").strip()
     if not cleaned:
@@ -102,4 +107,11 @@ def read_date(text: str | None) -> ReadDate:
         )
     if cadence := cadence_of(cleaned):
         return ReadDate(raw, cadence=cadence, judgement=f"'{raw}' is a {cadence} cadence")
+    if ONGOING.match(cleaned):
+        return ReadDate(raw, judgement=f"'{raw}' is ongoing work with no due date; kept as written")
+    if council := read_council_date(cleaned, around):
+        due, judgement = council
+        if due is None:
+            return ReadDate(raw, judgement=judgement)
+        return ReadDate(raw, due, judgement=judgement or None)
     return ReadDate(raw, judgement=f"'{raw}' is not a date; kept as written")

@@ -28,8 +28,12 @@ from store.plan_files.plan_doc import (
     StepDoc,
     at_field,
 )
+from store.plan_files.plan_text import tidy
+from store.queries.role_match import closest_role
 from store.queries.roles import (
     RoleDirectory,
+    assign,
+    find_role,
     looks_like_person,
     resolve_owner,
     role_key,
@@ -37,6 +41,7 @@ from store.queries.roles import (
 )
 from store.queries.state import apply_derived, derive_state, updates_for
 
+SLACK_USER = re.compile(r"[UW][A-Z0-9]{6,20}")
 OA_REF = re.compile(r"\(\s*(OA\s*\d+)\s*\)", re.IGNORECASE)
 SOURCES = ("document", "chat", "admin", "import", "button")
 
@@ -75,6 +80,8 @@ class ImportReport:
     missing: list[str] = field(default_factory=list)
     new_roles: list[str] = field(default_factory=list)
     history_added: int = 0
+    reading: list[str] = field(default_factory=list)  # how a council's layout was read
+    holders: list[str] = field(default_factory=list)  # people suggested for roles
 
     def merge(self, other: ImportReport) -> None:
         self.plans += other.plans
@@ -83,10 +90,15 @@ class ImportReport:
         self.changed += other.changed
         self.missing += other.missing
         self.new_roles += [r for r in other.new_roles if r not in self.new_roles]
+        self.reading += other.reading
+        self.holders += [h for h in other.holders if h not in self.holders]
         self.history_added += other.history_added
 
     def render(self, *, dry_run: bool = False) -> str:
         lines = ["Dry run: nothing was written." if dry_run else "Import complete."]
+        if self.reading:
+            lines.append("How the file was read:")
+            lines += [f"  {item}" for item in self.reading]
         for plan in self.plans:
             lines.append(
                 f"{plan.key} ({plan.title}): {len(plan.areas)} areas, "
@@ -103,10 +115,44 @@ class ImportReport:
         if self.missing:
             lines.append("In the store but not in the file (kept, not deleted):")
             lines += [f"  {item}" for item in self.missing]
+        if self.new_roles:
+            lines.append(
+                "New roles (nothing in the directory was close): " + ", ".join(self.new_roles)
+            )
+        if self.holders:
+            lines.append("People named with their roles:")
+            lines += [f"  {item}" for item in self.holders]
         if self.judgements:
             lines.append(f"Judgements ({len(self.judgements)}):")
             lines += [f"  {item}" for item in self.judgements]
         return "\n".join(lines)
+
+
+def imported_text(text: str, where: str) -> str:
+    """Every piece of free text an import stores passes through here (titles, action texts,
+    steps, progress, measures, outcomes, notes): invisible differences are tidied away. It is the
+    one place a check of imported text (such as a child-data detector) belongs; `where` names the
+    row or path for its message, and raising PlanFileError there stops the import unchanged."""
+    return tidy(text)
+
+
+def _route_free_text(doc: PlanDoc) -> None:
+    """Pass the plan's free text through `imported_text`, in place, before anything is written."""
+    for area in doc.areas:
+        area.title = imported_text(area.title, area.where)
+        area.outcomes = [imported_text(text, area.where) for text in area.outcomes]
+        for action in area.actions:
+            where = action.where
+            action.title = imported_text(action.title, where)
+            action.text = imported_text(action.text, where)
+            action.progress = imported_text(action.progress, where) if action.progress else None
+            action.measures = [imported_text(text, where) for text in action.measures]
+            for entry in action.history:
+                entry.note = imported_text(entry.note, where) if entry.note else entry.note
+            for step in action.steps:
+                step.text = imported_text(step.text, step.where or where)
+                for entry in step.history:
+                    entry.note = imported_text(entry.note, step.where) if entry.note else entry.note
 
 
 def financial_year_start(day: date) -> date:
@@ -322,11 +368,19 @@ def _check_history(entries: list[HistoryDoc], file: str, where: str) -> None:
 
 class _Importer:
     def __init__(
-        self, session: Session, doc: PlanDoc, at: datetime, directory: RoleDirectory
+        self,
+        session: Session,
+        doc: PlanDoc,
+        at: datetime,
+        directory: RoleDirectory,
+        *,
+        assign_people: bool = False,
     ) -> None:
         self.session = session
+        self.assign_people = assign_people
         self.doc = doc
         self.at = at
+        self.around = doc.document_date or at.date()
         self.directory = directory
         self.report = ImportReport()
         self.history_rows: dict[str, list[StatusUpdate | None]] = {}
@@ -342,7 +396,9 @@ class _Importer:
 
     def run(self) -> ImportReport:
         validate(self.doc)
+        _route_free_text(self.doc)
         doc = self.doc
+        self.report.reading += [f"{doc.key}: {note}" for note in doc.reading]
         plan = self.session.exec(select(Plan).where(Plan.key == doc.key)).first()
         # A plan seen for the first time has nothing to look up: its rows are all new.
         self.new_plan = plan is None
@@ -431,11 +487,25 @@ class _Importer:
             )
 
     def _role(self, name: str, ref: str) -> Role:
+        # “Quoted” owners name the same role as unquoted ones, and a new role gets no quotes.
+        name = name.strip().strip('"“”„').strip()
         key = role_key(name)
         if key in self.roles:
             role, new = self.roles[key], False
         else:
-            role, new = resolve_owner(self.session, name, at=self.at)
+            close = (
+                closest_role(self.session, name)
+                if self.doc.reading and find_role(self.session, name) is None
+                else None
+            )
+            if close is not None:
+                role, new = close[0], False
+                self.judge(
+                    f"{ref}: owner '{name}' is not a role in the directory; did you mean "
+                    f"'{role.name}'? ({close[1]}% alike) read as {role.name}"
+                )
+            else:
+                role, new = resolve_owner(self.session, name, at=self.at)
             self.roles[key] = role
         if looks_like_person(name):
             self.judge(
@@ -447,7 +517,7 @@ class _Importer:
         return role
 
     def _read(self, ref: str, text: str) -> ReadDate:
-        reading = read_date(text)
+        reading = read_date(text, self.around)
         if reading.judgement:
             self.judge(f"{ref}: {reading.judgement}")
         document_date = self.doc.document_date
@@ -476,6 +546,10 @@ class _Importer:
                 number=int(ref.rsplit(".", 1)[1]),
                 title=doc.title,
                 text=doc.text,
+                # Given, not defaulted: pydantic inspects a default factory's signature on every
+                # construction, which was a fifth of a 2,000-row import.
+                dates_as_written=list(doc.dates),
+                oa_refs=[],
             )
             self.report.added.append(ref)
         before = _as_written(action)
@@ -493,7 +567,7 @@ class _Importer:
 
         readings = [self._read(ref, text) for text in doc.dates]
         matched = bool(doc.steps) and len(doc.dates) == len(doc.steps)
-        if doc.dates and doc.steps and not matched:
+        if len(doc.dates) > 1 and doc.steps and not matched:
             self.judge(
                 f"{ref}: {len(doc.dates)} date(s) for {len(doc.steps)} step(s); dates cannot be "
                 "matched to steps and are kept on the action as written"
@@ -510,7 +584,7 @@ class _Importer:
             explicit = bool(step_doc.due) and step_doc.due != matched_text
             step_dates.append((step_doc.due or matched_text, explicit))
             if explicit:
-                readings.append(read_date(step_doc.due))
+                readings.append(read_date(step_doc.due, self.around))
         dated = [r for r in readings if r.due]
         latest = max(dated, key=lambda r: r.due or date.min) if dated else None
         action.planned_due = latest.due if latest else None
@@ -553,6 +627,7 @@ class _Importer:
                     )
                 )
         self._measures(action_id=action.id, texts=doc.measures, kind="measure")
+        self._holders(ref, doc.holders)
 
         for number, (step_doc, (due_text, explicit)) in enumerate(
             zip(doc.steps, step_dates, strict=True), 1
@@ -576,7 +651,9 @@ class _Importer:
             self.report.missing.append(f"{step.ref} {step.text[:60]}")
 
         updates = self._history(action, doc.history, ref, doc.where, new=is_new)
-        self._spreadsheet_status(action, doc.status, doc.rag, updates)
+        self._spreadsheet_status(
+            action, doc.status, doc.rag, updates, at=doc.status_at, progress=doc.progress
+        )
         apply_derived(action, derive_state(action, updates))
         self.session.add(action)
         after = _as_written(action)
@@ -609,7 +686,11 @@ class _Importer:
         elif (step.text, step.planned_due_as_written) != (doc.text, due_text):
             self.report.changed.append(ref)
         step.text, step.ref, step.missing_from_source = doc.text, ref, False
-        reading = self._read(ref, due_text) if explicit and due_text else read_date(due_text or "")
+        reading = (
+            self._read(ref, due_text)
+            if explicit and due_text
+            else read_date(due_text or "", self.around)
+        )
         step.planned_due = reading.due
         step.planned_due_as_written = due_text
         step.cadence = reading.cadence
@@ -656,7 +737,8 @@ class _Importer:
             existing[key] = update
             rows.append(update)
         self.history_rows[ref] = rows
-        self.session.flush()
+        if entries:
+            self.session.flush()
         updates = sorted(
             {id(u): u for u in [*held, *rows] if u is not None}.values(),
             key=lambda u: (u.at, u.id),
@@ -735,41 +817,78 @@ class _Importer:
             rag = update.new_rag or rag
             due = update.new_due or due
 
+    def _holders(self, ref: str, holders: list[tuple[str, str]]) -> None:
+        """People named with a role: reported, and given the role only with --assign-people and
+        only when written as a Slack user id (a name cannot be messaged)."""
+        for person, role_name in holders:
+            role = self._role(role_name, ref)
+            if self.assign_people and SLACK_USER.fullmatch(person):
+                if assign(self.session, role, person, by=None, at=self.at):
+                    self.report.holders.append(f"{person} now holds {role.name} ({ref})")
+                continue
+            how = (
+                "not assigned: give their Slack id (planbot roles assign)"
+                if self.assign_people
+                else "not assigned without --assign-people"
+            )
+            line = f"{person} for {role.name} ({ref}); {how}"
+            if line not in self.report.holders:
+                self.report.holders.append(line)
+
     def _spreadsheet_status(
-        self, item: Action | Step, status: str | None, rag: str | None, updates: list[StatusUpdate]
+        self,
+        item: Action | Step,
+        status: str | None,
+        rag: str | None,
+        updates: list[StatusUpdate],
+        *,
+        at: datetime | None = None,
+        progress: str | None = None,
     ) -> None:
-        """A spreadsheet's status or colour, when it differs from the item's, becomes an update."""
+        """A spreadsheet's status or colour, when it differs from the item's, becomes an update
+        dated at the file's own date, with the file's progress text as its note; new progress
+        text alone becomes a note-only update."""
         if status is None and rag is None:
             return
         state = derive_state(item, updates)
-        if (status or state.status) == state.status and (
+        changed = (status or state.status) != state.status or (
             rag or state.declared_rag
-        ) == state.declared_rag:
+        ) != state.declared_rag
+        latest_note = next((u.note for u in reversed(updates) if u.note), None)
+        new_progress = bool(progress) and progress != latest_note
+        if not changed and not new_progress:
             return
         update = StatusUpdate(
             action_id=item.id if isinstance(item, Action) else None,
             step_id=item.id if isinstance(item, Step) else None,
-            at=self.at,
+            at=at.replace(tzinfo=self.at.tzinfo) if at else self.at,
             source="import",
             source_ref=self.doc.file or None,
             old_status=state.status,
-            new_status=status,
+            new_status=status if changed else None,
             old_rag=state.declared_rag,
-            new_rag=rag,
+            new_rag=rag if changed else None,
             old_due=state.due_date,
-            note=f"Status set by import of {self.doc.file or 'a plan file'}",
+            note=progress or f"Status set by import of {self.doc.file or 'a plan file'}",
         )
         self.session.add(update)
         updates.append(update)
         self.report.history_added += 1
-        self.session.flush()
 
 
 def apply_plan(
-    session: Session, doc: PlanDoc, *, at: datetime, directory: RoleDirectory | None = None
+    session: Session,
+    doc: PlanDoc,
+    *,
+    at: datetime,
+    directory: RoleDirectory | None = None,
+    assign_people: bool = False,
 ) -> ImportReport:
     """Write `doc` into the store inside the caller's transaction and report what was done."""
-    return _Importer(session, doc, at, directory or RoleDirectory()).run()
+    importer = _Importer(
+        session, doc, at, directory or RoleDirectory(), assign_people=assign_people
+    )
+    return importer.run()
 
 
 def _as_written(action: Action) -> tuple[object, ...]:

@@ -72,6 +72,8 @@ class ActionDoc:
     status: str | None = None  # spreadsheets only
     rag: str | None = None
     where: str = ""
+    status_at: datetime | None = None  # when the file says its status and progress were true
+    holders: list[tuple[str, str]] = field(default_factory=list)  # (person, role) from "Name, Role"
 
 
 @dataclass
@@ -94,3 +96,4 @@ class PlanDoc:
     document_date: date | None = None
     areas: list[AreaDoc] = field(default_factory=list)
     file: str = ""
+    reading: list[str] = field(default_factory=list)  # how a council's layout was read

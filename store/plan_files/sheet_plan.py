@@ -29,6 +29,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
+from rapidfuzz import fuzz, process
 
 from store.plan_files.dates import read_date
 from store.plan_files.importer import validate
@@ -72,6 +73,7 @@ MAX_FILE_BYTES = 20_000_000
 MAX_UNPACKED_BYTES = 100_000_000  # a workbook's parts together, unpacked
 MAX_RATIO = 100  # unpacked to packed size, for a part larger than RATIO_GRACE unpacked
 RATIO_GRACE = 1_000_000
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 _REF_DEPTH = re.compile(r"^[A-Za-z]+\d+((?:\.\d+){0,2})$")
 
 
@@ -106,6 +108,23 @@ class _PlanRows:
 
 def read_sheet_plans(path: Path) -> list[PlanDoc]:
     """Read a .csv or .xlsx plan file into one `PlanDoc` per plan key it holds."""
+    return parse_sheet_rows(sheet_rows(path), str(path))
+
+
+def is_planbot_header(row: Sequence[str]) -> bool:
+    """True when a first row is planbot's own format (it has a plan_key column)."""
+    return any(re.sub(r"[\s-]+", "_", cell.strip().lower()) == "plan_key" for cell in row)
+
+
+def sheet_rows(path: Path) -> list[list[str]]:
+    """The cell texts of a .csv, or an .xlsx workbook's first sheet, after the safety checks."""
+    raw = read_sheet_bytes(path)
+    file = str(path)
+    return _xlsx_rows(raw, file) if path.suffix.lower() == ".xlsx" else _csv_rows(raw, file)
+
+
+def read_sheet_bytes(path: Path) -> bytes:
+    """A spreadsheet file's bytes, refused when too big, unreadable or empty."""
     file = str(path)
     try:
         size = path.stat().st_size
@@ -118,8 +137,7 @@ def read_sheet_plans(path: Path) -> list[PlanDoc]:
         raise PlanFileError(file, "", f"cannot be read ({error.strerror})") from None
     if not raw.strip():
         raise PlanFileError(file, "", "the file is empty")
-    rows = _xlsx_rows(raw, file) if path.suffix.lower() == ".xlsx" else _csv_rows(raw, file)
-    return parse_sheet_rows(rows, file)
+    return raw
 
 
 def _csv_rows(raw: bytes, file: str) -> list[list[str]]:
@@ -168,7 +186,7 @@ def _delimiter(text: str) -> str:
     return max((",", ";", "\t"), key=first_line.count)
 
 
-def _cell_text(value: object) -> str:
+def cell_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -188,7 +206,7 @@ def _mb(size: int) -> str:
     return f"{size / 1_000_000:.1f} MB"
 
 
-def _check_unpacked_size(raw: bytes, file: str) -> None:
+def check_unpacked_size(raw: bytes, file: str) -> None:
     """Refuse a workbook that would unpack too big, from the sizes its zip directory declares
     (zipfile never unpacks a part beyond its declared size), before any of it is unpacked."""
     try:
@@ -216,8 +234,20 @@ def _check_unpacked_size(raw: bytes, file: str) -> None:
             )
 
 
+def refuse_locked(raw: bytes, file: str) -> None:
+    """A password-protected Office file (or an old .xls/.doc) is an OLE file, not a zip."""
+    if raw.startswith(OLE_MAGIC):
+        raise PlanFileError(
+            file,
+            "",
+            "is password-protected (or an old .xls/.doc); remove the password and save it as "
+            ".xlsx or .docx",
+        )
+
+
 def _xlsx_rows(raw: bytes, file: str) -> list[list[str]]:
-    _check_unpacked_size(raw, file)
+    refuse_locked(raw, file)
+    check_unpacked_size(raw, file)
     try:
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
@@ -226,7 +256,7 @@ def _xlsx_rows(raw: bytes, file: str) -> list[list[str]]:
         ) from None
     try:
         sheet = workbook.worksheets[0]
-        return [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+        return [[cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
     finally:
         workbook.close()
 
@@ -239,10 +269,12 @@ def _header(cells: list[str], file: str) -> list[str | None]:
             names.append(None)
             continue
         if name not in COLUMNS:
+            near = process.extractOne(name, COLUMNS, scorer=fuzz.ratio, score_cutoff=60)
+            hint = f"did you mean '{near[0]}'? " if near else ""
             raise PlanFileError(
                 file,
                 "row 1",
-                f"unknown column '{cell.strip()}' (column {index + 1}); the columns are "
+                f"unknown column '{cell.strip()}' (column {index + 1}); {hint}the columns are "
                 + ", ".join(COLUMNS),
             )
         if name in names:

@@ -22,7 +22,9 @@ ADMIN_ROLE = "planbot admin"
 def role_key(name: str) -> str:
     """Normalise a role as written for lookup: case, curly quotes, spacing, trailing dots."""
     text = unicodedata.normalize("NFKC", name).replace("’", "'").replace("‘", "'")
-    text = re.sub(r"\s+", " ", text).strip().strip(".").strip()
+    # A cell quoted in curly or straight double quotes names the same role as without them.
+    text = text.replace("“", '"').replace("”", '"').replace("„", '"')
+    text = re.sub(r"\s+", " ", text).strip().strip('"').strip().strip(".").strip()
     return text.casefold()
 
 

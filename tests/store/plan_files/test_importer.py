@@ -78,7 +78,7 @@ def test_the_report_lists_every_judgement_and_dates_are_kept_as_written(
         "T1: role 'Head of Testing' seen for the first time",
         "T1.2: role 'Quality Lead' seen for the first time",
         "T1.4: owner 'Jane Smith' looks like a person's name",
-        "T1.4: 'Ongoing' is not a date; kept as written",
+        "T1.4: 'Ongoing' is ongoing work with no due date; kept as written",
     ]
     missing = [line for line in expected if line not in out]
     assert missing == []

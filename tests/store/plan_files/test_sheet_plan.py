@@ -275,7 +275,7 @@ BAD_FILES: dict[str, tuple[Callable[[Path], Path], list[str]]] = {
     ),
     "not a plan format": (
         lambda d: _csv(d, "x", name="plan.xls"),
-        ["plan.xls: is not a .yaml, .csv or .xlsx file (save it as .xlsx)"],
+        ["plan.xls: is not a .yaml, .csv, .xlsx or .docx file (save it as .xlsx)"],
     ),
 }
 
