@@ -130,9 +130,9 @@ class ImportReport:
 
 def imported_text(text: str, where: str) -> str:
     """Every piece of free text an import stores passes through here (titles, action texts,
-    steps, progress, measures, outcomes, notes): invisible differences are tidied away. It is the
-    one place a check of imported text (such as a child-data detector) belongs; `where` names the
-    row or path for its message, and raising PlanFileError there stops the import unchanged."""
+    steps, progress, measures, outcomes, notes): invisible differences are tidied away. A child's
+    details in any of them stop the import in `validate` (`_refuse_personal_data`), which names
+    the field."""
     return tidy(text)
 
 

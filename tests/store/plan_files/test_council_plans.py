@@ -469,3 +469,24 @@ def test_a_dry_run_into_a_new_store_leaves_it_open_to_york(
     assert planbot(fresh_url, "import", str(path), "--dry-run").code == 0
     upgrade = planbot(fresh_url, "db", "upgrade")
     assert "Seeded City of York's plans." in upgrade.out
+
+
+def test_a_council_tracker_holding_a_childs_details_is_refused_naming_the_field(
+    tmp_path: Path, fresh_url: str, planbot: Run
+) -> None:
+    _store(fresh_url, planbot)
+    path = tmp_path / "tracker.csv"
+    path.write_text(
+        "Ref,Action,Lead officer,Target date,Progress,RAG\n"
+        "1.1,Review the front door,Head of MASH,31/03/2024,On track,G\n"
+        "1.2,Audit missing episodes,Head of MASH,30/06/2024,"
+        '"Delayed by Jayden Smith (12/03/2015), NHS 943 476 5919",A\n',
+        encoding="utf-8",
+    )
+    result = planbot(fresh_url, "import", str(path))
+    assert result.code == 1
+    said = " ".join(result.err.split())
+    assert "child's details" in said and "progress" in said
+    for detail in ("Jayden", "12/03/2015", "943 476 5919"):
+        assert detail not in result.err + result.out
+    assert planbot(fresh_url, "db", "status").out.endswith("Plans: none.\n")
