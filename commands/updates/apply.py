@@ -28,6 +28,7 @@ from store.queries.history import (
     item_of_update,
     item_owner_roles,
     item_title,
+    last_chat_update_by,
     latest_update_since,
     mark_source_deleted,
     record_once,
@@ -376,7 +377,22 @@ def _read_reply(
         return ReplyIgnored("changes nothing")
     if not may_update(session, request, item):
         return _refuse(session, request, item)
-    return _record_parsed(session, request, reminder, item, parsed, channel, message_ts, permalink)
+    previous = None
+    if parsed.correction:  # "oops, should have said red": replaces the author's last update
+        since = request.clock.utcnow() - timedelta(days=EDIT_WINDOW_DAYS)
+        previous = last_chat_update_by(session, item, request.caller.label, since=since)
+        if previous is not None:
+            parsed = replace(
+                parsed,
+                status=parsed.status or previous.new_status,
+                rag=parsed.rag or previous.new_rag,
+                due=parsed.due or previous.new_due,
+                due_text=parsed.due_text if parsed.due else previous.new_due_as_written,
+                note=parsed.note or previous.note,
+            )
+    return _record_parsed(
+        session, request, reminder, item, parsed, channel, message_ts, permalink, corrects=previous
+    )
 
 
 def _record_parsed(

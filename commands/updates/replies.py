@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from rapidfuzz import fuzz, process
@@ -160,6 +160,48 @@ _WORD = re.compile(r"[a-z]+")
 
 # (pattern, status): negations and intentions first; the first to claim a span wins it.
 STATUS_RULES: tuple[tuple[str, str], ...] = (
+    # Hedges, double negatives and part-way figures before the plain words they contain.
+    (
+        r"\b(?:done|complete|completed|finished|signed off|sorted)\s*,?\s*"
+        r"(?:apart from|except(?: for)?|bar|but for|other than|save for|barring|minus|pending|"
+        r"subject to|all but)\b",
+        "in_progress",
+    ),
+    (r"\b(?:isn't|is not|it's not|its not|not)\s+not\s+started\b", "in_progress"),
+    (
+        r"\b(?:100|one hundred)\s*(?:%|percent|per cent)"
+        r"(?:\s+(?:done|complete|completed|finished))?\b",
+        "done",
+    ),
+    (
+        r"\b\d{1,2}(?:\.\d+)?\s*(?:%|percent|per cent)(?:\s+(?:done|complete|completed|finished|"
+        r"through|there|of the way(?: there)?))?",
+        "in_progress",
+    ),
+    (
+        r"\b(?:three quarters|two thirds|a third|a quarter|half ?way|half|most of the way|"
+        r"part of the way)(?:\s+(?:of the way(?: there| through)?|done|complete|there|through|"
+        r"finished))+\b",
+        "in_progress",
+    ),
+    (
+        r"\b(?:nowt|nothing|nae|naught|zilch)\s+(?:has\s+|'s\s+)?(?:happened|done|started|moved|"
+        r"doing)\b|\bnothing's happened\b|\bnot (?:been )?touched\b|\bno (?:started|begun)\b",
+        "not_started",
+    ),
+    (
+        r"\b(?:no|nae|not) (?:done|finished|complete)(?: yet)?\b|\bnot yet but soon\b|"
+        r"\bany day now\b|\bdreckly\b|\bnow in a minute\b|\bin a bit\b|\bgetting there\b|"
+        r"\bcanny close\b|\bnear enough\b|\bjust about\b|\bon the home straight\b|"
+        r"\bcracking on\b|\bcrack(?:ing)? on with it\b|\bunder control\b|"
+        r"\b(?:it's|its|it is|things are|work is) moving\b|\bmoving (?:along|forward|slowly)\b",
+        "in_progress",
+    ),
+    (
+        r"\bdone and dusted\b|\bjob done\b|\bjob's a good 'un\b|\ball done\b|\bwrapped up\b|"
+        r"\bcompletely finished\b|\bfinished off\b|\bsorted now\b|\bput to bed\b",
+        "done",
+    ),
     (r"\bno longer (?:needed|required|relevant|going ahead)\b", "dropped"),
     (r"\bnot (?:going|proceeding) ahead\b", "dropped"),
     (
@@ -232,7 +274,7 @@ COMPILED_STATUS = tuple((re.compile(p), s) for p, s in STATUS_RULES)
 RAG_PHRASES: tuple[tuple[str, str], ...] = (
     (r"\b(?:not on track|off track|off-track)\b", "red"),
     (r"\b(?:at risk|at-risk)\b", "amber"),
-    (r"\b(?:on track|on-track|back on track)\b", "green"),
+    (r"\b(?:on track|on-track|back on track|under control)\b", "green"),
     (r"\bamber\b", "amber"),
 )
 COMPILED_RAG = tuple((re.compile(p), s) for p, s in RAG_PHRASES)
@@ -261,9 +303,25 @@ DUE_CUE = re.compile(
     r"\b(?:complete\w*|done|finish\w*|ready|deliver\w*|sign\w* off|in place|live|close\w*)\s+"
     r"(?:in|for|on|at the)|"
     r"\bwill be (?:\w+ )?(?:in|on))"
-    r"\s*[:\-]?\s*(?:the\s+)?(?:w/c\s+|week commencing\s+|wc\s+)?$"
+    r"\s*[:\-]?\s*(?:the\s+)?(?:(?:w/c|week commencing|wc)\s*)?$"
 )
 DUE_CUE_ANYWHERE = re.compile(DUE_CUE.pattern.removesuffix("$"))
+# "delayed because staff are off until March": a date after a weak cue in a reason clause is the
+# reason's, not a new due date ("slipping to May because…" still is one).
+_WEAK_CUE = re.compile(r"(?:until|till|before|now|expected(?: \w+)?)\s*[:\-]?\s*(?:the\s+)?")
+_REASON = re.compile(r"\b(?:because|as|since|cos|coz|owing to|while|whilst|due to the fact)\b")
+# "I thought this was closed": a belief about the item, not an update.
+_BELIEF = re.compile(
+    r"^(?:i thought|i believed|i assumed|i understood|wasn't this|isn't this|surely (?:this|it)|"
+    r"wasn't it|didn't we|i was told)\b"
+)
+# "oops, should have said red", "make that 30 June, not 31 May": a correction of one's last update.
+_CORRECTION = re.compile(
+    r"^(?:(?:oops|whoops|sorry|apologies|correction|scratch that|my mistake|my bad|typo)\b"
+    r"[\s,:.!\-–—]*(?:(?:i |i've )?(?:meant|should have said|should've said|meant to say)\b)?"
+    r"|(?:i meant|meant to say|should have said|should've said|make that|make it)\b)[\s,:\-–—]*"
+)
+_NOT_THAT = re.compile(r",?\s*(?:not|rather than|instead of)\s+[^,.;]*$")
 DONE_BY = re.compile(
     r"\b(?:done|complete|completed|finished|signed off|closed|delivered)\s+(?:by|before|for|on)\s*"
     r"(?:the\s+)?$"
@@ -284,7 +342,7 @@ LEADING_KEYWORDS = re.compile(
     r"(?i)^(?:(?:rag|rated|rating|status|update)\s*:?\s*|(?:red|amber|green|blue|done|complete|"
     r"completed|finished|blocked|stuck|on hold|in progress|underway|ongoing|not started(?: yet)?|"
     r"dropped|cancelled|on track|at risk|off track|now|still|yes|yep|all)\b|"
-    r"[🟢🟩🟠🟡🟧🟨🔴🟥🔵🟦✅✔️]|:[a-z_]+:|[\s,;:.\-–—!()/]+)+"
+    r"[🟢🟩🟠🟡🟧🟨🔴🟥🔵🟦✅✔️]|:[a-z_]+:|w/?c\b|week commencing\b|[\s,;:.\-–—!()/]+)+"
 )
 
 
@@ -301,6 +359,7 @@ class ParsedReply:
     ambiguous: bool = False
     choices: tuple[str, ...] = ()  # likely statuses to offer when ambiguous
     cleaned: str = ""
+    correction: bool = False  # replaces the author's last update rather than adding one
 
 
 def clean(text: str) -> str:
@@ -321,7 +380,24 @@ def clean(text: str) -> str:
     text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
     text = _FORMAT.sub("", text)
     text = re.sub(r"^\s*>.*$", "", text, flags=re.MULTILINE)  # quoted lines are someone else's
+    for spoken, mark in _SPOKEN_PUNCTUATION:
+        text = spoken.sub(mark, text)
     return re.sub(r"\s+", " ", text).strip()
+
+
+# Dictated replies say their punctuation ("done full stop thanks").
+_SPOKEN_PUNCTUATION = tuple(
+    (re.compile(rf"\s*\b{words}\b", re.IGNORECASE), mark)
+    for words, mark in (
+        (r"full stop|period", "."),
+        (r"comma", ","),
+        (r"question mark", "?"),
+        (r"exclamation (?:mark|point)", "!"),
+        (r"colon", ":"),
+        (r"semi-?colon", ";"),
+        (r"new (?:line|paragraph)", "."),
+    )
+)
 
 
 def _correct_typos(lowered: str) -> str:
@@ -371,7 +447,9 @@ def _rag_spans(text: str) -> list[tuple[int, int]]:
 def _due(text: str, today: date, statuses: list[str]) -> FoundDate | None:
     dates = find_dates(text, today)
     for found in dates:
-        if DUE_CUE.search(text[: found.start].rstrip()[-60:]):
+        before = text[: found.start].rstrip()[-60:]
+        cue = DUE_CUE.search(before)
+        if cue and not (_WEAK_CUE.fullmatch(cue.group(0).strip()) and _REASON.search(before)):
             return found
     # A reply that is only a date (after any status or colour words) is a new due date.
     if len(dates) == 1:
@@ -450,6 +528,11 @@ FILLER = frozenset(
         "back",
         "delayed",
         "expected",
+        "w",
+        "c",
+        "wc",
+        "week",
+        "commencing",
     )
 )
 
@@ -502,6 +585,18 @@ def _is_question(text: str) -> bool:
 def parse_reply(text: str, today: date) -> ParsedReply:
     """Read one reply. Never raises: anything unreadable comes back as a note or as nothing."""
     cleaned = clean(text[:READ_LIMIT])
+    correcting = _CORRECTION.match(cleaned.lower())
+    if correcting and cleaned[correcting.end() :].strip():
+        rest = _NOT_THAT.sub("", cleaned[correcting.end() :]).strip()
+        return replace(_parse_cleaned(rest, today), correction=True)
+    if _BELIEF.match(cleaned.lower()) and not re.search(
+        r"\b(?:but|however|actually|now)\b|[.;]", cleaned.lower()
+    ):
+        return ParsedReply("nothing", cleaned=cleaned)
+    return _parse_cleaned(cleaned, today)
+
+
+def _parse_cleaned(cleaned: str, today: date) -> ParsedReply:
     lowered = cleaned.lower()
     words_only = _EMOJI_CODE.sub("", lowered)
     words_only = re.sub(r"@\w+|#\w+", "", words_only).strip(" .!,")

@@ -91,6 +91,27 @@ def latest_update_since(
     return session.exec(query).first()
 
 
+def last_chat_update_by(
+    session: Session, item: Action | Step, author: str, *, since: datetime
+) -> StatusUpdate | None:
+    """The newest update `author` made on an item from a chat message since `since` that still
+    stands (not replaced by an edit or a correction, not deleted)."""
+    column = StatusUpdate.action_id if isinstance(item, Action) else StatusUpdate.step_id
+    query = (
+        select(StatusUpdate)
+        .where(
+            column == item.id,
+            StatusUpdate.author == author,
+            StatusUpdate.source == "chat",
+            col(StatusUpdate.at) >= since,
+            col(StatusUpdate.superseded).is_(False),
+            col(StatusUpdate.deleted).is_(False),
+        )
+        .order_by(col(StatusUpdate.at).desc(), col(StatusUpdate.id).desc())
+    )
+    return session.exec(query).first()
+
+
 def updates_between(session: Session, start: datetime, end: datetime) -> list[StatusUpdate]:
     """Updates recorded from `start` up to (not including) `end`, newest first; an update
     replaced by an edit of its message is left out (the edit is there instead)."""
