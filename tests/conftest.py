@@ -327,12 +327,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     with `pytestmark = pytest.mark.slow`.
 
     On PostgreSQL, only the tests that open a database run (every database fixture stands on
-    `pg_server`): the rest ran on SQLite and would test nothing new a second time."""
+    `pg_server`), and not those marked `engine_independent` (the worker pool, the Socket Mode
+    transport, the checks at the door): they ran on SQLite and would test nothing new."""
     for item in items:
         if PROCESS_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
     if on_postgres():
-        no_database = [i for i in items if "pg_server" not in getattr(i, "fixturenames", ())]
-        if no_database:
-            config.hook.pytest_deselected(items=no_database)
-            items[:] = [i for i in items if "pg_server" in getattr(i, "fixturenames", ())]
+
+        def engine_matters(item: pytest.Item) -> bool:
+            return "pg_server" in getattr(item, "fixturenames", ()) and not item.get_closest_marker(
+                "engine_independent"
+            )
+
+        skipped = [i for i in items if not engine_matters(i)]
+        if skipped:
+            config.hook.pytest_deselected(items=skipped)
+            items[:] = [i for i in items if engine_matters(i)]

@@ -28,6 +28,9 @@ from bot.settings import load_settings
 from bot.slack.app import create_app
 from bot.slack.requests import MAX_BODY_BYTES, Refused, read_body
 
+# Requests are checked at the door before any database is read.
+pytestmark = pytest.mark.engine_independent
+
 
 def settle(app: SlackAppProcess, fake: FakeSlack) -> None:
     """Wait until the app has done what it was given before this point: a `/plan help` sent

@@ -12,7 +12,8 @@ from fake_slack import BOT_USER_ID, TEAM_ID, FakeSlack
 from fake_socket_mode import FakeSocketMode
 from slack_fixtures import clean_environment, event_callback, mention_event, planbot_command
 
-pytestmark = pytest.mark.slow  # starts planbot as a process
+# Starts planbot as a process; the transport is the same whatever the database.
+pytestmark = [pytest.mark.slow, pytest.mark.engine_independent]
 
 APP_TOKEN = "xapp-1-A0PLANBOT1-fake"
 

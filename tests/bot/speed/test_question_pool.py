@@ -20,7 +20,8 @@ from bot.settings import Settings
 from bot.slack.errors import CALM_LINE
 from bot.speed.question_pool import QuestionPool, _set_up_worker
 
-pytestmark = pytest.mark.slow
+# The pool's mechanics (pipes, dying and stuck workers) are the same whatever the database.
+pytestmark = [pytest.mark.slow, pytest.mark.engine_independent]
 
 NOWHERE = WebClient(token="xoxb-unused", base_url="http://127.0.0.1:9/api/")
 
