@@ -283,7 +283,16 @@ def _no_match_message(question: Question, filtered_out: int, unknown: tuple[str,
         )
         if word
     )
+    only_open = question.status == "open" and not (question.rag or question.window)
+    if only_open and filtered_out:  # "which Ofsted actions are still not done?": none is an answer
+        if filtered_out == 1:
+            return "None: the one item it names is done."
+        return f"None: all {filtered_out} of the items it names are done."
     if not (question.references or question.areas or question.owners or question.topic):
+        if question.plan and filtered_out:
+            return (
+                f"There are no {wanted} here: {filtered_out} items match the rest of the question."
+            )
         return f"There are no {wanted} in the plans."
     if filtered_out:
         noun = "item matches" if filtered_out == 1 else "items match"

@@ -39,7 +39,7 @@ _STOPWORD_TEXT = """
     currently current right now today many much number ok okay owns owned owner owners owning
     responsible responsibility accountable left remaining summary overall headline headlines
     quick question questions idea check checking remind morning afternoon evening wondering wonder
-    getting just percent percentage"""
+    getting just percent percentage everything everyone deadline deadlines pls plz atm rn"""
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 # Children's services shorthand, read as the words the plans use.
 ABBREVIATIONS = {
@@ -66,6 +66,29 @@ _SLACK_USER = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 _SLACK_SPECIAL = re.compile(r"<![^>]*>")
 _SLACK_CHANNEL = re.compile(r"<#[A-Z0-9]+(?:\|([^>]*))?>")
 _SLACK_LINK = re.compile(r"<((?:https?|mailto):[^>|]*)(?:\|([^>]*))?>")
+_COLOUR_EMOJI = {
+    ":red_circle:": "red",
+    ":large_red_circle:": "red",
+    ":large_red_square:": "red",
+    ":large_orange_circle:": "amber",
+    ":orange_circle:": "amber",
+    ":large_yellow_circle:": "amber",
+    ":yellow_circle:": "amber",
+    ":large_green_circle:": "green",
+    ":green_circle:": "green",
+    ":large_blue_circle:": "blue",
+    ":blue_circle:": "blue",
+    "🔴": "red",
+    "🟥": "red",
+    "🟠": "amber",
+    "🟡": "amber",
+    "🟧": "amber",
+    "🟢": "green",
+    "🟩": "green",
+    "🔵": "blue",
+    "🟦": "blue",
+}
+_EMOJI = re.compile(r":[a-z0-9_+\-']+:|[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f]")
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -217,6 +240,10 @@ def clean(text: str) -> tuple[str, bool, tuple[str, ...]]:
     text = _SLACK_CHANNEL.sub(" ", text)  # "in #general" says where, not what
     text = _SLACK_LINK.sub(lambda m: " " + (m.group(2) or "") + " ", text)
     text = html.unescape(text)
+    text = re.sub(r"^\s*>.*$", " ", text, flags=re.MULTILINE)  # a quote is someone else's words
+    for emoji, word in _COLOUR_EMOJI.items():  # "anything 🔴 in P3?": the colour, as a word
+        text = text.replace(emoji, f" {word} ")
+    text = _EMOJI.sub(" ", text)  # any other emoji, or its :short_code:, is tone, not topic
     # What is left looks like markup only by accident ("<@" typed, "&lt;!channel&gt;" unescaped):
     # without its "<" no echo of it can read as a mention.
     text = re.sub(r"<(?=[@!#])", " ", text)
@@ -308,6 +335,13 @@ _STATUS_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:(?:yet|been|even|really|properly|actually)\s+)*(?:started|begun|begin|start)\b"
             r"|\bun-?started\b|\byet\s+to\s+(?:be\s+)?(?:start(?:ed)?|begin|begun)\b"
             r"|\bwaiting\s+to\s+(?:be\s+)?start(?:ed)?\b"
+        ),
+    ),
+    (
+        "open",  # "still not done", "aren't complete": negated before "done" can take its word
+        re.compile(
+            r"(?:\bnot|n't|\bisnt|\barent|\bnever)\s+(?:(?:yet|been|even|really|fully|quite|all)\s+)*"
+            r"(?:done|finished|complete(?:d)?|closed|delivered|achieved|signed\s+off)\b"
         ),
     ),
     ("in_progress", re.compile(r"\bin[\s-]progress\b|\bunder\s?way\b|\bbeing\s+worked\s+on\b")),
@@ -756,6 +790,8 @@ def _months(text: str, today: date, past: bool) -> Window:
         start, end = date(year, month, 1), last_day(year, month)
         text = text[: match.start()] + " " * (match.end() - match.start()) + text[match.end() :]
         label = f"{calendar.month_name[month]} {year}"
+        if word == "before" and "end" in match.group(0):
+            word = "by"  # "before the end of March" takes in 31 March
         if word in ("by", "until", "till", "to"):
             candidate = DateWindow(None, end, f"due by the end of {label}")
         elif word == "before":
