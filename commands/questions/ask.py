@@ -466,9 +466,11 @@ def _no_roles_message(asker: str | None) -> str:
 _WHO_HOLDS = re.compile(r"who(?:'s|s|\s+is|\s+are)\s+(?:the\s+|our\s+)?", re.IGNORECASE)
 
 
+# "How many actions are complete?": a count, stated first, of the items then listed.
+_HOW_MANY = re.compile(r"\bhow\s+many\b|\bnumber\s+of\b|\bcount\s+of\b|\bcount\b", re.IGNORECASE)
 _OVERALL = re.compile(
     r"\b(?:how\s+are\s+we\s+doing|how\s+(?:is|are)\s+(?:it|things|we)\s+going|overall|summary"
-    r"|headlines?|how\s+many|percent(?:age)?|%\s*complete)\b",
+    r"|headlines?|percent(?:age)?|%\s*complete)\b",
     re.IGNORECASE,
 )
 
@@ -568,7 +570,7 @@ def _ask(
         holders = role_list(session, request, role)
         if isinstance(holders, RoleListResult):  # "who is Head of MASH?": the role's holders
             return holders
-    return answer(
+    result = answer(
         session,
         rest,
         request.clock,
@@ -576,3 +578,9 @@ def _ask(
         asker=request.caller.user_id,
         understood=understood,
     )
+    if _HOW_MANY.search(rest) and isinstance(result, AnswerResult) and result.items:
+        total = len(result.items) + result.not_shown
+        count = f"{total} {'item' if total == 1 else 'items'}, listed below."
+        message = f"{count} {result.message}" if result.message else count
+        return replace(result, message=message)
+    return result

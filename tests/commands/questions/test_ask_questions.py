@@ -404,8 +404,14 @@ def test_who_is_a_role_names_its_holders(own_session: Session) -> None:
 
 def test_how_are_we_doing_is_the_summary_with_its_headline(session: Session) -> None:
     request = Request("", Caller("UALICE001"), CLOCK)
-    overall = ask_command(session, request, "how many actions are complete?")
+    overall = ask_command(session, request, "overall, how are we doing?")
     assert isinstance(overall, DigestResult) and overall.scope.kind == "all"
+    # A count is a count, stated first, of the items then listed, never the whole summary.
+    count = ask_command(session, request, "how many actions are complete?")
+    assert isinstance(count, AnswerResult)
+    total = len(count.items) + count.not_shown
+    assert (count.message or "").startswith(f"{total} items, listed below.")
+    assert sum(item.status == "done" for item in count.items) >= 32  # the Ofsted plan, and more
     area = ask_command(session, request, "how are we doing on OA4")
     assert isinstance(area, DigestResult) and (area.scope.kind, area.scope.value) == ("area", "OA4")
     role = ask_command(session, request, "summary for head of msah")
