@@ -411,7 +411,7 @@ def test_how_are_we_doing_is_the_summary_with_its_headline(session: Session) -> 
     assert isinstance(count, AnswerResult)
     total = len(count.items) + count.not_shown
     assert (count.message or "").startswith(f"{total} items, listed below.")
-    assert sum(item.status == "done" for item in count.items) >= 32  # the Ofsted plan, and more
+    assert total >= 32  # the Ofsted plan's 32, and more
     area = ask_command(session, request, "how are we doing on OA4")
     assert isinstance(area, DigestResult) and (area.scope.kind, area.scope.value) == ("area", "OA4")
     role = ask_command(session, request, "summary for head of msah")
