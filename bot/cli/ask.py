@@ -13,6 +13,7 @@ import argparse
 import html
 import json
 import logging
+import re
 import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -72,8 +73,36 @@ def _runtime(args: argparse.Namespace) -> Runtime:
 
 
 def terminal_text(rendered: Rendered) -> str:
-    """The plain text of an answer as a terminal shows it (Slack's escaping undone)."""
-    return html.unescape(rendered.text)
+    """The plain text of an answer as a terminal shows it: no Slack markup (a mention is the
+    person's id or name, a link its label and address, an emoji code a plain sign or nothing)
+    and Slack's escaping undone."""
+    return plain_text(rendered.text)
+
+
+_MENTION = re.compile(r"<([@#!])([A-Za-z0-9_.\-]+)(?:\|([^<>]*))?>")
+_LINK = re.compile(r"<((?:https?|mailto):[^<>|]+)(?:\|([^<>]*))?>")
+_EMOJI_SIGNS = {":warning:": "(!)", ":white_check_mark:": "✓", ":x:": "✗"}
+_EMOJI_CODE = re.compile(r":[a-z0-9_+\-']+:")
+
+
+def plain_text(text: str) -> str:
+    """`text` (Slack mrkdwn) as a terminal should print it."""
+
+    def mention(match: re.Match[str]) -> str:
+        sign, target, label = match.groups()
+        if sign == "!":
+            return f"@{label or target}"
+        return f"{'@' if sign == '@' else '#'}{label or target}"
+
+    def link(match: re.Match[str]) -> str:
+        address, label = match.groups()
+        return f"{label} ({address})" if label and label != address else address
+
+    text = _LINK.sub(link, _MENTION.sub(mention, text))
+    for code, sign in _EMOJI_SIGNS.items():
+        text = text.replace(code, sign)
+    text = _EMOJI_CODE.sub("", text)
+    return html.unescape(re.sub(r"[ \t]+\n", "\n", text)).replace("  ", " ")
 
 
 def answer_line(runtime: Runtime, text: str) -> tuple[object, Rendered] | None:

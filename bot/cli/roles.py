@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 
+from bot.cli.ask import plain_text, terminal_text
 from bot.cli.common import add_as_of, open_runtime
 from bot.cli.role_files import add_role_file_verbs, run_role_file
 from bot.render import Renderable, render
@@ -66,7 +67,7 @@ def run_roles(args: argparse.Namespace) -> int:
                 result = role_command(session, request, rest)
     finally:
         runtime.engine.dispose()
-    print(render(result).text)
+    print(terminal_text(render(result)))
     return 1 if isinstance(result, RoleProblem) else 0
 
 
@@ -85,5 +86,5 @@ def run_remind(args: argparse.Namespace) -> int:
         report = run_reminders(runtime, client, dry_run=args.dry_run)
     finally:
         runtime.engine.dispose()
-    print(report.summary)
+    print(plain_text(report.summary))
     return 1 if report.failed else 0

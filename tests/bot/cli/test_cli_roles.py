@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.cli.ask import plain_text
 from store.db import make_engine, session_scope
 from store.queries.reminders import posted_reminders
 
@@ -67,12 +68,32 @@ def test_roles_assign_list_whoami_and_remove(
     assert main(["roles", "assign", "Head of Nothing", "U0MASH001"]) == 1
     assert capsys.readouterr().out.startswith("I don't know a role called “Head of Nothing”.")
     assert main(["roles", "assign", "Head of MASH", "U0MASH001", "W0ENT0001"]) == 0
-    assert capsys.readouterr().out.strip() == "<@U0MASH001>, <@W0ENT0001> now hold Head of MASH."
+    assert capsys.readouterr().out.strip() == "@U0MASH001, @W0ENT0001 now hold Head of MASH."
     assert main(["roles", "list", "mash"]) == 0
-    assert capsys.readouterr().out.startswith("1 role\nHead of MASH: <@U0MASH001>, <@W0ENT0001>")
+    assert capsys.readouterr().out.startswith("1 role\nHead of MASH: @U0MASH001, @W0ENT0001")
     assert main(["roles", "whoami", "U0MASH001"]) == 0
-    assert capsys.readouterr().out.startswith("<@U0MASH001>: Head of MASH, All HoS.")
+    assert capsys.readouterr().out.startswith("@U0MASH001: Head of MASH, All HoS.")
+    assert main(["roles", "list"]) == 0
+    everything = capsys.readouterr().out
+    assert "(!) Advanced Practitioner: nobody assigned" in everything  # a sign, not :warning:
+    assert "<@" not in everything and ":warning:" not in everything
     assert main(["roles", "remove", "Head of MASH", "U0MASH001"]) == 0
     assert "no longer holds Head of MASH" in capsys.readouterr().out
     assert main(["roles", "assign", "Head of MASH", "alice"]) == 1
     assert capsys.readouterr().out.startswith("Say who, as a Slack mention")
+
+
+@pytest.mark.parametrize(
+    ("mrkdwn", "plain"),
+    [
+        ("<@U0MASH001> now holds it", "@U0MASH001 now holds it"),
+        ("<@U0MASH001|sam> now holds it", "@sam now holds it"),
+        ("post in <#C0PLAN001|plan-reminders>", "post in #plan-reminders"),
+        ("see <https://example.org/doc|the policy>", "see the policy (https://example.org/doc)"),
+        (":warning: nobody behind it", "(!) nobody behind it"),
+        ("done :tada:", "done "),
+        ("P1 &amp; P2 &lt;draft&gt;", "P1 & P2 <draft>"),
+    ],
+)
+def test_terminal_text_carries_no_slack_markup(mrkdwn: str, plain: str) -> None:
+    assert plain_text(mrkdwn) == plain
