@@ -100,6 +100,8 @@ def entry_line(entry: HistoryEntry, *, plain: bool, zone: ZoneInfo = LONDON) -> 
         )
     note = f" — “{escape(truncate(entry.note, 240))}”" if entry.note else ""
     change = _change(entry)
+    if entry.step:  # an action's history names the step each of its steps' updates is on
+        change = f"{escape(entry.step)} {change}"
     if entry.superseded and not plain:
         change = f"~{change}~"
     where = _where(entry, plain=plain)

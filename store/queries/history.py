@@ -6,6 +6,7 @@ import re
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -76,6 +77,25 @@ def history_of(session: Session, item: Action | Step) -> list[StatusUpdate]:
         .order_by(col(StatusUpdate.at), col(StatusUpdate.id))
     )
     return list(session.exec(query))
+
+
+def history_with_steps(session: Session, action: Action) -> list[tuple[StatusUpdate, str | None]]:
+    """Every update of an action and of its steps, oldest first, each with its step's reference
+    (None for the action's own)."""
+    steps = {
+        step.id: step.ref for step in session.exec(select(Step).where(Step.action_id == action.id))
+    }
+    query = (
+        select(StatusUpdate)
+        .where(
+            or_(
+                col(StatusUpdate.action_id) == action.id,
+                col(StatusUpdate.step_id).in_(list(steps) or [-1]),
+            )
+        )
+        .order_by(col(StatusUpdate.at), col(StatusUpdate.id))
+    )
+    return [(row, steps.get(row.step_id) if row.step_id else None) for row in session.exec(query)]
 
 
 def latest_update_since(
