@@ -12,11 +12,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from store.models import Action, ActionOwner, Area, Plan, Role, StatusUpdate, Step
+from store.models import Action, Area, Plan, StatusUpdate, Step
 from store.models.status import Status
 from store.personal_data import redact
+from store.queries.paper_items import all_plans, area_by_ref, area_rows, areas_of, owner_names
 from store.queries.state import derive_state
 
 STATUS_ORDER = (Status.DONE, Status.IN_PROGRESS, Status.NOT_STARTED, Status.BLOCKED, Status.DROPPED)
@@ -124,7 +125,7 @@ def paper_facts(
             f"{plan.title} was written on {plan.document_date}; --as-of {as_of} is before it."
         )
     end = datetime.combine(as_of + timedelta(days=1), time(), tzinfo=UTC)
-    owners = _owners(session)
+    owners = owner_names(session)
     counter = _Redactions()
     area_facts, rows = [], []
     for area in areas:
@@ -155,16 +156,15 @@ class _Redactions:
 
 def _areas_in_scope(session: Session, scope: str) -> tuple[Plan, list[Area]] | PaperProblem:
     wanted = scope.strip().lower()
-    plans = list(session.exec(select(Plan)))
+    plans = all_plans(session)
     for plan in plans:
         key = plan.key.lower()
         if wanted in (key, key.split("-")[0], plan.prefix.lower(), plan.title.lower()):
-            query = select(Area).where(Area.plan_id == plan.id).order_by(col(Area.position))
-            areas = list(session.exec(query))
+            areas = areas_of(session, plan.id or 0)
             if not areas:
                 return PaperProblem(f"{plan.title} has no areas to report on.")
             return plan, areas
-    area = session.exec(select(Area).where(col(Area.ref).ilike(wanted))).first()
+    area = area_by_ref(session, wanted)
     if area is not None:
         plan_of_area = session.get(Plan, area.plan_id)
         assert plan_of_area is not None
@@ -175,36 +175,8 @@ def _areas_in_scope(session: Session, scope: str) -> tuple[Plan, list[Area]] | P
     )
 
 
-def _owners(session: Session) -> dict[int, str]:
-    rows = session.exec(
-        select(ActionOwner.action_id, Role.name)
-        .join(Role, col(Role.id) == col(ActionOwner.role_id))
-        .order_by(col(ActionOwner.action_id), col(ActionOwner.position))
-    )
-    names: dict[int, list[str]] = defaultdict(list)
-    for action_id, name in rows:
-        names[action_id].append(name)
-    return {action_id: ", ".join(found) for action_id, found in names.items()}
-
-
 def _area_items(session: Session, area: Area, end: datetime, owners: dict[int, str]) -> list[_Item]:
-    actions = list(
-        session.exec(select(Action).where(Action.area_id == area.id).order_by(col(Action.position)))
-    )
-    ids = [action.id for action in actions]
-    steps = list(
-        session.exec(select(Step).where(col(Step.action_id).in_(ids)).order_by(col(Step.number)))
-    )
-    updates = list(
-        session.exec(
-            select(StatusUpdate)
-            .where(col(StatusUpdate.at) < end, col(StatusUpdate.deleted).is_(False))
-            .where(
-                col(StatusUpdate.action_id).in_(ids)
-                | col(StatusUpdate.step_id).in_([step.id for step in steps])
-            )
-        )
-    )
+    actions, steps, updates = area_rows(session, area.id or 0, end)
     by_action: dict[int, list[StatusUpdate]] = defaultdict(list)
     by_step: dict[int, list[StatusUpdate]] = defaultdict(list)
     for update in updates:
