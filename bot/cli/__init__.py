@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from bot.cli import ask, digest, measures, plan, roles, serve
+from bot.cli import ask, digest, measures, plan, report, roles, serve
 from bot.cli.common import as_of_date
 from bot.settings import LOG_FORMAT, SettingsError
 
@@ -19,6 +19,7 @@ CLI_MODULES = (
     roles,  # roles, remind
     digest,  # digest
     measures,  # measures, scorecard
+    report,  # report
 )
 
 

@@ -1,0 +1,294 @@
+"""What a committee paper says, worked out from the store as it stood on a date.
+
+`paper_facts(session, as_of, since, scope)` replays every item's dated updates up to `as_of`
+(later updates are ignored), counts each area's actions by delivery status, lists the exceptions
+(open items past their due date, and blocked items) with owner and due date, and keeps each
+item's latest note. Every note passes through the child-data guardrail before it is returned.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlmodel import Session
+
+from store.models import Action, Area, Plan, StatusUpdate, Step
+from store.models.status import Status
+from store.personal_data import redact
+from store.queries.paper_items import all_plans, area_by_ref, area_rows, areas_of, owner_names
+from store.queries.state import derive_state
+
+STATUS_ORDER = (Status.DONE, Status.IN_PROGRESS, Status.NOT_STARTED, Status.BLOCKED, Status.DROPPED)
+
+
+@dataclass(frozen=True)
+class Note:
+    ref: str
+    on: date
+    text: str  # redacted
+
+
+@dataclass(frozen=True)
+class ItemException:
+    """An open item past its due date, or blocked, on the paper's date."""
+
+    ref: str
+    title: str
+    reason: str  # "overdue by 12 days" or "blocked"
+    owner: str
+    due: date | None
+
+
+@dataclass(frozen=True)
+class TrackerRow:
+    """One row of the tracker table: an action, or a step beneath it."""
+
+    ref: str
+    title: str
+    lead: str
+    original_due: date | None
+    current_due: date | None
+    rebaselined: int
+    latest_on: date | None
+    latest_note: str | None  # redacted
+    status: str  # "in progress"
+    flag: str  # "Overdue", "Blocked", "Complete", "On track", "Dropped", "No update"
+
+
+@dataclass(frozen=True)
+class AreaFacts:
+    ref: str
+    title: str
+    counts: tuple[tuple[str, int], ...]  # (status label, number of actions), in STATUS_ORDER
+    total: int
+    overdue: int
+    completed_in_period: tuple[str, ...]  # refs of actions done between since and as_of
+    updated_in_period: int
+    exceptions: tuple[ItemException, ...]
+    notes: tuple[Note, ...]  # latest notes given in the period, newest first
+
+
+@dataclass(frozen=True)
+class PaperFacts:
+    plan_title: str
+    council: str | None
+    as_of: date
+    since: date
+    scope: str
+    areas: tuple[AreaFacts, ...]
+    rows: tuple[TrackerRow, ...]
+    redactions: int  # identifiers removed from notes
+
+
+@dataclass(frozen=True)
+class PaperProblem:
+    message: str
+
+
+@dataclass(frozen=True)
+class _Item:
+    ref: str
+    title: str
+    owner: str
+    original_due: date | None
+    status: str
+    due: date | None
+    rebaselined: int
+    latest: StatusUpdate | None
+    done_on: date | None
+    step: bool
+
+
+def default_since(as_of: date) -> date:
+    """Three months before `as_of` (the store does not yet remember the previous paper)."""
+    month = as_of.month - 3
+    year = as_of.year + (month <= 0) * -1
+    month = month + 12 if month <= 0 else month
+    day = min(as_of.day, 28)
+    return date(year, month, day)
+
+
+def paper_facts(
+    session: Session, as_of: date, since: date | None = None, scope: str | None = None
+) -> PaperFacts | PaperProblem:
+    since = since or default_since(as_of)
+    if since > as_of:
+        return PaperProblem(f"--since {since} is after --as-of {as_of}.")
+    chosen = _areas_in_scope(session, scope or "ofsted")
+    if isinstance(chosen, PaperProblem):
+        return chosen
+    plan, areas = chosen
+    if plan.document_date and as_of < plan.document_date:
+        return PaperProblem(
+            f"{plan.title} was written on {plan.document_date}; --as-of {as_of} is before it."
+        )
+    end = datetime.combine(as_of + timedelta(days=1), time(), tzinfo=UTC)
+    owners = owner_names(session)
+    counter = _Redactions()
+    area_facts, rows = [], []
+    for area in areas:
+        items = _area_items(session, area, end, owners)
+        area_facts.append(_area_facts(area, items, as_of, since, counter))
+        rows += [_row(item, as_of, counter) for item in items]
+    return PaperFacts(
+        plan_title=plan.title,
+        council=plan.council,
+        as_of=as_of,
+        since=since,
+        scope=scope or plan.key,
+        areas=tuple(area_facts),
+        rows=tuple(rows),
+        redactions=counter.count,
+    )
+
+
+class _Redactions:
+    def __init__(self) -> None:
+        self.count = 0
+
+    def clean(self, text: str) -> str:
+        result = redact(text)
+        self.count += len(result.findings)
+        return " ".join(result.text.split())
+
+
+def _areas_in_scope(session: Session, scope: str) -> tuple[Plan, list[Area]] | PaperProblem:
+    wanted = scope.strip().lower()
+    plans = all_plans(session)
+    for plan in plans:
+        key = plan.key.lower()
+        if wanted in (key, key.split("-")[0], plan.prefix.lower(), plan.title.lower()):
+            areas = areas_of(session, plan.id or 0)
+            if not areas:
+                return PaperProblem(f"{plan.title} has no areas to report on.")
+            return plan, areas
+    area = area_by_ref(session, wanted)
+    if area is not None:
+        plan_of_area = session.get(Plan, area.plan_id)
+        assert plan_of_area is not None
+        return plan_of_area, [area]
+    known = ", ".join(sorted(plan.key for plan in plans)) or "none"
+    return PaperProblem(
+        f"No plan or area is called '{scope}'. Plans: {known}; areas are named like OA1 or P3."
+    )
+
+
+def _area_items(session: Session, area: Area, end: datetime, owners: dict[int, str]) -> list[_Item]:
+    actions, steps, updates = area_rows(session, area.id or 0, end)
+    by_action: dict[int, list[StatusUpdate]] = defaultdict(list)
+    by_step: dict[int, list[StatusUpdate]] = defaultdict(list)
+    for update in updates:
+        if update.step_id is not None:
+            by_step[update.step_id].append(update)
+        elif update.action_id is not None:
+            by_action[update.action_id].append(update)
+    steps_of: dict[int, list[Step]] = defaultdict(list)
+    for step in steps:
+        steps_of[step.action_id].append(step)
+    items: list[_Item] = []
+    for action in actions:
+        owner = owners.get(action.id or 0) or action.owners_as_written or "no owner named"
+        items.append(_item(action, action.ref, action.title, owner, by_action[action.id or 0]))
+        for step in steps_of[action.id or 0]:
+            items.append(_item(step, step.ref, step.text, owner, by_step[step.id or 0]))
+    return items
+
+
+def _item(
+    item: Action | Step, ref: str, title: str, owner: str, updates: list[StatusUpdate]
+) -> _Item:
+    state = derive_state(item, updates)
+    live = sorted((u for u in updates if not u.superseded), key=lambda u: (u.at, u.id or 0))
+    noted = [u for u in live if u.note and u.note.strip()]
+    done_on = next((u.at.date() for u in reversed(live) if u.new_status == Status.DONE), None)
+    return _Item(
+        ref=ref,
+        title=" ".join(title.split()),
+        owner=owner,
+        original_due=item.planned_due,
+        status=state.status,
+        due=state.due_date,
+        rebaselined=state.rebaselined,
+        latest=noted[-1] if noted else None,
+        done_on=done_on if state.status == Status.DONE else None,
+        step=isinstance(item, Step),
+    )
+
+
+def _exception(item: _Item, as_of: date) -> ItemException | None:
+    if not Status(item.status).is_open:
+        return None
+    if item.due is not None and item.due < as_of:
+        reason = f"overdue by {(as_of - item.due).days} days"
+    elif item.status == Status.BLOCKED:
+        reason = "blocked"
+    else:
+        return None
+    return ItemException(item.ref, item.title, reason, item.owner, item.due)
+
+
+def _area_facts(
+    area: Area, items: list[_Item], as_of: date, since: date, counter: _Redactions
+) -> AreaFacts:
+    actions = [item for item in items if not item.step]
+    tally = {status: 0 for status in STATUS_ORDER}
+    for action in actions:
+        tally[Status(action.status)] += 1
+    exceptions = [found for item in items if (found := _exception(item, as_of))]
+    in_period = [
+        item
+        for item in items
+        if item.latest is not None and since <= item.latest.at.date() <= as_of
+    ]
+    in_period.sort(key=lambda item: item.latest.at if item.latest else datetime.min, reverse=True)
+    notes = tuple(
+        Note(item.ref, item.latest.at.date(), counter.clean(item.latest.note or ""))
+        for item in in_period
+        if item.latest is not None
+    )
+    return AreaFacts(
+        ref=area.ref,
+        title=" ".join(area.title.split()),
+        counts=tuple((status.label, tally[status]) for status in STATUS_ORDER),
+        total=len(actions),
+        overdue=sum(1 for found in exceptions if found.reason.startswith("overdue")),
+        completed_in_period=tuple(
+            a.ref for a in actions if a.done_on is not None and since <= a.done_on <= as_of
+        ),
+        updated_in_period=len(in_period),
+        exceptions=tuple(exceptions),
+        notes=notes,
+    )
+
+
+def _flag(item: _Item, as_of: date) -> str:
+    status = Status(item.status)
+    if status is Status.DONE:
+        return "Complete"
+    if status is Status.DROPPED:
+        return "Dropped"
+    if item.due is not None and item.due < as_of:
+        return "Overdue"
+    if status is Status.BLOCKED:
+        return "Blocked"
+    if item.latest is None:
+        return "No update"
+    return "On track"
+
+
+def _row(item: _Item, as_of: date, counter: _Redactions) -> TrackerRow:
+    latest = item.latest
+    return TrackerRow(
+        ref=item.ref,
+        title=counter.clean(item.title),
+        lead=item.owner,
+        original_due=item.original_due,
+        current_due=item.due,
+        rebaselined=item.rebaselined,
+        latest_on=latest.at.date() if latest else None,
+        latest_note=counter.clean(latest.note or "") if latest else None,
+        status=Status(item.status).label,
+        flag=_flag(item, as_of),
+    )
