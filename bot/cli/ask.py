@@ -10,13 +10,13 @@ or the end of input.
 from __future__ import annotations
 
 import argparse
-import html
 import json
 import logging
 import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.cli.common import as_of_date
+from bot.render.terminal import plain_terminal
 
 if TYPE_CHECKING:
     from bot.render import Rendered
@@ -73,7 +73,7 @@ def _runtime(args: argparse.Namespace) -> Runtime:
 
 def terminal_text(rendered: Rendered) -> str:
     """The plain text of an answer as a terminal shows it (Slack's escaping undone)."""
-    return html.unescape(rendered.text)
+    return plain_terminal(rendered.text)
 
 
 def answer_line(runtime: Runtime, text: str) -> tuple[object, Rendered] | None:

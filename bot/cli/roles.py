@@ -11,6 +11,7 @@ import argparse
 from bot.cli.common import add_as_of, open_runtime
 from bot.cli.role_files import add_role_file_verbs, run_role_file
 from bot.render import Renderable, render
+from bot.render.terminal import plain_terminal
 from bot.settings import load_settings
 from commands.caller import TERMINAL
 from commands.roles.directory import RoleProblem, role_command, whoami_command
@@ -66,7 +67,7 @@ def run_roles(args: argparse.Namespace) -> int:
                 result = role_command(session, request, rest)
     finally:
         runtime.engine.dispose()
-    print(render(result).text)
+    print(plain_terminal(render(result).text))
     return 1 if isinstance(result, RoleProblem) else 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -67,11 +68,14 @@ def test_roles_assign_list_whoami_and_remove(
     assert main(["roles", "assign", "Head of Nothing", "U0MASH001"]) == 1
     assert capsys.readouterr().out.startswith("I don't know a role called “Head of Nothing”.")
     assert main(["roles", "assign", "Head of MASH", "U0MASH001", "W0ENT0001"]) == 0
-    assert capsys.readouterr().out.strip() == "<@U0MASH001>, <@W0ENT0001> now hold Head of MASH."
+    # the terminal shows no Slack markup: a holder reads as @U…, never as <@U…>
+    assert capsys.readouterr().out.strip() == "@U0MASH001, @W0ENT0001 now hold Head of MASH."
     assert main(["roles", "list", "mash"]) == 0
-    assert capsys.readouterr().out.startswith("1 role\nHead of MASH: <@U0MASH001>, <@W0ENT0001>")
+    listed = capsys.readouterr().out
+    assert listed.startswith("1 role\nHead of MASH: @U0MASH001, @W0ENT0001")
+    assert "<@" not in listed and not re.search(r":[a-z_]+:", listed)
     assert main(["roles", "whoami", "U0MASH001"]) == 0
-    assert capsys.readouterr().out.startswith("<@U0MASH001>: Head of MASH, All HoS.")
+    assert capsys.readouterr().out.startswith("@U0MASH001: Head of MASH, All HoS.")
     assert main(["roles", "remove", "Head of MASH", "U0MASH001"]) == 0
     assert "no longer holds Head of MASH" in capsys.readouterr().out
     assert main(["roles", "assign", "Head of MASH", "alice"]) == 1
