@@ -103,6 +103,8 @@ def entry_line(entry: HistoryEntry, *, plain: bool, zone: ZoneInfo = LONDON) -> 
     if entry.superseded and not plain:
         change = f"~{change}~"
     where = _where(entry, plain=plain)
+    if entry.step_ref:
+        stamp = f"{stamp} [step {entry.step_ref}]"
     if not entry.author and entry.source in DATED_ONLY:
         return f"{stamp}: {change}, from {where}{_flags(entry)}{note}"
     return f"{stamp}: {change}, by {_who(entry.author)} via {where}{_flags(entry)}{note}"

@@ -12,8 +12,9 @@ from sqlmodel import Session
 from commands.clock import DEFAULT_TIMEZONE
 from commands.request import Request
 from commands.updates.apply import ItemView, item_view
-from store.models import StatusUpdate
+from store.models import Action, StatusUpdate
 from store.queries.history import find_item, history_of, normalise_ref
+from store.queries.step_history import history_with_steps
 
 
 @dataclass(frozen=True)
@@ -32,10 +33,12 @@ class HistoryEntry:
     superseded: bool  # replaced by an edit of the same message
     deleted: bool  # its source message was deleted; the update stands
     corrects: bool  # this entry is an edit of an earlier one
+    step_ref: str | None = None  # set when an action's history shows an update on one of its steps
 
     @classmethod
-    def of(cls, row: StatusUpdate) -> HistoryEntry:
+    def of(cls, row: StatusUpdate, step_ref: str | None = None) -> HistoryEntry:
         return cls(
+            step_ref=step_ref,
             at=row.at,
             author=row.author,
             source=row.source,
@@ -120,6 +123,11 @@ def history_command(
     item = find_item(session, ref)
     if item is None:
         return HistoryProblem(f"I can't find {ref} in the plans.")
-    entries = tuple(HistoryEntry.of(row) for row in history_of(session, item))
+    if isinstance(item, Action):  # an action's history includes the updates on its steps
+        entries = tuple(
+            HistoryEntry.of(row, step) for step, row in history_with_steps(session, item)
+        )
+    else:
+        entries = tuple(HistoryEntry.of(row) for row in history_of(session, item))
     zone = request.policy.timezone or DEFAULT_TIMEZONE
     return HistoryResult(item_view(session, item, request), entries, zone)
