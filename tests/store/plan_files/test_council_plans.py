@@ -372,7 +372,7 @@ def test_owners_close_to_a_role_are_matched_and_people_assigned_only_when_asked(
     plan = _plan(fresh_url, "people")
     assert plan["P1.1"]["owners"] == ["Head of Children in Care"]
     listing = planbot(fresh_url, "roles", "list", "Head of Children in Care")
-    assert "<@U0CIC0009>" in listing.out
+    assert "@U0CIC0009" in listing.out and "<@" not in listing.out  # plain terminal text
 
 
 def test_a_misspelt_column_of_planbots_own_format_gets_did_you_mean(

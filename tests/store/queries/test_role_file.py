@@ -26,7 +26,7 @@ def test_a_csv_role_file_round_trips_through_yaml(
     assert result.code == 0, result.err
     assert "Roles added: 3; changed: 0; aliases added: 4; holders added: 3" in result.out
     listing = planbot(fresh_url, "roles", "list", "Head of CiC")
-    assert "<@U0CIC0001>, <@U0CIC0002>" in listing.out
+    assert "@U0CIC0001, @U0CIC0002" in listing.out and "<@" not in listing.out
 
     exported = planbot(fresh_url, "roles", "export")
     roles = {entry["name"]: entry for entry in yaml.safe_load(exported.out)["roles"]}
