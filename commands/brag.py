@@ -3,8 +3,8 @@
 The first rule that matches wins: dropped -> grey; done -> blue; open and past due -> red;
 blocked or declared red -> red; declared amber, or not started within `amber_days` of its due
 date -> amber; otherwise green. An open item with no update for `stale_days` (fewer for weekly
-cadences) is stale: a stale green shows amber ("unverified"), and a stale item never shows better
-than amber.
+cadences) is stale, a second axis: a stale red or amber keeps its colour and carries the mark, and
+a stale green is counted as "unverified", never as green (and never as amber).
 """
 
 from __future__ import annotations
@@ -42,6 +42,11 @@ class Colour:
     overdue_days: int = 0
     stale: bool = False
     days_since_update: int | None = None
+
+    @property
+    def unverified(self) -> bool:
+        """Would be green, but nobody has told us lately: counted apart from the colours."""
+        return self.stale and self.rag is Rag.GREEN
 
     @property
     def emoji(self) -> str:
@@ -85,13 +90,18 @@ def colour_of(
     ):
         return Colour(Rag.AMBER, "not started and due soon", 0, stale, since)
     if stale:
-        return Colour(Rag.AMBER, "unverified (no recent update)", 0, True, since)
+        return Colour(Rag.GREEN, "unverified (no recent update)", 0, True, since)
     return Colour(Rag.GREEN, "on track", 0, False, since)
 
 
 def counts(colours: Iterable[Colour]) -> dict[Rag, int]:
-    tally = Counter(colour.rag for colour in colours)
+    """Items per real colour; an unverified item is left out of Green (see `unverified_count`)."""
+    tally = Counter(colour.rag for colour in colours if not colour.unverified)
     return {rag: tally.get(rag, 0) for rag in ORDER}
+
+
+def unverified_count(colours: Iterable[Colour]) -> int:
+    return sum(colour.unverified for colour in colours)
 
 
 def roll_up(colours: Iterable[Colour]) -> Rag | None:

@@ -26,6 +26,7 @@ COLOURS = {
     Rag.BLUE: "#1565c0",
     Rag.GREY: "#9e9e9e",
 }
+UNVERIFIED_COLOUR = "#6d4c41"
 STACK = (Rag.BLUE, Rag.GREEN, Rag.AMBER, Rag.RED, Rag.GREY)
 LABELS = {Rag.BLUE: "Blue (done)", Rag.GREEN: "Green", Rag.AMBER: "Amber", Rag.RED: "Red",
           Rag.GREY: "Grey (dropped)"}  # fmt: skip
@@ -57,6 +58,11 @@ def chart_png(result: DigestResult) -> bytes:
             names, values, left=lefts, color=COLOURS[rag], label=LABELS[rag], edgecolor="white"
         )
         lefts = [x + v for x, v in zip(lefts, values, strict=True)]
+    unverified = [a.unverified for a in areas][::-1]
+    if any(unverified):  # no recent update: a colour of its own, never drawn as green or amber
+        left.barh(names, unverified, left=lefts, color=UNVERIFIED_COLOUR,
+                  label="Unverified (no update)", edgecolor="white", hatch="//")  # fmt: skip
+        lefts = [x + v for x, v in zip(lefts, unverified, strict=True)]
     title = "Actions by area and colour"
     if left_out:
         title += f" ({left_out} quieter areas not shown)"

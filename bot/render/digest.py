@@ -32,6 +32,8 @@ MAX_BLOCKS = 50
 TITLE_CHARS = 70
 NOTE_CHARS = 110
 INDENT = "   "  # the plain text's detail lines, under their item's first line
+SEE_ALL = "ask me about an area (“what's open under P7?”) or `/plan history REF` for the rest"
+UNVERIFIED_MARK = ":hourglass_flowing_sand:"
 LABEL = {Rag.RED: "Red", Rag.AMBER: "Amber", Rag.GREEN: "Green", Rag.BLUE: "Blue", Rag.GREY: "Grey"}
 SHORT = {Rag.RED: "R", Rag.AMBER: "A", Rag.GREEN: "G", Rag.BLUE: "B", Rag.GREY: "Grey "}
 
@@ -61,6 +63,7 @@ class Section:
     total: int  # how many entries there are in all (lines may be fewer, for size)
     intro: Line | None = None
     empty: str | None = None  # said instead when there are no entries
+    see: str = SEE_ALL  # where the reader finds the entries that did not fit
 
 
 def fit(section: Section, limit: int = SECTION_LIMIT) -> tuple[str, str]:
@@ -77,7 +80,7 @@ def fit(section: Section, limit: int = SECTION_LIMIT) -> tuple[str, str]:
         plain.append(section.empty)
     used = sum(len(x) for x in rich) + len(rich) - 1  # the lines and the newlines between
     # Room kept for the "…and N more" line; N is at most the total, so this always fits.
-    reserve = len(f"\n_…and {section.total} more_")
+    reserve = len(f"\n_…and {section.total} more — {section.see}_")
     shown = 0
     for line in section.lines:
         last = shown + 1 == section.total
@@ -88,7 +91,7 @@ def fit(section: Section, limit: int = SECTION_LIMIT) -> tuple[str, str]:
         used += len(line.rich) + 1
         shown += 1
     if section.total > shown:
-        more = f"…and {section.total - shown} more"
+        more = f"…and {section.total - shown} more — {section.see}"
         rich.append(f"_{more}_")
         plain.append(more)
     return "\n".join(rich), "\n".join(plain)
@@ -139,7 +142,10 @@ def item_line(item: ItemLine, *, extra: Sequence[str] = (), note: bool = False) 
     if item.rebaselined:
         facts.append(f"re-baselined ×{item.rebaselined}")
     facts.extend(extra)
-    head = (f"{EMOJI[item.rag]} *{ref}* {title}", f"[{LABEL[item.rag]}] {ref} {title}")
+    if item.unverified:
+        head = (f"{UNVERIFIED_MARK} *{ref}* {title}", f"[Unverified] {ref} {title}")
+    else:
+        head = (f"{EMOJI[item.rag]} *{ref}* {title}", f"[{LABEL[item.rag]}] {ref} {title}")
     return entry(head, facts, item.ref, item.note if note else None)
 
 
@@ -192,6 +198,8 @@ def unanswered_line(line: UnansweredLine) -> Line:
 
 def area_line(area: AreaLine) -> Line:
     counts = " ".join(f"{SHORT[r]}{area.counts[r]}" for r in ORDER if r is not Rag.GREY)
+    if area.unverified:
+        counts += f" U{area.unverified}"
     if area.counts.get(Rag.GREY):
         counts += f" Grey{area.counts[Rag.GREY]}"
     next_due = f"next due {day(area.next_due)}" if area.next_due else "nothing due ahead"
@@ -225,23 +233,28 @@ def _delta(now: int, then: int) -> str:
 
 
 def plan_line(plan: PlanHeadline) -> Line:
-    parts = []
+    parts: list[tuple[Rag | None, str]] = []
     for rag in ORDER:
         if rag is Rag.GREY and not plan.counts[rag] and not plan.last_week[rag]:
             continue
         parts.append(
             (rag, f"{LABEL[rag]} {plan.counts[rag]}{_delta(plan.counts[rag], plan.last_week[rag])}")
         )
+    if plan.unverified or plan.unverified_last_week:
+        delta = _delta(plan.unverified, plan.unverified_last_week)
+        parts.insert(3, (None, f"Unverified {plan.unverified}{delta}"))
     pct = (
         f"{plan.percent_complete}% complete{_delta(plan.percent_complete, plan.percent_last_week)}"
     )
     unchanged = (
         " · no change since last week"
-        if plan.counts == plan.last_week and plan.percent_complete == plan.percent_last_week
+        if plan.counts == plan.last_week
+        and plan.unverified == plan.unverified_last_week
+        and plan.percent_complete == plan.percent_last_week
         else ""
     )
     title = escape(plan.title)
-    rich = " · ".join(f"{EMOJI[r]} {text}" for r, text in parts)
+    rich = " · ".join(f"{EMOJI[r] if r else UNVERIFIED_MARK} {text}" for r, text in parts)
     plain = " · ".join(text for _, text in parts)
     n = plural(plan.actions, "action")
     return Line(
@@ -266,8 +279,8 @@ def as_of_text(result: DigestResult) -> str:
 
 def key_text(result: DigestResult) -> str:
     return (
-        "Red = overdue, blocked or off track. Amber = at risk, due soon and not started, "
-        f"or no update for {result.stale_days} days."
+        "Red = overdue, blocked or off track. Amber = at risk, or due soon and not started. "
+        f"Unverified = otherwise on track but no update for {result.stale_days} days."
     )
 
 
@@ -311,10 +324,17 @@ def sections(result: DigestResult) -> list[Section]:
         ),
         exceptions_section(result),
         Section(
-            f"Overdue, oldest first ({result.total('overdue')})",
+            f"Overdue, newest slips first ({result.total('overdue')})",
             (item_line(i) for i in result.overdue),
             result.total("overdue"),
             empty="Nothing overdue.",
+            see="ask me “anything overdue?” for the full list",
+        ),
+        Section(
+            f"Coming up: due in the next 14 days ({result.total('coming_up')})",
+            (item_line(i) for i in result.coming_up),
+            result.total("coming_up"),
+            empty="Nothing due in the next 14 days.",
         ),
         Section(
             f"No update for {result.stale_days}+ days ({result.total('silent')})",
@@ -339,18 +359,12 @@ def sections(result: DigestResult) -> list[Section]:
             empty="No updates this week.",
         ),
         Section(
-            f"Coming up: due in the next 14 days ({result.total('coming_up')})",
-            (item_line(i) for i in result.coming_up),
-            result.total("coming_up"),
-            empty="Nothing due in the next 14 days.",
-        ),
-        Section(
             f"Area roll-up ({len(result.areas)})",
             (area_line(a) for a in result.areas),
             len(result.areas),
             intro=Line(
-                "_R A G B = red, amber, green, blue actions_",
-                "(R A G B = red, amber, green, blue actions)",
+                "_R A G B U = red, amber, green, blue, unverified actions_",
+                "(R A G B U = red, amber, green, blue, unverified actions)",
             ),
         ),
     ]

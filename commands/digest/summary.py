@@ -24,7 +24,15 @@ from typing import TypeGuard
 from rapidfuzz import fuzz, process, utils
 from sqlmodel import Session
 
-from commands.brag import BragThresholds, Colour, colour_of, counts, percent_complete, roll_up
+from commands.brag import (
+    BragThresholds,
+    Colour,
+    colour_of,
+    counts,
+    percent_complete,
+    roll_up,
+    unverified_count,
+)
 from commands.clock import Clock
 from store.models import Reminder
 from store.models.status import Rag, Status
@@ -145,6 +153,7 @@ class ItemLine:
     days_since_update: int | None
     note: str | None
     rebaselined: int = 0
+    unverified: bool = False  # would be green but stale: shown as Unverified, never Green
     declared_rag: str | None = None
 
 
@@ -157,6 +166,8 @@ class PlanHeadline:
     percent_complete: int
     percent_last_week: int
     actions: int
+    unverified: int = 0  # would be green but stale: counted apart, never as green or amber
+    unverified_last_week: int = 0
 
 
 @dataclass(frozen=True)
@@ -214,6 +225,7 @@ class AreaLine:
     total: int
     next_due: date | None
     rollup: Rag | None
+    unverified: int = 0
 
 
 @dataclass(frozen=True)
@@ -512,6 +524,7 @@ class DigestData:
             days_since_update=colour.days_since_update,
             note=self._note(item),
             rebaselined=state.rebaselined,
+            unverified=colour.unverified,
             declared_rag=state.declared_rag,
         )
 
@@ -608,6 +621,8 @@ class DigestData:
                     percent_complete=percent_complete(now_c),
                     percent_last_week=percent_complete(then_c),
                     actions=len(members),
+                    unverified=unverified_count(now_c),
+                    unverified_last_week=unverified_count(then_c),
                 )
             )
         return plans
@@ -687,7 +702,8 @@ class DigestData:
             "needs_decision": decision,
             "exceptions_red": newly_red,
             "exceptions_amber": newly_amber,
-            "overdue": sorted(overdue, key=lambda i: (i.due_or_last, ref_key(i.ref))),
+            # newest slips first: the ones the session can still chase
+            "overdue": sorted(overdue, key=lambda i: (-i.due_or_last.toordinal(), ref_key(i.ref))),
             "silent": silent,
             "coming_up": sorted(coming, key=lambda i: (i.due_or_last, ref_key(i.ref))),
         }
@@ -788,6 +804,7 @@ class DigestData:
                     total=len(counted),
                     next_due=min(dues) if dues else None,
                     rollup=roll_up(cols),
+                    unverified=unverified_count(cols),
                 )
             )
         return lines

@@ -16,8 +16,16 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from bot.render import render
-from bot.render.chart import COLOURS, chart_png
-from bot.render.digest import SECTION_LIMIT, Line, Section, fit, item_line, render_digest
+from bot.render.chart import COLOURS, UNVERIFIED_COLOUR, chart_png
+from bot.render.digest import (
+    SECTION_LIMIT,
+    SEE_ALL,
+    Line,
+    Section,
+    fit,
+    item_line,
+    render_digest,
+)
 from commands.clock import Clock
 from commands.digest.subscriptions import DigestSubscriptionResult
 from commands.digest.summary import ALL, DigestResult, Scope, compose_digest, resolve_scope
@@ -84,14 +92,14 @@ def test_york_summary_reads_in_order_and_within_limits(york_read_only: Engine) -
         "As of Mon 13 Feb 2023 08:30 (Europe/London).",
         "Red = overdue, blocked or off track.",
         "HEADLINE",
-        "Ambition Plan (52 actions): Red 7 · Amber 45 · Green 0 · Blue 0 · 0% complete",
+        "Ambition Plan (52 actions): Red 7 · Amber 0 · Green 0 · Unverified 45 · Blue 0 · 0%",
         "Open 52 · Overdue 7 and 23 steps",
         "NEEDS A DECISION (2)",
         "EXCEPTIONS: 5 OTHER RED, 0 NEWLY AMBER",
-        "OVERDUE, OLDEST FIRST (30)",
+        "OVERDUE, NEWEST SLIPS FIRST (30)",
+        "COMING UP: DUE IN THE NEXT 14 DAYS (0)",
         "NO UPDATE FOR 28+ DAYS (52)",
         "CHANGES IN THE LAST 7 DAYS (0)",
-        "COMING UP: DUE IN THE NEXT 14 DAYS (0)",
         "AREA ROLL-UP (16)",
     ]
     positions = [text.index(part) for part in order]
@@ -101,8 +109,10 @@ def test_york_summary_reads_in_order_and_within_limits(york_read_only: Engine) -
         "   Corporate Director of Children's Services · not started · due 12 Dec 2022 "
         "(63 days overdue) · last update 74 days ago · /plan history P9.1"
     ) in text
-    assert "[Red] P7 Practice — R2 A8 G0 B0 · 0/10 done · next due 1 May 2023" in text
-    assert "…and 15 more" in text  # 30 overdue entries do not all fit in one section
+    assert "[Red] P7 Practice — R2 A0 G0 B0 U8 · 0/10 done · next due 1 May 2023" in text
+    assert (
+        "…and 16 more — ask me “anything overdue?” for the full list" in text
+    )  # 30 overdue entries do not all fit in one section
     assert "<@" not in text and "<!" not in text
 
 
@@ -130,7 +140,8 @@ def test_every_listed_item_shows_reference_owner_status_and_due_date(
     for item in (i for items in lists for i in items):
         rendered = item_line(item).plain
         head, details = rendered.split("\n")[:2]
-        assert head.startswith(f"[{item.rag.value.capitalize()}] {item.ref} ")
+        label = "Unverified" if item.unverified else item.rag.value.capitalize()
+        assert head.startswith(f"[{label}] {item.ref} ")
         assert len(head) <= 90  # the first line fits a phone's width in two rows at most
         owner, status, due = details.strip().split(" · ")[:3]
         assert (owner, status) == (item.owner, item.status.replace("_", " "))
@@ -187,7 +198,7 @@ def test_a_section_never_exceeds_slacks_limit_and_counts_what_it_leaves_out(
     assert len(rich) <= SECTION_LIMIT
     shown = plain.count("\np")
     if shown < total:
-        assert rich.endswith(f"_…and {total - shown} more_")
+        assert rich.endswith(f"_…and {total - shown} more — {SEE_ALL}_")
     else:
         assert "more" not in rich
 
@@ -196,7 +207,11 @@ def test_change_since_last_week_is_shown_beside_each_colour(york_read_only: Engi
     result = york(york_read_only, datetime(2023, 2, 6, 8, 30))
     text = render(result).text
     # P1.4, P6.3, P7.5, P8.1 and P9.3 fell due on 31 January: red 2 -> 7, overdue 2 -> 7
-    assert "Ambition Plan (52 actions): Red 7 (+5) · Amber 45 (-5)" in text
+    # a week earlier the five were not started and due within 14 days: a real amber, now red;
+    # the 45 with no update since December stay unverified, not amber
+    assert (
+        "Ambition Plan (52 actions): Red 7 (+5) · Amber 0 (-5) · Green 0 · Unverified 45 ·" in text
+    )
     steps = result.totals.overdue_steps  # checked against the documents in the summary's tests
     assert f"Open 52 · Overdue 7 (+5) and {steps} steps ·" in text
 
@@ -220,8 +235,8 @@ def test_hundreds_of_items_stay_within_slack_limits(empty_engine: Engine) -> Non
     rendered = render_digest(result)
     assert_within_slack_limits(rendered.blocks)
     sections = [b["text"]["text"] for b in rendered.blocks if b["type"] == "section"]
-    assert any(s.startswith("*Overdue, oldest first (400)*") for s in sections)
-    assert any("more_" in s for s in sections)  # "…and N more"
+    assert any(s.startswith("*Overdue, newest slips first (400)*") for s in sections)
+    assert any("more — ask me “anything overdue?” for the full list_" in s for s in sections)
     overdue = next(s for s in sections if s.startswith("*Overdue"))
     shown = overdue.count("/plan history")
     assert f"…and {400 - shown} more" in overdue  # counts add up: nothing silently dropped
@@ -271,10 +286,12 @@ def test_chart_is_a_png_of_areas_by_colour_and_the_trend(york_read_only: Engine)
     def rgb(hex_colour: str) -> tuple[int, int, int]:
         return tuple(int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))  # type: ignore[return-value]
 
-    # York on 13 Feb: blue (the done Ofsted areas), amber and red bars; no green anywhere
-    for rag in (Rag.BLUE, Rag.AMBER, Rag.RED):
+    # York on 13 Feb: blue (the done Ofsted areas), unverified and red bars; no green or amber
+    for rag in (Rag.BLUE, Rag.RED):
         assert rgb(COLOURS[rag]) in colours, rag
+    assert rgb(UNVERIFIED_COLOUR) in colours
     assert rgb(COLOURS[Rag.GREEN]) not in colours
+    assert rgb(COLOURS[Rag.AMBER]) not in colours
     assert len(data) < 120_000
 
 

@@ -124,12 +124,21 @@ def expected(day: date) -> dict[str, object]:
         mine = [a for a in actions if a["plan"] == key]
         done = [a for a in mine if status_on(a["history"], day) == "done"]
         red = [a for a in overdue if a["plan"] == key]
-        # every open action's last update is the December 2022 document: stale, so amber
-        amber = [a for a in open_now if a["plan"] == key and a not in red]
+        # every open action's last update is the December 2022 document, so it is stale: a real
+        # amber (not started and due within 14 days) stays amber, the rest count as unverified
+        rest = [a for a in open_now if a["plan"] == key and a not in red]
+        amber = [
+            a
+            for a in rest
+            if status_on(a["history"], day) == "not_started"
+            and a["due"]
+            and a["due"] <= day + timedelta(days=14)
+        ]
         per_plan[key] = {
             Rag.RED: len(red),
             Rag.AMBER: len(amber),
             Rag.GREEN: 0,
+            "unverified": len(rest) - len(amber),
             Rag.BLUE: len(done),
             "percent": round(100 * len(done) / len(mine)),
             "actions": len(mine),
@@ -163,6 +172,7 @@ def test_york_summary_figures_match_the_plan_documents(york_read_only: Engine, d
         plan = plans[key]
         for rag in (Rag.RED, Rag.AMBER, Rag.GREEN, Rag.BLUE):
             assert plan.counts[rag] == figures[rag], (key, rag)
+        assert plan.unverified == figures["unverified"], key
         assert plan.percent_complete == figures["percent"]
         assert plan.actions == figures["actions"]
 
@@ -179,9 +189,9 @@ def test_york_summary_figures_match_the_plan_documents(york_read_only: Engine, d
     assert {i.ref for i in result.coming_up if i.kind == "action"} == want["soon"]
     assert {i.ref for i in result.coming_up if i.kind == "step"} == want["soon_steps"]
     assert result.changes == ()  # the documents' last dated update is 1 December 2022
-    # overdue, oldest due date first, each with its lead and days overdue
+    # overdue, newest slips first (the ones the session can still chase), with lead and days
     dues = [i.due for i in result.overdue]
-    assert dues == sorted(dues)
+    assert dues == sorted(dues, reverse=True)
     for item in result.overdue:
         assert item.days_overdue == (day - item.due).days  # type: ignore[operator]
         assert item.owner
@@ -200,12 +210,15 @@ def test_york_figures_pinned_by_hand_on_13_february_2023(york_read_only: Engine)
     assert [i.ref for i in result.exceptions_red] == ["P1.4", "P6.3", "P7.5", "P8.1", "P9.3"]
     assert [i.days_overdue for i in result.needs_decision] == [63, 44]
     ambition = next(p for p in result.plans if p.key == "ambition-2022")
-    assert (ambition.counts[Rag.RED], ambition.counts[Rag.AMBER]) == (7, 45)
+    # the other 45 open actions have had no update since December: unverified, not amber
+    assert (ambition.counts[Rag.RED], ambition.counts[Rag.AMBER]) == (7, 0)
+    assert (ambition.counts[Rag.GREEN], ambition.unverified) == (0, 45)
     assert ambition.last_week[Rag.RED] == 7  # all seven were past due on 6 Feb too
     ofsted = next(p for p in result.plans if p.key == "ofsted-2022")
     assert ofsted.counts[Rag.BLUE] == 32 and ofsted.percent_complete == 100
     p7 = next(a for a in result.areas if a.ref == "P7")
-    assert (p7.counts[Rag.RED], p7.counts[Rag.AMBER], p7.done, p7.total) == (2, 8, 0, 10)
+    assert (p7.counts[Rag.RED], p7.counts[Rag.AMBER], p7.done, p7.total) == (2, 0, 0, 10)
+    assert p7.unverified == 8
     assert p7.next_due == date(2023, 5, 1)  # P7.3.2, 01/05/2023
     assert p7.rollup is Rag.RED
     # the trend: 12 weekly points ending today; the Ambition Plan arrives on 1 Dec 2022
