@@ -112,7 +112,10 @@ def _print_dry_run(
     if scope is not None:
         with session_scope(runtime.engine) as session:
             data = DigestData.load(
-                session, as_of=runtime.clock.now(), thresholds=runtime.policy.thresholds
+                session,
+                as_of=runtime.clock.now(),
+                thresholds=runtime.policy.thresholds,
+                measures=runtime.policy.measures,
             )
         if not subscriptions:
             where = f" in {channel}" if channel else ""

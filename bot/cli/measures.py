@@ -30,8 +30,10 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     imported.add_argument(
         "--create", action="store_true", help="create measures the file names that do not exist"
     )
-    exported = verbs.add_parser("export", help="write every current value as CSV")
-    exported.add_argument("--out", type=Path, help="write to this file (default: print)")
+    exported = verbs.add_parser("export", help="write every current value as CSV or XLSX")
+    exported.add_argument(
+        "--out", type=Path, help="write to this .csv or .xlsx file (default: print CSV)"
+    )
     exported.add_argument(
         "--exact", action="store_true", help="write small counts as they are (not 'fewer than 5')"
     )
@@ -121,9 +123,15 @@ def _import(session: Session, request: Request, args: argparse.Namespace) -> int
 
 
 def _export(session: Session, request: Request, args: argparse.Namespace) -> int:
-    from commands.measures.values_export import export_values
+    from commands.measures.values_export import as_workbook, export_rows
+    from store.plan_files.measure_values import write_csv
 
-    text = export_values(session, request.policy.measures, exact=args.exact)
+    rows = export_rows(session, request.policy.measures, exact=args.exact)
+    if args.out and args.out.suffix.lower() == ".xlsx":
+        args.out.write_bytes(as_workbook(rows))
+        print(f"Wrote {len(rows) - 1} values to {args.out}.")
+        return 0
+    text = write_csv(rows)
     if args.out:
         args.out.write_text(text, encoding="utf-8")
         print(f"Wrote {text.count(chr(10)) - 1} values to {args.out}.")

@@ -132,6 +132,7 @@ class DigestComposer:
                     session,
                     as_of=local,
                     thresholds=self.runtime.policy.thresholds,
+                    measures=self.runtime.policy.measures,
                 )
         scope = scope_from_subscription(subscription.scope_kind, subscription.scope_value)
         return self._data[key].compose(scope)

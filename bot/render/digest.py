@@ -351,6 +351,15 @@ def sections(result: DigestResult) -> list[Section]:
                 result.total("unanswered"),
             )
         )
+    if result.measure_signals:
+        out.append(
+            Section(
+                f"Success measures whose signal changed ({len(result.measure_signals)})",
+                (Line(escape(c.line), c.line) for c in result.measure_signals),
+                len(result.measure_signals),
+                see="ask me for the scorecard",
+            )
+        )
     out += [
         Section(
             f"Changes in the last 7 days ({result.total('changes')}{rebaselined})",

@@ -376,5 +376,10 @@ def _preview(session: Session, request: Request, args: str) -> DigestResult:
             if len(current) == 1
             else Scope()
         )
-    data = DigestData.load(session, as_of=request.clock.now(), thresholds=request.policy.thresholds)
+    data = DigestData.load(
+        session,
+        as_of=request.clock.now(),
+        thresholds=request.policy.thresholds,
+        measures=request.policy.measures,
+    )
     return data.compose(scope)

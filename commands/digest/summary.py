@@ -34,6 +34,8 @@ from commands.brag import (
     unverified_count,
 )
 from commands.clock import Clock
+from commands.measures.settings import MeasureSettings
+from commands.measures.weekly import SignalChange, signal_changes
 from store.models import Reminder
 from store.models.status import Rag, Status
 from store.queries.digests import (
@@ -54,6 +56,7 @@ SOON_DAYS = 14
 LIST_LIMIT = 50  # entries carried per list: more than a Slack section shows; the rest are counted
 UNANSWERED_AFTER = timedelta(days=2)  # a reminder unanswered this long is reported
 DEFAULT_THRESHOLDS = BragThresholds()
+DEFAULT_MEASURES = MeasureSettings()
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -259,6 +262,7 @@ class DigestResult:
     areas: tuple[AreaLine, ...] = ()
     trend: tuple[TrendPoint, ...] = ()
     stale_days: int = 28
+    measure_signals: tuple[SignalChange, ...] = ()  # success measures whose signal changed
     in_full: dict[str, int] = field(default_factory=dict)  # list name -> entries before the cut
 
     def total(self, name: str) -> int:
@@ -370,21 +374,45 @@ class DigestData:
             self.steps_of[parent.row.id].append(item)
             self.steps[step.id] = item
         self._cache: dict[Scope, DigestResult] = {}
+        self.signal_changes: tuple[SignalChange, ...] = ()
         self._area_positions: dict[int, int] = {}
         self._next_dues: dict[int, date | None] = {}
         self._open_steps: dict[int, list[_Item]] = {}
 
     @classmethod
     def load(
-        cls, session: Session, *, as_of: datetime, thresholds: BragThresholds = DEFAULT_THRESHOLDS
+        cls,
+        session: Session,
+        *,
+        as_of: datetime,
+        thresholds: BragThresholds = DEFAULT_THRESHOLDS,
+        measures: MeasureSettings = DEFAULT_MEASURES,
     ) -> DigestData:
-        return cls(
+        data = cls(
             load_plan_tree(session),
             updates_until(session, as_of),
             unanswered_reminders(session, posted_before=as_of - UNANSWERED_AFTER),
             as_of=as_of,
             thresholds=thresholds,
         )
+        data.signal_changes = signal_changes(
+            session, measures, since=as_of - timedelta(days=7), until=as_of
+        )
+        return data
+
+    def _signals_in(self, scope: Scope, items: list[_Item]) -> tuple[SignalChange, ...]:
+        """The measures under `scope`: those evidencing its actions or their areas, or, for a
+        role, those the role owns."""
+        if scope.kind == "all":
+            return self.signal_changes
+        if scope.kind == "role":
+            key = role_key(scope.value or "")
+            return tuple(c for c in self.signal_changes if c.owner and role_key(c.owner) == key)
+        refs = {i.ref.upper() for i in items}
+        refs |= {
+            a.ref.upper() for a in self.tree.areas if a.id in {i.action.area_id for i in items}
+        }
+        return tuple(c for c in self.signal_changes if c.under(refs))
 
     # -- per-item state at checkpoints, computed once and only for items a scope needs
 
@@ -599,6 +627,7 @@ class DigestData:
             in_full=in_full,
             areas=tuple(self._areas(current, today)),
             trend=tuple(self._trend(actions)),
+            measure_signals=self._signals_in(scope, actions),
         )
 
     def _headlines(self, current: list[_Item]) -> list[PlanHeadline]:
@@ -867,6 +896,8 @@ def compose_digest(
     clock: Clock,
     *,
     thresholds: BragThresholds = DEFAULT_THRESHOLDS,
+    measures: MeasureSettings = DEFAULT_MEASURES,
 ) -> DigestResult:
     """This week's summary for `scope`, as of the clock's now."""
-    return DigestData.load(session, as_of=clock.now(), thresholds=thresholds).compose(scope)
+    data = DigestData.load(session, as_of=clock.now(), thresholds=thresholds, measures=measures)
+    return data.compose(scope)

@@ -1,6 +1,6 @@
-"""`planbot measures export`: every current value as the import reads it, so a file exported,
-edited in Excel and imported again round-trips. Counts below the small-number threshold are
-written as "fewer than 5" unless `exact` (the performance team's own working copy)."""
+"""`planbot measures export`: every current value as the import reads it (CSV or XLSX), so a
+file exported, edited in Excel and imported again round-trips. Counts below the small-number
+threshold are written as "fewer than 5" unless `exact` (the performance team's working copy)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from commands.measures.numbers import show_value, suppressed
 from commands.measures.settings import MeasureSettings
-from store.plan_files.measure_values import write_csv
+from store.plan_files.measure_values import write_csv, write_xlsx
 from store.queries.measures import all_measures, current_values
 
 HEADER = ["measure", "period_start", "period_end", "value", "note", "target", "unit", "polarity"]
@@ -20,6 +20,19 @@ def _number(value: float | None) -> str:
 
 
 def export_values(session: Session, settings: MeasureSettings, *, exact: bool = False) -> str:
+    """The values as CSV text."""
+    return write_csv(export_rows(session, settings, exact=exact))
+
+
+def as_workbook(rows: list[list[str]]) -> bytes:
+    """Exported rows as an .xlsx workbook: values and targets as numbers, the rest as text."""
+    return write_xlsx(rows, numeric=("value", "target"))
+
+
+def export_rows(
+    session: Session, settings: MeasureSettings, *, exact: bool = False
+) -> list[list[str]]:
+    """The header and one row per measure and period, as text cells."""
     rows = [HEADER]
     values = current_values(session)
     for measure in all_measures(session):
@@ -39,4 +52,4 @@ def export_values(session: Session, settings: MeasureSettings, *, exact: bool = 
                     POLARITY_WORDS.get(measure.polarity or "", ""),
                 ]
             )
-    return write_csv(rows)
+    return rows

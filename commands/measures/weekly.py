@@ -21,6 +21,12 @@ class SignalChange:
     name: str
     before: str
     after: str
+    refs: tuple[str, ...] = ()  # the actions and areas the measure evidences
+    owner: str | None = None
+
+    def under(self, refs: set[str]) -> bool:
+        """Whether the measure evidences any of `refs` (an area's measure is under its actions')."""
+        return any(ref.upper() in refs for ref in self.refs)
 
     @property
     def line(self) -> str:
@@ -43,5 +49,5 @@ def signal_changes(
         was = _signal(str(old.assessment.variation), str(old.assessment.assurance))
         now = _signal(str(series.assessment.variation), str(series.assessment.assurance))
         if was != now:
-            changes.append(SignalChange(series.name, was, now))
+            changes.append(SignalChange(series.name, was, now, series.refs, series.owner))
     return tuple(changes)

@@ -503,7 +503,12 @@ def _overall(session: Session, request: Request, question: Question) -> DigestRe
         scope = resolve_scope(session, scope_text or "")
     except ScopeError:
         return None
-    data = DigestData.load(session, as_of=request.clock.now(), thresholds=request.policy.thresholds)
+    data = DigestData.load(
+        session,
+        as_of=request.clock.now(),
+        thresholds=request.policy.thresholds,
+        measures=request.policy.measures,
+    )
     return data.compose(scope)
 
 

@@ -73,6 +73,23 @@ def test_import_scorecard_json_export_and_chart(
         capsys.readouterr().out
     )
 
+    # Excel: values as numbers, small counts hidden unless --exact, and it imports back unchanged
+    out_xlsx = tmp_path / "export.xlsx"
+    assert main(["measures", "export", "--out", str(out_xlsx)]) == 0
+    assert capsys.readouterr().out.startswith(f"Wrote 12 values to {out_xlsx}")
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(out_xlsx).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:4] == ("measure", "period_start", "period_end", "value")
+    turnover = [r for r in rows if r[0] == "Reduced staff turnover"]
+    assert [r[3] for r in turnover] == VALUES
+    assert main(["measures", "export", "--exact", "--out", str(out_xlsx)]) == 0
+    capsys.readouterr()
+    assert main(["measures", "import", str(out_xlsx)]) == 0
+    assert "12 unchanged" in capsys.readouterr().out
+
     png = tmp_path / "turnover.png"
     assert main(["measures", "chart", "staff turnover", "--out", str(png)]) == 0
     assert png.read_bytes().startswith(b"\x89PNG")

@@ -188,3 +188,30 @@ def test_weekly_signal_changes_list_measures_whose_signal_moved(york: Session) -
     assert [c.name for c in changes] == ["Reduced staff turnover"]
     assert changes[0].before.startswith("special cause: improvement")
     assert "→" in changes[0].line
+
+
+def test_the_weekly_summary_has_a_line_per_measure_whose_signal_changed(york: Session) -> None:
+    from bot.render import render
+    from commands.clock import Clock
+    from commands.digest.summary import ALL, Scope, compose_digest
+    from commands.measures.record import measure_command
+
+    load(york, recorded_on=date(2024, 3, 1))
+    measure_command(york, request_as(today=date(2024, 3, 13)), '"staff turnover" 16% for Dec 2023')
+    york.flush()
+    clock = Clock.fixed_at(datetime(2024, 3, 15, 9, 0))
+    summary = compose_digest(york, ALL, clock)
+    assert [c.name for c in summary.measure_signals] == ["Reduced staff turnover"]
+    shown = render(summary)
+    rich = "\n".join(str(b.get("text", "")) for b in shown.blocks)
+    assert "*Success measures whose signal changed (1)*" in rich
+    assert "SUCCESS MEASURES WHOSE SIGNAL CHANGED (1)" in shown.text
+    assert "Reduced staff turnover: special cause: improvement" in shown.text
+    # scoped: the measure evidences Ambition actions, not the Ofsted plan's
+    assert compose_digest(york, Scope("area", "P1", "P1"), clock).measure_signals
+    ofsted = compose_digest(york, Scope("area", "OA4", "OA4"), clock)
+    assert ofsted.measure_signals == ()
+    assert "SIGNAL CHANGED" not in render(ofsted).text
+    # a week later nothing moved: the section is left out
+    later = compose_digest(york, ALL, Clock.fixed_at(datetime(2024, 3, 29, 9, 0)))
+    assert later.measure_signals == ()
