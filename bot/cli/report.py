@@ -1,5 +1,6 @@
-"""`planbot report scrutiny --as-of DATE [--since DATE] [--scope S] --out FILE.docx`: the
-committee paper drafted from the plan, written as Word for an officer to edit."""
+"""`planbot report scrutiny|board --as-of DATE [--since DATE] [--scope S] --out FILE.docx
+[--xlsx FILE.xlsx]`: a committee paper drafted from the plan, written as Word for an officer to
+edit, with Annex A as a workbook beside it on request."""
 
 from __future__ import annotations
 
@@ -7,8 +8,14 @@ import argparse
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.cli.common import add_as_of
+
+if TYPE_CHECKING:
+    from commands.measures.scorecard import ScorecardRow
+
+DEFAULT_SCOPE = {"scrutiny": "ofsted", "board": "all"}
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -17,40 +24,64 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="write a committee paper (Word) from the plan",
         description="Draft a committee paper from the plan's dated updates.",
     )
-    report.add_argument("kind", choices=("scrutiny",), help="the kind of paper")
+    report.add_argument(
+        "kind",
+        choices=tuple(DEFAULT_SCOPE),
+        help="scrutiny: the committee's progress report; board: the quarterly board pack",
+    )
     report.add_argument(
         "--since", type=date.fromisoformat, help="start of the period (default: 3 months)"
     )
     report.add_argument(
-        "--scope", help="a plan (ofsted, ambition) or an area (OA3); default ofsted"
+        "--scope",
+        help="all, a plan (ofsted, ambition) or an area (OA3); default ofsted for scrutiny, "
+        "all for board",
     )
     report.add_argument("--out", type=Path, required=True, help="the .docx file to write")
+    report.add_argument("--xlsx", type=Path, help="also write Annex A (the tracker) to this file")
     add_as_of(report)
     report.set_defaults(func=run_report)
 
 
 def run_report(args: argparse.Namespace) -> int:
     from bot.cli.common import open_runtime
-    from bot.render.paper_docx import scrutiny_docx
+    from bot.render.paper_docx import board_docx, scrutiny_docx
+    from bot.render.paper_xlsx import tracker_xlsx
     from bot.settings import load_settings
     from commands.caller import TERMINAL
+    from commands.measures.scorecard import ScopeProblem, scorecard_rows
     from commands.reports.facts import PaperProblem, paper_facts
     from store.db import session_scope
 
     runtime = open_runtime(load_settings(), args.as_of if "as_of" in args else None)
     today = runtime.request("", TERMINAL).clock.today()
+    scope = args.scope or DEFAULT_SCOPE[args.kind]
     try:
         with session_scope(runtime.engine) as session:
-            facts = paper_facts(session, today, args.since, args.scope)
+            facts = paper_facts(session, today, args.since, scope)
+            measures: tuple[ScorecardRow, ...] = ()
+            if args.kind == "board" and not isinstance(facts, PaperProblem):
+                wanted = None if scope.strip().lower() in ("all", "both", "all plans") else scope
+                try:
+                    measures = scorecard_rows(
+                        session, today, wanted, settings=runtime.policy.measures
+                    )
+                except ScopeProblem:
+                    measures = ()  # no measure evidences this scope: Annex B says so
     finally:
         runtime.engine.dispose()
     if isinstance(facts, PaperProblem):
         print(f"planbot: {facts.message}", file=sys.stderr)
         return 1
-    args.out.write_bytes(scrutiny_docx(facts))
+    paper = scrutiny_docx(facts) if args.kind == "scrutiny" else board_docx(facts, measures)
+    args.out.write_bytes(paper)
+    if args.xlsx:
+        args.xlsx.write_bytes(tracker_xlsx(facts))
     exceptions = sum(len(area.exceptions) for area in facts.areas)
+    annex_b = f", {len(measures)} measures in Annex B" if args.kind == "board" else ""
+    also = f" Annex A also written to {args.xlsx}." if args.xlsx else ""
     print(
         f"Wrote {args.out}: {len(facts.areas)} areas, {len(facts.rows)} items, "
-        f"{exceptions} exceptions, data as at {facts.as_of}."
+        f"{exceptions} exceptions{annex_b}, data as at {facts.as_of}.{also}"
     )
     return 0

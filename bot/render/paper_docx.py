@@ -14,11 +14,13 @@ from string import ascii_lowercase
 
 from docx import Document
 from docx.document import Document as DocxDocument
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Inches, Pt
 from docx.table import Table
 
+from commands.measures.scorecard import ScorecardRow
 from commands.reports.facts import AreaFacts, PaperFacts, TrackerRow
 
 SCRUTINY_HEADINGS = (
@@ -40,6 +42,20 @@ TRACKER_HEADER = (
     "Latest update",
     "Delivery status",
 )
+TRACKER_WIDTHS = (0.8, 2.2, 1.1, 0.8, 0.9, 2.2, 0.8)  # inches: 8.8 across a landscape page
+SCORECARD_HEADER = (
+    "Measure",
+    "Evidences",
+    "Latest",
+    "Target",
+    "Against target",
+    "Direction",
+    "Variation",
+    "Assurance",
+    "Commentary",
+)
+SCORECARD_WIDTHS = (1.3, 0.9, 0.9, 0.7, 0.7, 0.9, 1.3, 0.9, 1.2)
+RAG_SHADE = {"Red": "FFC7CE", "Amber": "FFEB9C", "Green": "C6EFCE"}
 FLAG_SHADE = {
     "Complete": "BDD7EE",
     "On track": "C6EFCE",
@@ -50,6 +66,7 @@ FLAG_SHADE = {
 }
 PLACEHOLDER = "[To be completed by the report author: {what}.]"
 NOTES_PER_AREA = 3
+EXCEPTIONS_WITH_ANNEX = 3  # per area in a pack whose Annex A lists the rest: ~4 sides of A4
 
 
 def shown_date(day: date | None) -> str:
@@ -63,6 +80,35 @@ def scrutiny_docx(facts: PaperFacts) -> bytes:
     return _saved(document)
 
 
+def board_docx(facts: PaperFacts, measures: Sequence[ScorecardRow]) -> bytes:
+    """The quarterly board pack: the covering report, Annex A (the tracker) and Annex B (the
+    success measures' scorecard), the annexes on landscape pages."""
+    document = Document()
+    _title(document, facts, "Assurance and Ambition Board pack")
+    _covering_report(document, facts, annexes=True, audience="Board")
+    _landscape(document)
+    document.add_heading("Annex A: Action tracker", level=1)
+    document.add_paragraph(
+        f"Every action, with its steps beneath it, as it stood on {shown_date(facts.as_of)}. "
+        "Delivery status is written as words; the shading repeats it."
+    )
+    tracker_table(document, facts.rows)
+    document.add_heading("Annex B: Success measures", level=1)
+    if measures:
+        document.add_paragraph(
+            "Each measure's latest value against its target, its direction of travel, and what "
+            "its XmR chart says: variation (is the change real?) and assurance (will the target "
+            "be met as things run now?). Fewer than 10 values: direction of travel only."
+        )
+        scorecard_table(document, measures)
+    else:
+        document.add_paragraph(
+            "No success measure has a value or a target recorded yet "
+            "(planbot measures import adds them)."
+        )
+    return _saved(document)
+
+
 def _title(document: DocxDocument, facts: PaperFacts, kind: str) -> None:
     document.add_heading(f"{facts.plan_title}: {kind}", level=0)
     document.add_paragraph(f"Data as at {shown_date(facts.as_of)}.")
@@ -71,20 +117,18 @@ def _title(document: DocxDocument, facts: PaperFacts, kind: str) -> None:
     )
 
 
-def covering_report(document: DocxDocument, facts: PaperFacts, annexes: bool = False) -> None:
-    _covering_report(document, facts, annexes)
-
-
-def _covering_report(document: DocxDocument, facts: PaperFacts, annexes: bool = False) -> None:
+def _covering_report(
+    document: DocxDocument, facts: PaperFacts, annexes: bool = False, audience: str = "Committee"
+) -> None:
     numbered = _Numbered(document)
     document.add_heading("Summary", level=1)
     numbered.add(
-        f"The purpose of this paper is to update the Committee on progress against the "
+        f"The purpose of this paper is to update the {audience} on progress against the "
         f"{facts.plan_title}, with data as at {shown_date(facts.as_of)}."
     )
     document.add_heading("Recommendations and Reason", level=1)
-    numbered.add("The Committee is asked to note the progress of the action plan.")
-    document.add_paragraph("Reason: To keep the Committee updated on the progress of the plan.")
+    numbered.add(f"The {audience} is asked to note the progress of the action plan.")
+    document.add_paragraph(f"Reason: To keep the {audience} updated on the progress of the plan.")
     document.add_heading("Background", level=1)
     total = sum(area.total for area in facts.areas)
     numbered.add(
@@ -97,8 +141,9 @@ def _covering_report(document: DocxDocument, facts: PaperFacts, annexes: bool = 
         f"The plan sets out {len(facts.areas)} areas. Below are the areas and the progress "
         f"against each one{' (Annex A lists every action)' if annexes else ''}:"
     )
+    listed = EXCEPTIONS_WITH_ANNEX if annexes else None
     for letter, area in zip(_letters(len(facts.areas)), facts.areas, strict=True):
-        _area(document, letter, area)
+        _area(document, letter, area, listed)
     for heading, what in (
         ("Consultation", "who was consulted"),
         ("Council Plan", "how the plan supports the Council Plan"),
@@ -133,12 +178,16 @@ def area_sentences(area: AreaFacts) -> list[str]:
     if area.completed_in_period:
         sentences.append(f"Completed this period: {', '.join(area.completed_in_period)}.")
     if area.updated_in_period:
-        sentences.append(f"{area.updated_in_period} items were updated this period.")
+        updated = area.updated_in_period
+        sentences.append(
+            f"{updated} {'item was' if updated == 1 else 'items were'} updated this period."
+        )
     else:
         sentences.append("No change this period: no item in this area was updated.")
     if area.exceptions:
         sentences.append(
-            f"{len(area.exceptions)} exceptions ({area.overdue} overdue, "
+            f"{len(area.exceptions)} exception{'' if len(area.exceptions) == 1 else 's'} "
+            f"({area.overdue} overdue, "
             f"{len(area.exceptions) - area.overdue} blocked)."
         )
     else:
@@ -146,14 +195,21 @@ def area_sentences(area: AreaFacts) -> list[str]:
     return sentences
 
 
-def _area(document: DocxDocument, letter: str, area: AreaFacts) -> None:
+def _area(document: DocxDocument, letter: str, area: AreaFacts, listed: int | None) -> None:
+    """One lettered area; `listed` caps the exceptions named (the rest are in Annex A)."""
     heading = document.add_paragraph(style="List Paragraph")
     heading.add_run(f"{letter}.\t{area.ref}: {area.title}").bold = True
     document.add_paragraph(" ".join(area_sentences(area)))
-    for exception in area.exceptions:
+    named = area.exceptions if listed is None else area.exceptions[:listed]
+    for exception in named:
         document.add_paragraph(
-            f"Exception – {exception.ref} {exception.title}: {exception.reason}; "
+            f"Exception – {exception.ref} {exception.title.rstrip('.')}: {exception.reason}; "
             f"owner {exception.owner}; due {shown_date(exception.due)}.",
+            style="List Bullet",
+        )
+    if len(named) < len(area.exceptions):
+        document.add_paragraph(
+            f"…and {len(area.exceptions) - len(named)} more, listed in Annex A.",
             style="List Bullet",
         )
     for note in area.notes[:NOTES_PER_AREA]:
@@ -164,13 +220,7 @@ def _area(document: DocxDocument, letter: str, area: AreaFacts) -> None:
 
 def tracker_table(document: DocxDocument, rows: Sequence[TrackerRow]) -> Table:
     """Annex A: one row per action, steps beneath it; header row repeats, no merged cells."""
-    table = document.add_table(rows=1, cols=len(TRACKER_HEADER))
-    table.style = "Table Grid"
-    header = table.rows[0]
-    _repeat_header(header._tr)
-    for cell, text in zip(header.cells, TRACKER_HEADER, strict=True):
-        cell.text = ""
-        cell.paragraphs[0].add_run(text).bold = True
+    table = _header_table(document, TRACKER_HEADER, TRACKER_WIDTHS)
     for row in rows:
         cells = table.add_row().cells
         latest = f"{shown_date(row.latest_on)}: {row.latest_note}" if row.latest_on else "no update"
@@ -186,12 +236,65 @@ def tracker_table(document: DocxDocument, rows: Sequence[TrackerRow]) -> Table:
             latest,
             f"{row.flag} ({row.status})",
         )
-        for cell, text in zip(cells, values, strict=True):
-            cell.text = text
-            for run in cell.paragraphs[0].runs:
-                run.font.size = Pt(8)
+        _fill(cells, values, TRACKER_WIDTHS)
         _shade(cells[-1]._tc, FLAG_SHADE.get(row.flag, "FFFFFF"))
-    return table  # type: ignore[no-any-return]
+    return table
+
+
+def scorecard_table(document: DocxDocument, rows: Sequence[ScorecardRow]) -> Table:
+    """Annex B: one row per measure; header row repeats, no merged cells, RAG as words."""
+    table = _header_table(document, SCORECARD_HEADER, SCORECARD_WIDTHS)
+    for row in rows:
+        cells = table.add_row().cells
+        latest = f"{row.latest} ({row.period})" if row.period else row.latest
+        variation = row.variation if not row.spc_note else f"{row.variation} — {row.spc_note}"
+        values = (
+            row.name,
+            ", ".join(row.refs) or "—",
+            latest,
+            row.target or "no target",
+            row.rag,
+            row.direction,
+            variation,
+            row.assurance,
+            row.commentary or "—",
+        )
+        _fill(cells, values, SCORECARD_WIDTHS)
+        _shade(cells[4]._tc, RAG_SHADE.get(row.rag, "FFFFFF"))
+    return table
+
+
+def _header_table(document: DocxDocument, header: Sequence[str], widths: Sequence[float]) -> Table:
+    table: Table = document.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Inches(width)
+    first = table.rows[0]
+    _repeat_header(first._tr)
+    for cell, text, width in zip(first.cells, header, widths, strict=True):
+        cell.text = ""
+        cell.width = Inches(width)
+        run = cell.paragraphs[0].add_run(text)
+        run.bold = True
+        run.font.size = Pt(9)
+    return table
+
+
+def _fill(cells: Sequence[object], values: Sequence[str], widths: Sequence[float]) -> None:
+    for cell, text, width in zip(cells, values, widths, strict=True):
+        cell.text = text  # type: ignore[attr-defined]
+        cell.width = Inches(width)  # type: ignore[attr-defined]
+        for run in cell.paragraphs[0].runs:  # type: ignore[attr-defined]
+            run.font.size = Pt(8)
+
+
+def _landscape(document: DocxDocument) -> None:
+    """Start a new landscape page for the wide annex tables."""
+    portrait = document.sections[-1]
+    section = document.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = portrait.page_height, portrait.page_width
 
 
 def _repeat_header(tr: object) -> None:

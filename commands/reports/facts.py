@@ -119,11 +119,12 @@ def paper_facts(
     chosen = _areas_in_scope(session, scope or "ofsted")
     if isinstance(chosen, PaperProblem):
         return chosen
-    plan, areas = chosen
-    if plan.document_date and as_of < plan.document_date:
-        return PaperProblem(
-            f"{plan.title} was written on {plan.document_date}; --as-of {as_of} is before it."
-        )
+    plans, areas = chosen
+    for plan in plans:
+        if plan.document_date and as_of < plan.document_date:
+            return PaperProblem(
+                f"{plan.title} was written on {plan.document_date}; --as-of {as_of} is before it."
+            )
     end = datetime.combine(as_of + timedelta(days=1), time(), tzinfo=UTC)
     owners = owner_names(session)
     counter = _Redactions()
@@ -133,11 +134,11 @@ def paper_facts(
         area_facts.append(_area_facts(area, items, as_of, since, counter))
         rows += [_row(item, as_of, counter) for item in items]
     return PaperFacts(
-        plan_title=plan.title,
-        council=plan.council,
+        plan_title=" and ".join(plan.title for plan in plans),
+        council=next((plan.council for plan in plans if plan.council), None),
         as_of=as_of,
         since=since,
-        scope=scope or plan.key,
+        scope=scope or plans[0].key,
         areas=tuple(area_facts),
         rows=tuple(rows),
         redactions=counter.count,
@@ -154,24 +155,32 @@ class _Redactions:
         return " ".join(result.text.split())
 
 
-def _areas_in_scope(session: Session, scope: str) -> tuple[Plan, list[Area]] | PaperProblem:
+def _areas_in_scope(session: Session, scope: str) -> tuple[list[Plan], list[Area]] | PaperProblem:
+    """The plans and areas a scope names: `all`, a plan (key, prefix or title) or one area."""
     wanted = scope.strip().lower()
     plans = all_plans(session)
+    if wanted in ("all", "both", "all plans"):
+        chosen = [(plan, areas_of(session, plan.id or 0)) for plan in plans]
+        chosen = [(plan, areas) for plan, areas in chosen if areas]
+        if not chosen:
+            return PaperProblem("No plan has areas to report on: import a plan first.")
+        return [plan for plan, _ in chosen], [area for _, areas in chosen for area in areas]
     for plan in plans:
         key = plan.key.lower()
         if wanted in (key, key.split("-")[0], plan.prefix.lower(), plan.title.lower()):
             areas = areas_of(session, plan.id or 0)
             if not areas:
                 return PaperProblem(f"{plan.title} has no areas to report on.")
-            return plan, areas
+            return [plan], areas
     area = area_by_ref(session, wanted)
     if area is not None:
         plan_of_area = session.get(Plan, area.plan_id)
         assert plan_of_area is not None
-        return plan_of_area, [area]
+        return [plan_of_area], [area]
     known = ", ".join(sorted(plan.key for plan in plans)) or "none"
     return PaperProblem(
-        f"No plan or area is called '{scope}'. Plans: {known}; areas are named like OA1 or P3."
+        f"No plan or area is called '{scope}'. Plans: {known} (or all); areas are named like "
+        "OA1 or P3."
     )
 
 

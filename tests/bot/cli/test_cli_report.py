@@ -58,3 +58,89 @@ def test_scope_that_does_not_exist_is_refused(
     assert "No plan or area is called 'nowhere'" in capsys.readouterr().err
     assert not out.exists()
     assert TRACKER_HEADER[0] == "Reference"
+
+
+def _merged_cells(path: Path) -> bool:
+    import zipfile
+
+    xml = zipfile.ZipFile(path).read("word/document.xml").decode()
+    return "w:gridSpan" in xml or "w:vMerge" in xml
+
+
+def test_board_pack_has_the_covering_report_and_both_annexes(
+    terminal: None, tmp_path: Path, york_engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from datetime import date
+
+    from openpyxl import load_workbook
+
+    values = tmp_path / "values.csv"
+    values.write_text(
+        "measure,period_start,period_end,value,unit,polarity,target\n"
+        "Reduced staff turnover,2023-01-01,2023-01-31,14.2,%,lower,12\n"
+        "Reduced staff turnover,2023-02-01,2023-02-28,13.1,%,lower,12\n"
+        "Reduced use of agency,2023-02-01,2023-02-28,3,count,lower,\n",
+        encoding="utf-8",
+    )
+    assert main(["measures", "import", str(values), "--as-of", "2023-03-01"]) == 0
+    capsys.readouterr()
+    out, sheet_file = tmp_path / "board.docx", tmp_path / "annex-a.xlsx"
+    args = [
+        "report",
+        "board",
+        "--as-of",
+        "2023-03-31",
+        "--out",
+        str(out),
+        "--xlsx",
+        str(sheet_file),
+    ]
+    assert main(args) == 0
+    said = capsys.readouterr().out
+    assert "16 areas" in said and "2 measures in Annex B" in said
+
+    document = Document(str(out))
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings == [*SCRUTINY_HEADINGS, "Annex A: Action tracker", "Annex B: Success measures"]
+    text = [p.text for p in document.paragraphs]
+    assert any("update the Board on progress against the" in line for line in text)
+    assert any(line.endswith("The Board is asked to note the progress of the action plan.")
+               for line in text)  # fmt: skip
+    tracker, scorecard = document.tables
+    with Session(york_engine) as session:
+        facts = paper_facts(session, date(2023, 3, 31), scope="all")
+    assert isinstance(facts, PaperFacts)
+    assert [a.ref for a in facts.areas] == [f"OA{n}" for n in range(1, 8)] + [
+        f"P{n}" for n in range(1, 10)
+    ]
+    assert [row.cells[0].text for row in tracker.rows[1:]] == [r.ref for r in facts.rows]
+    # the covering report names three exceptions per area; Annex A carries the rest
+    for area in facts.areas:
+        named = [line for line in text if line.startswith(f"Exception – {area.ref}.")]
+        assert len(named) == min(3, len(area.exceptions))
+        more = f"…and {len(area.exceptions) - 3} more, listed in Annex A."
+        assert (more in text) == (len(area.exceptions) > 3)
+    assert any(len(area.exceptions) > 3 for area in facts.areas)
+    assert tracker.rows[0].cells[0].text == "Reference"
+    staff = {row.cells[0].text: [c.text for c in row.cells] for row in scorecard.rows[1:]}
+    assert staff["Reduced staff turnover"][2:5] == ["13.1% (Feb 2023)", "12%", "Red"]
+    assert staff["Reduced use of agency"][2] == "fewer than 5 (Feb 2023)"
+    for table in (tracker, scorecard):
+        assert table.rows[0]._tr.trPr.xml.count("w:tblHeader") == 1  # repeats on every page
+    assert not _merged_cells(out)
+    assert document.sections[-1].orientation == 1  # the annexes on landscape pages
+
+    rows = list(load_workbook(sheet_file)["Annex A"].iter_rows(values_only=True))
+    assert rows[0][0] == "Reference" and len(rows) == len(facts.rows) + 1
+    assert [r[0] for r in rows[1:]] == [r.ref for r in facts.rows]
+
+
+def test_board_pack_without_measures_says_so(
+    terminal: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "board.docx"
+    args = ["report", "board", "--as-of", "2023-03-31", "--scope", "OA2", "--out", str(out)]
+    assert main(args) == 0
+    text = [p.text for p in Document(str(out)).paragraphs]
+    assert any(line.startswith("No success measure has a value") for line in text)
+    assert "a.\tOA2: " in "\n".join(text)
