@@ -13,6 +13,12 @@ from sqlmodel import Session
 
 from commands.digest.subscriptions import DigestSubscriptionResult, digest_command
 from commands.digest.summary import DigestResult
+from commands.governance.plan_settings import (
+    PlanSettingChanged,
+    PlanSettingsProblem,
+    PlanSettingsShown,
+    settings_command,
+)
 from commands.measures.questions import MeasureAnswer, measures_command
 from commands.measures.record import (
     MeasureChart,
@@ -29,10 +35,12 @@ from commands.questions.help import HelpResult, help_command
 from commands.questions.history import HistoryProblem, HistoryResult, history_command
 from commands.reminders.channels import ChannelProblem, ChannelsResult, channel_command
 from commands.request import Request
+from commands.roles.cover import CoverEnded, CoverList, CoverProblem, CoverSet, cover_command
 from commands.roles.directory import (
     RoleChangeResult,
     RoleListResult,
     RoleProblem,
+    RolesTransferred,
     WhoAmIResult,
     role_command,
     whoami_command,
@@ -62,6 +70,14 @@ Result = (
     | ScorecardResult
     | ScorecardProblem
     | MeasureAnswer
+    | RolesTransferred
+    | CoverSet
+    | CoverEnded
+    | CoverList
+    | CoverProblem
+    | PlanSettingsShown
+    | PlanSettingChanged
+    | PlanSettingsProblem
 )
 """Every result a text command can return; bot.render has a renderer for each."""
 
@@ -78,6 +94,8 @@ VERBS: dict[str, Handler] = {
     "measure": measure_command,
     "measures": measures_command,
     "scorecard": scorecard_command,
+    "cover": cover_command,
+    "settings": settings_command,
 }
 
 

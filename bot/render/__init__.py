@@ -13,6 +13,16 @@ from typing import Any
 from bot.render.answer import render_answer
 from bot.render.changes import render_changes
 from bot.render.digest import render_digest, render_digest_subscription
+from bot.render.governance import (
+    render_cover_ended,
+    render_cover_list,
+    render_cover_problem,
+    render_cover_set,
+    render_plan_settings,
+    render_roles_transferred,
+    render_setting_changed,
+    render_settings_problem,
+)
 from bot.render.help import render_help
 from bot.render.history import render_history, render_history_problem
 from bot.render.measures import (
@@ -45,6 +55,11 @@ from bot.render.updates import (
 )
 from commands.digest.subscriptions import DigestSubscriptionResult
 from commands.digest.summary import DigestResult
+from commands.governance.plan_settings import (
+    PlanSettingChanged,
+    PlanSettingsProblem,
+    PlanSettingsShown,
+)
 from commands.measures.questions import MeasureAnswer
 from commands.measures.record import (
     MeasureChart,
@@ -60,7 +75,14 @@ from commands.questions.help import HelpResult
 from commands.questions.history import HistoryProblem, HistoryResult
 from commands.reminders.channels import ChannelProblem, ChannelsResult
 from commands.reminders.policy import ReminderPlan
-from commands.roles.directory import RoleChangeResult, RoleListResult, RoleProblem, WhoAmIResult
+from commands.roles.cover import CoverEnded, CoverList, CoverProblem, CoverSet
+from commands.roles.directory import (
+    RoleChangeResult,
+    RoleListResult,
+    RoleProblem,
+    RolesTransferred,
+    WhoAmIResult,
+)
 from commands.router import Result
 from commands.updates.apply import (
     DetailsRemoved,
@@ -105,6 +127,14 @@ RENDERERS: dict[type[Any], Callable[[Any], Rendered]] = {
     ScorecardResult: render_scorecard,
     ScorecardProblem: render_measure_problem,
     MeasureAnswer: render_measure_answer,
+    RolesTransferred: render_roles_transferred,
+    CoverSet: render_cover_set,
+    CoverEnded: render_cover_ended,
+    CoverList: render_cover_list,
+    CoverProblem: render_cover_problem,
+    PlanSettingsShown: render_plan_settings,
+    PlanSettingChanged: render_setting_changed,
+    PlanSettingsProblem: render_settings_problem,
 }
 
 

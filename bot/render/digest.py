@@ -351,6 +351,20 @@ def sections(result: DigestResult) -> list[Section]:
                 result.total("unanswered"),
             )
         )
+    if result.owners_to_confirm:
+        out.append(
+            Section(
+                f"Owners to confirm ({len(result.owners_to_confirm)})",
+                (Line(escape(name), name) for name in result.owners_to_confirm),
+                len(result.owners_to_confirm),
+                intro=Line(
+                    "_Roles that own open actions with nobody behind them and no cover: "
+                    "`role assign` or `cover` puts someone there._",
+                    "(Roles that own open actions with nobody behind them and no cover.)",
+                ),
+                see="ask me “role list”",
+            )
+        )
     if result.measure_signals:
         out.append(
             Section(

@@ -107,7 +107,8 @@ def entry_line(entry: HistoryEntry, *, plain: bool, zone: ZoneInfo = LONDON) -> 
     where = _where(entry, plain=plain)
     if not entry.author and entry.source in DATED_ONLY:
         return f"{stamp}: {change}, from {where}{_flags(entry)}{note}"
-    return f"{stamp}: {change}, by {_who(entry.author)} via {where}{_flags(entry)}{note}"
+    by = _who(entry.author) + (f" for {escape(entry.for_role)}" if entry.for_role else "")
+    return f"{stamp}: {change}, by {by} via {where}{_flags(entry)}{note}"
 
 
 def sections(lines: list[str]) -> list[dict[str, object]]:

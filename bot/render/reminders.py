@@ -44,6 +44,10 @@ def _owners(reminder: DueReminder) -> str:
     for owner in reminder.owners:
         if owner.unfilled:
             parts.append(f"{escape(owner.role)} (nobody assigned — an admin can run `role assign`)")
+        elif owner.cover:
+            until = f" until {day(owner.cover_until)}" if owner.cover_until else ""
+            fyi = f" (FYI {people(owner.holders)})" if owner.holders else ""
+            parts.append(f"{escape(owner.role)}: covered by {people((owner.cover,))}{until}{fyi}")
         else:
             parts.append(f"{escape(owner.role)} {people(owner.holders)}")
     return "; ".join(parts)

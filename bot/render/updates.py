@@ -64,6 +64,8 @@ def confirmation(result: UpdateApplied) -> str:
         line += " nothing changed."
     if result.corrected:
         line = "Corrected: " + line
+    if result.for_role:
+        line += f" Recorded as cover for {escape(result.for_role)}."
     return line
 
 

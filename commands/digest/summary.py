@@ -48,6 +48,7 @@ from store.queries.digests import (
     unanswered_reminders,
     updates_until,
 )
+from store.queries.governance import active_covers
 from store.queries.roles import all_roles, find_role, role_key
 from store.queries.state import DerivedState, derive_state
 
@@ -263,6 +264,7 @@ class DigestResult:
     trend: tuple[TrendPoint, ...] = ()
     stale_days: int = 28
     measure_signals: tuple[SignalChange, ...] = ()  # success measures whose signal changed
+    owners_to_confirm: tuple[str, ...] = ()  # roles owning open actions: nobody behind, no cover
     in_full: dict[str, int] = field(default_factory=dict)  # list name -> entries before the cut
 
     def total(self, name: str) -> int:
@@ -375,6 +377,7 @@ class DigestData:
             self.steps[step.id] = item
         self._cache: dict[Scope, DigestResult] = {}
         self.signal_changes: tuple[SignalChange, ...] = ()
+        self.covered: frozenset[int] = frozenset()  # role ids someone covers today
         self._area_positions: dict[int, int] = {}
         self._next_dues: dict[int, date | None] = {}
         self._open_steps: dict[int, list[_Item]] = {}
@@ -398,7 +401,23 @@ class DigestData:
         data.signal_changes = signal_changes(
             session, measures, since=as_of - timedelta(days=7), until=as_of
         )
+        data.covered = frozenset(active_covers(session, as_of.date()))
         return data
+
+    def _owners_to_confirm(self, open_now: list[_Item]) -> tuple[str, ...]:
+        """Roles that own open actions with nobody behind them and no cover standing in."""
+        role_ids = {
+            rid for item in open_now for rid in self.tree.owner_role_ids.get(item.row.id, [])
+        }
+        return tuple(
+            sorted(
+                self.tree.roles[rid].name
+                for rid in role_ids
+                if rid in self.tree.roles
+                and not self.tree.holders.get(rid)
+                and rid not in self.covered
+            )
+        )
 
     def _signals_in(self, scope: Scope, items: list[_Item]) -> tuple[SignalChange, ...]:
         """The measures under `scope`: those evidencing its actions or their areas, or, for a
@@ -628,6 +647,7 @@ class DigestData:
             areas=tuple(self._areas(current, today)),
             trend=tuple(self._trend(actions)),
             measure_signals=self._signals_in(scope, actions),
+            owners_to_confirm=self._owners_to_confirm(open_now),
         )
 
     def _headlines(self, current: list[_Item]) -> list[PlanHeadline]:

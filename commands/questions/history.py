@@ -33,6 +33,7 @@ class HistoryEntry:
     deleted: bool  # its source message was deleted; the update stands
     corrects: bool  # this entry is an edit of an earlier one
     step: str | None = None  # the step's reference, in an action's history
+    for_role: str | None = None  # made by the role's cover
 
     @classmethod
     def of(cls, row: StatusUpdate, step: str | None = None) -> HistoryEntry:
@@ -40,6 +41,7 @@ class HistoryEntry:
             step=step,
             at=row.at,
             author=row.author,
+            for_role=row.for_role,
             source=row.source,
             source_ref=row.source_ref,
             old_status=row.old_status,

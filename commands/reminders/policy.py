@@ -41,6 +41,7 @@ from commands.clock import DEFAULT_TIMEZONE
 from commands.reminders.working_days import day_off
 from commands.request import Policy
 from store.queries import role_queries
+from store.queries.governance import active_covers
 from store.queries.reminders import (
     Candidate,
     claims_since,
@@ -59,10 +60,17 @@ DEFERRED_SHOWN = 200  # waiting reminders described in full; the rest are only c
 class OwnerView:
     role: str
     holders: tuple[str, ...]  # Slack user ids from the role directory
+    cover: str | None = None  # who stands in for the role today (asked instead of the holders)
+    cover_until: date | None = None
 
     @property
     def unfilled(self) -> bool:
-        return not self.holders
+        return not self.holders and self.cover is None
+
+    @property
+    def asked(self) -> tuple[str, ...]:
+        """Who the reminder is for: the cover while there is one, else the holders."""
+        return (self.cover,) if self.cover else self.holders
 
 
 @dataclass(frozen=True)
@@ -95,7 +103,17 @@ class DueReminder:
     def mentions(self) -> tuple[str, ...]:
         users: list[str] = []
         for owner in self.owners:
-            users.extend(u for u in owner.holders if u not in users)
+            users.extend(u for u in owner.asked if u not in users)
+        return tuple(users)
+
+    @property
+    def for_information(self) -> tuple[str, ...]:
+        """Holders whose role is covered: told, not asked."""
+        asked = set(self.mentions)
+        users: list[str] = []
+        for owner in self.owners:
+            if owner.cover:
+                users.extend(u for u in owner.holders if u not in users and u not in asked)
         return tuple(users)
 
 
@@ -199,7 +217,7 @@ def plan_reminders(session: Session, *, today: date, policy: Policy) -> Reminder
     thresholds = policy.thresholds
     fallback_channel = policy.reminders_channel or None
     candidates = reminder_candidates(session, steps_due_by=today + timedelta(days=days_before))
-    owners, unfilled, no_owner = _owners(session, candidates)
+    owners, unfilled, no_owner = _owners(session, candidates, today)
     off = day_off(today)
     if off is not None:
         return ReminderPlan(today, off, (), (), 0, unfilled, no_owner, ())
@@ -262,11 +280,20 @@ def plan_reminders(session: Session, *, today: date, policy: Policy) -> Reminder
 
 
 def _owners(
-    session: Session, candidates: list[Candidate]
+    session: Session, candidates: list[Candidate], today: date
 ) -> tuple[dict[int, OwnerView], tuple[UnfilledRole, ...], tuple[str, ...]]:
     names = role_queries.role_names_by_id(session)
     held = role_queries.holders_by_role(session)
-    views = {rid: OwnerView(name, held.get(rid, ())) for rid, name in names.items()}
+    covers = active_covers(session, today)
+    views = {
+        rid: OwnerView(
+            name,
+            held.get(rid, ()),
+            covers[rid].cover_user_id if rid in covers else None,
+            covers[rid].ends_on if rid in covers else None,
+        )
+        for rid, name in names.items()
+    }
     inactive = role_queries.inactive_members(session)
     unfilled: dict[int, list[str]] = {}
     no_owner: list[str] = []

@@ -34,7 +34,7 @@ from store.queries.roles import (
 log = logging.getLogger(__name__)
 
 _MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>|(?<![\w<])@?\b([UW][A-Z0-9]{6,})\b")
-_QUOTED = re.compile(r'"([^"]+)"|“([^”]+)”|‘([^’]+)’|”([^”]+)”')
+QUOTED = re.compile(r'"([^"]+)"|“([^”]+)”|‘([^’]+)’|”([^”]+)”')
 ROLE_MATCH_CUTOFF = 75  # a close spelling is taken when it clearly beats the next role
 ROLE_MATCH_GAP = 5
 ROLE_SUGGEST_CUTOFF = 70
@@ -89,6 +89,13 @@ class RoleProblem:
 
     message: str
     suggestions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RolesTransferred:
+    leaver: str
+    successor: str
+    roles: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -212,7 +219,7 @@ def role_change(
         log.info("role %s refused for %s: not an admin", verb, request.caller.label)
         return RoleProblem(f"Only {_who_can_change(request)} can change the role directory.")
     users, remainder = parse_users(rest)
-    quoted = _QUOTED.search(remainder)
+    quoted = QUOTED.search(remainder)
     role_text = next(g for g in quoted.groups() if g) if quoted else remainder
     if not role_text.strip():
         return RoleProblem(f'Say which role, e.g. `role {verb} "Head of MASH" @someone`.')
@@ -245,10 +252,35 @@ def role_change(
     return RoleChangeResult(verb, role.name, tuple(changed), tuple(unchanged), tuple(deactivated))
 
 
+def transfer_roles(session: Session, request: Request, text: str) -> RolesTransferred | RoleProblem:
+    """`role transfer @leaver @successor`: every role the leaver holds passes to the successor
+    in one step, logged (an admin only)."""
+    if not is_admin(session, request):
+        log.info("role transfer refused for %s: not an admin", request.caller.label)
+        return RoleProblem(f"Only {_who_can_change(request)} can transfer a leaver's roles.")
+    users, _ = parse_users(text)
+    if len(users) != 2 or users[0] == users[1]:
+        return RoleProblem("Say `role transfer @leaver @successor`: two different Slack mentions.")
+    leaver, successor = users
+    roles = roles_held_by(session, leaver)
+    if not roles:
+        return RoleProblem("That person holds no roles: there is nothing to transfer.")
+    now = request.clock.utcnow()
+    for role in roles:
+        assign(session, role, successor, by=request.caller.user_id, at=now)
+        unassign(session, role, leaver)
+    names = tuple(role.name for role in roles)
+    log.info(
+        "roles %s transferred from %s to %s by %s", names, leaver, successor, request.caller.label
+    )
+    return RolesTransferred(leaver, successor, names)
+
+
 def role_command(
     session: Session, request: Request, rest: str
-) -> RoleListResult | RoleChangeResult | RoleProblem:
-    """`role list [role]`, `role assign "<role>" @user…`, `role remove "<role>" @user…`."""
+) -> RoleListResult | RoleChangeResult | RolesTransferred | RoleProblem:
+    """`role list [role]`, `role assign "<role>" @user…`, `role remove "<role>" @user…`,
+    `role transfer @leaver @successor`."""
     verb, _, args = rest.strip().partition(" ")
     verb = verb.lower()
     if verb in ("", "list", "ls", "show"):
@@ -257,9 +289,11 @@ def role_command(
         return role_change(session, request, "assign", args)
     if verb in ("remove", "unassign", "rm", "revoke"):
         return role_change(session, request, "remove", args)
+    if verb in ("transfer", "handover", "hand"):
+        return transfer_roles(session, request, args)
     return RoleProblem(
-        'I understand `role list`, `role assign "Head of MASH" @someone` and '
-        '`role remove "Head of MASH" @someone`.'
+        'I understand `role list`, `role assign "Head of MASH" @someone`, '
+        '`role remove "Head of MASH" @someone` and `role transfer @leaver @successor`.'
     )
 
 

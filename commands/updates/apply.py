@@ -23,6 +23,7 @@ from commands.updates.replies import ParsedReply, parse_reply
 from store.models import Action, Reminder, Step
 from store.models.status import STATUS_VALUES
 from store.personal_data import Redacted, fingerprint, redact
+from store.queries.governance import covered_roles
 from store.queries.history import (
     item_for_reminder,
     item_of_update,
@@ -72,6 +73,7 @@ class UpdateApplied:
     corrected: bool = False
     update_id: int | None = None
     removed: tuple[str, ...] = ()  # kinds of a child's details taken out of the note
+    for_role: str | None = None  # made by the role's cover
 
 
 @dataclass(frozen=True)
@@ -210,11 +212,37 @@ def who_can(session: Session, item: Action | Step) -> tuple[tuple[str, tuple[str
 
 
 def may_update(session: Session, request: Request, item: Action | Step) -> bool:
-    """An admin, or a holder of one of the item's owner roles (All HoS: any Head of Service)."""
+    """An admin, a holder of one of the item's owner roles (All HoS: any Head of Service), or
+    whoever covers one of those roles today."""
     if is_admin(session, request):
         return True
     user = request.caller.user_id
-    return any(user in users for _, users in who_can(session, item))
+    if any(user in users for _, users in who_can(session, item)):
+        return True
+    return covering_role(session, request, item) is not None
+
+
+def covering_role(session: Session, request: Request, item: Action | Step) -> str | None:
+    """The owner role the caller stands in for today, when they act as its cover rather than as
+    a holder (the update is then stamped "for <role>"). Cover does not cascade: only the
+    covered role's own items, and "All HoS" items when it is a Head of Service role."""
+    user = request.caller.user_id
+    if user is None:
+        return None
+    covered = covered_roles(session, user, request.clock.today())
+    if not covered:
+        return None
+    owners = item_owner_roles(session, item)
+    if any(user in holders(session, role) for role in owners):
+        return None  # a holder acts as themself
+    for role in owners:
+        if role.id in covered:
+            return role.name
+        if role.group:
+            head = next((r for r in covered.values() if r.head_of_service), None)
+            if head is not None:
+                return head.name
+    return None
 
 
 def _refuse(session: Session, request: Request, item: Action | Step) -> UpdateRefused:
@@ -245,6 +273,7 @@ def _apply(
         at=request.clock.utcnow(),
         source=source,
         author=request.caller.label,
+        for_role=covering_role(session, request, item),
         source_ref=permalink,
         status=status,
         rag=rag,
@@ -283,6 +312,7 @@ def _apply(
         source=source,
         corrected=corrects is not None,
         update_id=update.id,
+        for_role=update.for_role,
     )
 
 

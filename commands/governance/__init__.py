@@ -1,0 +1,1 @@
+"""Governance above the weekly session: each plan's settings for approval and sign-off."""

@@ -1,0 +1,176 @@
+"""Each plan's own governance settings, set by admins: `settings show`, `settings PLAN KEY VALUE`.
+
+The settings are the fields of `PlanPolicy`; a plan that sets nothing takes the defaults, which
+change nothing (a lead's new date applies at once and is logged; "done" is Blue on the lead's
+word), so a plan opts in when its board decides to.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, fields
+
+from sqlmodel import Session
+
+from commands.request import Request
+from commands.roles.directory import is_admin, match_role
+from store.models import Plan
+from store.queries import governance
+
+log = logging.getLogger(__name__)
+
+APPROVAL = ("required", "recorded")
+BLUE_NEEDS = ("none", "evidence", "signoff")
+
+
+@dataclass(frozen=True)
+class PlanPolicy:
+    """One plan's settings. Field names are the keys people type."""
+
+    approval: str = "recorded"  # required: a lead's new due date waits for the approver
+    blue_needs: str = "none"  # evidence | signoff: "done" waits for evidence (and sign-off)
+    approver: str = "Director of Safeguarding"  # the role that approves dates and signs off
+    slip_weeks: int = 8  # a date moved further than this is flagged for the board
+
+    @classmethod
+    def of(cls, stored: dict[str, str]) -> PlanPolicy:
+        """The policy from a plan's stored settings; anything not set keeps its default."""
+        default = cls()
+        weeks = stored.get("slip_weeks", "")
+        return cls(
+            approval=stored.get("approval", default.approval),
+            blue_needs=stored.get("blue_needs", default.blue_needs),
+            approver=stored.get("approver", default.approver),
+            slip_weeks=int(weeks) if weeks.isdigit() else default.slip_weeks,
+        )
+
+
+KEYS = tuple(item.name for item in fields(PlanPolicy))
+HELP = {
+    "approval": "required or recorded",
+    "blue_needs": "none, evidence or signoff",
+    "approver": "a role, e.g. Director of Safeguarding",
+    "slip_weeks": "a number of weeks",
+}
+
+
+@dataclass(frozen=True)
+class PlanSettingsRow:
+    plan: str  # the plan's key
+    title: str
+    policy: PlanPolicy
+    set_keys: tuple[str, ...]  # the keys set for this plan (the rest are defaults)
+
+
+@dataclass(frozen=True)
+class PlanSettingsShown:
+    rows: tuple[PlanSettingsRow, ...]
+
+
+@dataclass(frozen=True)
+class PlanSettingChanged:
+    plan: str
+    key: str
+    value: str
+    before: str
+
+
+@dataclass(frozen=True)
+class PlanSettingsProblem:
+    message: str
+
+
+SettingsResult = PlanSettingsShown | PlanSettingChanged | PlanSettingsProblem
+
+
+def policy_for(session: Session, plan_id: int) -> PlanPolicy:
+    return PlanPolicy.of(governance.plan_settings(session).get(plan_id, {}))
+
+
+def settings_command(session: Session, request: Request, rest: str) -> SettingsResult:
+    """`settings [show]` or `settings [set] PLAN KEY VALUE`."""
+    words = rest.split()
+    if words and words[0].lower() in ("show", "list"):
+        words = words[1:]
+        if not words:
+            return show_settings(session)
+    if words and words[0].lower() == "set":
+        words = words[1:]
+    if not words:
+        return show_settings(session)
+    if len(words) < 3:
+        return PlanSettingsProblem(
+            "Say `settings PLAN KEY VALUE`, e.g. `settings ofsted approval required`. Keys: "
+            + "; ".join(f"{key} ({HELP[key]})" for key in KEYS)
+            + "."
+        )
+    return set_setting(session, request, words[0], words[1], " ".join(words[2:]))
+
+
+def _plan(session: Session, text: str) -> Plan | None:
+    wanted = text.strip().lower()
+    for plan in governance.all_plans(session):
+        key = plan.key.lower()
+        if wanted in (key, key.split("-")[0], plan.prefix.lower(), plan.title.lower()):
+            return plan
+    return None
+
+
+def show_settings(session: Session) -> PlanSettingsShown:
+    stored = governance.plan_settings(session)
+    rows = tuple(
+        PlanSettingsRow(
+            plan.key,
+            plan.title,
+            PlanPolicy.of(stored.get(plan.id or 0, {})),
+            tuple(stored.get(plan.id or 0, {})),
+        )
+        for plan in governance.all_plans(session)
+    )
+    return PlanSettingsShown(rows)
+
+
+def _checked(session: Session, key: str, value: str) -> str | PlanSettingsProblem:
+    """The value as stored, or what is wrong with it."""
+    if key == "approval" and value.lower() in APPROVAL:
+        return value.lower()
+    if key == "blue_needs" and value.lower().replace("-", "") in BLUE_NEEDS:
+        return value.lower().replace("-", "")
+    if key == "approver":
+        role, suggestions = match_role(session, value)
+        if role is not None:
+            return role.name
+        if suggestions:
+            return PlanSettingsProblem(
+                f"I'm not sure which role “{value}” means: {'; '.join(suggestions)}?"
+            )
+        return PlanSettingsProblem(f"I don't know a role called “{value}”. Try `role list`.")
+    if key == "slip_weeks" and value.isdigit() and 0 < int(value) <= 104:
+        return str(int(value))
+    return PlanSettingsProblem(f"{key} takes {HELP[key]}, not “{value}”.")
+
+
+def set_setting(
+    session: Session, request: Request, plan_text: str, key_text: str, value: str
+) -> PlanSettingChanged | PlanSettingsProblem:
+    if not is_admin(session, request):
+        log.info("settings change refused for %s: not an admin", request.caller.label)
+        return PlanSettingsProblem("Only an admin can change a plan's settings.")
+    plan = _plan(session, plan_text)
+    if plan is None:
+        known = ", ".join(p.key for p in governance.all_plans(session)) or "none"
+        return PlanSettingsProblem(f"No plan is called “{plan_text}”. Plans: {known}.")
+    key = key_text.lower().replace("-", "_")
+    if key not in KEYS:
+        return PlanSettingsProblem(
+            f"There is no setting “{key_text}”. Settings: {', '.join(KEYS)}."
+        )
+    checked = _checked(session, key, value.strip().strip("\"“”'"))
+    if isinstance(checked, PlanSettingsProblem):
+        return checked
+    default = str(getattr(PlanPolicy(), key))
+    before = governance.set_plan_setting(
+        session, plan, key, checked, by=request.caller.label, at=request.clock.utcnow()
+    )
+    log.info("plan %s setting %s = %s by %s", plan.key, key, checked, request.caller.label)
+    return PlanSettingChanged(plan.key, key, checked, before if before is not None else default)

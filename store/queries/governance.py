@@ -1,0 +1,116 @@
+"""Reading and writing cover during leave and per-plan settings (store.models.governance).
+
+A cover is active on a day from `starts_on` to `ends_on` inclusive unless it was ended; if two
+overlap, the later one set wins (the earlier is ended when the later is set)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import ColumnElement
+from sqlmodel import Session, col, select
+
+from store.models import Plan, PlanSetting, Role, RoleCover, RoleManager
+
+
+def _active(today: date) -> ColumnElement[bool]:
+    return (
+        col(RoleCover.ended_at).is_(None)
+        & (col(RoleCover.starts_on) <= today)
+        & (col(RoleCover.ends_on) >= today)
+    )
+
+
+def active_covers(session: Session, today: date) -> dict[int, RoleCover]:
+    """Role id -> the cover standing in for it today."""
+    query = select(RoleCover).where(_active(today)).order_by(col(RoleCover.set_at))
+    return {cover.role_id: cover for cover in session.exec(query)}
+
+
+def covers_of(session: Session, role_id: int, today: date) -> list[RoleCover]:
+    """The role's covers not ended and not over by `today` (current or starting later)."""
+    query = select(RoleCover).where(
+        RoleCover.role_id == role_id,
+        col(RoleCover.ended_at).is_(None),
+        col(RoleCover.ends_on) >= today,
+    )
+    return list(session.exec(query.order_by(col(RoleCover.set_at))))
+
+
+def covered_roles(session: Session, user_id: str, today: date) -> dict[int, Role]:
+    """The roles `user_id` stands in for today, by id."""
+    query = (
+        select(Role)
+        .join(RoleCover, col(RoleCover.role_id) == col(Role.id))
+        .where(_active(today), RoleCover.cover_user_id == user_id)
+    )
+    return {role.id or 0: role for role in session.exec(query)}
+
+
+def add_cover(
+    session: Session,
+    role_id: int,
+    user_id: str,
+    *,
+    starts_on: date,
+    ends_on: date,
+    by: str | None,
+    at: datetime,
+) -> tuple[RoleCover, list[RoleCover]]:
+    """Record a cover; earlier covers of the role that it overlaps are ended. Returns the new
+    cover and the ones it replaced."""
+    replaced = [c for c in covers_of(session, role_id, starts_on) if c.starts_on <= ends_on]
+    for old in replaced:
+        old.ended_at, old.ended_by, old.end_reason = at, by, "replaced by a later cover"
+        session.add(old)
+    cover = RoleCover(
+        role_id=role_id,
+        cover_user_id=user_id,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        set_by=by,
+        set_at=at,
+    )
+    session.add(cover)
+    session.flush()
+    return cover, replaced
+
+
+def end_cover(session: Session, cover: RoleCover, *, by: str | None, at: datetime) -> None:
+    cover.ended_at, cover.ended_by, cover.end_reason = at, by, "ended early"
+    session.add(cover)
+    session.flush()
+
+
+def manager_role_id(session: Session, role_id: int) -> int | None:
+    found = session.get(RoleManager, role_id)
+    return found.manager_role_id if found else None
+
+
+def plan_settings(session: Session) -> dict[int, dict[str, str]]:
+    """Plan id -> the settings set for it (key -> value); a key not set takes its default."""
+    found: dict[int, dict[str, str]] = {}
+    for row in session.exec(select(PlanSetting)):
+        found.setdefault(row.plan_id, {})[row.key] = row.value
+    return found
+
+
+def set_plan_setting(
+    session: Session, plan: Plan, key: str, value: str, *, by: str | None, at: datetime
+) -> str | None:
+    """Set one setting; returns the value it had (None when it was the default)."""
+    row = session.exec(
+        select(PlanSetting).where(PlanSetting.plan_id == plan.id, PlanSetting.key == key)
+    ).first()
+    before = row.value if row else None
+    if row is None:
+        row = PlanSetting(plan_id=plan.id or 0, key=key, value=value, set_by=by, set_at=at)
+    else:
+        row.value, row.set_by, row.set_at = value, by, at
+    session.add(row)
+    session.flush()
+    return before
+
+
+def all_plans(session: Session) -> list[Plan]:
+    return list(session.exec(select(Plan).order_by(col(Plan.id))))
