@@ -139,7 +139,7 @@ class AnswerResult:
         }
 
 
-def describe(question: Question, index: PlanIndex) -> str:
+def question_in_words(question: Question, index: PlanIndex) -> str:
     """The question as understood, in plain words: "overdue items owned by Head of MASH"."""
     status = STATUS_WORDS.get(question.status or "", "")
     parts: list[str] = []
@@ -405,7 +405,7 @@ def answer(
         message = f"{message} {note}" if message else note
     return AnswerResult(
         question=question,
-        understood=describe(question, index),
+        understood=question_in_words(question, index),
         items=items,
         as_of=today,
         not_shown=max(0, outcome.total - len(shown)),
@@ -420,7 +420,7 @@ def answer(
 
 def _scope_text(question: Question, index: PlanIndex) -> str:
     """What a question about changes narrows to, in words: "under OA4 (…)", "for P7.5"."""
-    text = describe(replace(question, status=None, window=None), index)
+    text = question_in_words(replace(question, status=None, window=None), index)
     text = text.removeprefix("items").strip()
     if text and not text.startswith(("under ", "owned ", "about ", "in the ")):
         text = f"for {text}"
