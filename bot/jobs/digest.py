@@ -57,7 +57,7 @@ from store.queries.digests import (
     active_subscriptions,
     claim_post,
     get_subscription,
-    mark_posted,
+    mark_summary_posted,
     note_edit,
     post_for_week,
     release_claim,
@@ -321,7 +321,7 @@ class _ClaimedPost:
     def record(self, channel: str, ts: str) -> None:
         def mark() -> bool:
             with session_scope(self.runtime.engine) as session:
-                return mark_posted(
+                return mark_summary_posted(
                     session,
                     post_id=self.claim.post_id,
                     by=self.worker,

@@ -49,7 +49,7 @@ from store.queries import role_queries
 from store.queries.reminders import (
     claim_reminder,
     in_doubt,
-    mark_posted,
+    mark_reminder_posted,
     put_in_doubt,
     release_claim,
     release_stale_claims,
@@ -173,7 +173,7 @@ def run_reminders(
             continue
         channel, ts = outcome
         with session_scope(runtime.engine) as session:
-            recorded = mark_posted(
+            recorded = mark_reminder_posted(
                 session, row_id, channel=channel, thread_ts=ts, at=runtime.clock.utcnow(), by=worker
             )
         if not recorded:
@@ -311,7 +311,7 @@ def _settle(
         return
     at = min(_ts_time(found), runtime.clock.utcnow())
     with session_scope(runtime.engine) as session:
-        recorded = mark_posted(
+        recorded = mark_reminder_posted(
             session, doubt.id, channel=doubt.channel, thread_ts=found, at=at, by=worker
         )
     if recorded:
