@@ -332,26 +332,12 @@ def answer(
         question, mine_note = mine
     completed = _asks_what_was_completed(question, today)
     if question.changes or completed:
-        return answer_changes(
-            session,
-            index,
-            question,
-            today,
-            thresholds,
-            scope_text=_scope_text(question, index),
-            timezone=policy.timezone,
-            moved_to="done" if completed and not question.changes else None,
-        )
+        return _answer_changes(session, index, question, today, policy, completed=completed)
     question, outcome, filtered_out, answer_no = _search_and_verdict(
         index, question, today, thresholds, limit
     )
     shown = outcome.hits[:limit]
     items = tuple(_answer_line(index, hit, today, thresholds) for hit in shown)
-    suggestions = tuple(
-        Suggestion(ref, index.entries[index.by_ref[ref.upper()]].title)
-        for ref in outcome.suggestions
-        if ref.upper() in index.by_ref
-    )
     message = _answer_message(
         question,
         outcome,
@@ -367,11 +353,42 @@ def answer(
         as_of=today,
         not_shown=max(0, outcome.total - len(shown)),
         filtered_out=filtered_out,
-        suggestions=suggestions,
+        suggestions=_suggestions(index, outcome),
         unknown_refs=outcome.unknown_refs,
         message=message,
         reread=outcome.reread,
         ignored_words=outcome.ignored_words,
+    )
+
+
+def _answer_changes(
+    session: Session,
+    index: PlanIndex,
+    question: Question,
+    today: date,
+    policy: Policy,
+    *,
+    completed: bool,
+) -> ChangesResult:
+    """A question about what changed (or what was completed in a window), answered from history."""
+    return answer_changes(
+        session,
+        index,
+        question,
+        today,
+        policy.thresholds,
+        scope_text=_scope_text(question, index),
+        timezone=policy.timezone,
+        moved_to="done" if completed and not question.changes else None,
+    )
+
+
+def _suggestions(index: PlanIndex, outcome: SearchOutcome) -> tuple[Suggestion, ...]:
+    """The references to offer when nothing matched, with their titles."""
+    return tuple(
+        Suggestion(ref, index.entries[index.by_ref[ref.upper()]].title)
+        for ref in outcome.suggestions
+        if ref.upper() in index.by_ref
     )
 
 
