@@ -214,6 +214,21 @@ def _look_for_chart(
     return None
 
 
+def _take_claim(
+    runtime: Runtime, subscription_id: int, week: date, worker: str, now: datetime
+) -> Claim:
+    """Claim the week's post for `worker` (or learn that it is posted or someone else's)."""
+    with session_scope(runtime.engine) as session:
+        return claim_post(
+            session,
+            subscription_id=subscription_id,
+            week=week,
+            by=worker,
+            now=now,
+            stale_after=STALE_CLAIM,
+        )
+
+
 def post_summary(
     runtime: Runtime,
     client: WebClient,
@@ -232,19 +247,7 @@ def post_summary(
     if subscription is None or not subscription.active:
         return Delivery(subscription_id, local_week_or_today(now), "inactive")
     week = local_week(subscription, now)
-
-    def take() -> Claim:
-        with session_scope(runtime.engine) as session:
-            return claim_post(
-                session,
-                subscription_id=subscription_id,
-                week=week,
-                by=worker,
-                now=now,
-                stale_after=STALE_CLAIM,
-            )
-
-    claim = _with_db_retry(take)
+    claim = _with_db_retry(lambda: _take_claim(runtime, subscription_id, week, worker, now))
     if claim.state == "posted":
         return Delivery(subscription_id, week, "already", claim.channel, claim.ts)
     if claim.state == "busy":
