@@ -255,32 +255,7 @@ def _subscribe(session: Session, request: Request, args: str) -> DigestSubscript
         session, channel=channel, scope_kind=scope.kind, scope_value=scope.value
     )
     if existing is not None:
-        same = (existing.weekday, existing.hour, existing.minute, existing.timezone) == (
-            when.weekday,
-            when.hour,
-            when.minute,
-            when.timezone,
-        )
-        if same:
-            return DigestSubscriptionResult(
-                "already",
-                "This channel already gets that summary.",
-                (subscription_state(session, existing, now),),
-                channel,
-            )
-        if not _may_change(request, existing):
-            return _refused(session, existing, "move", now)
-        reschedule_subscription(
-            session,
-            existing,
-            weekday=when.weekday,
-            hour=when.hour,
-            minute=when.minute,
-            timezone=when.timezone,
-        )
-        return DigestSubscriptionResult(
-            "rescheduled", "Moved.", (subscription_state(session, existing, now),), channel
-        )
+        return _resubscribe(session, request, existing, when, now, channel)
     created = add_subscription(
         session,
         channel=channel,
@@ -299,6 +274,44 @@ def _subscribe(session: Session, request: Request, args: str) -> DigestSubscript
         "stop this one.",
         (subscription_state(session, created, now),),
         channel,
+    )
+
+
+def _resubscribe(
+    session: Session,
+    request: Request,
+    existing: DigestSubscription,
+    when: When,
+    now: datetime,
+    channel: str,
+) -> DigestSubscriptionResult:
+    """Subscribing again to a summary the channel already gets: nothing to do, or a new time
+    (for the one who subscribed it or an admin)."""
+    same = (existing.weekday, existing.hour, existing.minute, existing.timezone) == (
+        when.weekday,
+        when.hour,
+        when.minute,
+        when.timezone,
+    )
+    if same:
+        return DigestSubscriptionResult(
+            "already",
+            "This channel already gets that summary.",
+            (subscription_state(session, existing, now),),
+            channel,
+        )
+    if not _may_change(request, existing):
+        return _refused(session, existing, "move", now)
+    reschedule_subscription(
+        session,
+        existing,
+        weekday=when.weekday,
+        hour=when.hour,
+        minute=when.minute,
+        timezone=when.timezone,
+    )
+    return DigestSubscriptionResult(
+        "rescheduled", "Moved.", (subscription_state(session, existing, now),), channel
     )
 
 
