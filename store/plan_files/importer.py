@@ -288,22 +288,27 @@ def validate(doc: PlanDoc) -> None:
             _limit("; ".join(action.dates), _LIMITS["date"], file, at_field(action.where, "dates"))
             action.status = _status(action.status, file, at_field(action.where, "status"))
             action.rag = _rag(action.rag, file, at_field(action.where, "rag"))
-            for step_number, step in enumerate(action.steps, 1):
-                expected = f"{action.ref}.{step_number}"
-                if step.ref and step.ref.upper() != expected.upper():
-                    raise PlanFileError(
-                        file,
-                        at_field(step.where, "ref"),
-                        f"'{step.ref}' is out of order (expected "
-                        f"{expected}; steps are numbered in order)",
-                    )
-                _limit(expected, _LIMITS["step_ref"], file, at_field(step.where, "ref"))
-                _check_date(step.due, file, at_field(step.where, "due"))
-                step.status = _status(step.status, file, at_field(step.where, "status"))
-                step.rag = _rag(step.rag, file, at_field(step.where, "rag"))
-                _check_history(step.history, file, step.where)
+            _validate_steps(action, file)
             _check_history(action.history, file, action.where)
     _refuse_personal_data(doc, file)
+
+
+def _validate_steps(action: ActionDoc, file: str) -> None:
+    """Refuse steps out of order or with a wrong date, status or history; statuses and colours
+    are normalised in place, as `validate` does for actions."""
+    for step_number, step in enumerate(action.steps, 1):
+        expected = f"{action.ref}.{step_number}"
+        if step.ref and step.ref.upper() != expected.upper():
+            raise PlanFileError(
+                file,
+                at_field(step.where, "ref"),
+                f"'{step.ref}' is out of order (expected {expected}; steps are numbered in order)",
+            )
+        _limit(expected, _LIMITS["step_ref"], file, at_field(step.where, "ref"))
+        _check_date(step.due, file, at_field(step.where, "due"))
+        step.status = _status(step.status, file, at_field(step.where, "status"))
+        step.rag = _rag(step.rag, file, at_field(step.where, "rag"))
+        _check_history(step.history, file, step.where)
 
 
 def _texts(doc: PlanDoc) -> Iterator[tuple[str, str | None]]:
