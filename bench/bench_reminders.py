@@ -39,7 +39,7 @@ from commands.updates.replies import parse_reply
 from store.db import make_engine, session_scope
 from store.personal_data import redact, screen
 from store.queries.history import find_item
-from store.queries.reminders import claim_reminder, mark_posted
+from store.queries.reminders import claim_reminder, mark_reminder_posted
 from store.queries.roles import assign, find_role
 from store.seed import prepare_database
 
@@ -174,7 +174,7 @@ def main() -> int:
                 by="bench",
             )
             assert row is not None and row.id is not None
-            mark_posted(
+            mark_reminder_posted(
                 session, row.id, channel="CBENCH001", thread_ts="1676451600.000100", at=SEEDED_AT
             )
         request = Request("", Caller(user_id="U0MASH001"), Clock.fixed_at(TODAY))

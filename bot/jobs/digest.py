@@ -57,7 +57,7 @@ from store.queries.digests import (
     active_subscriptions,
     claim_post,
     get_subscription,
-    mark_posted,
+    mark_summary_posted,
     note_edit,
     post_for_week,
     release_claim,
@@ -215,6 +215,21 @@ def _look_for_chart(
     return None
 
 
+def _take_claim(
+    runtime: Runtime, subscription_id: int, week: date, worker: str, now: datetime
+) -> Claim:
+    """Claim the week's post for `worker` (or learn that it is posted or someone else's)."""
+    with session_scope(runtime.engine) as session:
+        return claim_post(
+            session,
+            subscription_id=subscription_id,
+            week=week,
+            by=worker,
+            now=now,
+            stale_after=STALE_CLAIM,
+        )
+
+
 def post_summary(
     runtime: Runtime,
     client: WebClient,
@@ -233,19 +248,7 @@ def post_summary(
     if subscription is None or not subscription.active:
         return Delivery(subscription_id, local_week_or_today(now), "inactive")
     week = local_week(subscription, now)
-
-    def take() -> Claim:
-        with session_scope(runtime.engine) as session:
-            return claim_post(
-                session,
-                subscription_id=subscription_id,
-                week=week,
-                by=worker,
-                now=now,
-                stale_after=STALE_CLAIM,
-            )
-
-    claim = _with_db_retry(take)
+    claim = _with_db_retry(lambda: _take_claim(runtime, subscription_id, week, worker, now))
     if claim.state == "posted":
         return Delivery(subscription_id, week, "already", claim.channel, claim.ts)
     if claim.state == "busy":
@@ -322,7 +325,7 @@ class _ClaimedPost:
     def record(self, channel: str, ts: str) -> None:
         def mark() -> bool:
             with session_scope(self.runtime.engine) as session:
-                return mark_posted(
+                return mark_summary_posted(
                     session,
                     post_id=self.claim.post_id,
                     by=self.worker,

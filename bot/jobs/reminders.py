@@ -49,7 +49,7 @@ from store.queries import role_queries
 from store.queries.reminders import (
     claim_reminder,
     in_doubt,
-    mark_posted,
+    mark_reminder_posted,
     put_in_doubt,
     release_claim,
     release_stale_claims,
@@ -112,20 +112,53 @@ def run_reminders(
     today = runtime.clock.today()
     deactivated: tuple[str, ...] = ()
     if not dry_run and client is not None:
-        with session_scope(runtime.engine) as session:
-            released = release_stale_claims(
-                session, older_than=runtime.clock.utcnow() - CLAIM_TIMEOUT
-            )
-        if released:
-            log.warning(
-                "%d reminder claims were never posted (their process stopped mid-post); looking "
-                "for their threads",
-                released,
-            )
-        settle_in_doubt(runtime, client)
-        deactivated = check_role_holders(runtime, client)
+        deactivated = _settle_before_run(runtime, client)
     with session_scope(runtime.engine) as session:
         plan = plan_reminders(session, today=today, policy=runtime.policy)
+    _log_plan(plan, today)
+    if dry_run or client is None or plan.day_off:
+        return ReminderRunReport(plan, (), (), (), deactivated, dry_run=True)
+
+    posted: list[tuple[str, str, str]] = []
+    elsewhere: list[str] = []
+    failed: list[str] = []
+    worker = _worker_name()
+    for reminder in plan.due:
+        row_id = _claim(runtime, reminder, worker)
+        if row_id is None:
+            elsewhere.append(reminder.ref)
+            log.info("reminder %s already claimed by another process", reminder.key)
+            continue
+        outcome = _post(runtime, client, reminder, row_id, today, worker)
+        if outcome is None:
+            failed.append(reminder.ref)
+            continue
+        channel, ts = outcome
+        _record_posted(runtime, reminder, row_id, channel, ts, worker)
+        posted.append((reminder.ref, channel, ts))
+        log.info("reminder %s posted to %s at %s", reminder.key, channel, ts)
+    return ReminderRunReport(
+        plan, tuple(posted), tuple(elsewhere), tuple(failed), deactivated, dry_run=False
+    )
+
+
+def _settle_before_run(runtime: Runtime, client: WebClient) -> tuple[str, ...]:
+    """Release stale claims, settle posts in doubt and check role holders before posting;
+    return the users Slack reports deactivated."""
+    with session_scope(runtime.engine) as session:
+        released = release_stale_claims(session, older_than=runtime.clock.utcnow() - CLAIM_TIMEOUT)
+    if released:
+        log.warning(
+            "%d reminder claims were never posted (their process stopped mid-post); looking "
+            "for their threads",
+            released,
+        )
+    settle_in_doubt(runtime, client)
+    return check_role_holders(runtime, client)
+
+
+def _log_plan(plan: ReminderPlan, today: date) -> None:
+    """Log what stops reminders: unfilled roles, areas with no channel, a day off."""
     if plan.unfilled:
         log.warning(
             "%d owner roles have nobody behind them: %s",
@@ -140,54 +173,42 @@ def run_reminders(
         )
     if plan.day_off:
         log.info("no reminders on %s: %s", today, plan.day_off)
-    if dry_run or client is None or plan.day_off:
-        return ReminderRunReport(plan, (), (), (), deactivated, dry_run=True)
 
-    posted: list[tuple[str, str, str]] = []
-    elsewhere: list[str] = []
-    failed: list[str] = []
-    worker = _worker_name()
-    for reminder in plan.due:
-        tried_at = runtime.clock.real_utcnow()  # Slack's clock, not a trial's fixed one
-        with session_scope(runtime.engine) as session:
-            row = claim_reminder(
-                session,
-                key=reminder.key,
-                action_id=reminder.action_id,
-                step_id=reminder.step_id,
-                reason=reminder.reason,
-                for_date=reminder.for_date,
-                at=runtime.clock.utcnow(),
-                by=worker,
-                channel=reminder.channel,
-                tried_at=tried_at,
-            )
-            row_id = row.id if row else None
-        if row_id is None:
-            elsewhere.append(reminder.ref)
-            log.info("reminder %s already claimed by another process", reminder.key)
-            continue
-        outcome = _post(runtime, client, reminder, row_id, today, worker)
-        if outcome is None:
-            failed.append(reminder.ref)
-            continue
-        channel, ts = outcome
-        with session_scope(runtime.engine) as session:
-            recorded = mark_posted(
-                session, row_id, channel=channel, thread_ts=ts, at=runtime.clock.utcnow(), by=worker
-            )
-        if not recorded:
-            log.warning(
-                "reminder %s posted at %s, but its claim went stale and another process took it "
-                "over; that process records the thread when it finds it",
-                reminder.key,
-                ts,
-            )
-        posted.append((reminder.ref, channel, ts))
-        log.info("reminder %s posted to %s at %s", reminder.key, channel, ts)
-    return ReminderRunReport(
-        plan, tuple(posted), tuple(elsewhere), tuple(failed), deactivated, dry_run=False
-    )
+
+def _claim(runtime: Runtime, reminder: DueReminder, worker: str) -> int | None:
+    """Claim the reminder for `worker`; its row id, or None when another process has it."""
+    tried_at = runtime.clock.real_utcnow()  # Slack's clock, not a trial's fixed one
+    with session_scope(runtime.engine) as session:
+        row = claim_reminder(
+            session,
+            key=reminder.key,
+            action_id=reminder.action_id,
+            step_id=reminder.step_id,
+            reason=reminder.reason,
+            for_date=reminder.for_date,
+            at=runtime.clock.utcnow(),
+            by=worker,
+            channel=reminder.channel,
+            tried_at=tried_at,
+        )
+        return row.id if row else None
+
+
+def _record_posted(
+    runtime: Runtime, reminder: DueReminder, row_id: int, channel: str, ts: str, worker: str
+) -> None:
+    """Record the posted thread on the claimed row (warn when the claim went stale meanwhile)."""
+    with session_scope(runtime.engine) as session:
+        recorded = mark_reminder_posted(
+            session, row_id, channel=channel, thread_ts=ts, at=runtime.clock.utcnow(), by=worker
+        )
+    if not recorded:
+        log.warning(
+            "reminder %s posted at %s, but its claim went stale and another process took it "
+            "over; that process records the thread when it finds it",
+            reminder.key,
+            ts,
+        )
 
 
 def _metadata(key: str) -> dict[str, Any]:
@@ -311,7 +332,7 @@ def _settle(
         return
     at = min(_ts_time(found), runtime.clock.utcnow())
     with session_scope(runtime.engine) as session:
-        recorded = mark_posted(
+        recorded = mark_reminder_posted(
             session, doubt.id, channel=doubt.channel, thread_ts=found, at=at, by=worker
         )
     if recorded:

@@ -307,11 +307,6 @@ def exceptions_section(result: DigestResult) -> Section:
 
 
 def sections(result: DigestResult) -> list[Section]:
-    rebaselined = (
-        f", {plural(result.rebaselined_this_week, 'date')} re-baselined"
-        if result.rebaselined_this_week
-        else ""
-    )
     out = [
         Section(
             f"Needs a decision ({result.total('needs_decision')})",
@@ -375,12 +370,7 @@ def sections(result: DigestResult) -> list[Section]:
             )
         )
     out += [
-        Section(
-            f"Changes in the last 7 days ({result.total('changes')}{rebaselined})",
-            (change_line(c) for c in result.changes),
-            result.total("changes"),
-            empty="No updates this week.",
-        ),
+        _changes_section(result),
         Section(
             f"Area roll-up ({len(result.areas)})",
             (area_line(a) for a in result.areas),
@@ -392,6 +382,21 @@ def sections(result: DigestResult) -> list[Section]:
         ),
     ]
     return out
+
+
+def _changes_section(result: DigestResult) -> Section:
+    """The week's changes, with how many dates were re-baselined."""
+    rebaselined = (
+        f", {plural(result.rebaselined_this_week, 'date')} re-baselined"
+        if result.rebaselined_this_week
+        else ""
+    )
+    return Section(
+        f"Changes in the last 7 days ({result.total('changes')}{rebaselined})",
+        (change_line(c) for c in result.changes),
+        result.total("changes"),
+        empty="No updates this week.",
+    )
 
 
 def render_digest(result: DigestResult) -> Rendered:

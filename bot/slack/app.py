@@ -23,7 +23,7 @@ from slack_sdk import WebClient
 
 from bot.runtime import Runtime
 from bot.slack.client import SlackWorkspace, build_web_client, workspace_url
-from bot.slack.errors import describe, report_failure
+from bot.slack.errors import describe_request, report_failure
 from bot.slack.event_claims import CLAIM_AFTER_ACK, ClaimsBeforeAck, claim_after_ack
 from bot.slack.listeners import register_listeners
 from bot.slack.requests import SIGNED_BY_SLACK
@@ -141,7 +141,7 @@ def create_app(
     ) -> BoltResponse | None:
         if isinstance(error, BoltUnhandledRequestError):
             # Slack sent it, and would only send it again after a 404.
-            log.warning("no listener for this request (%s); acknowledged", describe(body))
+            log.warning("no listener for this request (%s); acknowledged", describe_request(body))
             return BoltResponse(status=200, body="")
         # Before the ack: Slack retries an event that failed, so only commands and buttons
         # (which have a response_url) hear about it now, and only when the request is Slack's:

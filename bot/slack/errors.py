@@ -28,7 +28,7 @@ def _id(named: object) -> object:
     return named.get("id") if isinstance(named, dict) else named
 
 
-def describe(body: dict[str, Any]) -> str:
+def describe_request(body: dict[str, Any]) -> str:
     """Where a request came from, for the log: kind, who, where, which event or action."""
     event = body.get("event")
     event = event if isinstance(event, dict) else {}
@@ -59,7 +59,7 @@ def report_failure(
 ) -> None:
     """Log `error` once with the request's context and, when `tell`, tell the person in one
     calm line (never for a request not shown to be Slack's: its response_url is anyone's)."""
-    log.error("%s failed (%s): %s", where, describe(body), error, exc_info=error)
+    log.error("%s failed (%s): %s", where, describe_request(body), error, exc_info=error)
     if not tell:
         return
     try:

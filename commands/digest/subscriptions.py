@@ -167,7 +167,10 @@ def next_fire(subscription: DigestSubscription, now: datetime) -> datetime:
     return when if when > now else fire_time(subscription, week + timedelta(days=7))
 
 
-def describe(session: Session, subscription: DigestSubscription, now: datetime) -> SubscriptionLine:
+def subscription_state(
+    session: Session, subscription: DigestSubscription, now: datetime
+) -> SubscriptionLine:
+    """The subscription as the digest commands report it: schedule, next post, this week's state."""
     week = local_week(subscription, now)
     post = post_for_week(session, subscription.id or 0, week)
     return SubscriptionLine(
@@ -230,7 +233,7 @@ def _refused(
         "refused",
         f"Only {who} or a planbot admin can {verb} this summary. "
         "Ask one of them, or subscribe the channel to another scope.",
-        (describe(session, subscription, now),),
+        (subscription_state(session, subscription, now),),
         subscription.channel,
         subscription.created_by,
     )
@@ -252,32 +255,7 @@ def _subscribe(session: Session, request: Request, args: str) -> DigestSubscript
         session, channel=channel, scope_kind=scope.kind, scope_value=scope.value
     )
     if existing is not None:
-        same = (existing.weekday, existing.hour, existing.minute, existing.timezone) == (
-            when.weekday,
-            when.hour,
-            when.minute,
-            when.timezone,
-        )
-        if same:
-            return DigestSubscriptionResult(
-                "already",
-                "This channel already gets that summary.",
-                (describe(session, existing, now),),
-                channel,
-            )
-        if not _may_change(request, existing):
-            return _refused(session, existing, "move", now)
-        reschedule_subscription(
-            session,
-            existing,
-            weekday=when.weekday,
-            hour=when.hour,
-            minute=when.minute,
-            timezone=when.timezone,
-        )
-        return DigestSubscriptionResult(
-            "rescheduled", "Moved.", (describe(session, existing, now),), channel
-        )
+        return _resubscribe(session, request, existing, when, now, channel)
     created = add_subscription(
         session,
         channel=channel,
@@ -294,8 +272,46 @@ def _subscribe(session: Session, request: Request, args: str) -> DigestSubscript
         "subscribed",
         "Subscribed. Anyone in this channel may subscribe it; only you or an admin can move or "
         "stop this one.",
-        (describe(session, created, now),),
+        (subscription_state(session, created, now),),
         channel,
+    )
+
+
+def _resubscribe(
+    session: Session,
+    request: Request,
+    existing: DigestSubscription,
+    when: When,
+    now: datetime,
+    channel: str,
+) -> DigestSubscriptionResult:
+    """Subscribing again to a summary the channel already gets: nothing to do, or a new time
+    (for the one who subscribed it or an admin)."""
+    same = (existing.weekday, existing.hour, existing.minute, existing.timezone) == (
+        when.weekday,
+        when.hour,
+        when.minute,
+        when.timezone,
+    )
+    if same:
+        return DigestSubscriptionResult(
+            "already",
+            "This channel already gets that summary.",
+            (subscription_state(session, existing, now),),
+            channel,
+        )
+    if not _may_change(request, existing):
+        return _refused(session, existing, "move", now)
+    reschedule_subscription(
+        session,
+        existing,
+        weekday=when.weekday,
+        hour=when.hour,
+        minute=when.minute,
+        timezone=when.timezone,
+    )
+    return DigestSubscriptionResult(
+        "rescheduled", "Moved.", (subscription_state(session, existing, now),), channel
     )
 
 
@@ -315,7 +331,7 @@ def _unsubscribe(session: Session, request: Request, args: str) -> DigestSubscri
             return DigestSubscriptionResult(
                 "error",
                 f"This channel has no summary for {scope.label}.",
-                tuple(describe(session, s, now) for s in current),
+                tuple(subscription_state(session, s, now) for s in current),
                 channel,
             )
     else:
@@ -328,13 +344,13 @@ def _unsubscribe(session: Session, request: Request, args: str) -> DigestSubscri
             return DigestSubscriptionResult(
                 "error",
                 "This channel has several summaries; say which, e.g. `digest unsubscribe OA4`.",
-                tuple(describe(session, s, now) for s in chosen),
+                tuple(subscription_state(session, s, now) for s in chosen),
                 channel,
             )
     subscription = chosen[0]
     if not _may_change(request, subscription):
         return _refused(session, subscription, "stop", now)
-    line = describe(session, subscription, now)
+    line = subscription_state(session, subscription, now)
     deactivate_subscription(session, subscription)
     return DigestSubscriptionResult("unsubscribed", "Stopped.", (line,), channel)
 
@@ -350,7 +366,7 @@ def _list(session: Session, request: Request) -> DigestSubscriptionResult:
         subscriptions = active_subscriptions(session)
     else:
         subscriptions = channel_subscriptions(session, channel)
-    lines = tuple(describe(session, s, now) for s in subscriptions)
+    lines = tuple(subscription_state(session, s, now) for s in subscriptions)
     count = f"{len(lines)} weekly summar{'y' if len(lines) == 1 else 'ies'}"
     if channel is not None:
         message = f"This channel gets {count}." if lines else "This channel has no weekly summary."

@@ -592,15 +592,7 @@ class DigestData:
         open_steps = [step for action in open_now for step in self._dated_open_steps(action)]
         window_start = self.as_of - timedelta(days=7)
         changes = self._changes(actions, window_start)
-        base = DigestResult(
-            scope=scope,
-            week=week,
-            as_of=self.as_of,
-            timezone=self.zone,
-            empty=False,
-            empty_reason=None,
-            stale_days=self.thresholds.stale_days,
-        )
+        base = self._empty_result(scope, week)
         if not current:
             return _replace(base, empty=True, empty_reason="nothing in the plans falls under it")
         if not open_now and not changes:
@@ -638,16 +630,25 @@ class DigestData:
             silent=cut("silent"),
             unanswered=tuple(unanswered[:LIST_LIMIT]),
             changes=tuple(self._change_line(item, u) for item, u in changes[:LIST_LIMIT]),
-            rebaselined_this_week=sum(
-                u.new_due is not None and u.old_due is not None and u.new_due != u.old_due
-                for _, u in changes
-            ),
+            rebaselined_this_week=_rebaselined(changes),
             coming_up=cut("coming_up"),
             in_full=in_full,
             areas=tuple(self._areas(current, today)),
             trend=tuple(self._trend(actions)),
             measure_signals=self._signals_in(scope, actions),
             owners_to_confirm=self._owners_to_confirm(open_now),
+        )
+
+    def _empty_result(self, scope: Scope, week: date) -> DigestResult:
+        """The summary's heading fields, with nothing listed yet."""
+        return DigestResult(
+            scope=scope,
+            week=week,
+            as_of=self.as_of,
+            timezone=self.zone,
+            empty=False,
+            empty_reason=None,
+            stale_days=self.thresholds.stale_days,
         )
 
     def _headlines(self, current: list[_Item]) -> list[PlanHeadline]:
@@ -904,6 +905,14 @@ def _due_before(state: DerivedState | None, day: date) -> bool:
 def _due_between(item: _Item, start: date, end: date) -> bool:
     state = item.states[0]
     return state is not None and state.due_date is not None and start <= state.due_date <= end
+
+
+def _rebaselined(changes: list[tuple[_Item, UpdateRow]]) -> int:
+    """How many of the changes moved a due date that was already set."""
+    return sum(
+        u.new_due is not None and u.old_due is not None and u.new_due != u.old_due
+        for _, u in changes
+    )
 
 
 def _replace(result: DigestResult, **changes: object) -> DigestResult:

@@ -33,6 +33,7 @@ from commands.questions.search import (
     CLOSED,
     Hit,
     PlanIndex,
+    SearchOutcome,
     area_members,
     colour_now,
     filters_of,
@@ -139,7 +140,7 @@ class AnswerResult:
         }
 
 
-def describe(question: Question, index: PlanIndex) -> str:
+def question_in_words(question: Question, index: PlanIndex) -> str:
     """The question as understood, in plain words: "overdue items owned by Head of MASH"."""
     status = STATUS_WORDS.get(question.status or "", "")
     parts: list[str] = []
@@ -319,20 +320,100 @@ def answer(
     policy = policy or Policy()
     thresholds = policy.thresholds
     index, question = understood or _understand(session, text, today)
-    mention_note = None
+    question, mention_note = _with_mentioned_owners(session, text, question)
+    refusal = _refusal(question, text, mention_note)
+    if refusal is not None:
+        return AnswerResult(question, "", (), today, message=refusal)
+    mine_note = None
+    if question.mine:
+        mine = _with_my_roles(session, question, asker)
+        if mine is None:
+            return AnswerResult(question, "", (), today, message=_no_roles_message(asker))
+        question, mine_note = mine
+    completed = _asks_what_was_completed(question, today)
+    if question.changes or completed:
+        return _answer_changes(session, index, question, today, policy, completed=completed)
+    question, outcome, filtered_out, answer_no = _search_and_verdict(
+        index, question, today, thresholds, limit
+    )
+    shown = outcome.hits[:limit]
+    items = tuple(_answer_line(index, hit, today, thresholds) for hit in shown)
+    message = _answer_message(
+        question,
+        outcome,
+        filtered_out,
+        answer_no,
+        found=bool(items),
+        notes=(mine_note, mention_note),
+    )
+    return AnswerResult(
+        question=question,
+        understood=question_in_words(question, index),
+        items=items,
+        as_of=today,
+        not_shown=max(0, outcome.total - len(shown)),
+        filtered_out=filtered_out,
+        suggestions=_suggestions(index, outcome),
+        unknown_refs=outcome.unknown_refs,
+        message=message,
+        reread=outcome.reread,
+        ignored_words=outcome.ignored_words,
+    )
+
+
+def _answer_changes(
+    session: Session,
+    index: PlanIndex,
+    question: Question,
+    today: date,
+    policy: Policy,
+    *,
+    completed: bool,
+) -> ChangesResult:
+    """A question about what changed (or what was completed in a window), answered from history."""
+    return answer_changes(
+        session,
+        index,
+        question,
+        today,
+        policy.thresholds,
+        scope_text=_scope_text(question, index),
+        timezone=policy.timezone,
+        moved_to="done" if completed and not question.changes else None,
+    )
+
+
+def _suggestions(index: PlanIndex, outcome: SearchOutcome) -> tuple[Suggestion, ...]:
+    """The references to offer when nothing matched, with their titles."""
+    return tuple(
+        Suggestion(ref, index.entries[index.by_ref[ref.upper()]].title)
+        for ref in outcome.suggestions
+        if ref.upper() in index.by_ref
+    )
+
+
+def _with_mentioned_owners(
+    session: Session, text: str, question: Question
+) -> tuple[Question, str | None]:
+    """ "What's overdue for @Sam?": the question owned by the roles Sam holds (the mention itself
+    is never echoed), with a note when the people named hold none."""
     mentioned = _MENTIONED.findall(text or "")
-    if mentioned and not question.owners and not question.mine:
-        # "What's overdue for @Sam?": the roles Sam holds (the mention itself is never echoed).
-        held = [role.name for user in mentioned for role in roles_of(session, user)]
-        if held:
-            question = replace(question, owners=tuple(dict.fromkeys(held)))
-        else:
-            mention_note = "The person you named holds no roles in the role directory."
+    if not mentioned or question.owners or question.mine:
+        return question, None
+    held = [role.name for user in mentioned for role in roles_of(session, user)]
+    if held:
+        return replace(question, owners=tuple(dict.fromkeys(held))), None
+    return question, "The person you named holds no roles in the role directory."
+
+
+def _refusal(question: Question, text: str, mention_note: str | None) -> str | None:
+    """The whole reply when the question cannot be searched (bad dates, or no question found),
+    or None when it can."""
     if question.bad_dates:
         bad_dates = _bad_dates_message(question)
         if question.truncated:
             bad_dates += f" I read the first {MAX_CHARACTERS} characters of that."
-        return AnswerResult(question, "", (), today, message=bad_dates)
+        return bad_dates
     if question.is_empty:
         hint = (
             "Ask me about the plan, for example “"
@@ -343,40 +424,46 @@ def answer(
             hint = "I couldn't find a question about the plan in that. " + hint
         if mention_note:
             hint = f"{mention_note} {hint}"
-        return AnswerResult(question, "", (), today, message=hint)
-    mine_note = None
-    if question.mine:
-        held = [role.name for role in roles_of(session, asker)] if asker else []
-        if held:
-            question = replace(question, owners=tuple(dict.fromkeys((*question.owners, *held))))
-        elif not replace(question, mine=False).is_empty:  # the rest, and why it is everyone's
-            question, mine_note = replace(question, mine=False), _no_roles_message(asker)
-        else:
-            return AnswerResult(question, "", (), today, message=_no_roles_message(asker))
-    completed = (  # "what was completed in December?": done then, not due then
+        return hint
+    return None
+
+
+def _with_my_roles(
+    session: Session, question: Question, asker: str | None
+) -> tuple[Question, str | None] | None:
+    """A "mine" question owned by the asker's roles; when they hold none, the rest of the
+    question and why it is everyone's, or None when "mine" was all there was to it."""
+    held = [role.name for role in roles_of(session, asker)] if asker else []
+    if held:
+        return replace(question, owners=tuple(dict.fromkeys((*question.owners, *held)))), None
+    if not replace(question, mine=False).is_empty:
+        return replace(question, mine=False), _no_roles_message(asker)
+    return None
+
+
+def _asks_what_was_completed(question: Question, today: date) -> bool:
+    """ "What was completed in December?": done then, not due then."""
+    return (
         question.status == "done"
         and not question.status_assumed
         and question.window is not None
         and (question.past or (question.window.end is not None and question.window.end < today))
     )
-    if question.changes or completed:
-        return answer_changes(
-            session,
-            index,
-            question,
-            today,
-            thresholds,
-            scope_text=_scope_text(question, index),
-            timezone=policy.timezone,
-            moved_to="done" if completed and not question.changes else None,
-        )
+
+
+def _search_and_verdict(
+    index: PlanIndex, question: Question, today: date, thresholds: BragThresholds, limit: int
+) -> tuple[Question, SearchOutcome, int, str | None]:
+    """The reading searched with, the search, how many items the filters left out, and for a
+    question naming items and filtering them ("is P9.1 done?") the yes or no; the items are then
+    shown as they are."""
     outcome = search(index, question, today, thresholds, limit)
     question = outcome.question or question
     areas = sum(1 for h in outcome.hits if index.entries[h.entry].kind == "area")
     filtered_out = max(0, outcome.matched_before_filters - (outcome.total - areas))
     named = [r for r in question.references if "." in r and r not in outcome.unknown_refs]
     answer_no = None
-    if named and question.filtered:  # "is P9.1 done?": yes or no, then the items as they are
+    if named and question.filtered:
         passes = filters_of(question, today, thresholds)
         failing = [r for r in named if not passes(index.entries[index.by_ref[r.upper()]])]
         answer_no = _answer_no(question, failing) if failing else _answer_yes(question, named)
@@ -384,43 +471,38 @@ def answer(
             as_is = replace(question, status=None, status_assumed=False, rag=None, window=None)
             outcome = search(index, as_is, today, thresholds, limit)
             filtered_out = 0
-    shown = outcome.hits[:limit]
-    items = tuple(_answer_line(index, hit, today, thresholds) for hit in shown)
-    suggestions = tuple(
-        Suggestion(ref, index.entries[index.by_ref[ref.upper()]].title)
-        for ref in outcome.suggestions
-        if ref.upper() in index.by_ref
-    )
+    return question, outcome, filtered_out, answer_no
+
+
+def _answer_message(
+    question: Question,
+    outcome: SearchOutcome,
+    filtered_out: int,
+    answer_no: str | None,
+    *,
+    found: bool,
+    notes: tuple[str | None, ...],
+) -> str | None:
+    """The words above the items: the yes or no, or why nothing matched; then the references
+    not found, the `notes`, and whether the question was cut short."""
     message: str | None = answer_no
-    if not items:
+    if not found:
         message = _no_match_message(question, filtered_out, outcome.unknown_refs)
     elif outcome.unknown_refs:
         missing = f"I can't find {', '.join(outcome.unknown_refs)} in the plans."
         message = f"{message} {missing}" if message else missing
-    for note in (mine_note, mention_note):
+    for note in notes:
         if note:
             message = f"{message} {note}" if message else note
     if question.truncated:
         note = f"I read the first {MAX_CHARACTERS} characters of that."
         message = f"{message} {note}" if message else note
-    return AnswerResult(
-        question=question,
-        understood=describe(question, index),
-        items=items,
-        as_of=today,
-        not_shown=max(0, outcome.total - len(shown)),
-        filtered_out=filtered_out,
-        suggestions=suggestions,
-        unknown_refs=outcome.unknown_refs,
-        message=message,
-        reread=outcome.reread,
-        ignored_words=outcome.ignored_words,
-    )
+    return message
 
 
 def _scope_text(question: Question, index: PlanIndex) -> str:
     """What a question about changes narrows to, in words: "under OA4 (…)", "for P7.5"."""
-    text = describe(replace(question, status=None, window=None), index)
+    text = question_in_words(replace(question, status=None, window=None), index)
     text = text.removeprefix("items").strip()
     if text and not text.startswith(("under ", "owned ", "about ", "in the ")):
         text = f"for {text}"

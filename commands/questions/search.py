@@ -168,6 +168,33 @@ def _plan_words(title: str) -> tuple[str, ...]:
     return tuple(t for t in terms(title) if t not in ("plan", "action", "improvement"))
 
 
+def _vocabulary(
+    snapshot: PlanSnapshot, plans: dict[int, PlanRow], postings: dict[str, set[int]]
+) -> Vocabulary:
+    """The words a question is read with: prefixes, plan, area and role names, known terms."""
+    prefixes = tuple(sorted({p.prefix for p in snapshot.plans}, key=len, reverse=True))
+    ofsted = next((p.prefix for p in snapshot.plans if "ofsted" in p.title.lower()), None)
+    ambition = next((p.prefix for p in snapshot.plans if p.prefix.upper() == "P"), None)
+    area_names = tuple(
+        AreaName(a.ref, plans[a.plan_id].key, tuple(dict.fromkeys(terms(a.title))))
+        for a in snapshot.areas
+    )
+    return Vocabulary(
+        prefixes=prefixes or ("OA", "P"),
+        ofsted_prefix=ofsted,
+        priority_prefix=ambition,
+        plans=tuple((p.key, _plan_words(p.title)) for p in snapshot.plans),
+        areas=area_names,
+        roles=tuple(RoleName(r.name, (r.name, *r.aliases)) for r in snapshot.roles),
+        area_terms=tuple(sorted({t for a in area_names for t in a.terms})),
+        known=frozenset(postings),
+        name_words=frozenset(
+            {w for r in snapshot.roles for form in (r.name, *r.aliases) for w in tokens(form)}
+            | {t for a in area_names for t in a.terms}
+        ),
+    )
+
+
 def build_index(snapshot: PlanSnapshot) -> PlanIndex:
     """Everything a question can be matched against, from one read of the store."""
     # Long but straight: one pass over the snapshot fills every lookup the search uses; split,
@@ -249,27 +276,7 @@ def build_index(snapshot: PlanSnapshot) -> PlanIndex:
             children.append(step_index)
             post(step.text, step_index)
 
-    prefixes = tuple(sorted({p.prefix for p in snapshot.plans}, key=len, reverse=True))
-    ofsted = next((p.prefix for p in snapshot.plans if "ofsted" in p.title.lower()), None)
-    ambition = next((p.prefix for p in snapshot.plans if p.prefix.upper() == "P"), None)
-    area_names = tuple(
-        AreaName(a.ref, plans[a.plan_id].key, tuple(dict.fromkeys(terms(a.title))))
-        for a in snapshot.areas
-    )
-    vocabulary = Vocabulary(
-        prefixes=prefixes or ("OA", "P"),
-        ofsted_prefix=ofsted,
-        priority_prefix=ambition,
-        plans=tuple((p.key, _plan_words(p.title)) for p in snapshot.plans),
-        areas=area_names,
-        roles=tuple(RoleName(r.name, (r.name, *r.aliases)) for r in snapshot.roles),
-        area_terms=tuple(sorted({t for a in area_names for t in a.terms})),
-        known=frozenset(postings),
-        name_words=frozenset(
-            {w for r in snapshot.roles for form in (r.name, *r.aliases) for w in tokens(form)}
-            | {t for a in area_names for t in a.terms}
-        ),
-    )
+    vocabulary = _vocabulary(snapshot, plans, postings)
     return PlanIndex(
         entries=entries,
         by_ref=by_ref,

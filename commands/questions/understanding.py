@@ -938,6 +938,35 @@ def find_areas(
 # --------------------------------------------------------------------------- the whole question
 
 
+def _content_words(words: list[str], used: set[int], vocab: Vocabulary) -> list[tuple[str, str]]:
+    """The words no role took, abbreviations spelled out, fillers left out: (as typed, stemmed)."""
+    remaining = [
+        expanded
+        for i, w in enumerate(words)
+        if i not in used
+        for expanded in (
+            ABBREVIATIONS[w].split() if w in ABBREVIATIONS and stem(w) not in vocab.known else [w]
+        )
+    ]
+    return [
+        (word, stem(word))
+        for word in remaining
+        if word not in STOPWORDS and word not in PLAN_FILLER and len(word) > 1
+    ]
+
+
+def _find_plan(
+    content: list[tuple[str, str]], vocab: Vocabulary
+) -> tuple[str | None, list[tuple[str, str]]]:
+    """The plan named, when every distinctive word of its title is there ("the Ofsted plan"),
+    and the content words without those."""
+    stems = {stemmed for _, stemmed in content}
+    for key, names in vocab.plans:
+        if names and stems.issuperset(names):
+            return key, [(w, s) for w, s in content if s not in names]
+    return None, content
+
+
 def understand(text: str, vocab: Vocabulary, today: date) -> Question:
     """Read a free-text question. Never raises: anything unreadable is simply left out."""
     cleaned, truncated, ignored = clean(text)
@@ -951,27 +980,7 @@ def understand(text: str, vocab: Vocabulary, today: date) -> Question:
     window, rest = find_window(rest, today, past=past)
     words = _WORD.findall(rest)
     owners, owner_phrases, used = find_roles(words, cleaned, vocab.roles)
-    remaining = [
-        expanded
-        for i, w in enumerate(words)
-        if i not in used
-        for expanded in (
-            ABBREVIATIONS[w].split() if w in ABBREVIATIONS and stem(w) not in vocab.known else [w]
-        )
-    ]
-    content = [  # (as typed, stemmed)
-        (word, stem(word))
-        for word in remaining
-        if word not in STOPWORDS and word not in PLAN_FILLER and len(word) > 1
-    ]
-    # A plan is named when every distinctive word of its title is there ("the Ofsted plan").
-    plan: str | None = None
-    stems = {stemmed for _, stemmed in content}
-    for key, names in vocab.plans:
-        if names and stems.issuperset(names):
-            plan = key
-            content = [(w, s) for w, s in content if s not in names]
-            break
+    plan, content = _find_plan(_content_words(words, used, vocab), vocab)
     topic = [stemmed for _, stemmed in content]
     areas, left = find_areas(topic, vocab.areas, vocab.area_terms)
     area_phrases = [w for w, s in content if s not in left] if areas else []

@@ -44,6 +44,7 @@ from store.queries import role_queries
 from store.queries.governance import active_covers
 from store.queries.reminders import (
     Candidate,
+    ItemReminderState,
     claims_since,
     existing_keys,
     reminder_candidates,
@@ -212,10 +213,6 @@ def _stale_reminder(item: Candidate, today: date, stale_days: int) -> Picked | N
 def plan_reminders(session: Session, *, today: date, policy: Policy) -> ReminderPlan:
     """Decide the reminders due on `today`; nothing is claimed or sent."""
     days_before = policy.reminder_days_before
-    stale_days = policy.reminder_stale_days
-    max_per_day = policy.reminder_max_per_day
-    thresholds = policy.thresholds
-    fallback_channel = policy.reminders_channel or None
     candidates = reminder_candidates(session, steps_due_by=today + timedelta(days=days_before))
     owners, unfilled, no_owner = _owners(session, candidates, today)
     off = day_off(today)
@@ -228,27 +225,7 @@ def plan_reminders(session: Session, *, today: date, policy: Policy) -> Reminder
     zone = ZoneInfo(policy.timezone or DEFAULT_TIMEZONE)
     midnight = datetime.combine(today, time(0), tzinfo=zone).astimezone(UTC)
     states = reminder_states(session, before=midnight)
-    chosen: list[tuple[Candidate, str, str, date, str]] = []
-    no_channel: set[str] = set()
-    for item in candidates:
-        state = states.get(item.item_key)
-        if state and (state.claimed_since or (state.snoozed_until and state.snoozed_until > today)):
-            continue
-        quiet = bool(
-            state and state.last_claimed_on and (today - state.last_claimed_on).days < QUIET_DAYS
-        )
-        options = [_due_date_reminder(item, today, days_before)]
-        if quiet and options[0] and options[0][0] == "overdue":
-            options = []  # weekly means a week after the last reminder, whenever that went
-        if not quiet:
-            options += [_cadence_reminder(item, today), _stale_reminder(item, today, stale_days)]
-        picked = next((option for option in options if option), None)
-        channel = item.reminders_channel or fallback_channel
-        if picked and not channel:
-            no_channel.add(item.plan_title)  # nowhere to post it: it must not take a place
-        elif picked and channel:
-            chosen.append((item, *picked, channel))
-
+    chosen, no_channel = _choose(candidates, states, today, policy)
     chosen.sort(key=lambda e: (REASON_ORDER[e[1]], e[0].due or date.max, e[0].plan_key, e[0].ref))
     sent = existing_keys(session, [key for _, _, key, _, _ in chosen])
     unsent = [e for e in chosen if e[2] not in sent]
@@ -256,11 +233,11 @@ def plan_reminders(session: Session, *, today: date, policy: Policy) -> Reminder
     # today's claims have left, so runs at the same moment pick the same ones (and the unique
     # claim lets one of them through).
     claimed_today = claims_since(session, since=midnight)
-    room = max(0, max_per_day - claimed_today)
+    room = max(0, policy.reminder_max_per_day - claimed_today)
     waiting = unsent[room:]
     due, deferred = (
         [
-            _reminder(item, reason, key, for_date, today, owners, thresholds, channel)
+            _reminder(item, reason, key, for_date, today, owners, policy.thresholds, channel)
             for item, reason, key, for_date, channel in entries
         ]
         for entries in (unsent[:room], waiting[:DEFERRED_SHOWN])
@@ -277,6 +254,48 @@ def plan_reminders(session: Session, *, today: date, policy: Policy) -> Reminder
         no_owner=no_owner,
         no_channel=tuple(sorted(no_channel)),
     )
+
+
+def _choose(
+    candidates: list[Candidate],
+    states: dict[str, ItemReminderState],
+    today: date,
+    policy: Policy,
+) -> tuple[list[tuple[Candidate, str, str, date, str]], set[str]]:
+    """Each candidate's reminder for today, if any, with its channel; and the plans whose
+    reminders have no channel to go to."""
+    fallback_channel = policy.reminders_channel or None
+    chosen: list[tuple[Candidate, str, str, date, str]] = []
+    no_channel: set[str] = set()
+    for item in candidates:
+        picked = _pick(item, states.get(item.item_key), today, policy)
+        channel = item.reminders_channel or fallback_channel
+        if picked and not channel:
+            no_channel.add(item.plan_title)  # nowhere to post it: it must not take a place
+        elif picked and channel:
+            chosen.append((item, *picked, channel))
+    return chosen, no_channel
+
+
+def _pick(
+    item: Candidate, state: ItemReminderState | None, today: date, policy: Policy
+) -> Picked | None:
+    """The one reminder for `item` today: none while it is claimed or snoozed; in the quiet
+    days after the last one only a due-date reminder that is not yet overdue."""
+    if state and (state.claimed_since or (state.snoozed_until and state.snoozed_until > today)):
+        return None
+    quiet = bool(
+        state and state.last_claimed_on and (today - state.last_claimed_on).days < QUIET_DAYS
+    )
+    options = [_due_date_reminder(item, today, policy.reminder_days_before)]
+    if quiet and options[0] and options[0][0] == "overdue":
+        options = []  # weekly means a week after the last reminder, whenever that went
+    if not quiet:
+        options += [
+            _cadence_reminder(item, today),
+            _stale_reminder(item, today, policy.reminder_stale_days),
+        ]
+    return next((option for option in options if option), None)
 
 
 def _owners(

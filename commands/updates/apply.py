@@ -250,6 +250,7 @@ def _refuse(session: Session, request: Request, item: Action | Step) -> UpdateRe
     return UpdateRefused(item_view(session, item, request), who_can(session, item))
 
 
+# Long only in its keyword lists: it records one update, logs it and describes it, in one pass.
 def _apply(
     session: Session,
     request: Request,

@@ -596,6 +596,19 @@ def parse_reply(text: str, today: date) -> ParsedReply:
     return _parse_cleaned(cleaned, today)
 
 
+def _one_status(statuses: list[str], corrected: str) -> tuple[str | None, bool, tuple[str, ...]]:
+    """The status the reply gives, whether it is ambiguous (hedged, or more than one status)
+    and the statuses to offer then."""
+    if len(statuses) == 1:
+        status = statuses[0]
+        if HEDGE.search(corrected) and status != "in_progress":
+            return status, True, (status, "in_progress")
+        return status, False, ()
+    if len(statuses) > 1:
+        return None, True, tuple(statuses[:3])
+    return None, False, ()
+
+
 def _parse_cleaned(cleaned: str, today: date) -> ParsedReply:
     lowered = cleaned.lower()
     words_only = _EMOJI_CODE.sub("", lowered)
@@ -618,15 +631,7 @@ def _parse_cleaned(cleaned: str, today: date) -> ParsedReply:
     due = found.day if found else None
     promised = bool(found and DONE_BY.search(corrected[: found.start]))
 
-    ambiguous = False
-    choices: tuple[str, ...] = ()
-    status: str | None = None
-    if len(statuses) == 1:
-        status = statuses[0]
-        if HEDGE.search(corrected) and status != "in_progress":
-            ambiguous, choices = True, (status, "in_progress")
-    elif len(statuses) > 1:
-        ambiguous, choices = True, tuple(statuses[:3])
+    status, ambiguous, choices = _one_status(statuses, corrected)
     if status == "done" and due is not None:
         if due >= today and promised:
             status = "in_progress"  # "done by Friday": a promise, not a completion

@@ -18,6 +18,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from store.plan_files.dates import MONTHS
 
@@ -137,8 +138,41 @@ def _friday(day: date) -> date:
     return day + timedelta(days=(4 - day.weekday()) % 7)
 
 
+# The names in PATTERNS, by which reader reads them.
+_FINANCIAL = frozenset({"fy_quarter", "fy_quarter_after", "cal_quarter", "quarter", "end_fy"})
+_WRITTEN = frozenset(
+    {"iso", "dmy", "dm", "day_month", "month_day", "month_part", "month_year", "month"}
+)
+_RELATIVE = frozenset(
+    {
+        "rel_month",
+        "rel_week",
+        "rel_year",
+        "rel_quarter",
+        "next_week",
+        "next_weekday",
+        "weekday",
+        "in_n",
+        "tomorrow",
+    }
+)
+
+
 def _read(name: str, match: re.Match[str], today: date) -> date | None:
+    """The day the expression matched by pattern `name` means, seen from `today`."""
     g = match.groupdict()
+    if name in _FINANCIAL:
+        return _read_quarter(name, g, today)
+    if name in _WRITTEN:
+        return _read_written(name, g, today)
+    if name in _RELATIVE:
+        return _read_relative(name, g, today)
+    return None
+
+
+def _read_quarter(name: str, g: dict[str, Any], today: date) -> date | None:
+    """A quarter's or financial year's end: "Q3 2024/25", "Q2 2025", "Q4", "end of the financial
+    year"."""
     if name in ("fy_quarter", "fy_quarter_after"):
         start = _year(g["fy"]) or today.year
         return _quarter_end(start, int(g["q"]))
@@ -151,6 +185,11 @@ def _read(name: str, match: re.Match[str], today: date) -> date | None:
         return end if end >= today else _quarter_end(_fy_start(today) + 1, quarter)
     if name == "end_fy":
         return date(_fy_start(today) + 1, 3, 31)
+    return None
+
+
+def _read_written(name: str, g: dict[str, Any], today: date) -> date | None:
+    """A date written out: digits, a day and month name, part of a month, a month."""
     if name == "iso":
         return _clamped(int(g["y"]), int(g["m"]), int(g["d"]))
     if name == "dmy":
@@ -170,6 +209,17 @@ def _read(name: str, match: re.Match[str], today: date) -> date | None:
         if year:
             return last_day(year, month) if part_day is None else date(year, month, part_day)
         return _next_occurrence(today, month, part_day)
+    if name == "month_year":
+        year = _year(g["year"])
+        return last_day(year, MONTHS[g["month"].lower()]) if year else None
+    if name == "month":
+        return _next_occurrence(today, MONTHS[g["month"].lower()], None)
+    return None
+
+
+def _read_relative(name: str, g: dict[str, Any], today: date) -> date | None:
+    """A date relative to today: "end of next month", "next week", "Friday", "in 3 weeks",
+    "tomorrow"."""
     if name == "rel_month":
         if g["which"].lower() == "next":
             first = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
@@ -191,23 +241,23 @@ def _read(name: str, match: re.Match[str], today: date) -> date | None:
         wanted = WEEKDAYS[g["weekday"].lower()]
         return today + timedelta(days=(wanted - today.weekday()) % 7)
     if name == "in_n":
-        raw = g["n"].lower()
-        count = NUMBERS.get(raw) or int(raw)
-        unit = g["unit"].lower()
-        if unit.startswith("day"):
-            return today + timedelta(days=count)
-        if unit.startswith("week"):
-            return today + timedelta(weeks=count)
-        month_index = today.month - 1 + count
-        return _clamped(today.year + month_index // 12, month_index % 12 + 1, today.day)
+        return _in_n(g, today)
     if name == "tomorrow":
         return today + timedelta(days=1)
-    if name == "month_year":
-        year = _year(g["year"])
-        return last_day(year, MONTHS[g["month"].lower()]) if year else None
-    if name == "month":
-        return _next_occurrence(today, MONTHS[g["month"].lower()], None)
     return None
+
+
+def _in_n(g: dict[str, Any], today: date) -> date | None:
+    """A count of days, weeks or months ahead: "in 3 days", "in two weeks", "in 6 months"."""
+    raw = g["n"].lower()
+    count = NUMBERS.get(raw) or int(raw)
+    unit = g["unit"].lower()
+    if unit.startswith("day"):
+        return today + timedelta(days=count)
+    if unit.startswith("week"):
+        return today + timedelta(weeks=count)
+    month_index = today.month - 1 + count
+    return _clamped(today.year + month_index // 12, month_index % 12 + 1, today.day)
 
 
 def find_dates(text: str, today: date) -> list[FoundDate]:

@@ -288,22 +288,27 @@ def validate(doc: PlanDoc) -> None:
             _limit("; ".join(action.dates), _LIMITS["date"], file, at_field(action.where, "dates"))
             action.status = _status(action.status, file, at_field(action.where, "status"))
             action.rag = _rag(action.rag, file, at_field(action.where, "rag"))
-            for step_number, step in enumerate(action.steps, 1):
-                expected = f"{action.ref}.{step_number}"
-                if step.ref and step.ref.upper() != expected.upper():
-                    raise PlanFileError(
-                        file,
-                        at_field(step.where, "ref"),
-                        f"'{step.ref}' is out of order (expected "
-                        f"{expected}; steps are numbered in order)",
-                    )
-                _limit(expected, _LIMITS["step_ref"], file, at_field(step.where, "ref"))
-                _check_date(step.due, file, at_field(step.where, "due"))
-                step.status = _status(step.status, file, at_field(step.where, "status"))
-                step.rag = _rag(step.rag, file, at_field(step.where, "rag"))
-                _check_history(step.history, file, step.where)
+            _validate_steps(action, file)
             _check_history(action.history, file, action.where)
     _refuse_personal_data(doc, file)
+
+
+def _validate_steps(action: ActionDoc, file: str) -> None:
+    """Refuse steps out of order or with a wrong date, status or history; statuses and colours
+    are normalised in place, as `validate` does for actions."""
+    for step_number, step in enumerate(action.steps, 1):
+        expected = f"{action.ref}.{step_number}"
+        if step.ref and step.ref.upper() != expected.upper():
+            raise PlanFileError(
+                file,
+                at_field(step.where, "ref"),
+                f"'{step.ref}' is out of order (expected {expected}; steps are numbered in order)",
+            )
+        _limit(expected, _LIMITS["step_ref"], file, at_field(step.where, "ref"))
+        _check_date(step.due, file, at_field(step.where, "due"))
+        step.status = _status(step.status, file, at_field(step.where, "status"))
+        step.rag = _rag(step.rag, file, at_field(step.where, "rag"))
+        _check_history(step.history, file, step.where)
 
 
 def _texts(doc: PlanDoc) -> Iterator[tuple[str, str | None]]:
@@ -530,6 +535,35 @@ class _Importer:
 
     def _action(self, plan: Plan, area: Area, doc: ActionDoc, position: int) -> Action:
         ref = doc.ref.upper()
+        action, is_new = self._existing_or_new_action(plan, area, doc, ref)
+        before = _as_written(action)
+        self._copy_as_written(action, area, doc, position)
+        step_dates = self._read_dues(action, doc, ref)
+        if not doc.owners:
+            self.judge(f"{ref}: no owner is named; reminders for it go to nobody until one is")
+        self.session.add(action)
+        self.session.flush()
+
+        self._owners(action, doc, ref, new=is_new)
+        self._measures(action_id=action.id, texts=doc.measures, kind="measure")
+        self._holders(ref, doc.holders)
+        self._steps(action, doc, step_dates, new=is_new)
+
+        updates = self._history(action, doc.history, ref, doc.where, new=is_new)
+        self._spreadsheet_status(
+            action, doc.status, doc.rag, updates, at=doc.status_at, progress=doc.progress
+        )
+        apply_derived(action, derive_state(action, updates))
+        self.session.add(action)
+        after = _as_written(action)
+        if not is_new and before != after:
+            self.report.changed.append(ref)
+        return action
+
+    def _existing_or_new_action(
+        self, plan: Plan, area: Area, doc: ActionDoc, ref: str
+    ) -> tuple[Action, bool]:
+        """The stored action `ref` of `plan`, or a new one (reported as added); and whether new."""
         action = (
             None
             if self.new_plan
@@ -537,22 +571,26 @@ class _Importer:
                 select(Action).where(Action.plan_id == plan.id, Action.ref == ref)
             ).first()
         )
-        is_new = action is None
-        if action is None:
-            action = Action(
-                plan_id=id_of(plan),
-                area_id=id_of(area),
-                ref=ref,
-                number=int(ref.rsplit(".", 1)[1]),
-                title=doc.title,
-                text=doc.text,
-                # Given, not defaulted: pydantic inspects a default factory's signature on every
-                # construction, which was a fifth of a 2,000-row import.
-                dates_as_written=list(doc.dates),
-                oa_refs=[],
-            )
-            self.report.added.append(ref)
-        before = _as_written(action)
+        if action is not None:
+            return action, False
+        action = Action(
+            plan_id=id_of(plan),
+            area_id=id_of(area),
+            ref=ref,
+            number=int(ref.rsplit(".", 1)[1]),
+            title=doc.title,
+            text=doc.text,
+            # Given, not defaulted: pydantic inspects a default factory's signature on every
+            # construction, which was a fifth of a 2,000-row import.
+            dates_as_written=list(doc.dates),
+            oa_refs=[],
+        )
+        self.report.added.append(ref)
+        return action, True
+
+    @staticmethod
+    def _copy_as_written(action: Action, area: Area, doc: ActionDoc, position: int) -> None:
+        """Set the action's fields that come straight from the file."""
         action.area_id = id_of(area)
         action.title, action.text, action.timescale = doc.title, doc.text, doc.timescale
         action.dates_as_written = list(doc.dates)
@@ -565,6 +603,9 @@ class _Importer:
             doc.title, doc.text, *(s.text for s in doc.steps), *doc.measures
         )
 
+    def _read_dues(self, action: Action, doc: ActionDoc, ref: str) -> list[tuple[str | None, bool]]:
+        """Read the action's dates into its planned due (the latest of them); return each step's
+        date as written and whether the file set it on the step itself."""
         readings = [self._read(ref, text) for text in doc.dates]
         matched = bool(doc.steps) and len(doc.dates) == len(doc.steps)
         if len(doc.dates) > 1 and doc.steps and not matched:
@@ -592,11 +633,10 @@ class _Importer:
             action.planned_due_as_written = "; ".join(doc.dates)
         else:
             action.planned_due_as_written = latest.text if latest else None
-        if not doc.owners:
-            self.judge(f"{ref}: no owner is named; reminders for it go to nobody until one is")
-        self.session.add(action)
-        self.session.flush()
+        return step_dates
 
+    def _owners(self, action: Action, doc: ActionDoc, ref: str, *, new: bool) -> None:
+        """Read the owner cells into roles and store them as the action's owners, in order."""
         roles: list[Role] = []
         for written in doc.owners:
             names = split_owner_cell(written, self.directory.splits)
@@ -608,7 +648,7 @@ class _Importer:
                 self.judge(f"{ref}: owner '{written}' read as two roles")
         current = (
             []
-            if is_new
+            if new
             else [
                 o.role_id
                 for o in self.session.exec(
@@ -626,16 +666,23 @@ class _Importer:
                         action_id=id_of(action), role_id=id_of(role), position=owner_position
                     )
                 )
-        self._measures(action_id=action.id, texts=doc.measures, kind="measure")
-        self._holders(ref, doc.holders)
 
+    def _steps(
+        self,
+        action: Action,
+        doc: ActionDoc,
+        step_dates: list[tuple[str | None, bool]],
+        *,
+        new: bool,
+    ) -> None:
+        """Store the action's steps; mark (and report) stored steps past the file's last one."""
         for number, (step_doc, (due_text, explicit)) in enumerate(
             zip(doc.steps, step_dates, strict=True), 1
         ):
-            self._step(action, number, step_doc, due_text, explicit=explicit, new=is_new)
+            self._step(action, number, step_doc, due_text, explicit=explicit, new=new)
         gone: list[Step] = (
             []
-            if is_new
+            if new
             else list(
                 self.session.exec(
                     select(Step).where(
@@ -649,17 +696,6 @@ class _Importer:
                 step.missing_from_source = True
                 self.session.add(step)
             self.report.missing.append(f"{step.ref} {step.text[:60]}")
-
-        updates = self._history(action, doc.history, ref, doc.where, new=is_new)
-        self._spreadsheet_status(
-            action, doc.status, doc.rag, updates, at=doc.status_at, progress=doc.progress
-        )
-        apply_derived(action, derive_state(action, updates))
-        self.session.add(action)
-        after = _as_written(action)
-        if not is_new and before != after:
-            self.report.changed.append(ref)
-        return action
 
     def _step(
         self,

@@ -203,7 +203,7 @@ def renew_claim(session: Session, *, post_id: int, by: str, now: datetime) -> bo
     return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
 
-def mark_posted(
+def mark_summary_posted(
     session: Session, *, post_id: int, by: str, channel: str, ts: str, at: datetime
 ) -> bool:
     """Record that Slack accepted the summary (its channel and ts, for later edits)."""

@@ -345,7 +345,7 @@ def get_reminder(session: Session, reminder_id: int) -> Reminder | None:
     return session.get(Reminder, reminder_id)
 
 
-def mark_posted(
+def mark_reminder_posted(
     session: Session,
     reminder_id: int,
     *,

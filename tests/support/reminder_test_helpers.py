@@ -15,7 +15,7 @@ from commands.reminders.policy import DueReminder, ReminderPlan, plan_reminders
 from commands.request import Policy, Request, UnknownWorkspace, Workspace
 from store.db import session_scope
 from store.queries.history import find_item
-from store.queries.reminders import claim_reminder, mark_posted
+from store.queries.reminders import claim_reminder, mark_reminder_posted
 from store.queries.roles import assign, find_role
 from store.queries.state import record_update
 
@@ -98,7 +98,7 @@ def post_thread(
             by="test",
         )
         assert row is not None and row.id is not None
-        mark_posted(session, row.id, channel=channel, thread_ts=ts, at=noon(on))
+        mark_reminder_posted(session, row.id, channel=channel, thread_ts=ts, at=noon(on))
         return row.id
 
 

@@ -308,7 +308,7 @@ def test_a_reminder_whose_process_died_mid_post_is_found_not_doubled(
     first = run_reminders(runtime, slack.client)
     assert len(first.posted) == LIMIT
     _, _, lost_ts = first.posted[0]
-    with session_scope(runtime.engine) as session:  # as if it had died before mark_posted
+    with session_scope(runtime.engine) as session:  # as if it had died before mark_reminder_posted
         row = next(r for r in posted_reminders(session) if r.thread_ts == lost_ts)
         row.posted_at, row.thread_ts = None, None
         session.add(row)

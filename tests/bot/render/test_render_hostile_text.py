@@ -29,7 +29,7 @@ from commands.updates.apply import UpdateRefused, button_update
 from store.db import session_scope
 from store.models import Area, Plan, Role
 from store.queries.history import find_item
-from store.queries.reminders import claim_reminder, mark_posted
+from store.queries.reminders import claim_reminder, mark_reminder_posted
 from store.queries.roles import assign
 from store.queries.state import record_update
 
@@ -190,7 +190,7 @@ def test_a_refusal_naming_the_owner_role_opens_nothing(hostile: Engine) -> None:
             by="test",
         )
         assert row is not None and row.id is not None
-        mark_posted(
+        mark_reminder_posted(
             session,
             row.id,
             channel="CREMIND01",

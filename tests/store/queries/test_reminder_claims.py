@@ -16,7 +16,7 @@ from store.queries.reminders import (
     claims_since,
     existing_keys,
     in_doubt,
-    mark_posted,
+    mark_reminder_posted,
     posted_reminders,
     put_in_doubt,
     release_claim,
@@ -65,7 +65,9 @@ def test_a_posted_reminder_is_found_by_its_thread(york_engine: Engine) -> None:
     reminder_id = claim(york_engine, "due:A70:2023-01-31", "me")
     assert reminder_id is not None
     with session_scope(york_engine) as session:
-        mark_posted(session, reminder_id, channel="CREMIND01", thread_ts="1676451600.000100", at=AT)
+        mark_reminder_posted(
+            session, reminder_id, channel="CREMIND01", thread_ts="1676451600.000100", at=AT
+        )
     with session_scope(york_engine) as session:
         found = reminder_for_thread(session, "CREMIND01", "1676451600.000100")
         assert found is not None and found.id == reminder_id
@@ -119,7 +121,7 @@ def test_only_the_holder_of_a_claim_changes_it(york_engine: Engine) -> None:
         assert take_in_doubt(session, reminder_id, by="new")
         release_claim(session, reminder_id, by="slow")
         put_in_doubt(session, reminder_id, by="slow")
-        assert not mark_posted(
+        assert not mark_reminder_posted(
             session, reminder_id, channel="CREMIND01", thread_ts="1.0", at=AT, by="slow"
         )
         row = session.get(Reminder, reminder_id)
