@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from bot.cli import ask, digest, measures, plan, report, roles, serve
+from bot.cli import ask, digest, governance, measures, plan, report, roles, serve
 from bot.cli.common import as_of_date
 from bot.settings import LOG_FORMAT, SettingsError
 
@@ -20,6 +20,7 @@ CLI_MODULES = (
     digest,  # digest
     measures,  # measures, scorecard
     report,  # report
+    governance,  # settings, cover
 )
 
 

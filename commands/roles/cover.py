@@ -154,6 +154,10 @@ def cover_set(session: Session, request: Request, text: str) -> CoverSet | Cover
     if role is None:
         assert problem is not None
         return problem
+    if role.group:
+        return CoverProblem(
+            f"{role.name} stands for every Head of Service: cover one Head of Service's role."
+        )
     if not may_arrange_cover(session, request, role):
         log.info("cover of %s refused for %s", role.name, request.caller.label)
         return _refused(session, role)
