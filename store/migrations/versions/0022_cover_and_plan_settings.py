@@ -7,6 +7,7 @@ Revises: 0021
 from collections.abc import Sequence
 
 import sqlalchemy as sa
+import sqlmodel
 from alembic import op
 
 revision: str = "0022"
@@ -14,20 +15,22 @@ down_revision: str | None = "0021"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+String = sqlmodel.sql.sqltypes.AutoString
+
 
 def upgrade() -> None:
     op.create_table(
         "rolecover",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("role_id", sa.Integer(), nullable=False),
-        sa.Column("cover_user_id", sa.String(length=32), nullable=False),
+        sa.Column("cover_user_id", String(length=32), nullable=False),
         sa.Column("starts_on", sa.Date(), nullable=False),
         sa.Column("ends_on", sa.Date(), nullable=False),
-        sa.Column("set_by", sa.String(length=200), nullable=True),
-        sa.Column("set_at", sa.DateTime(), nullable=False),
-        sa.Column("ended_at", sa.DateTime(), nullable=True),
-        sa.Column("ended_by", sa.String(length=200), nullable=True),
-        sa.Column("end_reason", sa.String(length=200), nullable=True),
+        sa.Column("set_by", String(length=200), nullable=True),
+        sa.Column("set_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("ended_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+        sa.Column("ended_by", String(length=200), nullable=True),
+        sa.Column("end_reason", String(length=200), nullable=True),
         sa.ForeignKeyConstraint(["role_id"], ["role.id"]),
         sa.PrimaryKeyConstraint("id"),
     )
@@ -40,10 +43,10 @@ def upgrade() -> None:
         "plansetting",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("plan_id", sa.Integer(), nullable=False),
-        sa.Column("key", sa.String(length=40), nullable=False),
-        sa.Column("value", sa.String(length=200), nullable=False),
-        sa.Column("set_by", sa.String(length=200), nullable=True),
-        sa.Column("set_at", sa.DateTime(), nullable=False),
+        sa.Column("key", String(length=40), nullable=False),
+        sa.Column("value", String(length=200), nullable=False),
+        sa.Column("set_by", String(length=200), nullable=True),
+        sa.Column("set_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(["plan_id"], ["plan.id"]),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("plan_id", "key"),
@@ -51,7 +54,7 @@ def upgrade() -> None:
     with op.batch_alter_table("plansetting", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_plansetting_plan_id"), ["plan_id"], unique=False)
     with op.batch_alter_table("statusupdate", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("for_role", sa.String(length=200), nullable=True))
+        batch_op.add_column(sa.Column("for_role", String(length=200), nullable=True))
 
 
 def downgrade() -> None:
