@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.render.answer import render_answer
 from bot.render.changes import render_changes
+from bot.render.date_changes import render_date_change_decided, render_date_change_problem
 from bot.render.digest import render_digest, render_digest_subscription
 from bot.render.governance import (
     render_cover_ended,
@@ -55,6 +56,7 @@ from bot.render.updates import (
 )
 from commands.digest.subscriptions import DigestSubscriptionResult
 from commands.digest.summary import DigestResult
+from commands.governance.date_changes import DateChangeDecided, DateChangeProblem
 from commands.governance.plan_settings import (
     PlanSettingChanged,
     PlanSettingsProblem,
@@ -135,10 +137,20 @@ RENDERERS: dict[type[Any], Callable[[Any], Rendered]] = {
     PlanSettingsShown: render_plan_settings,
     PlanSettingChanged: render_setting_changed,
     PlanSettingsProblem: render_settings_problem,
+    DateChangeDecided: render_date_change_decided,
+    DateChangeProblem: render_date_change_problem,
 }
 
 
-Renderable = Result | ReplyOutcome | Snoozed | ReminderPlan | DetailsRemoved
+Renderable = (
+    Result
+    | ReplyOutcome
+    | Snoozed
+    | ReminderPlan
+    | DetailsRemoved
+    | DateChangeDecided
+    | DateChangeProblem
+)
 
 
 def render(result: Renderable) -> Rendered:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.render.date_changes import approval_blocks, date_change_text
 from bot.render.escape import channel_mention, escape
 from bot.render.item_text import day, people, status_label
 from bot.render.rendered import Rendered
@@ -58,24 +59,31 @@ def confirmation(result: UpdateApplied) -> str:
         parts.append(f"due {day(result.new_due)}{was}")
     ref = escape(result.item.ref)
     line = f"{ref} → {', '.join(parts)}." if parts else f"{ref}:"
+    asked = result.date_change is not None and result.date_change.state == "requested"
     if result.note_saved:
         line += " Note saved."
-    elif not parts:
+    elif not parts and not asked:
         line += " nothing changed."
     if result.corrected:
         line = "Corrected: " + line
     if result.for_role:
         line += f" Recorded as cover for {escape(result.for_role)}."
+    if asked and result.date_change is not None:
+        line += " " + date_change_text(result.date_change)
     return line
 
 
 def render_update_applied(result: UpdateApplied) -> Rendered:
     line = confirmation(result)
-    return Rendered(
-        text=line,
-        blocks=[{"type": "context", "elements": [{"type": "mrkdwn", "text": line}]}],
-        ephemeral=False,
-    )
+    blocks: list[dict[str, Any]] = [
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": line}]}
+    ]
+    change = result.date_change
+    if change is not None and change.state == "requested":
+        blocks += approval_blocks(change)
+        ask = blocks[1]["text"]["text"]
+        line += "\n" + ask  # the fallback text carries the question (and the mention) too
+    return Rendered(text=line, blocks=blocks, ephemeral=False)
 
 
 def render_status_question(result: StatusQuestion) -> Rendered:

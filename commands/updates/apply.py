@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlmodel import Session
 
 from commands.brag import colour_of
+from commands.governance.date_changes import DateChangeView, gate, log_date_change
 from commands.request import Request
 from commands.roles.directory import is_admin
 from commands.updates.replies import ParsedReply, parse_reply
@@ -74,6 +75,7 @@ class UpdateApplied:
     update_id: int | None = None
     removed: tuple[str, ...] = ()  # kinds of a child's details taken out of the note
     for_role: str | None = None  # made by the role's cover
+    date_change: DateChangeView | None = None  # a new date: held for approval, or recorded
 
 
 @dataclass(frozen=True)
@@ -268,6 +270,11 @@ def _apply(
     corrects: object = None,
 ) -> UpdateApplied | ReplyIgnored:
     old_status, old_rag, old_due = item.status, item.declared_rag, item.due_date
+    new_date = gate(session, request, item, due, status)
+    if new_date is not None and new_date.refusal:
+        log.info("%s on %s: new date refused (%s)", source, item.ref, new_date.refusal)
+        return ReplyIgnored("new date on a done item", hint=new_date.refusal + " Nothing changed.")
+    held = new_date is not None and new_date.hold
     update = record_once(
         session,
         item,
@@ -278,8 +285,8 @@ def _apply(
         source_ref=permalink,
         status=status,
         rag=rag,
-        due=due,
-        due_as_written=due_text,
+        due=None if held else due,
+        due_as_written=None if held else due_text,
         note=note,
         channel=channel,
         message_ts=message_ts,
@@ -301,6 +308,19 @@ def _apply(
         item.due_date,
         bool(note),
     )
+    change = None
+    if new_date is not None and due is not None:
+        change = log_date_change(
+            session,
+            request,
+            item,
+            gate=new_date,
+            previous_due=old_due,
+            due=due,
+            due_text=due_text,
+            reason=note,
+            update=update,
+        )
     return UpdateApplied(
         item=item_view(session, item, request),
         old_status=old_status,
@@ -308,12 +328,13 @@ def _apply(
         old_rag=old_rag,
         new_rag=rag,
         old_due=old_due,
-        new_due=due if due and due != old_due else None,
+        new_due=due if due and due != old_due and not held else None,
         note_saved=bool(note),
         source=source,
         corrected=corrects is not None,
         update_id=update.id,
         for_role=update.for_role,
+        date_change=change,
     )
 
 

@@ -10,7 +10,16 @@ from datetime import date, datetime
 from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 
-from store.models import Plan, PlanSetting, Role, RoleCover, RoleManager
+from store.models import (
+    Action,
+    DateChange,
+    Plan,
+    PlanSetting,
+    Role,
+    RoleCover,
+    RoleManager,
+    Step,
+)
 
 
 def _active(today: date) -> ColumnElement[bool]:
@@ -114,3 +123,26 @@ def set_plan_setting(
 
 def all_plans(session: Session) -> list[Plan]:
     return list(session.exec(select(Plan).order_by(col(Plan.id))))
+
+
+def date_changes_of(session: Session, item: Action | Step) -> list[DateChange]:
+    """Every date change asked for or made on an item, oldest first."""
+    column = DateChange.action_id if isinstance(item, Action) else DateChange.step_id
+    query = select(DateChange).where(column == item.id).order_by(col(DateChange.requested_at))
+    return list(session.exec(query))
+
+
+def get_date_change(session: Session, change_id: int) -> DateChange | None:
+    return session.get(DateChange, change_id)
+
+
+def date_changes_between(session: Session, start: datetime, end: datetime) -> list[DateChange]:
+    """Date changes asked for, or decided, between two moments."""
+    asked = (col(DateChange.requested_at) >= start) & (col(DateChange.requested_at) < end)
+    decided = (col(DateChange.decided_at) >= start) & (col(DateChange.decided_at) < end)
+    return list(session.exec(select(DateChange).where(asked | decided)))
+
+
+def waiting_date_changes(session: Session) -> list[DateChange]:
+    query = select(DateChange).where(DateChange.state == "requested")
+    return list(session.exec(query.order_by(col(DateChange.requested_at))))

@@ -22,11 +22,13 @@ from bot.jobs.reminders import settle_in_doubt
 from bot.posting.delivery import ToConversation, deliver, message_payload
 from bot.posting.outbox import post_that_matters
 from bot.render import Renderable, Rendered, render
+from bot.render.date_changes import DECIDE
 from bot.render.escape import escape
 from bot.render.updates import ADD_NOTE, BUTTON_LABELS, NOTE_VIEW, SET_STATUS, SNOOZE
 from bot.runtime import Runtime
 from bot.slack.client import message_link
 from bot.slack.listeners.interactions import Interaction, on_action, on_view
+from commands.governance.date_changes import DateChangeProblem, decide
 from commands.request import Request
 from commands.updates.apply import (
     NOT_A_REMINDER_THREAD,
@@ -52,7 +54,7 @@ log = logging.getLogger("planbot.reminders")
 NOTE_BLOCK, NOTE_INPUT = "note", "note_text"
 STATUS_BLOCK, STATUS_INPUT = "status", "status_choice"
 DUE_BLOCK, DUE_INPUT = "due", "due_date"
-PRIVATE = (UpdateRefused, ReplyIgnored, DetailsRemoved)
+PRIVATE = (UpdateRefused, ReplyIgnored, DetailsRemoved, DateChangeProblem)
 NOTICED = (UpdateApplied, StatusQuestion, UpdateRefused)  # may carry details removed
 
 
@@ -366,7 +368,27 @@ def on_note_submitted(interaction: Interaction) -> None:
     _answer(runtime, client, result, channel=channel, thread_ts=thread_ts, user=user)
 
 
+def on_date_change_button(interaction: Interaction) -> None:
+    """Approve, Reject or Ask for more on a lead's new date, pressed by the approver."""
+    runtime, client = interaction.runtime, interaction.client
+    change_id = _reminder_id(interaction.value)
+    verdict = interaction.key.removeprefix(DECIDE)
+    channel = interaction.channel_id
+    thread_ts = interaction.thread_ts or interaction.message_ts
+    user = interaction.user_id
+    request = runtime.request("", runtime.caller(user, channel, thread_ts))
+    result: Renderable
+    if change_id is None:
+        result = DateChangeProblem("That request is no longer in my records.")
+    else:
+        with session_scope(runtime.engine) as session:
+            result = decide(session, request, change_id, verdict)
+    _answer(runtime, client, result, channel=channel, thread_ts=thread_ts, user=user)
+
+
 def register(app: App, runtime: Runtime) -> None:
-    """The reminder buttons (`reminder:…`) and the Add-note modal (`reminder_note:…`)."""
+    """The reminder buttons (`reminder:…`), the approver's buttons on a new date
+    (`date_change:…`) and the Add-note modal (`reminder_note:…`)."""
     on_action(app, runtime, re.compile(r"^reminder:"), on_reminder_button)
+    on_action(app, runtime, re.compile(rf"^{DECIDE}"), on_date_change_button)
     on_view(app, runtime, re.compile(rf"^{NOTE_VIEW}(:|$)"), on_note_submitted, check=check_note)
