@@ -45,10 +45,13 @@ Destination = ToResponseUrl | ToConversation
 
 def message_payload(rendered: Rendered, client: WebClient) -> dict[str, Any]:
     """`text` (the fallback that reads well alone) and, when there are any, `blocks`, with every
-    mention turned into a plain name: an answer the bot echoes never notifies anyone."""
+    mention turned into a plain name: an answer the bot echoes never notifies anyone (unless it
+    asks people from the store to act: `Rendered.pings`)."""
     payload: dict[str, Any] = {"text": rendered.text}
     if rendered.blocks:
         payload["blocks"] = rendered.blocks
+    if rendered.pings:
+        return payload
     return dict(without_pings(payload, client))
 
 

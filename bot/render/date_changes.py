@@ -90,6 +90,7 @@ def render_date_change_decided(result: DateChangeDecided) -> Rendered:
         text=text,
         blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": text}}],
         ephemeral=False,
+        pings=result.verdict == "more",  # the lead is asked for more: they should hear of it
     )
 
 

@@ -23,3 +23,6 @@ class Rendered:
     ephemeral: bool = True  # slash-command answers are private unless shared
     quiet: bool = False  # nothing worth saying (a "thanks" in a reminder thread)
     files: tuple[RenderedFile, ...] = ()  # shared in the conversation after the text
+    # Its mentions are people from the store asked to act (an approver), meant to notify them;
+    # every other answer has its mentions turned into plain names on the way out.
+    pings: bool = False

@@ -83,6 +83,7 @@ def render_update_applied(result: UpdateApplied) -> Rendered:
         blocks += approval_blocks(change)
         ask = blocks[1]["text"]["text"]
         line += "\n" + ask  # the fallback text carries the question (and the mention) too
+        return Rendered(text=line, blocks=blocks, ephemeral=False, pings=True)
     return Rendered(text=line, blocks=blocks, ephemeral=False)
 
 

@@ -1,0 +1,96 @@
+"""Date changes with approval through the fake Slack: an admin turns approval on with
+`/plan settings`, a lead's reply asks for a new date, the approver's buttons arrive in the
+thread, a stranger's click is refused privately, and the approver's click moves the date."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from fake_slack import FakeSlack
+from reminder_test_helpers import give_role, post_thread, slack_ts
+from slack_fixtures import interaction_envelope, message_event
+
+from store.db import make_engine, session_scope
+from store.queries.history import find_item
+
+pytestmark = pytest.mark.slow
+
+CHANNEL = "CREMIND01"
+LEAD, DOS, ADMIN, STRANGER = "U0MASH001", "U0DOS0001", "U0ADMIN01", "U0OTHER01"
+
+
+def click(app: Any, fake: FakeSlack, user: str, action_id: str, value: str, ts: str) -> None:
+    body = interaction_envelope("block_actions", user) | {
+        "actions": [{"action_id": action_id, "value": value, "type": "button"}],
+        "channel": {"id": CHANNEL},
+        "container": {
+            "type": "message",
+            "channel_id": CHANNEL,
+            "message_ts": ts,
+            "thread_ts": ts,
+        },
+        "message": {"ts": ts, "thread_ts": ts},
+        "response_url": fake.new_response_url(),
+    }
+    form = urlencode({"payload": json.dumps(body)}).encode()
+    assert app.post(form, "application/x-www-form-urlencoded").status == 200
+
+
+def test_a_new_date_is_asked_for_and_approved_in_the_thread(
+    start_slack_app: Any, fake_slack: FakeSlack, york_url: str
+) -> None:
+    engine = make_engine(york_url)
+    give_role(engine, "Head of MASH", LEAD)
+    give_role(engine, "Director of Safeguarding", DOS)
+    thread = slack_ts(date(2023, 2, 15))
+    post_thread(engine, "P7.5", ts=thread, on=date(2023, 2, 15), channel=CHANNEL)
+    app = start_slack_app(york_url, PLANBOT_ADMINS=ADMIN, PLANBOT_SCHEDULER="false")
+
+    sent = app.command("/plan settings ambition approval required", user=ADMIN)
+    assert (
+        "approval is now required (was recorded)"
+        in fake_slack.answer_to(sent.response_url).payload["text"]
+    )
+
+    event = message_event("in progress, slipping to 31/3 as the analyst post is vacant",
+                          user=LEAD, channel=CHANNEL, channel_type="channel",
+                          thread_ts=thread)  # fmt: skip
+    assert app.event(event).status == 200
+    [asked] = fake_slack.wait_for(
+        "chat.postMessage", where=lambda c: c.payload.get("thread_ts") == thread
+    )
+    assert "it waits for Director of Safeguarding's approval" in asked.payload["text"]
+    assert (
+        f"<@{DOS}>: P7.5 asks to move its date" in asked.payload["text"]
+    )  # notified: asked to act
+    blocks = asked.payload["blocks"]
+    if isinstance(blocks, str):
+        blocks = json.loads(blocks)
+    [actions] = [b for b in blocks if b["type"] == "actions"]
+    approve = actions["elements"][0]
+    assert approve["action_id"] == "date_change:approve"
+
+    click(app, fake_slack, STRANGER, "date_change:approve", approve["value"], thread)
+    [refused] = fake_slack.wait_for(
+        "chat.postEphemeral", where=lambda c: c.payload["user"] == STRANGER
+    )
+    assert refused.payload["text"].startswith("Only the approver (Director of Safeguarding)")
+    with session_scope(engine) as session:
+        item = find_item(session, "P7.5")
+        assert item is not None and item.due_date == date(2023, 1, 31)
+
+    click(app, fake_slack, DOS, "date_change:approve", approve["value"], thread)
+    [_, decided] = fake_slack.wait_for(
+        "chat.postMessage", count=2, where=lambda c: c.payload.get("thread_ts") == thread
+    )
+    assert decided.payload["text"].startswith(
+        f"Approved by @Person {DOS}: P7.5 is now due 31 Mar 2023 (re-baselined from 31 Jan 2023"
+    )
+    with session_scope(engine) as session:
+        item = find_item(session, "P7.5")
+        assert item is not None and item.due_date == date(2023, 3, 31)
+    engine.dispose()
