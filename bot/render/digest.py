@@ -306,6 +306,24 @@ def exceptions_section(result: DigestResult) -> Section:
     )
 
 
+def date_changes_section(result: DigestResult) -> Section:
+    dates = result.dates
+    lines = [
+        f"Moved with approval this week: {dates.approved}",
+        f"Moved where no approval is needed (recorded): {dates.recorded}",
+    ]
+    if dates.awaiting:
+        lines.append("Awaiting approval: " + ", ".join(dates.awaiting))
+    if dates.flagged:
+        lines.append("Flagged for the board: " + "; ".join(dates.flagged))
+    return Section(
+        f"Due dates moved ({dates.approved + dates.recorded}, {len(dates.awaiting)} awaiting "
+        "approval)",
+        (Line(escape(line), line) for line in lines),
+        len(lines),
+    )
+
+
 def sections(result: DigestResult) -> list[Section]:
     out = [
         Section(
@@ -346,6 +364,8 @@ def sections(result: DigestResult) -> list[Section]:
                 result.total("unanswered"),
             )
         )
+    if result.dates.any:
+        out.append(date_changes_section(result))
     if result.owners_to_confirm:
         out.append(
             Section(

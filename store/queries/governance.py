@@ -146,3 +146,7 @@ def date_changes_between(session: Session, start: datetime, end: datetime) -> li
 def waiting_date_changes(session: Session) -> list[DateChange]:
     query = select(DateChange).where(DateChange.state == "requested")
     return list(session.exec(query.order_by(col(DateChange.requested_at))))
+
+
+def all_date_changes(session: Session) -> list[DateChange]:
+    return list(session.exec(select(DateChange).order_by(col(DateChange.requested_at))))

@@ -160,3 +160,35 @@ def test_a_plan_that_records_changes_applies_them_at_once_and_keeps_the_record(
         "P7.5 → in progress, due 31 Mar 2023 (was 31 Jan 2023)."
     )  # the confirmation York's leads know, unchanged
     assert due_of(york_engine) == date(2023, 3, 31)
+
+
+def test_the_summary_counts_dates_moved_awaiting_and_flagged(york_engine: Engine) -> None:
+    from datetime import datetime
+
+    from commands.clock import Clock
+    from commands.digest.summary import ALL, Scope, compose_digest
+
+    setup(york_engine)
+    first = reply(york_engine, "slipping to 31 March, recruitment", 1)
+    assert isinstance(first, UpdateApplied) and first.date_change is not None
+    press(york_engine, first.date_change.id, "approve")
+    second = reply(york_engine, "slipping to 31 May, recruitment again", 2)
+    assert isinstance(second, UpdateApplied) and second.date_change is not None
+
+    def summary(scope: Scope = ALL) -> object:
+        with session_scope(york_engine) as session:
+            return compose_digest(session, scope, Clock.fixed_at(datetime(2023, 2, 15, 18)))
+
+    result = summary()
+    dates = result.dates  # type: ignore[attr-defined]
+    assert (dates.approved, dates.recorded, dates.awaiting) == (1, 0, ("P7.5",))
+    assert dates.flagged == (  # 31 Jan to 31 Mar is more than the plan's 8 weeks
+        "P7.5 (more than 8 weeks beyond the original date)",
+        "P7.5 (date moved 2 times)",
+    )
+    text = render(result).text  # type: ignore[arg-type]
+    assert "DUE DATES MOVED (1, 1 AWAITING APPROVAL)" in text
+    assert "Awaiting approval: P7.5" in text
+    assert "Flagged for the board: P7.5 (more than 8 weeks" in text
+    ofsted = summary(Scope("area", "OA1", "OA1"))
+    assert not ofsted.dates.any  # type: ignore[attr-defined]
