@@ -142,6 +142,14 @@ def _covering_report(
         f"against each one{' (Annex A lists every action)' if annexes else ''}:"
     )
     listed = EXCEPTIONS_WITH_ANNEX if annexes else None
+    moves = facts.date_moves
+    awaiting = f" ({', '.join(moves.awaiting)})" if moves.awaiting else ""
+    numbered.add(
+        f"Due dates moved in the period: {moves.approved} with approval, {moves.recorded} where "
+        f"the plan does not ask for approval; {len(moves.awaiting)} requests await approval"
+        f"{awaiting}. Dates moved with approval are re-scheduling, reported apart from slippage."
+        + (f" Flagged for the {audience}: {'; '.join(moves.flagged)}." if moves.flagged else "")
+    )
     for letter, area in zip(_letters(len(facts.areas)), facts.areas, strict=True):
         _area(document, letter, area, listed)
     for heading, what in (

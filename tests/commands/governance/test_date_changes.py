@@ -192,3 +192,37 @@ def test_the_summary_counts_dates_moved_awaiting_and_flagged(york_engine: Engine
     assert "Flagged for the board: P7.5 (more than 8 weeks" in text
     ofsted = summary(Scope("area", "OA1", "OA1"))
     assert not ofsted.dates.any  # type: ignore[attr-defined]
+
+
+def test_the_paper_reports_dates_moved_with_approval_apart_from_slippage(
+    york_engine: Engine,
+) -> None:
+    import io
+
+    from docx import Document
+
+    from bot.render.paper_docx import board_docx
+    from commands.reports.facts import DateMoves, PaperFacts, paper_facts
+
+    setup(york_engine)
+    first = reply(york_engine, "slipping to 31 March, recruitment", 1)
+    assert isinstance(first, UpdateApplied) and first.date_change is not None
+    press(york_engine, first.date_change.id, "approve")
+    reply(york_engine, "slipping to 31 May, recruitment again", 2)
+    with session_scope(york_engine) as session:
+        facts = paper_facts(session, date(2023, 2, 28), date(2023, 2, 1), "ambition")
+        before = paper_facts(session, date(2023, 2, 14), date(2023, 1, 1), "ambition")
+    assert isinstance(facts, PaperFacts) and isinstance(before, PaperFacts)
+    assert facts.date_moves == DateMoves(
+        1,
+        0,
+        ("P7.5",),
+        ("P7.5: more than 8 weeks beyond the original date", "P7.5: date moved 2 times"),
+    )
+    assert before.date_moves == DateMoves()  # as it stood before anyone asked
+    text = [p.text for p in Document(io.BytesIO(board_docx(facts, ()))).paragraphs]
+    assert any(
+        "Due dates moved in the period: 1 with approval, 0 where the plan does not ask for "
+        "approval; 1 requests await approval (P7.5)." in line
+        for line in text
+    )
