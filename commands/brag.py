@@ -66,12 +66,16 @@ def colour_of(
     today: date,
     cadence: str | None = None,
     thresholds: BragThresholds = BragThresholds(),
+    awaiting: str | None = None,
 ) -> Colour:
-    """The computed BRAG colour of one action or step on `today`."""
+    """The computed BRAG colour of one action or step on `today`. Done is Blue, unless its plan
+    wants evidence (or sign-off) first: then Green, "complete, awaiting evidence"."""
     state = Status(status)
     since = (today - last_update_at.date()).days if last_update_at else None
     if state is Status.DROPPED:
         return Colour(Rag.GREY, "dropped", days_since_update=since)
+    if state is Status.DONE and awaiting:
+        return Colour(Rag.GREEN, f"complete, awaiting {awaiting}", days_since_update=since)
     if state is Status.DONE:
         return Colour(Rag.BLUE, "complete", days_since_update=since)
     stale = since is None or since >= stale_limit(cadence, thresholds)

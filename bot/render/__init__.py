@@ -14,6 +14,11 @@ from bot.render.answer import render_answer
 from bot.render.changes import render_changes
 from bot.render.date_changes import render_date_change_decided, render_date_change_problem
 from bot.render.digest import render_digest, render_digest_subscription
+from bot.render.evidence import (
+    render_evidence_recorded,
+    render_sign_off_problem,
+    render_signed_off,
+)
 from bot.render.governance import (
     render_cover_ended,
     render_cover_list,
@@ -57,6 +62,7 @@ from bot.render.updates import (
 from commands.digest.subscriptions import DigestSubscriptionResult
 from commands.digest.summary import DigestResult
 from commands.governance.date_changes import DateChangeDecided, DateChangeProblem
+from commands.governance.evidence import EvidenceRecorded, SignedOff, SignOffProblem
 from commands.governance.plan_settings import (
     PlanSettingChanged,
     PlanSettingsProblem,
@@ -139,6 +145,9 @@ RENDERERS: dict[type[Any], Callable[[Any], Rendered]] = {
     PlanSettingsProblem: render_settings_problem,
     DateChangeDecided: render_date_change_decided,
     DateChangeProblem: render_date_change_problem,
+    EvidenceRecorded: render_evidence_recorded,
+    SignedOff: render_signed_off,
+    SignOffProblem: render_sign_off_problem,
 }
 
 
@@ -150,6 +159,8 @@ Renderable = (
     | DetailsRemoved
     | DateChangeDecided
     | DateChangeProblem
+    | SignedOff
+    | SignOffProblem
 )
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.render.date_changes import approval_blocks, date_change_text
 from bot.render.escape import channel_mention, escape
+from bot.render.evidence import awaiting_text
 from bot.render.item_text import day, people, status_label
 from bot.render.rendered import Rendered
 from commands.reminders.channels import ChannelProblem, ChannelsResult
@@ -70,6 +71,8 @@ def confirmation(result: UpdateApplied) -> str:
         line += f" Recorded as cover for {escape(result.for_role)}."
     if asked and result.date_change is not None:
         line += " " + date_change_text(result.date_change)
+    if result.awaiting:
+        line += " " + awaiting_text(result.awaiting, result.item.ref)
     return line
 
 

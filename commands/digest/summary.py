@@ -539,6 +539,7 @@ class DigestData:
             today=self.days[k],
             cadence=item.row.cadence,
             thresholds=self.thresholds,
+            awaiting=state.awaiting,
         )
 
     # -- scope

@@ -60,6 +60,7 @@ def colour_now(state: ItemState, today: date, thresholds: BragThresholds) -> Col
         today=today,
         cadence=state.cadence,
         thresholds=thresholds,
+        awaiting=state.awaiting,
     )
 
 

@@ -18,6 +18,12 @@ from sqlmodel import Session
 
 from commands.brag import colour_of
 from commands.governance.date_changes import DateChangeView, gate, log_date_change
+from commands.governance.evidence import (
+    EvidenceRecorded,
+    needs_for_done,
+    offered_evidence,
+    record_evidence,
+)
 from commands.request import Request
 from commands.roles.directory import is_admin
 from commands.updates.replies import ParsedReply, parse_reply
@@ -76,6 +82,7 @@ class UpdateApplied:
     removed: tuple[str, ...] = ()  # kinds of a child's details taken out of the note
     for_role: str | None = None  # made by the role's cover
     date_change: DateChangeView | None = None  # a new date: held for approval, or recorded
+    awaiting: str | None = None  # done, but evidence (or sign-off) is wanted before Blue
 
 
 @dataclass(frozen=True)
@@ -126,7 +133,9 @@ class ThreadTarget:
     item: ItemView
 
 
-ReplyOutcome = UpdateApplied | StatusQuestion | UpdateRefused | ReplyIgnored | ReplyDeleted
+ReplyOutcome = (
+    UpdateApplied | StatusQuestion | UpdateRefused | ReplyIgnored | ReplyDeleted | EvidenceRecorded
+)
 """What became of a reply, an edit, a deletion, a click or a note."""
 
 
@@ -194,6 +203,7 @@ def item_view(session: Session, item: Action | Step, request: Request) -> ItemVi
         today=request.clock.today(),
         cadence=item.cadence,
         thresholds=request.policy.thresholds,
+        awaiting=item.awaiting,
     )
     return ItemView(
         ref=item.ref,
@@ -275,6 +285,7 @@ def _apply(
         log.info("%s on %s: new date refused (%s)", source, item.ref, new_date.refusal)
         return ReplyIgnored("new date on a done item", hint=new_date.refusal + " Nothing changed.")
     held = new_date is not None and new_date.hold
+    needs = needs_for_done(session, item) if status == "done" else None
     update = record_once(
         session,
         item,
@@ -282,6 +293,7 @@ def _apply(
         source=source,
         author=request.caller.label,
         for_role=covering_role(session, request, item),
+        needs=needs,
         source_ref=permalink,
         status=status,
         rag=rag,
@@ -335,6 +347,7 @@ def _apply(
         update_id=update.id,
         for_role=update.for_role,
         date_change=change,
+        awaiting=item.awaiting,
     )
 
 
@@ -407,6 +420,20 @@ def _read_reply(
     has_files: bool,
 ) -> ReplyOutcome:
     channel, message_ts, permalink = where.channel, where.message_ts, where.permalink
+    offered = offered_evidence(text, has_files) if item.awaiting == "evidence" else None
+    if offered is not None:
+        if not may_update(session, request, item):
+            return _refuse(session, request, item)
+        evidence = record_evidence(
+            session,
+            request,
+            item,
+            offered,
+            channel=channel,
+            message_ts=message_ts,
+            permalink=permalink,
+        )
+        return evidence if evidence is not None else ReplyIgnored("already recorded")
     parsed = parse_reply(text, request.clock.today())
     if parsed.kind == "nothing":
         if has_files and not parsed.cleaned:

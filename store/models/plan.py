@@ -53,6 +53,7 @@ class Action(SQLModel, table=True):
     declared_rag: str | None = Field(default=None, max_length=8)
     last_update_at: datetime | None = None
     rebaselined: int = 0
+    awaiting: str | None = Field(default=None, max_length=16)  # evidence | signoff, before Blue
     position: int = 0
     missing_from_source: bool = False
 
@@ -74,6 +75,7 @@ class Step(SQLModel, table=True):
     declared_rag: str | None = Field(default=None, max_length=8)
     last_update_at: datetime | None = None
     rebaselined: int = 0
+    awaiting: str | None = Field(default=None, max_length=16)  # evidence | signoff, before Blue
     missing_from_source: bool = False
 
 

@@ -27,6 +27,8 @@ class StatusUpdate(SQLModel, table=True):
     at: datetime = Field(index=True)  # UTC
     author: str | None = Field(default=None, max_length=200)  # chat user id or a name
     for_role: str | None = Field(default=None, max_length=200)  # made by the role's cover
+    # On a "done" in a plan whose Blue needs more: evidence | signoff (evidence, then sign-off)
+    needs: str | None = Field(default=None, max_length=16)
     source: str = Field(max_length=16)  # document | chat | admin | import | button
     source_ref: str | None = Field(default=None, sa_column=Column(Text))  # document or permalink
     channel: str | None = Field(default=None, max_length=32)

@@ -302,6 +302,7 @@ class UpdateRow:
     note: str | None
     superseded: bool
     deleted: bool
+    needs: str | None = None
 
 
 @dataclass(frozen=True)
@@ -458,6 +459,7 @@ def updates_until(session: Session, until: datetime) -> list[UpdateRow]:
             u.note,
             u.superseded,
             u.deleted,
+            u.needs,
         )
         .where(col(u.at) <= until)
         .order_by(col(u.at), col(u.id))

@@ -48,6 +48,7 @@ class ItemState:
     cadence: str | None
     last_update_at: datetime | None
     rebaselined: int
+    awaiting: str | None = None  # done, waiting for evidence or sign-off before Blue
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,7 @@ def _state_columns(model: type[Action] | type[Step]) -> tuple[Any, ...]:
         model.cadence,
         model.last_update_at,
         model.rebaselined,
+        model.awaiting,
     )
 
 
@@ -233,6 +235,7 @@ def _state(row: Any) -> ItemState:
         cadence=row.cadence,
         last_update_at=row.last_update_at,
         rebaselined=row.rebaselined or 0,
+        awaiting=row.awaiting,
     )
 
 

@@ -24,6 +24,7 @@ class DerivedState:
     due_as_written: str | None
     last_update_at: datetime | None
     rebaselined: int
+    awaiting: str | None = None  # done, but its plan wants evidence (then sign-off) before Blue
 
 
 def derive_state(item: Action | Step, updates: Iterable[StatusUpdate]) -> DerivedState:
@@ -31,10 +32,15 @@ def derive_state(item: Action | Step, updates: Iterable[StatusUpdate]) -> Derive
     status, rag = "not_started", None
     due, due_text = item.planned_due, item.planned_due_as_written
     last, rebaselined = None, 0
+    needs: str | None = None  # what the latest "done" asked for before Blue
+    evidenced = signed = False
     for update in sorted(updates, key=lambda u: (u.at, u.id or 0)):
         if update.superseded:
             continue
+        evidenced = evidenced or update.source == "evidence"
+        signed = signed or update.source == "signoff"
         if update.new_status:
+            needs = update.needs if update.new_status == "done" else None
             status = update.new_status
         if update.new_rag:
             rag = update.new_rag
@@ -43,7 +49,12 @@ def derive_state(item: Action | Step, updates: Iterable[StatusUpdate]) -> Derive
                 rebaselined += 1
             due, due_text = update.new_due, update.new_due_as_written or update.new_due.isoformat()
         last = update.at if last is None else max(last, update.at)
-    return DerivedState(status, rag, due, due_text, last, rebaselined)
+    awaiting = None
+    if status == "done" and needs and not evidenced:
+        awaiting = "evidence"
+    elif status == "done" and needs == "signoff" and not signed:
+        awaiting = "signoff"
+    return DerivedState(status, rag, due, due_text, last, rebaselined, awaiting)
 
 
 def updates_for(session: Session, item: Action | Step) -> list[StatusUpdate]:
@@ -59,6 +70,7 @@ def apply_derived(item: Action | Step, state: DerivedState) -> None:
     item.due_as_written = state.due_as_written
     item.last_update_at = state.last_update_at
     item.rebaselined = state.rebaselined
+    item.awaiting = state.awaiting
 
 
 def record_update(
@@ -69,6 +81,7 @@ def record_update(
     source: str,
     author: str | None = None,
     for_role: str | None = None,
+    needs: str | None = None,
     source_ref: str | None = None,
     status: str | None = None,
     rag: str | None = None,
@@ -99,6 +112,7 @@ def record_update(
         at=at,
         author=author,
         for_role=for_role,
+        needs=needs,
         source=source,
         source_ref=source_ref,
         channel=channel,

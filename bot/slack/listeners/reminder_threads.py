@@ -24,11 +24,13 @@ from bot.posting.outbox import post_that_matters
 from bot.render import Renderable, Rendered, render
 from bot.render.date_changes import DECIDE
 from bot.render.escape import escape
+from bot.render.evidence import SIGN_OFF
 from bot.render.updates import ADD_NOTE, BUTTON_LABELS, NOTE_VIEW, SET_STATUS, SNOOZE
 from bot.runtime import Runtime
 from bot.slack.client import message_link
 from bot.slack.listeners.interactions import Interaction, on_action, on_view
 from commands.governance.date_changes import DateChangeProblem, decide
+from commands.governance.evidence import SignOffProblem, sign_off
 from commands.request import Request
 from commands.updates.apply import (
     NOT_A_REMINDER_THREAD,
@@ -54,7 +56,7 @@ log = logging.getLogger("planbot.reminders")
 NOTE_BLOCK, NOTE_INPUT = "note", "note_text"
 STATUS_BLOCK, STATUS_INPUT = "status", "status_choice"
 DUE_BLOCK, DUE_INPUT = "due", "due_date"
-PRIVATE = (UpdateRefused, ReplyIgnored, DetailsRemoved, DateChangeProblem)
+PRIVATE = (UpdateRefused, ReplyIgnored, DetailsRemoved, DateChangeProblem, SignOffProblem)
 NOTICED = (UpdateApplied, StatusQuestion, UpdateRefused)  # may carry details removed
 
 
@@ -386,9 +388,22 @@ def on_date_change_button(interaction: Interaction) -> None:
     _answer(runtime, client, result, channel=channel, thread_ts=thread_ts, user=user)
 
 
+def on_sign_off_button(interaction: Interaction) -> None:
+    """The approver's Sign off on an evidenced item."""
+    runtime, client = interaction.runtime, interaction.client
+    channel = interaction.channel_id
+    thread_ts = interaction.thread_ts or interaction.message_ts
+    user = interaction.user_id
+    request = runtime.request("", runtime.caller(user, channel, thread_ts))
+    with session_scope(runtime.engine) as session:
+        result: Renderable = sign_off(session, request, interaction.value or "")
+    _answer(runtime, client, result, channel=channel, thread_ts=thread_ts, user=user)
+
+
 def register(app: App, runtime: Runtime) -> None:
     """The reminder buttons (`reminder:…`), the approver's buttons on a new date
     (`date_change:…`) and the Add-note modal (`reminder_note:…`)."""
     on_action(app, runtime, re.compile(r"^reminder:"), on_reminder_button)
     on_action(app, runtime, re.compile(rf"^{DECIDE}"), on_date_change_button)
+    on_action(app, runtime, SIGN_OFF, on_sign_off_button)
     on_view(app, runtime, re.compile(rf"^{NOTE_VIEW}(:|$)"), on_note_submitted, check=check_note)

@@ -1,4 +1,4 @@
-"""date changes: a lead's new due date, approved or recorded, kept as the baseline (issue 20)
+"""date changes kept as the baseline; evidence and sign-off before Blue (issue 20)
 
 Revision ID: 0023
 Revises: 0022
@@ -55,9 +55,19 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_datechange_step_id"), ["step_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_datechange_plan_id"), ["plan_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_datechange_state"), ["state"], unique=False)
+    with op.batch_alter_table("statusupdate", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("needs", String(length=16), nullable=True))
+    for table in ("action", "step"):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.add_column(sa.Column("awaiting", String(length=16), nullable=True))
 
 
 def downgrade() -> None:
+    for table in ("step", "action"):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_column("awaiting")
+    with op.batch_alter_table("statusupdate", schema=None) as batch_op:
+        batch_op.drop_column("needs")
     with op.batch_alter_table("datechange", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_datechange_state"))
         batch_op.drop_index(batch_op.f("ix_datechange_plan_id"))
