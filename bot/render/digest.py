@@ -243,6 +243,8 @@ def plan_line(plan: PlanHeadline) -> Line:
     if plan.unverified or plan.unverified_last_week:
         delta = _delta(plan.unverified, plan.unverified_last_week)
         parts.insert(3, (None, f"Unverified {plan.unverified}{delta}"))
+    if plan.awaiting_evidence:  # inside Green; said apart so Blue keeps meaning evidenced
+        parts.append((None, f"Done, awaiting evidence {plan.awaiting_evidence} (in Green)"))
     pct = (
         f"{plan.percent_complete}% complete{_delta(plan.percent_complete, plan.percent_last_week)}"
     )

@@ -172,6 +172,7 @@ class PlanHeadline:
     actions: int
     unverified: int = 0  # would be green but stale: counted apart, never as green or amber
     unverified_last_week: int = 0
+    awaiting_evidence: int = 0  # complete but not Blue yet: evidence or sign-off still to come
 
 
 @dataclass(frozen=True)
@@ -715,6 +716,7 @@ class DigestData:
                     actions=len(members),
                     unverified=unverified_count(now_c),
                     unverified_last_week=unverified_count(then_c),
+                    awaiting_evidence=sum(c.reason.startswith("complete, awaiting") for c in now_c),
                 )
             )
         return plans

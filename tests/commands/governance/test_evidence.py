@@ -131,3 +131,18 @@ def test_plans_without_the_setting_are_blue_on_the_leads_word(york_engine: Engin
     assert isinstance(done, UpdateApplied) and done.awaiting is None
     assert render(done).text == "P7.5 → done."
     assert colour(york_engine) == ("blue", None)
+
+
+def test_the_summary_counts_done_awaiting_evidence_apart_from_blue(york_engine: Engine) -> None:
+    from datetime import datetime
+
+    from commands.clock import Clock
+    from commands.digest.summary import ALL, compose_digest
+
+    setup(york_engine, "evidence")
+    reply(york_engine, "done", 1)
+    with session_scope(york_engine) as session:
+        summary = compose_digest(session, ALL, Clock.fixed_at(datetime(2023, 2, 15, 18)))
+    [ambition] = [p for p in summary.plans if p.key == "ambition-2022"]
+    assert ambition.awaiting_evidence == 1
+    assert "Done, awaiting evidence 1 (in Green)" in render(summary).text
