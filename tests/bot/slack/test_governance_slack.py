@@ -1,6 +1,7 @@
-"""Date changes with approval through the fake Slack: an admin turns approval on with
+"""Date changes and evidence before Blue through the fake Slack: an admin turns approval on with
 `/plan settings`, a lead's reply asks for a new date, the approver's buttons arrive in the
-thread, a stranger's click is refused privately, and the approver's click moves the date."""
+thread, a stranger's click is refused privately, and the approver's click moves the date; and a
+"done" that waits for evidence, a file reply as the evidence, the approver's Sign off, Blue."""
 
 from __future__ import annotations
 
@@ -93,4 +94,53 @@ def test_a_new_date_is_asked_for_and_approved_in_the_thread(
     with session_scope(engine) as session:
         item = find_item(session, "P7.5")
         assert item is not None and item.due_date == date(2023, 3, 31)
+    engine.dispose()
+
+
+def test_done_evidence_by_file_sign_off_then_blue_in_the_thread(
+    start_slack_app: Any, fake_slack: FakeSlack, york_url: str
+) -> None:
+    engine = make_engine(york_url)
+    give_role(engine, "Head of MASH", LEAD)
+    give_role(engine, "Director of Safeguarding", DOS)
+    thread = slack_ts(date(2023, 2, 15))
+    post_thread(engine, "P7.5", ts=thread, on=date(2023, 2, 15), channel=CHANNEL)
+    app = start_slack_app(york_url, PLANBOT_ADMINS=ADMIN, PLANBOT_SCHEDULER="false")
+    sent = app.command("/plan settings ambition blue_needs signoff", user=ADMIN)
+    assert "blue_needs is now signoff" in fake_slack.answer_to(sent.response_url).payload["text"]
+
+    def in_thread(count: int) -> list[Any]:
+        return fake_slack.wait_for(
+            "chat.postMessage", count=count, where=lambda c: c.payload.get("thread_ts") == thread
+        )
+
+    done = message_event("done", user=LEAD, channel=CHANNEL, channel_type="channel",
+                         thread_ts=thread)  # fmt: skip
+    assert app.event(done).status == 200
+    [confirm] = in_thread(1)
+    assert confirm.payload["text"].startswith("P7.5 → done. Complete, awaiting evidence")
+
+    evidence = message_event(
+        "audit report attached",
+        user=LEAD,
+        channel=CHANNEL,
+        channel_type="channel",
+        thread_ts=thread,
+        files=[{"id": "F0AUDIT01", "name": "audit.pdf", "mimetype": "application/pdf"}],
+    )
+    assert app.event(evidence).status == 200
+    [_, recorded] = in_thread(2)
+    assert "Evidence recorded for P7.5: the file shared here." in recorded.payload["text"]
+    assert f"<@{DOS}>: please sign off P7.5" in recorded.payload["text"]  # asked, so notified
+    blocks = recorded.payload["blocks"]
+    if isinstance(blocks, str):
+        blocks = json.loads(blocks)
+    [button] = next(b for b in blocks if b["type"] == "actions")["elements"]
+
+    click(app, fake_slack, DOS, button["action_id"], button["value"], thread)
+    [*_, signed] = in_thread(3)
+    assert signed.payload["text"].endswith("P7.5 is complete and evidenced: Blue.")
+    with session_scope(engine) as session:
+        item = find_item(session, "P7.5")
+        assert item is not None and (item.status, item.awaiting) == ("done", None)
     engine.dispose()
