@@ -1,5 +1,6 @@
-"""`planbot settings show|set` and `planbot cover …`: each plan's governance settings and cover
-during leave, from the terminal (the operator is an admin)."""
+"""`planbot settings show|set`, `planbot cover …` and `planbot approve [ID [--reject]]`: each
+plan's governance settings, cover during leave and date changes awaiting approval, from the
+terminal (the operator is an admin)."""
 
 from __future__ import annotations
 
@@ -41,6 +42,16 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     add_as_of(cover)
     cover.set_defaults(func=run_cover)
 
+    approve = subparsers.add_parser(
+        "approve",
+        help="list new due dates awaiting approval, or approve (or --reject) one",
+        description="planbot approve · planbot approve 12 · planbot approve 12 --reject",
+    )
+    approve.add_argument("id", nargs="?", type=int, help="the request's number (from the list)")
+    approve.add_argument("--reject", action="store_true", help="reject it: the date stays")
+    add_as_of(approve)
+    approve.set_defaults(func=run_approve)
+
 
 def _run(text: str, as_of: str | None) -> int:
     from bot.cli.ask import terminal_text
@@ -76,3 +87,37 @@ def run_cover(args: argparse.Namespace) -> int:
     if args.cover_verb == "end":
         return _run(f'cover end "{role}"', args.as_of)
     return _run(f'cover "{role}" <@{args.user}> {" ".join(args.when)}', args.as_of)
+
+
+def run_approve(args: argparse.Namespace) -> int:
+    from bot.cli.ask import terminal_text
+    from bot.cli.common import open_runtime
+    from bot.render import render
+    from bot.render.item_text import day
+    from bot.settings import load_settings
+    from commands.caller import TERMINAL
+    from commands.governance.date_changes import DateChangeProblem, decide
+    from store.db import session_scope
+    from store.queries.governance import waiting_date_changes
+
+    runtime = open_runtime(load_settings(), args.as_of if "as_of" in args else None)
+    request = runtime.request("", TERMINAL)
+    try:
+        with session_scope(runtime.engine) as session:
+            if args.id is None:
+                waiting = waiting_date_changes(session)
+                if not waiting:
+                    print("No new due date is waiting for approval.")
+                for change in waiting:
+                    reason = f" — {change.reason}" if change.reason else " — no reason given"
+                    print(
+                        f"{change.id}: {change.ref} from {day(change.previous_due)} to "
+                        f"{day(change.new_due)}, asked by {change.requested_by} on "
+                        f"{day(change.requested_at.date())}{reason}"
+                    )
+                return 0
+            result = decide(session, request, args.id, "reject" if args.reject else "approve")
+    finally:
+        runtime.engine.dispose()
+    print(terminal_text(render(result)))
+    return 1 if isinstance(result, DateChangeProblem) else 0

@@ -4,8 +4,11 @@ stranger is refused by name, a done item keeps its date, and a recorded plan app
 
 from __future__ import annotations
 
+import os
 from datetime import date
+from pathlib import Path
 
+import pytest
 from reminder_test_helpers import REMINDERS_CHANNEL, give_role, make_request, post_thread, slack_ts
 from sqlalchemy.engine import Engine
 
@@ -226,3 +229,35 @@ def test_the_paper_reports_dates_moved_with_approval_apart_from_slippage(
         "approval; 1 requests await approval (P7.5)." in line
         for line in text
     )
+
+
+def test_waiting_dates_listed_and_decided_from_the_terminal(
+    york_engine: Engine,
+    york_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    from bot.cli import main
+
+    out = capsys
+    for name in list(os.environ):
+        if name.startswith(("SLACK_", "PLANBOT_", "DATABASE_URL")):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("DATABASE_URL", york_url)
+    monkeypatch.chdir(tmp_path)
+    setup(york_engine)
+    asked = reply(york_engine, "slipping to 31 March, recruitment", 1)
+    assert isinstance(asked, UpdateApplied) and asked.date_change is not None
+    number = asked.date_change.id
+    out.readouterr()
+    assert main(["--as-of", "2023-02-16", "approve"]) == 0
+    listed = out.readouterr().out
+    assert listed.startswith(f"{number}: P7.5 from 31 Jan 2023 to 31 Mar 2023, asked by {LEAD}")
+    assert listed.rstrip().endswith("— slipping to 31 March, recruitment")
+    assert main(["--as-of", "2023-02-16", "approve", str(number), "--reject"]) == 0
+    assert "Not approved by terminal: P7.5 keeps its date, 31 Jan 2023." in out.readouterr().out
+    assert main(["--as-of", "2023-02-16", "approve", str(number)]) == 1
+    assert "already rejected" in out.readouterr().out
+    assert main(["--as-of", "2023-02-16", "approve"]) == 0
+    assert out.readouterr().out == "No new due date is waiting for approval.\n"
