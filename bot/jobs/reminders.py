@@ -39,13 +39,17 @@ from bot.posting.findable import (
     post_findable,
     worth_looking_again,
 )
+from bot.posting.outbox import post_that_matters
+from bot.render.escape import escape, mention
 from bot.render.reminders import plan_summary, reminder_message
 from bot.runtime import Runtime
 from bot.slack.client import SlackWorkspace
 from commands.reminders.policy import DueReminder, ReminderPlan, plan_reminders
 from commands.reminders.working_days import is_working_day
+from commands.roles.away import reads_as_away
 from store.db import session_scope
 from store.queries import role_queries
+from store.queries.governance import claim_away_question
 from store.queries.reminders import (
     claim_reminder,
     in_doubt,
@@ -118,6 +122,7 @@ def run_reminders(
     _log_plan(plan, today)
     if dry_run or client is None or plan.day_off:
         return ReminderRunReport(plan, (), (), (), deactivated, dry_run=True)
+    ask_about_away(runtime, client, plan)
 
     posted: list[tuple[str, str, str]] = []
     elsewhere: list[str] = []
@@ -140,6 +145,54 @@ def run_reminders(
     return ReminderRunReport(
         plan, tuple(posted), tuple(elsewhere), tuple(failed), deactivated, dry_run=False
     )
+
+
+def ask_about_away(runtime: Runtime, client: WebClient, plan: ReminderPlan) -> list[str]:
+    """Ask the admins, once per role, person and status, whether a role holder whose Slack status
+    says they are away should have cover. Reminders still go to the holder: nothing is guessed.
+    Returns the roles asked about."""
+    workspace = SlackWorkspace(client)
+    statuses: dict[str, tuple[str, str] | None] = {}
+    asked: list[str] = []
+    seen: set[tuple[str, str]] = set()
+    for reminder in plan.due:
+        for owner in reminder.owners:
+            if owner.cover:
+                continue
+            for user in owner.holders:
+                if (owner.role, user) in seen:
+                    continue
+                seen.add((owner.role, user))
+                if user not in statuses:
+                    statuses[user] = workspace.status(user)
+                status = statuses[user]
+                if status is None or not reads_as_away(*status):
+                    continue
+                key = f"{owner.role}:{user}:{status[0] or status[1]}"
+                with session_scope(runtime.engine) as session:
+                    first = claim_away_question(session, key, at=runtime.clock.utcnow())
+                if first:
+                    _tell_admins(runtime, client, owner.role, user, status)
+                    asked.append(owner.role)
+    return asked
+
+
+def _tell_admins(
+    runtime: Runtime, client: WebClient, role: str, user: str, status: tuple[str, str]
+) -> None:
+    admins = runtime.policy.admins
+    shown = " ".join(part for part in (status[1], status[0]) if part)
+    text = (
+        f"{mention(user)} holds {escape(role)} and their Slack status says “{escape(shown)}”. "
+        f"Reminders for {escape(role)} still go to them. To send them to someone else while they "
+        f'are away: `/plan cover "{escape(role)}" @someone until DATE`.'
+    )
+    if not admins:
+        log.warning("%s (%s) looks away (%s); no PLANBOT_ADMINS to ask", user, role, shown)
+        return
+    for admin in admins:
+        post_that_matters(runtime, client, "chat.postMessage", {"channel": admin, "text": text})
+    log.info("asked %d admins whether %s needs cover (%s looks away)", len(admins), role, user)
 
 
 def _settle_before_run(runtime: Runtime, client: WebClient) -> tuple[str, ...]:

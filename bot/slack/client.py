@@ -224,3 +224,14 @@ class SlackWorkspace:
             return None
         user = response.get("user") or {}
         return not bool(user.get("deleted"))
+
+    def status(self, user_id: str) -> tuple[str, str] | None:
+        """(status text, status emoji) the person set, from users.profile.get; None when Slack
+        could not say (the app lacks `users.profile:read`, a network error)."""
+        try:
+            response = self._client.users_profile_get(user=user_id)
+        except (SlackApiError, SlackClientError, OSError) as error:
+            log.info("users.profile.get %s failed (%s); status unknown", user_id, error)
+            return None
+        profile = response.get("profile") or {}
+        return str(profile.get("status_text") or ""), str(profile.get("status_emoji") or "")

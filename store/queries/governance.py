@@ -18,6 +18,7 @@ from store.models import (
     Role,
     RoleCover,
     RoleManager,
+    Setting,
     Step,
 )
 
@@ -150,3 +151,19 @@ def waiting_date_changes(session: Session) -> list[DateChange]:
 
 def all_date_changes(session: Session) -> list[DateChange]:
     return list(session.exec(select(DateChange).order_by(col(DateChange.requested_at))))
+
+
+def claim_away_question(session: Session, key: str, *, at: datetime) -> bool:
+    """True the first time `key` (role, person and status) is asked about; False after."""
+    from sqlalchemy.exc import IntegrityError
+
+    name = f"away_asked:{key}"[:100]
+    if session.get(Setting, name) is not None:
+        return False
+    try:
+        with session.begin_nested():
+            session.add(Setting(key=name, value=at.isoformat()))
+            session.flush()
+    except IntegrityError:
+        return False  # another process asked at the same moment
+    return True

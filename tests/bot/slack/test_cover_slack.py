@@ -103,3 +103,51 @@ def test_cover_booked_reminded_and_stamped_through_slack(
     history = answer(app, fake_slack, "/plan history P7.5", user=STRANGER)
     assert "for Head of MASH via" in history["text"]
     engine.dispose()
+
+
+def test_a_holder_away_in_slack_is_asked_about_once_and_still_reminded(
+    fake_slack: FakeSlack, york_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    admin = "U0ADMIN01"
+    engine = make_engine(york_url)
+    with session_scope(engine) as session:
+        role = find_role(session, "Head of MASH")
+        assert role is not None
+        assign(session, role, MASH, by=None, at=datetime(2023, 1, 2, tzinfo=UTC))
+    fake_slack.users[MASH] = {
+        "id": MASH,
+        "profile": {"status_text": "Annual leave", "status_emoji": ":palm_tree:"},
+    }
+    monkeypatch.chdir(tmp_path)
+    for name in list(os.environ):
+        if name.startswith(("SLACK_", "PLANBOT_", "DATABASE_URL")):
+            monkeypatch.delenv(name)
+    settings = {
+        "SLACK_BOT_TOKEN": fake_slack.token,
+        "SLACK_API_URL": fake_slack.api_url,
+        "DATABASE_URL": york_url,
+        "PLANBOT_TODAY": "2023-02-15",
+        "PLANBOT_REMINDERS_CHANNEL": CHANNEL,
+        "PLANBOT_ADMINS": admin,
+    }
+    for name, value in settings.items():
+        monkeypatch.setenv(name, value)
+    assert main(["remind"]) == 0
+    [question] = [
+        c for c in fake_slack.calls_to("chat.postMessage") if c.payload["channel"] == admin
+    ]
+    assert question.payload["text"].startswith(
+        f"<@{MASH}> holds Head of MASH and their Slack status says “:palm_tree: Annual leave”."
+    )
+    assert "/plan cover" in question.payload["text"]
+    mash_posts = [c for c in fake_slack.calls_to("chat.postMessage")
+                  if c.payload["text"].startswith("Reminder: P7.5 is")]  # fmt: skip
+    assert f"<@{MASH}>" in mash_posts[0].payload["text"]  # never guessed: still reminded
+
+    fake_slack.reset()
+    monkeypatch.setenv("PLANBOT_TODAY", "2023-02-16")
+    assert main(["remind"]) == 0
+    assert [
+        c for c in fake_slack.calls_to("chat.postMessage") if c.payload["channel"] == admin
+    ] == []
+    engine.dispose()

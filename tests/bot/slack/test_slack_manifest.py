@@ -112,6 +112,7 @@ METHOD_SCOPES: dict[str, str | None] = {
     "chat.update": "chat:write",
     "auth.test": None,
     "users.info": "users:read",
+    "users.profileGet": "users.profile:read",  # client.users_profile_get: a holder's status
     "views.publish": None,
     "views.open": None,
     "files.uploadV2": "files:write",  # files.getUploadURLExternal + completeUploadExternal

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from reminder_test_helpers import (
     REMINDERS_CHANNEL,
     give_role,
@@ -214,3 +215,26 @@ def test_the_summary_lists_owner_roles_with_nobody_and_no_cover(york_engine: Eng
         summary = compose_digest(session, ALL, Clock.fixed_at(datetime(2023, 2, 15, 9)))
     text = render(summary).text
     assert "OWNERS TO CONFIRM" in text and "Head of MASH" in text
+
+
+@pytest.mark.parametrize(
+    ("text", "emoji", "away"),
+    [
+        ("Annual leave", "", True),
+        ("On hols till the 18th", "", True),
+        ("OOO - back on Monday", "", True),
+        ("off sick", "", True),
+        ("Maternity leave", ":baby:", True),
+        ("", ":palm_tree:", True),
+        ("A/L", "", True),
+        ("In a meeting", ":calendar:", False),
+        ("Working from home", ":house_with_garden:", False),
+        ("Lunch", "", False),
+        ("Leaving do at 5!", "", False),
+        ("", "", False),
+    ],
+)
+def test_a_status_reads_as_away_only_when_it_says_so(text: str, emoji: str, away: bool) -> None:
+    from commands.roles.away import reads_as_away
+
+    assert reads_as_away(text, emoji) is away
