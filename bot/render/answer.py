@@ -50,6 +50,13 @@ def colour_words(item: AnswerItem) -> str:
         words += f"; lead says {item.declared_rag}"
     if item.rebaselined:
         words += "; re-baselined"
+    change = item.date_change
+    if change is not None and change.state == "requested":
+        words += f"; new date {day(change.new_due)} awaiting approval"
+    elif change is not None and change.state == "approved":
+        words += f"; moved from {day(change.previous_due)}, approved"
+        if change.decided_on:
+            words += f" {day(change.decided_on)}"
     return words
 
 

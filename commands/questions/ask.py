@@ -44,6 +44,7 @@ from commands.questions.understanding import MAX_CHARACTERS, Question, understan
 from commands.request import Policy, Request
 from commands.roles.directory import RoleListResult, role_list, roles_of
 from store.personal_data import fingerprint, redact
+from store.queries.governance import governance_of
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +59,26 @@ STATUS_WORDS = {
     "started": "started",
 }
 EXAMPLES = ("what's open under OA4?", "anything overdue for Head of MASH?", "status of P7.5")
+
+
+@dataclass(frozen=True)
+class DateChangeNote:
+    """An item's latest new date as an answer mentions it."""
+
+    state: str  # requested | approved | rejected | recorded
+    previous_due: date | None
+    new_due: date
+    decided_by: str | None
+    decided_on: date | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "state": self.state,
+            "previous_due": self.previous_due.isoformat() if self.previous_due else None,
+            "new_due": self.new_due.isoformat(),
+            "decided_by": self.decided_by,
+            "decided_on": self.decided_on.isoformat() if self.decided_on else None,
+        }
 
 
 @dataclass(frozen=True)
@@ -84,6 +105,9 @@ class AnswerItem:
     parent_title: str | None = None
     steps: tuple[AnswerItem, ...] = ()  # the steps shown under an action
     counts: tuple[tuple[str, int], ...] = ()  # an area: how many of its items have each colour
+    date_change: DateChangeNote | None = None  # its latest new date: asked for, or decided
+    evidence: str | None = None  # what was given as evidence before Blue
+    signed_off_by: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -98,6 +122,9 @@ class AnswerItem:
             "due": self.due.isoformat() if self.due else None,
             "due_as_written": self.due_as_written,
             "latest_note": self.latest_note,
+            "date_change": self.date_change.as_json() if self.date_change else None,
+            "evidence": self.evidence,
+            "signed_off_by": self.signed_off_by,
         }
 
 
@@ -633,6 +660,56 @@ def ask_command(
 
 
 def _ask(
+    session: Session, request: Request, rest: str
+) -> (
+    AnswerResult
+    | ChangesResult
+    | HistoryResult
+    | HistoryProblem
+    | RoleListResult
+    | DigestResult
+    | MeasureAnswer
+):
+    found = _ask_plainly(session, request, rest)
+    return with_governance(session, found) if isinstance(found, AnswerResult) else found
+
+
+def with_governance(session: Session, result: AnswerResult) -> AnswerResult:
+    """The answer's items with their latest date change, evidence and sign-off."""
+    refs = {item.reference for item in result.flat_items() if item.kind != "area"}
+    facts = governance_of(session, refs)
+    if not facts:
+        return result
+
+    def added(item: AnswerItem) -> AnswerItem:
+        fact = facts.get(item.reference)
+        steps = tuple(added(step) for step in item.steps)
+        if fact is None:
+            return replace(item, steps=steps) if steps != item.steps else item
+        change = fact.date_change
+        note = (
+            DateChangeNote(
+                change.state,
+                change.previous_due,
+                change.new_due,
+                change.decided_by,
+                change.decided_at.date() if change.decided_at else None,
+            )
+            if change
+            else None
+        )
+        return replace(
+            item,
+            steps=steps,
+            date_change=note,
+            evidence=fact.evidence,
+            signed_off_by=fact.signed_off_by,
+        )
+
+    return replace(result, items=tuple(added(item) for item in result.items))
+
+
+def _ask_plainly(
     session: Session, request: Request, rest: str
 ) -> (
     AnswerResult

@@ -5,6 +5,7 @@ overlap, the later one set wins (the earlier is ended when the later is set)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy import ColumnElement
@@ -19,6 +20,7 @@ from store.models import (
     RoleCover,
     RoleManager,
     Setting,
+    StatusUpdate,
     Step,
 )
 
@@ -167,3 +169,45 @@ def claim_away_question(session: Session, key: str, *, at: datetime) -> bool:
     except IntegrityError:
         return False  # another process asked at the same moment
     return True
+
+
+@dataclass(frozen=True)
+class ItemGovernance:
+    """What governance adds to an item as answers show it."""
+
+    date_change: DateChange | None = None  # its latest, withdrawn requests left out
+    evidence: str | None = None  # the latest evidence note ("Evidence: https://…")
+    evidence_link: str | None = None  # the message it came in
+    signed_off_by: str | None = None
+
+
+def governance_of(session: Session, refs: set[str]) -> dict[str, ItemGovernance]:
+    """Item reference -> its latest date change, evidence and sign-off (only those with any)."""
+    if not refs:
+        return {}
+    changes: dict[str, DateChange] = {}
+    query = select(DateChange).where(col(DateChange.ref).in_(refs), DateChange.state != "withdrawn")
+    for change in session.exec(query.order_by(col(DateChange.requested_at), col(DateChange.id))):
+        changes[change.ref] = change
+    found: dict[str, ItemGovernance] = {
+        ref: ItemGovernance(change) for ref, change in changes.items()
+    }
+    rows = session.exec(
+        select(StatusUpdate, Action.ref, Step.ref)
+        .outerjoin(Action, col(Action.id) == col(StatusUpdate.action_id))
+        .outerjoin(Step, col(Step.id) == col(StatusUpdate.step_id))
+        .where(col(StatusUpdate.source).in_(("evidence", "signoff")))
+        .where(col(StatusUpdate.superseded).is_(False))
+        .order_by(col(StatusUpdate.at), col(StatusUpdate.id))
+    )
+    for update, action_ref, step_ref in rows:
+        ref = step_ref or action_ref
+        if ref not in refs:
+            continue
+        now = found.get(ref, ItemGovernance())
+        if update.source == "evidence":
+            now = replace(now, evidence=update.note, evidence_link=update.source_ref)
+        else:
+            now = replace(now, signed_off_by=update.author)
+        found[ref] = now
+    return found

@@ -29,6 +29,9 @@ ITEM_KEYS = {
     "due",
     "due_as_written",
     "latest_note",
+    "date_change",  # issue 20: the latest new date, asked for or decided
+    "evidence",
+    "signed_off_by",
 }
 
 

@@ -261,3 +261,41 @@ def test_waiting_dates_listed_and_decided_from_the_terminal(
     assert "already rejected" in out.readouterr().out
     assert main(["--as-of", "2023-02-16", "approve"]) == 0
     assert out.readouterr().out == "No new due date is waiting for approval.\n"
+
+
+def test_answers_and_their_json_carry_the_new_date_and_the_evidence(york_engine: Engine) -> None:
+    from commands.questions.ask import AnswerResult
+
+    setup(york_engine)
+    with session_scope(york_engine) as session:
+        handle(session, make_request("settings ambition blue_needs signoff", user=ADMIN,
+                                     admins=(ADMIN,)))  # fmt: skip
+    asked = reply(york_engine, "slipping to 31 March, recruitment", 1)
+    assert isinstance(asked, UpdateApplied)
+
+    def ask(text: str) -> AnswerResult:
+        with session_scope(york_engine) as session:
+            found = handle(session, make_request(text, user=OTHER))
+        assert isinstance(found, AnswerResult)
+        return found
+
+    [item] = [i for i in ask("P7.5").flat_items() if i.reference == "P7.5"]
+    assert item.as_json()["date_change"] == {
+        "state": "requested",
+        "previous_due": "2023-01-31",
+        "new_due": "2023-03-31",
+        "decided_by": None,
+        "decided_on": None,
+    }
+    assert "new date 31 Mar 2023 awaiting approval" in render(ask("P7.5")).text
+    reply(york_engine, "done", 2)
+    reply(york_engine, "evidence https://intranet.york.gov.uk/audit", 3)
+    with session_scope(york_engine) as session:
+        from commands.governance.evidence import sign_off
+
+        sign_off(session, make_request(user=DOS), f"action:{find_item(session, 'P7.5').id}")  # type: ignore[union-attr]
+    [item] = [i for i in ask("P7.5").flat_items() if i.reference == "P7.5"]
+    shown = item.as_json()
+    assert shown["evidence"] == "Evidence: https://intranet.york.gov.uk/audit"
+    assert shown["signed_off_by"] == DOS
+    assert shown["rag"] == "blue"
