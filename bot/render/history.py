@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from bot.render.escape import escape, link, mention, truncate
 from bot.render.item_text import RAG_EMOJI, day, item_line, status_label
 from bot.render.rendered import Rendered
+from commands.governance.date_changes import DateChangeView
 from commands.questions.history import HistoryEntry, HistoryProblem, HistoryResult
 
 LONDON = ZoneInfo("Europe/London")
@@ -143,12 +144,39 @@ def render_history(result: HistoryResult) -> Rendered:
         {"type": "section", "text": {"type": "mrkdwn", "text": mrkdwn[:3000]}},
         {"type": "context", "elements": [{"type": "mrkdwn", "text": summary}]},
     ]
+    moves = [date_change_line(change) for change in result.date_changes]
+    if moves:
+        lines += ["*New dates asked for*", *moves]
     blocks += sections(lines)
     plain_lines = [entry_line(e, plain=True, zone=zone) for e in shown]
     if count > len(shown):
         plain_lines.insert(0, f"… {count - len(shown)} older updates not shown")
+    if moves:
+        plain_lines += ["New dates asked for:", *moves]
     text = "\n".join([plain, summary, *plain_lines])
     return Rendered(text=text, blocks=blocks[:50])
+
+
+def date_change_line(change: DateChangeView) -> str:
+    """“31 Jan 2023 → 31 Mar 2023, asked by @lead: approved by @dos on 15 Feb 2023”."""
+    line = (
+        f"{day(change.previous_due)} → {day(change.new_due)}, asked by {_who(change.requested_by)}"
+    )
+    if change.state == "requested":
+        line += f": awaiting approval by {escape(change.approver_role or 'the approver')}"
+    elif change.state == "recorded":
+        line += ": recorded (the plan does not ask for approval)"
+    elif change.state == "withdrawn":
+        line += ": replaced by a later request"
+    else:
+        line += f": {change.state} by {_who(change.decided_by)}"
+        if change.decided_on:
+            line += f" on {day(change.decided_on)}"
+    if change.reason:
+        line += f" — “{escape(truncate(change.reason, 160))}”"
+    if change.flagged:
+        line += f" (flagged for the board: {escape(change.flagged)})"
+    return line
 
 
 def render_history_problem(result: HistoryProblem) -> Rendered:

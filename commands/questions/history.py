@@ -10,9 +10,11 @@ from datetime import date, datetime
 from sqlmodel import Session
 
 from commands.clock import DEFAULT_TIMEZONE
+from commands.governance.date_changes import DateChangeView
 from commands.request import Request
 from commands.updates.apply import ItemView, item_view
 from store.models import Action, StatusUpdate
+from store.queries.governance import date_changes_of
 from store.queries.history import find_item, history_of, history_with_steps, normalise_ref
 
 
@@ -62,6 +64,7 @@ class HistoryResult:
     item: ItemView
     entries: tuple[HistoryEntry, ...]
     timezone: str = DEFAULT_TIMEZONE  # the council's (PLANBOT_TIMEZONE), for the times shown
+    date_changes: tuple[DateChangeView, ...] = ()  # new dates asked for, and what became of them
 
 
 @dataclass(frozen=True)
@@ -131,4 +134,5 @@ def history_command(
     else:
         entries = tuple(HistoryEntry.of(row) for row in history_of(session, item))
     zone = request.policy.timezone or DEFAULT_TIMEZONE
-    return HistoryResult(item_view(session, item, request), entries, zone)
+    changes = tuple(DateChangeView.of(c) for c in date_changes_of(session, item))
+    return HistoryResult(item_view(session, item, request), entries, zone, changes)

@@ -130,6 +130,13 @@ def test_a_rejected_date_leaves_the_item_as_it_was_and_a_second_is_flagged(
     rejected = press(york_engine, first.date_change.id, "reject")
     assert isinstance(rejected, DateChangeDecided)
     assert render(rejected).text == f"Not approved by <@{DOS}>: P7.5 keeps its date, 31 Jan 2023."
+    with session_scope(york_engine) as session:
+        history = handle(session, make_request("history P7.5", user=OTHER))
+    assert isinstance(history, HistoryResult)
+    assert (
+        f"31 Jan 2023 → 31 Mar 2023, asked by <@{LEAD}>: rejected by <@{DOS}> on 15 Feb 2023 — "
+        "“slipping to end of march, waiting on recruitment”"
+    ) in render(history).text
     assert due_of(york_engine) == date(2023, 1, 31)
     second = reply(york_engine, "slipping to 30 April then, recruitment delayed", 2)
     assert isinstance(second, UpdateApplied) and second.date_change is not None
