@@ -254,7 +254,8 @@ STATUS_RULES: tuple[tuple[str, str], ...] = (
     (
         r"\b(?:done|complete|completed|finished|signed off|closed|delivered|achieved|implemented|"
         r"in place|all sorted|sorted|launched|went live|gone live|is live|now live|embedded|"
-        r"agreed and published|published|ratified|approved)\b",
+        r"agreed and published|published|ratified|approved|business as usual|bau|mainstreamed|"
+        r"handed (?:over )?to (?:the )?(?:service|team))\b",
         "done",
     ),
     (

@@ -259,3 +259,21 @@ def test_slack_markup_is_not_kept_in_the_note() -> None:
     parsed = parse_reply("blocked: *waiting* on <@U0POL001|police> and <#C0DATA01|data>", TODAY)
     assert parsed.status == "blocked"
     assert parsed.note == "waiting on @police and #data"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "handed over to BAU",
+        "now business as usual",
+        "mainstreamed into business as usual, closing this",
+        "bau",
+        "handed over to the service",
+    ],
+)
+def test_handed_to_business_as_usual_reads_as_done(text: str) -> None:
+    from datetime import date
+
+    from commands.updates.replies import parse_reply
+
+    assert parse_reply(text, date(2023, 2, 15)).status == "done"
