@@ -1,6 +1,8 @@
 """Cover during leave through the fake Slack: the holder books cover with `/plan cover`, the
 reminder run asks the cover (FYI to the holder), the cover's reply in the thread is recorded and
-confirmed as made for the role, and `/plan history` says so; a stranger cannot book cover."""
+confirmed as made for the role, `/plan history` says so, and after its last day the holder is
+asked again; a stranger cannot book cover; a holder whose Slack status says they are away is
+asked about once, to an admin, and still reminded."""
 
 from __future__ import annotations
 
@@ -102,6 +104,14 @@ def test_cover_booked_reminded_and_stamped_through_slack(
         )
     history = answer(app, fake_slack, "/plan history P7.5", user=STRANGER)
     assert "for Head of MASH via" in history["text"]
+
+    # the cover ends by itself after 3 March: the next reminders ask the holder again
+    fake_slack.reset()
+    monkeypatch.setenv("PLANBOT_TODAY", "2023-03-06")
+    assert main(["remind"]) == 0
+    [again] = [c for c in fake_slack.calls_to("chat.postMessage")
+               if c.payload["text"].startswith("Reminder: P7.5 is")]  # fmt: skip
+    assert f"<@{MASH}>" in again.payload["text"] and "covered by" not in again.payload["text"]
     engine.dispose()
 
 
