@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,7 +15,7 @@ from bot.cli.common import add_as_of
 if TYPE_CHECKING:
     from commands.measures.scorecard import ScorecardRow
 
-DEFAULT_SCOPE = {"scrutiny": "ofsted", "board": "all"}
+DEFAULT_SCOPE = {"scrutiny": "ofsted", "board": "all", "challenge": ""}
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -27,7 +27,8 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     report.add_argument(
         "kind",
         choices=tuple(DEFAULT_SCOPE),
-        help="scrutiny: the committee's progress report; board: the quarterly board pack",
+        help="scrutiny: the committee's progress report; board: the quarterly board pack; "
+        "challenge: one Head of Service's monthly support-and-challenge pack (--scope ROLE)",
     )
     report.add_argument(
         "--since", type=date.fromisoformat, help="start of the period (default: 3 months)"
@@ -35,7 +36,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     report.add_argument(
         "--scope",
         help="all, a plan (ofsted, ambition) or an area (OA3); default ofsted for scrutiny, "
-        "all for board",
+        'all for board; for challenge, the role ("Head of MASH")',
     )
     report.add_argument("--out", type=Path, required=True, help="the .docx file to write")
     report.add_argument("--xlsx", type=Path, help="also write Annex A (the tracker) to this file")
@@ -45,7 +46,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 def run_report(args: argparse.Namespace) -> int:
     from bot.cli.common import open_runtime
-    from bot.render.paper_docx import board_docx, scrutiny_docx
+    from bot.render.paper_docx import board_docx, challenge_docx, scrutiny_docx
     from bot.render.paper_xlsx import tracker_xlsx
     from bot.settings import load_settings
     from commands.caller import TERMINAL
@@ -53,12 +54,19 @@ def run_report(args: argparse.Namespace) -> int:
     from commands.reports.facts import PaperProblem, paper_facts
     from store.db import session_scope
 
+    if args.kind == "challenge" and not args.scope:
+        print('planbot: say whose pack: --scope "Head of MASH"', file=sys.stderr)
+        return 1
     runtime = open_runtime(load_settings(), args.as_of if "as_of" in args else None)
     today = runtime.request("", TERMINAL).clock.today()
     scope = args.scope or DEFAULT_SCOPE[args.kind]
     try:
         with session_scope(runtime.engine) as session:
-            facts = paper_facts(session, today, args.since, scope)
+            if args.kind == "challenge":
+                since = args.since or today - timedelta(days=30)  # the sessions are monthly
+                facts = paper_facts(session, today, since, owned_by=scope)
+            else:
+                facts = paper_facts(session, today, args.since, scope)
             measures: tuple[ScorecardRow, ...] = ()
             if args.kind == "board" and not isinstance(facts, PaperProblem):
                 wanted = None if scope.strip().lower() in ("all", "both", "all plans") else scope
@@ -73,7 +81,12 @@ def run_report(args: argparse.Namespace) -> int:
     if isinstance(facts, PaperProblem):
         print(f"planbot: {facts.message}", file=sys.stderr)
         return 1
-    paper = scrutiny_docx(facts) if args.kind == "scrutiny" else board_docx(facts, measures)
+    if args.kind == "challenge":
+        paper = challenge_docx(facts)
+    elif args.kind == "scrutiny":
+        paper = scrutiny_docx(facts)
+    else:
+        paper = board_docx(facts, measures)
     args.out.write_bytes(paper)
     if args.xlsx:
         args.xlsx.write_bytes(tracker_xlsx(facts))

@@ -42,7 +42,7 @@ TRACKER_HEADER = (
     "Latest update",
     "Delivery status",
 )
-TRACKER_WIDTHS = (0.8, 2.2, 1.1, 0.8, 0.9, 2.2, 0.8)  # inches: 8.8 across a landscape page
+TRACKER_WIDTHS = (0.9, 2.1, 1.1, 0.8, 0.9, 2.2, 0.8)  # inches: 8.8 across a landscape page
 SCORECARD_HEADER = (
     "Measure",
     "Evidences",
@@ -107,6 +107,99 @@ def board_docx(facts: PaperFacts, measures: Sequence[ScorecardRow]) -> bytes:
             "(planbot measures import adds them)."
         )
     return _saved(document)
+
+
+CHALLENGE_HEADINGS = (
+    "Their items",
+    "Exceptions",
+    "Changes since the last session",
+    "Questions to ask",
+)
+
+
+def challenge_docx(facts: PaperFacts) -> bytes:
+    """The monthly support-and-challenge pack for one Head of Service: their items, the
+    exceptions, what changed since the last session, and questions drawn from the data."""
+    document = Document()
+    _landscape_first(document)
+    document.add_heading(f"Support and challenge: {facts.scope}", level=0)
+    document.add_paragraph(f"Data as at {shown_date(facts.as_of)}.")
+    document.add_paragraph(
+        f"Changes since {shown_date(facts.since)} (the last session). Drafted by planbot from "
+        "the dated updates; the chair edits it before the session."
+    )
+    document.add_heading(CHALLENGE_HEADINGS[0], level=1)
+    actions = sum(area.total for area in facts.areas)
+    tally: dict[str, int] = {}
+    for area in facts.areas:
+        for label, n in area.counts:
+            tally[label] = tally.get(label, 0) + n
+    counts = ", ".join(f"{n} {label}" for label, n in tally.items() if n)
+    areas = ", ".join(area.ref for area in facts.areas)
+    document.add_paragraph(f"{actions} actions across {areas}: {counts or 'none recorded'}.")
+    tracker_table(document, facts.rows)
+    document.add_heading(CHALLENGE_HEADINGS[1], level=1)
+    exceptions = [e for area in facts.areas for e in area.exceptions]
+    if not exceptions:
+        document.add_paragraph("No item is overdue or blocked.")
+    for exception in exceptions:
+        document.add_paragraph(
+            f"{exception.ref} {exception.title.rstrip('.')}: {exception.reason}; due "
+            f"{shown_date(exception.due)}.",
+            style="List Bullet",
+        )
+    document.add_heading(CHALLENGE_HEADINGS[2], level=1)
+    notes = [note for area in facts.areas for note in area.notes]
+    done = [ref for area in facts.areas for ref in area.completed_in_period]
+    if done:
+        document.add_paragraph(f"Completed: {', '.join(done)}.")
+    if not notes and not done:
+        document.add_paragraph("No change this period: none of these items was updated.")
+    for note in sorted(notes, key=lambda n: n.on, reverse=True):
+        document.add_paragraph(
+            f"{note.ref} ({shown_date(note.on)}): {note.text}", style="List Bullet"
+        )
+    document.add_heading(CHALLENGE_HEADINGS[3], level=1)
+    for question in challenge_questions(facts):
+        document.add_paragraph(question, style="List Number")
+    return _saved(document)
+
+
+def challenge_questions(facts: PaperFacts) -> list[str]:
+    """Questions for the session, each from a fact in the data (never invented)."""
+    questions: list[str] = []
+    for area in facts.areas:
+        for exception in area.exceptions:
+            if exception.reason == "blocked":
+                questions.append(f"{exception.ref} is blocked: what would unblock it, and who?")
+            else:
+                questions.append(
+                    f"{exception.ref} was due {shown_date(exception.due)} ({exception.reason}): "
+                    "what is the realistic new date, and what stands in the way?"
+                )
+    silent = [
+        row.ref
+        for row in facts.rows
+        if row.flag not in ("Complete", "Dropped")
+        and (row.latest_on is None or row.latest_on < facts.since)
+    ]
+    if silent:
+        questions.append(
+            f"No written update since the last session on {', '.join(silent[:12])}"
+            f"{' and others' if len(silent) > 12 else ''}: where do they stand?"
+        )
+    for ref in facts.date_moves.awaiting:
+        questions.append(f"{ref} asks for a new date: is the reason accepted?")
+    if not questions:
+        questions.append("Nothing is overdue, blocked or silent: what is the next risk?")
+    return questions
+
+
+def _landscape_first(document: DocxDocument) -> None:
+    section = document.sections[0]
+    width, height = section.page_width, section.page_height
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = height, width
 
 
 def _title(document: DocxDocument, facts: PaperFacts, kind: str) -> None:

@@ -14,9 +14,11 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import Session
 
+from commands.roles.directory import match_role
 from store.models import Action, Area, Plan, StatusUpdate, Step
 from store.models.status import Status
 from store.personal_data import redact
+from store.queries import role_queries
 from store.queries.governance import all_date_changes
 from store.queries.paper_items import all_plans, area_by_ref, area_rows, areas_of, owner_names
 from store.queries.state import derive_state
@@ -124,12 +126,27 @@ def default_since(as_of: date) -> date:
 
 
 def paper_facts(
-    session: Session, as_of: date, since: date | None = None, scope: str | None = None
+    session: Session,
+    as_of: date,
+    since: date | None = None,
+    scope: str | None = None,
+    *,
+    owned_by: str | None = None,
 ) -> PaperFacts | PaperProblem:
+    """What a paper says about `scope` (all, a plan or an area) or, with `owned_by`, about one
+    role's items wherever they sit (the support-and-challenge pack)."""
     since = since or default_since(as_of)
     if since > as_of:
         return PaperProblem(f"--since {since} is after --as-of {as_of}.")
-    chosen = _areas_in_scope(session, scope or "ofsted")
+    only: set[int] | None = None
+    if owned_by is not None:
+        found = _role_items(session, owned_by)
+        if isinstance(found, PaperProblem):
+            return found
+        scope, only = found
+        chosen = _areas_in_scope(session, "all")
+    else:
+        chosen = _areas_in_scope(session, scope or "ofsted")
     if isinstance(chosen, PaperProblem):
         return chosen
     plans, areas = chosen
@@ -143,7 +160,9 @@ def paper_facts(
     counter = _Redactions()
     area_facts, rows = [], []
     for area in areas:
-        items = _area_items(session, area, end, owners)
+        items = _area_items(session, area, end, owners, only)
+        if only is not None and not items:
+            continue  # a challenge pack shows only the areas where the role owns something
         area_facts.append(_area_facts(area, items, as_of, since, counter))
         rows += [_row(item, as_of, counter) for item in items]
     return PaperFacts(
@@ -228,8 +247,28 @@ def _areas_in_scope(session: Session, scope: str) -> tuple[list[Plan], list[Area
     )
 
 
-def _area_items(session: Session, area: Area, end: datetime, owners: dict[int, str]) -> list[_Item]:
+def _role_items(session: Session, text: str) -> tuple[str, set[int]] | PaperProblem:
+    """The role `text` names and the ids of the actions it owns."""
+    role, suggestions = match_role(session, text)
+    if role is None:
+        maybe = f" Did you mean: {'; '.join(suggestions)}?" if suggestions else ""
+        return PaperProblem(f"I don't know a role called “{text}”.{maybe}")
+    actions = role_queries.actions_owned(session).get(role.id or 0, [])
+    if not actions:
+        return PaperProblem(f"{role.name} owns no actions in the plans.")
+    return role.name, {action.id for action in actions if action.id is not None}
+
+
+def _area_items(
+    session: Session,
+    area: Area,
+    end: datetime,
+    owners: dict[int, str],
+    only: set[int] | None = None,
+) -> list[_Item]:
     actions, steps, updates = area_rows(session, area.id or 0, end)
+    if only is not None:
+        actions = [action for action in actions if action.id in only]
     by_action: dict[int, list[StatusUpdate]] = defaultdict(list)
     by_step: dict[int, list[StatusUpdate]] = defaultdict(list)
     for update in updates:

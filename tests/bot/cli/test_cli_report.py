@@ -144,3 +144,36 @@ def test_board_pack_without_measures_says_so(
     text = [p.text for p in Document(str(out)).paragraphs]
     assert any(line.startswith("No success measure has a value") for line in text)
     assert "a.\tOA2: " in "\n".join(text)
+
+
+def test_challenge_pack_for_one_head_of_service(
+    terminal: None, tmp_path: Path, york_engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from datetime import date
+
+    from bot.render.paper_docx import CHALLENGE_HEADINGS
+
+    out = tmp_path / "mash.docx"
+    args = ["report", "challenge", "--as-of", "2023-02-28", "--scope", "head of mash"]
+    assert main([*args, "--out", str(out)]) == 0
+    assert "data as at 2023-02-28" in capsys.readouterr().out
+    document = Document(str(out))
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings == list(CHALLENGE_HEADINGS)
+    assert document.paragraphs[0].text == "Support and challenge: Head of MASH"
+    with Session(york_engine) as session:
+        facts = paper_facts(session, date(2023, 2, 28), date(2023, 1, 29), owned_by="Head of MASH")
+    assert isinstance(facts, PaperFacts)
+    [table] = document.tables
+    assert [row.cells[0].text for row in table.rows[1:]] == [r.ref for r in facts.rows]
+    assert all("Head of MASH" in row.lead for row in facts.rows)
+    questions = [p.text for p in document.paragraphs if p.style.name == "List Number"]
+    exceptions = [e for area in facts.areas for e in area.exceptions]
+    assert exceptions, "Head of MASH has overdue items on 28 Feb 2023"
+    for exception in exceptions:
+        assert any(q.startswith(f"{exception.ref} was due") for q in questions)
+
+    assert main(["report", "challenge", "--as-of", "2023-02-28", "--out", str(out)]) == 1
+    assert 'say whose pack: --scope "Head of MASH"' in capsys.readouterr().err
+    assert main([*args[:4], "--scope", "Head of Nothing", "--out", str(out)]) == 1
+    assert "I don't know a role called “Head of Nothing”" in capsys.readouterr().err
