@@ -34,6 +34,7 @@ from commands.questions.changes import ChangesResult
 from commands.questions.help import HelpResult, help_command
 from commands.questions.history import HistoryProblem, HistoryResult, history_command
 from commands.reminders.channels import ChannelProblem, ChannelsResult, channel_command
+from commands.reports.command import PaperDrafted, PaperRefused, report_command
 from commands.request import Request
 from commands.roles.cover import CoverEnded, CoverList, CoverProblem, CoverSet, cover_command
 from commands.roles.directory import (
@@ -78,6 +79,8 @@ Result = (
     | PlanSettingsShown
     | PlanSettingChanged
     | PlanSettingsProblem
+    | PaperDrafted
+    | PaperRefused
 )
 """Every result a text command can return; bot.render has a renderer for each."""
 
@@ -96,6 +99,7 @@ VERBS: dict[str, Handler] = {
     "scorecard": scorecard_command,
     "cover": cover_command,
     "settings": settings_command,
+    "report": report_command,
 }
 
 

@@ -30,6 +30,7 @@ class ToResponseUrl:
     url: str
     share: bool = False
     channel: str | None = None  # where a file with the answer (a chart) is shared
+    user: str | None = None  # who asked: a private file (a paper) goes to their DMs
 
 
 @dataclass(frozen=True)
@@ -66,13 +67,28 @@ def deliver(
         in_channel = destination.share or not rendered.ephemeral
         payload["response_type"] = "in_channel" if in_channel else "ephemeral"
         post_to_response_url(destination.url, payload)
-        share_files(client, rendered, destination.channel, None)
+        if any(file.private for file in rendered.files):
+            share_files(client, rendered, direct_channel(client, destination.user), None)
+        else:
+            share_files(client, rendered, destination.channel, None)
         return
     payload["channel"] = destination.channel
     if destination.thread_ts:
         payload["thread_ts"] = destination.thread_ts
     post_that_matters(runtime, client, "chat.postMessage", payload)
     share_files(client, rendered, destination.channel, destination.thread_ts)
+
+
+def direct_channel(client: WebClient, user: str | None) -> str | None:
+    """The bot's direct-message conversation with `user` (conversations.open), or None."""
+    if user is None:
+        return None
+    try:
+        response = client.conversations_open(users=user)
+    except (SlackApiError, SlackClientError, OSError) as error:
+        log.warning("could not open a direct message with %s: %s", user, error)
+        return None
+    return str((response.get("channel") or {}).get("id") or "") or None
 
 
 def share_files(

@@ -40,6 +40,7 @@ from bot.render.measures import (
     render_measure_refused,
     render_scorecard,
 )
+from bot.render.papers import render_paper_drafted, render_paper_refused
 from bot.render.reminders import render_reminder_plan
 from bot.render.rendered import Rendered
 from bot.render.roles import (
@@ -83,6 +84,7 @@ from commands.questions.help import HelpResult
 from commands.questions.history import HistoryProblem, HistoryResult
 from commands.reminders.channels import ChannelProblem, ChannelsResult
 from commands.reminders.policy import ReminderPlan
+from commands.reports.command import PaperDrafted, PaperRefused
 from commands.roles.cover import CoverEnded, CoverList, CoverProblem, CoverSet
 from commands.roles.directory import (
     RoleChangeResult,
@@ -148,6 +150,8 @@ RENDERERS: dict[type[Any], Callable[[Any], Rendered]] = {
     EvidenceRecorded: render_evidence_recorded,
     SignedOff: render_signed_off,
     SignOffProblem: render_sign_off_problem,
+    PaperDrafted: render_paper_drafted,
+    PaperRefused: render_paper_refused,
 }
 
 

@@ -14,6 +14,7 @@ class RenderedFile:
     content: bytes
     title: str
     alt_text: str
+    private: bool = False  # sent to the asker's direct messages, never into the channel
 
 
 @dataclass(frozen=True)

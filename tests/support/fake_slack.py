@@ -418,6 +418,9 @@ _ANSWERS: dict[str, Callable[[FakeSlack, dict[str, Any]], dict[str, Any]]] = {
     ),
     "views.update": lambda fake, p: _need(p, "view") or _ok(view=p["view"]),
     "users.info": _user,
+    "conversations.open": lambda fake, p: (
+        _need(p, "users") or _ok(channel={"id": f"D{str(p['users'])[1:]}"})
+    ),
     "users.profile.get": lambda fake, p: (
         _need(p, "user") or _ok(profile=(fake.users.get(p["user"]) or {}).get("profile") or {})
     ),

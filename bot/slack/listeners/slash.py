@@ -23,7 +23,10 @@ def register(app: App, runtime: Runtime) -> None:
     def read(body: dict[str, Any], context: BoltContext) -> Asked:
         share, text = split_share(to_command_text(body.get("text")))
         destination = ToResponseUrl(
-            body["response_url"], share=share, channel=body.get("channel_id")
+            body["response_url"],
+            share=share,
+            channel=body.get("channel_id"),
+            user=body.get("user_id"),
         )
         return Asked(text or "help", destination, body.get("user_id"), body.get("channel_id"))
 

@@ -118,6 +118,7 @@ METHOD_SCOPES: dict[str, str | None] = {
     "files.uploadV2": "files:write",  # files.getUploadURLExternal + completeUploadExternal
     "files.completeUploadExternal": "files:write",  # named where a retry must not repeat it
     "conversations.history": "channels:history",  # groups:history in private channels
+    "conversations.open": "im:write",  # a paper sent privately: the direct message it goes to
 }
 EVENT_SCOPES: dict[str, str | None] = {
     "app_mention": "app_mentions:read",
