@@ -14,8 +14,9 @@ from bot.cli.common import add_as_of
 
 if TYPE_CHECKING:
     from commands.measures.scorecard import ScorecardRow
+    from commands.reports.facts import PaperFacts
 
-DEFAULT_SCOPE = {"scrutiny": "ofsted", "board": "all", "challenge": ""}
+DEFAULT_SCOPE = {"scrutiny": "ofsted", "board": "all", "challenge": "", "template": ""}
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -28,7 +29,8 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "kind",
         choices=tuple(DEFAULT_SCOPE),
         help="scrutiny: the committee's progress report; board: the quarterly board pack; "
-        "challenge: one Head of Service's monthly support-and-challenge pack (--scope ROLE)",
+        "challenge: one Head of Service's monthly support-and-challenge pack (--scope ROLE); "
+        "template: write planbot's starting Word template for a council to restyle",
     )
     report.add_argument(
         "--since", type=date.fromisoformat, help="start of the period (default: 3 months)"
@@ -40,6 +42,12 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     report.add_argument("--out", type=Path, required=True, help="the .docx file to write")
     report.add_argument("--xlsx", type=Path, help="also write Annex A (the tracker) to this file")
+    report.add_argument(
+        "--template", type=Path, help="scrutiny: write into this council Word template (.docx)"
+    )
+    report.add_argument(
+        "--settings", type=Path, help="the council's standing text (committee, contact…), YAML"
+    )
     add_as_of(report)
     report.set_defaults(func=run_report)
 
@@ -54,6 +62,12 @@ def run_report(args: argparse.Namespace) -> int:
     from commands.reports.facts import PaperProblem, paper_facts
     from store.db import session_scope
 
+    if args.kind == "template":
+        from bot.render.paper_template import default_template
+
+        args.out.write_bytes(default_template())
+        print(f"Wrote {args.out}: planbot's starting template; restyle it in Word, keep the tags.")
+        return 0
     if args.kind == "challenge" and not args.scope:
         print('planbot: say whose pack: --scope "Head of MASH"', file=sys.stderr)
         return 1
@@ -83,6 +97,11 @@ def run_report(args: argparse.Namespace) -> int:
         return 1
     if args.kind == "challenge":
         paper = challenge_docx(facts)
+    elif args.kind == "scrutiny" and (args.template or args.settings):
+        filled = _council_paper(args, facts)
+        if filled is None:
+            return 1
+        paper = filled
     elif args.kind == "scrutiny":
         paper = scrutiny_docx(facts)
     else:
@@ -98,3 +117,28 @@ def run_report(args: argparse.Namespace) -> int:
         f"{exceptions} exceptions{annex_b}, data as at {facts.as_of}.{also}"
     )
     return 0
+
+
+def _council_paper(args: argparse.Namespace, facts: PaperFacts) -> bytes | None:
+    """The scrutiny paper in the council's template with its standing text; None (said why)
+    when the template or settings cannot be used."""
+    from bot.render.paper_template import (
+        StandingText,
+        TemplateProblem,
+        default_template,
+        fill_template,
+    )
+
+    try:
+        standing = StandingText.read(args.settings) if args.settings else StandingText()
+        if args.template is None:
+            template = default_template()
+        else:
+            try:
+                template = args.template.read_bytes()
+            except OSError as error:
+                raise TemplateProblem(f"cannot read {args.template}: {error.strerror}") from error
+        return fill_template(template, facts, standing)
+    except TemplateProblem as problem:
+        print(f"planbot: {problem}", file=sys.stderr)
+        return None

@@ -243,7 +243,7 @@ def _covering_report(
         f"{awaiting}. Dates moved with approval are re-scheduling, reported apart from slippage."
         + (f" Flagged for the {audience}: {'; '.join(moves.flagged)}." if moves.flagged else "")
     )
-    for letter, area in zip(_letters(len(facts.areas)), facts.areas, strict=True):
+    for letter, area in zip(letters(len(facts.areas)), facts.areas, strict=True):
         _area(document, letter, area, listed)
     for heading, what in (
         ("Consultation", "who was consulted"),
@@ -255,7 +255,7 @@ def _covering_report(
         document.add_paragraph(PLACEHOLDER.format(what=what))
 
 
-def _letters(count: int) -> list[str]:
+def letters(count: int) -> list[str]:
     letters = list(ascii_lowercase)
     return [letters[i % 26] * (i // 26 + 1) for i in range(count)]
 

@@ -177,3 +177,86 @@ def test_challenge_pack_for_one_head_of_service(
     assert 'say whose pack: --scope "Head of MASH"' in capsys.readouterr().err
     assert main([*args[:4], "--scope", "Head of Nothing", "--out", str(out)]) == 1
     assert "I don't know a role called “Head of Nothing”" in capsys.readouterr().err
+
+
+def _council_template(path: Path, *, with_progress: bool = True) -> Path:
+    """A council's house template: its own headings, planbot's tags under them."""
+    document = Document()
+    document.add_paragraph("{{ committee }} · {{ meeting_date }}")
+    document.add_heading("1. Purpose of the report", level=1)
+    document.add_paragraph("{%p for p in summary %}")
+    document.add_paragraph("{{ p }}")
+    document.add_paragraph("{%p endfor %}")
+    document.add_heading("2. Progress against the plan", level=1)
+    if with_progress:
+        document.add_paragraph("{%p for a in areas %}")
+        document.add_paragraph("{{ a.letter }}) {{ a.ref }} {{ a.title }} — {{ a.sentences }}")
+        document.add_paragraph("{%p endfor %}")
+    document.add_heading("3. Contact", level=1)
+    document.add_paragraph("{%p for p in contact %}")
+    document.add_paragraph("{{ p }}")
+    document.add_paragraph("{%p endfor %}")
+    document.save(str(path))
+    return path
+
+
+def test_a_councils_own_template_keeps_its_headings(
+    terminal: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    template = _council_template(tmp_path / "house.docx")
+    standing = tmp_path / "standing.yaml"
+    standing.write_text(
+        "committee: Children, Education and Communities Policy and Scrutiny Committee\n"
+        "meeting_date: 1 November 2022\ncontact:\n  - 'Author: Head of QA'\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "x.docx"
+    args = ["report", "scrutiny", "--as-of", "2022-10-20", "--out", str(out)]
+    assert main([*args, "--template", str(template), "--settings", str(standing)]) == 0
+    document = Document(str(out))
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings == ["1. Purpose of the report", "2. Progress against the plan", "3. Contact"]
+    text = [p.text for p in document.paragraphs]
+    assert text[0] == (
+        "Children, Education and Communities Policy and Scrutiny Committee · 1 November 2022"
+    )
+    assert text[2].startswith("The purpose of this paper is to update the Committee")
+    assert sum(line.startswith(("a) OA1 ", "b) OA2 ", "g) OA7 ")) for line in text) == 3
+    assert "Author: Head of QA" in text
+    assert not any("{{" in line or "{%" in line for line in text)
+
+    # no settings: the standing text is a marked placeholder, never invented
+    assert main([*args, "--template", str(template)]) == 0
+    placeholder = (
+        "[To be completed by the report author: the author and chief officer responsible.]"
+    )
+    assert placeholder in [p.text for p in Document(str(out)).paragraphs]
+
+    # planbot's own starting template, filled, has the seed-001 headings
+    starting = tmp_path / "start.docx"
+    assert main(["report", "template", "--out", str(starting)]) == 0
+    assert main([*args, "--template", str(starting)]) == 0
+    filled = [p.text for p in Document(str(out)).paragraphs if p.style.name == "Heading 1"]
+    assert filled == list(SCRUTINY_HEADINGS)
+    capsys.readouterr()
+
+
+def test_a_template_planbot_cannot_use_is_refused_by_name(
+    terminal: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "x.docx"
+    args = ["report", "scrutiny", "--as-of", "2022-10-20", "--out", str(out)]
+    no_progress = _council_template(tmp_path / "thin.docx", with_progress=False)
+    assert main([*args, "--template", str(no_progress)]) == 1
+    said = capsys.readouterr().err
+    assert "the template has no progress or areas tag" in said
+    assert "Add e.g. {%p for p in progress %}{{ p }}{%p endfor %}." in said
+    text_file = tmp_path / "notes.docx"
+    text_file.write_text("not a Word file", encoding="utf-8")
+    assert main([*args, "--template", str(text_file)]) == 1
+    assert "the template is not a Word .docx file" in capsys.readouterr().err
+    bad = tmp_path / "standing.yaml"
+    bad.write_text("colour: blue\n", encoding="utf-8")
+    assert main([*args, "--settings", str(bad)]) == 1
+    assert "standing.yaml: unknown keys colour" in capsys.readouterr().err
+    assert not out.exists()

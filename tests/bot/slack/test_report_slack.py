@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 
 from bot.render.paper_docx import CHALLENGE_HEADINGS, SCRUTINY_HEADINGS
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.engine_independent]  # files and DMs, not SQL
 
 ASKER, MASH, ADMIN = "UALICE001", "U0MASH001", "U0ADMIN01"
 
