@@ -94,6 +94,36 @@ def test_a_new_date_is_asked_for_and_approved_in_the_thread(
     with session_scope(engine) as session:
         item = find_item(session, "P7.5")
         assert item is not None and item.due_date == date(2023, 3, 31)
+
+    asked_after = app.command("/plan P7.5", user=STRANGER)
+    after = fake_slack.answer_to(asked_after.response_url).payload["text"]
+    assert "moved from 31 Jan 2023, approved 15 Feb 2023" in after  # the baseline, shown
+
+    # a second request, rejected: the date stays as it was, and the answer says so
+    again = message_event("slipping to 30 April, recruitment has slipped again", user=LEAD,
+                          channel=CHANNEL, channel_type="channel", thread_ts=thread)  # fmt: skip
+    assert app.event(again).status == 200
+    [*_, second] = fake_slack.wait_for(
+        "chat.postMessage", count=3, where=lambda c: c.payload.get("thread_ts") == thread
+    )
+    blocks = second.payload["blocks"]
+    if isinstance(blocks, str):
+        blocks = json.loads(blocks)
+    reject = next(b for b in blocks if b["type"] == "actions")["elements"][1]
+    assert reject["action_id"] == "date_change:reject"
+    click(app, fake_slack, DOS, "date_change:reject", reject["value"], thread)
+    [*_, rejected] = fake_slack.wait_for(
+        "chat.postMessage", count=4, where=lambda c: c.payload.get("thread_ts") == thread
+    )
+    assert rejected.payload["text"] == (
+        f"Not approved by @Person {DOS}: P7.5 keeps its date, 31 Mar 2023."
+    )
+    answer = app.command("/plan P7.5", user=STRANGER)
+    shown = fake_slack.answer_to(answer.response_url).payload["text"]
+    assert "due 31 Mar 2023" in shown
+    with session_scope(engine) as session:
+        item = find_item(session, "P7.5")
+        assert item is not None and item.due_date == date(2023, 3, 31)
     engine.dispose()
 
 
