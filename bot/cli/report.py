@@ -78,7 +78,9 @@ def run_report(args: argparse.Namespace) -> int:
         with session_scope(runtime.engine) as session:
             if args.kind == "challenge":
                 since = args.since or today - timedelta(days=30)  # the sessions are monthly
-                facts = paper_facts(session, today, since, owned_by=scope)
+                facts = paper_facts(
+                    session, today, since, owned_by=scope, next_meeting=today + timedelta(days=30)
+                )
             else:
                 facts = paper_facts(session, today, args.since, scope)
             measures: tuple[ScorecardRow, ...] = ()

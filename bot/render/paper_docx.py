@@ -41,8 +41,9 @@ TRACKER_HEADER = (
     "Current due",
     "Latest update",
     "Delivery status",
+    "Forecast",
 )
-TRACKER_WIDTHS = (0.9, 2.1, 1.1, 0.8, 0.9, 2.2, 0.8)  # inches: 8.8 across a landscape page
+TRACKER_WIDTHS = (0.8, 1.9, 1.0, 0.8, 0.9, 2.0, 0.8, 0.8)  # inches: 9 across a landscape page
 SCORECARD_HEADER = (
     "Measure",
     "Evidences",
@@ -285,6 +286,8 @@ def area_sentences(area: AreaFacts) -> list[str]:
         )
     else:
         sentences.append("No change this period: no item in this area was updated.")
+    if area.forecast:
+        sentences.append(f"Due before the next meeting: {'; '.join(area.forecast)}.")
     if area.exceptions:
         sentences.append(
             f"{len(area.exceptions)} exception{'' if len(area.exceptions) == 1 else 's'} "
@@ -336,9 +339,10 @@ def tracker_table(document: DocxDocument, rows: Sequence[TrackerRow]) -> Table:
             current,
             latest,
             f"{row.flag} ({row.status})",
+            row.forecast or "—",
         )
         _fill(cells, values, TRACKER_WIDTHS)
-        _shade(cells[-1]._tc, FLAG_SHADE.get(row.flag, "FFFFFF"))
+        _shade(cells[6]._tc, FLAG_SHADE.get(row.flag, "FFFFFF"))
     return table
 
 

@@ -23,8 +23,9 @@ HEADER = (
     "Latest update",
     "Delivery status",
     "Status",
+    "Forecast",
 )
-WIDTHS = (10, 60, 30, 13, 13, 8, 13, 60, 14, 14)
+WIDTHS = (10, 60, 30, 13, 13, 8, 13, 60, 14, 14, 24)
 
 
 def tracker_xlsx(facts: PaperFacts) -> bytes:
@@ -47,6 +48,7 @@ def tracker_xlsx(facts: PaperFacts) -> bytes:
             row.latest_note or "",
             row.flag,
             row.status,
+            row.forecast,
         )
         for column, value in enumerate(values, start=1):
             if value is None or value == "":
@@ -57,7 +59,7 @@ def tracker_xlsx(facts: PaperFacts) -> bytes:
                 cell.data_type = "s"  # "=SUM(…)" in a note stays text
             else:
                 cell.value = value
-    for letter, width in zip("ABCDEFGHIJ", WIDTHS, strict=True):
+    for letter, width in zip("ABCDEFGHIJK", WIDTHS, strict=True):
         sheet.column_dimensions[letter].width = width
     for date_column in ("D", "E", "G"):
         for dated in sheet[date_column][1:]:

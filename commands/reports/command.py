@@ -96,7 +96,10 @@ def _challenge(
         return PaperRefused(
             f"A support-and-challenge pack is for admins and for {role_name} themselves."
         )
-    facts = paper_facts(session, as_of, as_of - timedelta(days=30), owned_by=role_name)
+    month = timedelta(days=30)  # the sessions are monthly
+    facts = paper_facts(
+        session, as_of, as_of - month, owned_by=role_name, next_meeting=as_of + month
+    )
     if isinstance(facts, PaperProblem):
         return PaperRefused(facts.message)
     return PaperDrafted("challenge", facts)

@@ -23,6 +23,7 @@ from store.queries.governance import all_date_changes
 from store.queries.paper_items import all_plans, area_by_ref, area_rows, areas_of, owner_names
 from store.queries.state import derive_state
 
+NEXT_MEETING = timedelta(days=91)  # a quarter: what falls due before the board meets again
 STATUS_ORDER = (Status.DONE, Status.IN_PROGRESS, Status.NOT_STARTED, Status.BLOCKED, Status.DROPPED)
 
 
@@ -58,6 +59,7 @@ class TrackerRow:
     latest_note: str | None  # redacted
     status: str  # "in progress"
     flag: str  # "Overdue", "Blocked", "Complete", "On track", "Dropped", "No update"
+    forecast: str = ""  # due before the next meeting: "on track" / "at risk (lead says amber)"
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ class AreaFacts:
     updated_in_period: int
     exceptions: tuple[ItemException, ...]
     notes: tuple[Note, ...]  # latest notes given in the period, newest first
+    forecast: tuple[str, ...] = ()  # "P7.5.2 due 31 Mar 2023, lead says on track"
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,7 @@ class _Item:
     latest: StatusUpdate | None
     done_on: date | None
     step: bool
+    declared: str | None = None  # the lead's own colour, if they gave one
 
 
 def default_since(as_of: date) -> date:
@@ -132,6 +136,7 @@ def paper_facts(
     scope: str | None = None,
     *,
     owned_by: str | None = None,
+    next_meeting: date | None = None,
 ) -> PaperFacts | PaperProblem:
     """What a paper says about `scope` (all, a plan or an area) or, with `owned_by`, about one
     role's items wherever they sit (the support-and-challenge pack)."""
@@ -163,8 +168,9 @@ def paper_facts(
         items = _area_items(session, area, end, owners, only)
         if only is not None and not items:
             continue  # a challenge pack shows only the areas where the role owns something
-        area_facts.append(_area_facts(area, items, as_of, since, counter))
-        rows += [_row(item, as_of, counter) for item in items]
+        until = next_meeting or as_of + NEXT_MEETING
+        area_facts.append(_area_facts(area, items, as_of, since, counter, until))
+        rows += [_row(item, as_of, counter, until) for item in items]
     return PaperFacts(
         plan_title=" and ".join(plan.title for plan in plans),
         council=next((plan.council for plan in plans if plan.council), None),
@@ -306,6 +312,7 @@ def _item(
         latest=noted[-1] if noted else None,
         done_on=done_on if state.status == Status.DONE else None,
         step=isinstance(item, Step),
+        declared=state.declared_rag,
     )
 
 
@@ -321,8 +328,27 @@ def _exception(item: _Item, as_of: date) -> ItemException | None:
     return ItemException(item.ref, item.title, reason, item.owner, item.due)
 
 
+def _forecast(item: _Item, as_of: date, until: date) -> str:
+    """For an open item due between the paper's date and the next meeting: what its lead says
+    of it ("" for anything else). Never a guess: the lead's declared colour, or its status."""
+    if not Status(item.status).is_open or item.due is None or not as_of <= item.due <= until:
+        return ""
+    if item.status == Status.BLOCKED:
+        return "blocked"
+    if item.declared in ("red", "amber"):
+        return f"at risk (lead says {item.declared})"
+    if item.status == Status.NOT_STARTED:
+        return "not started"
+    return "lead says on track" if item.declared == "green" else "in progress"
+
+
 def _area_facts(
-    area: Area, items: list[_Item], as_of: date, since: date, counter: _Redactions
+    area: Area,
+    items: list[_Item],
+    as_of: date,
+    since: date,
+    counter: _Redactions,
+    until: date | None = None,
 ) -> AreaFacts:
     actions = [item for item in items if not item.step]
     tally = {status: 0 for status in STATUS_ORDER}
@@ -352,6 +378,11 @@ def _area_facts(
         updated_in_period=len(in_period),
         exceptions=tuple(exceptions),
         notes=notes,
+        forecast=tuple(
+            f"{item.ref} due {item.due:%-d %b %Y}: {said}"
+            for item in items
+            if item.due and (said := _forecast(item, as_of, until or as_of + NEXT_MEETING))
+        ),
     )
 
 
@@ -370,9 +401,10 @@ def _flag(item: _Item, as_of: date) -> str:
     return "On track"
 
 
-def _row(item: _Item, as_of: date, counter: _Redactions) -> TrackerRow:
+def _row(item: _Item, as_of: date, counter: _Redactions, until: date | None = None) -> TrackerRow:
     latest = item.latest
     return TrackerRow(
+        forecast=_forecast(item, as_of, until or as_of + NEXT_MEETING),
         ref=item.ref,
         title=counter.clean(item.title),
         lead=item.owner,

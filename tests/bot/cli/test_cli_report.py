@@ -260,3 +260,27 @@ def test_a_template_planbot_cannot_use_is_refused_by_name(
     assert main([*args, "--settings", str(bad)]) == 1
     assert "standing.yaml: unknown keys colour" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_the_forecast_names_what_falls_due_before_the_next_meeting(york_engine: Engine) -> None:
+    from datetime import date, timedelta
+
+    from bot.render.paper_docx import area_sentences
+
+    as_of = date(2023, 2, 15)
+    with Session(york_engine) as session:
+        facts = paper_facts(session, as_of, scope="ambition")
+    assert isinstance(facts, PaperFacts)
+    due_soon = [
+        row for row in facts.rows
+        if row.current_due and as_of <= row.current_due <= as_of + timedelta(days=91)
+        and row.flag not in ("Complete", "Dropped")
+    ]  # fmt: skip
+    assert due_soon, "York's Ambition Plan has items due by mid-May 2023"
+    assert all(row.forecast for row in due_soon)
+    assert all(not row.forecast for row in facts.rows if row not in due_soon)
+    forecast_refs = {line.split(" due ")[0] for area in facts.areas for line in area.forecast}
+    assert forecast_refs == {row.ref for row in due_soon}
+    for area in facts.areas:
+        said = " ".join(area_sentences(area))
+        assert ("Due before the next meeting:" in said) == bool(area.forecast)
