@@ -20,6 +20,7 @@ from docx.oxml.ns import qn
 from docx.shared import Inches, Pt
 from docx.table import Table
 
+from bot.render.paper_chart import delivery_chart
 from commands.measures.scorecard import ScorecardRow
 from commands.reports.facts import AreaFacts, PaperFacts, TrackerRow
 
@@ -235,6 +236,7 @@ def _covering_report(
         f"The plan sets out {len(facts.areas)} areas. Below are the areas and the progress "
         f"against each one{' (Annex A lists every action)' if annexes else ''}:"
     )
+    _chart(document, facts)
     listed = EXCEPTIONS_WITH_ANNEX if annexes else None
     moves = facts.date_moves
     awaiting = f" ({', '.join(moves.awaiting)})" if moves.awaiting else ""
@@ -254,6 +256,14 @@ def _covering_report(
     ):
         document.add_heading(heading, level=1)
         document.add_paragraph(PLACEHOLDER.format(what=what))
+
+
+def _chart(document: DocxDocument, facts: PaperFacts) -> None:
+    """Delivery by area, with its alt text on the picture (what a screen reader reads)."""
+    png, alt = delivery_chart(facts)
+    picture = document.add_picture(io.BytesIO(png), width=Inches(6.0))
+    picture._inline.docPr.set("descr", alt)
+    picture._inline.docPr.set("title", "Delivery by area")
 
 
 def letters(count: int) -> list[str]:

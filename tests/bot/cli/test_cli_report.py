@@ -128,6 +128,10 @@ def test_board_pack_has_the_covering_report_and_both_annexes(
     for table in (tracker, scorecard):
         assert table.rows[0]._tr.trPr.xml.count("w:tblHeader") == 1  # repeats on every page
     assert not _merged_cells(out)
+    [picture] = document.inline_shapes  # delivery by area, with its words for a screen reader
+    alt = picture._inline.docPr.get("descr")
+    assert alt.startswith("Bar chart of each area's actions by delivery status on 31 March 2023.")
+    assert "OA1: 6 done" in alt and "P5: " in alt
     assert document.sections[-1].orientation == 1  # the annexes on landscape pages
 
     rows = list(load_workbook(sheet_file)["Annex A"].iter_rows(values_only=True))
