@@ -13,8 +13,11 @@ from typing import TYPE_CHECKING
 from bot.cli.common import add_as_of
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from commands.measures.scorecard import ScorecardRow
-    from commands.reports.facts import PaperFacts
+    from commands.reports.facts import PaperFacts, PaperProblem
+    from commands.request import Policy
 
 DEFAULT_SCOPE = {"scrutiny": "ofsted", "board": "all", "challenge": "", "template": ""}
 
@@ -54,13 +57,11 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 def run_report(args: argparse.Namespace) -> int:
     from bot.cli.common import open_runtime
-    from bot.render.paper_docx import board_docx, challenge_docx, scrutiny_docx
-    from bot.render.paper_xlsx import tracker_xlsx
     from bot.settings import load_settings
     from commands.caller import TERMINAL
-    from commands.measures.scorecard import ScopeProblem, scorecard_rows
-    from commands.reports.facts import PaperProblem, paper_facts
+    from commands.reports.facts import PaperProblem
     from store.db import session_scope
+    from store.queries.governance import record_paper
 
     if args.kind == "template":
         from bot.render.paper_template import default_template
@@ -72,37 +73,65 @@ def run_report(args: argparse.Namespace) -> int:
         print('planbot: say whose pack: --scope "Head of MASH"', file=sys.stderr)
         return 1
     runtime = open_runtime(load_settings(), args.as_of if "as_of" in args else None)
-    today = runtime.request("", TERMINAL).clock.today()
-    scope = args.scope or DEFAULT_SCOPE[args.kind]
+    request = runtime.request("", TERMINAL)
     try:
         with session_scope(runtime.engine) as session:
-            if args.kind == "challenge":
-                since = args.since or today - timedelta(days=30)  # the sessions are monthly
-                facts = paper_facts(
-                    session, today, since, owned_by=scope, next_meeting=today + timedelta(days=30)
-                )
-            else:
-                facts = paper_facts(session, today, args.since, scope)
-            measures: tuple[ScorecardRow, ...] = ()
-            if args.kind == "board" and not isinstance(facts, PaperProblem):
-                wanted = None if scope.strip().lower() in ("all", "both", "all plans") else scope
-                try:
-                    measures = scorecard_rows(
-                        session, today, wanted, settings=runtime.policy.measures
-                    )
-                except ScopeProblem:
-                    measures = ()  # no measure evidences this scope: Annex B says so
+            facts, measures = _facts(session, args, request.clock.today(), runtime.policy)
+        if isinstance(facts, PaperProblem):
+            print(f"planbot: {facts.message}", file=sys.stderr)
+            return 1
+        if not _write(args, facts, measures):
+            return 1
+        with session_scope(runtime.engine) as session:  # the next paper reports from here
+            record_paper(session, args.kind, facts.scope, facts.as_of, by="terminal",
+                         at=request.clock.utcnow())  # fmt: skip
     finally:
         runtime.engine.dispose()
-    if isinstance(facts, PaperProblem):
-        print(f"planbot: {facts.message}", file=sys.stderr)
-        return 1
+    return 0
+
+
+def _facts(
+    session: Session, args: argparse.Namespace, today: date, policy: Policy
+) -> tuple[PaperFacts | PaperProblem, tuple[ScorecardRow, ...]]:
+    """What the paper says, from the period since the last paper of its kind (or --since)."""
+    from commands.measures.scorecard import ScopeProblem, scorecard_rows
+    from commands.reports.facts import PaperProblem, default_since, paper_facts
+    from commands.roles.directory import match_role
+    from store.queries.governance import last_paper
+
+    scope = args.scope or DEFAULT_SCOPE[args.kind]
+    if args.kind == "challenge":
+        role, _ = match_role(session, scope)
+        scope = role.name if role else scope
+    last = last_paper(session, args.kind, scope, today)
+    month = timedelta(days=30)  # support-and-challenge sessions are monthly
+    fallback = today - month if args.kind == "challenge" else default_since(today)
+    since = args.since or (last.as_of if last else fallback)
+    if args.kind == "challenge":
+        found = paper_facts(session, today, since, owned_by=scope, next_meeting=today + month)
+        return found, ()
+    facts = paper_facts(session, today, since, scope)
+    measures: tuple[ScorecardRow, ...] = ()
+    if args.kind == "board" and not isinstance(facts, PaperProblem):
+        wanted = None if scope.strip().lower() in ("all", "both", "all plans") else scope
+        try:
+            measures = scorecard_rows(session, today, wanted, settings=policy.measures)
+        except ScopeProblem:
+            measures = ()  # no measure evidences this scope: Annex B says so
+    return facts, measures
+
+
+def _write(args: argparse.Namespace, facts: PaperFacts, measures: tuple[ScorecardRow, ...]) -> bool:
+    """Write the paper (and Annex A as a workbook when asked); False when it could not be."""
+    from bot.render.paper_docx import board_docx, challenge_docx, scrutiny_docx
+    from bot.render.paper_xlsx import tracker_xlsx
+
     if args.kind == "challenge":
         paper = challenge_docx(facts)
     elif args.kind == "scrutiny" and (args.template or args.settings):
         filled = _council_paper(args, facts)
         if filled is None:
-            return 1
+            return False
         paper = filled
     elif args.kind == "scrutiny":
         paper = scrutiny_docx(facts)
@@ -116,9 +145,10 @@ def run_report(args: argparse.Namespace) -> int:
     also = f" Annex A also written to {args.xlsx}." if args.xlsx else ""
     print(
         f"Wrote {args.out}: {len(facts.areas)} areas, {len(facts.rows)} items, "
-        f"{exceptions} exceptions{annex_b}, data as at {facts.as_of}.{also}"
+        f"{exceptions} exceptions{annex_b}, data as at {facts.as_of}, changes since "
+        f"{facts.since}.{also}"
     )
-    return 0
+    return True
 
 
 def _council_paper(args: argparse.Namespace, facts: PaperFacts) -> bytes | None:

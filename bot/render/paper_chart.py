@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import io
 
-from matplotlib.figure import Figure
-
 from commands.reports.facts import PaperFacts
 
 SEGMENTS = (  # status label as facts count it, shown label, colour, hatch
@@ -21,6 +19,8 @@ SEGMENTS = (  # status label as facts count it, shown label, colour, hatch
 
 def delivery_chart(facts: PaperFacts) -> tuple[bytes, str]:
     """(PNG bytes, alt text) of each area's actions by delivery status."""
+    from matplotlib.figure import Figure  # loaded for a paper, not with every command line
+
     areas = list(facts.areas)
     height = max(2.5, 0.45 * len(areas) + 1.4)
     figure = Figure(figsize=(8.0, height), dpi=150)

@@ -20,6 +20,7 @@ from commands.reports.facts import PaperFacts, PaperProblem, default_since, pape
 from commands.request import Request
 from commands.roles.directory import is_admin, match_role, parse_users
 from commands.updates.reply_dates import find_dates
+from store.queries.governance import last_paper, record_paper
 from store.queries.roles import roles_held_by
 
 log = logging.getLogger(__name__)
@@ -61,9 +62,11 @@ def report_command(session: Session, request: Request, rest: str) -> PaperDrafte
     if kind == "challenge":
         return _challenge(session, request, text.strip(), as_of)
     scope = "ofsted" if kind == "scrutiny" else "all"
-    facts = paper_facts(session, as_of, default_since(as_of), scope)
+    last = last_paper(session, kind, scope, as_of)
+    facts = paper_facts(session, as_of, last.as_of if last else default_since(as_of), scope)
     if isinstance(facts, PaperProblem):
         return PaperRefused(facts.message)
+    record_paper(session, kind, scope, as_of, by=request.caller.label, at=request.clock.utcnow())
     measures: tuple[ScorecardRow, ...] = ()
     if kind == "board":
         try:
@@ -97,9 +100,11 @@ def _challenge(
             f"A support-and-challenge pack is for admins and for {role_name} themselves."
         )
     month = timedelta(days=30)  # the sessions are monthly
-    facts = paper_facts(
-        session, as_of, as_of - month, owned_by=role_name, next_meeting=as_of + month
-    )
+    last = last_paper(session, "challenge", role_name, as_of)
+    since = last.as_of if last else as_of - month
+    facts = paper_facts(session, as_of, since, owned_by=role_name, next_meeting=as_of + month)
     if isinstance(facts, PaperProblem):
         return PaperRefused(facts.message)
+    record_paper(session, "challenge", facts.scope, as_of, by=request.caller.label,
+                 at=request.clock.utcnow())  # fmt: skip
     return PaperDrafted("challenge", facts)

@@ -1,7 +1,7 @@
 """The tables planbot keeps, one module per subject; importing this package registers them all."""
 
 from store.models.digest import DigestPost, DigestSubscription
-from store.models.governance import DateChange, PlanSetting, RoleCover
+from store.models.governance import DateChange, PaperIssued, PlanSetting, RoleCover
 from store.models.measures import MeasureLink, MeasureValue, SuccessMeasure
 from store.models.plan import Action, ActionOwner, Area, Measure, Plan, Step
 from store.models.reminders import Reminder
@@ -21,6 +21,7 @@ __all__ = [
     "Measure",
     "MeasureLink",
     "MeasureValue",
+    "PaperIssued",
     "PendingPost",
     "Plan",
     "PlanSetting",

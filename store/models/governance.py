@@ -63,3 +63,14 @@ class DateChange(SQLModel, table=True):
     more_asked_at: datetime | None = None  # the approver asked for more before deciding
     channel: str | None = Field(default=None, max_length=32)
     thread_ts: str | None = Field(default=None, max_length=32)
+
+
+class PaperIssued(SQLModel, table=True):
+    """A committee paper planbot wrote: the next paper of its kind and scope reports from here."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16, index=True)  # scrutiny | board | challenge
+    scope: str = Field(max_length=200)
+    as_of: date
+    written_at: datetime
+    written_by: str | None = Field(default=None, max_length=200)

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from store.models import (
     Action,
     DateChange,
+    PaperIssued,
     Plan,
     PlanSetting,
     Role,
@@ -211,3 +212,20 @@ def governance_of(session: Session, refs: set[str]) -> dict[str, ItemGovernance]
             now = replace(now, signed_off_by=update.author)
         found[ref] = now
     return found
+
+
+def last_paper(session: Session, kind: str, scope: str, before: date) -> PaperIssued | None:
+    """The latest paper of this kind and scope with data from before `before`."""
+    query = (
+        select(PaperIssued)
+        .where(PaperIssued.kind == kind, PaperIssued.scope == scope, PaperIssued.as_of < before)
+        .order_by(col(PaperIssued.as_of).desc(), col(PaperIssued.id).desc())
+    )
+    return session.exec(query).first()
+
+
+def record_paper(
+    session: Session, kind: str, scope: str, as_of: date, *, by: str | None, at: datetime
+) -> None:
+    session.add(PaperIssued(kind=kind, scope=scope, as_of=as_of, written_at=at, written_by=by))
+    session.flush()

@@ -288,3 +288,20 @@ def test_the_forecast_names_what_falls_due_before_the_next_meeting(york_engine: 
     for area in facts.areas:
         said = " ".join(area_sentences(area))
         assert ("Due before the next meeting:" in said) == bool(area.forecast)
+
+
+def test_the_next_paper_reports_from_the_last_ones_date(
+    terminal: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "x.docx"
+    assert main(["report", "scrutiny", "--as-of", "2022-10-20", "--out", str(out)]) == 0
+    assert "changes since 2022-07-20" in capsys.readouterr().out  # no paper before: a quarter
+    assert main(["report", "scrutiny", "--as-of", "2023-02-15", "--out", str(out)]) == 0
+    assert "changes since 2022-10-20" in capsys.readouterr().out  # the last scrutiny paper
+    text = [p.text for p in Document(str(out)).paragraphs]
+    assert "Progress reported for the period 20 October 2022 to 15 February 2023." in text
+    assert main(["report", "board", "--as-of", "2023-02-15", "--out", str(out)]) == 0
+    assert "changes since 2022-11-15" in capsys.readouterr().out  # each kind keeps its own
+    args = ["report", "scrutiny", "--as-of", "2023-02-20", "--since", "2023-01-01"]
+    assert main([*args, "--out", str(out)]) == 0
+    assert "changes since 2023-01-01" in capsys.readouterr().out  # --since still wins

@@ -30,4 +30,6 @@ def test_tracker_table_for_york(york_engine: Engine) -> None:
     refs = [row.cells[0].text for row in table.rows[1:]]
     assert refs == [row.ref for row in facts.rows]
     for row, fact in zip(table.rows[1:], facts.rows, strict=True):
-        assert row.cells[-1].text == f"{fact.flag} ({fact.status})"
+        status, forecast = row.cells[-2].text, row.cells[-1].text
+        assert status == f"{fact.flag} ({fact.status})"
+        assert forecast == (fact.forecast or "—")
