@@ -277,3 +277,21 @@ def test_handed_to_business_as_usual_reads_as_done(text: str) -> None:
     from commands.updates.replies import parse_reply
 
     assert parse_reply(text, date(2023, 2, 15)).status == "done"
+
+
+@pytest.mark.parametrize(
+    ("text", "due"),
+    [
+        ("slipping again to 31 May, sorry", "2023-05-31"),
+        ("move it to 30 April", "2023-04-30"),
+        ("can we make it 30 April then, recruitment delayed", "2023-04-30"),
+        ("push the date back to end of June", "2023-06-30"),
+        ("call it 31/5", "2023-05-31"),
+    ],
+)
+def test_asking_for_a_new_date_in_other_words(text: str, due: str) -> None:
+    from datetime import date
+
+    from commands.updates.replies import parse_reply
+
+    assert parse_reply(text, date(2023, 2, 15)).due == date.fromisoformat(due)
