@@ -19,6 +19,9 @@ from bot.slack.client import build_web_client
 from store.db import session_scope
 from store.queries.pending_posts import pending_posts
 
+# posting to Slack: the database engine plays no part
+pytestmark = pytest.mark.engine_independent
+
 REPLY = {
     "channel": "CPLAN0001",
     "thread_ts": "1700000000.000001",

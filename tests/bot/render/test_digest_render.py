@@ -8,6 +8,7 @@ import json
 import struct
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
@@ -32,6 +33,9 @@ from commands.digest.summary import ALL, DigestResult, Scope, compose_digest, re
 from store.models import Action, Area, Plan, Reminder
 from store.models.status import Rag
 from store.queries.state import record_update
+
+# what people read: the answers' queries are pinned on PostgreSQL in tests/commands
+pytestmark = pytest.mark.engine_independent
 
 FEB_13 = datetime(2023, 2, 13, 8, 30)
 

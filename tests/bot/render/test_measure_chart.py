@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from datetime import date
 
+import pytest
 from matplotlib.image import imread
 
 from bot.render.measure_chart import alt_text, chart_png
@@ -13,6 +14,9 @@ from commands.measures.assess import Target, assess
 from commands.measures.numbers import Period, month_end
 from commands.measures.series import Point, Series
 from commands.measures.settings import MeasureSettings
+
+# what people read: the answers' queries are pinned on PostgreSQL in tests/commands
+pytestmark = pytest.mark.engine_independent
 
 
 def series_of(values: list[float], unit: str | None, target: float | None = None) -> Series:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from datetime import date
 
+import pytest
 from docx import Document
 from docx.oxml.ns import qn
 from sqlalchemy import Engine
@@ -12,6 +13,9 @@ from sqlmodel import Session
 
 from bot.render.paper_docx import TRACKER_HEADER, tracker_table
 from commands.reports.facts import PaperFacts, paper_facts
+
+# what people read: the answers' queries are pinned on PostgreSQL in tests/commands
+pytestmark = pytest.mark.engine_independent
 
 
 def test_tracker_table_for_york(york_engine: Engine) -> None:

@@ -24,6 +24,9 @@ from store.models import Action
 from store.queries.history import find_item
 from store.queries.state import record_update
 
+# what people read: the answers' queries are pinned on PostgreSQL in tests/commands
+pytestmark = pytest.mark.engine_independent
+
 TODAY = date(2023, 2, 15)
 CLOCK = Clock.fixed_at(TODAY)
 PINGS = ("<!channel>", "<!here>", "<!everyone>", "<@U", "<#C", "<http")

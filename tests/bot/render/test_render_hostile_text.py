@@ -33,6 +33,9 @@ from store.queries.reminders import claim_reminder, mark_reminder_posted
 from store.queries.roles import assign
 from store.queries.state import record_update
 
+# what people read: the answers' queries are pinned on PostgreSQL in tests/commands
+pytestmark = pytest.mark.engine_independent
+
 TODAY = date(2023, 2, 15)
 CLOCK = Clock.fixed_at(datetime(2023, 2, 15, 10, 0))
 LEAD = "U0MASH001"

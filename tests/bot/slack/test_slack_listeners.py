@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+import pytest
 from fake_slack import BOT_ID, BOT_USER_ID, FakeSlack
 from slack_fixtures import SlackAppProcess, mention_event, message_event
 
@@ -15,6 +16,9 @@ from bot.slack.errors import CALM_LINE
 from store.db import make_engine, session_scope
 from store.queries.history import find_item
 from store.queries.state import record_update
+
+# retries, rate limits and acks: the database engine plays no part
+pytestmark = pytest.mark.engine_independent
 
 HELP_HEADER = "What planbot understands"
 
