@@ -287,6 +287,11 @@ def area_sentences(area: AreaFacts) -> list[str]:
     """The plain-English progress of one area, each sentence from a template over the data."""
     counts = ", ".join(f"{n} {label}" for label, n in area.counts if n)
     sentences = [f"Of its {area.total} actions: {counts or 'none recorded'}."]
+    if area.evidenced or area.awaiting_evidence:  # impact beside delivery, labelled apart
+        sentences.append(
+            f"Evidence of completion: {area.evidenced} done with evidence recorded, "
+            f"{area.awaiting_evidence} done and awaiting evidence or sign-off."
+        )
     if area.completed_in_period:
         sentences.append(f"Completed this period: {', '.join(area.completed_in_period)}.")
     if area.updated_in_period:

@@ -74,6 +74,8 @@ class AreaFacts:
     exceptions: tuple[ItemException, ...]
     notes: tuple[Note, ...]  # latest notes given in the period, newest first
     forecast: tuple[str, ...] = ()  # "P7.5.2 due 31 Mar 2023, lead says on track"
+    evidenced: int = 0  # done actions with evidence recorded
+    awaiting_evidence: int = 0  # done actions whose evidence (or sign-off) is still to come
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,8 @@ class _Item:
     done_on: date | None
     step: bool
     declared: str | None = None  # the lead's own colour, if they gave one
+    awaiting: str | None = None  # done, but its evidence (or sign-off) is still to come
+    evidenced: bool = False  # evidence recorded for it
 
 
 def default_since(as_of: date) -> date:
@@ -313,6 +317,8 @@ def _item(
         done_on=done_on if state.status == Status.DONE else None,
         step=isinstance(item, Step),
         declared=state.declared_rag,
+        awaiting=state.awaiting,
+        evidenced=any(u.source == "evidence" for u in live),
     )
 
 
@@ -378,6 +384,8 @@ def _area_facts(
         updated_in_period=len(in_period),
         exceptions=tuple(exceptions),
         notes=notes,
+        evidenced=sum(a.status == Status.DONE and a.evidenced and not a.awaiting for a in actions),
+        awaiting_evidence=sum(a.status == Status.DONE and bool(a.awaiting) for a in actions),
         forecast=tuple(
             f"{item.ref} due {item.due:%-d %b %Y}: {said}"
             for item in items

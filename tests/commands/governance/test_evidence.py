@@ -146,3 +146,21 @@ def test_the_summary_counts_done_awaiting_evidence_apart_from_blue(york_engine: 
     [ambition] = [p for p in summary.plans if p.key == "ambition-2022"]
     assert ambition.awaiting_evidence == 1
     assert "Done, awaiting evidence 1 (in Green)" in render(summary).text
+
+
+def test_papers_say_how_many_done_actions_are_evidenced(york_engine: Engine) -> None:
+    from bot.render.paper_docx import area_sentences
+    from commands.reports.facts import PaperFacts, paper_facts
+
+    setup(york_engine, "evidence")
+    reply(york_engine, "done", 1)
+
+    def p7() -> str:
+        with session_scope(york_engine) as session:
+            facts = paper_facts(session, date(2023, 2, 28), date(2023, 2, 1), "P7")
+        assert isinstance(facts, PaperFacts)
+        return " ".join(area_sentences(facts.areas[0]))
+
+    assert "Evidence of completion: 0 done with evidence recorded, 1 done and awaiting" in p7()
+    reply(york_engine, "https://intranet.york.gov.uk/audit", 2)
+    assert "Evidence of completion: 1 done with evidence recorded, 0 done and awaiting" in p7()
