@@ -17,7 +17,7 @@ import re
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import TypeGuard
 
@@ -34,6 +34,7 @@ from commands.brag import (
     unverified_count,
 )
 from commands.clock import Clock
+from commands.governance.date_changes import DateMoves, date_moves
 from commands.measures.settings import MeasureSettings
 from commands.measures.weekly import SignalChange, signal_changes
 from store.models import DateChange, Reminder
@@ -241,21 +242,6 @@ class TrendPoint:
 
 
 @dataclass(frozen=True)
-class DateChangeCounts:
-    """Due dates moved this week (with approval, or recorded where none is needed), the
-    requests still waiting for the approver, and the moves flagged for the board."""
-
-    approved: int = 0
-    recorded: int = 0
-    awaiting: tuple[str, ...] = ()  # references
-    flagged: tuple[str, ...] = ()  # "P7.5 (date moved 2 times)"
-
-    @property
-    def any(self) -> bool:
-        return bool(self.approved or self.recorded or self.awaiting or self.flagged)
-
-
-@dataclass(frozen=True)
 class DigestResult:
     """The weekly summary for one scope and week; everything the renderer and chart need."""
 
@@ -281,7 +267,7 @@ class DigestResult:
     stale_days: int = 28
     measure_signals: tuple[SignalChange, ...] = ()  # success measures whose signal changed
     owners_to_confirm: tuple[str, ...] = ()  # roles owning open actions: nobody behind, no cover
-    dates: DateChangeCounts = field(default_factory=lambda: DateChangeCounts())
+    dates: DateMoves = field(default_factory=DateMoves)
     in_full: dict[str, int] = field(default_factory=dict)  # list name -> entries before the cut
 
     def total(self, name: str) -> int:
@@ -423,27 +409,10 @@ class DigestData:
         data.date_changes = all_date_changes(session)
         return data
 
-    def _dates(self, actions: list[_Item]) -> DateChangeCounts:
+    def _dates(self, actions: list[_Item]) -> DateMoves:
         refs = {item.ref for item in actions}
         refs |= {step.ref for item in actions for step in self.steps_of.get(item.row.id, [])}
-        start, end = self.as_of - timedelta(days=7), self.as_of
-        mine = [c for c in self.date_changes if c.ref in refs]
-
-        def this_week(change: DateChange) -> bool:
-            return change.decided_at is not None and start <= _aware(change.decided_at) < end
-
-        return DateChangeCounts(
-            approved=sum(c.state == "approved" and this_week(c) for c in mine),
-            recorded=sum(c.state == "recorded" and this_week(c) for c in mine),
-            awaiting=tuple(c.ref for c in mine if c.state == "requested"),
-            flagged=tuple(
-                f"{c.ref} ({c.flagged})"
-                for c in mine
-                if c.flagged
-                and c.state in ("approved", "recorded", "requested")
-                and start <= _aware(c.requested_at) < end
-            ),
-        )
+        return date_moves(self.date_changes, refs, self.as_of - timedelta(days=7), self.as_of)
 
     def _owners_to_confirm(self, open_now: list[_Item]) -> tuple[str, ...]:
         """Roles that own open actions with nobody behind them and no cover standing in."""
@@ -957,11 +926,6 @@ def _rebaselined(changes: list[tuple[_Item, UpdateRow]]) -> int:
         u.new_due is not None and u.old_due is not None and u.new_due != u.old_due
         for _, u in changes
     )
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands back naive UTC; PostgreSQL aware."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _replace(result: DigestResult, **changes: object) -> DigestResult:

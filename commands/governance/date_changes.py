@@ -10,8 +10,9 @@ board paper count. A second change on one item, or one moving it further than th
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlmodel import Session
 
@@ -65,6 +66,56 @@ class DateChangeView:
             decided_on=change.decided_at.date() if change.decided_at else None,
             flagged=change.flagged,
         )
+
+
+@dataclass(frozen=True)
+class DateMoves:
+    """Due dates moved in a period (with approval, or recorded where none is needed), the
+    requests still waiting at its end, and the moves flagged for the board in it."""
+
+    approved: int = 0
+    recorded: int = 0
+    awaiting: tuple[str, ...] = ()  # references
+    flagged: tuple[str, ...] = ()  # "P7.5: date moved 2 times"
+
+    @property
+    def any(self) -> bool:
+        return bool(self.approved or self.recorded or self.awaiting or self.flagged)
+
+
+def _utc(moment: datetime) -> datetime:
+    """SQLite hands back naive UTC; PostgreSQL aware."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def date_moves(
+    changes: Iterable[DateChange], refs: set[str], start: datetime, end: datetime
+) -> DateMoves:
+    """What the date changes of the items in `refs` came to between `start` and `end`: the
+    weekly summary's and the committee papers' one count."""
+
+    def within(moment: datetime | None) -> bool:
+        return moment is not None and start <= _utc(moment) < end
+
+    def not_by_end(moment: datetime | None) -> bool:
+        return moment is None or _utc(moment) >= end
+
+    mine = [c for c in changes if c.ref in refs]
+    return DateMoves(
+        approved=sum(c.state == "approved" and within(c.decided_at) for c in mine),
+        recorded=sum(c.state == "recorded" and within(c.decided_at) for c in mine),
+        awaiting=tuple(
+            c.ref
+            for c in mine
+            if not not_by_end(c.requested_at)
+            and (c.state == "requested" or (c.state != "withdrawn" and not_by_end(c.decided_at)))
+        ),
+        flagged=tuple(
+            f"{c.ref}: {c.flagged}"
+            for c in mine
+            if c.flagged and c.state != "withdrawn" and within(c.requested_at)
+        ),
+    )
 
 
 @dataclass(frozen=True)

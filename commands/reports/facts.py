@@ -9,11 +9,12 @@ item's latest note. Every note passes through the child-data guardrail before it
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import Session
 
+from commands.governance.date_changes import DateMoves, date_moves
 from commands.roles.directory import match_role
 from store.models import Action, Area, Plan, StatusUpdate, Step
 from store.models.status import Status
@@ -79,17 +80,6 @@ class AreaFacts:
 
 
 @dataclass(frozen=True)
-class DateMoves:
-    """Due dates moved in the period: with approval, recorded where none is needed, still
-    waiting on the paper's date, and those flagged for the board ("P7.5: date moved 2 times")."""
-
-    approved: int = 0
-    recorded: int = 0
-    awaiting: tuple[str, ...] = ()
-    flagged: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
 class PaperFacts:
     plan_title: str
     council: str | None
@@ -99,7 +89,7 @@ class PaperFacts:
     areas: tuple[AreaFacts, ...]
     rows: tuple[TrackerRow, ...]
     redactions: int  # identifiers removed from notes
-    date_moves: DateMoves = DateMoves()
+    date_moves: DateMoves = field(default_factory=DateMoves)
 
 
 @dataclass(frozen=True)
@@ -184,36 +174,11 @@ def paper_facts(
         areas=tuple(area_facts),
         rows=tuple(rows),
         redactions=counter.count,
-        date_moves=_date_moves(session, {row.ref for row in rows}, since, end),
-    )
-
-
-def _date_moves(session: Session, refs: set[str], since: date, end: datetime) -> DateMoves:
-    start = datetime.combine(since, time(), tzinfo=UTC)
-
-    def within(moment: datetime | None) -> bool:
-        if moment is None:
-            return False
-        moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-        return start <= moment < end
-
-    def after_end(moment: datetime | None) -> bool:
-        return moment is None or (moment if moment.tzinfo else moment.replace(tzinfo=UTC)) >= end
-
-    changes = [c for c in all_date_changes(session) if c.ref in refs]
-    return DateMoves(
-        approved=sum(c.state == "approved" and within(c.decided_at) for c in changes),
-        recorded=sum(c.state == "recorded" and within(c.decided_at) for c in changes),
-        awaiting=tuple(
-            c.ref
-            for c in changes
-            if not after_end(c.requested_at)
-            and (c.state == "requested" or (c.state != "withdrawn" and after_end(c.decided_at)))
-        ),
-        flagged=tuple(
-            f"{c.ref}: {c.flagged}"
-            for c in changes
-            if c.flagged and c.state != "withdrawn" and within(c.requested_at)
+        date_moves=date_moves(
+            all_date_changes(session),
+            {row.ref for row in rows},
+            datetime.combine(since, time(), tzinfo=UTC),
+            end,
         ),
     )
 

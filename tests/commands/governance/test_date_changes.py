@@ -193,13 +193,13 @@ def test_the_summary_counts_dates_moved_awaiting_and_flagged(york_engine: Engine
     dates = result.dates  # type: ignore[attr-defined]
     assert (dates.approved, dates.recorded, dates.awaiting) == (1, 0, ("P7.5",))
     assert dates.flagged == (  # 31 Jan to 31 Mar is more than the plan's 8 weeks
-        "P7.5 (more than 8 weeks beyond the original date)",
-        "P7.5 (date moved 2 times)",
+        "P7.5: more than 8 weeks beyond the original date",
+        "P7.5: date moved 2 times",
     )
     text = render(result).text  # type: ignore[arg-type]
     assert "DUE DATES MOVED (1, 1 AWAITING APPROVAL)" in text
     assert "Awaiting approval: P7.5" in text
-    assert "Flagged for the board: P7.5 (more than 8 weeks" in text
+    assert "Flagged for the board: P7.5: more than 8 weeks" in text
     ofsted = summary(Scope("area", "OA1", "OA1"))
     assert not ofsted.dates.any  # type: ignore[attr-defined]
 
