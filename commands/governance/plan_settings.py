@@ -14,8 +14,8 @@ from sqlmodel import Session
 
 from commands.request import Request
 from commands.roles.directory import is_admin, match_role
-from store.models import Plan
 from store.queries import governance
+from store.queries.paper_items import all_plans, plan_called
 
 log = logging.getLogger(__name__)
 
@@ -107,15 +107,6 @@ def settings_command(session: Session, request: Request, rest: str) -> SettingsR
     return set_setting(session, request, words[0], words[1], " ".join(words[2:]))
 
 
-def _plan(session: Session, text: str) -> Plan | None:
-    wanted = text.strip().lower()
-    for plan in governance.all_plans(session):
-        key = plan.key.lower()
-        if wanted in (key, key.split("-")[0], plan.prefix.lower(), plan.title.lower()):
-            return plan
-    return None
-
-
 def show_settings(session: Session) -> PlanSettingsShown:
     stored = governance.plan_settings(session)
     rows = tuple(
@@ -125,7 +116,7 @@ def show_settings(session: Session) -> PlanSettingsShown:
             PlanPolicy.of(stored.get(plan.id or 0, {})),
             tuple(stored.get(plan.id or 0, {})),
         )
-        for plan in governance.all_plans(session)
+        for plan in all_plans(session)
     )
     return PlanSettingsShown(rows)
 
@@ -156,9 +147,9 @@ def set_setting(
     if not is_admin(session, request):
         log.info("settings change refused for %s: not an admin", request.caller.label)
         return PlanSettingsProblem("Only an admin can change a plan's settings.")
-    plan = _plan(session, plan_text)
+    plan = plan_called(session, plan_text)
     if plan is None:
-        known = ", ".join(p.key for p in governance.all_plans(session)) or "none"
+        known = ", ".join(p.key for p in all_plans(session)) or "none"
         return PlanSettingsProblem(f"No plan is called “{plan_text}”. Plans: {known}.")
     key = key_text.lower().replace("-", "_")
     if key not in KEYS:

@@ -21,7 +21,14 @@ from store.models.status import Status
 from store.personal_data import redact
 from store.queries import role_queries
 from store.queries.governance import all_date_changes
-from store.queries.paper_items import all_plans, area_by_ref, area_rows, areas_of, owner_names
+from store.queries.paper_items import (
+    all_plans,
+    area_by_ref,
+    area_rows,
+    areas_of,
+    owner_names,
+    plan_called,
+)
 from store.queries.state import derive_state
 
 NEXT_MEETING = timedelta(days=91)  # a quarter: what falls due before the board meets again
@@ -203,13 +210,12 @@ def _areas_in_scope(session: Session, scope: str) -> tuple[list[Plan], list[Area
         if not chosen:
             return PaperProblem("No plan has areas to report on: import a plan first.")
         return [plan for plan, _ in chosen], [area for _, areas in chosen for area in areas]
-    for plan in plans:
-        key = plan.key.lower()
-        if wanted in (key, key.split("-")[0], plan.prefix.lower(), plan.title.lower()):
-            areas = areas_of(session, plan.id or 0)
-            if not areas:
-                return PaperProblem(f"{plan.title} has no areas to report on.")
-            return [plan], areas
+    plan = plan_called(session, wanted)
+    if plan is not None:
+        areas = areas_of(session, plan.id or 0)
+        if not areas:
+            return PaperProblem(f"{plan.title} has no areas to report on.")
+        return [plan], areas
     area = area_by_ref(session, wanted)
     if area is not None:
         plan_of_area = session.get(Plan, area.plan_id)

@@ -125,10 +125,6 @@ def set_plan_setting(
     return before
 
 
-def all_plans(session: Session) -> list[Plan]:
-    return list(session.exec(select(Plan).order_by(col(Plan.id))))
-
-
 def date_changes_of(session: Session, item: Action | Step) -> list[DateChange]:
     """Every date change asked for or made on an item, oldest first."""
     column = DateChange.action_id if isinstance(item, Action) else DateChange.step_id

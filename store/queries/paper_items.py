@@ -12,7 +12,18 @@ from store.models import Action, ActionOwner, Area, Plan, Role, StatusUpdate, St
 
 
 def all_plans(session: Session) -> list[Plan]:
-    return list(session.exec(select(Plan)))
+    """Every plan, in the order they were loaded."""
+    return list(session.exec(select(Plan).order_by(col(Plan.id))))
+
+
+def plan_called(session: Session, text: str) -> Plan | None:
+    """The plan `text` names: its key (`ofsted-2022`), the key's first word, prefix or title."""
+    wanted = text.strip().lower()
+    for plan in all_plans(session):
+        key = plan.key.lower()
+        if wanted in (key, key.split("-")[0], plan.prefix.lower(), plan.title.lower()):
+            return plan
+    return None
 
 
 def areas_of(session: Session, plan_id: int) -> list[Area]:

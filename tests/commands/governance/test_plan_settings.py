@@ -20,7 +20,7 @@ from commands.governance.plan_settings import (
 )
 from commands.router import handle
 from store.db import session_scope
-from store.queries.governance import all_plans
+from store.queries.paper_items import all_plans
 
 ADMIN = "U0ADMIN01"
 
