@@ -33,24 +33,26 @@ from bot.render.paper_docx import (
 from commands.reports.facts import PaperFacts
 
 NEEDED = ("summary", "progress or areas")  # a template without these would drop the paper
+# The paper's sections, in the order of seed 001's headings, each a list of paragraphs.
+SECTIONS = dict(
+    zip(
+        SCRUTINY_HEADINGS,
+        (
+            "summary",
+            "recommendations",
+            "background",
+            "progress",
+            "consultation",
+            "council_plan",
+            "implications",
+            "contact",
+        ),
+        strict=True,
+    )
+)
 KNOWN = frozenset(
-    {
-        "title",
-        "committee",
-        "report_of",
-        "meeting_date",
-        "data_as_at",
-        "period",
-        "summary",
-        "recommendations",
-        "background",
-        "progress",
-        "consultation",
-        "council_plan",
-        "implications",
-        "contact",
-        "areas",
-    }
+    {"title", "committee", "report_of", "meeting_date", "data_as_at", "period", "areas"}
+    | set(SECTIONS.values())
 )
 STANDING = {
     "committee": "the committee",
@@ -190,23 +192,7 @@ def default_template() -> bytes:
     document.add_paragraph("Report of {{ report_of }}")
     document.add_heading("{{ title }}", level=0)
     document.add_paragraph("Data as at {{ data_as_at }}; period {{ period }}.")
-    fields = dict(
-        zip(
-            SCRUTINY_HEADINGS,
-            (
-                "summary",
-                "recommendations",
-                "background",
-                "progress",
-                "consultation",
-                "council_plan",
-                "implications",
-                "contact",
-            ),
-            strict=True,
-        )
-    )
-    for heading, name in fields.items():
+    for heading, name in SECTIONS.items():
         document.add_heading(heading, level=1)
         document.add_paragraph(f"{{%p for p in {name} %}}")
         document.add_paragraph("{{ p }}")

@@ -621,9 +621,7 @@ def _overall(session: Session, request: Request, question: Question) -> DigestRe
     return data.compose(scope)
 
 
-def ask_command(
-    session: Session, request: Request, rest: str
-) -> (
+QuestionOutcome = (
     AnswerResult
     | ChangesResult
     | HistoryResult
@@ -631,7 +629,11 @@ def ask_command(
     | RoleListResult
     | DigestResult
     | MeasureAnswer
-):
+)
+"""What a question can come to: an answer, or another verb it was said in other words."""
+
+
+def ask_command(session: Session, request: Request, rest: str) -> QuestionOutcome:
     """The router's default: `rest` is the whole message ("show me the history of P7.2" is the
     history verb said another way, "who is Head of MASH?" `role list` said another way). A child's
     details in the question are taken out before it is read, and never echoed."""
@@ -659,17 +661,7 @@ def ask_command(
     return _ask(session, request, rest)
 
 
-def _ask(
-    session: Session, request: Request, rest: str
-) -> (
-    AnswerResult
-    | ChangesResult
-    | HistoryResult
-    | HistoryProblem
-    | RoleListResult
-    | DigestResult
-    | MeasureAnswer
-):
+def _ask(session: Session, request: Request, rest: str) -> QuestionOutcome:
     found = _ask_plainly(session, request, rest)
     return with_governance(session, found) if isinstance(found, AnswerResult) else found
 
@@ -709,17 +701,7 @@ def with_governance(session: Session, result: AnswerResult) -> AnswerResult:
     return replace(result, items=tuple(added(item) for item in result.items))
 
 
-def _ask_plainly(
-    session: Session, request: Request, rest: str
-) -> (
-    AnswerResult
-    | ChangesResult
-    | HistoryResult
-    | HistoryProblem
-    | RoleListResult
-    | DigestResult
-    | MeasureAnswer
-):
+def _ask_plainly(session: Session, request: Request, rest: str) -> QuestionOutcome:
     if ref := asks_for_history(rest):
         return history_command(session, request, ref)
     if (measured := answer_measure_question(session, request, rest)) is not None:
