@@ -94,7 +94,7 @@ from commands.roles.directory import (
     WhoAmIResult,
 )
 from commands.router import Result
-from commands.updates.apply import (
+from commands.updates.outcomes import (
     DetailsRemoved,
     ReplyDeleted,
     ReplyIgnored,

@@ -13,7 +13,7 @@ from bot.render.evidence import awaiting_text
 from bot.render.item_text import day, people, status_label
 from bot.render.rendered import Rendered
 from commands.reminders.channels import ChannelProblem, ChannelsResult
-from commands.updates.apply import (
+from commands.updates.outcomes import (
     DetailsRemoved,
     ReplyDeleted,
     ReplyIgnored,

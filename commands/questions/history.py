@@ -12,7 +12,8 @@ from sqlmodel import Session
 from commands.clock import DEFAULT_TIMEZONE
 from commands.governance.date_changes import DateChangeView
 from commands.request import Request
-from commands.updates.apply import ItemView, item_view
+from commands.updates.apply import item_view
+from commands.updates.outcomes import ItemView
 from store.models import Action, StatusUpdate
 from store.queries.governance import date_changes_of
 from store.queries.history import find_item, history_of, history_with_steps, normalise_ref

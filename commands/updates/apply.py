@@ -17,20 +17,30 @@ from datetime import UTC, date, datetime, timedelta
 from sqlmodel import Session
 
 from commands.brag import colour_of
-from commands.governance.date_changes import DateChangeView, gate, log_date_change
+from commands.governance.date_changes import gate, log_date_change
 from commands.governance.evidence import (
-    EvidenceRecorded,
     needs_for_done,
     offered_evidence,
     record_evidence,
 )
 from commands.request import Request
-from commands.roles.directory import is_admin
+from commands.updates.authority import covering_role, may_update, who_can
+from commands.updates.outcomes import (
+    NOT_A_REMINDER_THREAD,
+    ItemView,
+    ReplyDeleted,
+    ReplyIgnored,
+    ReplyOutcome,
+    Snoozed,
+    StatusQuestion,
+    ThreadTarget,
+    UpdateApplied,
+    UpdateRefused,
+)
 from commands.updates.replies import ParsedReply, parse_reply
 from store.models import Action, Reminder, Step
 from store.models.status import STATUS_VALUES
 from store.personal_data import Redacted, fingerprint, redact
-from store.queries.governance import covered_roles
 from store.queries.history import (
     item_for_reminder,
     item_of_update,
@@ -43,117 +53,12 @@ from store.queries.history import (
     update_for_message,
 )
 from store.queries.reminders import get_reminder, mark_answered, reminder_for_thread, snooze
-from store.queries.roles import holders
 
 log = logging.getLogger(__name__)
 
 EDIT_WINDOW_DAYS = 14  # an edit of an older reply does not rewrite the plan's history
 SNOOZE_DAYS = 7
 REPEAT_CLICK = timedelta(seconds=60)  # the same button again within this is one click
-
-
-@dataclass(frozen=True)
-class ItemView:
-    """An item as every answer shows it: reference, status, owner, due date, colour."""
-
-    ref: str
-    title: str
-    status: str
-    owner: str
-    due: date | None
-    due_as_written: str | None
-    rag: str
-    declared_rag: str | None
-
-
-@dataclass(frozen=True)
-class UpdateApplied:
-    item: ItemView
-    old_status: str | None
-    new_status: str | None
-    old_rag: str | None
-    new_rag: str | None
-    old_due: date | None
-    new_due: date | None
-    note_saved: bool
-    source: str  # chat | button | modal
-    corrected: bool = False
-    update_id: int | None = None
-    removed: tuple[str, ...] = ()  # kinds of a child's details taken out of the note
-    for_role: str | None = None  # made by the role's cover
-    date_change: DateChangeView | None = None  # a new date: held for approval, or recorded
-    awaiting: str | None = None  # done, but evidence (or sign-off) is wanted before Blue
-
-
-@dataclass(frozen=True)
-class StatusQuestion:
-    """An ambiguous reply: its text was saved as a note; which status fits now?"""
-
-    item: ItemView
-    reminder_id: int
-    choices: tuple[str, ...]
-    removed: tuple[str, ...] = ()  # kinds of a child's details taken out of the note
-
-
-@dataclass(frozen=True)
-class UpdateRefused:
-    item: ItemView
-    who_can: tuple[tuple[str, tuple[str, ...]], ...]  # (role, holder ids) for each owner role
-    reason: str = "not an owner"
-    removed: tuple[str, ...] = ()  # kinds of a child's details taken out of the note
-
-
-NOT_A_REMINDER_THREAD = "not a reminder thread"
-
-
-@dataclass(frozen=True)
-class ReplyIgnored:
-    """Nothing to do; `hint` is a private line for the author when they deserve one."""
-
-    reason: str
-    hint: str | None = None
-
-
-@dataclass(frozen=True)
-class ReplyDeleted:
-    refs: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Snoozed:
-    item: ItemView
-    until: date
-
-
-@dataclass(frozen=True)
-class ThreadTarget:
-    """Where a reminder's item lives, for modals and buttons."""
-
-    reminder_id: int
-    item: ItemView
-
-
-ReplyOutcome = (
-    UpdateApplied | StatusQuestion | UpdateRefused | ReplyIgnored | ReplyDeleted | EvidenceRecorded
-)
-"""What became of a reply, an edit, a deletion, a click or a note."""
-
-
-@dataclass(frozen=True)
-class DetailsRemoved:
-    """What the author of a message is told, privately, when a child's details were taken out."""
-
-    ref: str | None
-    kinds: tuple[str, ...]
-    kept: bool  # whether the rest of the message still made an update
-
-
-def details_removed(outcome: ReplyOutcome) -> DetailsRemoved | None:
-    """The private notice an outcome calls for, if a child's details were taken out."""
-    if isinstance(outcome, UpdateApplied | StatusQuestion | UpdateRefused) and outcome.removed:
-        kept = isinstance(outcome, UpdateApplied | StatusQuestion)
-        return DetailsRemoved(outcome.item.ref, outcome.removed, kept)
-    return None
 
 
 def _screened(request: Request, text: str, where: str) -> Redacted:
@@ -215,46 +120,6 @@ def item_view(session: Session, item: Action | Step, request: Request) -> ItemVi
         rag=colour.rag.value,
         declared_rag=item.declared_rag,
     )
-
-
-def who_can(session: Session, item: Action | Step) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    return tuple(
-        (role.name, tuple(holders(session, role))) for role in item_owner_roles(session, item)
-    )
-
-
-def may_update(session: Session, request: Request, item: Action | Step) -> bool:
-    """An admin, a holder of one of the item's owner roles (All HoS: any Head of Service), or
-    whoever covers one of those roles today."""
-    if is_admin(session, request):
-        return True
-    user = request.caller.user_id
-    if any(user in users for _, users in who_can(session, item)):
-        return True
-    return covering_role(session, request, item) is not None
-
-
-def covering_role(session: Session, request: Request, item: Action | Step) -> str | None:
-    """The owner role the caller stands in for today, when they act as its cover rather than as
-    a holder (the update is then stamped "for <role>"). Cover does not cascade: only the
-    covered role's own items, and "All HoS" items when it is a Head of Service role."""
-    user = request.caller.user_id
-    if user is None:
-        return None
-    covered = covered_roles(session, user, request.clock.today())
-    if not covered:
-        return None
-    owners = item_owner_roles(session, item)
-    if any(user in holders(session, role) for role in owners):
-        return None  # a holder acts as themself
-    for role in owners:
-        if role.id in covered:
-            return role.name
-        if role.group:
-            head = next((r for r in covered.values() if r.head_of_service), None)
-            if head is not None:
-                return head.name
-    return None
 
 
 def _refuse(session: Session, request: Request, item: Action | Step) -> UpdateRefused:

@@ -33,6 +33,14 @@ from commands.governance.date_changes import DateChangeProblem, decide
 from commands.governance.evidence import SignOffProblem, sign_off
 from commands.request import Request
 from commands.updates.apply import (
+    button_update,
+    delete_reply,
+    edit_reply,
+    reminder_target,
+    reply_in_thread,
+    snooze_item,
+)
+from commands.updates.outcomes import (
     NOT_A_REMINDER_THREAD,
     DetailsRemoved,
     ReplyIgnored,
@@ -40,13 +48,7 @@ from commands.updates.apply import (
     ThreadTarget,
     UpdateApplied,
     UpdateRefused,
-    button_update,
-    delete_reply,
     details_removed,
-    edit_reply,
-    reminder_target,
-    reply_in_thread,
-    snooze_item,
 )
 from store.db import session_scope
 from store.queries.reminders import get_reminder, reminder_for_thread

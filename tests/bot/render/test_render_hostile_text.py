@@ -25,7 +25,8 @@ from commands.digest.summary import ALL, compose_digest, resolve_scope
 from commands.reminders.policy import plan_reminders
 from commands.request import Policy, Request
 from commands.router import handle
-from commands.updates.apply import UpdateRefused, button_update
+from commands.updates.apply import button_update
+from commands.updates.outcomes import UpdateRefused
 from store.db import session_scope
 from store.models import Area, Plan, Role
 from store.queries.history import find_item

@@ -16,7 +16,8 @@ from bot.render import render
 from commands.governance.date_changes import DateChangeDecided, DateChangeProblem, decide
 from commands.questions.history import HistoryResult
 from commands.router import handle
-from commands.updates.apply import ReplyIgnored, UpdateApplied, reply_in_thread
+from commands.updates.apply import reply_in_thread
+from commands.updates.outcomes import ReplyIgnored, UpdateApplied
 from store.db import session_scope
 from store.queries.governance import date_changes_of
 from store.queries.history import find_item

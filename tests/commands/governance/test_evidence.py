@@ -18,7 +18,8 @@ from commands.governance.evidence import (
 )
 from commands.questions.history import HistoryResult
 from commands.router import handle
-from commands.updates.apply import UpdateApplied, item_view, reply_in_thread
+from commands.updates.apply import item_view, reply_in_thread
+from commands.updates.outcomes import UpdateApplied
 from store.db import session_scope
 from store.queries.history import find_item
 

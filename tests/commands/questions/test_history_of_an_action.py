@@ -9,7 +9,8 @@ from sqlalchemy.engine import Engine
 
 from bot.render import render
 from commands.questions.history import HistoryResult, history_command
-from commands.updates.apply import UpdateApplied, reply_in_thread
+from commands.updates.apply import reply_in_thread
+from commands.updates.outcomes import UpdateApplied
 from store.db import session_scope
 
 TODAY = date(2023, 2, 15)

@@ -22,7 +22,8 @@ from commands.reminders.policy import plan_reminders
 from commands.roles.cover import CoverEnded, CoverList, CoverProblem, CoverSet
 from commands.roles.directory import RoleProblem, RolesTransferred
 from commands.router import handle
-from commands.updates.apply import UpdateApplied, UpdateRefused, reply_in_thread
+from commands.updates.apply import reply_in_thread
+from commands.updates.outcomes import UpdateApplied, UpdateRefused
 from store.db import session_scope
 from store.queries.roles import find_role, holders
 

@@ -13,15 +13,13 @@ from sqlalchemy.engine import Engine
 
 from bot.render import render
 from commands.router import handle
-from commands.updates.apply import (
+from commands.updates.apply import button_update, edit_reply, reply_in_thread
+from commands.updates.outcomes import (
     DetailsRemoved,
     ReplyIgnored,
     UpdateApplied,
     UpdateRefused,
-    button_update,
     details_removed,
-    edit_reply,
-    reply_in_thread,
 )
 from store.db import session_scope
 from store.plan_files.exporter import export_plans

@@ -20,17 +20,19 @@ from commands.caller import Caller
 from commands.questions.history import HistoryProblem, HistoryResult, history_command
 from commands.router import handle
 from commands.updates.apply import (
+    button_update,
+    delete_reply,
+    edit_reply,
+    reply_in_thread,
+    snooze_item,
+)
+from commands.updates.outcomes import (
     ReplyDeleted,
     ReplyIgnored,
     Snoozed,
     StatusQuestion,
     UpdateApplied,
     UpdateRefused,
-    button_update,
-    delete_reply,
-    edit_reply,
-    reply_in_thread,
-    snooze_item,
 )
 from store.db import session_scope
 from store.queries.history import find_item, history_of

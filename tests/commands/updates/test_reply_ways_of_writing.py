@@ -10,7 +10,8 @@ import pytest
 from reminder_test_helpers import REMINDERS_CHANNEL, give_role, make_request, post_thread, slack_ts
 from sqlalchemy.engine import Engine
 
-from commands.updates.apply import UpdateApplied, reply_in_thread
+from commands.updates.apply import reply_in_thread
+from commands.updates.outcomes import UpdateApplied
 from commands.updates.replies import parse_reply
 from store.db import session_scope
 from store.queries.history import find_item, history_of

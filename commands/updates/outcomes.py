@@ -1,0 +1,114 @@
+"""What became of a reply, an edit, a deletion, a click or a note: the results the updates
+journey hands to the renderers (commands.updates.apply makes them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from commands.governance.date_changes import DateChangeView
+from commands.governance.evidence import EvidenceRecorded
+
+
+@dataclass(frozen=True)
+class ItemView:
+    """An item as every answer shows it: reference, status, owner, due date, colour."""
+
+    ref: str
+    title: str
+    status: str
+    owner: str
+    due: date | None
+    due_as_written: str | None
+    rag: str
+    declared_rag: str | None
+
+
+@dataclass(frozen=True)
+class UpdateApplied:
+    item: ItemView
+    old_status: str | None
+    new_status: str | None
+    old_rag: str | None
+    new_rag: str | None
+    old_due: date | None
+    new_due: date | None
+    note_saved: bool
+    source: str  # chat | button | modal
+    corrected: bool = False
+    update_id: int | None = None
+    removed: tuple[str, ...] = ()  # kinds of a child's details taken out of the note
+    for_role: str | None = None  # made by the role's cover
+    date_change: DateChangeView | None = None  # a new date: held for approval, or recorded
+    awaiting: str | None = None  # done, but evidence (or sign-off) is wanted before Blue
+
+
+@dataclass(frozen=True)
+class StatusQuestion:
+    """An ambiguous reply: its text was saved as a note; which status fits now?"""
+
+    item: ItemView
+    reminder_id: int
+    choices: tuple[str, ...]
+    removed: tuple[str, ...] = ()  # kinds of a child's details taken out of the note
+
+
+@dataclass(frozen=True)
+class UpdateRefused:
+    item: ItemView
+    who_can: tuple[tuple[str, tuple[str, ...]], ...]  # (role, holder ids) for each owner role
+    reason: str = "not an owner"
+    removed: tuple[str, ...] = ()  # kinds of a child's details taken out of the note
+
+
+NOT_A_REMINDER_THREAD = "not a reminder thread"
+
+
+@dataclass(frozen=True)
+class ReplyIgnored:
+    """Nothing to do; `hint` is a private line for the author when they deserve one."""
+
+    reason: str
+    hint: str | None = None
+
+
+@dataclass(frozen=True)
+class ReplyDeleted:
+    refs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Snoozed:
+    item: ItemView
+    until: date
+
+
+@dataclass(frozen=True)
+class ThreadTarget:
+    """Where a reminder's item lives, for modals and buttons."""
+
+    reminder_id: int
+    item: ItemView
+
+
+ReplyOutcome = (
+    UpdateApplied | StatusQuestion | UpdateRefused | ReplyIgnored | ReplyDeleted | EvidenceRecorded
+)
+"""What became of a reply, an edit, a deletion, a click or a note."""
+
+
+@dataclass(frozen=True)
+class DetailsRemoved:
+    """What the author of a message is told, privately, when a child's details were taken out."""
+
+    ref: str | None
+    kinds: tuple[str, ...]
+    kept: bool  # whether the rest of the message still made an update
+
+
+def details_removed(outcome: ReplyOutcome) -> DetailsRemoved | None:
+    """The private notice an outcome calls for, if a child's details were taken out."""
+    if isinstance(outcome, UpdateApplied | StatusQuestion | UpdateRefused) and outcome.removed:
+        kept = isinstance(outcome, UpdateApplied | StatusQuestion)
+        return DetailsRemoved(outcome.item.ref, outcome.removed, kept)
+    return None
