@@ -1,6 +1,8 @@
-"""`planbot report scrutiny|board --as-of DATE [--since DATE] [--scope S] --out FILE.docx
-[--xlsx FILE.xlsx]`: a committee paper drafted from the plan, written as Word for an officer to
-edit, with Annex A as a workbook beside it on request."""
+"""`planbot report scrutiny|board|challenge --as-of DATE [--since DATE] [--scope S]
+[--template FILE.docx] [--settings FILE.yaml] --out FILE.docx [--xlsx FILE.xlsx]`: a committee
+paper drafted from the plan, written as Word (planbot's layout or the council's own template) for
+an officer to edit, with Annex A as a workbook beside it on request; `planbot report template
+--paper KIND` writes a starting template."""
 
 from __future__ import annotations
 
@@ -46,7 +48,13 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     report.add_argument("--out", type=Path, required=True, help="the .docx file to write")
     report.add_argument("--xlsx", type=Path, help="also write Annex A (the tracker) to this file")
     report.add_argument(
-        "--template", type=Path, help="scrutiny: write into this council Word template (.docx)"
+        "--template", type=Path, help="write the paper into this council Word template (.docx)"
+    )
+    report.add_argument(
+        "--paper",
+        choices=("scrutiny", "board", "challenge"),
+        default="scrutiny",
+        help="with `template`: which paper's starting template to write (default scrutiny)",
     )
     report.add_argument(
         "--settings", type=Path, help="the council's standing text (committee, contact…), YAML"
@@ -66,8 +74,11 @@ def run_report(args: argparse.Namespace) -> int:
     if args.kind == "template":
         from bot.render.paper_template import default_template
 
-        args.out.write_bytes(default_template())
-        print(f"Wrote {args.out}: planbot's starting template; restyle it in Word, keep the tags.")
+        args.out.write_bytes(default_template(args.paper))
+        print(
+            f"Wrote {args.out}: planbot's starting template for the {args.paper} paper; restyle "
+            "it in Word, keep the tags."
+        )
         return 0
     if args.kind == "challenge" and not args.scope:
         print('planbot: say whose pack: --scope "Head of MASH"', file=sys.stderr)
@@ -126,13 +137,13 @@ def _write(args: argparse.Namespace, facts: PaperFacts, measures: tuple[Scorecar
     from bot.render.paper_docx import board_docx, challenge_docx, scrutiny_docx
     from bot.render.paper_xlsx import tracker_xlsx
 
-    if args.kind == "challenge":
-        paper = challenge_docx(facts)
-    elif args.kind == "scrutiny" and (args.template or args.settings):
-        filled = _council_paper(args, facts)
+    if args.template or args.settings:
+        filled = _council_paper(args, facts, measures)
         if filled is None:
             return False
         paper = filled
+    elif args.kind == "challenge":
+        paper = challenge_docx(facts)
     elif args.kind == "scrutiny":
         paper = scrutiny_docx(facts)
     else:
@@ -151,9 +162,11 @@ def _write(args: argparse.Namespace, facts: PaperFacts, measures: tuple[Scorecar
     return True
 
 
-def _council_paper(args: argparse.Namespace, facts: PaperFacts) -> bytes | None:
-    """The scrutiny paper in the council's template with its standing text; None (said why)
-    when the template or settings cannot be used."""
+def _council_paper(
+    args: argparse.Namespace, facts: PaperFacts, measures: tuple[ScorecardRow, ...]
+) -> bytes | None:
+    """The paper in the council's template with its standing text; None (said why) when the
+    template or settings cannot be used."""
     from bot.render.paper_template import (
         StandingText,
         TemplateProblem,
@@ -164,13 +177,13 @@ def _council_paper(args: argparse.Namespace, facts: PaperFacts) -> bytes | None:
     try:
         standing = StandingText.read(args.settings) if args.settings else StandingText()
         if args.template is None:
-            template = default_template()
+            template = default_template(args.kind)
         else:
             try:
                 template = args.template.read_bytes()
             except OSError as error:
                 raise TemplateProblem(f"cannot read {args.template}: {error.strerror}") from error
-        return fill_template(template, facts, standing)
+        return fill_template(args.kind, template, facts, standing, measures)
     except TemplateProblem as problem:
         print(f"planbot: {problem}", file=sys.stderr)
         return None

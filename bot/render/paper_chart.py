@@ -55,3 +55,69 @@ def alt_text(facts: PaperFacts) -> str:
         + "; ".join(parts)
         + "."
     )
+
+
+LINES = (  # trend series: field, label, colour, line style, marker
+    ("open", "Open", "#37474f", "-", "o"),
+    ("overdue", "Overdue", "#c62828", "--", "s"),
+    ("done", "Done", "#1565c0", ":", "^"),
+)
+
+
+def trend_chart(facts: PaperFacts) -> tuple[bytes, str]:
+    """(PNG bytes, alt text) of the actions open, overdue and done on each day sampled since the
+    plan began; each line has its own dash and marker and is named at its end, not by colour."""
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
+    from matplotlib.figure import Figure
+
+    points = facts.trend
+    days = date2num([point.on for point in points])
+    figure = Figure(figsize=(8.0, 3.2), dpi=150)
+    axes = figure.add_subplot()
+    for name, label, colour, style, marker in LINES:
+        values = [getattr(point, name) for point in points]
+        axes.plot(days, values, color=colour, linestyle=style, marker=marker, markersize=3,
+                  linewidth=2, label=label, drawstyle="steps-post")  # fmt: skip
+        if values:
+            axes.annotate(f" {label} {values[-1]}", (days[-1], values[-1]), fontsize=8,
+                          color=colour, va="center")  # fmt: skip
+    for start in facts.plan_starts[1:]:  # a later plan's actions join the count on its date
+        when = float(date2num(start.on))
+        axes.axvline(when, color="#9e9e9e", linestyle="-.", linewidth=1)
+        axes.annotate(f" {start.title} begins", (when, axes.get_ylim()[1]), fontsize=7,
+                      color="#616161", va="top")  # fmt: skip
+    axes.set_ylabel("actions")
+    axes.set_ylim(bottom=0)
+    axes.set_title("Actions open, overdue and done since the plan began", loc="left", fontsize=11)
+    axes.spines[["top", "right"]].set_visible(False)
+    locator = AutoDateLocator(maxticks=8)
+    axes.xaxis.set_major_locator(locator)
+    axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+    figure.tight_layout()
+    out = io.BytesIO()
+    figure.savefig(out, format="png")
+    return out.getvalue(), trend_alt_text(facts)
+
+
+def trend_alt_text(facts: PaperFacts) -> str:
+    points = facts.trend
+    if not points:
+        return "Line chart of actions open, overdue and done: no data."
+    first, last = points[0], points[-1]
+    parts = []
+    for name, label, *_ in LINES:
+        values = [getattr(point, name) for point in points]
+        peak = max(values)
+        at = points[values.index(peak)].on
+        said = f"{label.lower()} went from {values[0]} to {values[-1]}"
+        if peak > max(values[0], values[-1]):
+            said += f" (highest {peak}, on {at:%-d %b %Y})"
+        parts.append(said)
+    joins = "".join(
+        f" The {start.title}'s actions are counted from {start.on:%-d %B %Y}."
+        for start in facts.plan_starts[1:]
+    )
+    return (
+        f"Line chart of the actions open, overdue and done from {first.on:%-d %B %Y} to "
+        f"{last.on:%-d %B %Y}: " + "; ".join(parts) + "." + joins
+    )

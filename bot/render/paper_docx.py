@@ -17,10 +17,11 @@ from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Inches, Pt
+from docx.section import Section
+from docx.shared import Inches, Mm, Pt
 from docx.table import Table
 
-from bot.render.paper_chart import delivery_chart
+from bot.render.paper_chart import delivery_chart, trend_chart
 from commands.measures.scorecard import ScorecardRow
 from commands.reports.facts import AreaFacts, PaperFacts, TrackerRow
 
@@ -43,8 +44,10 @@ TRACKER_HEADER = (
     "Latest update",
     "Delivery status",
     "Forecast",
+    "Next step",
 )
-TRACKER_WIDTHS = (0.8, 1.9, 1.0, 0.8, 0.9, 2.0, 0.8, 0.8)  # inches: 9 across a landscape page
+# inches: 10.15 across a landscape A4 page with 0.75-inch margins
+TRACKER_WIDTHS = (0.9, 1.7, 1.0, 0.8, 1.0, 1.85, 0.85, 0.85, 1.2)
 SCORECARD_HEADER = (
     "Measure",
     "Evidences",
@@ -66,9 +69,18 @@ FLAG_SHADE = {
     "Blocked": "FFC7CE",
     "Dropped": "D9D9D9",
 }
+TREND_TITLE = "Open, overdue and done since the plan began"
 PLACEHOLDER = "[To be completed by the report author: {what}.]"
 NOTES_PER_AREA = 3
 EXCEPTIONS_WITH_ANNEX = 3  # per area in a pack whose Annex A lists the rest: ~4 sides of A4
+
+
+def a4_document() -> DocxDocument:
+    """A new Word document on A4, as UK councils print (python-docx starts on US Letter)."""
+    document = Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    return document
 
 
 def shown_date(day: date | None) -> str:
@@ -76,7 +88,7 @@ def shown_date(day: date | None) -> str:
 
 
 def scrutiny_docx(facts: PaperFacts) -> bytes:
-    document = Document()
+    document = a4_document()
     _title(document, facts, "Progress report")
     _covering_report(document, facts)
     return _saved(document)
@@ -85,10 +97,10 @@ def scrutiny_docx(facts: PaperFacts) -> bytes:
 def board_docx(facts: PaperFacts, measures: Sequence[ScorecardRow]) -> bytes:
     """The quarterly board pack: the covering report, Annex A (the tracker) and Annex B (the
     success measures' scorecard), the annexes on landscape pages."""
-    document = Document()
+    document = a4_document()
     _title(document, facts, "Assurance and Ambition Board pack")
     _covering_report(document, facts, annexes=True, audience="Board")
-    _landscape(document)
+    landscape_section(document)
     document.add_heading("Annex A: Action tracker", level=1)
     document.add_paragraph(
         f"Every action, with its steps beneath it, as it stood on {shown_date(facts.as_of)}. "
@@ -122,8 +134,8 @@ CHALLENGE_HEADINGS = (
 def challenge_docx(facts: PaperFacts) -> bytes:
     """The monthly support-and-challenge pack for one Head of Service: their items, the
     exceptions, what changed since the last session, and questions drawn from the data."""
-    document = Document()
-    _landscape_first(document)
+    document = a4_document()
+    landscape_section(document, first=True)
     document.add_heading(f"Support and challenge: {facts.scope}", level=0)
     document.add_paragraph(f"Data as at {shown_date(facts.as_of)}.")
     document.add_paragraph(
@@ -131,6 +143,23 @@ def challenge_docx(facts: PaperFacts) -> bytes:
         "the dated updates; the chair edits it before the session."
     )
     document.add_heading(CHALLENGE_HEADINGS[0], level=1)
+    document.add_paragraph(their_counts(facts))
+    tracker_table(document, facts.rows)
+    _trend(document, facts)
+    document.add_heading(CHALLENGE_HEADINGS[1], level=1)
+    for line in their_exceptions(facts) or ["No item is overdue or blocked."]:
+        document.add_paragraph(line, style="List Bullet")
+    document.add_heading(CHALLENGE_HEADINGS[2], level=1)
+    for line in their_changes(facts):
+        document.add_paragraph(line, style="List Bullet")
+    document.add_heading(CHALLENGE_HEADINGS[3], level=1)
+    for question in challenge_questions(facts):
+        document.add_paragraph(question, style="List Number")
+    return _saved(document)
+
+
+def their_counts(facts: PaperFacts) -> str:
+    """One Head of Service's actions counted by delivery status, and the areas they sit in."""
     actions = sum(area.total for area in facts.areas)
     tally: dict[str, int] = {}
     for area in facts.areas:
@@ -138,33 +167,30 @@ def challenge_docx(facts: PaperFacts) -> bytes:
             tally[label] = tally.get(label, 0) + n
     counts = ", ".join(f"{n} {label}" for label, n in tally.items() if n)
     areas = ", ".join(area.ref for area in facts.areas)
-    document.add_paragraph(f"{actions} actions across {areas}: {counts or 'none recorded'}.")
-    tracker_table(document, facts.rows)
-    document.add_heading(CHALLENGE_HEADINGS[1], level=1)
-    exceptions = [e for area in facts.areas for e in area.exceptions]
-    if not exceptions:
-        document.add_paragraph("No item is overdue or blocked.")
-    for exception in exceptions:
-        document.add_paragraph(
-            f"{exception.ref} {exception.title.rstrip('.')}: {exception.reason}; due "
-            f"{shown_date(exception.due)}.",
-            style="List Bullet",
-        )
-    document.add_heading(CHALLENGE_HEADINGS[2], level=1)
+    return f"{actions} actions across {areas}: {counts or 'none recorded'}."
+
+
+def their_exceptions(facts: PaperFacts) -> list[str]:
+    return [
+        f"{e.ref} {e.title.rstrip('.')}: {e.reason}; due {shown_date(e.due)}."
+        for area in facts.areas
+        for e in area.exceptions
+    ]
+
+
+def their_changes(facts: PaperFacts) -> list[str]:
+    """Completions and the dated notes of the period, newest first; says so when there were
+    none."""
     notes = [note for area in facts.areas for note in area.notes]
     done = [ref for area in facts.areas for ref in area.completed_in_period]
-    if done:
-        document.add_paragraph(f"Completed: {', '.join(done)}.")
+    lines = [f"Completed: {', '.join(done)}."] if done else []
     if not notes and not done:
-        document.add_paragraph("No change this period: none of these items was updated.")
-    for note in sorted(notes, key=lambda n: n.on, reverse=True):
-        document.add_paragraph(
-            f"{note.ref} ({shown_date(note.on)}): {note.text}", style="List Bullet"
-        )
-    document.add_heading(CHALLENGE_HEADINGS[3], level=1)
-    for question in challenge_questions(facts):
-        document.add_paragraph(question, style="List Number")
-    return _saved(document)
+        lines.append("No change this period: none of these items was updated.")
+    lines += [
+        f"{note.ref} ({shown_date(note.on)}): {note.text}"
+        for note in sorted(notes, key=lambda n: n.on, reverse=True)
+    ]
+    return lines
 
 
 def challenge_questions(facts: PaperFacts) -> list[str]:
@@ -195,13 +221,6 @@ def challenge_questions(facts: PaperFacts) -> list[str]:
     if not questions:
         questions.append("Nothing is overdue, blocked or silent: what is the next risk?")
     return questions
-
-
-def _landscape_first(document: DocxDocument) -> None:
-    section = document.sections[0]
-    width, height = section.page_width, section.page_height
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = height, width
 
 
 def _title(document: DocxDocument, facts: PaperFacts, kind: str) -> None:
@@ -238,14 +257,7 @@ def _covering_report(
     )
     _chart(document, facts)
     listed = EXCEPTIONS_WITH_ANNEX if annexes else None
-    moves = facts.date_moves
-    awaiting = f" ({', '.join(moves.awaiting)})" if moves.awaiting else ""
-    numbered.add(
-        f"Due dates moved in the period: {moves.approved} with approval, {moves.recorded} where "
-        f"the plan does not ask for approval; {len(moves.awaiting)} requests await approval"
-        f"{awaiting}. Dates moved with approval are re-scheduling, reported apart from slippage."
-        + (f" Flagged for the {audience}: {'; '.join(moves.flagged)}." if moves.flagged else "")
-    )
+    numbered.add(moves_sentence(facts, audience))
     for letter, area in zip(letters(len(facts.areas)), facts.areas, strict=True):
         _area(document, letter, area, listed)
     for heading, what in (
@@ -258,12 +270,41 @@ def _covering_report(
         document.add_paragraph(PLACEHOLDER.format(what=what))
 
 
+def moves_sentence(facts: PaperFacts, audience: str) -> str:
+    """The period's date moves: re-scheduling with approval, counted apart from slippage."""
+    moves = facts.date_moves
+    awaiting = f" ({', '.join(moves.awaiting)})" if moves.awaiting else ""
+    return (
+        f"Due dates moved in the period: {moves.approved} with approval, {moves.recorded} where "
+        f"the plan does not ask for approval; {len(moves.awaiting)} requests await approval"
+        f"{awaiting}. Dates moved with approval are re-scheduling, reported apart from slippage."
+        + (f" Flagged for the {audience}: {'; '.join(moves.flagged)}." if moves.flagged else "")
+    )
+
+
+def charts(facts: PaperFacts) -> tuple[tuple[bytes, str, str], ...]:
+    """The paper's charts: (PNG, alt text, title) for delivery by area and the trend."""
+    delivery, trend = delivery_chart(facts), trend_chart(facts)
+    return (
+        (*delivery, "Delivery by area"),
+        (*trend, TREND_TITLE),
+    )
+
+
 def _chart(document: DocxDocument, facts: PaperFacts) -> None:
-    """Delivery by area, with its alt text on the picture (what a screen reader reads)."""
-    png, alt = delivery_chart(facts)
-    picture = document.add_picture(io.BytesIO(png), width=Inches(6.0))
-    picture._inline.docPr.set("descr", alt)
-    picture._inline.docPr.set("title", "Delivery by area")
+    _pictures(document, charts(facts))
+
+
+def _trend(document: DocxDocument, facts: PaperFacts) -> None:
+    _pictures(document, [(*trend_chart(facts), TREND_TITLE)])
+
+
+def _pictures(document: DocxDocument, pictures: Sequence[tuple[bytes, str, str]]) -> None:
+    """Charts, each with its alt text on the picture (what a screen reader reads)."""
+    for png, alt, title in pictures:
+        picture = document.add_picture(io.BytesIO(png), width=Inches(6.0))
+        picture._inline.docPr.set("descr", alt)
+        picture._inline.docPr.set("title", title)
 
 
 def letters(count: int) -> list[str]:
@@ -339,52 +380,61 @@ def _area(document: DocxDocument, letter: str, area: AreaFacts, listed: int | No
 
 def tracker_table(document: DocxDocument, rows: Sequence[TrackerRow]) -> Table:
     """Annex A: one row per action, steps beneath it; header row repeats, no merged cells."""
-    table = _header_table(document, TRACKER_HEADER, TRACKER_WIDTHS)
+    table = header_table(document, TRACKER_HEADER, TRACKER_WIDTHS)
     for row in rows:
         cells = table.add_row().cells
-        latest = f"{shown_date(row.latest_on)}: {row.latest_note}" if row.latest_on else "no update"
-        current = shown_date(row.current_due)
-        if row.rebaselined:
-            current += f" (moved {row.rebaselined}×)"
-        values = (
-            row.ref,
-            row.title,
-            row.lead,
-            shown_date(row.original_due),
-            current,
-            latest,
-            f"{row.flag} ({row.status})",
-            row.forecast or "—",
-        )
-        _fill(cells, values, TRACKER_WIDTHS)
+        fill_cells(cells, tracker_cells(row), TRACKER_WIDTHS)
         _shade(cells[6]._tc, FLAG_SHADE.get(row.flag, "FFFFFF"))
     return table
 
 
+def tracker_cells(row: TrackerRow) -> tuple[str, ...]:
+    """One tracker row as the reader sees it, in TRACKER_HEADER's order."""
+    latest = f"{shown_date(row.latest_on)}: {row.latest_note}" if row.latest_on else "no update"
+    current = shown_date(row.current_due)
+    if row.rebaselined:
+        current += f" (moved {row.rebaselined}×{'; ' + row.moved if row.moved else ''})"
+    return (
+        row.ref,
+        row.title,
+        row.lead,
+        shown_date(row.original_due),
+        current,
+        latest,
+        f"{row.flag} ({row.status})",
+        row.forecast or "—",
+        row.next_step or "—",
+    )
+
+
 def scorecard_table(document: DocxDocument, rows: Sequence[ScorecardRow]) -> Table:
     """Annex B: one row per measure; header row repeats, no merged cells, RAG as words."""
-    table = _header_table(document, SCORECARD_HEADER, SCORECARD_WIDTHS)
+    table = header_table(document, SCORECARD_HEADER, SCORECARD_WIDTHS)
     for row in rows:
         cells = table.add_row().cells
-        latest = f"{row.latest} ({row.period})" if row.period else row.latest
-        variation = row.variation if not row.spc_note else f"{row.variation} — {row.spc_note}"
-        values = (
-            row.name,
-            ", ".join(row.refs) or "—",
-            latest,
-            row.target or "no target",
-            row.rag,
-            row.direction,
-            variation,
-            row.assurance,
-            row.commentary or "—",
-        )
-        _fill(cells, values, SCORECARD_WIDTHS)
+        fill_cells(cells, scorecard_cells(row), SCORECARD_WIDTHS)
         _shade(cells[4]._tc, RAG_SHADE.get(row.rag, "FFFFFF"))
     return table
 
 
-def _header_table(document: DocxDocument, header: Sequence[str], widths: Sequence[float]) -> Table:
+def scorecard_cells(row: ScorecardRow) -> tuple[str, ...]:
+    """One measure as the reader sees it, in SCORECARD_HEADER's order."""
+    latest = f"{row.latest} ({row.period})" if row.period else row.latest
+    variation = row.variation if not row.spc_note else f"{row.variation} — {row.spc_note}"
+    return (
+        row.name,
+        ", ".join(row.refs) or "—",
+        latest,
+        row.target or "no target",
+        row.rag,
+        row.direction,
+        variation,
+        row.assurance,
+        row.commentary or "—",
+    )
+
+
+def header_table(document: DocxDocument, header: Sequence[str], widths: Sequence[float]) -> Table:
     table: Table = document.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     table.autofit = False
@@ -401,7 +451,12 @@ def _header_table(document: DocxDocument, header: Sequence[str], widths: Sequenc
     return table
 
 
-def _fill(cells: Sequence[object], values: Sequence[str], widths: Sequence[float]) -> None:
+def fill_cells(cells: Sequence[object], values: Sequence[str], widths: Sequence[float]) -> None:
+    """One table row's text, small; the row is kept whole on one page."""
+    row = cells[0]._tc.getparent()  # type: ignore[attr-defined]
+    keep = OxmlElement("w:cantSplit")
+    keep.set(qn("w:val"), "true")
+    row.get_or_add_trPr().append(keep)
     for cell, text, width in zip(cells, values, widths, strict=True):
         cell.text = text  # type: ignore[attr-defined]
         cell.width = Inches(width)  # type: ignore[attr-defined]
@@ -409,12 +464,17 @@ def _fill(cells: Sequence[object], values: Sequence[str], widths: Sequence[float
             run.font.size = Pt(8)
 
 
-def _landscape(document: DocxDocument) -> None:
-    """Start a new landscape page for the wide annex tables."""
-    portrait = document.sections[-1]
-    section = document.add_section(WD_SECTION.NEW_PAGE)
+def landscape_section(document: DocxDocument, *, first: bool = False) -> None:
+    """Start a new landscape page for the wide annex tables (or turn the first page)."""
+    _turn(document.sections[0] if first else document.add_section(WD_SECTION.NEW_PAGE))
+
+
+def _turn(section: Section) -> None:
+    """Make a section landscape, with margins narrow enough for the annex tables."""
+    width, height = section.page_width or Mm(210), section.page_height or Mm(297)
     section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = portrait.page_height, portrait.page_width
+    section.page_width, section.page_height = max(width, height), min(width, height)
+    section.left_margin = section.right_margin = Inches(0.75)
 
 
 def _repeat_header(tr: object) -> None:

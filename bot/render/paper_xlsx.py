@@ -19,13 +19,15 @@ HEADER = (
     "Original due",
     "Current due",
     "Times moved",
+    "Last moved",
     "Latest update on",
     "Latest update",
     "Delivery status",
     "Status",
     "Forecast",
+    "Next step",
 )
-WIDTHS = (10, 60, 30, 13, 13, 8, 13, 60, 14, 14, 24)
+WIDTHS = (10, 60, 30, 13, 13, 8, 36, 13, 60, 14, 14, 24, 40)
 
 
 def tracker_xlsx(facts: PaperFacts) -> bytes:
@@ -44,11 +46,13 @@ def tracker_xlsx(facts: PaperFacts) -> bytes:
             row.original_due,
             row.current_due,
             row.rebaselined,
+            row.moved,
             row.latest_on,
             row.latest_note or "",
             row.flag,
             row.status,
             row.forecast,
+            row.next_step,
         )
         for column, value in enumerate(values, start=1):
             if value is None or value == "":
@@ -59,9 +63,9 @@ def tracker_xlsx(facts: PaperFacts) -> bytes:
                 cell.data_type = "s"  # "=SUM(…)" in a note stays text
             else:
                 cell.value = value
-    for letter, width in zip("ABCDEFGHIJK", WIDTHS, strict=True):
+    for letter, width in zip("ABCDEFGHIJKLM", WIDTHS, strict=True):
         sheet.column_dimensions[letter].width = width
-    for date_column in ("D", "E", "G"):
+    for date_column in ("D", "E", "H"):
         for dated in sheet[date_column][1:]:
             dated.number_format = "DD/MM/YYYY"
     sheet.freeze_panes = "A2"

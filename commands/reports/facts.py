@@ -9,14 +9,15 @@ item's latest note. Every note passes through the child-data guardrail before it
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import Session
 
 from commands.governance.date_changes import DateMoves, date_moves
+from commands.reports.trend import PlanStart, TrendPoint, action_trend, add_up, sample_days
 from commands.roles.directory import match_role
-from store.models import Action, Area, Plan, StatusUpdate, Step
+from store.models import Action, Area, DateChange, Plan, StatusUpdate, Step
 from store.models.status import Status
 from store.personal_data import redact
 from store.queries import role_queries
@@ -26,6 +27,7 @@ from store.queries.paper_items import (
     area_by_ref,
     area_rows,
     areas_of,
+    first_update_on,
     owner_names,
     plan_called,
 )
@@ -68,6 +70,8 @@ class TrackerRow:
     status: str  # "in progress"
     flag: str  # "Overdue", "Blocked", "Complete", "On track", "Dropped", "No update"
     forecast: str = ""  # due before the next meeting: "on track" / "at risk (lead says amber)"
+    moved: str = ""  # the last re-baseline: "last moved 3 Feb 2023, approved by …"
+    next_step: str = ""  # what has to happen next, from the data: an open step, a decision…
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,8 @@ class PaperFacts:
     rows: tuple[TrackerRow, ...]
     redactions: int  # identifiers removed from notes
     date_moves: DateMoves = field(default_factory=DateMoves)
+    trend: tuple[TrendPoint, ...] = ()  # open, overdue and done since the plan began
+    plan_starts: tuple[PlanStart, ...] = ()  # each plan in scope and when the trend counts it
 
 
 @dataclass(frozen=True)
@@ -119,6 +125,8 @@ class _Item:
     declared: str | None = None  # the lead's own colour, if they gave one
     awaiting: str | None = None  # done, but its evidence (or sign-off) is still to come
     evidenced: bool = False  # evidence recorded for it
+    trend: tuple[tuple[bool, bool, bool] | None, ...] = ()  # (open, overdue, done) per trend day
+    next_step: str = ""
 
 
 def default_since(as_of: date) -> date:
@@ -164,14 +172,30 @@ def paper_facts(
     end = datetime.combine(as_of + timedelta(days=1), time(), tzinfo=UTC)
     owners = owner_names(session)
     counter = _Redactions()
+    changes = all_date_changes(session)
+    context = _Context(
+        as_of=as_of,
+        end=end,
+        owners=owners,
+        moved=_last_moves(changes, end),
+        waiting=set(date_moves(changes, _every_ref(changes), end, end).awaiting),
+        begins={plan.id or 0: _plan_begins(session, plan, as_of) for plan in plans},
+        days=(),
+    )
+    days = sample_days(min(context.begins.values()), as_of)
+    days = sorted({*days, *(on for on in context.begins.values() if on > days[0])})
+    context = replace(context, days=tuple(days))  # each plan's start is a day of its own
     area_facts, rows = [], []
+    marks = []
     for area in areas:
-        items = _area_items(session, area, end, owners, only)
+        items = _area_items(session, area, context, only)
         if only is not None and not items:
             continue  # a challenge pack shows only the areas where the role owns something
         until = next_meeting or as_of + NEXT_MEETING
         area_facts.append(_area_facts(area, items, as_of, since, counter, until))
-        rows += [_row(item, as_of, counter, until) for item in items]
+        rows += [_row(item, as_of, counter, until, context.moved) for item in items]
+        marks += [item.trend for item in items if not item.step]
+    shown = [plan for plan in plans if any(a.plan_id == plan.id for a in areas)]
     return PaperFacts(
         plan_title=" and ".join(plan.title for plan in plans),
         council=next((plan.council for plan in plans if plan.council), None),
@@ -182,12 +206,61 @@ def paper_facts(
         rows=tuple(rows),
         redactions=counter.count,
         date_moves=date_moves(
-            all_date_changes(session),
+            changes,
             {row.ref for row in rows},
             datetime.combine(since, time(), tzinfo=UTC),
             end,
         ),
+        trend=add_up(context.days, marks),
+        plan_starts=tuple(
+            PlanStart(plan.title, context.begins[plan.id or 0]) for plan in shown or plans
+        ),
     )
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What every item of a paper is read against."""
+
+    as_of: date
+    end: datetime  # the start of the day after as_of: updates before it count
+    owners: dict[int, str]
+    moved: dict[str, str]  # ref -> "last moved 3 Feb 2023, approved by …"
+    waiting: set[str]  # refs with a new date awaiting approval at the end
+    begins: dict[int, date]  # plan id -> the day the trend starts counting it
+    days: tuple[date, ...]  # the trend's days
+
+
+def _plan_begins(session: Session, plan: Plan, as_of: date) -> date:
+    """A plan's own date, else the day of its first recorded update, else the paper's date."""
+    if plan.document_date is not None:
+        return min(plan.document_date, as_of)
+    first = first_update_on(session, plan.id or 0)
+    return min(first, as_of) if first else as_of
+
+
+def _every_ref(changes: list[DateChange]) -> set[str]:
+    return {change.ref for change in changes}
+
+
+def _last_moves(changes: list[DateChange], end: datetime) -> dict[str, str]:
+    """Who moved each item's due date last, and when: the re-baseline the tracker shows."""
+    moved: dict[str, str] = {}
+    for change in changes:  # oldest first, so the last one applied wins
+        decided = change.decided_at
+        if change.state not in ("approved", "recorded") or decided is None:
+            continue
+        if (decided if decided.tzinfo else decided.replace(tzinfo=UTC)) >= end:
+            continue
+        by = (
+            f"approved by {change.approver_role}"
+            if change.state == "approved" and change.approver_role
+            else "approved"
+            if change.state == "approved"
+            else "by its lead"
+        )
+        moved[change.ref] = f"last moved {decided:%-d %b %Y}, {by}"
+    return moved
 
 
 class _Redactions:
@@ -241,13 +314,9 @@ def _role_items(session: Session, text: str) -> tuple[str, set[int]] | PaperProb
 
 
 def _area_items(
-    session: Session,
-    area: Area,
-    end: datetime,
-    owners: dict[int, str],
-    only: set[int] | None = None,
+    session: Session, area: Area, context: _Context, only: set[int] | None = None
 ) -> list[_Item]:
-    actions, steps, updates = area_rows(session, area.id or 0, end)
+    actions, steps, updates = area_rows(session, area.id or 0, context.end)
     if only is not None:
         actions = [action for action in actions if action.id in only]
     by_action: dict[int, list[StatusUpdate]] = defaultdict(list)
@@ -260,12 +329,24 @@ def _area_items(
     steps_of: dict[int, list[Step]] = defaultdict(list)
     for step in steps:
         steps_of[step.action_id].append(step)
+    begins = context.begins[area.plan_id]
     items: list[_Item] = []
     for action in actions:
-        owner = owners.get(action.id or 0) or action.owners_as_written or "no owner named"
-        items.append(_item(action, action.ref, action.title, owner, by_action[action.id or 0]))
-        for step in steps_of[action.id or 0]:
-            items.append(_item(step, step.ref, step.text, owner, by_step[step.id or 0]))
+        owner = context.owners.get(action.id or 0) or action.owners_as_written or "no owner named"
+        done = by_action[action.id or 0]
+        head = _item(action, action.ref, action.title, owner, done)
+        head = replace(head, trend=action_trend(action, begins, done, context.days))
+        under = [
+            _item(step, step.ref, step.text, owner, by_step[step.id or 0])
+            for step in steps_of[action.id or 0]
+        ]
+        items.append(replace(head, next_step=_next_step(head, under, context)))
+        # a step is a row of its own where it has a date of its own; else its action speaks for it
+        items += [
+            replace(step, next_step=_next_step(step, [], context))
+            for step in under
+            if step.due or step.original_due
+        ]
     return items
 
 
@@ -291,6 +372,39 @@ def _item(
         awaiting=state.awaiting,
         evidenced=any(u.source == "evidence" for u in live),
     )
+
+
+def _next_step(item: _Item, steps: list[_Item], context: _Context) -> str:
+    """What has to happen next for an item, read from the data and never guessed: a decision
+    awaited, evidence to file, its first open step, or its own next date."""
+    status = Status(item.status)
+    if item.ref in context.waiting:
+        return "Decision on the new date the lead asked for"
+    if status is Status.DONE:
+        return {
+            "evidence": "Evidence of completion to be filed",
+            "signoff": "Sign-off to be confirmed",
+        }.get(item.awaiting or "", "")
+    if status is Status.DROPPED:
+        return ""
+    open_steps = [step for step in steps if Status(step.status).is_open]
+    if open_steps:
+        first = min(open_steps, key=lambda step: step.due or date.max)
+        late = first.due is not None and first.due < context.as_of
+        due = f", {'overdue since' if late else 'due'} {first.due:%-d %b %Y}" if first.due else ""
+        return f"{first.ref} {_short(first.title)}{due}"
+    if status is Status.BLOCKED:
+        return "Remove what blocks it (see the latest update)"
+    if item.due is not None and item.due < context.as_of:
+        return "Agree a realistic new date"
+    return f"Complete by {item.due:%-d %b %Y}" if item.due else ""
+
+
+def _short(text: str, most: int = 60) -> str:
+    text = text.rstrip(".")
+    if len(text) <= most:
+        return text
+    return text[:most].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 def _exception(item: _Item, as_of: date) -> ItemException | None:
@@ -380,9 +494,17 @@ def _flag(item: _Item, as_of: date) -> str:
     return "On track"
 
 
-def _row(item: _Item, as_of: date, counter: _Redactions, until: date | None = None) -> TrackerRow:
+def _row(
+    item: _Item,
+    as_of: date,
+    counter: _Redactions,
+    until: date | None = None,
+    moved: dict[str, str] | None = None,
+) -> TrackerRow:
     latest = item.latest
     return TrackerRow(
+        moved=(moved or {}).get(item.ref, "") if item.rebaselined else "",
+        next_step=counter.clean(item.next_step),
         forecast=_forecast(item, as_of, until or as_of + NEXT_MEETING),
         ref=item.ref,
         title=counter.clean(item.title),

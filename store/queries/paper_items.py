@@ -4,8 +4,9 @@ and their updates up to a moment (commands/reports/facts.py works out what they 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import date, datetime
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from store.models import Action, ActionOwner, Area, Plan, Role, StatusUpdate, Step
@@ -69,3 +70,20 @@ def area_rows(
         )
     )
     return actions, steps, updates
+
+
+def first_update_on(session: Session, plan_id: int) -> date | None:
+    """The day of the first update recorded on any of a plan's actions or steps."""
+    on_actions = (
+        select(func.min(StatusUpdate.at))
+        .join(Action, col(Action.id) == col(StatusUpdate.action_id))
+        .where(Action.plan_id == plan_id)
+    )
+    on_steps = (
+        select(func.min(StatusUpdate.at))
+        .join(Step, col(Step.id) == col(StatusUpdate.step_id))
+        .join(Action, col(Action.id) == col(Step.action_id))
+        .where(Action.plan_id == plan_id)
+    )
+    found = [at for query in (on_actions, on_steps) if (at := session.exec(query).one())]
+    return min(found).date() if found else None

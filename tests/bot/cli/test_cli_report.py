@@ -128,8 +128,10 @@ def test_board_pack_has_the_covering_report_and_both_annexes(
     for table in (tracker, scorecard):
         assert table.rows[0]._tr.trPr.xml.count("w:tblHeader") == 1  # repeats on every page
     assert not _merged_cells(out)
-    [picture] = document.inline_shapes  # delivery by area, with its words for a screen reader
+    # delivery by area and the trend, each with its words for a screen reader
+    [picture, trend] = document.inline_shapes
     alt = picture._inline.docPr.get("descr")
+    assert trend._inline.docPr.get("descr").startswith("Line chart of the actions open")
     assert alt.startswith("Bar chart of each area's actions by delivery status on 31 March 2023.")
     assert "OA1: 6 done" in alt and "P5: " in alt
     assert document.sections[-1].orientation == 1  # the annexes on landscape pages
@@ -305,3 +307,88 @@ def test_the_next_paper_reports_from_the_last_ones_date(
     args = ["report", "scrutiny", "--as-of", "2023-02-20", "--since", "2023-01-01"]
     assert main([*args, "--out", str(out)]) == 0
     assert "changes since 2023-01-01" in capsys.readouterr().out  # --since still wins
+
+
+def _pictures(document: object) -> list[str]:
+    """Each inline picture's alt text, in document order."""
+    shapes = document.inline_shapes  # type: ignore[attr-defined]
+    return [shape._inline.docPr.get("descr") or "" for shape in shapes]
+
+
+def test_the_board_pack_in_the_councils_template_keeps_its_annexes_and_charts(
+    terminal: None, tmp_path: Path, york_engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from datetime import date
+
+    start = tmp_path / "board-template.docx"
+    assert main(["report", "template", "--paper", "board", "--out", str(start)]) == 0
+    out = tmp_path / "board.docx"
+    args = ["report", "board", "--as-of", "2023-03-31", "--out", str(out)]
+    assert main([*args, "--template", str(start)]) == 0
+    document = Document(str(out))
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings == [
+        *SCRUTINY_HEADINGS,
+        "Annex A: Action tracker",
+        "Annex B: Success measures",
+    ]
+    text = [p.text for p in document.paragraphs]
+    assert not any("{{" in line or "{%" in line for line in text)
+    assert "The Board is asked to note the progress of the action plan." in text
+    assert any(line.startswith("No success measure has a value") for line in text)
+    with Session(york_engine) as session:
+        facts = paper_facts(session, date(2023, 3, 31), scope="all")
+    assert isinstance(facts, PaperFacts)
+    tracker = document.tables[0]
+    assert [c.text for c in tracker.rows[0].cells] == list(TRACKER_HEADER)
+    assert [r.cells[0].text for r in tracker.rows[1:]] == [row.ref for row in facts.rows]
+    p75 = next(r for r in tracker.rows if r.cells[0].text == "P7.5")
+    assert p75.cells[6].text == "Overdue (not started)"
+    assert not _merged_cells(out)
+    xml = __import__("zipfile").ZipFile(out).read("word/document.xml").decode()
+    assert xml.count("<w:tblHeader") == 2  # both tables repeat their header row
+    assert 'w:fill="FFC7CE"' in xml  # an overdue row's status shaded, beside its words
+    alts = _pictures(document)
+    assert len(alts) == 2
+    assert alts[0].startswith("Bar chart of each area's actions by delivery status")
+    assert alts[1].startswith("Line chart of the actions open, overdue and done")
+    capsys.readouterr()
+
+
+def test_the_challenge_pack_in_a_template_and_a_board_template_without_annex_b(
+    terminal: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.render.paper_docx import CHALLENGE_HEADINGS
+
+    start = tmp_path / "challenge-template.docx"
+    assert main(["report", "template", "--paper", "challenge", "--out", str(start)]) == 0
+    out = tmp_path / "mash.docx"
+    args = ["report", "challenge", "--as-of", "2023-02-28", "--scope", "head of mash"]
+    assert main([*args, "--template", str(start), "--out", str(out)]) == 0
+    document = Document(str(out))
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings == list(CHALLENGE_HEADINGS)
+    text = [p.text for p in document.paragraphs]
+    assert text[0] == "Support and challenge: Head of MASH"
+    asks = text[text.index("Questions to ask") + 1 :]
+    assert any("what is the realistic new date" in line for line in asks)
+    assert len(document.tables) == 1 and len(document.tables[0].rows) > 1
+    assert document.sections[0].page_width > document.sections[0].page_height  # landscape
+    assert _pictures(document)[0].startswith("Line chart")
+
+    # a council's board template that leaves out the success measures is refused by name
+    thin = Document()
+    for name in ("summary", "progress"):
+        for line in (f"{{%p for p in {name} %}}", "{{ p }}", "{%p endfor %}"):
+            thin.add_paragraph(line)
+    table = thin.add_table(rows=3, cols=1)
+    table.rows[0].cells[0].text = "{%tr for r in annex_a %}"
+    table.rows[1].cells[0].text = "{{ r.ref }}"
+    table.rows[2].cells[0].text = "{%tr endfor %}"
+    thin.save(str(tmp_path / "thin.docx"))
+    board = ["report", "board", "--as-of", "2023-03-31", "--out", str(tmp_path / "b.docx")]
+    assert main([*board, "--template", str(tmp_path / "thin.docx")]) == 1
+    said = capsys.readouterr().err
+    assert "the template has no annex_b tag" in said and "board paper" in said
+    assert "{%tr for r in annex_b %}" in said
+    assert not (tmp_path / "b.docx").exists()

@@ -34,6 +34,8 @@ def test_tracker_table_for_york(york_engine: Engine) -> None:
     refs = [row.cells[0].text for row in table.rows[1:]]
     assert refs == [row.ref for row in facts.rows]
     for row, fact in zip(table.rows[1:], facts.rows, strict=True):
-        status, forecast = row.cells[-2].text, row.cells[-1].text
+        status, forecast, next_step = (cell.text for cell in row.cells[-3:])
         assert status == f"{fact.flag} ({fact.status})"
         assert forecast == (fact.forecast or "—")
+        assert next_step == (fact.next_step or "—")
+        assert row._tr.trPr.find(qn("w:cantSplit")) is not None  # a row never splits a page

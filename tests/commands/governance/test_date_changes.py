@@ -231,12 +231,25 @@ def test_the_paper_reports_dates_moved_with_approval_apart_from_slippage(
         ("P7.5: more than 8 weeks beyond the original date", "P7.5: date moved 2 times"),
     )
     assert before.date_moves == DateMoves()  # as it stood before anyone asked
-    text = [p.text for p in Document(io.BytesIO(board_docx(facts, ()))).paragraphs]
+    paper = Document(io.BytesIO(board_docx(facts, ())))
+    text = [p.text for p in paper.paragraphs]
     assert any(
         "Due dates moved in the period: 1 with approval, 0 where the plan does not ask for "
         "approval; 1 requests await approval (P7.5)." in line
         for line in text
     )
+    # Annex A: the re-baseline says who approved it and when; what comes next is the decision
+    row = next(r for r in facts.rows if r.ref == "P7.5")
+    assert (row.rebaselined, row.current_due) == (1, date(2023, 3, 31))
+    assert row.moved == "last moved 15 Feb 2023, approved by Director of Safeguarding"
+    assert row.next_step == "Decision on the new date the lead asked for"
+    [cells] = [[c.text for c in r.cells] for r in paper.tables[0].rows if r.cells[0].text == "P7.5"]
+    assert cells[4] == (
+        "31 March 2023 (moved 1×; last moved 15 Feb 2023, approved by Director of Safeguarding)"
+    )
+    assert cells[8] == "Decision on the new date the lead asked for"
+    earlier = next(r for r in before.rows if r.ref == "P7.5")
+    assert (earlier.moved, earlier.current_due) == ("", date(2023, 1, 31))
 
 
 def test_waiting_dates_listed_and_decided_from_the_terminal(
