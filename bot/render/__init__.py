@@ -31,6 +31,7 @@ from bot.render.governance import (
 )
 from bot.render.help import render_help
 from bot.render.history import render_history, render_history_problem
+from bot.render.home import render_changed_since
 from bot.render.measures import (
     render_measure_answer,
     render_measure_chart,
@@ -69,6 +70,7 @@ from commands.governance.plan_settings import (
     PlanSettingsProblem,
     PlanSettingsShown,
 )
+from commands.home.buttons import ChangedSince
 from commands.measures.questions import MeasureAnswer
 from commands.measures.record import (
     MeasureChart,
@@ -152,6 +154,7 @@ RENDERERS: dict[type[Any], Callable[[Any], Rendered]] = {
     SignOffProblem: render_sign_off_problem,
     PaperDrafted: render_paper_drafted,
     PaperRefused: render_paper_refused,
+    ChangedSince: render_changed_since,
 }
 
 
@@ -165,6 +168,7 @@ Renderable = (
     | DateChangeProblem
     | SignedOff
     | SignOffProblem
+    | ChangedSince
 )
 
 

@@ -52,7 +52,13 @@ from store.queries.history import (
     record_once,
     update_for_message,
 )
-from store.queries.reminders import get_reminder, mark_answered, reminder_for_thread, snooze
+from store.queries.reminders import (
+    get_reminder,
+    mark_answered,
+    reminder_for_thread,
+    reminders_about,
+    snooze,
+)
 
 log = logging.getLogger(__name__)
 
@@ -550,3 +556,35 @@ def reminder_target(
     if not may_update(session, request, item):
         return _refuse(session, request, item)
     return ThreadTarget(reminder.id or 0, item_view(session, item, request))
+
+
+def press_update(
+    session: Session, request: Request, item: Action | Step, *, status: str, source: str
+) -> ReplyOutcome:
+    """A status chosen on a button away from any reminder thread (the Home tab): the same rules
+    as a reply; the caller has already checked that the item is as the person last saw it."""
+    if status not in STATUS_VALUES:
+        return ReplyIgnored("unknown status", hint=f"“{status}” is not a status I know.")
+    if not may_update(session, request, item):
+        return _refuse(session, request, item)
+    applied = _apply(
+        session, request, item, status=status, rag=None, due=None, due_text=None, note=None,
+        source=source,
+    )  # fmt: skip
+    if isinstance(applied, UpdateApplied):
+        for reminder in reminders_about(session, item):
+            mark_answered(session, reminder, at=request.clock.utcnow())
+    return applied
+
+
+def snooze_latest(
+    session: Session, request: Request, item: Action | Step
+) -> Snoozed | ReplyIgnored | UpdateRefused:
+    """Snooze a week the latest reminder about `item`, wherever it was asked."""
+    reminder = next(iter(reminders_about(session, item)), None)
+    if reminder is None or reminder.id is None:
+        return ReplyIgnored(
+            "nothing to snooze",
+            hint=f"No reminder about {item.ref} is waiting, so nothing to snooze.",
+        )
+    return snooze_item(session, request, reminder_id=reminder.id)

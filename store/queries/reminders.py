@@ -430,3 +430,18 @@ def posted_reminders(session: Session) -> list[Reminder]:
     """Every reminder posted, oldest first."""
     query = select(Reminder).where(col(Reminder.posted_at).is_not(None))
     return list(session.exec(query.order_by(col(Reminder.posted_at), col(Reminder.id))))
+
+
+def reminders_about(session: Session, item: Action | Step) -> list[Reminder]:
+    """The posted reminders about one action or step, newest first."""
+    about = (
+        col(Reminder.action_id) == item.id
+        if isinstance(item, Action)
+        else col(Reminder.step_id) == item.id
+    )
+    query = (
+        select(Reminder)
+        .where(about, col(Reminder.posted_at).is_not(None))
+        .order_by(col(Reminder.posted_at).desc(), col(Reminder.id).desc())
+    )
+    return list(session.exec(query))

@@ -265,11 +265,13 @@ class SlackAppProcess:
         message_ts: str = "1700000000.000001",
         thread_ts: str | None = None,
         in_view: dict[str, Any] | None = None,
+        selected: str | None = None,
         **sign: Any,
     ) -> Sent:
-        """A button click on a message in `channel`, or in a view (`in_view`, e.g. the Home tab)."""
+        """A button click on a message in `channel`, or in a view (`in_view`, e.g. the Home tab);
+        with `selected`, the choice of that option's value on an overflow menu instead."""
         response_url = self.fake.new_response_url() if in_view is None else None
-        action = {
+        action: dict[str, Any] = {
             "action_id": action_id,
             "block_id": "b1",
             "text": {"type": "plain_text", "text": action_id},
@@ -277,6 +279,17 @@ class SlackAppProcess:
             "type": "button",
             "action_ts": f"{time.time():.6f}",
         }
+        if selected is not None:
+            action = {
+                "type": "overflow",
+                "action_id": action_id,
+                "block_id": "b1",
+                "selected_option": {
+                    "text": {"type": "plain_text", "text": "Done", "emoji": True},
+                    "value": selected,
+                },
+                "action_ts": f"{time.time():.6f}",
+            }
         payload = interaction_envelope("block_actions", user)
         payload |= {"enterprise": None, "is_enterprise_install": False, "actions": [action]}
         if in_view is not None:
