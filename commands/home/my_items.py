@@ -14,14 +14,21 @@ from commands.request import Request
 from commands.roles.directory import roles_of
 from store.models import Action, Role, Step
 from store.models.status import Rag
-from store.queries import role_queries
 from store.queries.governance import covered_roles, covers_of
-from store.queries.home import HomeReminder, open_steps_of, plan_counts, recent_reminders
+from store.queries.home import (
+    ActionState,
+    HomeReminder,
+    actions_of_roles,
+    open_steps_of,
+    plan_states,
+    recent_reminders,
+)
 from store.queries.roles import holders
 
 GROUPS = ("Red", "Amber", "Unverified", "Green")  # Blue (done) is counted, not listed
 SHOWN = 60  # items listed at most: Slack draws a Home tab of up to 100 blocks
 THREADS = 5
+HEADLINE_PLANS = 10  # a council runs a few plans; a store of many shows the first ten
 
 
 @dataclass(frozen=True)
@@ -71,11 +78,7 @@ def my_home(session: Session, request: Request, user_id: str) -> MyHome:
     roles = {role.id or 0: role for role in [*held, *covered.values()]}
     if not roles:
         return MyHome(user_id, (), (), (), 0, 0, (), headline=_headline(session, request))
-    owned = role_queries.actions_owned(session)
-    actions: dict[int, Action] = {}
-    for role_id in roles:
-        for action in owned.get(role_id, []):
-            actions.setdefault(action.id or 0, action)
+    actions = {a.id or 0: a for a in actions_of_roles(session, list(roles))}
     items: list[tuple[Colour, Action | Step]] = []
     done = 0
     steps = open_steps_of(session, list(actions))
@@ -107,7 +110,7 @@ def my_home(session: Session, request: Request, user_id: str) -> MyHome:
     )
 
 
-def _colour(item: Action | Step, request: Request, today: date) -> Colour:
+def _colour(item: Action | Step | ActionState, request: Request, today: date) -> Colour:
     return colour_of(
         status=item.status,
         due=item.due_date,
@@ -158,7 +161,7 @@ def _headline(session: Session, request: Request) -> tuple[tuple[str, dict[str, 
     """Each plan's actions by colour, for someone who owns nothing yet."""
     today = request.clock.today()
     found = []
-    for title, actions in plan_counts(session):
+    for title, actions in plan_states(session, HEADLINE_PLANS):
         tally = {name: 0 for name in (*GROUPS, "Blue")}
         for action in actions:
             colour = _colour(action, request, today)

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
-from store.models import Action, Plan, Reminder, Step
+from store.db import select_rows
+from store.models import Action, ActionOwner, Plan, Reminder, Step
 
 OPEN = ("not_started", "in_progress", "blocked")
 
@@ -26,14 +27,16 @@ def open_steps_of(session: Session, action_ids: list[int]) -> dict[int, list[Ste
     """Action id -> its open steps, in order."""
     if not action_ids:
         return {}
+    # by action only: filtering on status in SQL leads SQLite to the status index, a full scan
     query = (
         select(Step)
-        .where(col(Step.action_id).in_(action_ids), col(Step.status).in_(OPEN))
+        .where(col(Step.action_id).in_(action_ids))
         .order_by(col(Step.action_id), col(Step.number))
     )
     found: dict[int, list[Step]] = defaultdict(list)
     for step in session.exec(query):
-        found[step.action_id].append(step)
+        if step.status in OPEN:
+            found[step.action_id].append(step)
     return found
 
 
@@ -61,10 +64,45 @@ def recent_reminders(session: Session, action_ids: list[int], most: int) -> list
     ]
 
 
-def plan_counts(session: Session) -> list[tuple[str, list[Action]]]:
-    """Each plan's title and its actions, in plan order."""
-    plans = list(session.exec(select(Plan).order_by(col(Plan.id))))
-    actions: dict[int, list[Action]] = defaultdict(list)
-    for action in session.exec(select(Action).order_by(col(Action.position))):
-        actions[action.plan_id].append(action)
-    return [(plan.title, actions[plan.id or 0]) for plan in plans]
+@dataclass(frozen=True)
+class ActionState:
+    """What an action's colour is worked out from, without the rest of its row."""
+
+    status: str
+    due_date: date | None
+    declared_rag: str | None
+    last_update_at: datetime | None
+    cadence: str | None
+    awaiting: str | None
+
+
+def plan_states(session: Session, most: int) -> list[tuple[str, list[ActionState]]]:
+    """The first `most` plans' titles and their actions' states, in plan order (columns only)."""
+    plans = session.exec(select(Plan).order_by(col(Plan.id)).limit(most))
+    titles = [(plan.id, plan.title) for plan in plans]
+    query = select_rows(
+        Action.plan_id,
+        Action.status,
+        Action.due_date,
+        Action.declared_rag,
+        Action.last_update_at,
+        Action.cadence,
+        Action.awaiting,
+    ).where(col(Action.plan_id).in_([plan_id for plan_id, _ in titles]))
+    states: dict[int, list[ActionState]] = defaultdict(list)
+    for plan_id, *fields in session.exec(query):
+        states[plan_id].append(ActionState(*fields))
+    return [(title, states[plan_id or 0]) for plan_id, title in titles]
+
+
+def actions_of_roles(session: Session, role_ids: list[int]) -> list[Action]:
+    """The actions these roles own, once each, in plan order."""
+    if not role_ids:
+        return []
+    owned = select(ActionOwner.action_id).where(col(ActionOwner.role_id).in_(role_ids)).distinct()
+    query = (
+        select(Action)
+        .where(col(Action.id).in_(owned))
+        .order_by(col(Action.plan_id), col(Action.position), col(Action.id))
+    )
+    return list(session.exec(query))
