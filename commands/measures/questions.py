@@ -22,6 +22,13 @@ from commands.measures.scorecard import ScopeProblem, ScorecardProblem, Scorecar
 from commands.request import Request
 
 _FILLER = frozenset({"the", "a", "an", "our", "of", "on", "for", "in"})
+# Words that ask about the plan's items, not a measure, even where a measure's name holds them
+# ("school attendance for children open to social care" must not answer "what's open?").
+_ITEM_WORDS = frozenset(
+    {"open", "opened", "done", "closed", "complete", "completed", "finished", "overdue", "late",
+     "slipping", "blocked", "stuck", "due", "started", "outstanding", "red", "amber", "green",
+     "blue", "new", "left", "next", "happening", "up"}
+)  # fmt: skip
 _REF = r"\b(?:oa|p)\s*-?\s*\d+(?:\.\d+)?\b"
 _ABOUT_MEASURES = re.compile(r"\b(measures?|kpis?|indicators?|scorecard|how will we know)\b", re.I)
 _SCOPE = re.compile(_REF, re.I)
@@ -96,6 +103,8 @@ def answer_measure_question(session: Session, request: Request, text: str) -> Me
         return None
     found = find_measure(session, one.group("name"))
     words = set(measure_key(one.group("name")).split()) - _FILLER
+    if words <= _ITEM_WORDS:
+        return None  # "what's open?", "what's overdue?": the question engine's
     if found.measure is None or not words or not words <= set(found.measure.key.split()):
         # Not every word is in the measure's name: a question about the plan ("how are we doing on
         # missing from home?") is the question engine's, however close it comes to a measure.

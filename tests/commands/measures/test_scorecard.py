@@ -159,6 +159,11 @@ def test_what_measures_does_an_action_have(york: Session) -> None:
     assert render(answer).text.startswith("Success measures for P1.2")
     # not about measures: left for the question engine
     assert answer_measure_question(york, request_as(), "what's open under OA4?") is None
+    # a word of a measure's name ("…children open to social care") that asks about the items
+    for question in ("what's open?", "whats open", "what's overdue?", "show me what's done"):
+        assert answer_measure_question(york, request_as(), question) is None, question
+    school = answer_measure_question(york, request_as(), "how's school attendance doing?")
+    assert isinstance(school, MeasureAnswer)
     assert answer_measure_question(york, request_as(), "how is the weather") is None
 
 
