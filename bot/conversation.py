@@ -7,6 +7,8 @@ how it reads. One message is one unit of work: one database session.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.render import Rendered, render
 from bot.runtime import Runtime
 from commands.caller import Caller
@@ -14,11 +16,13 @@ from commands.router import Result, handle
 from store.db import session_scope
 
 
-def result_for(runtime: Runtime, text: str, caller: Caller) -> Result:
+def result_for(runtime: Runtime, text: str, caller: Caller, *, first_item: int = 0) -> Result:
     """Route `text` (already through `bot.slack.text.to_command_text` where it came from Slack)
-    to its command and return the command's result."""
+    to its command and return the command's result; `first_item` for a later page of a long
+    answer."""
+    request = replace(runtime.request(text, caller), first_item=first_item)
     with session_scope(runtime.engine) as session:
-        return handle(session, runtime.request(text, caller))
+        return handle(session, request)
 
 
 def respond(

@@ -58,3 +58,4 @@ class Request:
     clock: Clock
     policy: Policy = field(default_factory=Policy)
     workspace: Workspace = field(default_factory=UnknownWorkspace)
+    first_item: int = 0  # a long answer's later page ("Show next 10"): list at least this far

@@ -76,7 +76,7 @@ def terminal_text(rendered: Rendered) -> str:
     """The plain text of an answer as a terminal shows it: no Slack markup (a mention is the
     person's id or name, a link its label and address, an emoji code a plain sign or nothing)
     and Slack's escaping undone."""
-    return plain_text(rendered.text)
+    return plain_text(rendered.whole_text or rendered.text)
 
 
 _MENTION = re.compile(r"<([@#!])([A-Za-z0-9_.\-]+)(?:\|([^<>]*))?>")

@@ -9,6 +9,8 @@ Every text from people or documents goes through `escape`.
 
 from __future__ import annotations
 
+import json
+from datetime import date
 from typing import Any
 
 from bot.render.escape import escape, truncate
@@ -18,7 +20,14 @@ from commands.brag import EMOJI
 from commands.questions.ask import AnswerItem, AnswerResult
 from store.models.status import Rag
 
-MAX_BLOCKS = 50
+MAX_BLOCKS = 20  # a message that reads on a phone; Slack itself allows 50
+PAGE = 10  # answer lines per message; "Show next 10" brings the rest
+MESSAGE_CHARS = 2500  # what reads comfortably on a phone
+DETAIL_CHARS = 2200  # a single item shown alone, its steps a line each
+SHORT_TITLE = 60
+QUESTION_CHARS = 1500  # a button's value holds 2,000 characters
+MORE, SHARE, STEPS = "answer:more", "answer:share", "answer:steps"
+URGENCY = ("red", "amber", "green", "blue", "grey")
 MAX_SECTION = 3000
 MAX_HEADER = 150
 MAX_CONTEXT = 2000
@@ -170,62 +179,122 @@ def plain_text(result: AnswerResult, items: tuple[AnswerItem, ...], not_shown: i
 # --------------------------------------------------------------------------- Block Kit
 
 
-def section_for(item: AnswerItem) -> tuple[str, int]:
-    """An item's section text within the section limit, and how many of its steps are left out."""
+def page_of(result: AnswerResult, first: int) -> tuple[AnswerItem, ...]:
+    """The answer lines on the page starting at `first`, the most urgent first. The order
+    across pages stays the command's, so "Show next 10" neither repeats nor skips a line."""
+    page = result.items[first : first + PAGE]
+    return tuple(sorted(page, key=_urgency))
+
+
+def _urgency(item: AnswerItem) -> tuple[int, int, date]:
     if item.kind == "area":
-        head = (
-            f"*{escape(item.reference)}* {escape(truncate(item.title, TITLE_TEXT))}\n"
-            f"{escape(area_counts(item))}"
+        return (len(URGENCY), 0, date.max)
+    rank = URGENCY.index(item.rag) if item.rag in URGENCY else len(URGENCY)
+    return (rank, -item.days_overdue, item.due or date.max)
+
+
+def item_line(item: AnswerItem, question: AnswerResult) -> str:
+    """One answer line: colour, reference, short title, owner, due; its steps as a count."""
+    if item.kind == "area":
+        return (
+            f"{emoji(item)} *{escape(item.reference)}* {escape(truncate(item.title, SHORT_TITLE))}"
+            f"\n{escape(area_counts(item))}"
         )
-        return head, 0
-    head = f"*{escape(item.reference)}* {escape(truncate(item.title, TITLE_TEXT))}"
+    if item.due is None:
+        due = due_text(item)
+    elif item.days_overdue:
+        due = f"{day(item.due)}, {item.days_overdue} days overdue"
+    else:
+        due = f"due {day(item.due)}"  # the date as written is in the item's own answer
+    line = (
+        f"{emoji(item)} *{escape(item.reference)}* {escape(truncate(item.title, SHORT_TITLE))}"
+        f"\n{escape(owner_words(item))} · {escape(due)} · {escape(status_words(item))}"
+    )
+    if item.steps:
+        line += f"\n{escape(step_count(item, question))}"
+    return line
+
+
+def step_count(item: AnswerItem, result: AnswerResult) -> str:
+    """How many steps the answer holds under an action: "3 steps overdue", or "3 steps"."""
+    count = len(item.steps)
+    noun = "step" if count == 1 else "steps"
+    status = result.question.status
+    return f"{count} {noun} {status.replace('_', ' ')}" if status else f"{count} {noun}"
+
+
+def detail_section(item: AnswerItem) -> str:
+    """A single item as an answer shows it alone: everything, its steps a line each."""
+    lines = [f"{emoji(item)} *{escape(item.reference)}* {escape(truncate(item.title, TITLE_TEXT))}"]
     if item.parent:
-        head += (
-            f"\n_step of {escape(item.parent)}: {escape(truncate(item.parent_title or '', 150))}_"
+        lines.append(
+            f"_step of {escape(item.parent)}: {escape(truncate(item.parent_title or '', 150))}_"
         )
-    lines = [head]
-    size = len(head)
-    left_out = 0
+    lines.append(escape(context_words(item)))
+    if item.latest_note:
+        lines.append("Latest: " + escape(truncate(item.latest_note, 300)))
+    size = sum(len(line) + 1 for line in lines)
     for position, step in enumerate(item.steps):
         line = (
-            f"• *{escape(step.reference)}* {escape(truncate(step.title, STEP_TEXT))}\n"
-            f"      {emoji(step)} {escape(step_facts(step))}"
+            f"{emoji(step)} *{escape(step.reference)}* {escape(truncate(step.title, SHORT_TITLE))}"
+            f" · {escape(due_text(step))} · {escape(status_words(step))}"
         )
-        remaining = len(item.steps) - position - 1
-        reserve = 80 if remaining else 0  # room for the "more steps" line
-        if size + 1 + len(line) + reserve > MAX_SECTION:
-            left_out = len(item.steps) - position
+        if size + len(line) + 80 > DETAIL_CHARS:
+            lines.append(f"_…and {len(item.steps) - position} more steps._")
             break
         lines.append(line)
-        size += 1 + len(line)
-    if left_out:
-        lines.append(f"_…and {left_out} more steps; ask for {escape(item.reference)} alone._")
-    return "\n".join(lines), left_out
+        size += len(line) + 1
+    return "\n".join(lines)
 
 
-def context_for(item: AnswerItem) -> str:
+def context_words(item: AnswerItem) -> str:
     if item.kind == "area":
-        parts = [
-            f"{emoji(item)} {item.rag.capitalize()} overall",
-            escape(owner_words(item)),
-            escape(item.plan),
-        ]
-    else:
-        parts = [
-            f"{emoji(item)} {escape(colour_words(item))}",
-            escape(status_words(item)),
-            escape(owner_words(item)),
-            escape(due_text(item)),
-            escape(item.plan),
-        ]
-        if item.latest_note:
-            parts.append("latest: " + escape(truncate(item.latest_note, 300)))
-    return truncate(" · ".join(parts), MAX_CONTEXT)
+        return f"{item.rag.capitalize()} overall · {owner_words(item)} · {item.plan}"
+    return " · ".join(
+        (colour_words(item), status_words(item), owner_words(item), due_text(item), item.plan)
+    )
 
 
-def blocks_for(
-    result: AnswerResult, items: tuple[AnswerItem, ...], not_shown: int
-) -> list[dict[str, Any]]:
+def _section(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": truncate(text, MAX_SECTION)}}
+
+
+def _context(text: str) -> dict[str, Any]:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": truncate(text, 2000)}]}
+
+
+def _button(action_id: str, label: str, value: str) -> dict[str, Any]:
+    return {
+        "type": "button",
+        "action_id": action_id,
+        "text": {"type": "plain_text", "text": label},
+        "value": value,
+    }
+
+
+def page_value(result: AnswerResult, first: int) -> str:
+    """What a page's buttons carry: the question as asked, where the page starts, and the day
+    it was answered, so a press re-runs the question (and says so when the day has moved on)."""
+    return json.dumps(
+        {"q": result.question.text[:QUESTION_CHARS], "f": first, "d": result.as_of.isoformat()}
+    )
+
+
+def count_words(result: AnswerResult, first: int, shown: int) -> str:
+    total = len(result.items) + result.not_shown
+    if total <= 1:
+        return ""
+    where = f"{first + 1}–{first + shown}" if shown > 1 else f"{first + 1}"
+    return f"*{total} {'item' if total == 1 else 'items'}*; {where} below, the most urgent first."
+
+
+def answer_page(result: AnswerResult, first: int = 0, *, note: str | None = None) -> Rendered:
+    """One message of an answer: at most PAGE lines, with Show next 10 and Share in channel."""
+    items = page_of(result, first)
+    alone = len(items) == 1 and first == 0 and not result.not_shown and len(result.items) == 1
+    notes = [f"As of {day(result.as_of)}"]
+    if result.question.text:
+        notes.append("you asked: " + escape(truncate(result.question.text, 200)))
     blocks: list[dict[str, Any]] = [
         {
             "type": "header",
@@ -233,45 +302,62 @@ def blocks_for(
                 "type": "plain_text",
                 "text": truncate(escape(truncate(headline(result), MAX_HEADER - 10)), MAX_HEADER),
             },
-        }
+        },
+        _context(" · ".join(notes)),
     ]
-    notes = [f"As of {day(result.as_of)}"]
-    if result.question.text:
-        notes.append("you asked: " + escape(truncate(result.question.text, 200)))
-    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": " · ".join(notes)}]})
-    message = " ".join(
-        part for part in (escape(result.message or ""), suggestion_text(result, bold=True)) if part
-    )
+    if note:
+        blocks.append(_context(escape(note)))
+    said = [escape(result.message or ""), suggestion_text(result, bold=True)]
+    if not alone:
+        said.append(count_words(result, first, len(items)))
+    message = " ".join(part for part in said if part)
     if message:
-        blocks.append(
-            {"type": "section", "text": {"type": "mrkdwn", "text": truncate(message, MAX_SECTION)}}
-        )
+        blocks.append(_section(message))
     for item in items:
-        text, _ = section_for(item)
-        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": text}})
-        context = {"type": "mrkdwn", "text": context_for(item)}
-        blocks.append({"type": "context", "elements": [context]})
-    footer = footer_lines(result, not_shown)
+        section = _section(detail_section(item) if alone else item_line(item, result))
+        if item.steps and not alone:
+            section["accessory"] = _button(STEPS, "Steps", item.reference)
+        blocks.append(section)
+    footer = footer_lines(result, 0)
     if footer:
-        blocks.append(
-            {
-                "type": "context",
-                "elements": [{"type": "mrkdwn", "text": truncate(escape(" ".join(footer)), 2000)}],
-            }
+        blocks.append(_context(escape(" ".join(footer))))
+    buttons = []
+    following = first + PAGE
+    if following < len(result.items) + result.not_shown:
+        buttons.append(_button(MORE, f"Show next {PAGE}", page_value(result, following)))
+    if items:
+        buttons.append(_button(SHARE, "Share in channel", page_value(result, first)))
+    if buttons:
+        blocks.append({"type": "actions", "elements": buttons})
+    text = page_text(result, items, first, note)
+    return Rendered(
+        text=text, blocks=blocks, whole_text=plain_text(result, result.items, result.not_shown)
+    )
+
+
+def page_text(
+    result: AnswerResult, items: tuple[AnswerItem, ...], first: int, note: str | None
+) -> str:
+    """The page as plain text (notifications, screen readers): enough to act on."""
+    lines = []
+    if result.understood:
+        lines.append(f"{headline(result)} (as of {day(result.as_of)})")
+    if note:
+        lines.append(note)
+    if result.message:
+        lines.append(result.message)
+    total = len(result.items) + result.not_shown
+    if total > 1:
+        lines.append(f"{total} items; {first + 1}–{first + len(items)} here.")
+    for item in items:
+        lines.append(
+            f"{item.reference} {truncate(item.title, SHORT_TITLE)} — {context_words(item)}"
         )
-    return blocks
-
-
-def fit(result: AnswerResult) -> tuple[tuple[AnswerItem, ...], int]:
-    """The items that fit in one message (two blocks each), and how many more are not shown."""
-    fixed = 5  # header, context, message, footer, and one spare
-    room = (MAX_BLOCKS - fixed) // 2
-    items = result.items[:room]
-    return items, result.not_shown + len(result.items) - len(items)
+    escaped = [escape(line) for line in lines]
+    if suggestions := suggestion_text(result, bold=False):
+        escaped.append(suggestions)
+    return "\n".join(escaped)
 
 
 def render_answer(result: AnswerResult) -> Rendered:
-    items, not_shown = fit(result)
-    return Rendered(
-        text=plain_text(result, items, not_shown), blocks=blocks_for(result, items, not_shown)
-    )
+    return answer_page(result)

@@ -27,3 +27,6 @@ class Rendered:
     # Its mentions are people from the store asked to act (an approver), meant to notify them;
     # every other answer has its mentions turned into plain names on the way out.
     pings: bool = False
+    # The whole of an answer Slack shows a page at a time, for the terminal (which has no
+    # "Show next 10" button); None when `text` is already the whole of it.
+    whole_text: str | None = None

@@ -723,6 +723,7 @@ def _ask_plainly(session: Session, request: Request, rest: str) -> QuestionOutco
         request.policy,
         asker=request.caller.user_id,
         understood=understood,
+        limit=max(MAX_ITEMS, request.first_item + MAX_ITEMS),
     )
     if _HOW_MANY.search(rest) and isinstance(result, AnswerResult) and result.items:
         total = len(result.items) + result.not_shown

@@ -13,6 +13,7 @@ from slack_bolt import App
 
 from bot.runtime import Runtime
 from bot.slack.listeners import (
+    answers,
     direct_messages,
     home,
     interactions,
@@ -30,6 +31,7 @@ def register_listeners(app: App, runtime: Runtime) -> None:
     direct_messages.register(app, runtime)  # message.im
     threads.register(app, runtime)  # message.channels, message.groups (reminder replies)
     reminder_threads.register(app, runtime)  # the reminder buttons and the Add-note modal
-    home.register(app, runtime)  # app_home_opened, its Refresh button
+    home.register(app, runtime)  # app_home_opened, its Refresh button and item menus
+    answers.register(app, runtime)  # Show next 10, Share in channel, Steps under an answer
     interactions.register_fallbacks(app)  # any other action or view
     app.event("message")(ack_only)  # any other message event (mpim…): acknowledged, ignored

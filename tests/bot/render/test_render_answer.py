@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
@@ -73,9 +74,10 @@ def test_blocks_are_valid_and_within_slack_limits(session: Session, text: str) -
     assert rendered.text.strip()
 
 
-def test_the_plain_text_shows_reference_status_owner_and_due_date(session: Session) -> None:
+def test_the_whole_text_shows_reference_status_owner_and_due_date(session: Session) -> None:
     _, rendered = shown(session, "anything overdue for Head of MASH?")
-    lines = rendered.text.splitlines()
+    assert rendered.whole_text is not None  # what the terminal prints: every line, steps too
+    lines = rendered.whole_text.splitlines()
     assert lines[0].startswith("Overdue items owned by Head of MASH")
     p75 = next(i for i, line in enumerate(lines) if line.startswith("P7.5 "))
     assert "Red, 15 days overdue" in lines[p75 + 1]
@@ -86,26 +88,108 @@ def test_the_plain_text_shows_reference_status_owner_and_due_date(session: Sessi
     assert lines[step + 1].strip() == (
         "not started · due 30 Nov 2022 (as written: 31/11/2022) · Red, 77 days overdue"
     )
-    assert "14 more items match but are not overdue." in rendered.text
+    assert "14 more items match but are not overdue." in rendered.whole_text
+    # the message's own fallback is the page: one line an item, enough to act on
+    page = rendered.text.splitlines()
+    assert next(line for line in page if line.startswith("P7.5 ")).endswith(
+        "Red, 15 days overdue · not started · Head of MASH · due 31 Jan 2023 · Ambition Plan"
+    )
 
 
-def test_blocks_show_one_section_per_action_with_a_context_line(session: Session) -> None:
-    _, rendered = shown(session, "what's open under OA4?")
+def visible(blocks: list[dict]) -> int:
+    """The characters a reader sees in a message's blocks."""
+    seen = 0
+    for block in blocks:
+        seen += len(block.get("text", {}).get("text", ""))
+        for element in block.get("elements", []):
+            text = element.get("text")
+            seen += len(text if isinstance(text, str) else (text or {}).get("text", ""))
+    return seen
+
+
+def test_a_list_answer_is_one_line_an_item_the_most_urgent_first(session: Session) -> None:
+    result, rendered = shown(session, "what's slipping?")
     sections = [b for b in rendered.blocks if b["type"] == "section"]
-    assert sections[0]["text"]["text"].startswith("*P7.5*")
-    assert sections[0]["text"]["text"].count("• *P7.5.") == 5
-    context = rendered.blocks[rendered.blocks.index(sections[0]) + 1]
-    line = context["elements"][0]["text"]
-    assert ":red_circle:" in line and "Head of MASH" in line and "due 31 Jan 2023" in line
+    assert sections[0]["text"]["text"] == "*13 items*; 1–10 below, the most urgent first."
+    items = sections[1:]
+    assert len(items) == 10
+    first = items[0]["text"]["text"].splitlines()
+    assert first[0].startswith(":red_circle: *P9.1* Strengthen the pace of change")
+    assert first[1] == (
+        "Corporate Director of Children's Services · 12 Dec 2022, 65 days overdue · not started"
+    )
+    assert first[2] == "2 steps overdue"  # the steps fold under their action as a count…
+    assert items[0]["accessory"]["action_id"] == "answer:steps"  # …with a button to open them
+    assert items[0]["accessory"]["value"] == "P9.1"
+    overdue = [
+        int(line.split(" days overdue")[0].rsplit(" ", 1)[1])
+        for b in items
+        for line in b["text"]["text"].splitlines()[1:2]
+        if "days overdue" in line
+    ]
+    assert len(overdue) == 4
+    assert overdue == sorted(overdue, reverse=True)
+    assert "(as written:" not in json.dumps(items)
+    [actions] = [b for b in rendered.blocks if b["type"] == "actions"]
+    more, share = actions["elements"]
+    assert (more["text"]["text"], share["text"]["text"]) == ("Show next 10", "Share in channel")
+    assert json.loads(more["value"]) == {"q": "what's slipping?", "f": 10, "d": "2023-02-15"}
+    assert json.loads(share["value"])["f"] == 0
+    assert result.not_shown + len(result.items) == 13
 
 
-def test_a_long_answer_says_what_is_not_shown_and_how_to_narrow_it(session: Session) -> None:
-    result, rendered = shown(session, "what's open?")
-    assert result.not_shown == 32
+def test_the_next_page_holds_the_rest_and_nothing_is_lost(session: Session) -> None:
+    from bot.render.answer import answer_page
+
+    result, first = shown(session, "what's open?")
+    assert len(result.items) + result.not_shown == 52
+    seen: list[str] = []
+    page, start = first, 0
+    while True:
+        assert_valid_blocks(page.blocks)
+        refs = [
+            b["text"]["text"].split("*")[1]
+            for b in page.blocks
+            if b["type"] == "section" and b["text"]["text"].startswith(":")
+        ]
+        seen += refs
+        buttons = next(b for b in page.blocks if b["type"] == "actions")["elements"]
+        if buttons[0]["text"]["text"] != "Show next 10":
+            break
+        start = json.loads(buttons[0]["value"])["f"]
+        again = answer(session, "what's open?", CLOCK, limit=start + 20)
+        page = answer_page(again, start)
+    assert len(seen) == len(set(seen)) == 52  # every line once, over six pages
+    assert start == 50
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what's open?",
+        "what's slipping?",
+        "anything overdue for Head of MASH?",
+        "status of P7.5",
+        "what's due before end of march",
+        "which Ofsted actions are done",
+        "status of OA4",
+        "p7.5.3",
+    ],
+)
+def test_every_answer_reads_on_a_phone(session: Session, text: str) -> None:
+    _, rendered = shown(session, text)
+    assert len(rendered.blocks) <= 20
+    assert visible(rendered.blocks) <= 2500
+    assert len(rendered.text) <= 2500
+
+
+def test_a_word_left_out_is_named_in_the_footer(session: Session) -> None:
+    _, rendered = shown(session, "anything overdue for hed of mash")
+    assert rendered.whole_text is not None
+    assert "Left out “hed”: nothing in the plans matches it." in rendered.whole_text
+    footer = [b for b in rendered.blocks if b["type"] == "context"][-1]["elements"][0]["text"]
+    assert "Left out “hed”: nothing in the plans matches it." in footer
     assert_valid_blocks(rendered.blocks)
-    footer = rendered.blocks[-1]["elements"][0]["text"]
-    assert footer.startswith("32 more not shown.")
-    assert "Narrow the question" in footer
 
 
 def test_no_match_offers_the_nearest_reference(session: Session) -> None:
@@ -113,12 +197,6 @@ def test_no_match_offers_the_nearest_reference(session: Session) -> None:
     assert "I can't find OA44 in the plans." in rendered.text
     assert "Did you mean OA4 (" in rendered.text
     assert any("Did you mean *OA4*" in json.dumps(b) for b in rendered.blocks)
-
-
-def test_a_word_left_out_is_named_in_the_footer(session: Session) -> None:
-    _, rendered = shown(session, "anything overdue for hed of mash")
-    assert "Left out “hed”: nothing in the plans matches it." in rendered.text
-    assert_valid_blocks(rendered.blocks)
 
 
 def test_a_plan_document_date_shows_as_a_date_from_the_document(session: Session) -> None:
@@ -183,18 +261,20 @@ def test_many_long_steps_are_summarised_whole_never_cut(session: Session) -> Non
     )
     rendered = render(result)
     assert_valid_blocks(rendered.blocks)
-    section = next(b for b in rendered.blocks if b["type"] == "section")["text"]["text"]
-    lines = section.splitlines()
-    listed = [n for n, line in enumerate(lines) if line.startswith("• ")]
-    more = int(section.rsplit("…and ", 1)[1].split(" ")[0])
-    assert len(listed) + more == 40
-    for n in listed:  # each shown step is whole: its reference, then status and due date
-        assert lines[n].startswith("• *X1.1.") and lines[n].endswith("word…")
-        assert "not started · due " in lines[n + 1]
-    # 30 actions cannot fit in 50 blocks at two blocks each: whole ones are left out and counted.
+    assert visible(rendered.blocks) <= 2500
     sections = [b for b in rendered.blocks if b["type"] == "section"]
-    assert len(sections) == 22
-    assert rendered.blocks[-1]["elements"][0]["text"].startswith("8 more not shown.")
+    assert sections[0]["text"]["text"] == "*30 items*; 1–10 below, the most urgent first."
+    assert len(sections) == 11  # ten lines, each whole: its steps are a count and a button
+    assert all(s["text"]["text"].endswith("\n40 steps") for s in sections[1:])
+    # alone, the action lists its steps a line each, whole, and counts the ones left out
+    alone = render(replace(result, items=(action,)))
+    [section] = [b for b in alone.blocks if b["type"] == "section"]
+    lines = section["text"]["text"].splitlines()
+    listed = [line for line in lines if line.startswith(":large_orange_circle: *X1.1.")]
+    more = int(lines[-1].split("…and ")[1].split(" ")[0])
+    assert len(listed) + more == 40 and more > 0
+    assert all(" · due " in line and line.endswith(" · not started") for line in listed)
+    assert len(section["text"]["text"]) <= 2500
 
 
 def test_nothing_typed_or_written_in_the_plan_can_ping_anyone(york_engine: Engine) -> None:

@@ -343,3 +343,40 @@ def test_what_changed_names_the_updates_and_their_authors_without_pinging(
     assert "P7.5" in text and "not started → blocked" in text and "waiting on police data" in text
     assert "@Sam Lee" in text
     assert "<@USAM00001>" not in text and "<!channel>" not in text
+
+
+def test_a_long_answer_pages_shares_and_opens_steps_through_slack(
+    slack_app: SlackAppProcess, fake_slack: FakeSlack
+) -> None:
+    first = fake_slack.answer_to(slack_app.command("/plan what's open?").response_url).payload
+    assert len(first["blocks"]) <= 20, [b["type"] for b in first["blocks"]]
+    assert [b["type"] for b in first["blocks"]][-1] == "actions", first["blocks"]
+    [actions] = [b for b in first["blocks"] if b["type"] == "actions"]
+    more = next(e for e in actions["elements"] if e["action_id"] == "answer:more")
+    assert json.loads(more["value"])["f"] == 10
+
+    pressed = slack_app.block_action("answer:more", value=more["value"], user="UALICE001")
+    second = fake_slack.answer_to(pressed.response_url).payload
+    assert second["response_type"] == "ephemeral"
+    sections = [b["text"]["text"] for b in second["blocks"] if b["type"] == "section"]
+    assert sections[0].startswith("*52 items*; 11–20 below")
+    firsts = {b["text"]["text"].split("*")[1] for b in first["blocks"] if b["type"] == "section"
+              and b["text"]["text"].startswith(":")}  # fmt: skip
+    assert not firsts & {s.split("*")[1] for s in sections[1:]}  # a new ten, none repeated
+
+    # pressed a week after the answer was given: asked again as of now, and it says so
+    stale = json.dumps({"q": "what's open?", "f": 10, "d": "2023-02-08"})
+    later = fake_slack.answer_to(slack_app.block_action("answer:more", value=stale).response_url)
+    assert "Asked again as of 15 Feb 2023; the first answer was as of 8 Feb 2023." in json.dumps(
+        later.payload["blocks"]
+    )
+
+    share = next(e for e in actions["elements"] if e["action_id"] == "answer:share")
+    shared = fake_slack.answer_to(slack_app.block_action("answer:share", value=share["value"])
+                                  .response_url)  # fmt: skip
+    assert shared.payload["response_type"] == "in_channel"
+    assert shared.payload["blocks"][2:] == first["blocks"][2:]  # the same page, for everyone
+
+    steps = fake_slack.answer_to(slack_app.block_action("answer:steps", value="P7.5").response_url)
+    text = json.dumps(steps.payload["blocks"])
+    assert all(f"*P7.5.{n}*" in text for n in range(1, 6))
