@@ -6,6 +6,8 @@ role directory with aliases, due dates spread over two years, a mix of statuses,
 document update per item (some with notes). Texts recombine the vocabulary of York's own plans, so
 fuzzy search meets realistic words. Rows are written in bulk with ids from `ID_BASE` upwards, far
 above anything a real store reaches, so the synthetic plans can sit beside real ones.
+`SyntheticSize(first_plan_actions_per_area=30)` makes the first plan (key `synthetic-saa`) larger
+than the rest: 10 areas of 30 actions, one plan of 300 actions among plans of 100.
 """
 
 from __future__ import annotations
@@ -63,10 +65,18 @@ class SyntheticSize:
     areas_per_plan: int = 10
     actions_per_area: int = 10
     steps_per_action: int = 3
+    first_plan_actions_per_area: int | None = None  # the first plan larger (or smaller)
+
+    def actions_per_area_of(self, plan_number: int) -> int:
+        if plan_number == 0 and self.first_plan_actions_per_area is not None:
+            return self.first_plan_actions_per_area
+        return self.actions_per_area
 
     @property
     def actions(self) -> int:
-        return self.plans * self.areas_per_plan * self.actions_per_area
+        return sum(
+            self.areas_per_plan * self.actions_per_area_of(number) for number in range(self.plans)
+        )
 
     @property
     def steps(self) -> int:
@@ -155,7 +165,7 @@ def fill_synthetic(
                     "position": area_number - 1,
                 }
             )
-            for action_number in range(1, size.actions_per_area + 1):
+            for action_number in range(1, size.actions_per_area_of(plan_number) + 1):
                 action_id += 1
                 ref = f"{area_ref}.{action_number}"
                 title = sentence(rng, words, 5, 16)
