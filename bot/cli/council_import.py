@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import argparse
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from commands.clock import parse_when
-from store.plan_files.council_table import CouncilOptions
-from store.plan_files.headers import parse_map
 from store.plan_files.plan_doc import PlanFileError
-from store.plan_files.status_words import parse_status_map
+
+if TYPE_CHECKING:
+    from store.plan_files.council_table import CouncilOptions
 
 
 def add_council_options(parser: argparse.ArgumentParser) -> None:
@@ -45,6 +46,11 @@ def add_council_options(parser: argparse.ArgumentParser) -> None:
 
 def council_options_from(args: argparse.Namespace) -> CouncilOptions:
     """The council options given; PlanFileError names the option that is wrong."""
+    # Imported here: the council readers (rapidfuzz, date words) only matter to an import.
+    from store.plan_files.council_table import CouncilOptions
+    from store.plan_files.headers import parse_map
+    from store.plan_files.status_words import parse_status_map
+
     try:
         column_map = parse_map(args.map)
     except ValueError as error:

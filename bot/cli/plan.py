@@ -20,13 +20,10 @@ from bot.cli.common import add_as_of, database_trouble, open_runtime, shown_url
 from bot.cli.council_import import add_council_options, council_options_from
 from bot.settings import load_settings
 from store.db import make_engine, missing_sqlite_file, session_scope
-from store.migrate import current_revision, head_revision
-from store.plan_files.exporter import UnknownPlanError, export_plans, plan_keys
-from store.plan_files.formats import FORMATS, format_of, read_plan_files, render_plans
-from store.plan_files.importer import ImportReport, apply_plan
-from store.plan_files.plan_doc import PlanFileError
-from store.queries.roles import RoleDirectory, ensure_directory
-from store.seed import keep_york_out, prepare_database, seed_york, without_york
+from store.plan_files.plan_doc import FORMATS, PlanFileError
+
+# The readers and writers of plan files (openpyxl, python-docx, the importer) and the migrations
+# are imported by the verb that uses them, so every other `planbot` command starts without them.
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -80,6 +77,11 @@ def _fail(message: str) -> int:
 
 
 def import_command(args: argparse.Namespace) -> int:
+    from store.plan_files.formats import read_plan_files
+    from store.plan_files.importer import ImportReport, apply_plan
+    from store.queries.roles import RoleDirectory, ensure_directory
+    from store.seed import keep_york_out, seed_york
+
     if not args.files and not args.york:
         return _fail("give the plan files to import (or --york for City of York's plans)")
     try:
@@ -128,6 +130,9 @@ def import_command(args: argparse.Namespace) -> int:
 
 
 def export_command(args: argparse.Namespace) -> int:
+    from store.plan_files.exporter import UnknownPlanError, export_plans
+    from store.plan_files.formats import format_of, render_plans
+
     out = Path(args.out) if args.out else None
     kind = args.format or (format_of(out) if out else None) or "yaml"
     if out is None and kind == "xlsx" and sys.stdout.isatty():
@@ -172,6 +177,10 @@ def _engine(url: str | None) -> Iterator[Engine]:
 
 
 def db_upgrade_command(args: argparse.Namespace) -> int:
+    from store.migrate import current_revision
+    from store.plan_files.exporter import plan_keys
+    from store.seed import keep_york_out, prepare_database, without_york
+
     settings = load_settings()
     clock = settings.clock(args.as_of)
     where = shown_url(settings.database_url)
@@ -201,6 +210,9 @@ def db_upgrade_command(args: argparse.Namespace) -> int:
 
 
 def db_status_command(args: argparse.Namespace) -> int:
+    from store.migrate import current_revision, head_revision
+    from store.plan_files.exporter import plan_keys
+
     settings = load_settings()
     missing = missing_sqlite_file(settings.database_url)
     if missing is not None:

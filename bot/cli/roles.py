@@ -7,15 +7,18 @@ reminder run would post today (and the unfilled owner roles) and posts and claim
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from bot.cli.ask import plain_text, terminal_text
 from bot.cli.common import add_as_of, open_runtime
 from bot.cli.role_files import add_role_file_verbs, run_role_file
-from bot.render import Renderable, render
 from bot.settings import load_settings
 from commands.caller import TERMINAL
 from commands.roles.directory import RoleProblem, role_command, whoami_command
 from store.db import session_scope
+
+if TYPE_CHECKING:
+    from bot.render import Renderable
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -50,6 +53,8 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def run_roles(args: argparse.Namespace) -> int:
+    from bot.render import render  # every renderer, loaded when a verb prints, not at start
+
     if args.roles_verb in ("import", "export"):
         return run_role_file(args)
     runtime = open_runtime(load_settings(), args.as_of)

@@ -15,7 +15,7 @@ from store.plan_files.council_sheet import csv_table, xlsx_tables
 from store.plan_files.council_table import CouncilOptions, read_council_tables
 from store.plan_files.docx_tables import read_docx_tables
 from store.plan_files.importer import validate
-from store.plan_files.plan_doc import PlanDoc, PlanFileError
+from store.plan_files.plan_doc import FORMATS, PlanDoc, PlanFileError
 from store.plan_files.sheet_plan import (
     is_planbot_header,
     parse_sheet_rows,
@@ -26,7 +26,6 @@ from store.plan_files.sheet_plan import (
 )
 from store.plan_files.yaml_plan import plans_to_yaml, read_yaml_plans
 
-FORMATS = ("yaml", "csv", "xlsx")
 _EXTENSIONS = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv", ".xlsx": "xlsx", ".docx": "docx"}
 
 

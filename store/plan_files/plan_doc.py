@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+FORMATS = ("yaml", "csv", "xlsx")  # the formats planbot writes plans in (and reads)
+
 
 def at_field(where: str, name: str) -> str:
     """Where a field is, for messages: "row 14, due" in a spreadsheet, "areas[0].title" in YAML."""
