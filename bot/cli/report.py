@@ -135,7 +135,6 @@ def _facts(
 def _write(args: argparse.Namespace, facts: PaperFacts, measures: tuple[ScorecardRow, ...]) -> bool:
     """Write the paper (and Annex A as a workbook when asked); False when it could not be."""
     from bot.render.paper_docx import board_docx, challenge_docx, scrutiny_docx
-    from bot.render.paper_xlsx import tracker_xlsx
 
     if args.template or args.settings:
         filled = _council_paper(args, facts, measures)
@@ -150,6 +149,8 @@ def _write(args: argparse.Namespace, facts: PaperFacts, measures: tuple[Scorecar
         paper = board_docx(facts, measures)
     args.out.write_bytes(paper)
     if args.xlsx:
+        from bot.render.paper_xlsx import tracker_xlsx  # openpyxl, only when a workbook is asked
+
         args.xlsx.write_bytes(tracker_xlsx(facts))
     exceptions = sum(len(area.exceptions) for area in facts.areas)
     annex_b = f", {len(measures)} measures in Annex B" if args.kind == "board" else ""
