@@ -11,8 +11,8 @@ from collections.abc import Callable
 
 from sqlmodel import Session
 
+from commands.digest.result import DigestResult
 from commands.digest.subscriptions import DigestSubscriptionResult, digest_command
-from commands.digest.summary import DigestResult
 from commands.governance.plan_settings import (
     PlanSettingChanged,
     PlanSettingsProblem,

@@ -60,8 +60,8 @@ from bot.render.updates import (
     render_update_applied,
     render_update_refused,
 )
+from commands.digest.result import DigestResult
 from commands.digest.subscriptions import DigestSubscriptionResult
-from commands.digest.summary import DigestResult
 from commands.governance.date_changes import DateChangeDecided, DateChangeProblem
 from commands.governance.evidence import EvidenceRecorded, SignedOff, SignOffProblem
 from commands.governance.plan_settings import (

@@ -20,7 +20,9 @@ from sqlmodel import Session
 
 from commands.brag import BragThresholds, counts, roll_up
 from commands.clock import Clock
-from commands.digest.summary import DigestData, DigestResult, ScopeError, resolve_scope
+from commands.digest.result import DigestResult
+from commands.digest.scope import ScopeError, resolve_scope
+from commands.digest.summary import DigestData
 from commands.measures.questions import MeasureAnswer, answer_measure_question
 from commands.questions.changes import ChangesResult, answer_changes
 from commands.questions.history import (

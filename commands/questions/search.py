@@ -1,6 +1,6 @@
 """Finding the plan items a question asks about: exact references first, then fuzzy words.
 
-A `PlanIndex` is built from one `store.queries.plan_snapshot` read and kept until the store changes
+A `PlanIndex` is built from one `store.queries.whole_plan` read and kept until the store changes
 (`store_version` is checked, cheaply, per question). Searching takes the references, areas and
 owners a question names as its scope, narrows or widens it with the topic words (matched word by
 word with rapidfuzz, so "supervison" and "fostring" still find their targets), applies the status,
@@ -34,16 +34,20 @@ from commands.questions.understanding import (
     terms,
     tokens,
 )
-from store.queries.plan_snapshot import (
-    ItemState,
-    PlanRow,
-    PlanSnapshot,
+from store.queries.plan_changes import (
     StateChanges,
-    StepRow,
-    load_snapshot,
     load_state_changes,
     store_fingerprint,
     store_version,
+)
+from store.queries.whole_plan import (
+    ItemState,
+    LatestNotes,
+    PlanRow,
+    StepRow,
+    WholePlan,
+    latest_notes,
+    load_whole_plan,
 )
 
 CLOSED = ("done", "dropped")
@@ -170,7 +174,7 @@ def _plan_words(title: str) -> tuple[str, ...]:
 
 
 def _vocabulary(
-    snapshot: PlanSnapshot, plans: dict[int, PlanRow], postings: dict[str, set[int]]
+    snapshot: WholePlan, plans: dict[int, PlanRow], postings: dict[str, set[int]]
 ) -> Vocabulary:
     """The words a question is read with: prefixes, plan, area and role names, known terms."""
     prefixes = tuple(sorted({p.prefix for p in snapshot.plans}, key=len, reverse=True))
@@ -196,7 +200,7 @@ def _vocabulary(
     )
 
 
-def build_index(snapshot: PlanSnapshot) -> PlanIndex:
+def build_index(snapshot: WholePlan, notes: LatestNotes) -> PlanIndex:
     """Everything a question can be matched against, from one read of the store."""
     # Long but straight: one pass over the snapshot fills every lookup the search uses; split,
     # each part would walk the 40,000 entries of a large store again.
@@ -258,7 +262,7 @@ def build_index(snapshot: PlanSnapshot) -> PlanIndex:
         owners = tuple(roles[r].name for r in snapshot.owners.get(action.id, ()) if r in roles)
         index = add(
             "action", action.ref, action.title, plan, area.ref, action.id, state=action.state,
-            owners=owners, oa_refs=action.oa_refs, note=snapshot.action_notes.get(action.id),
+            owners=owners, oa_refs=action.oa_refs, note=notes.actions.get(action.id),
         )  # fmt: skip
         area_actions.setdefault(area.ref.upper(), []).append(index)
         for oa in action.oa_refs:
@@ -272,7 +276,7 @@ def build_index(snapshot: PlanSnapshot) -> PlanIndex:
             step_index = add(
                 "step", step.ref, step.text, plan, area.ref, step.id, parent=index,
                 state=step.state, owners=owners, oa_refs=action.oa_refs,
-                note=snapshot.step_notes.get(step.id),
+                note=notes.steps.get(step.id),
             )  # fmt: skip
             children.append(step_index)
             post(step.text, step_index)
@@ -318,7 +322,7 @@ _LOCK = threading.Lock()
 
 def _build(session: Session, version: tuple[object, ...]) -> _Cached:
     fingerprint = store_fingerprint(session)
-    index = build_index(load_snapshot(session))
+    index = build_index(load_whole_plan(session), latest_notes(session))
     # The index is long-lived and holds no reference cycles (refcounting frees an old one):
     # moving it out of the collector's view keeps full collections, which would otherwise walk
     # every entry, from adding hundreds of milliseconds to an answer on a large store.

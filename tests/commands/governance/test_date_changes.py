@@ -177,7 +177,8 @@ def test_the_summary_counts_dates_moved_awaiting_and_flagged(york_engine: Engine
     from datetime import datetime
 
     from commands.clock import Clock
-    from commands.digest.summary import ALL, Scope, compose_digest
+    from commands.digest.scope import ALL, Scope
+    from commands.digest.summary import compose_digest
 
     setup(york_engine)
     first = reply(york_engine, "slipping to 31 March, recruitment", 1)

@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from commands.caller import Caller
 from commands.clock import Clock
-from commands.digest.summary import DigestResult
+from commands.digest.result import DigestResult
 from commands.questions.ask import AnswerResult, answer, ask_command
 from commands.questions.history import HistoryProblem
 from commands.request import Request

@@ -242,9 +242,9 @@ def test_the_index_is_built_once_per_store_change(
     builds: list[int] = []
     real = search_module.build_index
 
-    def counting(snapshot):  # type: ignore[no-untyped-def]
+    def counting(*read):  # type: ignore[no-untyped-def]
         builds.append(1)
-        return real(snapshot)
+        return real(*read)
 
     monkeypatch.setattr(search_module, "build_index", counting)
     search_module._CACHE.clear()
