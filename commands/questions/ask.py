@@ -31,6 +31,7 @@ from commands.questions.history import (
     asks_for_history,
     history_command,
 )
+from commands.questions.question import Question
 from commands.questions.search import (
     CLOSED,
     Hit,
@@ -42,7 +43,8 @@ from commands.questions.search import (
     index_for,
     search,
 )
-from commands.questions.understanding import MAX_CHARACTERS, Question, understand
+from commands.questions.understanding import understand
+from commands.questions.words import MAX_CHARACTERS
 from commands.request import Policy, Request
 from commands.roles.directory import RoleListResult, role_list, roles_of
 from store.personal_data import fingerprint, redact

@@ -18,8 +18,8 @@ from sqlmodel import Session
 from commands.brag import BragThresholds
 from commands.clock import DEFAULT_TIMEZONE
 from commands.questions.history import HistoryEntry
+from commands.questions.question import Question
 from commands.questions.search import Entry, PlanIndex, search
-from commands.questions.understanding import Question
 from store.models import StatusUpdate
 from store.queries.history import updates_between
 

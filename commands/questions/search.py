@@ -22,18 +22,8 @@ from rapidfuzz import fuzz, process
 from sqlmodel import Session
 
 from commands.brag import BragThresholds, Colour, colour_of
-from commands.questions.understanding import (
-    STOPWORDS,
-    AreaName,
-    Question,
-    RoleName,
-    Vocabulary,
-    fold,
-    stem,
-    term_cutoff,
-    terms,
-    tokens,
-)
+from commands.questions.question import AreaName, Question, RoleName, Vocabulary
+from commands.questions.words import STOPWORDS, fold, stem, term_cutoff, terms, tokens
 from store.queries.plan_changes import (
     StateChanges,
     load_state_changes,

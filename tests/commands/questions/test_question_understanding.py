@@ -15,8 +15,10 @@ from sqlmodel import Session, select
 import commands.questions.search as search_module
 from commands.clock import Clock
 from commands.questions.ask import answer
+from commands.questions.question import DateWindow, Question, Vocabulary
 from commands.questions.search import index_for, search
-from commands.questions.understanding import DateWindow, Question, Vocabulary, clean, understand
+from commands.questions.understanding import understand
+from commands.questions.words import clean
 from store.models import Action
 from store.queries.state import record_update
 
