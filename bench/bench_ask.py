@@ -32,8 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.synthetic import SyntheticSize, fill_synthetic
 from bot.render import render
 from commands.clock import Clock
-from commands.questions.ask import answer
-from commands.questions.search import index_for
+from commands.questions.answer import answer
+from commands.questions.index_cache import index_for
 from store.db import make_engine
 from store.queries.whole_plan import load_whole_plan
 from store.seed import prepare_database

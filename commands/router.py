@@ -29,7 +29,8 @@ from commands.measures.record import (
     measure_command,
 )
 from commands.measures.scorecard import ScorecardProblem, ScorecardResult, scorecard_command
-from commands.questions.ask import AnswerResult, ask_command
+from commands.questions.answer_result import AnswerResult
+from commands.questions.ask import ask_command
 from commands.questions.changes import ChangesResult
 from commands.questions.help import HelpResult, help_command
 from commands.questions.history import HistoryProblem, HistoryResult, history_command

@@ -78,7 +78,7 @@ from commands.measures.record import (
     MeasureRefused,
 )
 from commands.measures.scorecard import ScorecardProblem, ScorecardResult
-from commands.questions.ask import AnswerResult
+from commands.questions.answer_result import AnswerResult
 from commands.questions.changes import ChangesResult
 from commands.questions.help import HelpResult
 from commands.questions.history import HistoryProblem, HistoryResult

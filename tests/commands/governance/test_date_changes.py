@@ -273,7 +273,7 @@ def test_waiting_dates_listed_and_decided_from_the_terminal(
 
 
 def test_answers_and_their_json_carry_the_new_date_and_the_evidence(york_engine: Engine) -> None:
-    from commands.questions.ask import AnswerResult
+    from commands.questions.answer_result import AnswerResult
 
     setup(york_engine)
     with session_scope(york_engine) as session:
