@@ -327,6 +327,7 @@ def date_changes_section(result: DigestResult) -> Section:
 
 
 def sections(result: DigestResult) -> list[Section]:
+    # Long but straight: the summary's sections in reading order, each as data.
     out = [
         Section(
             f"Needs a decision ({result.total('needs_decision')})",
