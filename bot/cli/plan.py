@@ -23,7 +23,8 @@ from store.db import make_engine, missing_sqlite_file, session_scope
 from store.migrate import current_revision, head_revision
 from store.plan_files.exporter import UnknownPlanError, export_plans, plan_keys
 from store.plan_files.formats import FORMATS, format_of, read_plan_files, render_plans
-from store.plan_files.importer import ImportReport, apply_plan
+from store.plan_files.import_report import ImportReport
+from store.plan_files.importer import apply_plan
 from store.plan_files.plan_doc import PlanFileError
 from store.queries.roles import RoleDirectory, ensure_directory
 from store.seed import keep_york_out, prepare_database, seed_york, without_york

@@ -14,7 +14,7 @@ from pathlib import Path
 from store.plan_files.council_sheet import csv_table, xlsx_tables
 from store.plan_files.council_table import CouncilOptions, read_council_tables
 from store.plan_files.docx_tables import read_docx_tables
-from store.plan_files.importer import validate
+from store.plan_files.plan_checks import validate
 from store.plan_files.plan_doc import PlanDoc, PlanFileError
 from store.plan_files.sheet_plan import (
     is_planbot_header,

@@ -32,7 +32,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from rapidfuzz import fuzz, process
 
 from store.plan_files.dates import read_date
-from store.plan_files.importer import validate
+from store.plan_files.plan_checks import validate
 from store.plan_files.plan_doc import ActionDoc, AreaDoc, PlanDoc, PlanFileError, StepDoc
 
 COLUMNS = (
