@@ -32,10 +32,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.synthetic import SyntheticSize, fill_synthetic
 from bot.render import render
 from commands.clock import Clock
-from commands.questions.ask import answer
-from commands.questions.search import index_for
+from commands.questions.answer import answer
+from commands.questions.index_cache import index_for
 from store.db import make_engine
-from store.queries.plan_snapshot import load_snapshot
+from store.queries.whole_plan import load_whole_plan
 from store.seed import prepare_database
 
 QUESTIONS = (
@@ -83,7 +83,7 @@ def timed(work: Callable[[], object], rounds: int) -> tuple[list[float], list[fl
 
 def haystack(session: Session) -> list[str]:
     """The strings the answer searches: titles, step texts, owners, area names and aliases."""
-    snap = load_snapshot(session)
+    snap = load_whole_plan(session)
     strings = [a.title for a in snap.areas]
     strings += [a.title for a in snap.actions] + [s.text for s in snap.steps]
     for role in snap.roles:

@@ -34,7 +34,8 @@ from store.migrate import upgrade  # noqa: E402
 from store.plan_files.council_table import CouncilOptions  # noqa: E402
 from store.plan_files.docx_writer import plan_to_docx  # noqa: E402
 from store.plan_files.formats import read_plan_files  # noqa: E402
-from store.plan_files.importer import ImportReport, apply_plan  # noqa: E402
+from store.plan_files.import_report import ImportReport  # noqa: E402
+from store.plan_files.importer import apply_plan  # noqa: E402
 from store.plan_files.yaml_plan import read_yaml_plan  # noqa: E402
 from store.queries.roles import RoleDirectory, ensure_directory  # noqa: E402
 from store.seed import YORK_PLAN_FILES  # noqa: E402

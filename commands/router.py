@@ -11,8 +11,8 @@ from collections.abc import Callable
 
 from sqlmodel import Session
 
+from commands.digest.result import DigestResult
 from commands.digest.subscriptions import DigestSubscriptionResult, digest_command
-from commands.digest.summary import DigestResult
 from commands.governance.plan_settings import (
     PlanSettingChanged,
     PlanSettingsProblem,
@@ -29,7 +29,8 @@ from commands.measures.record import (
     measure_command,
 )
 from commands.measures.scorecard import ScorecardProblem, ScorecardResult, scorecard_command
-from commands.questions.ask import AnswerResult, ask_command
+from commands.questions.answer_result import AnswerResult
+from commands.questions.ask import ask_command
 from commands.questions.changes import ChangesResult
 from commands.questions.help import HelpResult, help_command
 from commands.questions.history import HistoryProblem, HistoryResult, history_command

@@ -12,7 +12,8 @@ from store.db import session_scope
 from store.measure_seed import seed_measures
 from store.migrate import upgrade
 from store.models import Plan, Setting
-from store.plan_files.importer import ImportReport, apply_plan
+from store.plan_files.import_report import ImportReport
+from store.plan_files.importer import apply_plan
 from store.plan_files.yaml_plan import read_yaml_plan
 from store.queries.roles import RoleDirectory, ensure_directory
 

@@ -130,7 +130,7 @@ def reply_text(runtime: Runtime, text: str) -> str:
 
 
 def ask_cli(args: argparse.Namespace) -> int:
-    from commands.questions.ask import AnswerResult
+    from commands.questions.answer_result import AnswerResult
 
     runtime = _runtime(args)
     answered = answer_line(runtime, " ".join(args.text))

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from slack_sdk import WebClient
 
     from bot.runtime import Runtime
-    from commands.digest.summary import Scope
+    from commands.digest.scope import Scope
     from store.models import DigestSubscription
 
 MESSAGES = {
@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     from bot.cli.common import open_runtime
     from bot.settings import load_settings
     from bot.slack.client import build_web_client
-    from commands.digest.summary import ScopeError, resolve_scope
+    from commands.digest.scope import ScopeError, resolve_scope
     from store.db import session_scope
     from store.queries.digests import active_subscriptions
 

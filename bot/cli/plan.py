@@ -78,7 +78,8 @@ def _fail(message: str) -> int:
 
 def import_command(args: argparse.Namespace) -> int:
     from store.plan_files.formats import read_plan_files
-    from store.plan_files.importer import ImportReport, apply_plan
+    from store.plan_files.import_report import ImportReport
+    from store.plan_files.importer import apply_plan
     from store.queries.roles import RoleDirectory, ensure_directory
     from store.seed import keep_york_out, seed_york
 

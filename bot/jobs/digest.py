@@ -44,12 +44,10 @@ from bot.posting.findable import (
 from bot.render import Rendered
 from bot.render.digest import render_digest
 from bot.runtime import Runtime
+from commands.digest.result import DigestResult
+from commands.digest.scope import scope_from_subscription
 from commands.digest.subscriptions import fire_time, local_week
-from commands.digest.summary import (
-    DigestData,
-    DigestResult,
-    scope_from_subscription,
-)
+from commands.digest.summary import DigestData
 from store.db import session_scope
 from store.models import DigestSubscription
 from store.queries.digests import (

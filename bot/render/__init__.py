@@ -61,8 +61,8 @@ from bot.render.updates import (
     render_update_applied,
     render_update_refused,
 )
+from commands.digest.result import DigestResult
 from commands.digest.subscriptions import DigestSubscriptionResult
-from commands.digest.summary import DigestResult
 from commands.governance.date_changes import DateChangeDecided, DateChangeProblem
 from commands.governance.evidence import EvidenceRecorded, SignedOff, SignOffProblem
 from commands.governance.plan_settings import (
@@ -80,7 +80,7 @@ from commands.measures.record import (
     MeasureRefused,
 )
 from commands.measures.scorecard import ScorecardProblem, ScorecardResult
-from commands.questions.ask import AnswerResult
+from commands.questions.answer_result import AnswerResult
 from commands.questions.changes import ChangesResult
 from commands.questions.help import HelpResult
 from commands.questions.history import HistoryProblem, HistoryResult

@@ -17,7 +17,7 @@ from bot.render.escape import escape, truncate
 from bot.render.item_text import day
 from bot.render.rendered import Rendered
 from commands.brag import EMOJI
-from commands.questions.ask import AnswerItem, AnswerResult
+from commands.questions.answer_result import AnswerItem, AnswerResult
 from store.models.status import Rag
 
 MAX_BLOCKS = 20  # a message that reads on a phone; Slack itself allows 50

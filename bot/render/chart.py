@@ -13,7 +13,7 @@ import io
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from commands.digest.summary import AreaLine, DigestResult
+from commands.digest.result import AreaLine, DigestResult
 from store.models.status import Rag
 
 MAX_AREAS = 20

@@ -16,8 +16,7 @@ from bot.render.escape import channel_mention, escape, mention, truncate
 from bot.render.item_text import day, status_label
 from bot.render.rendered import Rendered
 from commands.brag import EMOJI, ORDER
-from commands.digest.subscriptions import DigestSubscriptionResult, SubscriptionLine
-from commands.digest.summary import (
+from commands.digest.result import (
     AreaLine,
     ChangeLine,
     DigestResult,
@@ -25,6 +24,7 @@ from commands.digest.summary import (
     PlanHeadline,
     UnansweredLine,
 )
+from commands.digest.subscriptions import DigestSubscriptionResult, SubscriptionLine
 from store.models.status import Rag
 
 SECTION_LIMIT = 3000
@@ -327,6 +327,7 @@ def date_changes_section(result: DigestResult) -> Section:
 
 
 def sections(result: DigestResult) -> list[Section]:
+    # Long but straight: the summary's sections in reading order, each as data.
     out = [
         Section(
             f"Needs a decision ({result.total('needs_decision')})",

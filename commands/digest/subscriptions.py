@@ -16,16 +16,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlmodel import Session
 
 from commands.clock import DEFAULT_TIMEZONE
-from commands.digest.summary import (
-    WEEKDAYS,
-    DigestData,
-    DigestResult,
-    Scope,
-    ScopeError,
-    resolve_scope,
-    scope_from_subscription,
-    week_of,
-)
+from commands.digest.result import DigestResult
+from commands.digest.scope import Scope, ScopeError, resolve_scope, scope_from_subscription
+from commands.digest.summary import WEEKDAYS, DigestData, week_of
 from commands.request import Request
 from store.models import DigestSubscription
 from store.queries.digests import (

@@ -18,8 +18,9 @@ from sqlmodel import Session
 from commands.brag import BragThresholds
 from commands.clock import DEFAULT_TIMEZONE
 from commands.questions.history import HistoryEntry
-from commands.questions.search import Entry, PlanIndex, search
-from commands.questions.understanding import Question
+from commands.questions.plan_index import Entry, PlanIndex
+from commands.questions.question import Question
+from commands.questions.search import search
 from store.models import StatusUpdate
 from store.queries.history import updates_between
 

@@ -129,11 +129,9 @@ def _role_in(session: Session, text: str) -> tuple[Role | None, CoverProblem | N
     return role, None
 
 
-def cover_set(session: Session, request: Request, text: str) -> CoverSet | CoverProblem:
-    today = request.clock.today()
-    users, rest = parse_users(text)
-    if len(users) != 1:
-        return CoverProblem("Say who covers, as one Slack mention. " + USAGE)
+def _role_and_dates(rest: str, today: date) -> tuple[str, date, date] | CoverProblem:
+    """The role's words, the first day (today unless "from …" says) and the last day ("until …")
+    of the cover asked for."""
     until = _UNTIL.search(rest)
     if until is None:
         return CoverProblem("Say until when: cover ends by itself after its last day. " + USAGE)
@@ -150,6 +148,18 @@ def cover_set(session: Session, request: Request, text: str) -> CoverSet | Cover
             ends = found.day
     if ends is None:
         return CoverProblem(f"I couldn't read a date in “{when.strip()}”. " + USAGE)
+    return role_part, starts, ends
+
+
+def cover_set(session: Session, request: Request, text: str) -> CoverSet | CoverProblem:
+    today = request.clock.today()
+    users, rest = parse_users(text)
+    if len(users) != 1:
+        return CoverProblem("Say who covers, as one Slack mention. " + USAGE)
+    read = _role_and_dates(rest, today)
+    if isinstance(read, CoverProblem):
+        return read
+    role_part, starts, ends = read
     role, problem = _role_in(session, role_part)
     if role is None:
         assert problem is not None

@@ -38,7 +38,7 @@ from commands.updates.outcomes import (
     UpdateRefused,
 )
 from commands.updates.replies import ParsedReply, parse_reply
-from store.models import Action, Reminder, Step
+from store.models import Action, Reminder, StatusUpdate, Step
 from store.models.status import STATUS_VALUES
 from store.personal_data import Redacted, fingerprint, redact
 from store.queries.history import (
@@ -150,6 +150,8 @@ def _apply(
     message_ts: str | None = None,
     corrects: object = None,
 ) -> UpdateApplied | ReplyIgnored:
+    # Long but straight: the date gate, the write, its log line and the date change, in the order
+    # one transaction needs them; most lines are the update's keyword arguments.
     old_status, old_rag, old_due = item.status, item.declared_rag, item.due_date
     new_date = gate(session, request, item, due, status)
     if new_date is not None and new_date.refusal:
@@ -293,18 +295,7 @@ def _read_reply(
     channel, message_ts, permalink = where.channel, where.message_ts, where.permalink
     offered = offered_evidence(text, has_files) if item.awaiting == "evidence" else None
     if offered is not None:
-        if not may_update(session, request, item):
-            return _refuse(session, request, item)
-        evidence = record_evidence(
-            session,
-            request,
-            item,
-            offered,
-            channel=channel,
-            message_ts=message_ts,
-            permalink=permalink,
-        )
-        return evidence if evidence is not None else ReplyIgnored("already recorded")
+        return _record_offered(session, request, item, offered, where)
     parsed = parse_reply(text, request.clock.today())
     if parsed.kind == "nothing":
         if has_files and not parsed.cleaned:
@@ -332,16 +323,43 @@ def _read_reply(
         since = request.clock.utcnow() - timedelta(days=EDIT_WINDOW_DAYS)
         previous = last_chat_update_by(session, item, request.caller.label, since=since)
         if previous is not None:
-            parsed = replace(
-                parsed,
-                status=parsed.status or previous.new_status,
-                rag=parsed.rag or previous.new_rag,
-                due=parsed.due or previous.new_due,
-                due_text=parsed.due_text if parsed.due else previous.new_due_as_written,
-                note=parsed.note or previous.note,
-            )
+            parsed = _corrected(parsed, previous)
     return _record_parsed(
         session, request, reminder, item, parsed, channel, message_ts, permalink, corrects=previous
+    )
+
+
+def _record_offered(
+    session: Session,
+    request: Request,
+    item: Action | Step,
+    offered: tuple[tuple[str, ...], bool],
+    where: _Where,
+) -> ReplyOutcome:
+    """A reply offering evidence for an item that awaits it: recorded as its evidence."""
+    if not may_update(session, request, item):
+        return _refuse(session, request, item)
+    evidence = record_evidence(
+        session,
+        request,
+        item,
+        offered,
+        channel=where.channel,
+        message_ts=where.message_ts,
+        permalink=where.permalink,
+    )
+    return evidence if evidence is not None else ReplyIgnored("already recorded")
+
+
+def _corrected(parsed: ParsedReply, previous: StatusUpdate) -> ParsedReply:
+    """A correction: what it says, and for what it leaves out, what the update it replaces said."""
+    return replace(
+        parsed,
+        status=parsed.status or previous.new_status,
+        rag=parsed.rag or previous.new_rag,
+        due=parsed.due or previous.new_due,
+        due_text=parsed.due_text if parsed.due else previous.new_due_as_written,
+        note=parsed.note or previous.note,
     )
 
 

@@ -14,7 +14,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from store.plan_files.council_table import Cell, Table
 from store.plan_files.plan_doc import PlanFileError
-from store.plan_files.sheet_plan import cell_text, check_unpacked_size, refuse_locked
+from store.plan_files.sheet_files import cell_text, check_unpacked_size, refuse_locked
 
 
 def xlsx_tables(raw: bytes, file: str) -> list[Table]:

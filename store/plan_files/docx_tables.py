@@ -19,7 +19,7 @@ from docx.text.paragraph import Paragraph
 
 from store.plan_files.council_table import Cell, Table
 from store.plan_files.plan_doc import PlanFileError
-from store.plan_files.sheet_plan import MAX_FILE_BYTES, check_unpacked_size, refuse_locked
+from store.plan_files.sheet_files import MAX_FILE_BYTES, check_unpacked_size, refuse_locked
 
 
 def _is_list(paragraph: Paragraph) -> bool:

@@ -14,14 +14,14 @@ from pathlib import Path
 from store.plan_files.council_sheet import csv_table, xlsx_tables
 from store.plan_files.council_table import CouncilOptions, read_council_tables
 from store.plan_files.docx_tables import read_docx_tables
-from store.plan_files.importer import validate
+from store.plan_files.plan_checks import validate
 from store.plan_files.plan_doc import FORMATS, PlanDoc, PlanFileError
+from store.plan_files.sheet_files import read_sheet_bytes
 from store.plan_files.sheet_plan import (
     is_planbot_header,
     parse_sheet_rows,
     plans_to_csv,
     plans_to_xlsx,
-    read_sheet_bytes,
     sheet_rows,
 )
 from store.plan_files.yaml_plan import plans_to_yaml, read_yaml_plans

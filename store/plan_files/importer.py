@@ -8,25 +8,21 @@ caller owns the transaction, so a failure (or `--dry-run`) leaves the database a
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlmodel import Session, col, delete, select
 
 from store.db import id_of
 from store.models import Action, ActionOwner, Area, Measure, Plan, Role, StatusUpdate, Step
-from store.models.status import DECLARED_RAG_VALUES, STATUS_VALUES
-from store.personal_data import redact
 from store.plan_files.dates import ReadDate, cadence_of, read_date
+from store.plan_files.import_history import HistoryImport
+from store.plan_files.import_report import AreaCount, ImportReport, PlanCount
+from store.plan_files.plan_checks import validate
 from store.plan_files.plan_doc import (
     ActionDoc,
     AreaDoc,
-    HistoryDoc,
     PlanDoc,
-    PlanFileError,
     StepDoc,
-    at_field,
 )
 from store.plan_files.plan_text import tidy
 from store.queries.role_match import closest_role
@@ -39,93 +35,10 @@ from store.queries.roles import (
     role_key,
     split_owner_cell,
 )
-from store.queries.state import apply_derived, derive_state, updates_for
+from store.queries.state import apply_derived, derive_state
 
 SLACK_USER = re.compile(r"[UW][A-Z0-9]{6,20}")
 OA_REF = re.compile(r"\(\s*(OA\s*\d+)\s*\)", re.IGNORECASE)
-SOURCES = ("document", "chat", "admin", "import", "button")
-
-
-@dataclass
-class AreaCount:
-    ref: str
-    title: str
-    actions: int
-    steps: int
-
-
-@dataclass
-class PlanCount:
-    key: str
-    title: str
-    areas: list[AreaCount] = field(default_factory=list)
-
-    @property
-    def actions(self) -> int:
-        return sum(area.actions for area in self.areas)
-
-    @property
-    def steps(self) -> int:
-        return sum(area.steps for area in self.areas)
-
-
-@dataclass
-class ImportReport:
-    """What an import did or, with --dry-run, would do."""
-
-    plans: list[PlanCount] = field(default_factory=list)
-    judgements: list[str] = field(default_factory=list)
-    added: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)
-    new_roles: list[str] = field(default_factory=list)
-    history_added: int = 0
-    reading: list[str] = field(default_factory=list)  # how a council's layout was read
-    holders: list[str] = field(default_factory=list)  # people suggested for roles
-
-    def merge(self, other: ImportReport) -> None:
-        self.plans += other.plans
-        self.judgements += other.judgements
-        self.added += other.added
-        self.changed += other.changed
-        self.missing += other.missing
-        self.new_roles += [r for r in other.new_roles if r not in self.new_roles]
-        self.reading += other.reading
-        self.holders += [h for h in other.holders if h not in self.holders]
-        self.history_added += other.history_added
-
-    def render(self, *, dry_run: bool = False) -> str:
-        lines = ["Dry run: nothing was written." if dry_run else "Import complete."]
-        if self.reading:
-            lines.append("How the file was read:")
-            lines += [f"  {item}" for item in self.reading]
-        for plan in self.plans:
-            lines.append(
-                f"{plan.key} ({plan.title}): {len(plan.areas)} areas, "
-                f"{plan.actions} actions, {plan.steps} steps"
-            )
-            for area in plan.areas:
-                lines.append(f"  {area.ref}: {area.actions} actions, {area.steps} steps")
-        lines.append(
-            f"Rows added: {len(self.added)}; changed: {len(self.changed)}; "
-            f"status updates added: {self.history_added}"
-        )
-        if self.changed:
-            lines.append("Changed: " + ", ".join(self.changed))
-        if self.missing:
-            lines.append("In the store but not in the file (kept, not deleted):")
-            lines += [f"  {item}" for item in self.missing]
-        if self.new_roles:
-            lines.append(
-                "New roles (nothing in the directory was close): " + ", ".join(self.new_roles)
-            )
-        if self.holders:
-            lines.append("People named with their roles:")
-            lines += [f"  {item}" for item in self.holders]
-        if self.judgements:
-            lines.append(f"Judgements ({len(self.judgements)}):")
-            lines += [f"  {item}" for item in self.judgements]
-        return "\n".join(lines)
 
 
 def imported_text(text: str, where: str) -> str:
@@ -171,206 +84,6 @@ def oa_refs_in(*texts: str) -> list[str]:
     return found
 
 
-def _clean(value: str | None) -> str | None:
-    return (value.strip() or None) if value else None
-
-
-def _identity(update: StatusUpdate) -> tuple[object, ...]:
-    """What makes a stored update the same as a file's history entry (re-imports add no twins)."""
-    due = update.new_due_as_written or (update.new_due.isoformat() if update.new_due else None)
-    return (
-        update.at,
-        update.source,
-        update.new_status,
-        update.new_rag,
-        _clean(update.note),
-        _clean(update.author),
-        _clean(due),
-        _clean(update.message_ts),
-    )
-
-
-def _entry_identity(entry: HistoryDoc) -> tuple[object, ...]:
-    return (
-        entry.at,
-        entry.source,
-        entry.status,
-        entry.rag,
-        _clean(entry.note),
-        _clean(entry.author),
-        _clean(entry.due),
-        _clean(entry.message_ts),
-    )
-
-
-def _status(value: str | None, file: str, where: str) -> str | None:
-    if value is None:
-        return None
-    normal = re.sub(r"[\s-]+", "_", value.strip().lower())
-    if normal not in STATUS_VALUES:
-        raise PlanFileError(
-            file, where, f"status '{value}' is not one of {', '.join(STATUS_VALUES)}"
-        )
-    return normal
-
-
-def _rag(value: str | None, file: str, where: str) -> str | None:
-    if value is None:
-        return None
-    normal = value.strip().lower()
-    if normal not in DECLARED_RAG_VALUES:
-        raise PlanFileError(file, where, f"rag '{value}' is not one of blue, green, amber, red")
-    return normal
-
-
-# Longest text each column takes (PostgreSQL enforces these; checked before anything is written).
-_LIMITS = {"ref": 32, "step_ref": 40, "date": 200, "role": 200, "title": 300}
-
-
-def _limit(value: str | None, limit: int, file: str, where: str) -> None:
-    if value and len(value) > limit:
-        raise PlanFileError(file, where, f"is {len(value)} characters long; at most {limit}")
-
-
-def _check_date(text: str | None, file: str, where: str) -> None:
-    """A date written like one but naming no day (31/13/2022, 2023-02-30) stops the import."""
-    if not text:
-        return
-    _limit(text, _LIMITS["date"], file, where)
-    reading = read_date(text)
-    if reading.malformed:
-        raise PlanFileError(file, where, reading.judgement or f"'{text}' is not a date")
-
-
-def validate(doc: PlanDoc) -> None:
-    """Refuse a plan whose references, statuses or sources are wrong, before anything is written."""
-    file = doc.file or doc.key
-    if not re.fullmatch(r"[a-z0-9][a-z0-9._-]{0,63}", doc.key):
-        raise PlanFileError(file, "plan.key", f"'{doc.key}' must be lower-case letters, digits, -")
-    if not re.fullmatch(r"[A-Za-z]{1,16}", doc.prefix):
-        raise PlanFileError(file, "plan.prefix", f"'{doc.prefix}' should be letters, such as OA")
-    _limit(doc.title, _LIMITS["title"], file, "plan.title")
-    _limit(doc.council, _LIMITS["role"], file, "plan.council")
-    seen: dict[str, str] = {}
-
-    def claim(ref: str, where: str) -> None:
-        if ref.upper() in seen:
-            raise PlanFileError(
-                file,
-                at_field(where, "ref"),
-                f"duplicate reference {ref} (also at {seen[ref.upper()]})",
-            )
-        seen[ref.upper()] = where
-
-    for area in doc.areas:
-        if not re.fullmatch(re.escape(doc.prefix) + r"\d+", area.ref, re.IGNORECASE):
-            raise PlanFileError(
-                file,
-                at_field(area.where, "ref"),
-                f"'{area.ref}' should be {doc.prefix} and a number",
-            )
-        claim(area.ref, area.where)
-        # The lead becomes a role, so a role's limit applies.
-        _limit(area.strategic_lead, _LIMITS["role"], file, at_field(area.where, "strategic_lead"))
-        for action in area.actions:
-            if not re.fullmatch(re.escape(area.ref) + r"\.\d+", action.ref, re.IGNORECASE):
-                raise PlanFileError(
-                    file,
-                    at_field(action.where, "ref"),
-                    f"'{action.ref}' should be {area.ref}.N (an action of {area.ref})",
-                )
-            _limit(action.ref, _LIMITS["ref"], file, at_field(action.where, "ref"))
-            claim(action.ref, action.where)
-            for index, owner in enumerate(action.owners):
-                _limit(owner, _LIMITS["role"], file, at_field(action.where, f"owners[{index}]"))
-            for index, text in enumerate(action.dates):
-                _check_date(text, file, at_field(action.where, f"dates[{index}]"))
-            _limit("; ".join(action.dates), _LIMITS["date"], file, at_field(action.where, "dates"))
-            action.status = _status(action.status, file, at_field(action.where, "status"))
-            action.rag = _rag(action.rag, file, at_field(action.where, "rag"))
-            _validate_steps(action, file)
-            _check_history(action.history, file, action.where)
-    _refuse_personal_data(doc, file)
-
-
-def _validate_steps(action: ActionDoc, file: str) -> None:
-    """Refuse steps out of order or with a wrong date, status or history; statuses and colours
-    are normalised in place, as `validate` does for actions."""
-    for step_number, step in enumerate(action.steps, 1):
-        expected = f"{action.ref}.{step_number}"
-        if step.ref and step.ref.upper() != expected.upper():
-            raise PlanFileError(
-                file,
-                at_field(step.where, "ref"),
-                f"'{step.ref}' is out of order (expected {expected}; steps are numbered in order)",
-            )
-        _limit(expected, _LIMITS["step_ref"], file, at_field(step.where, "ref"))
-        _check_date(step.due, file, at_field(step.where, "due"))
-        step.status = _status(step.status, file, at_field(step.where, "status"))
-        step.rag = _rag(step.rag, file, at_field(step.where, "rag"))
-        _check_history(step.history, file, step.where)
-
-
-def _texts(doc: PlanDoc) -> Iterator[tuple[str, str | None]]:
-    """(where, text) for every free-text field of a plan a person wrote."""
-    yield "plan.title", doc.title
-    for area in doc.areas:
-        yield at_field(area.where, "title"), area.title
-        for index, outcome in enumerate(area.outcomes):
-            yield at_field(area.where, f"outcomes[{index}]"), outcome
-        for action in area.actions:
-            yield at_field(action.where, "title"), action.title
-            yield at_field(action.where, "text"), action.text
-            yield at_field(action.where, "progress"), action.progress
-            for index, measure in enumerate(action.measures):
-                yield at_field(action.where, f"measures[{index}]"), measure
-            items: list[tuple[str, list[HistoryDoc]]] = [(action.where, action.history)]
-            for step in action.steps:
-                yield at_field(step.where, "text"), step.text
-                items.append((step.where, step.history))
-            for where, history in items:
-                for index, entry in enumerate(history):
-                    yield at_field(where, f"history[{index}]") + ".note", entry.note
-
-
-def _refuse_personal_data(doc: PlanDoc, file: str) -> None:
-    """A plan is about services: a file holding a child's details is refused, naming the field
-    and the kind of detail, never the detail itself."""
-    for where, text in _texts(doc):
-        found = redact(text or "")
-        if found.findings:
-            kinds = ", ".join(kind.strip("[]") for kind in found.kinds)
-            raise PlanFileError(
-                file,
-                where,
-                f"holds what looks like a child's details ({kinds}); planbot must not keep "
-                "them: take them out of the file and import it again",
-            )
-
-
-def _check_history(entries: list[HistoryDoc], file: str, where: str) -> None:
-    for index, entry in enumerate(entries):
-        at = at_field(where, f"history[{index}]")
-        entry.status = _status(entry.status, file, f"{at}.status")
-        entry.rag = _rag(entry.rag, file, f"{at}.rag")
-        if entry.source not in SOURCES:
-            raise PlanFileError(
-                file, f"{at}.source", f"source '{entry.source}' is not one of {', '.join(SOURCES)}"
-            )
-        if entry.due and entry.due_date is None and not read_date(entry.due).readable:
-            raise PlanFileError(
-                file, f"{at}.due", f"'{entry.due}' is not a date (give due_date: YYYY-MM-DD)"
-            )
-        _limit(entry.due, _LIMITS["date"], file, f"{at}.due")
-        _limit(entry.author, _LIMITS["role"], file, f"{at}.author")
-        _limit(entry.channel, 32, file, f"{at}.channel")
-        _limit(entry.message_ts, 32, file, f"{at}.message_ts")
-        if isinstance(entry.corrects, int) and not 0 <= entry.corrects < index:
-            raise PlanFileError(
-                file, f"{at}.corrects", f"{entry.corrects} is not an earlier entry of this history"
-            )
-
-
 class _Importer:
     def __init__(
         self,
@@ -388,13 +101,9 @@ class _Importer:
         self.around = doc.document_date or at.date()
         self.directory = directory
         self.report = ImportReport()
-        self.history_rows: dict[str, list[StatusUpdate | None]] = {}
+        self.history = HistoryImport(session, doc, self.report)
         self.new_plan = False
         self.roles: dict[str, Role] = {}
-        # Edits waiting for the entry they replace: (item, entry, ref, index, target, where).
-        self.corrections: list[
-            tuple[Action | Step, HistoryDoc, str, int, tuple[str, int], str]
-        ] = []
 
     def judge(self, text: str) -> None:
         self.report.judgements.append(text)
@@ -429,7 +138,7 @@ class _Importer:
                 steps += len(action_doc.steps)
             counts.areas.append(AreaCount(area.ref, area.title, len(area_doc.actions), steps))
         self.report.plans.append(counts)
-        self._link_corrections()
+        self.history.link_corrections()
         for action in self.session.exec(select(Action).where(Action.plan_id == plan.id)):
             if action.ref not in seen_actions:
                 if not action.missing_from_source:
@@ -549,7 +258,7 @@ class _Importer:
         self._holders(ref, doc.holders)
         self._steps(action, doc, step_dates, new=is_new)
 
-        updates = self._history(action, doc.history, ref, doc.where, new=is_new)
+        updates = self.history.add(action, doc.history, ref, doc.where, new=is_new)
         self._spreadsheet_status(
             action, doc.status, doc.rag, updates, at=doc.status_at, progress=doc.progress
         )
@@ -732,126 +441,10 @@ class _Importer:
         step.cadence = reading.cadence
         self.session.add(step)
         self.session.flush()
-        updates = self._history(step, doc.history, ref, doc.where, new=is_new)
+        updates = self.history.add(step, doc.history, ref, doc.where, new=is_new)
         self._spreadsheet_status(step, doc.status, doc.rag, updates)
         apply_derived(step, derive_state(step, updates))
         self.session.add(step)
-
-    def _history(
-        self, item: Action | Step, entries: list[HistoryDoc], ref: str, where: str, *, new: bool
-    ) -> list[StatusUpdate]:
-        """Add the file's history entries the item does not hold yet (history is only added to);
-        returns all the item's updates, oldest first.
-
-        An edit (`corrects`) waits until the entry it replaces is in, so that it is written with
-        its link at once: the store allows one original update per chat message.
-        """
-        held = [] if new else updates_for(self.session, item)
-        existing = {_identity(update): update for update in held}
-        rows: list[StatusUpdate | None] = []
-        for index, entry in enumerate(entries):
-            key = _entry_identity(entry)
-            if key in existing:
-                rows.append(existing[key])
-                continue
-            self.report.history_added += 1
-            if entry.corrects is not None:
-                target = (
-                    (ref, entry.corrects)
-                    if isinstance(entry.corrects, int)
-                    else (
-                        entry.corrects.rpartition("#")[0].upper(),
-                        int(entry.corrects.rpartition("#")[2]),
-                    )
-                )
-                rows.append(None)
-                self.corrections.append(
-                    (item, entry, ref, index, target, at_field(where, f"history[{index}].corrects"))
-                )
-                continue
-            update = self._new_update(item, entry)
-            existing[key] = update
-            rows.append(update)
-        self.history_rows[ref] = rows
-        if entries:
-            self.session.flush()
-        updates = sorted(
-            {id(u): u for u in [*held, *rows] if u is not None}.values(),
-            key=lambda u: (u.at, u.id),
-        )
-        self._fill_old_values(item, updates)
-        return updates
-
-    def _new_update(
-        self, item: Action | Step, entry: HistoryDoc, corrects: StatusUpdate | None = None
-    ) -> StatusUpdate:
-        update = StatusUpdate(
-            action_id=item.id if isinstance(item, Action) else None,
-            step_id=item.id if isinstance(item, Step) else None,
-            at=entry.at,
-            author=entry.author,
-            source=entry.source,
-            source_ref=entry.source_ref,
-            channel=entry.channel,
-            message_ts=entry.message_ts,
-            new_status=entry.status,
-            new_rag=entry.rag,
-            new_due=entry.due_date or (read_date(entry.due).due if entry.due else None),
-            new_due_as_written=entry.due,
-            note=entry.note,
-            superseded=entry.superseded,
-            deleted=entry.deleted,
-            corrects_id=corrects.id if corrects else None,
-        )
-        self.session.add(update)
-        return update
-
-    def _link_corrections(self) -> None:
-        """Write the edits once the entries they replace are in (an edit of an edit waits its
-        turn), then bring each edited item's state up to date."""
-        pending = list(self.corrections)
-        touched: dict[int, Action | Step] = {}
-        while pending:
-            waiting = []
-            for item, entry, ref, index, (target_ref, target_index), where in pending:
-                rows = self.history_rows.get(target_ref, [])
-                if not 0 <= target_index < len(rows):
-                    raise PlanFileError(
-                        self.doc.file or self.doc.key,
-                        where,
-                        f"{target_ref}#{target_index} names no history entry of this plan",
-                    )
-                target = rows[target_index]
-                if target is None:
-                    waiting.append((item, entry, ref, index, (target_ref, target_index), where))
-                    continue
-                update = self._new_update(item, entry, corrects=target)
-                self.session.flush()
-                self.history_rows[ref][index] = update
-                touched[id(item)] = item
-            if len(waiting) == len(pending):
-                raise PlanFileError(
-                    self.doc.file or self.doc.key, waiting[0][5], "edits that correct each other"
-                )
-            pending = waiting
-        for item in touched.values():
-            updates = updates_for(self.session, item)
-            self._fill_old_values(item, updates)
-            apply_derived(item, derive_state(item, updates))
-            self.session.add(item)
-        self.session.flush()
-
-    def _fill_old_values(self, item: Action | Step, updates: list[StatusUpdate]) -> None:
-        """Give imported updates the state they moved from, replayed in order like record_update."""
-        status, rag, due = "not_started", None, item.planned_due
-        # Superseded updates count here: each was the current state until an edit replaced it.
-        for update in updates:
-            if update.old_status is None and update.old_rag is None and update.old_due is None:
-                update.old_status, update.old_rag, update.old_due = status, rag, due
-                self.session.add(update)
-            status = update.new_status or status
-            rag = update.new_rag or rag
-            due = update.new_due or due
 
     def _holders(self, ref: str, holders: list[tuple[str, str]]) -> None:
         """People named with a role: reported, and given the role only with --assign-people and

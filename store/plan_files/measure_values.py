@@ -15,7 +15,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet.worksheet import Worksheet
 
 from store.plan_files.plan_doc import PlanFileError
-from store.plan_files.sheet_plan import _csv_rows, _xlsx_rows, formula_neutralised
+from store.plan_files.sheet_files import csv_rows, formula_neutralised, xlsx_rows
 
 __all__ = ["PlanFileError", "read_table", "write_csv", "write_xlsx"]
 
@@ -25,8 +25,8 @@ def read_table(raw: bytes, filename: str) -> list[list[str]]:
     if not raw.strip():
         raise PlanFileError(filename, "", "the file is empty")
     if filename.lower().endswith(".xlsx"):
-        return _xlsx_rows(raw, filename)
-    return _csv_rows(raw, filename)
+        return xlsx_rows(raw, filename)
+    return csv_rows(raw, filename)
 
 
 def write_csv(rows: list[list[str]]) -> str:

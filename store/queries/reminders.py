@@ -383,14 +383,15 @@ def snooze(session: Session, reminder: Reminder, *, until: date) -> None:
     session.add(reminder)
 
 
-def unanswered_reminders(session: Session) -> list[Reminder]:
-    """Posted reminders nobody has answered yet (oldest first), for the weekly summary."""
-    query = (
-        select(Reminder)
-        .where(col(Reminder.posted_at).is_not(None), col(Reminder.answered_at).is_(None))
-        .order_by(col(Reminder.posted_at))
+def unanswered_reminders(session: Session, *, posted_before: datetime) -> list[Reminder]:
+    """Reminders posted before `posted_before` that nobody has answered (or snoozed), oldest
+    first, for the weekly summary."""
+    query = select(Reminder).where(
+        col(Reminder.posted_at).is_not(None),
+        col(Reminder.posted_at) <= posted_before,
+        col(Reminder.answered_at).is_(None),
     )
-    return list(session.exec(query))
+    return list(session.exec(query.order_by(col(Reminder.posted_at))))
 
 
 def set_reminders_channel(session: Session, channel: str | None, plan_key: str | None) -> list[str]:

@@ -99,6 +99,7 @@ def record_update(
     again, so two replies to one item in two processes are recorded one after the other: the
     second sees the first's update as its "before" and in the history it replays.
     """
+    # Long only for its keyword parameters, one per StatusUpdate column: the body is short.
     model = type(item)
     session.execute(
         sa_update(model).where(model.id == item.id).values(id=item.id),  # type: ignore[arg-type]

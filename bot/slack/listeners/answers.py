@@ -17,7 +17,7 @@ from bot.render.answer import MORE, SHARE, STEPS, answer_page
 from bot.render.item_text import day
 from bot.runtime import Runtime
 from bot.slack.listeners.interactions import Interaction, on_action
-from commands.questions.ask import AnswerResult
+from commands.questions.answer_result import AnswerResult
 
 log = logging.getLogger(__name__)
 

@@ -28,8 +28,10 @@ from bot.render.digest import (
     render_digest,
 )
 from commands.clock import Clock
+from commands.digest.result import DigestResult
+from commands.digest.scope import ALL, Scope, resolve_scope
 from commands.digest.subscriptions import DigestSubscriptionResult
-from commands.digest.summary import ALL, DigestResult, Scope, compose_digest, resolve_scope
+from commands.digest.summary import compose_digest
 from store.models import Action, Area, Plan, Reminder
 from store.models.status import Rag
 from store.queries.state import record_update

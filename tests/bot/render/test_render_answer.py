@@ -17,9 +17,10 @@ from bot.render import Rendered, render
 from bot.render.answer import MAX_BLOCKS
 from commands.caller import Caller
 from commands.clock import Clock
-from commands.questions.ask import AnswerItem, AnswerResult, answer
+from commands.questions.answer import answer
+from commands.questions.answer_result import AnswerItem, AnswerResult
 from commands.questions.history import history_command
-from commands.questions.understanding import Question
+from commands.questions.question import Question
 from commands.request import Policy, Request
 from store.models import Action
 from store.queries.history import find_item

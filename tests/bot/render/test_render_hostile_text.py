@@ -21,7 +21,8 @@ from bot.render.escape import link
 from bot.render.reminders import reminder_message
 from commands.caller import Caller
 from commands.clock import Clock
-from commands.digest.summary import ALL, compose_digest, resolve_scope
+from commands.digest.scope import ALL, resolve_scope
+from commands.digest.summary import compose_digest
 from commands.reminders.policy import plan_reminders
 from commands.request import Policy, Request
 from commands.router import handle

@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from commands.caller import TERMINAL, Caller
 from commands.clock import Clock
+from commands.digest.result import DigestResult
 from commands.digest.subscriptions import (
     DigestSubscriptionResult,
     WhenError,
@@ -18,7 +19,6 @@ from commands.digest.subscriptions import (
     next_fire,
     split_when,
 )
-from commands.digest.summary import DigestResult
 from commands.request import Request
 from commands.router import handle
 from store.db import session_scope

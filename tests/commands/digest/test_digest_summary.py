@@ -19,15 +19,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from commands.clock import Clock
-from commands.digest.summary import (
-    ALL,
-    LIST_LIMIT,
-    DigestData,
-    Scope,
-    ScopeError,
-    compose_digest,
-    resolve_scope,
-)
+from commands.digest.scope import ALL, Scope, ScopeError, resolve_scope
+from commands.digest.summary import LIST_LIMIT, DigestData, compose_digest
 from store.models import Action, Reminder, Role, Step
 from store.models.status import Rag
 from store.queries.roles import assign

@@ -177,7 +177,8 @@ def test_the_summary_counts_dates_moved_awaiting_and_flagged(york_engine: Engine
     from datetime import datetime
 
     from commands.clock import Clock
-    from commands.digest.summary import ALL, Scope, compose_digest
+    from commands.digest.scope import ALL, Scope
+    from commands.digest.summary import compose_digest
 
     setup(york_engine)
     first = reply(york_engine, "slipping to 31 March, recruitment", 1)
@@ -285,7 +286,7 @@ def test_waiting_dates_listed_and_decided_from_the_terminal(
 
 
 def test_answers_and_their_json_carry_the_new_date_and_the_evidence(york_engine: Engine) -> None:
-    from commands.questions.ask import AnswerResult
+    from commands.questions.answer_result import AnswerResult
 
     setup(york_engine)
     with session_scope(york_engine) as session:

@@ -138,7 +138,8 @@ def test_the_summary_counts_done_awaiting_evidence_apart_from_blue(york_engine: 
     from datetime import datetime
 
     from commands.clock import Clock
-    from commands.digest.summary import ALL, compose_digest
+    from commands.digest.scope import ALL
+    from commands.digest.summary import compose_digest
 
     setup(york_engine, "evidence")
     reply(york_engine, "done", 1)

@@ -198,7 +198,8 @@ def test_weekly_signal_changes_list_measures_whose_signal_moved(york: Session) -
 def test_the_weekly_summary_has_a_line_per_measure_whose_signal_changed(york: Session) -> None:
     from bot.render import render
     from commands.clock import Clock
-    from commands.digest.summary import ALL, Scope, compose_digest
+    from commands.digest.scope import ALL, Scope
+    from commands.digest.summary import compose_digest
     from commands.measures.record import measure_command
 
     load(york, recorded_on=date(2024, 3, 1))

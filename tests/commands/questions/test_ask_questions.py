@@ -17,8 +17,10 @@ from sqlmodel import Session, select
 
 from commands.caller import Caller
 from commands.clock import Clock
-from commands.digest.summary import DigestResult
-from commands.questions.ask import AnswerResult, answer, ask_command
+from commands.digest.result import DigestResult
+from commands.questions.answer import answer
+from commands.questions.answer_result import AnswerResult
+from commands.questions.ask import ask_command
 from commands.questions.history import HistoryProblem
 from commands.request import Request
 from commands.roles.directory import RoleListResult

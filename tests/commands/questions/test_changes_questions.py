@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from commands.clock import Clock
-from commands.questions.ask import answer
+from commands.questions.answer import answer
 from commands.questions.changes import ChangesResult
 from store.queries.history import find_item
 from store.queries.state import record_update

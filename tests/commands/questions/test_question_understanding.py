@@ -12,11 +12,14 @@ from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-import commands.questions.search as search_module
+import commands.questions.index_cache as index_cache
 from commands.clock import Clock
-from commands.questions.ask import answer
-from commands.questions.search import index_for, search
-from commands.questions.understanding import DateWindow, Question, Vocabulary, clean, understand
+from commands.questions.answer import answer
+from commands.questions.index_cache import index_for
+from commands.questions.question import DateWindow, Question, Vocabulary
+from commands.questions.search import search
+from commands.questions.understanding import understand
+from commands.questions.words import clean
 from store.models import Action
 from store.queries.state import record_update
 
@@ -240,14 +243,14 @@ def test_the_index_is_built_once_per_store_change(
     york_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     builds: list[int] = []
-    real = search_module.build_index
+    real = index_cache.build_index
 
-    def counting(snapshot):  # type: ignore[no-untyped-def]
+    def counting(*read):  # type: ignore[no-untyped-def]
         builds.append(1)
-        return real(snapshot)
+        return real(*read)
 
-    monkeypatch.setattr(search_module, "build_index", counting)
-    search_module._CACHE.clear()
+    monkeypatch.setattr(index_cache, "build_index", counting)
+    index_cache._CACHE.clear()
     clock = Clock.fixed_at(TODAY)
     with Session(york_engine) as session:
         for text in ("what's open under OA4", "fostring", "status of P7.5", "care leavers"):
@@ -278,7 +281,7 @@ def test_the_index_is_built_once_per_store_change(
 
     # A re-import rewriting a title in place moves no id or count: the periodic thorough check
     # (every RECHECK_SECONDS; made immediate here) sees it and rebuilds.
-    monkeypatch.setattr(search_module, "RECHECK_SECONDS", 0.0)
+    monkeypatch.setattr(index_cache, "RECHECK_SECONDS", 0.0)
     with Session(york_engine) as session:
         action = session.exec(select(Action).where(Action.ref == "P7.5")).one()
         action.title = "Consistent analysis of missing episodes, renamed"

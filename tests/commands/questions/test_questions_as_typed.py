@@ -12,7 +12,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from commands.clock import Clock
-from commands.questions.ask import AnswerResult, answer
+from commands.questions.answer import answer
+from commands.questions.answer_result import AnswerResult
 
 CLOCK = Clock.fixed_at(date(2023, 2, 15))
 

@@ -193,7 +193,8 @@ def test_the_summary_lists_owner_roles_with_nobody_and_no_cover(york_engine: Eng
     from datetime import datetime
 
     from commands.clock import Clock
-    from commands.digest.summary import ALL, compose_digest
+    from commands.digest.scope import ALL
+    from commands.digest.summary import compose_digest
     from store.queries.roles import unassign
 
     def to_confirm() -> tuple[str, ...]:

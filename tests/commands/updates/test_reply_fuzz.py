@@ -12,7 +12,8 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from commands.updates.replies import DONE_EMOJI, EMOJI_RAG, NOT_TYPOS, VOCABULARY, parse_reply
+from commands.updates.replies import parse_reply
+from commands.updates.reply_words import DONE_EMOJI, EMOJI_RAG, NOT_TYPOS, VOCABULARY
 
 TODAY = date(2023, 2, 15)
 

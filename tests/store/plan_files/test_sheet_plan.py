@@ -22,14 +22,8 @@ from sqlmodel import Session, select
 
 from store.models import Action, Measure, Step
 from store.plan_files.plan_doc import PlanFileError
-from store.plan_files.sheet_plan import (
-    formula_neutralised,
-    formula_restored,
-    plans_to_csv,
-    plans_to_rows,
-    plans_to_xlsx,
-    read_sheet_plans,
-)
+from store.plan_files.sheet_files import formula_neutralised, formula_restored
+from store.plan_files.sheet_plan import plans_to_csv, plans_to_rows, plans_to_xlsx, read_sheet_plans
 from store.queries.history import find_item
 
 GOOD_CSV = (

@@ -1,0 +1,211 @@
+"""The words of an answer: the question as understood, the yes or no, why nothing matched,
+and why a question could not be searched at all."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from commands.questions.plan_index import PlanIndex
+from commands.questions.question import Question
+from commands.questions.search import SearchOutcome
+from commands.questions.words import MAX_CHARACTERS
+
+STATUS_WORDS = {
+    "open": "open",
+    "overdue": "overdue",
+    "done": "done",
+    "blocked": "blocked",
+    "not_started": "not started",
+    "in_progress": "in progress",
+    "started": "started",
+}
+EXAMPLES = ("what's open under OA4?", "anything overdue for Head of MASH?", "status of P7.5")
+
+
+def question_in_words(question: Question, index: PlanIndex) -> str:
+    """The question as understood, in plain words: "overdue items owned by Head of MASH"."""
+    status = STATUS_WORDS.get(question.status or "", "")
+    parts: list[str] = []
+    items = [r for r in question.references if "." in r]
+    areas = [r for r in question.references if "." not in r] + list(question.areas)
+    if items and not areas:
+        parts.append(", ".join(items))
+        if status:
+            parts.append(f"({status})")
+    else:
+        parts.append(f"{status} items".strip())
+        if items:
+            parts.append(", ".join(items))
+        if areas:
+            named = []
+            for ref in areas:
+                title = index.area_titles.get(ref.upper())
+                named.append(f"{ref} ({title.rstrip('.')})" if title else ref)
+            parts.append("under " + ", ".join(named))
+            marked = [a for a in areas if index.followups.get(a.upper())]
+            if marked:
+                parts.append(
+                    "with the actions elsewhere marked " + ", ".join(f"({a})" for a in marked)
+                )
+    if question.owners:
+        parts.append("owned by " + " or ".join(question.owners))
+    if question.topic_words:
+        parts.append("about “" + " ".join(question.topic_words) + "”")
+    if question.rag:
+        parts.append(f"coloured {question.rag}")
+    if question.window:
+        parts.append(question.window.label)
+    if question.plan:
+        plan = next((e.plan_title for e in index.entries if e.plan_key == question.plan), None)
+        parts.append(f"in the {plan or question.plan}")
+    return " ".join(p for p in parts if p)
+
+
+def yes_answer(question: Question, named: list[str]) -> str:
+    refs = " and ".join(named)
+    if question.status in ("started", "not_started") and not (question.rag or question.window):
+        started = "started" if question.status == "started" else "not started yet"
+        return f"Yes, {refs} {'has' if len(named) == 1 else 'have'} {started}."
+    return f"Yes, {refs} {'is' if len(named) == 1 else 'are'} {_wanted_words(question)}."
+
+
+def _wanted_words(question: Question) -> str:
+    words = [
+        STATUS_WORDS.get(question.status or "", "") if not question.status_assumed else "",
+        f"coloured {question.rag}" if question.rag else "",
+        question.window.label if question.window else "",
+    ]
+    return " and ".join(word for word in words if word)
+
+
+def no_answer(question: Question, named: list[str]) -> str:
+    """ "No, P9.1 is not done.": a yes/no question about named items whose answer is no."""
+    refs = " and ".join(named)
+    if question.status == "not_started" and not (question.rag or question.window):
+        return f"No, {refs} {'has' if len(named) == 1 else 'have'} been started."
+    if question.status == "started" and not (question.rag or question.window):
+        return f"No, {refs} {'has' if len(named) == 1 else 'have'} not started yet."
+    return f"No, {refs} {'is' if len(named) == 1 else 'are'} not {_wanted_words(question)}."
+
+
+def _no_match_message(question: Question, filtered_out: int, unknown: tuple[str, ...]) -> str:
+    if unknown:
+        return f"I can't find {', '.join(unknown)} in the plans."
+    wanted = " ".join(
+        word
+        for word in (
+            STATUS_WORDS.get(question.status or "", ""),
+            "items",
+            f"coloured {question.rag}" if question.rag else "",
+            question.window.label if question.window else "",
+        )
+        if word
+    )
+    only_open = question.status == "open" and not (question.rag or question.window)
+    if only_open and filtered_out:  # "which Ofsted actions are still not done?": none is an answer
+        if filtered_out == 1:
+            return "None: the one item it names is done."
+        return f"None: all {filtered_out} of the items it names are done."
+    if not (question.references or question.areas or question.owners or question.topic):
+        if question.plan and filtered_out:
+            return (
+                f"There are no {wanted} here: {filtered_out} items match the rest of the question."
+            )
+        return f"There are no {wanted} in the plans."
+    if filtered_out:
+        noun = "item matches" if filtered_out == 1 else "items match"
+        return f"There are no {wanted} here: {filtered_out} {noun} the rest of the question."
+    if question.topic_words:
+        return "Nothing in the plans matches “" + " ".join(question.topic_words) + "”."
+    return "Nothing in the plans matches that question."
+
+
+def refusal_of(question: Question, text: str, mention_note: str | None) -> str | None:
+    """The whole reply when the question cannot be searched (bad dates, or no question found),
+    or None when it can."""
+    if question.bad_dates:
+        bad_dates = _bad_dates_message(question)
+        if question.truncated:
+            bad_dates += f" I read the first {MAX_CHARACTERS} characters of that."
+        return bad_dates
+    if question.is_empty:
+        hint = (
+            "Ask me about the plan, for example “"
+            + "”, “".join(EXAMPLES)
+            + "”. Type help to see everything I understand."
+        )
+        if (text or "").strip():
+            hint = "I couldn't find a question about the plan in that. " + hint
+        if mention_note:
+            hint = f"{mention_note} {hint}"
+        return hint
+    return None
+
+
+def answer_message(
+    question: Question,
+    outcome: SearchOutcome,
+    filtered_out: int,
+    answer_no: str | None,
+    *,
+    found: bool,
+    notes: tuple[str | None, ...],
+) -> str | None:
+    """The words above the items: the yes or no, or why nothing matched; then the references
+    not found, the `notes`, and whether the question was cut short."""
+    message: str | None = answer_no
+    if not found:
+        message = _no_match_message(question, filtered_out, outcome.unknown_refs)
+    elif outcome.unknown_refs:
+        missing = f"I can't find {', '.join(outcome.unknown_refs)} in the plans."
+        message = f"{message} {missing}" if message else missing
+    for note in notes:
+        if note:
+            message = f"{message} {note}" if message else note
+    if question.truncated:
+        note = f"I read the first {MAX_CHARACTERS} characters of that."
+        message = f"{message} {note}" if message else note
+    return message
+
+
+def scope_in_words(question: Question, index: PlanIndex) -> str:
+    """What a question about changes narrows to, in words: "under OA4 (…)", "for P7.5"."""
+    text = question_in_words(replace(question, status=None, window=None), index)
+    text = text.removeprefix("items").strip()
+    if text and not text.startswith(("under ", "owned ", "about ", "in the ")):
+        text = f"for {text}"
+    return text
+
+
+def _bad_dates_message(question: Question) -> str:
+    """Why a question with a date that is none ("31/02", "Q5") is not answered, and what to try."""
+    quarters = [b for b in question.bad_dates if re.fullmatch(r"Q\d+", b)]
+    days = [b for b in question.bad_dates if b not in quarters]
+    said = []
+    if days:
+        written = ", ".join(f"“{d}”" for d in days)
+        said.append(f"{written} {'is' if len(days) == 1 else 'are'} not a real date")
+    if quarters:
+        written = ", ".join(f"“{q}”" for q in quarters)
+        said.append(
+            f"{written} {'is' if len(quarters) == 1 else 'are'} not a quarter: the financial year "
+            "runs from Q1 (April to June) to Q4 (January to March)"
+        )
+    return (
+        f"{'; '.join(said)}, so I haven't answered that. Try a date like “by 28/02/2023”, a "
+        "month (“in March”) or a quarter (“due in Q4”)."
+    )
+
+
+def no_roles_message(asker: str | None) -> str:
+    if asker is None:
+        return (
+            "The terminal holds no roles: name one instead, e.g. "
+            "“anything overdue for Head of MASH?”."
+        )
+    return (
+        "You hold no roles in the role directory, so I can't tell which items are yours. Name a "
+        "role instead (“anything overdue for Head of MASH?”), or ask an admin to add you: "
+        '`role assign "Head of MASH" @you`.'
+    )

@@ -1,0 +1,84 @@
+"""What a question was read as (`Question`), and the vocabulary of a store it is read with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class AreaName:
+    ref: str
+    plan_key: str
+    terms: tuple[str, ...]  # the title's content terms, stemmed
+
+
+@dataclass(frozen=True)
+class RoleName:
+    name: str  # the canonical role
+    forms: tuple[str, ...]  # the name and its aliases, as typed in the directory
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """What the store knows that a question may name."""
+
+    prefixes: tuple[str, ...] = ("OA", "P")
+    ofsted_prefix: str | None = "OA"  # the prefix "Ofsted action 4" means
+    priority_prefix: str | None = "P"  # the prefix "priority 7" means
+    plans: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (plan key, its distinctive terms)
+    areas: tuple[AreaName, ...] = ()
+    roles: tuple[RoleName, ...] = ()
+    area_terms: tuple[str, ...] = ()  # every term of every area title, for fuzzy lookups
+    known: frozenset[str] = frozenset()  # every term the plans hold (empty: not known)
+    name_words: frozenset[str] = frozenset()  # every word of a role's or area's name, as typed
+
+
+@dataclass(frozen=True)
+class DateWindow:
+    """Due dates from `start` to `end` inclusive; None means open-ended."""
+
+    start: date | None
+    end: date | None
+    label: str
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question as understood. `text` is the cleaned text (Slack markup removed)."""
+
+    text: str
+    references: tuple[str, ...] = ()
+    areas: tuple[str, ...] = ()  # areas named by their title
+    area_phrases: tuple[str, ...] = ()
+    owners: tuple[str, ...] = ()  # canonical role names
+    owner_phrases: tuple[str, ...] = ()
+    topic: tuple[str, ...] = ()  # stemmed terms
+    topic_words: tuple[str, ...] = ()  # the same words as typed
+    # open | overdue | done | blocked | not_started | in_progress | started (begun, done included)
+    status: str | None = None
+    status_assumed: bool = False  # "open" was assumed because no status was asked for
+    rag: str | None = None
+    window: DateWindow | None = None
+    plan: str | None = None
+    truncated: bool = False
+    ignored: tuple[str, ...] = field(default=())  # things removed before reading (mentions)
+    changes: bool = False  # "what changed?": the updates recorded, not the items' state
+    mine: bool = False  # "for me", "my actions": the asker's own roles are the owners
+    past: bool = False  # asked in the past tense ("what was completed in December?")
+    bad_dates: tuple[str, ...] = ()  # written as dates but no real one ("31/02", "Q5")
+
+    @property
+    def is_empty(self) -> bool:
+        """Nothing in the text that could select anything."""
+        return not (self.changes or self.mine or self.scoped or self.topic or self.filtered)
+
+    @property
+    def scoped(self) -> bool:
+        """Named items, areas, owners or a plan."""
+        return bool(self.references or self.areas or self.owners or self.plan)
+
+    @property
+    def filtered(self) -> bool:
+        """Asks for a status, colour or date window (not only "open", which is assumed)."""
+        return bool(self.window or self.rag or (self.status and not self.status_assumed))
