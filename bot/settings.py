@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     planbot_reminders_channel: str | None = None
     planbot_stale_days: int = 28
     planbot_amber_days: int = 14
+    planbot_summary_after_bank_holiday: bool = True  # a summary due on one waits a working day
     planbot_http_threads: int = Field(default=8, ge=1, le=256)  # waitress request threads
     planbot_workers: int = Field(default=8, ge=1, le=256)  # threads for work after the ack
     planbot_scheduler: bool = True  # run summaries, reminders and retries in this process
@@ -128,6 +129,7 @@ class Settings(BaseSettings):
             stale_days=self.planbot_stale_days,
             amber_days=self.planbot_amber_days,
             reminders_channel=self.planbot_reminders_channel,
+            summary_after_bank_holiday=self.planbot_summary_after_bank_holiday,
             timezone=self.planbot_timezone,
             log_salt=self.planbot_log_salt,
             measures=MeasureSettings(

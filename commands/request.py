@@ -27,6 +27,7 @@ class Policy:
     stale_days: int = 28  # an open item with no update for this long is unverified
     amber_days: int = 14  # not started this close to its due date: Amber
     reminders_channel: str | None = None  # for plans with no reminders channel of their own
+    summary_after_bank_holiday: bool = True  # a summary due on one goes on the next working day
     timezone: str = DEFAULT_TIMEZONE
     log_salt: str = ""  # salts the hashes logged in place of a child's details
     measures: MeasureSettings = field(default_factory=MeasureSettings)

@@ -46,7 +46,7 @@ from bot.render.digest import render_digest
 from bot.runtime import Runtime
 from commands.digest.result import DigestResult
 from commands.digest.scope import scope_from_subscription
-from commands.digest.subscriptions import fire_time, local_week
+from commands.digest.subscriptions import local_week, weeks_due
 from commands.digest.summary import DigestData
 from store.db import session_scope
 from store.models import DigestSubscription
@@ -237,15 +237,17 @@ def post_summary(
     worker: str = WORKER,
     composer: DigestComposer | None = None,
     chart: bool = True,
+    week: date | None = None,
 ) -> Delivery:
-    """Post this week's summary for one subscription unless it is posted or being posted."""
+    """Post this week's summary (or `week`'s, moved here by a bank holiday) for one
+    subscription unless it is posted or being posted."""
     now = now or runtime.clock.utcnow()
     composer = composer or DigestComposer(runtime)
     with session_scope(runtime.engine) as session:
         subscription = get_subscription(session, subscription_id)
     if subscription is None or not subscription.active:
-        return Delivery(subscription_id, local_week_or_today(now), "inactive")
-    week = local_week(subscription, now)
+        return Delivery(subscription_id, week or local_week_or_today(now), "inactive")
+    week = week or local_week(subscription, now)
     claim = _with_db_retry(lambda: _take_claim(runtime, subscription_id, week, worker, now))
     if claim.state == "posted":
         return Delivery(subscription_id, week, "already", claim.channel, claim.ts)
@@ -405,24 +407,26 @@ def local_week_or_today(now: datetime) -> date:
 
 
 def due_subscriptions(
-    subscriptions: list[DigestSubscription], now: datetime
-) -> list[DigestSubscription]:
-    """Subscriptions whose time this week has come (and came after they were created)."""
-    due = []
-    for subscription in subscriptions:
-        when = fire_time(subscription, local_week(subscription, now))
-        created = subscription.created_at
-        if when <= now and (created is None or when >= created):
-            due.append(subscription)
-    return due
+    subscriptions: list[DigestSubscription], now: datetime, *, after_bank_holiday: bool = True
+) -> list[tuple[DigestSubscription, date]]:
+    """Each subscription and week whose summary's time has come (and came after the
+    subscription was made): this week's, and last week's if a bank holiday moved it here."""
+    return [
+        (subscription, week)
+        for subscription in subscriptions
+        for week in weeks_due(subscription, now, after_bank_holiday=after_bank_holiday)
+    ]
 
 
-def round_robin(subscriptions: list[DigestSubscription]) -> list[DigestSubscription]:
-    """One subscription per channel in turn, so pacing a channel rarely means waiting."""
-    queues: dict[str, list[DigestSubscription]] = {}
-    for subscription in subscriptions:
-        queues.setdefault(subscription.channel, []).append(subscription)
-    ordered: list[DigestSubscription] = []
+def round_robin(
+    pending: list[tuple[DigestSubscription, date]],
+) -> list[tuple[DigestSubscription, date]]:
+    """One summary per channel in turn, each channel's oldest week first, so pacing a channel
+    rarely means waiting."""
+    queues: dict[str, list[tuple[DigestSubscription, date]]] = {}
+    for entry in sorted(pending, key=lambda entry: entry[1]):
+        queues.setdefault(entry[0].channel, []).append(entry)
+    ordered: list[tuple[DigestSubscription, date]] = []
     while queues:
         for channel in list(queues):
             ordered.append(queues[channel].pop(0))
@@ -446,20 +450,18 @@ def run_due_digests(
     still that week) and a failed post is tried again.
     """
     now = now or runtime.clock.utcnow()
+    moved = runtime.policy.summary_after_bank_holiday
     with session_scope(runtime.engine) as session:
-        subscriptions = due_subscriptions(active_subscriptions(session), now)
+        due = due_subscriptions(active_subscriptions(session), now, after_bank_holiday=moved)
         pending = [
-            s
-            for s in subscriptions
-            if not (
-                (post := post_for_week(session, s.id or 0, local_week(s, now)))
-                and post.posted_at is not None
-            )
+            (s, week)
+            for s, week in due
+            if not ((post := post_for_week(session, s.id or 0, week)) and post.posted_at)
         ]
     composer = DigestComposer(runtime)
     deliveries = []
     last_post: dict[str, float] = {}
-    for subscription in round_robin(pending):
+    for subscription, week in round_robin(pending):
         # Slack allows about one message a second per channel: pace a channel's second summary
         waited = time.monotonic() - last_post.get(subscription.channel, -CHANNEL_GAP)
         if waited < CHANNEL_GAP:
@@ -476,6 +478,7 @@ def run_due_digests(
                 worker=worker,
                 composer=composer,
                 chart=chart,
+                week=week,
             ),
         )
         if delivered is not None:

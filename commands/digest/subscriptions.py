@@ -19,6 +19,7 @@ from commands.clock import DEFAULT_TIMEZONE
 from commands.digest.result import DigestResult
 from commands.digest.scope import Scope, ScopeError, resolve_scope, scope_from_subscription
 from commands.digest.summary import WEEKDAYS, DigestData, week_of
+from commands.reminders.working_days import bank_holiday, next_working_day
 from commands.request import Request
 from store.models import DigestSubscription
 from store.queries.digests import (
@@ -142,11 +143,35 @@ def split_when(text: str, default_timezone: str = DEFAULT_TIMEZONE) -> tuple[str
     return " ".join(tokens), When(weekday, hour, minute, zone)
 
 
-def fire_time(subscription: DigestSubscription, week: date) -> datetime:
-    """When the subscription posts in the week starting Monday `week`, in its own timezone."""
+def fire_time(
+    subscription: DigestSubscription, week: date, *, after_bank_holiday: bool = True
+) -> datetime:
+    """When the subscription posts its summary for the week starting Monday `week`, in its own
+    timezone: its day and time, or, when that day is an English bank holiday (and
+    `after_bank_holiday`), the same time on the next working day, which may be in the next
+    week (Good Friday's summary goes on the Tuesday after Easter)."""
     zone = ZoneInfo(subscription.timezone)
     day = week + timedelta(days=subscription.weekday)
+    if after_bank_holiday and bank_holiday(day):
+        day = next_working_day(day)
     return datetime.combine(day, time(subscription.hour, subscription.minute), tzinfo=zone)
+
+
+def weeks_due(
+    subscription: DigestSubscription, now: datetime, *, after_bank_holiday: bool = True
+) -> list[date]:
+    """The weeks whose summary's time has come by `now` (after the subscription was made): this
+    week's, and last week's when a bank holiday moved it into this one."""
+    this_week = local_week(subscription, now)
+    due = []
+    for week in (this_week - timedelta(days=7), this_week):
+        when = fire_time(subscription, week, after_bank_holiday=after_bank_holiday)
+        created = subscription.created_at
+        if when > now or (created is not None and when < created):
+            continue
+        if week == this_week or local_week(subscription, when) == this_week:
+            due.append(week)
+    return due
 
 
 def local_week(subscription: DigestSubscription, now: datetime) -> date:
@@ -154,10 +179,17 @@ def local_week(subscription: DigestSubscription, now: datetime) -> date:
     return week_of(now.astimezone(ZoneInfo(subscription.timezone)).date())
 
 
-def next_fire(subscription: DigestSubscription, now: datetime) -> datetime:
+def next_fire(
+    subscription: DigestSubscription, now: datetime, *, after_bank_holiday: bool = True
+) -> datetime:
     week = local_week(subscription, now)
-    when = fire_time(subscription, week)
-    return when if when > now else fire_time(subscription, week + timedelta(days=7))
+    for ahead in (-7, 0, 7, 14):
+        when = fire_time(
+            subscription, week + timedelta(days=ahead), after_bank_holiday=after_bank_holiday
+        )
+        if when > now:
+            return when
+    return when
 
 
 def subscription_state(

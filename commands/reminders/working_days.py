@@ -1,8 +1,9 @@
-"""Working days in England: no reminders at weekends or on bank holidays."""
+"""Working days in England: no reminders at weekends or on bank holidays, and a summary due on
+a bank holiday moved to the next working day."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 
 import holidays
@@ -23,3 +24,16 @@ def day_off(day: date) -> str | None:
 
 def is_working_day(day: date) -> bool:
     return day_off(day) is None
+
+
+def bank_holiday(day: date) -> str | None:
+    """The bank holiday `day` is in England ("Easter Monday"), or None."""
+    return _bank_holidays(day.year).get(day)
+
+
+def next_working_day(day: date) -> date:
+    """The first working day after `day`."""
+    day += timedelta(days=1)
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return day

@@ -342,6 +342,35 @@ def test_summaries_fall_due_at_local_time_across_the_clock_change(
     assert posted.week == date(2023, 3, 27)
 
 
+def test_a_summary_due_on_a_bank_holiday_goes_on_the_next_working_day(
+    make_runtime: Any, fake_slack: FakeSlack
+) -> None:
+    """Monday 29 May 2023 (spring bank holiday): Tuesday at 08:30. Good Friday 7 April 2023:
+    after Easter Monday, Tuesday 11 April, still as the week of 3 April's summary, once."""
+    runtime = make_runtime()
+    made = datetime(2023, 4, 4, tzinfo=UTC)
+    monday = subscribe(runtime, "CMONDAY01", created=made)
+    friday = subscribe(runtime, "CFRIDAY01", weekday=4, created=made)
+    client = build_web_client(runtime.settings)
+
+    def sweep(day: date, settings: Runtime = runtime) -> list[tuple[int, date]]:
+        now = datetime.combine(day, datetime.min.time().replace(hour=9), tzinfo=LONDON)
+        return [(d.subscription_id, d.week) for d in run_due_digests(settings, client, now=now,
+                                                                     chart=False)]  # fmt: skip
+
+    assert sweep(date(2023, 4, 7)) == []  # Good Friday
+    assert sweep(date(2023, 4, 10)) == []  # Easter Monday: neither summary yet
+    assert sweep(date(2023, 4, 11)) == [(friday, date(2023, 4, 3)), (monday, date(2023, 4, 10))]
+    assert sweep(date(2023, 4, 12)) == []  # each once
+    assert sweep(date(2023, 5, 29)) == []  # the spring bank holiday: Monday's summary waits
+    assert sweep(date(2023, 5, 30)) == [(monday, date(2023, 5, 29))]
+
+    # the setting off: the summary goes on the bank holiday itself
+    settings = runtime.settings.model_copy(update={"planbot_summary_after_bank_holiday": False})
+    on_the_day = Runtime(settings, runtime.clock, runtime.engine)
+    assert sweep(date(2023, 8, 28), on_the_day) == [(monday, date(2023, 8, 28))]
+
+
 def test_a_moved_or_ended_subscription_is_followed_by_the_next_sweep(
     make_runtime: Any, fake_slack: FakeSlack
 ) -> None:
