@@ -19,7 +19,7 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from datetime import time as dt_time
@@ -268,6 +268,8 @@ def post_summary(
         if earlier is not None:
             return earlier
     delivery = posting.send(rendered)
+    if delivery.outcome == "posted" and delivery.channel and delivery.ts:
+        post_thread(client, delivery.channel, delivery.ts, rendered.thread)
     if delivery.outcome != "posted" or not chart or result.empty or delivery.channel is None:
         return delivery
     charted = upload_chart(
@@ -387,6 +389,22 @@ class _ClaimedPost:
             posted.ts,
         )
         return Delivery(self.subscription_id, self.week, "posted", posted.channel, posted.ts)
+
+
+def post_thread(
+    client: WebClient, channel: str, thread_ts: str, replies: Sequence[Rendered]
+) -> None:
+    """The rest of a long summary's lists, as replies under it. The summary is recorded as posted
+    before these go, so a reply that fails is logged (the summary says the rest is in its thread;
+    `/plan digest preview` shows it whole) rather than posting the summary again."""
+    for reply in replies:
+        try:
+            client.chat_postMessage(
+                channel=channel, thread_ts=thread_ts, text=reply.text, blocks=reply.blocks,
+                unfurl_links=False, unfurl_media=False,
+            )  # fmt: skip
+        except (SlackApiError, SlackClientError, OSError) as error:
+            log.warning("a reply under summary %s in %s failed: %s", thread_ts, channel, error)
 
 
 def _composed(

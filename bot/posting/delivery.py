@@ -67,6 +67,12 @@ def deliver(
         in_channel = destination.share or not rendered.ephemeral
         payload["response_type"] = "in_channel" if in_channel else "ephemeral"
         post_to_response_url(destination.url, payload)
+        # a long summary's rest, after it: a response_url takes five posts in all
+        for reply in rendered.thread[:4]:
+            post_to_response_url(
+                destination.url,
+                message_payload(reply, client) | {"response_type": payload["response_type"]},
+            )
         if any(file.private for file in rendered.files):
             share_files(client, rendered, direct_channel(client, destination.user), None)
         else:

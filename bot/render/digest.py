@@ -7,8 +7,8 @@ text carries the same lines and reads on its own (notifications, the console, `-
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -28,6 +28,7 @@ from commands.digest.subscriptions import DigestSubscriptionResult, Subscription
 from store.models.status import Rag
 
 SECTION_LIMIT = 3000
+THREAD_CHARS = 2400  # a reply in the summary's thread reads on a phone
 MAX_BLOCKS = 50
 TITLE_CHARS = 70
 NOTE_CHARS = 110
@@ -64,10 +65,17 @@ class Section:
     intro: Line | None = None
     empty: str | None = None  # said instead when there are no entries
     see: str = SEE_ALL  # where the reader finds the entries that did not fit
+    # For a list the session must act on: what the entries are ("overdue"), and the ones that
+    # do not fit go into a reply in the summary's thread instead of "…and N more".
+    threaded: str | None = None
 
 
-def fit(section: Section, limit: int = SECTION_LIMIT) -> tuple[str, str]:
-    """The section as (mrkdwn, plain), lines added while they fit, then "…and N more"."""
+def fit(
+    section: Section, limit: int = SECTION_LIMIT, rest: list[Line] | None = None
+) -> tuple[str, str]:
+    """The section as (mrkdwn, plain), lines added while they fit, then "…and N more" (or, for
+    a threaded section with `rest` given, "…and N more overdue in the thread", the lines that
+    did not fit added to `rest`)."""
     head_rich = f"*{section.title}*"
     head_plain = section.title.upper()
     rich = [head_rich]
@@ -82,19 +90,49 @@ def fit(section: Section, limit: int = SECTION_LIMIT) -> tuple[str, str]:
     # Room kept for the "…and N more" line; N is at most the total, so this always fits.
     reserve = len(f"\n_…and {section.total} more — {section.see}_")
     shown = 0
-    for line in section.lines:
+    lines = iter(section.lines)
+    for line in lines:
         last = shown + 1 == section.total
         if used + 1 + len(line.rich) + (0 if last else reserve) > limit:
+            if rest is not None and section.threaded:
+                rest.append(line)
+                rest.extend(lines)
             break
         rich.append(line.rich)
         plain.append(line.plain)
         used += len(line.rich) + 1
         shown += 1
     if section.total > shown:
-        more = f"…and {section.total - shown} more — {section.see}"
+        if rest is not None and section.threaded:
+            more = f"…and {section.total - shown} more {section.threaded} in the thread below"
+        else:
+            more = f"…and {section.total - shown} more — {section.see}"
         rich.append(f"_{more}_")
         plain.append(more)
     return "\n".join(rich), "\n".join(plain)
+
+
+def continued(section: Section, rest: list[Line], beyond: int) -> list[Rendered]:
+    """The entries of a threaded section that did not fit the summary, as replies in its thread,
+    each within a phone's reading; `beyond` entries the summary did not carry are counted in
+    the last, with where to find them."""
+    chunks: list[list[Line]] = [[]]
+    size = 0
+    for line in rest:
+        if size + len(line.rich) + 1 > THREAD_CHARS and chunks[-1]:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(line)
+        size += len(line.rich) + 1
+    messages: list[Rendered] = []
+    for number, chunk in enumerate(chunks, start=1):
+        part = f" ({number}/{len(chunks)})" if len(chunks) > 1 else ""
+        total = len(chunk) + (beyond if number == len(chunks) else 0)
+        rich, plain = fit(Section(f"{section.title}, continued{part}", tuple(chunk), total,
+                                  see=section.see))  # fmt: skip
+        block = {"type": "section", "text": {"type": "mrkdwn", "text": rich}}
+        messages.append(Rendered(text=plain, blocks=[block], ephemeral=False))
+    return messages
 
 
 # ---------------------------------------------------------------- lines
@@ -286,6 +324,50 @@ def key_text(result: DigestResult) -> str:
     )
 
 
+def grouped_section(
+    title: str,
+    items: Sequence[ItemLine],
+    total: int,
+    line_of: Callable[[ItemLine, list[str]], Line],
+    **options: Any,
+) -> Section:
+    """A list with each action's steps folded into one line under it, so the list is short: an
+    action listed with its steps named ("2 steps too: P7.5.2, P7.5.3"), or, where only steps
+    are listed, one line for them under their action's reference. Order is kept: a group stands
+    where its first entry stood."""
+    groups: dict[str, list[ItemLine]] = {}
+    for item in items:
+        key = item.ref if item.kind == "action" else item.ref.rsplit(".", 1)[0]
+        groups.setdefault(key, []).append(item)
+    lines: list[Line] = []
+    for key, members in groups.items():
+        action = next((m for m in members if m.kind == "action"), None)
+        steps = [m for m in members if m.kind == "step"]
+        if action is not None:
+            also = [f"{plural(len(steps), 'step')} too: {', '.join(s.ref for s in steps)}"]
+            lines.append(line_of(action, also if steps else []))
+        elif len(steps) == 1:
+            lines.append(line_of(steps[0], []))
+        else:
+            lines.append(steps_line(key, steps))
+    uncarried = max(0, total - len(items))  # beyond what the summary carries: counted
+    return Section(title, tuple(lines), len(lines) + uncarried, **options)
+
+
+def steps_line(action_ref: str, steps: Sequence[ItemLine]) -> Line:
+    """Several steps of one action, on one entry: their references, owner and due dates."""
+    first = steps[0]
+    ref = escape(action_ref)
+    listed = "; ".join(
+        f"{escape(s.ref)} {due_words(s.due, s.due_as_written, s.days_overdue)}" for s in steps
+    )
+    head = (
+        f"{EMOJI[first.rag]} *{ref}*: {len(steps)} of its steps",
+        f"[{LABEL[first.rag]}] {ref}: {len(steps)} of its steps",
+    )
+    return entry(head, [escape(first.owner), listed], action_ref, None)
+
+
 def exceptions_section(result: DigestResult) -> Section:
     """Red then newly amber items, beyond those already listed as needing a decision (every one
     of which is red or blocked): the title and the empty line say "other" so the two sections
@@ -305,6 +387,7 @@ def exceptions_section(result: DigestResult) -> Section:
         ),
         n_red + n_amber,
         empty=empty,
+        threaded="exceptions",
     )
 
 
@@ -327,24 +410,26 @@ def date_changes_section(result: DigestResult) -> Section:
 
 
 def sections(result: DigestResult) -> list[Section]:
-    # Long but straight: the summary's sections in reading order, each as data.
+    # Long but straight: the summary's sections in reading order, each as data: what the
+    # session acts on first (decisions, exceptions, overdue, coming up), then what changed.
     out = [
-        Section(
+        grouped_section(
             f"Needs a decision ({result.total('needs_decision')})",
-            (
-                item_line(i, extra=[*reason_of(i), updated(i)], note=True)
-                for i in result.needs_decision
-            ),
+            result.needs_decision,
             result.total("needs_decision"),
+            lambda i, extra: item_line(i, extra=[*reason_of(i), updated(i), *extra], note=True),
             empty="Nothing blocked or red for two weeks.",
+            threaded="needing a decision",
         ),
         exceptions_section(result),
-        Section(
+        grouped_section(
             f"Overdue, newest slips first ({result.total('overdue')})",
-            (item_line(i) for i in result.overdue),
+            result.overdue,
             result.total("overdue"),
+            lambda i, extra: item_line(i, extra=extra),
             empty="Nothing overdue.",
             see="ask me “anything overdue?” for the full list",
+            threaded="overdue",
         ),
         Section(
             f"Coming up: due in the next 14 days ({result.total('coming_up')})",
@@ -352,6 +437,7 @@ def sections(result: DigestResult) -> list[Section]:
             result.total("coming_up"),
             empty="Nothing due in the next 14 days.",
         ),
+        _changes_section(result),
         Section(
             f"No update for {result.stale_days}+ days ({result.total('silent')})",
             (item_line(i, extra=[updated(i)]) for i in result.silent),
@@ -393,7 +479,6 @@ def sections(result: DigestResult) -> list[Section]:
             )
         )
     out += [
-        _changes_section(result),
         Section(
             f"Area roll-up ({len(result.areas)})",
             (area_line(a) for a in result.areas),
@@ -445,17 +530,26 @@ def render_digest(result: DigestResult) -> Rendered:
     rich, text = fit(head)
     blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": rich}})
     plain += [text, ""]
+    thread: list[Rendered] = []
     for section in sections(result):
-        rich, text = fit(section)
+        rest: list[Line] = []
+        if section.threaded:
+            section = replace(section, lines=tuple(section.lines))
+        rich, text = fit(section, rest=rest)
         blocks.append({"type": "divider"})
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": rich}})
         plain += [text, ""]
+        if rest:
+            carried = len(section.lines)  # type: ignore[arg-type]  # a tuple, made so above
+            thread += continued(section, rest, section.total - carried)
     footer = escape(
         "For any item above: /plan history <reference> shows every dated update and who made it."
     )
     blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": footer}]})
     plain.append(footer)
-    return Rendered(text="\n".join(plain).strip(), blocks=blocks[:MAX_BLOCKS])
+    text = "\n".join(plain).strip()
+    whole = "\n\n".join([text, *(reply.text for reply in thread)]) if thread else None
+    return Rendered(text=text, blocks=blocks[:MAX_BLOCKS], thread=tuple(thread), whole_text=whole)
 
 
 # ---------------------------------------------------------------- subscriptions

@@ -30,3 +30,6 @@ class Rendered:
     # The whole of an answer Slack shows a page at a time, for the terminal (which has no
     # "Show next 10" button); None when `text` is already the whole of it.
     whole_text: str | None = None
+    # Replies posted under this message: the rest of a weekly summary's lists that must not be
+    # hidden behind "…and N more".
+    thread: tuple[Rendered, ...] = ()

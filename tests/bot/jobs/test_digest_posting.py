@@ -21,6 +21,8 @@ from bot.runtime import Runtime
 from bot.settings import load_settings
 from bot.slack.client import build_web_client
 from commands.clock import Clock
+from commands.digest.scope import ALL
+from commands.digest.summary import compose_digest
 from store.db import make_engine, session_scope
 from store.models import Action, DigestPost
 from store.queries.digests import (
@@ -113,6 +115,35 @@ def test_posts_once_with_chart_and_records_the_ts(make_runtime: Any, fake_slack:
     restarted = make_runtime(MONDAY_0830 + timedelta(hours=3))  # a new process, same database
     assert run_due_digests(restarted, build_web_client(restarted.settings)) == []
     assert len(summaries(fake_slack)) == 1
+
+
+def test_what_the_summary_cannot_hold_is_posted_in_its_thread(
+    make_runtime: Any, fake_slack: FakeSlack
+) -> None:
+    runtime = make_runtime()
+    with session_scope(runtime.engine) as session:  # every open Ambition action slips
+        for action in session.exec(select(Action).where(Action.status != "done")):
+            record_update(session, action, at=datetime(2023, 1, 20, tzinfo=UTC), source="chat",
+                          due=date(2023, 1, 31))  # fmt: skip
+    sub = subscribe(runtime)
+    client = build_web_client(runtime.settings)
+    posted = post_summary(runtime, client, sub, chart=False)
+    [summary, *replies] = summaries(fake_slack)
+    overdue = next(
+        b["text"]["text"] for b in summary.payload["blocks"]
+        if b["type"] == "section" and b["text"]["text"].startswith("*Overdue")
+    )  # fmt: skip
+    assert overdue.endswith("more overdue in the thread below_")
+    assert replies and all(r.payload["thread_ts"] == posted.ts for r in replies)
+    titles = [r.payload["text"].split("\n")[0] for r in replies]
+    assert any(t.startswith("OVERDUE, NEWEST SLIPS FIRST (75), CONTINUED") for t in titles)
+    assert any(t.startswith("EXCEPTIONS: 52 RED, 0 NEWLY AMBER, CONTINUED") for t in titles)
+    everything = "\n".join(c.payload["text"] for c in (summary, *replies))
+    with Session(runtime.engine) as session:
+        result = compose_digest(session, ALL, runtime.clock)
+    assert result.total("overdue") == 75 and len(result.overdue) == 50  # the summary carries 50
+    assert all(item.ref in everything for item in result.overdue)  # each posted, in the thread
+    assert "…and 25 more — ask me “anything overdue?” for the full list" in everything
 
 
 def test_rate_limits_and_server_errors_are_retried(

@@ -104,8 +104,8 @@ def test_york_summary_reads_in_order_and_within_limits(york_read_only: Engine) -
         "EXCEPTIONS: 5 OTHER RED, 0 NEWLY AMBER",
         "OVERDUE, NEWEST SLIPS FIRST (30)",
         "COMING UP: DUE IN THE NEXT 14 DAYS (0)",
-        "NO UPDATE FOR 28+ DAYS (52)",
         "CHANGES IN THE LAST 7 DAYS (0)",
+        "NO UPDATE FOR 28+ DAYS (52)",
         "AREA ROLL-UP (16)",
     ]
     positions = [text.index(part) for part in order]
@@ -116,9 +116,21 @@ def test_york_summary_reads_in_order_and_within_limits(york_read_only: Engine) -
         "(63 days overdue) · last update 74 days ago · /plan history P9.1"
     ) in text
     assert "[Red] P7 Practice — R2 A0 G0 B0 U8 · 0/10 done · next due 1 May 2023" in text
+    # every overdue item is in the post or its thread, each action's steps folded under it
+    result = york(york_read_only)
+    posted = "\n".join([text, *(reply.text for reply in rendered.thread)])
+    overdue = posted[posted.index("OVERDUE, NEWEST SLIPS FIRST") : posted.index("COMING UP")]
+    assert all(item.ref in overdue for item in result.overdue) and result.total("overdue") == 30
+    assert "…and" not in overdue
     assert (
-        "…and 16 more — ask me “anything overdue?” for the full list" in text
-    )  # 30 overdue entries do not all fit in one section
+        "[Red] P7.5 Ensure consistent analysis of missing from home / care episodes. (OA4)\n"
+        "   Head of MASH · not started · due 31 Jan 2023 (13 days overdue) · "
+        "4 steps too: P7.5.2, P7.5.1, P7.5.3, P7.5.5 · /plan history P7.5"
+    ) in overdue
+    assert (
+        "[Red] P5.7: 2 of its steps\n   Head of Corporate Parenting · P5.7.1 due 31 Jan 2023 "
+        "(13 days overdue); P5.7.2 due 31 Jan 2023 (13 days overdue) · /plan history P5.7"
+    ) in overdue
     assert "<@" not in text and "<!" not in text
 
 
@@ -242,10 +254,19 @@ def test_hundreds_of_items_stay_within_slack_limits(empty_engine: Engine) -> Non
     assert_within_slack_limits(rendered.blocks)
     sections = [b["text"]["text"] for b in rendered.blocks if b["type"] == "section"]
     assert any(s.startswith("*Overdue, newest slips first (400)*") for s in sections)
-    assert any("more — ask me “anything overdue?” for the full list_" in s for s in sections)
     overdue = next(s for s in sections if s.startswith("*Overdue"))
     shown = overdue.count("/plan history")
-    assert f"…and {400 - shown} more" in overdue  # counts add up: nothing silently dropped
+    # what the post cannot hold goes into its thread, never into "…and N more" alone
+    assert overdue.endswith(f"_…and {400 - shown} more overdue in the thread below_")
+    replies = [r for r in rendered.thread if r.text.startswith("OVERDUE, NEWEST SLIPS FIRST")]
+    assert replies and all(len(r.text) <= 2500 for r in replies)
+    for reply in replies:
+        assert_within_slack_limits(reply.blocks)
+    in_thread = sum(r.text.count("/plan history") for r in replies)
+    assert shown + in_thread == 50  # every entry the summary carries is posted…
+    assert replies[-1].text.endswith(  # …and the rest are counted, with where to ask
+        f"…and {400 - 50} more — ask me “anything overdue?” for the full list"
+    )
     assert "<!channel>" not in rendered.text and "<@U0BADGUY>" not in rendered.text
     assert "&lt;!channel&gt;" in overdue
     assert len(rendered.text) < 40_000  # Slack truncates text beyond 40,000 characters
