@@ -150,6 +150,13 @@ def draw_chart(result: DigestResult) -> bytes:
     return chart_png(result)
 
 
+def chart_words(result: DigestResult) -> str:
+    """The chart's alt text (matplotlib is not needed for it, but its module imports it)."""
+    from bot.render.chart import chart_alt_text
+
+    return chart_alt_text(result)
+
+
 def _metadata(subscription_id: int, week: date) -> dict[str, Any]:
     return {
         "event_type": METADATA_EVENT,
@@ -186,7 +193,8 @@ def upload_chart(
                 channel=channel,
                 file=png,
                 filename=filename,
-                title=f"Status by area and 12-week trend, week of {result.week:%d %b %Y}",
+                title=f"Status by area and done against the plan, week of {result.week:%d %b %Y}",
+                alt_txt=chart_words(result),
             ),
             lambda since, until: _look_for_chart(client, channel, filename, since, until),
             now=now,

@@ -1,4 +1,6 @@
-"""The weekly summary's chart: status by area (stacked bars by colour) and the 12-week trend.
+"""The weekly summary's chart: status by area (stacked bars by colour, areas named) and a
+burn-up of the last 12 weeks (done against what the plan had due by then, and overdue), with
+alt text that says the same in words.
 
 A bare matplotlib Figure (no pyplot, so no GUI backend and no global state shared between
 threads) renders with Agg into bytes; nothing touches a display or the disk. Many
@@ -10,6 +12,8 @@ from __future__ import annotations
 
 import io
 
+from matplotlib.axes import Axes
+from matplotlib.dates import date2num
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
@@ -17,6 +21,7 @@ from commands.digest.result import AreaLine, DigestResult
 from store.models.status import Rag
 
 MAX_AREAS = 20
+AREA_TITLE = 28  # characters of an area's title beside its reference
 WIDTH_IN, HEIGHT_IN, DPI = 11.0, 5.0, 100
 # Council BRAG colours, darkened enough to read as text on white and distinct in greyscale.
 COLOURS = {
@@ -43,12 +48,70 @@ def chosen_areas(areas: tuple[AreaLine, ...]) -> tuple[list[AreaLine], int]:
     return [a for a in areas if id(a) in keep], len(areas) - MAX_AREAS
 
 
+def area_label(area: AreaLine) -> str:
+    """An area as the chart names it: its reference and its title, cut at a word."""
+    title = " ".join(area.title.split()).rstrip(".")
+    if len(title) > AREA_TITLE:
+        title = title[:AREA_TITLE].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return f"{area.ref} {title}"
+
+
+def _burn_up(axes: Axes, result: DigestResult) -> None:
+    """Done against what the plan had due by then, with overdue beside: a line style and marker
+    each, named in the legend, so colour is never the only sign."""
+    points = result.trend
+    days = date2num([p.on for p in points])
+    axes.plot(days, [p.planned for p in points], color="#616161", linestyle="--", marker="s",
+              markersize=4, label="due by then (plan)")  # fmt: skip
+    axes.plot(days, [p.done for p in points], color=COLOURS[Rag.BLUE], linewidth=3, marker="o",
+              label="done")  # fmt: skip
+    axes.plot(days, [p.overdue for p in points], color=COLOURS[Rag.RED], linestyle=":",
+              marker="^", label="overdue")  # fmt: skip
+    weeks = len(points)
+    axes.set_title(f"Done against due, {weeks} wk (dated actions)", fontsize=11, loc="left")
+    peak = max([max(p.planned, p.done, p.overdue) for p in points] or [0])
+    axes.set_ylim(0, max(4, peak * 1.3))  # headroom so the legend never covers a line
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.grid(alpha=0.3)
+    axes.legend(loc="upper left", fontsize=8, frameon=False, ncol=2)
+    ticks = days[::-2][::-1]  # every other week, always including this one
+    axes.set_xticks(ticks)
+    labels = [f"{p.on.day} {p.on:%b}" for p in points[::-2][::-1]]
+    axes.set_xticklabels(labels, rotation=45, fontsize=8)
+
+
+def chart_alt_text(result: DigestResult) -> str:
+    """What the chart shows, in words, for the upload's alt text."""
+    areas, left_out = chosen_areas(result.areas)
+    parts = []
+    for area in areas:
+        counts = ", ".join(
+            f"{area.counts.get(rag, 0)} {LABELS[rag].split(' ')[0].lower()}"
+            for rag in STACK
+            if area.counts.get(rag, 0)
+        )
+        if area.unverified:
+            counts += (", " if counts else "") + f"{area.unverified} unverified"
+        parts.append(f"{area.ref} {counts or 'no actions'}")
+    text = "Bar chart of actions by area and colour: " + "; ".join(parts) + "."
+    if left_out:
+        text += f" {left_out} quieter areas not shown."
+    if result.trend:
+        first, last = result.trend[0], result.trend[-1]
+        text += (
+            f" Line chart from {first.on:%-d %b} to {last.on:%-d %b %Y} of the actions the plan "
+            f"gives a date: {last.planned} due by now, {last.done} done (from {first.done}); "
+            f"overdue went from {first.overdue} to {last.overdue}."
+        )
+    return text
+
+
 def chart_png(result: DigestResult) -> bytes:
     """A PNG of the summary's area colours and open/overdue trend (about 1100×500 pixels)."""
     figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI)
     left, right = figure.subplots(1, 2, gridspec_kw={"width_ratios": [3, 2]})
     areas, left_out = chosen_areas(result.areas)
-    names = [a.ref for a in areas][::-1]
+    names = [area_label(a) for a in areas][::-1]
     lefts = [0] * len(names)
     for rag in STACK:
         values = [a.counts.get(rag, 0) for a in areas][::-1]
@@ -76,26 +139,7 @@ def chart_png(result: DigestResult) -> bytes:
     left.set_axisbelow(True)
     left.tick_params(axis="y", labelsize=9)
 
-    days = [p.on for p in result.trend]
-    right.plot(
-        days, [p.open for p in result.trend], marker="o", color="#37474f", label="open", linewidth=3
-    )
-    right.plot(
-        days,
-        [p.overdue for p in result.trend],
-        marker="o",
-        color=COLOURS[Rag.RED],
-        label="overdue",
-    )
-    right.set_title("Open and overdue actions, last 12 weeks", fontsize=11, loc="left")
-    peak = max([p.open for p in result.trend] or [0])
-    right.set_ylim(0, max(4, peak * 1.3))  # headroom so the legend never covers a line
-    right.yaxis.set_major_locator(MaxNLocator(integer=True))
-    right.grid(alpha=0.3)
-    right.legend(loc="upper left", fontsize=8, frameon=False, ncol=2)
-    ticks = days[::-2][::-1]  # every other week, always including this one
-    right.set_xticks(ticks)
-    right.set_xticklabels([f"{d.day} {d:%b}" for d in ticks], rotation=45, fontsize=8)
+    _burn_up(right, result)
     figure.suptitle(
         f"{result.scope.label[:80]} · week of {result.week.day} {result.week:%b %Y}", fontsize=12
     )

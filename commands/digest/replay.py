@@ -39,7 +39,9 @@ class ReplayedItem:
     times: list[datetime]
     states: list[DerivedState | None] = field(default_factory=list)  # per checkpoint
     colours: list[Colour | None] = field(default_factory=list)  # checkpoints 0.., on demand
-    trend: tuple[tuple[int, int], ...] = ()  # (open, overdue) per checkpoint
+    # (open, overdue, done with a plan date, due by then in the plan) per checkpoint; None
+    # before planbot tracked it
+    trend: tuple[tuple[int, int, int, int] | None, ...] = ()
 
     @property
     def ref(self) -> str:
@@ -147,11 +149,22 @@ class PlanReplay:
             states.append(cache[upto])
         item.states = states
         item.colours = []
-        if checkpoints == TREND_WEEKS:  # open/overdue per week, summed by the trend
+        if checkpoints == TREND_WEEKS:  # per week, summed by the trend
+            planned = item.row.planned_due
             item.trend = tuple(
-                (0, 0)
-                if st is None or st.status not in OPEN_STATUSES
-                else (1, int(st.due_date is not None and st.due_date < self.days[k]))
+                None
+                if st is None
+                else (
+                    int(st.status in OPEN_STATUSES),
+                    int(
+                        st.status in OPEN_STATUSES
+                        and st.due_date is not None
+                        and st.due_date < self.days[k]
+                    ),
+                    # the burn-up counts only actions the plan gave a date: done against due
+                    int(st.status == "done" and planned is not None),
+                    int(planned is not None and planned <= self.days[k]),
+                )
                 for k, st in enumerate(states)
             )
 

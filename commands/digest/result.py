@@ -111,6 +111,8 @@ class TrendPoint:
     on: date
     open: int
     overdue: int
+    done: int = 0  # actions with a date in the plan that are done
+    planned: int = 0  # actions the plan had due by this day (its own dates, not moved ones)
 
 
 @dataclass(frozen=True)

@@ -509,13 +509,20 @@ class DigestData(PlanReplay):
         return found
 
     def _trend(self, actions: list[ReplayedItem]) -> list[TrendPoint]:
-        opened = [0] * TREND_WEEKS
-        late = [0] * TREND_WEEKS
+        """The scope's open, overdue, done and planned-by-then actions each week, from the first
+        week planbot tracked all of them: a plan arriving mid-window is not drawn as a jump."""
+        totals = [[0, 0, 0, 0] for _ in range(TREND_WEEKS)]
+        tracked = [True] * TREND_WEEKS
         for item in actions:
-            for k, (was_open, is_late) in enumerate(item.trend):
-                opened[k] += was_open
-                late[k] += is_late
-        return [TrendPoint(self.days[k], opened[k], late[k]) for k in reversed(range(TREND_WEEKS))]
+            for k, week in enumerate(item.trend):
+                if week is None:
+                    tracked[k] = False
+                    continue
+                for n, value in enumerate(week):
+                    totals[k][n] += value
+        return [
+            TrendPoint(self.days[k], *totals[k]) for k in reversed(range(TREND_WEEKS)) if tracked[k]
+        ]
 
 
 @lru_cache(maxsize=65536)

@@ -107,6 +107,9 @@ def test_posts_once_with_chart_and_records_the_ts(make_runtime: Any, fake_slack:
     assert row.posted_at is not None
     completed = fake_slack.answered_ok("files.completeUploadExternal")
     assert len(completed) == 1 and len(fake_slack.uploads) == 1
+    [asked] = fake_slack.answered_ok("files.getUploadURLExternal")
+    assert asked.payload["alt_txt"].startswith("Bar chart of actions by area and colour: OA1 6")
+    assert "of the actions the plan gives a date: 7 due by now, 0 done" in asked.payload["alt_txt"]
     [png] = fake_slack.uploads.values()
     assert png.startswith(b"\x89PNG")
 
