@@ -41,6 +41,11 @@ from bot.render.measures import (
     render_measure_refused,
     render_scorecard,
 )
+from bot.render.ownership import (
+    render_ownership_claimed,
+    render_reassign_problem,
+    render_reassigned,
+)
 from bot.render.papers import render_paper_drafted, render_paper_refused
 from bot.render.reminders import render_reminder_plan
 from bot.render.rendered import Rendered
@@ -106,6 +111,7 @@ from commands.updates.outcomes import (
     UpdateApplied,
     UpdateRefused,
 )
+from commands.updates.ownership import OwnershipClaimed, Reassigned, ReassignProblem
 
 __all__ = ["RENDERERS", "Rendered", "render"]
 
@@ -155,6 +161,9 @@ RENDERERS: dict[type[Any], Callable[[Any], Rendered]] = {
     PaperDrafted: render_paper_drafted,
     PaperRefused: render_paper_refused,
     ChangedSince: render_changed_since,
+    OwnershipClaimed: render_ownership_claimed,
+    Reassigned: render_reassigned,
+    ReassignProblem: render_reassign_problem,
 }
 
 
@@ -169,6 +178,9 @@ Renderable = (
     | SignedOff
     | SignOffProblem
     | ChangedSince
+    | OwnershipClaimed
+    | Reassigned
+    | ReassignProblem
 )
 
 

@@ -18,6 +18,7 @@ from bot.slack.listeners import (
     home,
     interactions,
     mentions,
+    ownership,
     reminder_threads,
     slash,
     threads,
@@ -33,5 +34,6 @@ def register_listeners(app: App, runtime: Runtime) -> None:
     reminder_threads.register(app, runtime)  # the reminder buttons and the Add-note modal
     home.register(app, runtime)  # app_home_opened, its Refresh button and item menus
     answers.register(app, runtime)  # Show next 10, Share in channel, Steps under an answer
+    ownership.register(app, runtime)  # an admin's Move / Keep when a lead names a new owner
     interactions.register_fallbacks(app)  # any other action or view
     app.event("message")(ack_only)  # any other message event (mpim…): acknowledged, ignored
