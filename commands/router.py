@@ -32,6 +32,7 @@ from commands.measures.scorecard import ScorecardProblem, ScorecardResult, score
 from commands.questions.answer_result import AnswerResult
 from commands.questions.ask import ask_command
 from commands.questions.changes import ChangesResult
+from commands.questions.grouped import GroupedCount
 from commands.questions.help import HelpResult, help_command
 from commands.questions.history import HistoryProblem, HistoryResult, history_command
 from commands.reminders.channels import ChannelProblem, ChannelsResult, channel_command
@@ -82,6 +83,7 @@ Result = (
     | PlanSettingsProblem
     | PaperDrafted
     | PaperRefused
+    | GroupedCount
 )
 """Every result a text command can return; bot.render has a renderer for each."""
 

@@ -131,6 +131,7 @@ def reply_text(runtime: Runtime, text: str) -> str:
 
 def ask_cli(args: argparse.Namespace) -> int:
     from commands.questions.answer_result import AnswerResult
+    from commands.questions.grouped import GroupedCount
 
     runtime = _runtime(args)
     answered = answer_line(runtime, " ".join(args.text))
@@ -140,7 +141,7 @@ def ask_cli(args: argparse.Namespace) -> int:
     result, rendered = answered
     if args.json:
         payload: dict[str, Any]
-        if isinstance(result, AnswerResult):
+        if isinstance(result, AnswerResult | GroupedCount):
             payload = result.as_json()
         else:
             payload = {"items": [], "text": terminal_text(rendered)}

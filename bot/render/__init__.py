@@ -29,6 +29,7 @@ from bot.render.governance import (
     render_setting_changed,
     render_settings_problem,
 )
+from bot.render.grouped import render_grouped_count
 from bot.render.help import render_help
 from bot.render.history import render_history, render_history_problem
 from bot.render.home import render_changed_since
@@ -87,6 +88,7 @@ from commands.measures.record import (
 from commands.measures.scorecard import ScorecardProblem, ScorecardResult
 from commands.questions.answer_result import AnswerResult
 from commands.questions.changes import ChangesResult
+from commands.questions.grouped import GroupedCount
 from commands.questions.help import HelpResult
 from commands.questions.history import HistoryProblem, HistoryResult
 from commands.reminders.channels import ChannelProblem, ChannelsResult
@@ -161,6 +163,7 @@ RENDERERS: dict[type[Any], Callable[[Any], Rendered]] = {
     PaperDrafted: render_paper_drafted,
     PaperRefused: render_paper_refused,
     ChangedSince: render_changed_since,
+    GroupedCount: render_grouped_count,
     OwnershipClaimed: render_ownership_claimed,
     Reassigned: render_reassigned,
     ReassignProblem: render_reassign_problem,

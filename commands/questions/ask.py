@@ -20,6 +20,7 @@ from commands.measures.questions import MeasureAnswer, answer_measure_question
 from commands.questions.answer import MAX_ITEMS, answer, read_question
 from commands.questions.answer_result import AnswerItem, AnswerResult, DateChangeNote
 from commands.questions.changes import ChangesResult
+from commands.questions.grouped import GroupedCount, grouped_count, grouping
 from commands.questions.history import (
     HistoryProblem,
     HistoryResult,
@@ -87,6 +88,7 @@ QuestionOutcome = (
     | RoleListResult
     | DigestResult
     | MeasureAnswer
+    | GroupedCount
 )
 """What a question can come to: an answer, or another verb it was said in other words."""
 
@@ -174,6 +176,8 @@ def _ask_plainly(session: Session, request: Request, rest: str) -> QuestionOutco
         holders = role_list(session, request, role)
         if isinstance(holders, RoleListResult):  # "who is Head of MASH?": the role's holders
             return holders
+    if (grouped := grouping(rest)) is not None:  # "which heads of service have the most overdue"
+        return grouped_count(session, request, *grouped)
     result = answer(
         session,
         rest,
