@@ -34,6 +34,11 @@ from commands.questions.ask import ask_command
 from commands.questions.changes import ChangesResult
 from commands.questions.help import HelpResult, help_command
 from commands.questions.history import HistoryProblem, HistoryResult, history_command
+from commands.reminders.by_dm import (
+    ReminderDelivery,
+    ReminderDeliveryProblem,
+    reminders_command,
+)
 from commands.reminders.channels import ChannelProblem, ChannelsResult, channel_command
 from commands.reports.command import PaperDrafted, PaperRefused, report_command
 from commands.request import Request
@@ -82,6 +87,8 @@ Result = (
     | PlanSettingsProblem
     | PaperDrafted
     | PaperRefused
+    | ReminderDelivery
+    | ReminderDeliveryProblem
 )
 """Every result a text command can return; bot.render has a renderer for each."""
 
@@ -101,6 +108,7 @@ VERBS: dict[str, Handler] = {
     "cover": cover_command,
     "settings": settings_command,
     "report": report_command,
+    "reminders": reminders_command,
 }
 
 

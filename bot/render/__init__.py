@@ -51,9 +51,12 @@ from bot.render.roles import (
     render_who_am_i,
 )
 from bot.render.updates import (
+    render_changed_meanwhile,
     render_channel_problem,
     render_channels,
     render_details_removed,
+    render_reminder_delivery,
+    render_reminder_delivery_problem,
     render_reply_deleted,
     render_reply_ignored,
     render_snoozed,
@@ -84,6 +87,7 @@ from commands.questions.answer_result import AnswerResult
 from commands.questions.changes import ChangesResult
 from commands.questions.help import HelpResult
 from commands.questions.history import HistoryProblem, HistoryResult
+from commands.reminders.by_dm import ReminderDelivery, ReminderDeliveryProblem
 from commands.reminders.channels import ChannelProblem, ChannelsResult
 from commands.reminders.policy import ReminderPlan
 from commands.reports.command import PaperDrafted, PaperRefused
@@ -97,6 +101,7 @@ from commands.roles.directory import (
 )
 from commands.router import Result
 from commands.updates.outcomes import (
+    ChangedMeanwhile,
     DetailsRemoved,
     ReplyDeleted,
     ReplyIgnored,
@@ -155,6 +160,9 @@ RENDERERS: dict[type[Any], Callable[[Any], Rendered]] = {
     PaperDrafted: render_paper_drafted,
     PaperRefused: render_paper_refused,
     ChangedSince: render_changed_since,
+    ChangedMeanwhile: render_changed_meanwhile,
+    ReminderDelivery: render_reminder_delivery,
+    ReminderDeliveryProblem: render_reminder_delivery_problem,
 }
 
 
@@ -169,6 +177,7 @@ Renderable = (
     | SignedOff
     | SignOffProblem
     | ChangedSince
+    | ChangedMeanwhile
 )
 
 
