@@ -25,8 +25,10 @@ from commands.governance.evidence import (
 )
 from commands.request import Request
 from commands.updates.authority import covering_role, may_update, who_can
+from commands.updates.button_checks import changed_meanwhile, clicked_again
 from commands.updates.outcomes import (
     NOT_A_REMINDER_THREAD,
+    ChangedMeanwhile,
     ItemView,
     ReplyDeleted,
     ReplyIgnored,
@@ -38,6 +40,7 @@ from commands.updates.outcomes import (
     UpdateRefused,
 )
 from commands.updates.replies import ParsedReply, parse_reply
+from commands.updates.thread_items import edited_item, item_of_thread
 from store.models import Action, Reminder, StatusUpdate, Step
 from store.models.status import STATUS_VALUES
 from store.personal_data import Redacted, fingerprint, redact
@@ -47,24 +50,16 @@ from store.queries.history import (
     item_owner_roles,
     item_title,
     last_chat_update_by,
-    latest_update_since,
     mark_source_deleted,
     record_once,
     update_for_message,
 )
-from store.queries.reminders import (
-    get_reminder,
-    mark_answered,
-    reminder_for_thread,
-    reminders_about,
-    snooze,
-)
+from store.queries.reminders import get_reminder, mark_answered, reminders_about, snooze
 
 log = logging.getLogger(__name__)
 
 EDIT_WINDOW_DAYS = 14  # an edit of an older reply does not rewrite the plan's history
 SNOOZE_DAYS = 7
-REPEAT_CLICK = timedelta(seconds=60)  # the same button again within this is one click
 
 
 def _screened(request: Request, text: str, where: str) -> Redacted:
@@ -224,14 +219,6 @@ def _apply(
     )
 
 
-def _reminder_item(
-    session: Session, channel: str | None, thread_ts: str | None
-) -> tuple[Reminder, Action | Step] | None:
-    if not thread_ts:
-        return None
-    return _with_item(session, reminder_for_thread(session, channel, thread_ts))
-
-
 def _with_item(
     session: Session, reminder: Reminder | None
 ) -> tuple[Reminder, Action | Step] | None:
@@ -253,8 +240,9 @@ def reply_in_thread(
     permalink: str | None = None,
     has_files: bool = False,
 ) -> ReplyOutcome:
-    """A message in a thread: if the thread is a reminder's, read it and apply it."""
-    found = _reminder_item(session, channel, thread_ts)
+    """A message in a thread: if the thread is a reminder's, read it and apply it (in a lead's
+    thread, to the item it names)."""
+    found = item_of_thread(session, channel, thread_ts, text)
     if found is None:
         log.info(
             "reply %s in thread %s/%s ignored: not a reminder thread",
@@ -263,11 +251,14 @@ def reply_in_thread(
             thread_ts,
         )
         return ReplyIgnored(NOT_A_REMINDER_THREAD)
-    reminder, item = found
     if update_for_message(session, channel, message_ts) is not None:
-        log.info("reply %s on %s already recorded; ignored", message_ts, item.ref)
+        log.info("reply %s in %s already recorded; ignored", message_ts, thread_ts)
         return ReplyIgnored("already recorded")
-    screened = _screened(request, text, f"a reply on {item.ref}")
+    if isinstance(found, ReplyIgnored):
+        log.info("reply %s in lead thread %s: %s", message_ts, thread_ts, found.reason)
+        return _noting(found, _screened(request, text, "a reply in a lead thread"))
+    reminder, item = found.reminder, found.item
+    screened = _screened(request, found.text, f"a reply on {item.ref}")
     where = _Where(channel, message_ts, permalink)
     return _noting(
         _read_reply(session, request, reminder, item, screened.text, where, has_files), screened
@@ -418,13 +409,25 @@ def edit_reply(
     permalink: str | None = None,
 ) -> ReplyOutcome:
     """An edited reply corrects the update it made (or, if it made none, is read as a reply)."""
-    found = _reminder_item(session, channel, thread_ts)
+    found = item_of_thread(session, channel, thread_ts, text)
     if found is None:
         log.info(
             "edit of %s in %s/%s ignored: not a reminder thread", message_ts, channel, thread_ts
         )
         return ReplyIgnored(NOT_A_REMINDER_THREAD)
-    reminder, item = found
+    if isinstance(found, ReplyIgnored):
+        found = edited_item(session, channel, thread_ts, message_ts, text) or found
+    if isinstance(found, ReplyIgnored):
+        return reply_in_thread(
+            session,
+            request,
+            channel=channel,
+            thread_ts=thread_ts,
+            message_ts=message_ts,
+            text=text,
+            permalink=permalink,
+        )
+    reminder, item, text = found.reminder, found.item, found.text
     sent = _ts_time(message_ts)
     if sent is not None and request.clock.utcnow() - sent > timedelta(days=EDIT_WINDOW_DAYS):
         log.info(
@@ -491,7 +494,7 @@ def button_update(
     due: date | None = None,
     source: str = "button",
     permalink: str | None = None,
-) -> ReplyOutcome:
+) -> ReplyOutcome | ChangedMeanwhile:
     """A click (Done, In progress, Blocked, a status offered after an ambiguous reply) or the
     Add-note modal: the same rules as a reply."""
     found = _reminder_target(session, reminder_id)
@@ -511,10 +514,22 @@ def button_update(
         source == "button"
         and note is None
         and due is None
-        and _clicked_again(session, request, item, status)
+        and clicked_again(session, request, item, status)
     ):
         log.info("%s clicked %s again on %s; ignored", request.caller.label, status, item.ref)
         return ReplyIgnored("clicked again")
+    meanwhile = changed_meanwhile(session, request, reminder, item) if source == "button" else None
+    if meanwhile is not None and status is not None:
+        log.info(
+            "%s pressed %s on %s, changed since by %s",
+            request.caller.label,
+            status,
+            item.ref,
+            meanwhile.author,
+        )
+        return ChangedMeanwhile(
+            item_view(session, item, request), status, meanwhile.author, meanwhile.at
+        )
     applied = _apply(
         session,
         request,
@@ -531,20 +546,6 @@ def button_update(
         return applied
     mark_answered(session, reminder, at=request.clock.utcnow())
     return _noting(applied, screened)
-
-
-def _clicked_again(
-    session: Session, request: Request, item: Action | Step, status: str | None
-) -> bool:
-    """True when the same person set the same status by button moments ago: a double click, or
-    Slack's client sending the click twice, which would otherwise post "still done" twice."""
-    latest = latest_update_since(session, item, since=request.clock.utcnow() - REPEAT_CLICK)
-    return (
-        latest is not None
-        and latest.source == "button"
-        and latest.author == request.caller.user_id
-        and latest.new_status == status
-    )
 
 
 def snooze_item(
