@@ -17,7 +17,7 @@ import re
 import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
-from bot.cli.common import as_of_date
+from bot.cli.common import PEOPLE, as_of_date
 
 if TYPE_CHECKING:
     from bot.render import Rendered
@@ -92,7 +92,9 @@ def plain_text(text: str) -> str:
         sign, target, label = match.groups()
         if sign == "!":
             return f"@{label or target}"
-        return f"{'@' if sign == '@' else '#'}{label or target}"
+        if sign == "@":
+            return f"@{PEOPLE.get(target) or label or target}"
+        return f"#{label or target}"
 
     def link(match: re.Match[str]) -> str:
         address, label = match.groups()

@@ -36,11 +36,23 @@ def add_as_of(parser: argparse.ArgumentParser) -> None:
     )
 
 
+# People's names as Slack gave them (store.queries.people), read when the store is opened: the
+# terminal prints a role holder as "@Jo Bloggs", never as "@U0MASH001" when the name is known.
+PEOPLE: dict[str, str] = {}
+
+
 def open_runtime(settings: Settings, as_of: str | None, *, seed: bool = True) -> Runtime:
     """The runtime (the database migrated and, with `seed`, York's plans loaded when it holds
     none), or a SettingsError naming DATABASE_URL when the database cannot be opened."""
+    from store.db import session_scope
+    from store.queries.people import names
+
     try:
-        return build_runtime(settings, as_of=as_of, seed=seed)
+        runtime = build_runtime(settings, as_of=as_of, seed=seed)
+        with session_scope(runtime.engine) as session:
+            PEOPLE.clear()
+            PEOPLE.update(names(session))
+        return runtime
     except (SQLAlchemyError, OSError) as error:
         raise database_trouble(error, "open", settings.database_url) from None
 

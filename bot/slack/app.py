@@ -27,6 +27,9 @@ from bot.slack.errors import describe_request, report_failure
 from bot.slack.event_claims import CLAIM_AFTER_ACK, ClaimsBeforeAck, claim_after_ack
 from bot.slack.listeners import register_listeners
 from bot.slack.requests import SIGNED_BY_SLACK
+from bot.slack.text import USER_NAMES
+from store.db import session_scope
+from store.queries.people import remember_name
 
 log = logging.getLogger("planbot.slack")
 
@@ -106,6 +109,12 @@ class NoteRateLimits(Middleware):
         return BoltResponse(status=200, body="")
 
 
+def _keep_name(runtime: Runtime, user_id: str, name: str) -> None:
+    """A name users.info gave, kept for the terminal (bot/cli prints names, not ids)."""
+    with session_scope(runtime.engine) as session:
+        remember_name(session, user_id, name, at=runtime.clock.real_utcnow())
+
+
 def create_app(
     runtime: Runtime,
     *,
@@ -158,6 +167,7 @@ def create_app(
 
     # Role commands ask Slack whether a holder is deactivated (users.info `deleted`).
     runtime.workspace = SlackWorkspace(app.client)
+    USER_NAMES.found = partial(_keep_name, runtime)
     # The workspace's address, for the links kept with updates, asked once now rather than in
     # the middle of the first reply (if Slack cannot say yet, the first reply asks again).
     workspace_url(app.client)

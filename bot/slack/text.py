@@ -17,6 +17,7 @@ import logging
 import re
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from slack_sdk import WebClient
@@ -88,6 +89,8 @@ class UserNames:
         self._ttl, self._limit = ttl, limit
         self._names: dict[str, tuple[str, float]] = {}
         self._lock = threading.Lock()
+        # Told each name Slack gives (the app keeps them in the store for the terminal).
+        self.found: Callable[[str, str], None] | None = None
 
     def name(self, client: WebClient, user_id: str) -> str:
         now = time.monotonic()
@@ -98,6 +101,11 @@ class UserNames:
         name, keep = self._look_up(client, user_id), self._ttl
         if name is None:
             name, keep = user_id, 60.0
+        elif self.found is not None:
+            try:
+                self.found(user_id, name)
+            except Exception:  # keeping a name must never stop a message going out
+                log.warning("could not keep the name of %s", user_id, exc_info=True)
         with self._lock:
             if len(self._names) >= self._limit:
                 self._names.clear()  # simplest bound: people are few, a refill is cheap

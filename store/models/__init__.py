@@ -6,7 +6,7 @@ from store.models.measures import MeasureLink, MeasureValue, SuccessMeasure
 from store.models.plan import Action, ActionOwner, Area, Measure, Plan, Step
 from store.models.reminders import Reminder, ReminderLine, ReminderPreference
 from store.models.role_managers import RoleManager
-from store.models.roles import Role, RoleAlias, RoleMember
+from store.models.roles import PersonName, Role, RoleAlias, RoleMember
 from store.models.slack import PendingPost, ProcessedEvent, Setting
 from store.models.status import Rag, Status
 from store.models.updates import StatusUpdate
@@ -23,6 +23,7 @@ __all__ = [
     "MeasureValue",
     "PaperIssued",
     "PendingPost",
+    "PersonName",
     "Plan",
     "PlanSetting",
     "ProcessedEvent",

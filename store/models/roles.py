@@ -31,3 +31,12 @@ class RoleMember(SQLModel, table=True):
     assigned_by: str | None = Field(default=None, max_length=32)
     assigned_at: datetime | None = None
     active: bool = True  # false when Slack reports the user deactivated
+
+
+class PersonName(SQLModel, table=True):
+    """What Slack calls a person (their display name), as last seen: how the terminal names
+    people instead of printing their ids."""
+
+    user_id: str = Field(primary_key=True, max_length=32)
+    name: str = Field(max_length=200)
+    seen_at: datetime

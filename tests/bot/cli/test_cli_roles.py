@@ -97,3 +97,25 @@ def test_roles_assign_list_whoami_and_remove(
 )
 def test_terminal_text_carries_no_slack_markup(mrkdwn: str, plain: str) -> None:
     assert plain_text(mrkdwn) == plain
+
+
+def test_the_terminal_names_people_slack_has_named(
+    terminal: None, york_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from datetime import UTC, datetime
+
+    from store.db import make_engine, session_scope
+    from store.queries.people import names, remember_name
+
+    engine = make_engine(york_url)
+    with session_scope(engine) as session:  # as the Slack app keeps what users.info says
+        remember_name(session, "U0MASH001", "Jo Bloggs", at=datetime(2023, 2, 1, tzinfo=UTC))
+        remember_name(session, "U0MASH001", "Jo  Bloggs ", at=datetime(2023, 2, 2, tzinfo=UTC))
+        remember_name(session, "W0ENT0001", "W0ENT0001", at=datetime(2023, 2, 2, tzinfo=UTC))
+    with session_scope(engine) as session:
+        assert names(session) == {"U0MASH001": "Jo Bloggs"}  # an id is never kept as a name
+    engine.dispose()
+    assert main(["roles", "assign", "Head of MASH", "U0MASH001", "W0ENT0001"]) == 0
+    assert capsys.readouterr().out.strip() == "@Jo Bloggs, @W0ENT0001 now hold Head of MASH."
+    assert main(["roles", "list", "mash"]) == 0
+    assert capsys.readouterr().out.startswith("1 role\nHead of MASH: @Jo Bloggs, @W0ENT0001")

@@ -58,7 +58,11 @@ def test_answers_name_people_without_pinging_them(
             {"type": "section", "text": {"type": "mrkdwn", "text": "<@U0MASH001> <!channel>"}}
         ],
     }
-    quiet = without_pings(payload, client, UserNames())
+    names = UserNames()
+    kept: list[tuple[str, str]] = []
+    names.found = lambda user, name: kept.append((user, name))  # the app keeps them in the store
+    quiet = without_pings(payload, client, names)
+    assert kept == [("U0MASH001", "Jo"), ("U0QA00001", "Sam <QA> & co")]
     assert quiet["text"] == "by @Jo and @Sam &lt;QA&gt; &amp; co; @here @heads"
     assert quiet["blocks"][0]["text"]["text"] == "@Jo @channel"
     assert "<@" not in str(quiet) and "<!" not in str(quiet)
