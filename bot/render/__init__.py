@@ -110,6 +110,7 @@ from commands.router import Result
 from commands.updates.outcomes import (
     ChangedMeanwhile,
     DetailsRemoved,
+    OwnershipClaimed,
     ReplyDeleted,
     ReplyIgnored,
     ReplyOutcome,
@@ -118,7 +119,7 @@ from commands.updates.outcomes import (
     UpdateApplied,
     UpdateRefused,
 )
-from commands.updates.ownership import OwnershipClaimed, Reassigned, ReassignProblem
+from commands.updates.ownership import Reassigned, ReassignProblem
 
 __all__ = ["RENDERERS", "Rendered", "render"]
 

@@ -8,7 +8,8 @@ from typing import Any
 
 from bot.render.escape import escape, mention
 from bot.render.rendered import Rendered
-from commands.updates.ownership import OwnershipClaimed, Reassigned, ReassignProblem
+from commands.updates.outcomes import OwnershipClaimed
+from commands.updates.ownership import Reassigned, ReassignProblem
 
 MOVE, KEEP = "ownership:move", "ownership:keep"
 

@@ -30,6 +30,7 @@ from commands.updates.outcomes import (
     NOT_A_REMINDER_THREAD,
     ChangedMeanwhile,
     ItemView,
+    OwnershipClaimed,
     ReplyDeleted,
     ReplyIgnored,
     ReplyOutcome,
@@ -39,6 +40,7 @@ from commands.updates.outcomes import (
     UpdateApplied,
     UpdateRefused,
 )
+from commands.updates.ownership import OwnershipClaim, claim_ownership, read_claim
 from commands.updates.replies import ParsedReply, parse_reply
 from commands.updates.thread_items import edited_item, item_of_thread
 from store.models import Action, Reminder, StatusUpdate, Step
@@ -288,6 +290,9 @@ def _read_reply(
     if offered is not None:
         return _record_offered(session, request, item, offered, where)
     parsed = parse_reply(text, request.clock.today())
+    # "this sits with Head of QA now": a reply that changes nothing else says who owns it now
+    if parsed.kind != "update" and (claim := read_claim(text)) is not None:
+        return _record_claim(session, request, reminder, item, claim, text, where)
     if parsed.kind == "nothing":
         if has_files and not parsed.cleaned:
             log.info(
@@ -318,6 +323,31 @@ def _read_reply(
     return _record_parsed(
         session, request, reminder, item, parsed, channel, message_ts, permalink, corrects=previous
     )
+
+
+def _record_claim(
+    session: Session,
+    request: Request,
+    reminder: Reminder,
+    item: Action | Step,
+    claim: OwnershipClaim,
+    text: str,
+    where: _Where,
+) -> OwnershipClaimed:
+    """A reply saying someone else owns the item: kept as a note (when the author may update
+    it), never a status; the admins are asked, by the caller, whether to move it."""
+    saved = False
+    if may_update(session, request, item):
+        applied = _apply(
+            session, request, item, status=None, rag=None, due=None, due_text=None,
+            note=text[:4000], source="chat", permalink=where.permalink, channel=where.channel,
+            message_ts=where.message_ts,
+        )  # fmt: skip
+        saved = isinstance(applied, UpdateApplied)
+        if saved:
+            mark_answered(session, reminder, at=request.clock.utcnow())
+    claimed = claim_ownership(session, request, item, item_view(session, item, request), claim)
+    return replace(claimed, note_saved=saved)
 
 
 def _record_offered(

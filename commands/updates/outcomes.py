@@ -102,8 +102,29 @@ class ThreadTarget:
     item: ItemView
 
 
+@dataclass(frozen=True)
+class OwnershipClaimed:
+    """Kept as a note; the admins are asked, each with a button when a role was recognised."""
+
+    item: ItemView
+    kind: str  # action | step
+    item_id: int
+    author: str | None
+    named: str
+    role: str | None  # the role the words name, if planbot knows it
+    owners: tuple[str, ...]  # the item's owner roles now
+    admins: tuple[str, ...]  # who is asked
+    note_saved: bool = True
+
+
 ReplyOutcome = (
-    UpdateApplied | StatusQuestion | UpdateRefused | ReplyIgnored | ReplyDeleted | EvidenceRecorded
+    UpdateApplied
+    | StatusQuestion
+    | UpdateRefused
+    | ReplyIgnored
+    | ReplyDeleted
+    | EvidenceRecorded
+    | OwnershipClaimed
 )
 """What became of a reply, an edit, a deletion, a click or a note."""
 

@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from commands.request import Request
 from commands.roles.directory import is_admin, match_role, parse_users
-from commands.updates.outcomes import ItemView
+from commands.updates.outcomes import ItemView, OwnershipClaimed
 from store.models import Action, Role, Step
 from store.queries.history import find_item
 from store.queries.ownership import reassign
@@ -33,9 +33,14 @@ _BY_WHO = re.compile(
 # "passed/handed/moved (it) to <who>"; "(it) sits with/belongs to/is owned by <who> (now)";
 # "it's now with <who>"; "<who> owns it"; "not mine any more (- it's <who>'s)"; "wrong person".
 _CLAIMS = (
-    re.compile(
-        r"\b(?:passed|handed|moved|transferred|given|reassigned|gone)\s+(?:it\s+|this\s+|"
-        r"the\s+action\s+)?(?:over\s+)?" + _TO + r"\s+(?P<who>.+)",
+    re.compile(  # handed/passed need no object: "handed over to …", "passed to …"
+        r"\b(?:passed|handed|transferred|reassigned)\s+(?:it\s+|this\s+|the\s+action\s+)?"
+        r"(?:over\s+|across\s+)?" + _TO + r"\s+(?P<who>(?!bau\b|business\s+as\s+usual).+)",
+        re.I,
+    ),
+    re.compile(  # moved/given/gone need one or "over": "moved to March" is no hand-over
+        r"\b(?:moved|given|gone)\s+(?:(?:it|this|the\s+action|ownership)\s+(?:over\s+|across\s+)?"
+        r"|over\s+|across\s+)" + _TO + r"\s+(?P<who>(?!bau\b|business\s+as\s+usual).+)",
         re.I,
     ),
     re.compile(
@@ -70,21 +75,6 @@ class OwnershipClaim:
 
     named: str
     users: tuple[str, ...] = ()  # people mentioned (<@U…>)
-
-
-@dataclass(frozen=True)
-class OwnershipClaimed:
-    """Kept as a note; the admins are asked, each with a button when a role was recognised."""
-
-    item: ItemView
-    kind: str  # action | step
-    item_id: int
-    author: str | None
-    named: str
-    role: str | None  # the role the words name, if planbot knows it
-    owners: tuple[str, ...]  # the item's owner roles now
-    admins: tuple[str, ...]  # who is asked
-    note_saved: bool = True
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,8 @@ from bot.render.rendered import Rendered
 from bot.runtime import Runtime
 from bot.slack.client import post_to_response_url
 from bot.slack.listeners.interactions import Interaction, on_action
-from commands.updates.ownership import OwnershipClaimed, decide_reassign
+from commands.updates.outcomes import OwnershipClaimed
+from commands.updates.ownership import decide_reassign
 from store.db import session_scope
 
 log = logging.getLogger(__name__)

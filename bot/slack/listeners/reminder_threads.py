@@ -28,7 +28,9 @@ from bot.render.evidence import SIGN_OFF
 from bot.render.updates import ADD_NOTE, BUTTON_LABELS, NOTE_VIEW, SET_STATUS, SNOOZE
 from bot.runtime import Runtime
 from bot.slack.client import message_link
+from bot.slack.listeners.home import publish_home
 from bot.slack.listeners.interactions import Interaction, on_action, on_view
+from bot.slack.listeners.ownership import ask_admins
 from commands.governance.date_changes import DateChangeProblem, decide
 from commands.governance.evidence import SignOffProblem, sign_off
 from commands.request import Request
@@ -44,6 +46,7 @@ from commands.updates.outcomes import (
     NOT_A_REMINDER_THREAD,
     ChangedMeanwhile,
     DetailsRemoved,
+    OwnershipClaimed,
     ReplyIgnored,
     StatusQuestion,
     ThreadTarget,
@@ -167,6 +170,19 @@ def on_channel_message(
         log.info("message %s in thread %s/%s: not a reminder thread", ts, channel, thread_ts)
         return
     _answer(runtime, client, result, channel=channel, thread_ts=thread_ts, user=user)
+    _afterwards(runtime, client, result, user)
+
+
+def _afterwards(runtime: Runtime, client: WebClient, result: Renderable, user: str | None) -> None:
+    """What an outcome sets going beyond the thread: the admins asked about a new owner, the
+    author's Home tab redrawn after an update."""
+    if isinstance(result, OwnershipClaimed):
+        ask_admins(runtime, client, result)
+    elif isinstance(result, UpdateApplied) and user:
+        try:
+            publish_home(runtime, client, user)
+        except Exception:  # the update stands; the tab is redrawn when next opened
+            log.warning("could not redraw %s's Home tab", user, exc_info=True)
 
 
 def _not_a_reminder_thread(result: Renderable) -> bool:

@@ -17,6 +17,7 @@ from slack_fixtures import interaction_envelope, message_event
 
 from store.db import make_engine, session_scope
 from store.queries.history import find_item
+from store.queries.roles import owner_roles
 
 pytestmark = pytest.mark.slow
 
@@ -174,3 +175,47 @@ def test_done_evidence_by_file_sign_off_then_blue_in_the_thread(
         item = find_item(session, "P7.5")
         assert item is not None and (item.status, item.awaiting) == ("done", None)
     engine.dispose()
+
+
+def test_someone_else_owns_it_now_is_noted_and_an_admin_moves_it(
+    start_slack_app: Any, fake_slack: FakeSlack, york_url: str
+) -> None:
+    engine = make_engine(york_url)
+    give_role(engine, "Head of MASH", LEAD)
+    thread = slack_ts(date(2023, 2, 15))
+    post_thread(engine, "P7.5", ts=thread, on=date(2023, 2, 15), channel=CHANNEL)
+    app = start_slack_app(york_url, PLANBOT_ADMINS=ADMIN, PLANBOT_SCHEDULER="false")
+
+    event = message_event("not mine any more - this sits with Head of QA now", user=LEAD,
+                          channel=CHANNEL, channel_type="channel", thread_ts=thread)  # fmt: skip
+    assert app.event(event).status == 200
+    [noted] = fake_slack.wait_for(
+        "chat.postMessage", where=lambda c: c.payload.get("thread_ts") == thread
+    )
+    assert noted.payload["text"].startswith("Noted: you say P7.5 is now with “Head of QA")
+    assert "stays with Head of MASH" in noted.payload["text"]
+    [opened] = fake_slack.wait_for("conversations.open")
+    assert opened.payload["users"] == ADMIN
+    [question] = fake_slack.wait_for(
+        "chat.postMessage", where=lambda c: str(c.payload.get("channel", "")).startswith("D")
+    )
+    blocks = question.payload["blocks"]
+    blocks = json.loads(blocks) if isinstance(blocks, str) else blocks
+    [actions] = [b for b in blocks if b["type"] == "actions"]
+    move = actions["elements"][0]
+    assert move["text"]["text"] == "Move to Head of QA"
+    with session_scope(engine) as session:
+        item = find_item(session, "P7.5")
+        assert item is not None and item.status == "not_started"  # a claim is not a status
+        assert [r.name for r in owner_roles(session, item.id or 0)] == ["Head of MASH"]
+
+    click(app, fake_slack, LEAD, "ownership:move", move["value"], thread)  # not an admin
+    click(app, fake_slack, ADMIN, "ownership:move", move["value"], thread)
+    answers = fake_slack.wait_for("response_url", count=2)
+    said = [a.payload["text"] for a in answers]
+    assert "Only a planbot admin can move an action to another owner." in said
+    assert any(t.startswith("Moved P7.5 to Head of QA") for t in said)
+    with session_scope(engine) as session:
+        item = find_item(session, "P7.5")
+        assert item is not None
+        assert [r.name for r in owner_roles(session, item.id or 0)] == ["Head of QA"]

@@ -75,3 +75,17 @@ def test_only_an_admin_moves_an_action_and_it_moves_whole(york_engine: Engine) -
         item = find_item(session, "P7.5")
         assert item is not None
         assert [r.name for r in owner_roles(session, item.id or 0)] == ["Head of QA"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the family moved to YO24 1AB, chasing",
+        "moved to March as the panel was cancelled",
+        "handed over to BAU",
+        "gone to panel for sign off",
+        "given to the board for decision",
+    ],
+)
+def test_moves_of_other_things_are_not_claims(text: str) -> None:
+    assert read_claim(text) is None, text
