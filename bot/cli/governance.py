@@ -12,7 +12,7 @@ from bot.cli.common import add_as_of
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     settings = subparsers.add_parser(
         "settings",
-        help="each plan's governance settings (approval, blue_needs, approver, slip_weeks)",
+        help="each plan's settings (approval, blue_needs, approver, slip_weeks, reminder_threads)",
         description="Show every plan's settings, or set one: planbot settings set ofsted "
         "approval required.",
     )
@@ -20,7 +20,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     verbs.add_parser("show", help="every plan's settings, defaults marked")
     chosen = verbs.add_parser("set", help="set one plan's setting")
     chosen.add_argument("plan", help="the plan: ofsted, ambition or its key")
-    chosen.add_argument("key", help="approval, blue_needs, approver or slip_weeks")
+    chosen.add_argument("key", help="approval, blue_needs, approver, slip_weeks or reminder_threads")
     chosen.add_argument("value", nargs="+", help="the new value")
     add_as_of(settings)
     settings.set_defaults(func=run_settings)

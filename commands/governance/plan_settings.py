@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 
 APPROVAL = ("required", "recorded")
 BLUE_NEEDS = ("none", "evidence", "signoff")
+REMINDER_THREADS = ("per_lead", "per_item")
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class PlanPolicy:
     blue_needs: str = "none"  # evidence | signoff: "done" waits for evidence (and sign-off)
     approver: str = "Director of Safeguarding"  # the role that approves dates and signs off
     slip_weeks: int = 8  # a date moved further than this is flagged for the board
+    reminder_threads: str = "per_lead"  # per_item: a thread for each item, as before issue 17
 
     @classmethod
     def of(cls, stored: dict[str, str]) -> PlanPolicy:
@@ -42,6 +44,7 @@ class PlanPolicy:
             blue_needs=stored.get("blue_needs", default.blue_needs),
             approver=stored.get("approver", default.approver),
             slip_weeks=int(weeks) if weeks.isdigit() else default.slip_weeks,
+            reminder_threads=stored.get("reminder_threads", default.reminder_threads),
         )
 
 
@@ -51,6 +54,7 @@ HELP = {
     "blue_needs": "none, evidence or signoff",
     "approver": "a role, e.g. Director of Safeguarding",
     "slip_weeks": "a number of weeks",
+    "reminder_threads": "per_lead (one thread per person) or per_item",
 }
 
 
@@ -136,6 +140,8 @@ def _checked(session: Session, key: str, value: str) -> str | PlanSettingsProble
                 f"I'm not sure which role “{value}” means: {'; '.join(suggestions)}?"
             )
         return PlanSettingsProblem(f"I don't know a role called “{value}”. Try `role list`.")
+    if key == "reminder_threads" and value.lower().replace("-", "_") in REMINDER_THREADS:
+        return value.lower().replace("-", "_")
     if key == "slip_weeks" and value.isdigit() and 0 < int(value) <= 104:
         return str(int(value))
     return PlanSettingsProblem(f"{key} takes {HELP[key]}, not “{value}”.")

@@ -4,7 +4,7 @@ from store.models.digest import DigestPost, DigestSubscription
 from store.models.governance import DateChange, PaperIssued, PlanSetting, RoleCover
 from store.models.measures import MeasureLink, MeasureValue, SuccessMeasure
 from store.models.plan import Action, ActionOwner, Area, Measure, Plan, Step
-from store.models.reminders import Reminder
+from store.models.reminders import Reminder, ReminderLine, ReminderPreference
 from store.models.role_managers import RoleManager
 from store.models.roles import Role, RoleAlias, RoleMember
 from store.models.slack import PendingPost, ProcessedEvent, Setting
@@ -28,6 +28,8 @@ __all__ = [
     "ProcessedEvent",
     "Rag",
     "Reminder",
+    "ReminderLine",
+    "ReminderPreference",
     "Role",
     "RoleAlias",
     "RoleCover",

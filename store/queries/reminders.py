@@ -13,6 +13,9 @@ channel around `tried_at`: found, the thread is recorded; not there, the claim i
 
 Writes for a claim name its holder (`by`): a process whose claim went stale and was taken over
 changes nothing of the new holder's.
+
+A lead's thread (store.queries.lead_threads) is claimed, posted, put in doubt and given back as
+one row; the item rows it claimed follow it and are never in doubt on their own.
 """
 
 from __future__ import annotations
@@ -28,7 +31,9 @@ from sqlmodel import Session, col, select
 
 from store.db import select_rows
 from store.models import Action, ActionOwner, Plan, Reminder, Step
+from store.models.reminders import LEAD_THREAD
 from store.models.status import Status
+from store.queries.lead_threads import mark_items_posted, release_items
 
 OPEN_STATUSES = tuple(s.value for s in Status if s.is_open)
 
@@ -193,7 +198,7 @@ def reminder_states(
     rows = session.execute(
         select_rows(
             Reminder.action_id, Reminder.step_id, Reminder.claimed_at, Reminder.snoozed_until
-        )
+        ).where(col(Reminder.reason) != LEAD_THREAD)
     )
     for row in rows:
         key = f"A{row.action_id}" if row.step_id is None else f"S{row.step_id}"
@@ -211,7 +216,11 @@ def reminder_states(
 
 def _in_doubt() -> ColumnElement[bool]:
     """Rows whose post may or may not have reached Slack (see the module's docstring)."""
-    return and_(col(Reminder.posted_at).is_(None), col(Reminder.claimed_by).is_(None))
+    return and_(
+        col(Reminder.posted_at).is_(None),
+        col(Reminder.claimed_by).is_(None),
+        col(Reminder.thread_id).is_(None),  # an item of a lead thread follows its thread
+    )
 
 
 def _aware(moment: datetime) -> datetime:
@@ -232,7 +241,11 @@ def existing_keys(session: Session, keys: Iterable[str]) -> set[str]:
 def claims_since(session: Session, *, since: datetime) -> int:
     """How many reminders were claimed at or after `since`, posted or still being posted (what a
     day's runs have used of the daily limit)."""
-    query = select(func.count()).select_from(Reminder).where(col(Reminder.claimed_at) >= since)
+    query = (
+        select(func.count())
+        .select_from(Reminder)
+        .where(col(Reminder.claimed_at) >= since, col(Reminder.reason) != LEAD_THREAD)
+    )
     return int(session.exec(query).one())
 
 
@@ -304,6 +317,7 @@ def release_stale_claims(session: Session, *, older_than: datetime) -> int:
             col(Reminder.posted_at).is_(None),
             col(Reminder.claimed_by).is_not(None),
             col(Reminder.claimed_at) < older_than,
+            col(Reminder.thread_id).is_(None),
         )
         .values(claimed_by=None)
     )
@@ -313,13 +327,14 @@ def release_stale_claims(session: Session, *, older_than: datetime) -> int:
 
 def release_claim(session: Session, reminder_id: int, *, by: str | None = None) -> None:
     """Give a claim back (held by `by`, when given): nothing was posted (Slack refused it, or
-    there is no channel), so the next run may claim the reminder again."""
-    query = delete(Reminder).where(
-        col(Reminder.id) == reminder_id, col(Reminder.posted_at).is_(None)
-    )
-    if by is not None:
-        query = query.where(col(Reminder.claimed_by) == by)
-    session.execute(query)
+    there is no channel), so the next run may claim the reminder again. A lead thread's items
+    go with it."""
+    row = session.get(Reminder, reminder_id)
+    if row is None or row.posted_at is not None or (by is not None and row.claimed_by != by):
+        session.commit()
+        return
+    release_items(session, reminder_id)
+    session.execute(delete(Reminder).where(col(Reminder.id) == reminder_id))
     session.commit()
 
 
@@ -360,13 +375,18 @@ def mark_reminder_posted(
     if by is not None:
         query = query.where(col(Reminder.claimed_by) == by)
     done = session.execute(query.values(channel=channel, thread_ts=thread_ts, posted_at=at))
+    if done.rowcount:  # type: ignore[attr-defined]
+        mark_items_posted(session, reminder_id, channel=channel, thread_ts=thread_ts, at=at)
     session.commit()
     return bool(done.rowcount)  # type: ignore[attr-defined]
 
 
 def reminder_for_thread(session: Session, channel: str | None, thread_ts: str) -> Reminder | None:
-    """The reminder whose thread starts at `thread_ts` (in `channel` when given)."""
-    query = select(Reminder).where(Reminder.thread_ts == thread_ts)
+    """The reminder whose thread starts at `thread_ts` (in `channel` when given): a lead's
+    thread, or an item's own."""
+    query = select(Reminder).where(
+        Reminder.thread_ts == thread_ts, col(Reminder.thread_id).is_(None)
+    )
     if channel:
         query = query.where(Reminder.channel == channel)
     return session.exec(query).first()
