@@ -35,6 +35,11 @@ from commands.questions.changes import ChangesResult
 from commands.questions.grouped import GroupedCount
 from commands.questions.help import HelpResult, help_command
 from commands.questions.history import HistoryProblem, HistoryResult, history_command
+from commands.reminders.by_dm import (
+    ReminderDelivery,
+    ReminderDeliveryProblem,
+    reminders_command,
+)
 from commands.reminders.channels import ChannelProblem, ChannelsResult, channel_command
 from commands.reports.command import PaperDrafted, PaperRefused, report_command
 from commands.request import Request
@@ -84,6 +89,8 @@ Result = (
     | PaperDrafted
     | PaperRefused
     | GroupedCount
+    | ReminderDelivery
+    | ReminderDeliveryProblem
 )
 """Every result a text command can return; bot.render has a renderer for each."""
 
@@ -103,6 +110,7 @@ VERBS: dict[str, Handler] = {
     "cover": cover_command,
     "settings": settings_command,
     "report": report_command,
+    "reminders": reminders_command,
 }
 
 

@@ -20,7 +20,9 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     verbs.add_parser("show", help="every plan's settings, defaults marked")
     chosen = verbs.add_parser("set", help="set one plan's setting")
     chosen.add_argument("plan", help="the plan: ofsted, ambition or its key")
-    chosen.add_argument("key", help="approval, blue_needs, approver, slip_weeks or reminder_threads")
+    chosen.add_argument(
+        "key", help="approval, blue_needs, approver, slip_weeks or reminder_threads"
+    )
     chosen.add_argument("value", nargs="+", help="the new value")
     add_as_of(settings)
     settings.set_defaults(func=run_settings)

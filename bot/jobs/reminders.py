@@ -20,23 +20,18 @@ counts as unfilled (flagged, not mentioned).
 from __future__ import annotations
 
 import logging
-import os
-import socket
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot.jobs.lead_reminders import post_lead_threads
+from bot.jobs.reminder_posts import metadata, post_claimed, record_posted, worker_name
 from bot.posting.findable import (
     HISTORY_MARGIN,
-    METADATA_PREFIX,
     HistoryUnreadable,
-    PostInDoubt,
     find_posted,
-    post_findable,
     worth_looking_again,
 )
 from bot.posting.outbox import post_that_matters
@@ -44,6 +39,7 @@ from bot.render.escape import escape, mention
 from bot.render.reminders import plan_summary, reminder_message
 from bot.runtime import Runtime
 from bot.slack.client import SlackWorkspace
+from commands.reminders.leads import plan_lead_threads
 from commands.reminders.policy import DueReminder, ReminderPlan, plan_reminders
 from commands.reminders.working_days import is_working_day
 from commands.roles.away import reads_as_away
@@ -64,7 +60,6 @@ from store.queries.roles import mark_inactive
 log = logging.getLogger("planbot.reminders")
 
 CLAIM_TIMEOUT = timedelta(minutes=30)
-METADATA_EVENT = f"{METADATA_PREFIX}reminder"
 CATCH_UP_UNTIL_HOUR = 18  # local: catch-up runs stop with the working day (none in the evening)
 
 
@@ -76,10 +71,14 @@ class ReminderRunReport:
     failed: tuple[str, ...]
     deactivated: tuple[str, ...]  # users Slack reports deactivated, found in this run
     dry_run: bool
+    lead_threads: int = 0  # threads posted to leads, each listing several of `posted`
 
     @property
     def summary(self) -> str:
-        text = plan_summary(self.plan, posted=None if self.dry_run else len(self.posted))
+        posted = len({ref for ref, _, _ in self.posted})
+        text = plan_summary(self.plan, posted=None if self.dry_run else posted)
+        if self.lead_threads:
+            text += f"\n{self.lead_threads} lead threads posted."
         if self.taken_elsewhere:
             text += f"\n{len(self.taken_elsewhere)} posted by another process."
         if self.failed:
@@ -87,13 +86,6 @@ class ReminderRunReport:
         if self.deactivated:
             text += f"\nSlack reports deactivated: {', '.join(self.deactivated)}"
         return text
-
-
-_RUN_ID = uuid.uuid4().hex[:8]  # host:pid repeats across container restarts
-
-
-def _worker_name() -> str:
-    return f"{socket.gethostname()[:40]}:{os.getpid()}:{_RUN_ID}"
 
 
 def check_role_holders(runtime: Runtime, client: WebClient) -> tuple[str, ...]:
@@ -124,26 +116,43 @@ def run_reminders(
         return ReminderRunReport(plan, (), (), (), deactivated, dry_run=True)
     ask_about_away(runtime, client, plan)
 
-    posted: list[tuple[str, str, str]] = []
-    elsewhere: list[str] = []
-    failed: list[str] = []
-    worker = _worker_name()
-    for reminder in plan.due:
+    worker = worker_name()
+    with session_scope(runtime.engine) as session:
+        threads = plan_lead_threads(session, plan)
+    leads = post_lead_threads(runtime, client, threads, today, worker)
+    posted: list[tuple[str, str, str]] = leads.posted
+    elsewhere: list[str] = leads.taken_elsewhere
+    failed: list[str] = leads.failed
+    for reminder in (r for r in plan.due if not r.per_lead):
         row_id = _claim(runtime, reminder, worker)
         if row_id is None:
             elsewhere.append(reminder.ref)
             log.info("reminder %s already claimed by another process", reminder.key)
             continue
-        outcome = _post(runtime, client, reminder, row_id, today, worker)
+        outcome = post_claimed(
+            runtime,
+            client,
+            key=reminder.key,
+            channel=reminder.channel,
+            rendered=reminder_message(reminder, row_id, today),
+            row_id=row_id,
+            worker=worker,
+        )
         if outcome is None:
             failed.append(reminder.ref)
             continue
         channel, ts = outcome
-        _record_posted(runtime, reminder, row_id, channel, ts, worker)
+        record_posted(runtime, reminder.key, row_id, channel, ts, worker)
         posted.append((reminder.ref, channel, ts))
         log.info("reminder %s posted to %s at %s", reminder.key, channel, ts)
     return ReminderRunReport(
-        plan, tuple(posted), tuple(elsewhere), tuple(failed), deactivated, dry_run=False
+        plan,
+        tuple(posted),
+        tuple(elsewhere),
+        tuple(failed),
+        deactivated,
+        dry_run=False,
+        lead_threads=leads.threads,
     )
 
 
@@ -247,62 +256,6 @@ def _claim(runtime: Runtime, reminder: DueReminder, worker: str) -> int | None:
         return row.id if row else None
 
 
-def _record_posted(
-    runtime: Runtime, reminder: DueReminder, row_id: int, channel: str, ts: str, worker: str
-) -> None:
-    """Record the posted thread on the claimed row (warn when the claim went stale meanwhile)."""
-    with session_scope(runtime.engine) as session:
-        recorded = mark_reminder_posted(
-            session, row_id, channel=channel, thread_ts=ts, at=runtime.clock.utcnow(), by=worker
-        )
-    if not recorded:
-        log.warning(
-            "reminder %s posted at %s, but its claim went stale and another process took it "
-            "over; that process records the thread when it finds it",
-            reminder.key,
-            ts,
-        )
-
-
-def _metadata(key: str) -> dict[str, Any]:
-    return {"event_type": METADATA_EVENT, "event_payload": {"key": key}}
-
-
-def _post(
-    runtime: Runtime,
-    client: WebClient,
-    reminder: DueReminder,
-    row_id: int,
-    today: date,
-    worker: str,
-) -> tuple[str, str] | None:
-    """Post the reminder's thread: (channel, ts), or None when it was not posted. A claim Slack
-    refused is given back; one Slack may have taken though its history could not say is left in
-    doubt, for the next run to look for first."""
-    rendered = reminder_message(reminder, row_id, today)
-    try:
-        posted = post_findable(
-            client,
-            runtime.clock.real_utcnow,
-            channel=reminder.channel,
-            metadata=_metadata(reminder.key),
-            text=rendered.text,
-            blocks=rendered.blocks,
-            unfurl_links=False,
-        )
-    except PostInDoubt as doubt:
-        with session_scope(runtime.engine) as session:
-            put_in_doubt(session, row_id, by=worker)
-        log.error("reminder %s may or may not be posted: %s; left in doubt", reminder.key, doubt)
-        return None
-    except (SlackApiError, SlackClientError, OSError) as error:
-        with session_scope(runtime.engine) as session:
-            release_claim(session, row_id, by=worker)
-        log.error("reminder %s not posted (%s); its claim is given back", reminder.key, error)
-        return None
-    return posted.channel, posted.ts
-
-
 @dataclass(frozen=True)
 class _Doubt:
     """A reminder claim in doubt, as read before it is taken to be settled."""
@@ -325,7 +278,7 @@ def settle_in_doubt(
     With `thread` (channel, ts: a reply arrived in a thread planbot has no record of), only the
     reminders in doubt that could have started it are looked for, and the look is extra: an
     unreadable history then leaves the claim as it was."""
-    worker = f"{_worker_name()}:{uuid.uuid4().hex[:4]}"  # this look's, not its process's
+    worker = f"{worker_name()}:{uuid.uuid4().hex[:4]}"  # this look's, not its process's
     channel, started = (thread[0], _ts_time(thread[1])) if thread else (None, None)
     with session_scope(runtime.engine) as session:
         doubts = [
@@ -365,7 +318,7 @@ def _settle(
         return
     since, until = _window(doubt.tried_at)
     try:
-        found = find_posted(client, doubt.channel, _metadata(doubt.key), since=since, until=until)
+        found = find_posted(client, doubt.channel, metadata(doubt.key), since=since, until=until)
     except HistoryUnreadable as unreadable:
         if extra_look or worth_looking_again(unreadable, doubt.unreadable_looks + 1):
             with session_scope(runtime.engine) as session:

@@ -57,9 +57,12 @@ from bot.render.roles import (
     render_who_am_i,
 )
 from bot.render.updates import (
+    render_changed_meanwhile,
     render_channel_problem,
     render_channels,
     render_details_removed,
+    render_reminder_delivery,
+    render_reminder_delivery_problem,
     render_reply_deleted,
     render_reply_ignored,
     render_snoozed,
@@ -91,6 +94,7 @@ from commands.questions.changes import ChangesResult
 from commands.questions.grouped import GroupedCount
 from commands.questions.help import HelpResult
 from commands.questions.history import HistoryProblem, HistoryResult
+from commands.reminders.by_dm import ReminderDelivery, ReminderDeliveryProblem
 from commands.reminders.channels import ChannelProblem, ChannelsResult
 from commands.reminders.policy import ReminderPlan
 from commands.reports.command import PaperDrafted, PaperRefused
@@ -104,6 +108,7 @@ from commands.roles.directory import (
 )
 from commands.router import Result
 from commands.updates.outcomes import (
+    ChangedMeanwhile,
     DetailsRemoved,
     ReplyDeleted,
     ReplyIgnored,
@@ -167,6 +172,9 @@ RENDERERS: dict[type[Any], Callable[[Any], Rendered]] = {
     OwnershipClaimed: render_ownership_claimed,
     Reassigned: render_reassigned,
     ReassignProblem: render_reassign_problem,
+    ChangedMeanwhile: render_changed_meanwhile,
+    ReminderDelivery: render_reminder_delivery,
+    ReminderDeliveryProblem: render_reminder_delivery_problem,
 }
 
 
@@ -184,6 +192,7 @@ Renderable = (
     | OwnershipClaimed
     | Reassigned
     | ReassignProblem
+    | ChangedMeanwhile
 )
 
 

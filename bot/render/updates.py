@@ -8,12 +8,14 @@ from __future__ import annotations
 from typing import Any
 
 from bot.render.date_changes import approval_blocks, date_change_text
-from bot.render.escape import channel_mention, escape
+from bot.render.escape import channel_mention, escape, mention
 from bot.render.evidence import awaiting_text
 from bot.render.item_text import day, people, status_label
 from bot.render.rendered import Rendered
+from commands.reminders.by_dm import ReminderDelivery, ReminderDeliveryProblem
 from commands.reminders.channels import ChannelProblem, ChannelsResult
 from commands.updates.outcomes import (
+    ChangedMeanwhile,
     DetailsRemoved,
     ReplyDeleted,
     ReplyIgnored,
@@ -183,3 +185,40 @@ def render_channel_problem(result: ChannelProblem) -> Rendered:
     return Rendered(
         text=text, blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": text}}]
     )
+
+
+def render_changed_meanwhile(result: ChangedMeanwhile) -> Rendered:
+    """Privately, to whoever pressed a button on an item changed since its reminder: who changed
+    it and when, how it stands now, and nothing changed."""
+    item = result.item
+    ref = escape(item.ref)
+    who = mention(result.by) if result.by and result.by.startswith(("U", "W")) else "someone"
+    due = f", due {day(item.due)}" if item.due else ""
+    text = (
+        f"{ref} was updated by {who} on {day(result.at.date())} after this reminder went out: it "
+        f"is now {status_label(item.status)}{due} ({item.rag}). Nothing changed. If it should "
+        f"still be {status_label(result.pressed)}, reply in this thread: “{ref} "
+        f"{status_label(result.pressed)}”."
+    )
+    return Rendered(
+        text=text, blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": text}}]
+    )
+
+
+def render_reminder_delivery(result: ReminderDelivery) -> Rendered:
+    where = "by direct message" if result.by_dm else "in the plan's reminders channel"
+    text = (
+        f"Your reminder thread now comes {where}."
+        if result.changed
+        else (
+            f"Your reminder thread comes {where}. Change it with `/plan reminders dm "
+            f"{'off' if result.by_dm else 'on'}`."
+        )
+    )
+    return Rendered(
+        text=text, blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": text}}]
+    )
+
+
+def render_reminder_delivery_problem(result: ReminderDeliveryProblem) -> Rendered:
+    return render_channel_problem(ChannelProblem(result.message))

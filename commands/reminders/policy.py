@@ -1,6 +1,8 @@
 """Which reminders are due on a day: the reminder policy, decided without sending anything.
 
-For each open action, and each open step with a due date of its own (one thread per item):
+For each open action, and each open step with a due date of its own (grouped into one thread per
+lead by commands.reminders.leads, or one thread per item where a plan's `reminder_threads`
+setting says per_item):
 - a due date gives a reminder `days_before` days before it ("before"), one on the day ("due"), and
   one a week while it stays overdue ("overdue", every 7 days from the due date);
 - a cadence ("Quarterly reporting", "Performance reviewed weekly") gives one per period: the ISO
@@ -22,7 +24,9 @@ Not flooding people (York's seeded plans hold dozens of items overdue or silent 
   counted from the claims made since local midnight, so a second run the same day (a catch-up, a
   second process, `planbot remind`) only fills what is left, even when items answered or snoozed
   since the first run have dropped out; the rest stay due and go on the next working day, so a
-  first run against old data spreads over a few days instead of one burst.
+  first run against old data spreads over a few days instead of one burst. A plan in per-lead
+  mode is limited only while it ramps up (RAMP_DAYS from its first reminder): after that a lead's
+  thread lists all their due and overdue items, since one thread per lead cannot flood.
 - only reminders that can be posted are chosen: an item of a plan with neither a reminders channel
   of its own nor the default one (PLANBOT_REMINDERS_CHANNEL) takes no place in the day's limit, and
   its plan is named in `no_channel` so the run can say so; its reminders go once a channel is set.
@@ -30,7 +34,7 @@ Not flooding people (York's seeded plans hold dozens of items overdue or silent 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -38,15 +42,17 @@ from sqlmodel import Session
 
 from commands.brag import BragThresholds, Colour, colour_of
 from commands.clock import DEFAULT_TIMEZONE
+from commands.governance.plan_settings import PlanPolicy
 from commands.reminders.working_days import day_off
 from commands.request import Policy
 from store.queries import role_queries
-from store.queries.governance import active_covers
+from store.queries.governance import active_covers, plan_settings
 from store.queries.reminders import (
     Candidate,
     ItemReminderState,
     claims_since,
     existing_keys,
+    first_reminders,
     reminder_candidates,
     reminder_states,
 )
@@ -55,6 +61,7 @@ REASON_ORDER = {"due": 0, "overdue": 1, "before": 2, "cadence": 3, "stale": 4}
 QUIET_DAYS = 7
 DEFAULT_MAX_PER_DAY = 25
 DEFERRED_SHOWN = 200  # waiting reminders described in full; the rest are only counted
+RAMP_DAYS = 14  # a per-lead plan keeps the daily limit this long after its first reminder
 
 
 @dataclass(frozen=True)
@@ -95,6 +102,8 @@ class DueReminder:
     plan_title: str
     channel: str
     owners: tuple[OwnerView, ...]
+    plan_id: int = 0
+    per_lead: bool = True  # in its lead's thread (the plan's default), not a thread of its own
 
     @property
     def step_id(self) -> int | None:
@@ -229,19 +238,25 @@ def plan_reminders(session: Session, *, today: date, policy: Policy) -> Reminder
     chosen.sort(key=lambda e: (REASON_ORDER[e[1]], e[0].due or date.max, e[0].plan_key, e[0].ref))
     sent = existing_keys(session, [key for _, _, key, _, _ in chosen])
     unsent = [e for e in chosen if e[2] not in sent]
+    per_lead = _per_lead_plans(session, {e[0].plan_id for e in unsent})
+    free = _past_ramp(session, per_lead, midnight)
+    limited = [e for e in unsent if e[0].plan_id not in free]
     # The limit is a day's: runs in any process take the most urgent unsent reminders up to what
     # today's claims have left, so runs at the same moment pick the same ones (and the unique
     # claim lets one of them through).
-    claimed_today = claims_since(session, since=midnight)
+    limited_plans = {e[0].plan_id for e in limited}
+    claimed_today = claims_since(session, since=midnight, plan_ids=limited_plans)
     room = max(0, policy.reminder_max_per_day - claimed_today)
-    waiting = unsent[room:]
+    waiting = limited[room:]
+    going = {id(e) for e in limited[:room]} | {id(e) for e in unsent if e[0].plan_id in free}
     due, deferred = (
         [
             _reminder(item, reason, key, for_date, today, owners, policy.thresholds, channel)
             for item, reason, key, for_date, channel in entries
         ]
-        for entries in (unsent[:room], waiting[:DEFERRED_SHOWN])
+        for entries in ([e for e in unsent if id(e) in going], waiting[:DEFERRED_SHOWN])
     )
+    due = [replace(r, per_lead=r.plan_id in per_lead) for r in due]
     return ReminderPlan(
         today=today,
         day_off=None,
@@ -254,6 +269,27 @@ def plan_reminders(session: Session, *, today: date, policy: Policy) -> Reminder
         no_owner=no_owner,
         no_channel=tuple(sorted(no_channel)),
     )
+
+
+def _per_lead_plans(session: Session, plan_ids: set[int]) -> set[int]:
+    """Of `plan_ids`, the plans whose reminders go in one thread per lead (all but those set to
+    per_item)."""
+    stored = plan_settings(session)
+    return {
+        plan_id
+        for plan_id in plan_ids
+        if PlanPolicy.of(stored.get(plan_id, {})).reminder_threads == "per_lead"
+    }
+
+
+def _past_ramp(session: Session, per_lead: set[int], midnight: datetime) -> set[int]:
+    """Per-lead plans whose first reminder is more than RAMP_DAYS old: no daily limit."""
+    first = first_reminders(session)
+    return {
+        plan_id
+        for plan_id in per_lead
+        if plan_id in first and midnight - first[plan_id] > timedelta(days=RAMP_DAYS)
+    }
 
 
 def _choose(
@@ -368,4 +404,5 @@ def _reminder(
         plan_title=item.plan_title,
         channel=channel,
         owners=tuple(owners[rid] for rid in item.owner_role_ids if rid in owners),
+        plan_id=item.plan_id,
     )

@@ -25,8 +25,10 @@ from commands.governance.evidence import (
 )
 from commands.request import Request
 from commands.updates.authority import covering_role, may_update, who_can
+from commands.updates.button_checks import changed_meanwhile, clicked_again
 from commands.updates.outcomes import (
     NOT_A_REMINDER_THREAD,
+    ChangedMeanwhile,
     ItemView,
     ReplyDeleted,
     ReplyIgnored,
@@ -38,6 +40,7 @@ from commands.updates.outcomes import (
     UpdateRefused,
 )
 from commands.updates.replies import ParsedReply, parse_reply
+from commands.updates.thread_items import ThreadItem, item_in_thread
 from store.models import Action, Reminder, StatusUpdate, Step
 from store.models.status import STATUS_VALUES
 from store.personal_data import Redacted, fingerprint, redact
@@ -47,7 +50,6 @@ from store.queries.history import (
     item_owner_roles,
     item_title,
     last_chat_update_by,
-    latest_update_since,
     mark_source_deleted,
     record_once,
     update_for_message,
@@ -64,7 +66,6 @@ log = logging.getLogger(__name__)
 
 EDIT_WINDOW_DAYS = 14  # an edit of an older reply does not rewrite the plan's history
 SNOOZE_DAYS = 7
-REPEAT_CLICK = timedelta(seconds=60)  # the same button again within this is one click
 
 
 def _screened(request: Request, text: str, where: str) -> Redacted:
@@ -225,11 +226,12 @@ def _apply(
 
 
 def _reminder_item(
-    session: Session, channel: str | None, thread_ts: str | None
-) -> tuple[Reminder, Action | Step] | None:
-    if not thread_ts:
-        return None
-    return _with_item(session, reminder_for_thread(session, channel, thread_ts))
+    session: Session, channel: str | None, thread_ts: str | None, text: str
+) -> ThreadItem | ReplyIgnored | None:
+    """The item a message in the thread is about (commands.updates.thread_items); None when the
+    thread is no reminder's."""
+    thread = reminder_for_thread(session, channel, thread_ts) if thread_ts else None
+    return item_in_thread(session, thread, text) if thread is not None else None
 
 
 def _with_item(
@@ -253,8 +255,9 @@ def reply_in_thread(
     permalink: str | None = None,
     has_files: bool = False,
 ) -> ReplyOutcome:
-    """A message in a thread: if the thread is a reminder's, read it and apply it."""
-    found = _reminder_item(session, channel, thread_ts)
+    """A message in a thread: if the thread is a reminder's, read it and apply it (in a lead's
+    thread, to the item it names)."""
+    found = _reminder_item(session, channel, thread_ts, text)
     if found is None:
         log.info(
             "reply %s in thread %s/%s ignored: not a reminder thread",
@@ -263,11 +266,14 @@ def reply_in_thread(
             thread_ts,
         )
         return ReplyIgnored(NOT_A_REMINDER_THREAD)
-    reminder, item = found
     if update_for_message(session, channel, message_ts) is not None:
-        log.info("reply %s on %s already recorded; ignored", message_ts, item.ref)
+        log.info("reply %s in %s already recorded; ignored", message_ts, thread_ts)
         return ReplyIgnored("already recorded")
-    screened = _screened(request, text, f"a reply on {item.ref}")
+    if isinstance(found, ReplyIgnored):
+        log.info("reply %s in lead thread %s: %s", message_ts, thread_ts, found.reason)
+        return _noting(found, _screened(request, text, "a reply in a lead thread"))
+    reminder, item = found.reminder, found.item
+    screened = _screened(request, found.text, f"a reply on {item.ref}")
     where = _Where(channel, message_ts, permalink)
     return _noting(
         _read_reply(session, request, reminder, item, screened.text, where, has_files), screened
@@ -418,13 +424,25 @@ def edit_reply(
     permalink: str | None = None,
 ) -> ReplyOutcome:
     """An edited reply corrects the update it made (or, if it made none, is read as a reply)."""
-    found = _reminder_item(session, channel, thread_ts)
+    found = _reminder_item(session, channel, thread_ts, text)
     if found is None:
         log.info(
             "edit of %s in %s/%s ignored: not a reminder thread", message_ts, channel, thread_ts
         )
         return ReplyIgnored(NOT_A_REMINDER_THREAD)
-    reminder, item = found
+    if isinstance(found, ReplyIgnored):
+        found = _edited_item(session, channel, thread_ts, message_ts) or found
+    if isinstance(found, ReplyIgnored):
+        return reply_in_thread(
+            session,
+            request,
+            channel=channel,
+            thread_ts=thread_ts,
+            message_ts=message_ts,
+            text=text,
+            permalink=permalink,
+        )
+    reminder, item, text = found.reminder, found.item, found.text
     sent = _ts_time(message_ts)
     if sent is not None and request.clock.utcnow() - sent > timedelta(days=EDIT_WINDOW_DAYS):
         log.info(
@@ -461,6 +479,20 @@ def edit_reply(
     return _noting(outcome, screened)
 
 
+def _edited_item(
+    session: Session, channel: str | None, thread_ts: str | None, message_ts: str
+) -> ThreadItem | None:
+    """In a lead's thread, an edit that no longer names an item corrects the item its reply
+    updated."""
+    previous = update_for_message(session, channel, message_ts)
+    thread = reminder_for_thread(session, channel, thread_ts) if thread_ts else None
+    item = item_of_update(session, previous) if previous is not None else None
+    if item is None or thread is None:
+        return None
+    found = item_in_thread(session, thread, item.ref)
+    return found if isinstance(found, ThreadItem) else None
+
+
 def delete_reply(
     session: Session, request: Request, *, channel: str | None, message_ts: str
 ) -> ReplyOutcome:
@@ -491,7 +523,7 @@ def button_update(
     due: date | None = None,
     source: str = "button",
     permalink: str | None = None,
-) -> ReplyOutcome:
+) -> ReplyOutcome | ChangedMeanwhile:
     """A click (Done, In progress, Blocked, a status offered after an ambiguous reply) or the
     Add-note modal: the same rules as a reply."""
     found = _reminder_target(session, reminder_id)
@@ -511,10 +543,22 @@ def button_update(
         source == "button"
         and note is None
         and due is None
-        and _clicked_again(session, request, item, status)
+        and clicked_again(session, request, item, status)
     ):
         log.info("%s clicked %s again on %s; ignored", request.caller.label, status, item.ref)
         return ReplyIgnored("clicked again")
+    meanwhile = changed_meanwhile(session, request, reminder, item) if source == "button" else None
+    if meanwhile is not None and status is not None:
+        log.info(
+            "%s pressed %s on %s, changed since by %s",
+            request.caller.label,
+            status,
+            item.ref,
+            meanwhile.author,
+        )
+        return ChangedMeanwhile(
+            item_view(session, item, request), status, meanwhile.author, meanwhile.at
+        )
     applied = _apply(
         session,
         request,
@@ -531,20 +575,6 @@ def button_update(
         return applied
     mark_answered(session, reminder, at=request.clock.utcnow())
     return _noting(applied, screened)
-
-
-def _clicked_again(
-    session: Session, request: Request, item: Action | Step, status: str | None
-) -> bool:
-    """True when the same person set the same status by button moments ago: a double click, or
-    Slack's client sending the click twice, which would otherwise post "still done" twice."""
-    latest = latest_update_since(session, item, since=request.clock.utcnow() - REPEAT_CLICK)
-    return (
-        latest is not None
-        and latest.source == "button"
-        and latest.author == request.caller.user_id
-        and latest.new_status == status
-    )
 
 
 def snooze_item(

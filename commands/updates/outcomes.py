@@ -4,7 +4,7 @@ journey hands to the renderers (commands.updates.apply makes them)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from commands.governance.date_changes import DateChangeView
 from commands.governance.evidence import EvidenceRecorded
@@ -81,6 +81,17 @@ class ReplyDeleted:
 class Snoozed:
     item: ItemView
     until: date
+
+
+@dataclass(frozen=True)
+class ChangedMeanwhile:
+    """A button pressed on a reminder whose item someone else has updated since it was posted:
+    nothing is changed, and the presser sees the item as it stands now."""
+
+    item: ItemView
+    pressed: str  # the status the button would have set
+    by: str | None  # who changed it (a Slack user id, or a name)
+    at: datetime
 
 
 @dataclass(frozen=True)

@@ -238,15 +238,31 @@ def existing_keys(session: Session, keys: Iterable[str]) -> set[str]:
     return set(rows)
 
 
-def claims_since(session: Session, *, since: datetime) -> int:
-    """How many reminders were claimed at or after `since`, posted or still being posted (what a
-    day's runs have used of the daily limit)."""
+def claims_since(
+    session: Session, *, since: datetime, plan_ids: Iterable[int] | None = None
+) -> int:
+    """How many item reminders were claimed at or after `since` (of items of `plan_ids`, when
+    given), posted or still being posted: what a day's runs have used of the daily limit."""
     query = (
         select(func.count())
         .select_from(Reminder)
         .where(col(Reminder.claimed_at) >= since, col(Reminder.reason) != LEAD_THREAD)
     )
+    if plan_ids is not None:
+        query = query.join(Action, col(Action.id) == col(Reminder.action_id)).where(
+            col(Action.plan_id).in_(list(plan_ids))
+        )
     return int(session.exec(query).one())
+
+
+def first_reminders(session: Session) -> dict[int, datetime]:
+    """Plan id -> when its first item reminder was claimed (as UTC)."""
+    query = (
+        select_rows(Action.plan_id, func.min(Reminder.claimed_at))
+        .join(Action, col(Action.id) == col(Reminder.action_id))
+        .group_by(col(Action.plan_id))
+    )
+    return {plan_id: _aware(first) for plan_id, first in session.execute(query)}
 
 
 def claim_reminder(

@@ -42,6 +42,7 @@ from commands.updates.apply import (
 )
 from commands.updates.outcomes import (
     NOT_A_REMINDER_THREAD,
+    ChangedMeanwhile,
     DetailsRemoved,
     ReplyIgnored,
     StatusQuestion,
@@ -58,7 +59,14 @@ log = logging.getLogger("planbot.reminders")
 NOTE_BLOCK, NOTE_INPUT = "note", "note_text"
 STATUS_BLOCK, STATUS_INPUT = "status", "status_choice"
 DUE_BLOCK, DUE_INPUT = "due", "due_date"
-PRIVATE = (UpdateRefused, ReplyIgnored, DetailsRemoved, DateChangeProblem, SignOffProblem)
+PRIVATE = (
+    UpdateRefused,
+    ReplyIgnored,
+    DetailsRemoved,
+    DateChangeProblem,
+    SignOffProblem,
+    ChangedMeanwhile,
+)
 NOTICED = (UpdateApplied, StatusQuestion, UpdateRefused)  # may carry details removed
 
 
@@ -239,8 +247,9 @@ def on_reminder_button(interaction: Interaction) -> None:
         log.warning("reminder button %s without a reminder id; ignored", interaction.key)
         return
     channel, thread_ts = _thread_of(runtime, reminder_id)
-    channel = channel or interaction.channel_id
-    thread_ts = thread_ts or interaction.thread_ts or interaction.message_ts
+    if interaction.channel_id:  # the thread the button sits in: a lead's, for a shared item
+        channel = interaction.channel_id
+        thread_ts = interaction.thread_ts or interaction.message_ts or thread_ts
     request = runtime.request("", runtime.caller(user, channel, thread_ts))
     if interaction.key == ADD_NOTE:
         with session_scope(runtime.engine) as session:

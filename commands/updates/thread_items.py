@@ -1,0 +1,80 @@
+"""Which item a reply under a reminder is about: the thread's one item, or, in a lead's thread
+listing several, the one the reply names by its reference ("P7.5 in progress, due 31/3").
+
+Until replies may carry several items (the replies issue), a reply naming two of the thread's
+items is answered with a private hint to send one line per item; a reply naming none, in a thread
+of several, is asked which item it means. Nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from commands.updates.outcomes import ReplyIgnored
+from store.models import Action, Reminder, Step
+from store.models.reminders import LEAD_THREAD
+from store.queries.history import item_for_reminder, normalise_ref
+from store.queries.lead_threads import thread_items
+
+_REFERENCE = re.compile(r"(?<![\w.])([A-Z]{1,6}\s?-?\d+(?:\.\d+){1,2})(?!\w)", re.IGNORECASE)
+_LEADING = re.compile(r"^[\s:;,.\-–—]+")
+SHOWN_REFS = 8
+
+
+@dataclass(frozen=True)
+class ThreadItem:
+    """The item a reply is about, its reminder row, and the reply without the reference."""
+
+    reminder: Reminder
+    item: Action | Step
+    text: str
+
+
+def _named(text: str) -> list[tuple[str, re.Match[str]]]:
+    found = []
+    for match in _REFERENCE.finditer(text):
+        ref = normalise_ref(match.group(1))
+        if ref is not None:
+            found.append((ref, match))
+    return found
+
+
+def _listed(refs: list[str]) -> str:
+    shown = ", ".join(refs[:SHOWN_REFS])
+    return shown + (f" and {len(refs) - SHOWN_REFS} more" if len(refs) > SHOWN_REFS else "")
+
+
+def item_in_thread(session: Session, thread: Reminder, text: str) -> ThreadItem | ReplyIgnored:
+    """The item of `thread` that `text` is about (an item's own thread: its item)."""
+    if thread.reason != LEAD_THREAD:
+        item = item_for_reminder(session, thread)
+        return ThreadItem(thread, item, text) if item else ReplyIgnored("item gone")
+    rows = [(row, item_for_reminder(session, row)) for row in thread_items(session, thread.id or 0)]
+    listed = [(row, item) for row, item in rows if item is not None]
+    by_ref = {item.ref: (row, item) for row, item in listed}
+    named = [(ref, match) for ref, match in _named(text) if ref in by_ref]
+    refs = list(dict.fromkeys(ref for ref, _ in named))
+    if len(refs) == 1:
+        row, item = by_ref[refs[0]]
+        match = named[0][1]
+        rest = _LEADING.sub("", text[: match.start()] + text[match.end() :]).strip()
+        return ThreadItem(row, item, rest)
+    if len(refs) > 1:
+        return ReplyIgnored(
+            "several items named",
+            hint=f"That names {_listed(refs)}. For now I read one item per reply: send a line "
+            f"for each, starting with its reference, e.g. “{refs[0]} in progress”.",
+        )
+    if len(listed) == 1:
+        row, item = listed[0]
+        return ThreadItem(row, item, text)
+    if not listed:
+        return ReplyIgnored("item gone")
+    return ReplyIgnored(
+        "no item named",
+        hint=f"Which item is that about? Start your reply with its reference, e.g. "
+        f"“{listed[0][1].ref} in progress”. This thread lists {_listed(list(by_ref))}.",
+    )
