@@ -13,8 +13,10 @@ from commands.caller import TERMINAL, Caller
 from commands.clock import Clock
 from commands.reminders.policy import DueReminder, ReminderPlan, plan_reminders
 from commands.request import Policy, Request, UnknownWorkspace, Workspace
-from store.db import session_scope
+from store.db import make_engine, session_scope
+from store.queries.governance import set_plan_setting
 from store.queries.history import find_item
+from store.queries.paper_items import all_plans
 from store.queries.reminders import claim_reminder, mark_reminder_posted
 from store.queries.roles import assign, find_role
 from store.queries.state import record_update
@@ -128,3 +130,15 @@ def send(engine: Engine, reminder: DueReminder, day: date) -> int:
         )
         assert row is not None and row.id is not None
         return row.id
+
+
+def threads_per_item(url: str) -> None:
+    """Every plan's reminders in a thread of their own (`reminder_threads per_item`, the way they
+    went before issue 17): for the tests that pin an item's own thread."""
+    engine = make_engine(url)
+    with session_scope(engine) as session:
+        for plan in all_plans(session):
+            set_plan_setting(
+                session, plan, "reminder_threads", "per_item", by=None, at=noon(date(2023, 1, 2))
+            )
+    engine.dispose()

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from fake_slack import Call, FakeSlack, post_message
+from reminder_test_helpers import threads_per_item
 from slack_sdk import WebClient
 
 from bot.jobs.reminders import catch_up_reminders, run_reminders
@@ -30,7 +31,9 @@ MakeRuntime = Callable[[datetime], Runtime]
 
 @pytest.fixture
 def at(york_url: str, fake_slack: FakeSlack) -> Iterator[MakeRuntime]:
-    """A runtime on the test's York store with the clock fixed at a local (London) time."""
+    """A runtime on the test's York store with the clock fixed at a local (London) time, each item
+    in a thread of its own."""
+    threads_per_item(york_url)
     made: list[Runtime] = []
 
     def make(when: datetime) -> Runtime:
@@ -123,6 +126,7 @@ def test_a_plan_with_no_channel_leaves_the_days_places_to_one_that_has_one(
 ) -> None:
     """No default channel: the Ambition Plan's many due reminders cannot be posted and take no
     place in the limit; the Ofsted plan's, which has a channel, are posted the same day."""
+    threads_per_item(york_url)
     engine = make_engine(york_url)
     with session_scope(engine) as session:
         set_reminders_channel(session, CHANNEL, "ofsted-2022")

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from fake_slack import Call, FakeSlack
+from reminder_test_helpers import threads_per_item
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -59,6 +60,7 @@ def wait_for_log(app: Any, text: str, timeout: float = 30.0) -> None:
 def test_two_apps_then_a_restart_post_each_reminder_once(
     york_engine: Engine, york_url: str, fake_slack: FakeSlack, start_slack_app: Any
 ) -> None:
+    threads_per_item(york_url)
     with ThreadPoolExecutor(2) as starting:  # started together, so their catch-ups really race
         apps = list(starting.map(lambda _: start_slack_app(york_url, **SETTINGS), range(2)))
     fake_slack.wait_for(

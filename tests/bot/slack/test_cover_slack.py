@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from fake_slack import FakeSlack
+from reminder_test_helpers import threads_per_item
 from slack_fixtures import message_event
 from sqlmodel import select
 
@@ -42,6 +43,7 @@ def test_cover_booked_reminded_and_stamped_through_slack(
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> None:
+    threads_per_item(york_url)  # the FYI to the holder is pinned on an item's own thread
     engine = make_engine(york_url)
     with session_scope(engine) as session:
         role = find_role(session, "Head of MASH")
@@ -119,6 +121,7 @@ def test_a_holder_away_in_slack_is_asked_about_once_and_still_reminded(
     fake_slack: FakeSlack, york_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     admin = "U0ADMIN01"
+    threads_per_item(york_url)  # the FYI to the holder is pinned on an item's own thread
     engine = make_engine(york_url)
     with session_scope(engine) as session:
         role = find_role(session, "Head of MASH")

@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 
 import pytest
 from fake_slack import BOT_USER_ID, Call, FakeSlack, post_message
+from reminder_test_helpers import threads_per_item
 from slack_fixtures import (
     AS_OF,
     SlackAppProcess,
@@ -132,6 +133,7 @@ class Threads:
 def threads(
     slack_app: SlackAppProcess, fake_slack_server: FakeSlack, module_york_url: str
 ) -> Iterator[Threads]:
+    threads_per_item(module_york_url)  # this module pins an item's own thread
     engine = make_engine(module_york_url)
     give(engine, "Head of MASH", MASH)
     give(engine, "Head of Corporate Parenting", CORP)
@@ -227,6 +229,7 @@ def test_a_second_run_the_same_day_posts_nothing(
 def test_two_processes_at_once_post_each_reminder_once(
     fake_slack: FakeSlack, york_url: str
 ) -> None:
+    threads_per_item(york_url)
     first, second = remind(fake_slack, york_url), remind(fake_slack, york_url)
     for process in (first, second):
         out, err = process.communicate(timeout=90)
@@ -244,6 +247,7 @@ def test_two_processes_at_once_post_each_reminder_once(
 def test_a_failed_post_is_not_lost(
     fake_slack: FakeSlack, york_url: str, remind_here: RemindHere
 ) -> None:
+    threads_per_item(york_url)
     fake_slack.fail_next("chat.postMessage", error="channel_not_found")
     ran = remind_here(fake_slack, york_url)
     assert ran.code == 1 and "Not posted" in ran.out
@@ -708,6 +712,7 @@ def test_no_reminders_on_good_friday(
 def test_a_holder_slack_reports_deactivated_is_flagged_not_mentioned(
     fake_slack: FakeSlack, york_url: str, remind_here: RemindHere
 ) -> None:
+    threads_per_item(york_url)
     engine = make_engine(york_url)
     give(engine, "Head of MASH", "U0LEFT001")
     engine.dispose()
