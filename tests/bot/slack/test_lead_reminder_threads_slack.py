@@ -394,8 +394,8 @@ def test_a_lead_with_over_60_items_gets_every_one_in_pages_that_read_on_a_phone(
     assert set(buttons_by_item(thread)) == {str(i) for i in thread.reminder_ids}
 
 
-def test_a_lead_who_asked_for_dms_gets_their_thread_there_and_not_in_the_channel(
-    york_url: str, fake_slack: FakeSlack, remind_here: Any
+def test_a_lead_who_asked_for_dms_gets_their_thread_there_and_replies_there(
+    york_url: str, fake_slack: FakeSlack, remind_here: Any, start_slack_app: Any
 ) -> None:
     engine = make_engine(york_url)
     give(engine, "Head of MASH", MASH)
@@ -404,6 +404,7 @@ def test_a_lead_who_asked_for_dms_gets_their_thread_there_and_not_in_the_channel
     remind_here(fake_slack, york_url)
     [thread] = lead_threads(engine, fake_slack)[MASH]
     engine.dispose()
+    assert "P7.5" in thread.refs
     [opened] = fake_slack.calls_to("conversations.open")
     assert opened.payload["users"] == MASH
     assert (
@@ -415,6 +416,23 @@ def test_a_lead_who_asked_for_dms_gets_their_thread_there_and_not_in_the_channel
         if c.payload["channel"] == CHANNEL
     ]
     assert all(f"<@{MASH}>" not in p["text"] for p in in_channel)
+
+    app = start_slack_app(york_url, PLANBOT_SCHEDULER="false")
+    fake_slack.reset()
+    dm = thread.row.channel
+    event = message_event(
+        "P7.5 blocked: waiting on police data", user=MASH, channel=dm, thread_ts=thread.ts
+    )
+    assert app.event(event).status == 200
+    [confirm] = fake_slack.wait_for("chat.postMessage")
+    assert (confirm.payload["channel"], confirm.payload["thread_ts"]) == (dm, thread.ts)
+    assert confirm.payload["text"].startswith("P7.5 → blocked")
+    question = message_event("what's overdue for Head of MASH?", user=MASH, channel=dm)
+    assert app.event(question).status == 200  # not in the thread: a question, answered
+    fake_slack.wait_for("chat.postMessage", count=2)
+    engine = make_engine(york_url)
+    assert item_state(engine, "P7.5")[0] == "blocked"
+    engine.dispose()
 
 
 def test_two_processes_at_once_post_each_leads_thread_once(
