@@ -37,8 +37,8 @@ class _Line:
     text: str
 
     @property
-    def chars(self) -> int:
-        return len(self.text) + sum(len(_block_text(b)) for b in self.blocks)
+    def block_chars(self) -> int:
+        return sum(len(_block_text(b)) for b in self.blocks)
 
 
 def _block_text(block: dict[str, Any]) -> str:
@@ -66,13 +66,15 @@ def _owner(item: LeadItem) -> str:
 def _line(item: LeadItem, reminder_id: int, today: date) -> _Line:
     reminder = item.reminder
     ref, title = escape(reminder.ref), escape(truncate(reminder.title, TITLE_LIMIT))
-    emoji = RAG_EMOJI.get(reminder.colour.rag.value, "")
+    rag = reminder.colour.rag.value
+    emoji = RAG_EMOJI.get(rag, "")
     reason = why(reminder, today)
-    status = status_label(reminder.status)
-    owner = _owner(item)
+    if reminder.reason in ("cadence", "stale") and reminder.due:
+        reason += f", due {day(reminder.due)}"
+    facts = f"{reason} · {status_label(reminder.status)} · {rag.capitalize()}{_owner(item)}"
     section = {
         "type": "section",
-        "text": {"type": "mrkdwn", "text": f"{emoji} *{ref}* {title}\n{reason} · {status}{owner}"},
+        "text": {"type": "mrkdwn", "text": f"{emoji} *{ref}* {title}\n{facts}"},
     }
     buttons = [
         status_button("done", reminder_id),
@@ -86,24 +88,27 @@ def _line(item: LeadItem, reminder_id: int, today: date) -> _Line:
         },
     ]
     actions = {"type": "actions", "block_id": f"reminder_{reminder_id}", "elements": buttons}
-    text = f"• {ref} {title}: {reason} ({status}, due {day(reminder.due)}){owner}"
-    return _Line((section, actions), text)
+    return _Line((section, actions), f"• {ref} {title} — {facts}")
 
 
 def _pages(lines: list[_Line]) -> list[list[_Line]]:
-    """Lines in pages of at most MAX_BLOCKS - 1 blocks and MAX_CHARS - HEADER_ROOM characters."""
+    """Lines in pages of at most MAX_BLOCKS - 1 blocks, and MAX_CHARS - HEADER_ROOM characters
+    in the blocks and in the fallback text each (room is kept for a page's first line)."""
+    room = MAX_CHARS - HEADER_ROOM
     pages: list[list[_Line]] = [[]]
-    blocks = chars = 0
+    blocks = block_chars = text_chars = 0
     for line in lines:
         if pages[-1] and (
             blocks + len(line.blocks) > MAX_BLOCKS - 1
-            or chars + line.chars > MAX_CHARS - HEADER_ROOM
+            or block_chars + line.block_chars > room
+            or text_chars + len(line.text) + 1 > room
         ):
             pages.append([])
-            blocks = chars = 0
+            blocks = block_chars = text_chars = 0
         pages[-1].append(line)
         blocks += len(line.blocks)
-        chars += line.chars
+        block_chars += line.block_chars
+        text_chars += len(line.text) + 1
     return pages
 
 
