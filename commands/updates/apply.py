@@ -431,7 +431,7 @@ def edit_reply(
         )
         return ReplyIgnored(NOT_A_REMINDER_THREAD)
     if isinstance(found, ReplyIgnored):
-        found = _edited_item(session, channel, thread_ts, message_ts) or found
+        found = _edited_item(session, channel, thread_ts, message_ts, text) or found
     if isinstance(found, ReplyIgnored):
         return reply_in_thread(
             session,
@@ -480,7 +480,7 @@ def edit_reply(
 
 
 def _edited_item(
-    session: Session, channel: str | None, thread_ts: str | None, message_ts: str
+    session: Session, channel: str | None, thread_ts: str | None, message_ts: str, text: str
 ) -> ThreadItem | None:
     """In a lead's thread, an edit that no longer names an item corrects the item its reply
     updated."""
@@ -490,7 +490,7 @@ def _edited_item(
     if item is None or thread is None:
         return None
     found = item_in_thread(session, thread, item.ref)
-    return found if isinstance(found, ThreadItem) else None
+    return replace(found, text=text) if isinstance(found, ThreadItem) else None
 
 
 def delete_reply(
