@@ -40,7 +40,7 @@ from commands.updates.outcomes import (
     UpdateRefused,
 )
 from commands.updates.replies import ParsedReply, parse_reply
-from commands.updates.thread_items import ThreadItem, item_in_thread
+from commands.updates.thread_items import edited_item, item_of_thread
 from store.models import Action, Reminder, StatusUpdate, Step
 from store.models.status import STATUS_VALUES
 from store.personal_data import Redacted, fingerprint, redact
@@ -54,13 +54,7 @@ from store.queries.history import (
     record_once,
     update_for_message,
 )
-from store.queries.reminders import (
-    get_reminder,
-    mark_answered,
-    reminder_for_thread,
-    reminders_about,
-    snooze,
-)
+from store.queries.reminders import get_reminder, mark_answered, reminders_about, snooze
 
 log = logging.getLogger(__name__)
 
@@ -225,15 +219,6 @@ def _apply(
     )
 
 
-def _reminder_item(
-    session: Session, channel: str | None, thread_ts: str | None, text: str
-) -> ThreadItem | ReplyIgnored | None:
-    """The item a message in the thread is about (commands.updates.thread_items); None when the
-    thread is no reminder's."""
-    thread = reminder_for_thread(session, channel, thread_ts) if thread_ts else None
-    return item_in_thread(session, thread, text) if thread is not None else None
-
-
 def _with_item(
     session: Session, reminder: Reminder | None
 ) -> tuple[Reminder, Action | Step] | None:
@@ -257,7 +242,7 @@ def reply_in_thread(
 ) -> ReplyOutcome:
     """A message in a thread: if the thread is a reminder's, read it and apply it (in a lead's
     thread, to the item it names)."""
-    found = _reminder_item(session, channel, thread_ts, text)
+    found = item_of_thread(session, channel, thread_ts, text)
     if found is None:
         log.info(
             "reply %s in thread %s/%s ignored: not a reminder thread",
@@ -424,14 +409,14 @@ def edit_reply(
     permalink: str | None = None,
 ) -> ReplyOutcome:
     """An edited reply corrects the update it made (or, if it made none, is read as a reply)."""
-    found = _reminder_item(session, channel, thread_ts, text)
+    found = item_of_thread(session, channel, thread_ts, text)
     if found is None:
         log.info(
             "edit of %s in %s/%s ignored: not a reminder thread", message_ts, channel, thread_ts
         )
         return ReplyIgnored(NOT_A_REMINDER_THREAD)
     if isinstance(found, ReplyIgnored):
-        found = _edited_item(session, channel, thread_ts, message_ts, text) or found
+        found = edited_item(session, channel, thread_ts, message_ts, text) or found
     if isinstance(found, ReplyIgnored):
         return reply_in_thread(
             session,
@@ -477,20 +462,6 @@ def edit_reply(
         session, request, reminder, item, parsed, channel, message_ts, permalink, corrects=previous
     )
     return _noting(outcome, screened)
-
-
-def _edited_item(
-    session: Session, channel: str | None, thread_ts: str | None, message_ts: str, text: str
-) -> ThreadItem | None:
-    """In a lead's thread, an edit that no longer names an item corrects the item its reply
-    updated."""
-    previous = update_for_message(session, channel, message_ts)
-    thread = reminder_for_thread(session, channel, thread_ts) if thread_ts else None
-    item = item_of_update(session, previous) if previous is not None else None
-    if item is None or thread is None:
-        return None
-    found = item_in_thread(session, thread, item.ref)
-    return replace(found, text=text) if isinstance(found, ThreadItem) else None
 
 
 def delete_reply(

@@ -9,15 +9,21 @@ of several, is asked which item it means. Nothing is guessed.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlmodel import Session
 
 from commands.updates.outcomes import ReplyIgnored
 from store.models import Action, Reminder, Step
 from store.models.reminders import LEAD_THREAD
-from store.queries.history import item_for_reminder, normalise_ref
+from store.queries.history import (
+    item_for_reminder,
+    item_of_update,
+    normalise_ref,
+    update_for_message,
+)
 from store.queries.lead_threads import thread_items
+from store.queries.reminders import reminder_for_thread
 
 _REFERENCE = re.compile(r"(?<![\w.])([A-Z]{1,6}\s?-?\d+(?:\.\d+){1,2})(?!\w)", re.IGNORECASE)
 _LEADING = re.compile(r"^[\s:;,.\-–—]+")
@@ -78,3 +84,25 @@ def item_in_thread(session: Session, thread: Reminder, text: str) -> ThreadItem 
         hint=f"Which item is that about? Start your reply with its reference, e.g. "
         f"“{listed[0][1].ref} in progress”. This thread lists {_listed(list(by_ref))}.",
     )
+
+
+def item_of_thread(
+    session: Session, channel: str | None, thread_ts: str | None, text: str
+) -> ThreadItem | ReplyIgnored | None:
+    """The item a message in the thread is about; None when the thread is no reminder's."""
+    thread = reminder_for_thread(session, channel, thread_ts) if thread_ts else None
+    return item_in_thread(session, thread, text) if thread is not None else None
+
+
+def edited_item(
+    session: Session, channel: str | None, thread_ts: str | None, message_ts: str, text: str
+) -> ThreadItem | None:
+    """In a lead's thread, an edit that no longer names an item corrects the item its reply
+    updated (read from the edit's own words)."""
+    previous = update_for_message(session, channel, message_ts)
+    thread = reminder_for_thread(session, channel, thread_ts) if thread_ts else None
+    item = item_of_update(session, previous) if previous is not None else None
+    if item is None or thread is None:
+        return None
+    found = item_in_thread(session, thread, item.ref)
+    return replace(found, text=text) if isinstance(found, ThreadItem) else None
