@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import delete, exists, func, select, update
+from sqlalchemy import delete, exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
@@ -94,35 +94,51 @@ def _claim(
     session.add(thread)
     session.flush()
     thread_id = int(thread.id or 0)
-    keys = [item.key for item in items]
-    existing = dict(
+    keys = list(dict.fromkeys(item.key for item in items))
+    existing = _ids_of(session, keys)
+    new = [item for item in {i.key: i for i in items}.values() if item.key not in existing]
+    if new:  # one statement for all of them: a big thread is claimed in well under a second
         session.execute(
-            select_rows(Reminder.key, Reminder.id).where(col(Reminder.key).in_(keys))
-        ).all()
-    )
-    ids: list[int] = []
-    for item in items:
-        if item.key not in existing:
-            row = Reminder(
-                key=item.key,
-                action_id=item.action_id,
-                step_id=item.step_id,
-                reason=item.reason,
-                for_date=item.for_date,
-                claimed_at=at,
-                claimed_by=by,
-                channel=channel,
-                tried_at=tried_at,
-                thread_id=thread_id,
-            )
-            session.add(row)
-            session.flush()
-            existing[item.key] = int(row.id or 0)
-        ids.append(int(existing[item.key]))
-    for position, reminder_id in enumerate(ids):
-        session.add(ReminderLine(thread_id=thread_id, reminder_id=reminder_id, position=position))
+            insert(Reminder),
+            [
+                {
+                    "key": item.key,
+                    "action_id": item.action_id,
+                    "step_id": item.step_id,
+                    "reason": item.reason,
+                    "for_date": item.for_date,
+                    "claimed_at": at,
+                    "claimed_by": by,
+                    "channel": channel,
+                    "tried_at": tried_at,
+                    "thread_id": thread_id,
+                    "unsettled_checks": 0,
+                }
+                for item in new
+            ],
+        )
+        existing |= _ids_of(session, [item.key for item in new])
+    ids = [existing[key] for key in keys]
+    if ids:
+        lines = [
+            {"thread_id": thread_id, "reminder_id": reminder_id, "position": position}
+            for position, reminder_id in enumerate(ids)
+        ]
+        session.execute(insert(ReminderLine), lines)
     session.commit()
     return LeadClaim(thread_id, tuple(ids))
+
+
+def _ids_of(session: Session, keys: list[str]) -> dict[str, int]:
+    """Reminder row ids by key, read in chunks (SQLite limits a statement's parameters)."""
+    found: dict[str, int] = {}
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        rows = session.execute(
+            select_rows(Reminder.key, Reminder.id).where(col(Reminder.key).in_(chunk))
+        )
+        found.update({key: int(row_id) for key, row_id in rows})
+    return found
 
 
 def thread_items(session: Session, thread_id: int) -> list[Reminder]:
