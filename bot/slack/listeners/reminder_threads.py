@@ -169,8 +169,8 @@ def on_channel_message(
     if _not_a_reminder_thread(result):
         log.info("message %s in thread %s/%s: not a reminder thread", ts, channel, thread_ts)
         return
+    _afterwards(runtime, client, result, user)  # before the answer: it closes the exchange
     _answer(runtime, client, result, channel=channel, thread_ts=thread_ts, user=user)
-    _afterwards(runtime, client, result, user)
 
 
 def _afterwards(runtime: Runtime, client: WebClient, result: Renderable, user: str | None) -> None:
