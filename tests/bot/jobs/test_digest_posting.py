@@ -97,6 +97,10 @@ def test_posts_once_with_chart_and_records_the_ts(make_runtime: Any, fake_slack:
     assert first.outcome == "posted" and first.chart
     [call] = summaries(fake_slack)
     assert call.payload["text"].startswith("Weekly summary: All plans · week of 13 Feb 2023")
+    with Session(runtime.engine) as session:  # every overdue item is in the post (or its thread)
+        york = compose_digest(session, ALL, runtime.clock)
+    assert york.total("overdue") == len(york.overdue) == 30
+    assert all(item.ref in call.payload["text"] for item in york.overdue)
     assert call.payload["metadata"]["event_payload"] == {
         "subscription_id": sub,
         "week": "2023-02-13",

@@ -4,6 +4,7 @@ the plans' headline and how to get one."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from reminder_test_helpers import give_role
 from bot.render.home import MENU
 from store.db import make_engine, session_scope
 from store.queries.history import find_item
+from store.queries.state import record_update
 
 pytestmark = [pytest.mark.slow, pytest.mark.engine_independent]  # queries pinned in commands/home
 
@@ -60,6 +62,16 @@ def test_a_lead_updates_an_item_from_the_home_tab(
     app.block_action(MENU, user=LEAD, in_view=view | {"id": "VHOME1"}, selected=choice["value"])
     [again] = fake_slack.wait_for("views.publish")
     assert "was updated by someone else since this tab was drawn" in str(again.payload["view"])
+
+    # an action's history, asked in Slack, carries its steps' updates, each named by its step
+    with session_scope(engine) as session:
+        step = find_item(session, "P7.5.2")
+        assert step is not None
+        record_update(session, step, at=datetime(2023, 2, 14, 10, tzinfo=UTC), source="chat",
+                      author=LEAD, status="in_progress", note="ToR drafted")  # fmt: skip
+    fake_slack.reset()
+    history = fake_slack.answer_to(app.command("/plan history P7.5", user=LEAD).response_url)
+    assert "P7.5.2" in history.payload["text"] and "ToR drafted" in history.payload["text"]
 
     headline = opened(app, fake_slack, NOBODY)
     text = " ".join(b.get("text", {}).get("text", "") for b in headline["blocks"])
