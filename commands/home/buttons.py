@@ -12,7 +12,8 @@ from sqlmodel import Session
 
 from commands.home.my_items import seen_token
 from commands.request import Request
-from commands.updates.apply import item_view, press_update, snooze_latest
+from commands.updates.apply import item_view
+from commands.updates.buttons import press_update, snooze_latest
 from commands.updates.outcomes import ItemView, ReplyIgnored, ReplyOutcome, Snoozed
 from store.models import Action, Step
 

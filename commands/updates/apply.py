@@ -25,18 +25,14 @@ from commands.governance.evidence import (
 )
 from commands.request import Request
 from commands.updates.authority import covering_role, may_update, who_can
-from commands.updates.button_checks import changed_meanwhile, clicked_again
 from commands.updates.outcomes import (
     NOT_A_REMINDER_THREAD,
-    ChangedMeanwhile,
     ItemView,
     OwnershipClaimed,
     ReplyDeleted,
     ReplyIgnored,
     ReplyOutcome,
-    Snoozed,
     StatusQuestion,
-    ThreadTarget,
     UpdateApplied,
     UpdateRefused,
 )
@@ -44,7 +40,6 @@ from commands.updates.ownership import OwnershipClaim, claim_ownership, read_cla
 from commands.updates.replies import ParsedReply, parse_reply
 from commands.updates.thread_items import edited_item, item_of_thread
 from store.models import Action, Reminder, StatusUpdate, Step
-from store.models.status import STATUS_VALUES
 from store.personal_data import Redacted, fingerprint, redact
 from store.queries.history import (
     item_for_reminder,
@@ -56,7 +51,7 @@ from store.queries.history import (
     record_once,
     update_for_message,
 )
-from store.queries.reminders import get_reminder, mark_answered, reminders_about, snooze
+from store.queries.reminders import mark_answered
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +59,7 @@ EDIT_WINDOW_DAYS = 14  # an edit of an older reply does not rewrite the plan's h
 SNOOZE_DAYS = 7
 
 
-def _screened(request: Request, text: str, where: str) -> Redacted:
+def screened_text(request: Request, text: str, where: str) -> Redacted:
     """`text` with a child's details replaced by their kinds; what was found is logged by kind
     and salted hash only."""
     screened = redact(text)
@@ -81,7 +76,7 @@ def _screened(request: Request, text: str, where: str) -> Redacted:
     return screened
 
 
-def _noting(outcome: ReplyOutcome, screened: Redacted) -> ReplyOutcome:
+def with_notice(outcome: ReplyOutcome, screened: Redacted) -> ReplyOutcome:
     """The outcome, carrying the kinds of details taken out so that the author can be told."""
     if not screened.findings:
         return outcome
@@ -125,13 +120,13 @@ def item_view(session: Session, item: Action | Step, request: Request) -> ItemVi
     )
 
 
-def _refuse(session: Session, request: Request, item: Action | Step) -> UpdateRefused:
+def refused(session: Session, request: Request, item: Action | Step) -> UpdateRefused:
     log.info("update of %s refused for %s: holds none of its roles", item.ref, request.caller.label)
     return UpdateRefused(item_view(session, item, request), who_can(session, item))
 
 
 # Long only in its keyword lists: it records one update, logs it and describes it, in one pass.
-def _apply(
+def apply_update(
     session: Session,
     request: Request,
     item: Action | Step,
@@ -221,9 +216,7 @@ def _apply(
     )
 
 
-def _with_item(
-    session: Session, reminder: Reminder | None
-) -> tuple[Reminder, Action | Step] | None:
+def with_item(session: Session, reminder: Reminder | None) -> tuple[Reminder, Action | Step] | None:
     """The reminder and the item it is about (None when either is gone)."""
     if reminder is None:
         return None
@@ -258,11 +251,11 @@ def reply_in_thread(
         return ReplyIgnored("already recorded")
     if isinstance(found, ReplyIgnored):
         log.info("reply %s in lead thread %s: %s", message_ts, thread_ts, found.reason)
-        return _noting(found, _screened(request, text, "a reply in a lead thread"))
+        return with_notice(found, screened_text(request, text, "a reply in a lead thread"))
     reminder, item = found.reminder, found.item
-    screened = _screened(request, found.text, f"a reply on {item.ref}")
+    screened = screened_text(request, found.text, f"a reply on {item.ref}")
     where = _Where(channel, message_ts, permalink)
-    return _noting(
+    return with_notice(
         _read_reply(session, request, reminder, item, screened.text, where, has_files), screened
     )
 
@@ -313,7 +306,7 @@ def _read_reply(
         )
         return ReplyIgnored("changes nothing")
     if not may_update(session, request, item):
-        return _refuse(session, request, item)
+        return refused(session, request, item)
     previous = None
     if parsed.correction:  # "oops, should have said red": replaces the author's last update
         since = request.clock.utcnow() - timedelta(days=EDIT_WINDOW_DAYS)
@@ -338,7 +331,7 @@ def _record_claim(
     it), never a status; the admins are asked, by the caller, whether to move it."""
     saved = False
     if may_update(session, request, item):
-        applied = _apply(
+        applied = apply_update(
             session, request, item, status=None, rag=None, due=None, due_text=None,
             note=text[:4000], source="chat", permalink=where.permalink, channel=where.channel,
             message_ts=where.message_ts,
@@ -359,7 +352,7 @@ def _record_offered(
 ) -> ReplyOutcome:
     """A reply offering evidence for an item that awaits it: recorded as its evidence."""
     if not may_update(session, request, item):
-        return _refuse(session, request, item)
+        return refused(session, request, item)
     evidence = record_evidence(
         session,
         request,
@@ -398,7 +391,7 @@ def _record_parsed(
     note = parsed.note
     if parsed.ambiguous and not note:
         note = parsed.cleaned[:4000]
-    applied = _apply(
+    applied = apply_update(
         session,
         request,
         item,
@@ -482,16 +475,16 @@ def edit_reply(
             text=text,
             permalink=permalink,
         )
-    screened = _screened(request, text, f"an edited reply on {item.ref}")
+    screened = screened_text(request, text, f"an edited reply on {item.ref}")
     if not may_update(session, request, item):
-        return _noting(_refuse(session, request, item), screened)
+        return with_notice(refused(session, request, item), screened)
     parsed = parse_reply(screened.text, request.clock.today())
     if parsed.kind == "nothing":
         parsed = ParsedReply("note", note=None, cleaned=parsed.cleaned)
     outcome = _record_parsed(
         session, request, reminder, item, parsed, channel, message_ts, permalink, corrects=previous
     )
-    return _noting(outcome, screened)
+    return with_notice(outcome, screened)
 
 
 def delete_reply(
@@ -508,132 +501,3 @@ def delete_reply(
         if item is not None and item.ref not in refs:
             refs.append(item.ref)
     return ReplyDeleted(tuple(refs))
-
-
-def _reminder_target(session: Session, reminder_id: int) -> tuple[Reminder, Action | Step] | None:
-    return _with_item(session, get_reminder(session, reminder_id))
-
-
-def button_update(
-    session: Session,
-    request: Request,
-    *,
-    reminder_id: int,
-    status: str | None = None,
-    note: str | None = None,
-    due: date | None = None,
-    source: str = "button",
-    permalink: str | None = None,
-) -> ReplyOutcome | ChangedMeanwhile:
-    """A click (Done, In progress, Blocked, a status offered after an ambiguous reply) or the
-    Add-note modal: the same rules as a reply."""
-    found = _reminder_target(session, reminder_id)
-    if found is None:
-        log.info("%s for unknown reminder %s ignored", source, reminder_id)
-        return ReplyIgnored("unknown reminder", hint="That reminder is no longer in my records.")
-    reminder, item = found
-    if status is not None and status not in STATUS_VALUES:
-        return ReplyIgnored("unknown status", hint=f"“{status}” is not a status I know.")
-    screened = _screened(request, (note or "").strip(), f"a note on {item.ref}")
-    note = screened.text or None
-    if status is None and note is None and due is None:
-        return ReplyIgnored("empty note", hint="The note was empty, so nothing changed.")
-    if not may_update(session, request, item):
-        return _noting(_refuse(session, request, item), screened)
-    if (
-        source == "button"
-        and note is None
-        and due is None
-        and clicked_again(session, request, item, status)
-    ):
-        log.info("%s clicked %s again on %s; ignored", request.caller.label, status, item.ref)
-        return ReplyIgnored("clicked again")
-    meanwhile = changed_meanwhile(session, request, reminder, item) if source == "button" else None
-    if meanwhile is not None and status is not None:
-        log.info(
-            "%s pressed %s on %s, changed since by %s",
-            request.caller.label,
-            status,
-            item.ref,
-            meanwhile.author,
-        )
-        return ChangedMeanwhile(
-            item_view(session, item, request), status, meanwhile.author, meanwhile.at
-        )
-    applied = _apply(
-        session,
-        request,
-        item,
-        status=status,
-        rag=None,
-        due=due,
-        due_text=due.strftime("%d/%m/%Y") if due else None,
-        note=note[:4000] if note else None,
-        source=source,
-        permalink=permalink,
-    )
-    if isinstance(applied, ReplyIgnored):
-        return applied
-    mark_answered(session, reminder, at=request.clock.utcnow())
-    return _noting(applied, screened)
-
-
-def snooze_item(
-    session: Session, request: Request, *, reminder_id: int
-) -> Snoozed | ReplyIgnored | UpdateRefused:
-    """Snooze a week: no reminder for this item until then."""
-    found = _reminder_target(session, reminder_id)
-    if found is None:
-        return ReplyIgnored("unknown reminder", hint="That reminder is no longer in my records.")
-    reminder, item = found
-    if not may_update(session, request, item):
-        return _refuse(session, request, item)
-    until = request.clock.today() + timedelta(days=SNOOZE_DAYS)
-    snooze(session, reminder, until=until)
-    log.info("reminders for %s snoozed until %s by %s", item.ref, until, request.caller.label)
-    return Snoozed(item_view(session, item, request), until)
-
-
-def reminder_target(
-    session: Session, request: Request, *, reminder_id: int
-) -> ThreadTarget | ReplyIgnored | UpdateRefused:
-    """The item behind a reminder (for opening the Add-note modal), if the caller may update it."""
-    found = _reminder_target(session, reminder_id)
-    if found is None:
-        return ReplyIgnored("unknown reminder", hint="That reminder is no longer in my records.")
-    reminder, item = found
-    if not may_update(session, request, item):
-        return _refuse(session, request, item)
-    return ThreadTarget(reminder.id or 0, item_view(session, item, request))
-
-
-def press_update(
-    session: Session, request: Request, item: Action | Step, *, status: str, source: str
-) -> ReplyOutcome:
-    """A status chosen on a button away from any reminder thread (the Home tab): the same rules
-    as a reply; the caller has already checked that the item is as the person last saw it."""
-    if status not in STATUS_VALUES:
-        return ReplyIgnored("unknown status", hint=f"“{status}” is not a status I know.")
-    if not may_update(session, request, item):
-        return _refuse(session, request, item)
-    applied = _apply(
-        session, request, item, status=status, rag=None, due=None, due_text=None, note=None,
-        source=source,
-    )  # fmt: skip
-    if isinstance(applied, UpdateApplied):
-        for reminder in reminders_about(session, item):
-            mark_answered(session, reminder, at=request.clock.utcnow())
-    return applied
-
-
-def snooze_latest(
-    session: Session, request: Request, item: Action | Step
-) -> Snoozed | ReplyIgnored | UpdateRefused:
-    """Snooze a week the latest reminder about `item`, wherever it was asked."""
-    reminder = next(iter(reminders_about(session, item)), None)
-    if reminder is None or reminder.id is None:
-        return ReplyIgnored(
-            "nothing to snooze",
-            hint=f"No reminder about {item.ref} is waiting, so nothing to snooze.",
-        )
-    return snooze_item(session, request, reminder_id=reminder.id)

@@ -34,14 +34,8 @@ from bot.slack.listeners.ownership import ask_admins
 from commands.governance.date_changes import DateChangeProblem, decide
 from commands.governance.evidence import SignOffProblem, sign_off
 from commands.request import Request
-from commands.updates.apply import (
-    button_update,
-    delete_reply,
-    edit_reply,
-    reminder_target,
-    reply_in_thread,
-    snooze_item,
-)
+from commands.updates.apply import delete_reply, edit_reply, reply_in_thread
+from commands.updates.buttons import button_update, reminder_target, snooze_item
 from commands.updates.outcomes import (
     NOT_A_REMINDER_THREAD,
     ChangedMeanwhile,

@@ -26,7 +26,7 @@ from commands.digest.summary import compose_digest
 from commands.reminders.policy import plan_reminders
 from commands.request import Policy, Request
 from commands.router import handle
-from commands.updates.apply import button_update
+from commands.updates.buttons import button_update
 from commands.updates.outcomes import UpdateRefused
 from store.db import session_scope
 from store.models import Area, Plan, Role

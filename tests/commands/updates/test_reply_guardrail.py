@@ -13,7 +13,8 @@ from sqlalchemy.engine import Engine
 
 from bot.render import render
 from commands.router import handle
-from commands.updates.apply import button_update, edit_reply, reply_in_thread
+from commands.updates.apply import edit_reply, reply_in_thread
+from commands.updates.buttons import button_update
 from commands.updates.outcomes import (
     DetailsRemoved,
     ReplyIgnored,

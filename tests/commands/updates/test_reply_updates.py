@@ -19,13 +19,8 @@ from sqlalchemy.engine import Engine
 from commands.caller import Caller
 from commands.questions.history import HistoryProblem, HistoryResult, history_command
 from commands.router import handle
-from commands.updates.apply import (
-    button_update,
-    delete_reply,
-    edit_reply,
-    reply_in_thread,
-    snooze_item,
-)
+from commands.updates.apply import delete_reply, edit_reply, reply_in_thread
+from commands.updates.buttons import button_update, snooze_item
 from commands.updates.outcomes import (
     ReplyDeleted,
     ReplyIgnored,
