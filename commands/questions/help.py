@@ -33,7 +33,17 @@ HELP_TOPICS: tuple[tuple[str, str], ...] = (
         'role list | role assign "Head of MASH" @user | role remove …',
         "the role directory (admins change it)",
     ),
+    ("which heads of service have the most overdue?", "a count per owner, area or colour"),
     ("channel reminders #channel", "where reminder threads are posted (admins)"),
+    ("reminders dm on | off", "your reminder thread in a direct message instead of the channel"),
+    (
+        'cover "Head of MASH" @deputy until 18 Aug | cover list | cover end …',
+        "someone to stand in for a role while its holder is away",
+    ),
+    (
+        'report board | report scrutiny | report challenge "Head of MASH"',
+        "a committee paper drafted as Word, sent to you privately",
+    ),
     (
         "digest subscribe [OA4|P7|role] [monday 08:30] | list | unsubscribe | preview",
         "the weekly performance-session summary for this channel",
