@@ -28,6 +28,7 @@ from commands.questions.history import (
     history_command,
 )
 from commands.questions.question import Question
+from commands.questions.steps import answer_steps, steps_question
 from commands.request import Request
 from commands.roles.directory import RoleListResult, role_list, roles_of
 from store.personal_data import fingerprint, redact
@@ -176,6 +177,8 @@ def _ask_plainly(session: Session, request: Request, rest: str) -> QuestionOutco
         holders = role_list(session, request, role)
         if isinstance(holders, RoleListResult):  # "who is Head of MASH?": the role's holders
             return holders
+    if (steps := steps_question(rest)) is not None:  # "which of P6.2's steps are late"
+        return answer_steps(session, request, steps)
     if (grouped := grouping(rest)) is not None:  # "which heads of service have the most overdue"
         return grouped_count(session, request, *grouped)
     result = answer(
