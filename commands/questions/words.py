@@ -23,7 +23,8 @@ _STOPWORD_TEXT = """
     currently current right now today many much number ok okay owns owned owner owners owning
     responsible responsibility accountable left remaining summary overall headline headlines
     quick question questions idea check checking remind morning afternoon evening wondering wonder
-    getting just percent percentage everything everyone deadline deadlines pls plz atm rn"""
+    getting just percent percentage everything everyone deadline deadlines pls plz atm rn
+    pick picked picks trace traces traced link links linked back"""
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 # Children's services shorthand, read as the words the plans use.
 ABBREVIATIONS = {

@@ -67,3 +67,17 @@ def test_a_count_of_steps_says_the_number_first_and_none_is_an_answer(session: S
     assert none.items == () and none.message == "None: no steps, blocked."
     every_undated = ask(session, "steps with no date")
     assert every_undated.items and all(i.due is None for i in every_undated.items)
+
+
+@pytest.mark.parametrize(
+    ("text", "refs"),
+    [
+        ("what did the Ambition plan pick up from OA2", ["P7.3"]),
+        ("which Ambition actions link to OA4", ["P7.5"]),
+    ],
+)
+def test_links_between_the_plans_are_not_read_as_topics(
+    session: Session, text: str, refs: list[str]
+) -> None:
+    shown = [item.reference for item in ask(session, text).items]
+    assert all(ref in shown for ref in refs)
