@@ -27,6 +27,7 @@ from commands.questions.history import (
     asks_for_history,
     history_command,
 )
+from commands.questions.no_owner import answer_no_owner, asks_no_owner
 from commands.questions.question import Question
 from commands.questions.steps import answer_steps, steps_question
 from commands.request import Request
@@ -177,6 +178,8 @@ def _ask_plainly(session: Session, request: Request, rest: str) -> QuestionOutco
         holders = role_list(session, request, role)
         if isinstance(holders, RoleListResult):  # "who is Head of MASH?": the role's holders
             return holders
+    if (ownerless := asks_no_owner(rest)) is not None:  # "actions with no owner"
+        return answer_no_owner(session, request, ownerless)
     if (steps := steps_question(rest)) is not None:  # "which of P6.2's steps are late"
         return answer_steps(session, request, steps)
     if (grouped := grouping(rest)) is not None:  # "which heads of service have the most overdue"

@@ -81,3 +81,23 @@ def test_links_between_the_plans_are_not_read_as_topics(
 ) -> None:
     shown = [item.reference for item in ask(session, text).items]
     assert all(ref in shown for ref in refs)
+
+
+@pytest.mark.parametrize(
+    ("text", "count", "refs"),
+    [
+        ("actions with no owner", 1, ["P5.13"]),
+        ("which actions have no lead?", 1, ["P5.13"]),
+        ("anything unowned under P5", 1, ["P5.13"]),
+        ("done actions without an owner", 5, ["OA1.6"]),
+        ("which Ofsted actions have no lead", 0, []),
+    ],
+)
+def test_items_nobody_owns(session: Session, text: str, count: int, refs: list[str]) -> None:
+    result = ask(session, text)
+    assert result.understood.endswith(f", with no owner role: {count}")
+    shown = [i.reference for i in result.items]
+    assert len(shown) == count and all(ref in shown for ref in refs)
+    assert all(not item.owners for item in result.items)
+    if not count:
+        assert result.message is not None and result.message.startswith("None: every one")
