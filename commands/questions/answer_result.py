@@ -107,6 +107,8 @@ class AnswerResult:
         return {
             "question": self.question.text,
             "understood": self.understood,
+            "query": self.question.as_json(),
+            "count": len(self.items) + self.not_shown,
             "as_of": self.as_of.isoformat(),
             "items": [item.as_json() for item in self.flat_items()],
             "not_shown": self.not_shown,

@@ -68,6 +68,24 @@ class Question:
     past: bool = False  # asked in the past tense ("what was completed in December?")
     bad_dates: tuple[str, ...] = ()  # written as dates but no real one ("31/02", "Q5")
 
+    def as_json(self) -> dict[str, object]:
+        """The reading as data (`planbot ask --json`'s `query`): what selects, what filters."""
+        window = self.window
+        return {
+            "references": list(self.references),
+            "areas": list(self.areas),
+            "owners": list(self.owners),
+            "plan": self.plan,
+            "topic": list(self.topic_words),
+            "status": self.status,
+            "status_assumed": self.status_assumed,
+            "colour": self.rag,
+            "due_from": window.start.isoformat() if window and window.start else None,
+            "due_to": window.end.isoformat() if window and window.end else None,
+            "mine": self.mine,
+            "changes": self.changes,
+        }
+
     @property
     def is_empty(self) -> bool:
         """Nothing in the text that could select anything."""

@@ -58,6 +58,9 @@ def test_ask_json_lists_every_item_shown_steps_included(
     assert action["rag"] == "red" and action["declared_rag"] is None
     assert action["owners"] == ["Head of MASH"]
     assert payload["not_shown"] == 0
+    # the reading as data, and the number of answer lines (an action with its steps is one)
+    assert payload["query"]["references"] == ["OA4"] and payload["query"]["status"] == "open"
+    assert payload["query"]["status_assumed"] is False and payload["count"] == 1
 
 
 def test_ask_json_null_due_and_no_match(york_env: str, capsys: pytest.CaptureFixture[str]) -> None:
