@@ -114,6 +114,7 @@ from commands.updates.outcomes import (
     ReplyDeleted,
     ReplyIgnored,
     ReplyOutcome,
+    SeveralItems,
     Snoozed,
     StatusQuestion,
     UpdateApplied,
@@ -122,6 +123,21 @@ from commands.updates.outcomes import (
 from commands.updates.ownership import Reassigned, ReassignProblem
 
 __all__ = ["RENDERERS", "Rendered", "render"]
+
+
+def render_several_items(result: SeveralItems) -> Rendered:
+    """One message for a reply that named several items: each item's outcome on its own line."""
+    parts = [render(outcome) for outcome in result.outcomes]
+    lines = [part.text for part in parts if not part.quiet and part.text]
+    text = "\n".join(lines)
+    return Rendered(
+        text=text,
+        blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}],
+        ephemeral=False,
+        quiet=not lines,
+        pings=any(part.pings for part in parts),
+    )
+
 
 RENDERERS: dict[type[Any], Callable[[Any], Rendered]] = {
     AnswerResult: render_answer,
@@ -169,6 +185,7 @@ RENDERERS: dict[type[Any], Callable[[Any], Rendered]] = {
     PaperDrafted: render_paper_drafted,
     PaperRefused: render_paper_refused,
     ChangedSince: render_changed_since,
+    SeveralItems: render_several_items,
     GroupedCount: render_grouped_count,
     OwnershipClaimed: render_ownership_claimed,
     Reassigned: render_reassigned,

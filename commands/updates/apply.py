@@ -32,13 +32,14 @@ from commands.updates.outcomes import (
     ReplyDeleted,
     ReplyIgnored,
     ReplyOutcome,
+    SeveralItems,
     StatusQuestion,
     UpdateApplied,
     UpdateRefused,
 )
 from commands.updates.ownership import OwnershipClaim, claim_ownership, read_claim
 from commands.updates.replies import ParsedReply, parse_reply
-from commands.updates.thread_items import edited_item, item_of_thread
+from commands.updates.thread_items import ThreadItem, ThreadItems, edited_item, item_of_thread
 from store.models import Action, Reminder, StatusUpdate, Step
 from store.personal_data import Redacted, fingerprint, redact
 from store.queries.history import (
@@ -252,9 +253,20 @@ def reply_in_thread(
     if isinstance(found, ReplyIgnored):
         log.info("reply %s in lead thread %s: %s", message_ts, thread_ts, found.reason)
         return with_notice(found, screened_text(request, text, "a reply in a lead thread"))
+    where = _Where(channel, message_ts, permalink)
+    if isinstance(found, ThreadItems):  # "P6.2.1 done, P6.2.2 slipping to May"
+        return SeveralItems(
+            tuple(_one_item(session, request, part, where, has_files) for part in found.items)
+        )
+    return _one_item(session, request, found, where, has_files)
+
+
+def _one_item(
+    session: Session, request: Request, found: ThreadItem, where: _Where, has_files: bool
+) -> ReplyOutcome:
+    """One item's part of a reply, read and applied (each authorised on its own)."""
     reminder, item = found.reminder, found.item
     screened = screened_text(request, found.text, f"a reply on {item.ref}")
-    where = _Where(channel, message_ts, permalink)
     return with_notice(
         _read_reply(session, request, reminder, item, screened.text, where, has_files), screened
     )
@@ -440,7 +452,7 @@ def edit_reply(
         return ReplyIgnored(NOT_A_REMINDER_THREAD)
     if isinstance(found, ReplyIgnored):
         found = edited_item(session, channel, thread_ts, message_ts, text) or found
-    if isinstance(found, ReplyIgnored):
+    if isinstance(found, ReplyIgnored | ThreadItems):  # several items: read as a new reply
         return reply_in_thread(
             session,
             request,

@@ -117,6 +117,23 @@ class OwnershipClaimed:
     note_saved: bool = True
 
 
+@dataclass(frozen=True)
+class SeveralItems:
+    """A reply that named several items: what became of each part, in the order written."""
+
+    outcomes: tuple[
+        UpdateApplied
+        | StatusQuestion
+        | UpdateRefused
+        | ReplyIgnored
+        | EvidenceRecorded
+        | OwnershipClaimed
+        | ReplyDeleted
+        | SeveralItems,
+        ...,
+    ]
+
+
 ReplyOutcome = (
     UpdateApplied
     | StatusQuestion
@@ -125,6 +142,7 @@ ReplyOutcome = (
     | ReplyDeleted
     | EvidenceRecorded
     | OwnershipClaimed
+    | SeveralItems
 )
 """What became of a reply, an edit, a deletion, a click or a note."""
 

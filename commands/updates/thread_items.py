@@ -1,9 +1,9 @@
 """Which item a reply under a reminder is about: the thread's one item, or, in a lead's thread
 listing several, the one the reply names by its reference ("P7.5 in progress, due 31/3").
 
-Until replies may carry several items (the replies issue), a reply naming two of the thread's
-items is answered with a private hint to send one line per item; a reply naming none, in a thread
-of several, is asked which item it means. Nothing is guessed.
+A reply naming several of the thread's items ("P6.2.1 done, P6.2.2 slipping to May") is read as
+one update per item, each from the words between its reference and the next; a reply naming
+none, in a thread of several, is asked which item it means. Nothing is guessed.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from store.queries.history import (
     item_for_reminder,
     item_of_update,
     normalise_ref,
+    steps_of,
     update_for_message,
 )
 from store.queries.lead_threads import thread_items
@@ -28,6 +29,7 @@ from store.queries.reminders import reminder_for_thread
 _REFERENCE = re.compile(r"(?<![\w.])([A-Z]{1,6}\s?-?\d+(?:\.\d+){1,2})(?!\w)", re.IGNORECASE)
 _LEADING = re.compile(r"^[\s:;,.\-–—]+")
 SHOWN_REFS = 8
+_JOINING = re.compile(r"(?:and|&|\+|plus|,|/|also|as\s+well\s+as|\s)*", re.I)
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,36 @@ class ThreadItem:
     reminder: Reminder
     item: Action | Step
     text: str
+
+
+@dataclass(frozen=True)
+class ThreadItems:
+    """A reply naming several items: each with the words that are about it."""
+
+    items: tuple[ThreadItem, ...]
+
+
+def _segments(
+    text: str,
+    named: list[tuple[str, re.Match[str]]],
+    by_ref: dict[str, tuple[Reminder, Action | Step]],
+) -> ThreadItems:
+    """Each named item with the words from its reference to the next one's; references joined
+    by "and" share the words that follow them ("P7.5 and P4.2 are in progress"); a reference
+    named twice keeps its first words."""
+    words = []
+    for number, (_, match) in enumerate(named):
+        end = named[number + 1][1].start() if number + 1 < len(named) else len(text)
+        words.append(_LEADING.sub("", text[match.end() : end]).strip(" ,;."))
+    for number in range(len(words) - 2, -1, -1):
+        if _JOINING.fullmatch(words[number]):
+            words[number] = words[number + 1]
+    found: dict[str, ThreadItem] = {}
+    for (ref, _), said in zip(named, words, strict=True):
+        if ref not in found:
+            row, item = by_ref[ref]
+            found[ref] = ThreadItem(row, item, said)
+    return ThreadItems(tuple(found.values()))
 
 
 def _named(text: str) -> list[tuple[str, re.Match[str]]]:
@@ -53,11 +85,20 @@ def _listed(refs: list[str]) -> str:
     return shown + (f" and {len(refs) - SHOWN_REFS} more" if len(refs) > SHOWN_REFS else "")
 
 
-def item_in_thread(session: Session, thread: Reminder, text: str) -> ThreadItem | ReplyIgnored:
+def item_in_thread(
+    session: Session, thread: Reminder, text: str
+) -> ThreadItem | ThreadItems | ReplyIgnored:
     """The item of `thread` that `text` is about (an item's own thread: its item)."""
     if thread.reason != LEAD_THREAD:
         item = item_for_reminder(session, thread)
-        return ThreadItem(thread, item, text) if item else ReplyIgnored("item gone")
+        if item is None:
+            return ReplyIgnored("item gone")
+        # the thread's item and its steps, each updated from its own words when two are named
+        own = {item.ref: (thread, item)} | {s.ref: (thread, s) for s in steps_of(session, item)}
+        several = [(ref, match) for ref, match in _named(text) if ref in own]
+        if len(dict.fromkeys(ref for ref, _ in several)) > 1:
+            return _segments(text, several, own)
+        return ThreadItem(thread, item, text)
     rows = [(row, item_for_reminder(session, row)) for row in thread_items(session, thread.id or 0)]
     listed = [(row, item) for row, item in rows if item is not None]
     by_ref = {item.ref: (row, item) for row, item in listed}
@@ -69,11 +110,7 @@ def item_in_thread(session: Session, thread: Reminder, text: str) -> ThreadItem 
         rest = _LEADING.sub("", text[: match.start()] + text[match.end() :]).strip()
         return ThreadItem(row, item, rest)
     if len(refs) > 1:
-        return ReplyIgnored(
-            "several items named",
-            hint=f"That names {_listed(refs)}. For now I read one item per reply: send a line "
-            f"for each, starting with its reference, e.g. “{refs[0]} in progress”.",
-        )
+        return _segments(text, named, by_ref)
     if len(listed) == 1:
         row, item = listed[0]
         return ThreadItem(row, item, text)
@@ -88,7 +125,7 @@ def item_in_thread(session: Session, thread: Reminder, text: str) -> ThreadItem 
 
 def item_of_thread(
     session: Session, channel: str | None, thread_ts: str | None, text: str
-) -> ThreadItem | ReplyIgnored | None:
+) -> ThreadItem | ThreadItems | ReplyIgnored | None:
     """The item a message in the thread is about; None when the thread is no reminder's."""
     thread = reminder_for_thread(session, channel, thread_ts) if thread_ts else None
     return item_in_thread(session, thread, text) if thread is not None else None

@@ -7,13 +7,16 @@ from sqlmodel import Field, SQLModel
 
 
 class StatusUpdate(SQLModel, table=True):
-    # A chat message makes at most one original update, and an update is corrected at most once,
-    # so a redelivered reply or edit handled by two processes at once changes nothing twice.
+    # A chat message makes at most one original update on each item it names, and an update is
+    # corrected at most once, so a redelivered reply or edit handled by two processes at once
+    # changes nothing twice.
     __table_args__ = (
         Index(
             "ux_statusupdate_message",
             "channel",
             "message_ts",
+            text("coalesce(action_id, 0)"),
+            text("coalesce(step_id, 0)"),
             unique=True,
             sqlite_where=text("corrects_id IS NULL AND message_ts IS NOT NULL"),
             postgresql_where=text("corrects_id IS NULL AND message_ts IS NOT NULL"),

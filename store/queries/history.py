@@ -185,3 +185,11 @@ def record_once(session: Session, item: Action | Step, **fields: Any) -> StatusU
             return record_update(session, item, **fields)
     except IntegrityError:
         return None
+
+
+def steps_of(session: Session, item: Action | Step) -> list[Step]:
+    """An action's steps in order (a step has none)."""
+    if not isinstance(item, Action):
+        return []
+    query = select(Step).where(Step.action_id == item.id).order_by(col(Step.number))
+    return list(session.exec(query))

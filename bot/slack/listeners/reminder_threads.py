@@ -42,6 +42,7 @@ from commands.updates.outcomes import (
     DetailsRemoved,
     OwnershipClaimed,
     ReplyIgnored,
+    SeveralItems,
     StatusQuestion,
     ThreadTarget,
     UpdateApplied,
@@ -100,6 +101,18 @@ def _answer(
 ) -> None:
     """Post the result in the thread, or privately to `user` when it is a refusal or a hint;
     and tell `user` privately when a child's details were taken out of their message."""
+    if isinstance(result, SeveralItems):  # each part's private word apart, the rest as one
+        public = tuple(part for part in result.outcomes if not isinstance(part, PRIVATE))
+        for part in result.outcomes:
+            if isinstance(part, PRIVATE):
+                _answer(runtime, client, part, channel=channel, thread_ts=thread_ts, user=user)
+            elif isinstance(part, NOTICED) and (notice := details_removed(part)) is not None:
+                _answer(runtime, client, notice, channel=channel, thread_ts=thread_ts, user=user)
+        if public and channel:
+            deliver(
+                runtime, client, render(SeveralItems(public)), ToConversation(channel, thread_ts)
+            )
+        return
     rendered: Rendered = render(result)
     if not channel:
         return
@@ -170,9 +183,11 @@ def on_channel_message(
 def _afterwards(runtime: Runtime, client: WebClient, result: Renderable, user: str | None) -> None:
     """What an outcome sets going beyond the thread: the admins asked about a new owner, the
     author's Home tab redrawn after an update."""
-    if isinstance(result, OwnershipClaimed):
-        ask_admins(runtime, client, result)
-    elif isinstance(result, UpdateApplied) and user:
+    parts = result.outcomes if isinstance(result, SeveralItems) else (result,)
+    for part in parts:
+        if isinstance(part, OwnershipClaimed):
+            ask_admins(runtime, client, part)
+    if any(isinstance(part, UpdateApplied) for part in parts) and user:
         try:
             publish_home(runtime, client, user)
         except Exception:  # the update stands; the tab is redrawn when next opened

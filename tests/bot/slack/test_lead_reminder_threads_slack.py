@@ -274,10 +274,13 @@ def test_a_reply_naming_no_item_in_a_thread_of_several_is_asked_which(
     assert hint.payload["user"] == CORP
     assert hint.payload["text"].startswith("Which item is that about?")
     assert corp.refs[0] in hint.payload["text"]
-    reply(slack_app, corp, f"{corp.refs[0]} and {corp.refs[1]} are both done", user=CORP)
-    [_, several] = fake_slack.wait_for("chat.postEphemeral", count=2)
-    assert "one item per reply" in several.payload["text"]
     assert fake_slack.calls_to("chat.postMessage") == []
+    # several items in one reply: each updated, one confirmation listing each on its own line
+    reply(slack_app, corp, f"{corp.refs[0]} and {corp.refs[1]} are both done", user=CORP)
+    [confirmed] = fake_slack.wait_for("chat.postMessage")
+    lines = confirmed.payload["text"].splitlines()
+    assert len(lines) == 2
+    assert corp.refs[0] in lines[0] and corp.refs[1] in lines[1]
 
 
 def test_a_button_in_a_lead_thread_updates_its_item_and_a_later_press_on_it_says_who_changed_it(

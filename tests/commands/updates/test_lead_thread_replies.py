@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from commands.updates.apply import edit_reply, reply_in_thread
-from commands.updates.outcomes import ReplyIgnored, UpdateApplied
+from commands.updates.outcomes import ReplyIgnored, SeveralItems, UpdateApplied
 from store.db import session_scope
 from store.models import Reminder, ReminderLine
 from store.queries.history import find_item
@@ -84,14 +84,30 @@ def test_a_reply_names_the_item_it_is_about_and_the_rest_is_read_as_usual(
     assert status(york_engine, "P7.8") == "blocked" and status(york_engine, "P7.5") == "not_started"
 
 
-def test_a_reply_naming_none_or_two_changes_nothing_and_says_why(york_engine: Engine) -> None:
+def test_a_reply_naming_none_is_asked_which_and_one_naming_several_updates_each(
+    york_engine: Engine,
+) -> None:
     lead_thread(york_engine)
     which = say(york_engine, "in progress", 1)
     assert isinstance(which, ReplyIgnored) and which.hint
     assert "This thread lists P7.5, P7.8, P4.2" in which.hint
-    two = say(york_engine, "P7.5 and P4.2 are in progress", 2)
-    assert isinstance(two, ReplyIgnored) and two.hint and "one item per reply" in two.hint
-    assert {status(york_engine, r) for r in ("P7.5", "P4.2")} == {"not_started"}
+    two = say(york_engine, "P7.5 and P4.2 are in progress", 2)  # joined: the words are shared
+    assert isinstance(two, SeveralItems)
+    assert [(o.item.ref, o.new_status) for o in two.outcomes if isinstance(o, UpdateApplied)] == [
+        ("P7.5", "in_progress"),
+        ("P4.2", "in_progress"),
+    ]
+    each = say(york_engine, "P7.8 done; P4.2 blocked - waiting on police data", 3)
+    assert isinstance(each, SeveralItems)
+    assert [(o.item.ref, o.new_status) for o in each.outcomes if isinstance(o, UpdateApplied)] == [
+        ("P7.8", "done"),
+        ("P4.2", "blocked"),
+    ]
+    assert [status(york_engine, r) for r in ("P7.5", "P7.8", "P4.2")] == [
+        "in_progress", "done", "blocked"
+    ]  # fmt: skip
+    again = say(york_engine, "P7.8 done; P4.2 blocked - waiting on police data", 3)
+    assert isinstance(again, ReplyIgnored) and again.reason == "already recorded"  # once each
 
 
 def test_an_edit_without_the_reference_corrects_the_item_its_reply_updated(
@@ -121,3 +137,27 @@ def test_a_leads_thread_is_claimed_once_and_given_back_whole(york_engine: Engine
         assert [(line.thread_id, line.reminder_id) for line in lines] == [
             (other.thread_id, first.reminder_ids[0])
         ]
+
+
+def test_an_items_own_thread_takes_its_steps_by_reference_in_one_reply(
+    york_engine: Engine,
+) -> None:
+    from reminder_test_helpers import post_thread
+
+    give_role(york_engine, "Head of MASH", LEAD)
+    post_thread(york_engine, "P7.5", ts=THREAD, on=TODAY)
+    said = say(york_engine, "P7.5.1 done, P7.5.2 slipping to 31/5 as the panel moved", 1)
+    assert isinstance(said, SeveralItems)
+    applied = [o for o in said.outcomes if isinstance(o, UpdateApplied)]
+    assert [(o.item.ref, o.new_status) for o in applied] == [("P7.5.1", "done"), ("P7.5.2", None)]
+    assert applied[1].new_due == date(2023, 5, 31)
+    assert status(york_engine, "P7.5.1") == "done" and status(york_engine, "P7.5") == "not_started"
+    # someone who holds none of the roles changes nothing, each item refused by name
+    with session_scope(york_engine) as session:
+        refused = reply_in_thread(
+            session, make_request(user=OTHER), channel=REMINDERS_CHANNEL, thread_ts=THREAD,
+            message_ts=slack_ts(TODAY, 2), text="P7.5.3 done and P7.5.5 done",
+        )  # fmt: skip
+    assert isinstance(refused, SeveralItems)
+    assert [type(o).__name__ for o in refused.outcomes] == ["UpdateRefused", "UpdateRefused"]
+    assert status(york_engine, "P7.5.3") == "not_started"
