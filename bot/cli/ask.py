@@ -83,6 +83,8 @@ _MENTION = re.compile(r"<([@#!])([A-Za-z0-9_.\-]+)(?:\|([^<>]*))?>")
 _LINK = re.compile(r"<((?:https?|mailto):[^<>|]+)(?:\|([^<>]*))?>")
 _EMOJI_SIGNS = {":warning:": "(!)", ":white_check_mark:": "✓", ":x:": "✗"}
 _EMOJI_CODE = re.compile(r":[a-z0-9_+\-']+:")
+_BOLD = re.compile(r"(?<![\w*])\*([^*\n]+)\*(?![\w*])")
+_ITALIC = re.compile(r"(?<![\w_])_([^_\n]+)_(?![\w_])")
 
 
 def plain_text(text: str) -> str:
@@ -101,6 +103,7 @@ def plain_text(text: str) -> str:
         return f"{label} ({address})" if label and label != address else address
 
     text = _LINK.sub(link, _MENTION.sub(mention, text))
+    text = _ITALIC.sub(r"\1", _BOLD.sub(r"\1", text))
     for code, sign in _EMOJI_SIGNS.items():
         text = text.replace(code, sign)
     text = _EMOJI_CODE.sub("", text)

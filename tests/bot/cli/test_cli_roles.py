@@ -93,6 +93,8 @@ def test_roles_assign_list_whoami_and_remove(
         (":warning: nobody behind it", "(!) nobody behind it"),
         ("done :tada:", "done "),
         ("P1 &amp; P2 &lt;draft&gt;", "P1 & P2 <draft>"),
+        ("*Ofsted Action Plan*: approval _recorded_", "Ofsted Action Plan: approval recorded"),
+        ("snake_case_name and 2*3*4 stay", "snake_case_name and 2*3*4 stay"),
     ],
 )
 def test_terminal_text_carries_no_slack_markup(mrkdwn: str, plain: str) -> None:
