@@ -117,11 +117,11 @@ def test_settings_and_cover_from_the_terminal(
         "3 March",
     ]
     assert main(args) == 0
-    assert "@U0DEPUTY1 covers *Head of MASH* from 15 Feb 2023 until 3 Mar 2023" in (
+    assert "@U0DEPUTY1 covers Head of MASH from 15 Feb 2023 until 3 Mar 2023" in (
         capsys.readouterr().out
     )
     assert main(["--as-of", "2023-02-15", "cover", "list"]) == 0
-    assert "Head of MASH*: @U0DEPUTY1 for @U0MASH001" in capsys.readouterr().out
+    assert "Head of MASH: @U0DEPUTY1 for @U0MASH001" in capsys.readouterr().out
     assert main(["--as-of", "2023-02-15", "cover", "end", "head of mash"]) == 0
     assert main(["--as-of", "2023-02-15", "cover", "end", "head of mash"]) == 1
     assert "Nobody is covering Head of MASH" in capsys.readouterr().out
