@@ -155,6 +155,11 @@ def cover_set(session: Session, request: Request, text: str) -> CoverSet | Cover
     today = request.clock.today()
     users, rest = parse_users(text)
     if len(users) != 1:
+        if request.caller.is_terminal:  # "@deputy" is a mention only in Slack
+            return CoverProblem(
+                "Say who covers by their Slack user id (a name is not one here), e.g. "
+                '`cover "Head of MASH" U012AB3CD until 18 Aug`.'
+            )
         return CoverProblem("Say who covers, as one Slack mention. " + USAGE)
     read = _role_and_dates(rest, today)
     if isinstance(read, CoverProblem):

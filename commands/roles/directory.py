@@ -224,6 +224,11 @@ def role_change(
     if not role_text.strip():
         return RoleProblem(f'Say which role, e.g. `role {verb} "Head of MASH" @someone`.')
     if not users:
+        if request.caller.is_terminal:  # "@sam" is a mention only in Slack
+            return RoleProblem(
+                f"Say who by their Slack user id (a name is not one here), e.g. "
+                f'`role {verb} "Head of MASH" U012AB3CD`.'
+            )
         return RoleProblem(
             f"Say who, as a Slack mention (or a user id like U012AB3CD), e.g. "
             f'`role {verb} "Head of MASH" @someone`.'

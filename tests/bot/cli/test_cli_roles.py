@@ -80,7 +80,9 @@ def test_roles_assign_list_whoami_and_remove(
     assert main(["roles", "remove", "Head of MASH", "U0MASH001"]) == 0
     assert "no longer holds Head of MASH" in capsys.readouterr().out
     assert main(["roles", "assign", "Head of MASH", "alice"]) == 1
-    assert capsys.readouterr().out.startswith("Say who, as a Slack mention")
+    assert capsys.readouterr().out.startswith(  # a name is no user id in the terminal
+        'Say who by their Slack user id (a name is not one here), e.g. `role assign "Head of MASH"'
+    )
 
 
 @pytest.mark.parametrize(
