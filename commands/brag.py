@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Protocol
 
 from store.models.status import Rag, Status
 
@@ -96,6 +97,37 @@ def colour_of(
     if stale:
         return Colour(Rag.GREEN, "unverified (no recent update)", 0, True, since)
     return Colour(Rag.GREEN, "on track", 0, False, since)
+
+
+class ColouredRow(Protocol):
+    """What an action or step row (or a read of its state) carries for its colour."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def due_date(self) -> date | None: ...
+    @property
+    def declared_rag(self) -> str | None: ...
+    @property
+    def last_update_at(self) -> datetime | None: ...
+    @property
+    def cadence(self) -> str | None: ...
+    @property
+    def awaiting(self) -> str | None: ...
+
+
+def colour_of_row(row: ColouredRow, today: date, thresholds: BragThresholds) -> Colour:
+    """`colour_of` for a row as the store (or a read of it) holds it."""
+    return colour_of(
+        status=row.status,
+        due=row.due_date,
+        declared=row.declared_rag,
+        last_update_at=row.last_update_at,
+        today=today,
+        cadence=row.cadence,
+        thresholds=thresholds,
+        awaiting=row.awaiting,
+    )
 
 
 def counts(colours: Iterable[Colour]) -> dict[Rag, int]:

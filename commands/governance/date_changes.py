@@ -83,7 +83,7 @@ class DateMoves:
         return bool(self.approved or self.recorded or self.awaiting or self.flagged)
 
 
-def _utc(moment: datetime) -> datetime:
+def as_utc(moment: datetime) -> datetime:
     """SQLite hands back naive UTC; PostgreSQL aware."""
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
@@ -95,10 +95,10 @@ def date_moves(
     weekly summary's and the committee papers' one count."""
 
     def within(moment: datetime | None) -> bool:
-        return moment is not None and start <= _utc(moment) < end
+        return moment is not None and start <= as_utc(moment) < end
 
     def not_by_end(moment: datetime | None) -> bool:
-        return moment is None or _utc(moment) >= end
+        return moment is None or as_utc(moment) >= end
 
     mine = [c for c in changes if c.ref in refs]
     return DateMoves(

@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
-from commands.brag import Colour, colour_of
+from commands.brag import Colour, colour_of_row
 from commands.request import Request
 from commands.roles.directory import roles_of
 from store.models import Action, Role, Step
@@ -111,16 +111,7 @@ def my_home(session: Session, request: Request, user_id: str) -> MyHome:
 
 
 def _colour(item: Action | Step | ActionState, request: Request, today: date) -> Colour:
-    return colour_of(
-        status=item.status,
-        due=item.due_date,
-        declared=item.declared_rag,
-        last_update_at=item.last_update_at,
-        today=today,
-        cadence=item.cadence,
-        thresholds=request.policy.thresholds,
-        awaiting=item.awaiting,
-    )
+    return colour_of_row(item, today, request.policy.thresholds)
 
 
 def _item(item: Action | Step, colour: Colour) -> HomeItem:

@@ -9,7 +9,7 @@ from datetime import date
 
 from rapidfuzz import fuzz, process
 
-from commands.brag import BragThresholds, Colour, colour_of
+from commands.brag import BragThresholds, Colour, colour_of_row
 from commands.questions.question import AreaName, RoleName, Vocabulary
 from commands.questions.words import STOPWORDS, stem, term_cutoff, terms, tokens
 from store.queries.plan_changes import (
@@ -29,16 +29,7 @@ DEFAULT_THRESHOLDS = BragThresholds()
 
 def colour_now(state: ItemState, today: date, thresholds: BragThresholds) -> Colour:
     """The computed colour of an action or step as the index holds it, on `today`."""
-    return colour_of(
-        status=state.status,
-        due=state.due_date,
-        declared=state.declared_rag,
-        last_update_at=state.last_update_at,
-        today=today,
-        cadence=state.cadence,
-        thresholds=thresholds,
-        awaiting=state.awaiting,
-    )
+    return colour_of_row(state, today, thresholds)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import Session
 
-from commands.governance.date_changes import DateMoves, date_moves
+from commands.governance.date_changes import DateMoves, as_utc, date_moves
 from commands.reports.trend import PlanStart, TrendPoint, action_trend, add_up, sample_days
 from commands.roles.directory import match_role
 from store.models import Action, Area, DateChange, Plan, StatusUpdate, Step
@@ -250,7 +250,7 @@ def _last_moves(changes: list[DateChange], end: datetime) -> dict[str, str]:
         decided = change.decided_at
         if change.state not in ("approved", "recorded") or decided is None:
             continue
-        if (decided if decided.tzinfo else decided.replace(tzinfo=UTC)) >= end:
+        if as_utc(decided) >= end:
             continue
         by = (
             f"approved by {change.approver_role}"

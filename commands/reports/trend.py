@@ -6,6 +6,7 @@ each sampled day since the plan began, replayed from the dated updates as they s
 from __future__ import annotations
 
 import calendar
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -64,12 +65,13 @@ def action_trend(
     """For each day: (open, overdue, done) as the action stood at that day's end, or None before
     its plan began."""
     ordered = sorted(updates, key=lambda u: (u.at, u.id or 0))
+    dated = [u.at.date() for u in ordered]
     marks: list[tuple[bool, bool, bool] | None] = []
     for day in days:
         if day < begins:
             marks.append(None)
             continue
-        state = derive_state(action, [u for u in ordered if u.at.date() <= day])
+        state = derive_state(action, ordered[: bisect_right(dated, day)])
         status = Status(state.status)
         late = status.is_open and state.due_date is not None and state.due_date < day
         marks.append((status.is_open, late, status is Status.DONE))

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import Session
 
-from commands.brag import colour_of
+from commands.brag import colour_of_row
 from commands.governance.date_changes import gate, log_date_change
 from commands.governance.evidence import (
     needs_for_done,
@@ -99,16 +99,7 @@ def item_view(session: Session, item: Action | Step, request: Request) -> ItemVi
     owner = "; ".join(role.name for role in roles)
     if not owner and isinstance(item, Action):
         owner = item.owners_as_written or "no owner"
-    colour = colour_of(
-        status=item.status,
-        due=item.due_date,
-        declared=item.declared_rag,
-        last_update_at=item.last_update_at,
-        today=request.clock.today(),
-        cadence=item.cadence,
-        thresholds=request.policy.thresholds,
-        awaiting=item.awaiting,
-    )
+    colour = colour_of_row(item, request.clock.today(), request.policy.thresholds)
     return ItemView(
         ref=item.ref,
         title=item_title(item),

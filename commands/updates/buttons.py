@@ -106,16 +106,26 @@ def button_update(
     return with_notice(applied, screened)
 
 
+def _allowed_target(
+    session: Session, request: Request, reminder_id: int
+) -> tuple[Reminder, Action | Step] | ReplyIgnored | UpdateRefused:
+    """The reminder and its item, when the reminder is known and the caller may update it."""
+    found = _reminder_target(session, reminder_id)
+    if found is None:
+        return ReplyIgnored("unknown reminder", hint="That reminder is no longer in my records.")
+    if not may_update(session, request, found[1]):
+        return refused(session, request, found[1])
+    return found
+
+
 def snooze_item(
     session: Session, request: Request, *, reminder_id: int
 ) -> Snoozed | ReplyIgnored | UpdateRefused:
     """Snooze a week: no reminder for this item until then."""
-    found = _reminder_target(session, reminder_id)
-    if found is None:
-        return ReplyIgnored("unknown reminder", hint="That reminder is no longer in my records.")
+    found = _allowed_target(session, request, reminder_id)
+    if not isinstance(found, tuple):
+        return found
     reminder, item = found
-    if not may_update(session, request, item):
-        return refused(session, request, item)
     until = request.clock.today() + timedelta(days=SNOOZE_DAYS)
     snooze(session, reminder, until=until)
     log.info("reminders for %s snoozed until %s by %s", item.ref, until, request.caller.label)
@@ -126,12 +136,10 @@ def reminder_target(
     session: Session, request: Request, *, reminder_id: int
 ) -> ThreadTarget | ReplyIgnored | UpdateRefused:
     """The item behind a reminder (for opening the Add-note modal), if the caller may update it."""
-    found = _reminder_target(session, reminder_id)
-    if found is None:
-        return ReplyIgnored("unknown reminder", hint="That reminder is no longer in my records.")
+    found = _allowed_target(session, request, reminder_id)
+    if not isinstance(found, tuple):
+        return found
     reminder, item = found
-    if not may_update(session, request, item):
-        return refused(session, request, item)
     return ThreadTarget(reminder.id or 0, item_view(session, item, request))
 
 
