@@ -138,20 +138,11 @@ def default_since(as_of: date) -> date:
     return date(year, month, day)
 
 
-def paper_facts(
-    session: Session,
-    as_of: date,
-    since: date | None = None,
-    scope: str | None = None,
-    *,
-    owned_by: str | None = None,
-    next_meeting: date | None = None,
-) -> PaperFacts | PaperProblem:
-    """What a paper says about `scope` (all, a plan or an area) or, with `owned_by`, about one
-    role's items wherever they sit (the support-and-challenge pack)."""
-    since = since or default_since(as_of)
-    if since > as_of:
-        return PaperProblem(f"--since {since} is after --as-of {as_of}.")
+def _chosen(
+    session: Session, as_of: date, scope: str | None, owned_by: str | None
+) -> tuple[list[Plan], list[Area], str | None, set[int] | None] | PaperProblem:
+    """The plans and areas a paper covers, its scope's name, and with `owned_by` the ids of
+    the role's items (only those are shown)."""
     only: set[int] | None = None
     if owned_by is not None:
         found = _role_items(session, owned_by)
@@ -169,6 +160,27 @@ def paper_facts(
             return PaperProblem(
                 f"{plan.title} was written on {plan.document_date}; --as-of {as_of} is before it."
             )
+    return plans, areas, scope, only
+
+
+def paper_facts(
+    session: Session,
+    as_of: date,
+    since: date | None = None,
+    scope: str | None = None,
+    *,
+    owned_by: str | None = None,
+    next_meeting: date | None = None,
+) -> PaperFacts | PaperProblem:
+    """What a paper says about `scope` (all, a plan or an area) or, with `owned_by`, about one
+    role's items wherever they sit (the support-and-challenge pack)."""
+    since = since or default_since(as_of)
+    if since > as_of:
+        return PaperProblem(f"--since {since} is after --as-of {as_of}.")
+    chosen = _chosen(session, as_of, scope, owned_by)
+    if isinstance(chosen, PaperProblem):
+        return chosen
+    plans, areas, scope, only = chosen
     end = datetime.combine(as_of + timedelta(days=1), time(), tzinfo=UTC)
     owners = owner_names(session)
     counter = _Redactions()
