@@ -140,23 +140,34 @@ def unverified_count(colours: Iterable[Colour]) -> int:
     return sum(colour.unverified for colour in colours)
 
 
-def roll_up(colours: Iterable[Colour]) -> Rag | None:
-    """One colour for an area: red if any red; amber if any amber or a quarter stale; blue when
-    all are blue or grey; otherwise green. None when there is nothing to roll up."""
+@dataclass(frozen=True)
+class RollUp:
+    """One colour for an area, where one is needed beside its counts. `unverified`: the area is
+    shown as Unverified (a quarter or more of its open items would be green but are stale);
+    `rag` is then Green, the colour those items would have."""
+
+    rag: Rag
+    unverified: bool = False
+
+
+def roll_up(colours: Iterable[Colour]) -> RollUp | None:
+    """Red if any red; Amber if any amber; Unverified if a quarter or more of the open items are
+    unverified; Blue when all are blue or grey; otherwise Green. None when there is nothing to
+    roll up. Staleness never makes an area Amber: unverified is its own state."""
     items = list(colours)
     if not items:
         return None
     rags = [c.rag for c in items]
     if Rag.RED in rags:
-        return Rag.RED
+        return RollUp(Rag.RED)
+    if Rag.AMBER in rags:
+        return RollUp(Rag.AMBER)
     open_items = [c for c in items if c.rag not in (Rag.BLUE, Rag.GREY)]
-    if Rag.AMBER in rags or (
-        open_items and sum(c.stale for c in open_items) * 4 >= len(open_items)
-    ):
-        return Rag.AMBER
-    if all(rag in (Rag.BLUE, Rag.GREY) for rag in rags):
-        return Rag.BLUE
-    return Rag.GREEN
+    if open_items and sum(c.unverified for c in open_items) * 4 >= len(open_items):
+        return RollUp(Rag.GREEN, unverified=True)
+    if not open_items:
+        return RollUp(Rag.BLUE)
+    return RollUp(Rag.GREEN)
 
 
 def percent_complete(colours: Iterable[Colour]) -> int:

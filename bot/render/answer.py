@@ -90,6 +90,11 @@ def area_counts(item: AnswerItem) -> str:
     return ", ".join(f"{n} {rag}" for rag, n in item.counts) or "no actions"
 
 
+def area_colour(item: AnswerItem) -> str:
+    """An area's one colour: Unverified when a quarter of its open actions are (never Amber)."""
+    return "Unverified" if item.stale else item.rag.capitalize()
+
+
 # --------------------------------------------------------------------------- plain text
 
 
@@ -108,7 +113,7 @@ def plain_item(item: AnswerItem) -> list[str]:
     if item.kind == "area":
         return [
             f"{item.reference} {truncate(item.title, TITLE_TEXT)} ({item.plan})",
-            f"  {item.rag.capitalize()} overall: {area_counts(item)} · {owner_words(item)}",
+            f"  {area_colour(item)} overall: {area_counts(item)} · {owner_words(item)}",
         ]
     lines = [f"{item.reference} {truncate(item.title, TITLE_TEXT)}"]
     if item.parent:
@@ -249,7 +254,7 @@ def detail_section(item: AnswerItem) -> str:
 
 def context_words(item: AnswerItem) -> str:
     if item.kind == "area":
-        return f"{item.rag.capitalize()} overall · {owner_words(item)} · {item.plan}"
+        return f"{area_colour(item)} overall · {owner_words(item)} · {item.plan}"
     return " · ".join(
         (colour_words(item), status_words(item), owner_words(item), due_text(item), item.plan)
     )

@@ -243,8 +243,13 @@ def area_line(area: AreaLine) -> Line:
     next_due = f"next due {day(area.next_due)}" if area.next_due else "nothing due ahead"
     title = escape(truncate(area.title, 45))
     text = f"{title} — {counts} · {area.done}/{area.total} done · {next_due}"
-    emoji = EMOJI[area.rollup] if area.rollup else ":white_circle:"
-    label = LABEL[area.rollup] if area.rollup else "-"
+    rolled = area.rollup
+    if rolled is None:
+        emoji, label = ":white_circle:", "-"
+    elif rolled.unverified:
+        emoji, label = UNVERIFIED_MARK, "Unverified"
+    else:
+        emoji, label = EMOJI[rolled.rag], LABEL[rolled.rag]
     return Line(f"{emoji} *{escape(area.ref)}* {text}", f"[{label}] {escape(area.ref)} {text}")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from commands.brag import RollUp
 from commands.digest.scope import Scope
 from commands.governance.date_changes import DateMoves
 from commands.measures.weekly import SignalChange
@@ -102,7 +103,7 @@ class AreaLine:
     done: int
     total: int
     next_due: date | None
-    rollup: Rag | None
+    rollup: RollUp | None
     unverified: int = 0
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from commands.brag import BragThresholds, counts, roll_up
+from commands.brag import BragThresholds, counts, roll_up, unverified_count
 from commands.clock import Clock
 from commands.questions.answer_result import AnswerItem, AnswerResult, Suggestion
 from commands.questions.answer_words import (
@@ -54,6 +54,7 @@ def _item(
             status = "in_progress"
         rolled = roll_up(colours)
         tally = counts(colours)
+        unverified = unverified_count(colours)
         return AnswerItem(
             reference=entry.ref,
             kind="area",
@@ -61,14 +62,26 @@ def _item(
             plan=entry.plan_title,
             plan_key=entry.plan_key,
             status=status,
-            rag=rolled.value if rolled else "grey",
-            rag_reason="roll-up of its actions",
+            rag=rolled.rag.value if rolled else "grey",
+            rag_reason=(
+                "roll-up of its actions: a quarter or more unverified"
+                if rolled and rolled.unverified
+                else "roll-up of its actions"
+            ),
             declared_rag=None,
             owners=entry.owners,
             due=None,
             due_as_written=None,
             latest_note=None,
-            counts=tuple((rag.value, n) for rag, n in tally.items() if n),
+            counts=(
+                *((rag.value, n) for rag, n in tally.items() if n),
+                *(
+                    (("unverified", unverified),)
+                    if (unverified := unverified_count(colours))
+                    else ()
+                ),
+            ),
+            stale=bool(rolled and rolled.unverified),
         )
     colour = colour_now(entry.state, today, thresholds)
     return AnswerItem(

@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from commands.brag import colour_of, counts, unverified_count
+from commands.brag import Colour, RollUp, colour_of, counts, roll_up, unverified_count
 from store.models.status import Rag
 
 TODAY = date(2023, 2, 13)
@@ -53,3 +53,39 @@ def test_a_recent_update_is_green_and_a_done_item_never_unverified() -> None:
     assert fresh.rag is Rag.GREEN and not fresh.unverified
     assert done.rag is Rag.BLUE and not done.unverified
     assert counts([fresh, done])[Rag.GREEN] == 1 and unverified_count([fresh, done]) == 0
+
+
+def _fresh(status: str = "in_progress") -> Colour:
+    return colour_of(status=status, due=date(2023, 9, 1), declared=None,
+                     last_update_at=ago(2), today=TODAY)  # fmt: skip
+
+
+def _stale() -> Colour:
+    return colour_of(status="in_progress", due=date(2023, 9, 1), declared=None,
+                     last_update_at=ago(60), today=TODAY)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("fresh", "stale", "done", "expected"),
+    [
+        (3, 1, 0, RollUp(Rag.GREEN, unverified=True)),  # a quarter of the open items: Unverified
+        (4, 1, 0, RollUp(Rag.GREEN)),  # a fifth: Green
+        (1, 1, 6, RollUp(Rag.GREEN, unverified=True)),  # done items do not dilute the quarter
+        (0, 0, 3, RollUp(Rag.BLUE)),
+    ],
+)
+def test_an_area_rolls_up_unverified_never_amber_for_staleness(
+    fresh: int, stale: int, done: int, expected: RollUp
+) -> None:
+    colours = [_fresh()] * fresh + [_stale()] * stale + [_fresh("done")] * done
+    assert roll_up(colours) == expected
+
+
+def test_red_and_amber_items_win_over_unverified_ones() -> None:
+    amber = colour_of(status="in_progress", due=date(2023, 9, 1), declared="amber",
+                      last_update_at=ago(2), today=TODAY)  # fmt: skip
+    assert roll_up([amber, _stale(), _stale()]) == RollUp(Rag.AMBER)
+    red = colour_of(status="blocked", due=date(2023, 9, 1), declared=None,
+                    last_update_at=ago(2), today=TODAY)  # fmt: skip
+    assert roll_up([red, amber, _stale()]) == RollUp(Rag.RED)
+    assert roll_up([]) is None

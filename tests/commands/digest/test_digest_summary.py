@@ -18,6 +18,7 @@ import yaml
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from commands.brag import RollUp
 from commands.clock import Clock
 from commands.digest.scope import ALL, Scope, ScopeError, resolve_scope
 from commands.digest.summary import LIST_LIMIT, DigestData, compose_digest
@@ -213,7 +214,11 @@ def test_york_figures_pinned_by_hand_on_13_february_2023(york_read_only: Engine)
     assert (p7.counts[Rag.RED], p7.counts[Rag.AMBER], p7.done, p7.total) == (2, 0, 0, 10)
     assert p7.unverified == 8
     assert p7.next_due == date(2023, 5, 1)  # P7.3.2, 01/05/2023
-    assert p7.rollup is Rag.RED
+    assert p7.rollup == RollUp(Rag.RED)
+    # P2's five actions are all unverified and none red or amber: the area is Unverified, not Amber
+    p2 = next(a for a in result.areas if a.ref == "P2")
+    assert (p2.counts[Rag.RED], p2.counts[Rag.AMBER], p2.unverified) == (0, 0, 5)
+    assert p2.rollup == RollUp(Rag.GREEN, unverified=True)
     # the trend: weekly points ending today, from the first week planbot tracked every action
     # in scope (the Ambition Plan arrives on 1 Dec 2022: no jump from 22 to 52 open is drawn)
     assert len(result.trend) == 11 and result.trend[-1].on == date(2023, 2, 13)

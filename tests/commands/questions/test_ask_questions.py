@@ -606,3 +606,12 @@ def test_has_it_started_is_a_yes_or_no_about_the_item_not_a_topic(session: Sessi
     assert ask(session, "P7.5 not started?").message == "Yes, P7.5 has not started yet."
     under_way = ask(session, "what has started under OA4?")
     assert under_way.items and all(i.status != "not_started" for i in under_way.flat_items())
+
+
+def test_an_area_of_unverified_actions_rolls_up_unverified_not_amber(session: Session) -> None:
+    """P2's five actions have had no update for over 28 days and none is red or amber."""
+    p2 = next(item for item in ask(session, "P2").items if item.reference == "P2")
+    assert p2.kind == "area" and p2.stale and p2.rag == "green"
+    assert p2.counts == (("unverified", 5),)
+    p7 = next(item for item in ask(session, "P7").items if item.reference == "P7")
+    assert (p7.rag, p7.stale, p7.counts) == ("red", False, (("red", 2), ("unverified", 8)))
