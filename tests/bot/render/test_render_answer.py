@@ -294,7 +294,7 @@ def test_nothing_typed_or_written_in_the_plan_can_ping_anyone(york_engine: Engin
 
 
 def test_an_area_of_stale_actions_reads_unverified_overall(session: Session) -> None:
-    result, rendered = shown(session, "P2")
+    _, rendered = shown(session, "P2")
     assert "Unverified overall: 5 unverified" in rendered.whole_text
     assert "Amber overall" not in rendered.whole_text
     assert "Green overall" not in rendered.whole_text
