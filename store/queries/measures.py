@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from datetime import date, datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
@@ -31,6 +31,16 @@ def current_values(
 ) -> dict[int, list[MeasureValue]]:
     """Each measure's values in period order as they stood at `at` (now when None)."""
     query = select(MeasureValue)
+    query = _standing_at(query, measure_ids, at)
+    found: dict[int, list[MeasureValue]] = defaultdict(list)
+    for value in session.exec(query):
+        found[value.measure_id].append(value)
+    return found
+
+
+def _standing_at(query: Any, measure_ids: list[int] | None, at: datetime | None) -> Any:
+    """`query` narrowed to the values standing at `at` (now when None), of `measure_ids` (all
+    when None), in measure and period order."""
     if at is None:
         query = query.where(col(MeasureValue.superseded_at).is_(None))
     else:
@@ -40,11 +50,7 @@ def current_values(
         )
     if measure_ids is not None:
         query = query.where(col(MeasureValue.measure_id).in_(measure_ids))
-    query = query.order_by(col(MeasureValue.measure_id), col(MeasureValue.period_start))
-    found: dict[int, list[MeasureValue]] = defaultdict(list)
-    for value in session.exec(query):
-        found[value.measure_id].append(value)
-    return found
+    return query.order_by(col(MeasureValue.measure_id), col(MeasureValue.period_start))
 
 
 class PointRow(NamedTuple):
@@ -68,16 +74,7 @@ def current_points(
         col(MeasureValue.note),
         col(MeasureValue.recorded_by),
     )
-    if at is None:
-        query = query.where(col(MeasureValue.superseded_at).is_(None))
-    else:
-        query = query.where(
-            col(MeasureValue.recorded_at) <= at,
-            (col(MeasureValue.superseded_at).is_(None)) | (col(MeasureValue.superseded_at) > at),
-        )
-    if measure_ids is not None:
-        query = query.where(col(MeasureValue.measure_id).in_(measure_ids))
-    query = query.order_by(col(MeasureValue.measure_id), col(MeasureValue.period_start))
+    query = _standing_at(query, measure_ids, at)
     found: dict[int, list[PointRow]] = defaultdict(list)
     for row in session.execute(query):
         found[row[0]].append(PointRow(*row))
