@@ -56,6 +56,7 @@ from store.queries.reminders import (
     take_in_doubt,
 )
 from store.queries.roles import mark_inactive
+from store.utc import as_utc
 
 log = logging.getLogger("planbot.reminders")
 
@@ -282,7 +283,13 @@ def settle_in_doubt(
     channel, started = (thread[0], _ts_time(thread[1])) if thread else (None, None)
     with session_scope(runtime.engine) as session:
         doubts = [
-            _Doubt(r.id or 0, r.key, r.channel, _utc(r.tried_at), r.unsettled_checks)
+            _Doubt(
+                r.id or 0,
+                r.key,
+                r.channel,
+                as_utc(r.tried_at) if r.tried_at else None,
+                r.unsettled_checks,
+            )
             for r in in_doubt(session, channel=channel)
         ]
     if started is not None:
@@ -292,11 +299,6 @@ def settle_in_doubt(
             if not take_in_doubt(session, doubt.id, by=worker):
                 continue  # another process is settling it
         _settle(runtime, client, doubt, worker, extra_look=thread is not None)
-
-
-def _utc(moment: datetime | None) -> datetime | None:
-    """A stored time as UTC: SQLite hands datetimes back without their zone."""
-    return moment.replace(tzinfo=UTC) if moment and moment.tzinfo is None else moment
 
 
 def _within(moment: datetime, window: tuple[datetime, datetime]) -> bool:

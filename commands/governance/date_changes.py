@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlmodel import Session
 
@@ -25,6 +25,7 @@ from store.queries import governance
 from store.queries.history import action_of
 from store.queries.roles import find_role, holders
 from store.queries.state import record_update
+from store.utc import as_utc
 
 log = logging.getLogger(__name__)
 
@@ -81,11 +82,6 @@ class DateMoves:
     @property
     def any(self) -> bool:
         return bool(self.approved or self.recorded or self.awaiting or self.flagged)
-
-
-def as_utc(moment: datetime) -> datetime:
-    """SQLite hands back naive UTC; PostgreSQL aware."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def date_moves(

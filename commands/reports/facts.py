@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import Session
 
-from commands.governance.date_changes import DateMoves, as_utc, date_moves
+from commands.governance.date_changes import DateMoves, date_moves
 from commands.reports.trend import PlanStart, TrendPoint, action_trend, add_up, sample_days
 from commands.roles.directory import match_role
 from store.models import Action, Area, DateChange, Plan, StatusUpdate, Step
@@ -32,6 +32,7 @@ from store.queries.paper_items import (
     plan_called,
 )
 from store.queries.state import derive_state
+from store.utc import as_utc
 
 NEXT_MEETING = timedelta(days=91)  # a quarter: what falls due before the board meets again
 STATUS_ORDER = (Status.DONE, Status.IN_PROGRESS, Status.NOT_STARTED, Status.BLOCKED, Status.DROPPED)

@@ -16,6 +16,7 @@ from store.plan_files.plan_doc import (
     PlanFileError,
     StepDoc,
 )
+from store.utc import as_utc
 
 PLAN_KEYS = {"key", "title", "council", "prefix", "source", "document_date"}
 AREA_KEYS = {"ref", "title", "strategic_lead", "outcomes", "actions"}
@@ -50,11 +51,6 @@ HISTORY_KEYS = {
     "deleted",
     "corrects",
 }
-
-
-def _utc(moment: datetime) -> datetime:
-    """Datetimes are kept in UTC; one written without an offset is taken as UTC."""
-    return moment.replace(tzinfo=UTC) if moment.utcoffset() is None else moment.astimezone(UTC)
 
 
 class _Reader:
@@ -99,11 +95,11 @@ class _Reader:
 
     def moment(self, value: Any, where: str) -> datetime:
         if isinstance(value, datetime):
-            return _utc(value)
+            return as_utc(value)
         if isinstance(value, date):
             return datetime.combine(value, time(), tzinfo=UTC)
         try:
-            return _utc(datetime.fromisoformat(str(value).strip()))
+            return as_utc(datetime.fromisoformat(str(value).strip()))
         except ValueError:
             raise self.fail(where, f"'{value}' is not a date (use YYYY-MM-DD)") from None
 
@@ -292,7 +288,7 @@ def read_yaml_plans(path: Path) -> list[PlanDoc]:
 def _history_out(entries: list[HistoryDoc]) -> list[dict[str, Any]]:
     out = []
     for entry in entries:
-        moment = _utc(entry.at)
+        moment = as_utc(entry.at)
         at: Any = moment.date() if moment.time() == time() else moment.isoformat()
         row: dict[str, Any] = {
             "at": at,

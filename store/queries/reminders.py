@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, and_, delete, func, update
@@ -34,6 +34,7 @@ from store.models import Action, ActionOwner, Plan, Reminder, Step
 from store.models.reminders import LEAD_THREAD
 from store.models.status import Status
 from store.queries.lead_threads import mark_items_posted, release_items
+from store.utc import as_utc
 
 OPEN_STATUSES = tuple(s.value for s in Status if s.is_open)
 
@@ -203,7 +204,7 @@ def reminder_states(
     for row in rows:
         key = f"A{row.action_id}" if row.step_id is None else f"S{row.step_id}"
         claimed = row.claimed_at.date()
-        counted = before is None or _aware(row.claimed_at) < before
+        counted = before is None or as_utc(row.claimed_at) < before
         if counted and (key not in latest or claimed > latest[key]):
             latest[key] = claimed
         if not counted:
@@ -221,11 +222,6 @@ def _in_doubt() -> ColumnElement[bool]:
         col(Reminder.claimed_by).is_(None),
         col(Reminder.thread_id).is_(None),  # an item of a lead thread follows its thread
     )
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands datetimes back without their zone; they are stored as UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def existing_keys(session: Session, keys: Iterable[str]) -> set[str]:
@@ -262,7 +258,7 @@ def first_reminders(session: Session) -> dict[int, datetime]:
         .join(Action, col(Action.id) == col(Reminder.action_id))
         .group_by(col(Action.plan_id))
     )
-    return {plan_id: _aware(first) for plan_id, first in session.execute(query)}
+    return {plan_id: as_utc(first) for plan_id, first in session.execute(query)}
 
 
 def claim_reminder(
