@@ -16,7 +16,7 @@ from bot.render.escape import escape, mention, truncate
 from bot.render.item_text import RAG_EMOJI, day, status_label
 from bot.render.reminders import why
 from bot.render.rendered import Rendered
-from bot.render.updates import SNOOZE, status_button
+from bot.render.updates import ADD_NOTE, SNOOZE, status_button
 from commands.reminders.leads import LeadItem, LeadThread
 
 MAX_BLOCKS = 20  # Slack allows 50; the aim is a message that reads on a phone
@@ -84,6 +84,12 @@ def _line(item: LeadItem, reminder_id: int, today: date) -> _Line:
             "type": "button",
             "action_id": SNOOZE,
             "text": {"type": "plain_text", "text": "Snooze a week"},
+            "value": str(reminder_id),
+        },
+        {
+            "type": "button",
+            "action_id": ADD_NOTE,
+            "text": {"type": "plain_text", "text": "Add note"},
             "value": str(reminder_id),
         },
     ]

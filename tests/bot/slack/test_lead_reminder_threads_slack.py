@@ -8,6 +8,7 @@ to what reads on a phone: at most 20 blocks and 2,500 characters, at most 25 but
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from collections.abc import Iterator
@@ -32,7 +33,7 @@ from bot.cli import main
 from store.db import make_engine, session_scope
 from store.models import Reminder, ReminderLine
 from store.models.reminders import LEAD_THREAD
-from store.queries.history import find_item, item_for_reminder
+from store.queries.history import find_item, history_of, item_for_reminder
 from store.queries.lead_threads import set_by_dm, thread_items
 from store.queries.roles import assign, find_role
 
@@ -47,6 +48,7 @@ BUTTONS = [
     "reminder:set:in_progress",
     "reminder:set:blocked",
     "reminder:snooze",
+    "reminder:note",
 ]
 
 
@@ -316,6 +318,35 @@ def test_a_button_in_a_lead_thread_updates_its_item_and_a_later_press_on_it_says
     )
     assert "it is now done" in told.payload["text"] and "Nothing changed" in told.payload["text"]
     assert item_state(engine, "P7.4")[0] == "done"
+
+
+def test_add_note_in_a_lead_thread_opens_the_items_modal_and_confirms_in_that_thread(
+    run: tuple[Engine, dict[str | None, list[LeadThread]], str],
+    slack_app: SlackAppProcess,
+    fake_slack: FakeSlack,
+) -> None:
+    engine, threads, _ = run
+    [corp] = threads[CORP]
+    ref = next(r for r in corp.refs if item_state(engine, r)[0] != "done")
+    item_id = corp.reminder_ids[corp.refs.index(ref)]
+    slack_app.block_action(
+        "reminder:note", value=str(item_id), user=CORP, channel=CHANNEL, message_ts=corp.ts
+    )
+    [opened] = fake_slack.wait_for("views.open")
+    view = opened.payload["view"]
+    view = json.loads(view) if isinstance(view, str) else view
+    assert view["callback_id"] == f"reminder_note:{item_id}"
+    assert ref in json.dumps(view)
+    note = {"note": {"note_text": {"type": "plain_text_input", "value": "Panel booked for March"}}}
+    slack_app.view_submission(view["callback_id"], note, user=CORP)
+    [confirm] = fake_slack.wait_for("chat.postMessage")
+    assert confirm.payload["thread_ts"] == corp.ts
+    assert confirm.payload["text"] == f"{ref}: Note saved."
+    with Session(engine) as session:
+        item = find_item(session, ref)
+        assert item is not None
+        notes = [u.note for u in history_of(session, item)]
+    assert notes[-1] == "Panel booked for March"
 
 
 def test_reminders_dm_on_is_kept_for_the_person_who_says_it(
