@@ -109,7 +109,7 @@ def ask_command(session: Session, request: Request, rest: str) -> QuestionOutcom
                 for f in screened.findings
             ),
         )
-        result = _ask(session, request, screened.text)
+        result = _ask(session, request, _without_identifiers(screened.text, screened.kinds))
         kinds = [kind.strip("[]") for kind in screened.kinds]
         notice = (
             f"I left the {' and '.join(kinds)} out of your question: planbot must not keep a "
@@ -121,6 +121,22 @@ def ask_command(session: Session, request: Request, rest: str) -> QuestionOutcom
             )
         return result
     return _ask(session, request, rest)
+
+
+# The words that introduce an identifier ("dob", "NHS no") go with it: read as topic words they
+# would search the plans for "dob nhs" and say so back.
+_CUE = (
+    r"(?:(?:d\.?o\.?b\.?|born(?:\s+on)?|nhs(?:\s+(?:no\.?|number|num))?|upn|post\s*code|"
+    r"address|lives\s+at|mosaic(?:\s+(?:id|no\.?|number))?|case(?:\s+(?:no\.?|number|id))?)"
+    r"[\s:#.]*)?"
+)
+
+
+def _without_identifiers(text: str, kinds: tuple[str, ...]) -> str:
+    """The question with each redacted identifier, and the word that introduced it, taken out."""
+    for kind in kinds:
+        text = re.sub(_CUE + re.escape(kind), " ", text, flags=re.IGNORECASE)
+    return text
 
 
 def _ask(session: Session, request: Request, rest: str) -> QuestionOutcome:

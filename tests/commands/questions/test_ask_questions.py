@@ -615,3 +615,26 @@ def test_an_area_of_unverified_actions_rolls_up_unverified_not_amber(session: Se
     assert p2.counts == (("unverified", 5),)
     p7 = next(item for item in ask(session, "P7").items if item.reference == "P7")
     assert (p7.rag, p7.stale, p7.counts) == ("red", False, (("red", 2), ("unverified", 8)))
+
+
+@pytest.mark.parametrize(
+    ("question", "kept"),
+    [
+        ("any update on the placement at 14 Acomb Road YO24 4EP", ["placement"]),
+        ("what's overdue for Jayden Smith dob 12/03/2015 in P5", []),
+        ("placement stability, NHS no 943 476 5919", ["placement", "stability"]),
+    ],
+)
+def test_a_childs_details_in_a_question_are_read_neither_as_topics_nor_echoed(
+    session: Session, question: str, kept: list[str]
+) -> None:
+    result = ask_command(session, Request("", Caller("UALICE001"), CLOCK), question)
+    assert isinstance(result, AnswerResult)
+    said = f"{result.understood} {result.message or ''}".lower()
+    for gone in ("Jayden", "Smith", "Acomb", "YO24", "943", "2015"):
+        assert gone.lower() not in said
+    read = " ".join(result.question.topic_words).lower()
+    for cue in ("dob", "nhs", "road", "child", "name", "birth"):
+        assert cue not in read
+    assert list(result.question.topic_words) == kept
+    assert "out of your question" in (result.message or "")
