@@ -141,7 +141,7 @@ def build_large(folder: Path, plans: int) -> tuple[str, SyntheticSize]:
         ours = list(session.exec(select(Action.id).where(Action.plan_id == plan_id)))
         others = list(session.exec(select(Action.id).where(col(Action.plan_id) != plan_id)))
         picked = [(i, True) for i in rng.sample(ours, 120)]
-        picked += [(i, False) for i in rng.sample(others, 1000)]
+        picked += [(i, False) for i in rng.sample(others, min(1000, len(others)))]
         for action_id, in_plan in picked:
             action = session.get(Action, action_id)
             assert action is not None

@@ -1,10 +1,13 @@
 """The chart in a committee paper: delivery by area (actions by status, one bar per area), with
 alt text that says the same in words. Hatching as well as colour, so a greyscale print or a
-reader who cannot tell the colours apart loses nothing."""
+reader who cannot tell the colours apart loses nothing. A paper over more areas than a page can
+show as bars (MAX_BARS) has a bar per plan instead; over more plans still, the plans with the
+most open actions, the rest said in the title and all of them in the alt text."""
 
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 
 from commands.reports.facts import PaperFacts
 
@@ -17,18 +20,60 @@ SEGMENTS = (  # status label as facts count it, shown label, colour, hatch
 )
 
 
+MAX_BARS = 30  # bars that still read on an A4 page
+
+
+@dataclass(frozen=True)
+class _Bar:
+    name: str  # as drawn
+    label: str  # as the alt text says it
+    counts: dict[str, int]
+
+    @property
+    def open(self) -> int:
+        return sum(n for status, n in self.counts.items() if status not in ("done", "dropped"))
+
+
+def _plan_bars(facts: PaperFacts) -> list[_Bar]:
+    """A bar per plan, its areas' counts added up, in document order."""
+    by_plan: dict[str, dict[str, int]] = {}
+    for area in facts.areas:
+        counts = by_plan.setdefault(area.plan, {})
+        for status, n in area.counts:
+            counts[status] = counts.get(status, 0) + n
+    return [
+        _Bar(f"{plan[:44]}{'…' if len(plan) > 44 else ''}", plan, counts)
+        for plan, counts in by_plan.items()
+    ]
+
+
+def _bars(facts: PaperFacts) -> tuple[str, list[_Bar], int]:
+    """What the chart draws: its subject ("area" or "plan"), the bars, and the bars left out."""
+    if len(facts.areas) <= MAX_BARS:
+        bars = [
+            _Bar(f"{a.ref} {a.title[:38]}{'…' if len(a.title) > 38 else ''}", a.ref, dict(a.counts))
+            for a in facts.areas
+        ]
+        return "area", bars, 0
+    bars = _plan_bars(facts)
+    if len(bars) <= MAX_BARS:
+        return "plan", bars, 0
+    kept = set(map(id, sorted(bars, key=lambda bar: -bar.open)[:MAX_BARS]))
+    return "plan", [bar for bar in bars if id(bar) in kept], len(bars) - MAX_BARS
+
+
 def delivery_chart(facts: PaperFacts) -> tuple[bytes, str]:
-    """(PNG bytes, alt text) of each area's actions by delivery status."""
+    """(PNG bytes, alt text) of each area's (or plan's) actions by delivery status."""
     from matplotlib.figure import Figure  # loaded for a paper, not with every command line
 
-    areas = list(facts.areas)
-    height = max(2.5, 0.45 * len(areas) + 1.4)
+    subject, bars, left_out = _bars(facts)
+    height = max(2.5, 0.45 * len(bars) + 1.4)
     figure = Figure(figsize=(8.0, height), dpi=150)
     axes = figure.add_subplot()
-    names = [f"{a.ref} {a.title[:38]}{'…' if len(a.title) > 38 else ''}" for a in areas]
-    left = [0] * len(areas)
+    names = [bar.name for bar in bars]
+    left = [0] * len(bars)
     for status, label, colour, hatch in SEGMENTS:
-        values = [dict(a.counts).get(status, 0) for a in areas]
+        values = [bar.counts.get(status, 0) for bar in bars]
         if not any(values):
             continue
         axes.barh(names, values, left=left, color=colour, hatch=hatch, edgecolor="white",
@@ -36,7 +81,12 @@ def delivery_chart(facts: PaperFacts) -> tuple[bytes, str]:
         left = [x + v for x, v in zip(left, values, strict=True)]
     axes.invert_yaxis()  # document order, first area at the top
     axes.set_xlabel("actions")
-    axes.set_title(f"Delivery by area, {facts.as_of:%-d %b %Y}", loc="left", fontsize=11)
+    title = f"Delivery by {subject}, {facts.as_of:%-d %b %Y}"
+    if left_out:
+        title += f"\nThe {len(bars)} plans with most open actions; {left_out} more in Annex A."
+        figure.suptitle(title, x=0.02, ha="left", fontsize=11)  # wider than the bars' axes
+    else:
+        axes.set_title(title, loc="left", fontsize=11)
     axes.legend(loc="lower right", fontsize=8, frameon=False)
     axes.spines[["top", "right"]].set_visible(False)
     figure.tight_layout()
@@ -46,12 +96,17 @@ def delivery_chart(facts: PaperFacts) -> tuple[bytes, str]:
 
 
 def alt_text(facts: PaperFacts) -> str:
+    """The chart in words: every area's counts, or every plan's when it has a bar per plan (those
+    left off the picture too)."""
+    subject, bars, left_out = _bars(facts)
+    if left_out:
+        bars = _plan_bars(facts)
     parts = []
-    for area in facts.areas:
-        counts = ", ".join(f"{n} {label}" for label, n in area.counts if n) or "no actions"
-        parts.append(f"{area.ref}: {counts}")
+    for bar in bars:
+        counts = ", ".join(f"{n} {status}" for status, n in bar.counts.items() if n)
+        parts.append(f"{bar.label}: {counts or 'no actions'}")
     return (
-        f"Bar chart of each area's actions by delivery status on {facts.as_of:%-d %B %Y}. "
+        f"Bar chart of each {subject}'s actions by delivery status on {facts.as_of:%-d %B %Y}. "
         + "; ".join(parts)
         + "."
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from string import ascii_lowercase
 from xml.sax.saxutils import escape as xml_escape
@@ -22,6 +23,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.section import Section
 from docx.shared import Inches, Mm, Pt
 from docx.table import Table
+from docx.text.paragraph import Paragraph
 
 from bot.render.paper_chart import delivery_chart, trend_chart
 from commands.measures.scorecard import ScorecardRow
@@ -262,8 +264,9 @@ def _covering_report(
     _chart(document, facts)
     listed = EXCEPTIONS_WITH_ANNEX if annexes else None
     numbered.add(moves_sentence(facts, audience))
+    styles = _Styles.of(document)
     for letter, area in zip(letters(len(facts.areas)), facts.areas, strict=True):
-        _area(document, letter, area, listed)
+        _area(document, styles, letter, area, listed)
     for heading, what in (
         ("Consultation", "who was consulted"),
         ("Council Plan", "how the plan supports the Council Plan"),
@@ -359,26 +362,54 @@ def area_sentences(area: AreaFacts) -> list[str]:
     return sentences
 
 
-def _area(document: DocxDocument, letter: str, area: AreaFacts, listed: int | None) -> None:
+def _styled(document: DocxDocument, text: str, style_id: str) -> Paragraph:
+    """A paragraph whose style id is written straight into it: python-docx's own `style=`
+    looks the document's default style up again for every paragraph, which took 3.6 s of a
+    4,400-action board pack's 21 s."""
+    paragraph = document.add_paragraph(text)
+    paragraph._p.get_or_add_pPr().get_or_add_pStyle().val = style_id
+    return paragraph
+
+
+@dataclass(frozen=True)
+class _Styles:
+    """The style ids an area's paragraphs use, looked up once a document."""
+
+    heading: str
+    bullet: str
+
+    @classmethod
+    def of(cls, document: DocxDocument) -> _Styles:
+        styles = document.styles
+        return cls(styles["List Paragraph"].style_id, styles["List Bullet"].style_id)
+
+
+def _area(
+    document: DocxDocument, styles: _Styles, letter: str, area: AreaFacts, listed: int | None
+) -> None:
     """One lettered area; `listed` caps the exceptions named (the rest are in Annex A)."""
-    heading = document.add_paragraph(style="List Paragraph")
+    heading = _styled(document, "", styles.heading)
     heading.add_run(f"{letter}.\t{area.ref}: {area.title}").bold = True
     document.add_paragraph(" ".join(area_sentences(area)))
     named = area.exceptions if listed is None else area.exceptions[:listed]
     for exception in named:
-        document.add_paragraph(
+        _styled(
+            document,
             f"Exception – {exception.ref} {exception.title.rstrip('.')}: {exception.reason}; "
             f"owner {exception.owner}; due {shown_date(exception.due)}.",
-            style="List Bullet",
+            styles.bullet,
         )
     if len(named) < len(area.exceptions):
-        document.add_paragraph(
+        _styled(
+            document,
             f"…and {len(area.exceptions) - len(named)} more, listed in Annex A.",
-            style="List Bullet",
+            styles.bullet,
         )
     for note in area.notes[:NOTES_PER_AREA]:
-        document.add_paragraph(
-            f"Latest note, {note.ref} ({shown_date(note.on)}): {note.text}", style="List Bullet"
+        _styled(
+            document,
+            f"Latest note, {note.ref} ({shown_date(note.on)}): {note.text}",
+            styles.bullet,
         )
 
 

@@ -89,6 +89,7 @@ class AreaFacts:
     forecast: tuple[str, ...] = ()  # "P7.5.2 due 31 Mar 2023, lead says on track"
     evidenced: int = 0  # done actions with evidence recorded
     awaiting_evidence: int = 0  # done actions whose evidence (or sign-off) is still to come
+    plan: str = ""  # the title of the plan the area belongs to
 
 
 @dataclass(frozen=True)
@@ -198,6 +199,7 @@ def paper_facts(
     days = sample_days(min(context.begins.values()), as_of)
     days = sorted({*days, *(on for on in context.begins.values() if on > days[0])})
     context = replace(context, days=tuple(days))  # each plan's start is a day of its own
+    titles = {plan.id: plan.title for plan in plans}
     area_facts, rows = [], []
     marks = []
     for area in areas:
@@ -205,7 +207,8 @@ def paper_facts(
         if only is not None and not items:
             continue  # a challenge pack shows only the areas where the role owns something
         until = next_meeting or as_of + NEXT_MEETING
-        area_facts.append(_area_facts(area, items, as_of, since, counter, until))
+        found = _area_facts(area, items, as_of, since, counter, until)
+        area_facts.append(replace(found, plan=titles.get(area.plan_id, "")))
         rows += [_row(item, as_of, counter, until, context.moved) for item in items]
         marks += [item.trend for item in items if not item.step]
     shown = [plan for plan in plans if any(a.plan_id == plan.id for a in areas)]
