@@ -75,6 +75,12 @@ def confirmation(result: UpdateApplied) -> str:
         line += " " + date_change_text(result.date_change)
     if result.awaiting:
         line += " " + awaiting_text(result.awaiting, result.item.ref)
+    if result.board_unknown:
+        line += (
+            " When is the next board? I don't know its date, so the due date is as it was: reply "
+            "with the date (e.g. “due 22/3”), or an admin can set it with "
+            f"`/plan settings {escape(result.board_unknown)} next_board DATE`."
+        )
     return line
 
 

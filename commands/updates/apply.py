@@ -17,12 +17,13 @@ from datetime import UTC, date, datetime, timedelta
 from sqlmodel import Session
 
 from commands.brag import colour_of_row
-from commands.governance.date_changes import gate, log_date_change
+from commands.governance.date_changes import gate, log_date_change, plan_id_of
 from commands.governance.evidence import (
     needs_for_done,
     offered_evidence,
     record_evidence,
 )
+from commands.governance.plan_settings import policy_for
 from commands.request import Request
 from commands.updates.authority import covering_role, may_update, who_can
 from commands.updates.outcomes import (
@@ -40,7 +41,7 @@ from commands.updates.outcomes import (
 from commands.updates.ownership import OwnershipClaim, claim_ownership, read_claim
 from commands.updates.replies import ParsedReply, parse_reply
 from commands.updates.thread_items import ThreadItem, ThreadItems, edited_item, item_of_thread
-from store.models import Action, Reminder, StatusUpdate, Step
+from store.models import Action, Plan, Reminder, StatusUpdate, Step
 from store.personal_data import Redacted, fingerprint, redact
 from store.queries.history import (
     item_for_reminder,
@@ -285,7 +286,8 @@ def _read_reply(
     offered = offered_evidence(text, has_files) if item.awaiting == "evidence" else None
     if offered is not None:
         return _record_offered(session, request, item, offered, where)
-    parsed = parse_reply(text, request.clock.today())
+    plan_key, board = _next_board(session, item, request.clock.today())
+    parsed = parse_reply(text, request.clock.today(), board=board)
     # "this sits with Head of QA now": a reply that changes nothing else says who owns it now
     if parsed.kind != "update" and (claim := read_claim(text)) is not None:
         return _record_claim(session, request, reminder, item, claim, text, where)
@@ -316,9 +318,19 @@ def _read_reply(
         previous = last_chat_update_by(session, item, request.caller.label, since=since)
         if previous is not None:
             parsed = _corrected(parsed, previous)
-    return _record_parsed(
+    recorded = _record_parsed(
         session, request, reminder, item, parsed, channel, message_ts, permalink, corrects=previous
     )
+    if parsed.board_unknown and isinstance(recorded, UpdateApplied):
+        return replace(recorded, board_unknown=plan_key)
+    return recorded
+
+
+def _next_board(session: Session, item: Action | Step, today: date) -> tuple[str, date | None]:
+    """The item's plan (its key) and the date of that plan's next board, if known."""
+    plan_id = plan_id_of(session, item)
+    plan = session.get(Plan, plan_id)
+    return (plan.key if plan else "PLAN"), policy_for(session, plan_id).board_after(today)
 
 
 def _record_claim(

@@ -41,6 +41,7 @@ class UpdateApplied:
     for_role: str | None = None  # made by the role's cover
     date_change: DateChangeView | None = None  # a new date: held for approval, or recorded
     awaiting: str | None = None  # done, but evidence (or sign-off) is wanted before Blue
+    board_unknown: str | None = None  # "by the next board" in a plan (key) with no board date
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,9 @@ NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _WEEKDAY = r"(?P<weekday>" + "|".join(sorted(WEEKDAYS, key=len, reverse=True)) + r")"
 _YEAR = r"(?P<year>\d{4}|'\d{2})"
+# "by the next board", "before the next improvement board meeting": the plan's next board date,
+# when an admin has set it (`settings PLAN next_board DATE`).
+NEXT_BOARD = r"\b(?:the\s+)?next\s+(?:[a-z]+\s+){0,2}?board(?:\s+meeting)?\b"
 
 PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(pattern, re.IGNORECASE))
@@ -81,6 +84,7 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\bin\s+(?P<n>\d{1,2}|a|an|one|two|three|four|five|six)\s+(?P<unit>days?|weeks?|months?)\b",
         ),
         ("tomorrow", r"\btomorrow\b"),
+        ("next_board", NEXT_BOARD),
         ("month_year", r"\b" + _MONTH + r"\s+" + _YEAR + r"\b"),
         ("month", r"\b" + _MONTH + r"\b"),
     )
@@ -158,8 +162,11 @@ _RELATIVE = frozenset(
 )
 
 
-def _read(name: str, match: re.Match[str], today: date) -> date | None:
-    """The day the expression matched by pattern `name` means, seen from `today`."""
+def _read(name: str, match: re.Match[str], today: date, board: date | None = None) -> date | None:
+    """The day the expression matched by pattern `name` means, seen from `today` (`board`: the
+    next board meeting's date, if known)."""
+    if name == "next_board":
+        return board if board is not None and board >= today else None
     g = match.groupdict()
     if name in _FINANCIAL:
         return _read_quarter(name, g, today)
@@ -260,8 +267,9 @@ def _in_n(g: dict[str, Any], today: date) -> date | None:
     return _clamped(today.year + month_index // 12, month_index % 12 + 1, today.day)
 
 
-def find_dates(text: str, today: date) -> list[FoundDate]:
-    """Every date expression in `text`, earliest first; overlapping readings keep the first."""
+def find_dates(text: str, today: date, *, board: date | None = None) -> list[FoundDate]:
+    """Every date expression in `text`, earliest first; overlapping readings keep the first
+    ("the next board" only when `board`, its date, is known)."""
     found: list[FoundDate] = []
     taken: list[tuple[int, int]] = []
     for name, pattern in PATTERNS:
@@ -270,7 +278,7 @@ def find_dates(text: str, today: date) -> list[FoundDate]:
             if any(start < t_end and end > t_start for t_start, t_end in taken):
                 continue
             try:
-                day = _read(name, match, today)
+                day = _read(name, match, today, board)
             except (ValueError, OverflowError):
                 day = None
             if day is None:

@@ -178,6 +178,7 @@ def on_channel_message(
         return
     _afterwards(runtime, client, result, user)  # before the answer: it closes the exchange
     _answer(runtime, client, result, channel=channel, thread_ts=thread_ts, user=user)
+    log.info("thread message %s handled: %s", ts, type(result).__name__)
 
 
 def _afterwards(runtime: Runtime, client: WebClient, result: Renderable, user: str | None) -> None:
