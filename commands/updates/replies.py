@@ -150,7 +150,8 @@ def _statuses(text: str) -> list[tuple[int, int, str]]:
             if any(start < t_end and end > t_start for t_start, t_end in taken):
                 continue
             taken.append((start, end))
-            found.append((start, end, status))
+            if status:  # an empty status only takes its words out ("until it is closed")
+                found.append((start, end, status))
     return sorted(found)
 
 

@@ -7,6 +7,9 @@ month") and quarters: "Q1 2023/24" is the UK financial year's first quarter (Apr
 passed; "Q2 2024" with one year is a calendar quarter. A date without a year is its next
 occurrence from today.
 A day past a month's end ("31/6") becomes the month's last day, as the plan importer reads them.
+"a fortnight on Monday" is two weeks after the coming Monday; "end of FY" is 31 March; "by Easter"
+is Maundy Thursday and "after Easter" the Friday of the week after Easter Monday; "the next board"
+is the plan's next board date when an admin has set one (otherwise it is no date).
 
 "next Friday" is the Friday of next week (Monday-Sunday weeks); "Friday", "by Friday" and "this
 Friday" are the coming one (today when today is Friday).
@@ -48,7 +51,11 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         ("cal_quarter", r"\b(?:the\s+)?(?:end\s+of\s+)?q(?P<q>[1-4])\s+(?P<year>\d{4})\b"),
         ("quarter", r"\b(?:the\s+)?(?:end\s+of\s+)?q(?P<q>[1-4])\b"),
-        ("end_fy", r"\b(?:the\s+)?end\s+of\s+(?:the\s+)?(?:financial|fiscal)\s+year\b"),
+        (
+            "end_fy",
+            r"\b(?:the\s+)?(?:end\s+of\s+(?:the\s+)?(?:(?:financial|fiscal)\s+year|fy)|"
+            r"(?:financial|fiscal)\s+year[-\s]end|fy[-\s]?end)\b",
+        ),
         ("iso", r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b"),
         ("dmy", r"(?<![\d/.])(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4}|\d{2})(?![\d/])"),
         ("dm", r"(?<![\d/.])(?P<d>\d{1,2})/(?P<m>\d{1,2})(?![\d/])"),
@@ -77,13 +84,20 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("rel_year", r"\b(?:the\s+)?end\s+of\s+(?:the|this)\s+year\b"),
         ("rel_quarter", r"\b(?:the\s+)?end\s+of\s+(?:the|this)\s+quarter\b"),
         ("next_week", r"\bnext\s+week\b"),
+        (
+            "week_on",
+            r"\b(?:a\s+)?(?P<span>fortnight|week)\s+(?:on|from)\s+(?:(?:this|next)\s+)?"
+            r"(?P<from>today|tomorrow|" + _WEEKDAY.removeprefix("(?P<weekday>") + r"\b",
+        ),
         ("next_weekday", r"\bnext\s+" + _WEEKDAY + r"\b"),
         ("weekday", r"\b(?:this\s+|on\s+)?" + _WEEKDAY + r"\b"),
         (
             "in_n",
-            r"\bin\s+(?P<n>\d{1,2}|a|an|one|two|three|four|five|six)\s+(?P<unit>days?|weeks?|months?)\b",
+            r"\bin\s+(?P<n>\d{1,2}|a|an|one|two|three|four|five|six)\s+"
+            r"(?P<unit>days?|weeks?|fortnights?|months?)\b",
         ),
         ("tomorrow", r"\btomorrow\b"),
+        ("easter", r"\b(?P<when>after|post|before|by)?[\s-]*easter\b"),
         ("next_board", NEXT_BOARD),
         ("month_year", r"\b" + _MONTH + r"\s+" + _YEAR + r"\b"),
         ("month", r"\b" + _MONTH + r"\b"),
@@ -158,6 +172,8 @@ _RELATIVE = frozenset(
         "weekday",
         "in_n",
         "tomorrow",
+        "week_on",
+        "easter",
     }
 )
 
@@ -251,7 +267,43 @@ def _read_relative(name: str, g: dict[str, Any], today: date) -> date | None:
         return _in_n(g, today)
     if name == "tomorrow":
         return today + timedelta(days=1)
+    if name == "week_on":  # "a fortnight on Monday": two weeks after the coming Monday
+        start = g["from"].lower()
+        if start == "today":
+            day = today
+        elif start == "tomorrow":
+            day = today + timedelta(days=1)
+        else:
+            day = today + timedelta(days=(WEEKDAYS[start] - today.weekday()) % 7 or 7)
+        return day + timedelta(weeks=2 if g["span"].lower() == "fortnight" else 1)
+    if name == "easter":
+        return _easter_date(today, (g["when"] or "").lower())
     return None
+
+
+def easter_sunday(year: int) -> date:
+    """Easter Sunday in `year` (the Gregorian computus, as in the Book of Common Prayer)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    el = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * el) // 451
+    month, day = divmod(h + el - 7 * m + 114, 31)
+    return date(year, month, day + 1)
+
+
+def _easter_date(today: date, when: str) -> date:
+    """ "by Easter": Maundy Thursday, the last working day before it; "after Easter": the
+    Friday of the week after Easter Monday (read as a week's end, as "next week" is)."""
+    for year in (today.year, today.year + 1):
+        sunday = easter_sunday(year)
+        day = sunday + timedelta(days=5) if when in ("after", "post") else sunday - timedelta(3)
+        if day >= today:
+            return day
+    return day
 
 
 def _in_n(g: dict[str, Any], today: date) -> date | None:
@@ -263,6 +315,8 @@ def _in_n(g: dict[str, Any], today: date) -> date | None:
         return today + timedelta(days=count)
     if unit.startswith("week"):
         return today + timedelta(weeks=count)
+    if unit.startswith("fortnight"):
+        return today + timedelta(weeks=2 * count)
     month_index = today.month - 1 + count
     return _clamped(today.year + month_index // 12, month_index % 12 + 1, today.day)
 

@@ -27,7 +27,8 @@ from store.queries.lead_threads import thread_items
 from store.queries.reminders import reminder_for_thread
 
 _REFERENCE = re.compile(r"(?<![\w.])([A-Z]{1,6}\s?-?\d+(?:\.\d+){1,2})(?!\w)", re.IGNORECASE)
-_LEADING = re.compile(r"^[\s:;,.\-–—]+")
+# separators before an item's words, but not the colon an emoji code opens with (":red_circle:")
+_LEADING = re.compile(r"^(?:[\s;,.\-–—]|:(?![a-z0-9_+\-']+:))+")
 SHOWN_REFS = 8
 _JOINING = re.compile(r"(?:and|&|\+|plus|,|/|also|as\s+well\s+as|\s)*", re.I)
 

@@ -66,7 +66,12 @@ ROWS: tuple[Row, ...] = (
     Row("plain", "Complete.", one(status=DONE, note=False)),
     Row("plain", "on hold till the restructure settles", one(status=BLOCKED, note=True)),
     # -- several items in one reply, by reference
-    Row("several", "{1} done, {2} slipping to May", {"1": Expect(DONE), "2": Expect(due=D(2023, 5, 31))}, steps=2),
+    Row(
+        "several",
+        "{1} done, {2} slipping to May",
+        {"1": Expect(DONE), "2": Expect(due=D(2023, 5, 31))},
+        steps=2,
+    ),
     Row("several", "{1} and {2} are in progress", {"1": Expect(IP), "2": Expect(IP)}, steps=2),
     Row(
         "several",
@@ -81,8 +86,15 @@ ROWS: tuple[Row, ...] = (
         {"1": Expect(DONE), "2": Expect(rag="red")},
         steps=2,
     ),
-    Row("several", "{1} 75% complete, {2} 100% done", {"1": Expect(IP), "2": Expect(DONE)}, steps=2),
-    Row("several", "{1} sorted. {2} nowt happened yet", {"1": Expect(DONE), "2": Expect(NS)}, steps=2),
+    Row(
+        "several", "{1} 75% complete, {2} 100% done", {"1": Expect(IP), "2": Expect(DONE)}, steps=2
+    ),
+    Row(
+        "several",
+        "{1} sorted. {2} nowt happened yet",
+        {"1": Expect(DONE), "2": Expect(NS)},
+        steps=2,
+    ),
     Row(
         "several",
         "{A} green overall; {1} done, {2} due 31/3",
@@ -95,7 +107,12 @@ ROWS: tuple[Row, ...] = (
         {"1": Expect(DONE), "2": Expect(due=D(2023, 6, 30), note=True)},
         steps=2,
     ),
-    Row("several", "update on both: {1} done and {2} done", {"1": Expect(DONE), "2": Expect(DONE)}, steps=2),
+    Row(
+        "several",
+        "update on both: {1} done and {2} done",
+        {"1": Expect(DONE), "2": Expect(DONE)},
+        steps=2,
+    ),
     Row(
         "several",
         "{1}, {2} and {3} all finished",
@@ -121,7 +138,12 @@ ROWS: tuple[Row, ...] = (
         steps=2,
     ),
     # -- corrections of the person's own last update
-    Row("correction", "oops, should have said red", one(status=IP, rag="red", correction=True), before="in progress"),
+    Row(
+        "correction",
+        "oops, should have said red",
+        one(status=IP, rag="red", correction=True),
+        before="in progress",
+    ),
     Row(
         "correction",
         "make that 30 June, not 31 May",
@@ -160,10 +182,18 @@ ROWS: tuple[Row, ...] = (
     Row("percent", "90% there, just sign-off left", one(status=IP)),
     Row("percent", "a quarter done", one(status=IP)),
     Row("percent", "0% - not begun", one(status=NS)),
-    Row("percent", "100% sure we'll have it finished by end of March", one(status=IP, due=D(2023, 3, 31))),
+    Row(
+        "percent",
+        "100% sure we'll have it finished by end of March",
+        one(status=IP, due=D(2023, 3, 31)),
+    ),
     # -- dictated
     Row("dictated", "done full stop thanks", one(status=DONE, note=False)),
-    Row("dictated", "in progress comma due 31st of March full stop", one(status=IP, due=D(2023, 3, 31))),
+    Row(
+        "dictated",
+        "in progress comma due 31st of March full stop",
+        one(status=IP, due=D(2023, 3, 31)),
+    ),
     Row("dictated", "blocked colon waiting on health full stop", one(status=BLOCKED, note=True)),
     Row("dictated", "amber full stop new date end of April", one(rag="amber", due=D(2023, 4, 30))),
     Row(
@@ -250,14 +280,32 @@ ROWS: tuple[Row, ...] = (
     Row("uk date", "in progress, done by next Friday", one(status=IP, due=D(2023, 2, 24))),
     Row("uk date", "in 3 weeks", one(due=D(2023, 3, 8))),
     Row("uk date", "expected early April", one(due=D(2023, 4, 7))),
-    Row("uk date", "in progress, will be done by the next board", one(status=IP, due=D(2023, 3, 22))),
+    Row(
+        "uk date", "in progress, will be done by the next board", one(status=IP, due=D(2023, 3, 22))
+    ),
     Row("uk date", "slipping to before the next board", one(due=D(2023, 3, 22))),
-    Row("uk date", "in progress, done by the next board", one(status=IP, due=None), board="unknown"),
+    Row(
+        "uk date", "in progress, done by the next board", one(status=IP, due=None), board="unknown"
+    ),
     # -- reasons with dates or months that are not due dates
-    Row("reason", "delayed because staff are off until March", one(status=None, due=None, note=True)),
-    Row("reason", "in progress, slow because the analyst was off sick in January", one(status=IP, due=None)),
-    Row("reason", "on hold as the consultant doesn't start until April", one(status=BLOCKED, due=None)),
-    Row("reason", "slipping to May because the panel only meets in April", one(due=D(2023, 5, 31), note=True)),
+    Row(
+        "reason", "delayed because staff are off until March", one(status=None, due=None, note=True)
+    ),
+    Row(
+        "reason",
+        "in progress, slow because the analyst was off sick in January",
+        one(status=IP, due=None),
+    ),
+    Row(
+        "reason",
+        "on hold as the consultant doesn't start until April",
+        one(status=BLOCKED, due=None),
+    ),
+    Row(
+        "reason",
+        "slipping to May because the panel only meets in April",
+        one(due=D(2023, 5, 31), note=True),
+    ),
     Row("reason", "completed in January", one(status=DONE, due=None)),
     Row("reason", "in progress - the March board asked for changes", one(status=IP, due=None)),
     # -- questions and beliefs, not updates
@@ -307,7 +355,10 @@ ROWS: tuple[Row, ...] = (
     Row(
         "child",
         "{1} done, {2} stuck - YP Amelia Smith moved to Leeds",
-        {"1": Expect(DONE, note=False), "2": Expect(BLOCKED, note=True, removed=("[child's name]",))},
+        {
+            "1": Expect(DONE, note=False),
+            "2": Expect(BLOCKED, note=True, removed=("[child's name]",)),
+        },
         steps=2,
         secrets=("Amelia",),
     ),

@@ -1,0 +1,226 @@
+"""The replies table (tests/bot/slack/reply_table.py) through the real Slack app and the fake Slack.
+
+One `planbot serve --http` process for the whole table: every reply is posted as Slack sends it
+(a signed `message` event in a reminder thread), in sequence, and checked against the store once
+the app has logged that it handled it (PLANBOT_LOG_LEVEL=INFO; no fixed sleeps). Each row gets
+items of its own: an action's thread (its steps by reference) or, for one-item rows, a step's.
+Every row's mismatches are gathered so that one run shows all of them.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+import pytest
+from fake_slack import FakeSlack
+from reminder_test_helpers import post_thread
+from reply_table import ROWS, Expect, Row
+from slack_fixtures import SlackAppProcess, message_event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from store.db import make_engine, session_scope
+from store.models import Action, Plan, Role, StatusUpdate, Step
+from store.queries.governance import set_plan_setting
+from store.queries.history import find_item
+from store.queries.roles import assign, find_role
+from store.queries.state import record_update
+
+pytestmark = [pytest.mark.slow, pytest.mark.engine_independent]  # parsing; SQL pinned elsewhere
+
+CHANNEL = "CTABLE001"
+LEAD = "U0TABLE01"  # holds every owner role in York's plans
+BOARD = date(2023, 3, 22)  # the Ambition Plan's next board; the Ofsted plan's is not set
+KINDS = {
+    "plain", "several", "correction", "percent", "dictated", "yorkshire", "scots", "welsh",
+    "geordie", "informal", "emoji", "ack", "hedge", "quote", "uk date", "reason", "question",
+    "ownership", "child",
+}  # fmt: skip
+_ts = itertools.count(1)
+
+
+@dataclass
+class Items:
+    """Actions with enough steps for the several-item rows; the rest for one-item rows."""
+
+    by_steps: list[tuple[str, list[str]]]  # (action ref, its step refs), open actions
+    singles: list[str]  # refs of steps and actions nobody else uses
+    ofsted: list[str]  # actions of the plan whose next board is not known
+    still_needed: int  # several-item rows still to come
+
+    def take_action(self, steps: int) -> tuple[str, list[str]]:
+        for index, (_, step_refs) in enumerate(self.by_steps):
+            if len(step_refs) >= steps:
+                self.still_needed -= 1
+                return self.by_steps.pop(index)
+        raise AssertionError(f"no action with {steps} steps left")
+
+    def take_single(self, row: Row) -> str:
+        if row.board == "unknown":
+            return self.ofsted.pop()
+        if not self.singles and len(self.by_steps) > self.still_needed + 2:
+            action, steps = self.by_steps.pop(0)  # an action spared: its steps and itself
+            self.singles += [*steps, action]
+        return (self.singles or self.ofsted).pop(0)
+
+
+def _items(session: Session) -> Items:
+    actions = list(session.exec(select(Action).order_by(col(Action.id))))
+    plans = {p.id: p.key for p in session.exec(select(Plan))}
+    steps: dict[int, list[str]] = {}
+    for step in session.exec(select(Step).order_by(col(Step.action_id), col(Step.number))):
+        steps.setdefault(step.action_id, []).append(step.ref)
+    ambition = [a for a in actions if plans[a.plan_id].startswith("ambition")]
+    with_steps = [(a.ref, steps[a.id or 0]) for a in ambition if len(steps.get(a.id or 0, [])) >= 2]
+    with_steps.sort(key=lambda pair: len(pair[1]))
+    used = {ref for ref, _ in with_steps}
+    singles = [ref for a in ambition for ref in steps.get(a.id or 0, []) if a.ref not in used]
+    singles += [a.ref for a in ambition if a.ref not in used]
+    ofsted = [a.ref for a in actions if not plans[a.plan_id].startswith("ambition")]
+    return Items(with_steps, singles, ofsted, sum(1 for row in ROWS if row.steps))
+
+
+@pytest.fixture(scope="module")
+def table_app(
+    fake_slack_server: FakeSlack, module_york_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[SlackAppProcess, Engine]]:
+    engine = make_engine(module_york_url)
+    at = datetime(2023, 1, 2, tzinfo=UTC)
+    with session_scope(engine) as session:
+        for role in session.exec(select(Role)):
+            found = find_role(session, role.name)
+            assert found is not None
+            assign(session, found, LEAD, by=None, at=at)
+        ambition = session.exec(select(Plan).where(col(Plan.key).startswith("ambition"))).one()
+        set_plan_setting(session, ambition, "next_board", BOARD.isoformat(), by=None, at=at)
+    app = SlackAppProcess(
+        fake_slack_server,
+        module_york_url,
+        tmp_path_factory.mktemp("table-app"),
+        env={"PLANBOT_SCHEDULER": "false", "PLANBOT_LOG_LEVEL": "INFO"},
+    )
+    yield app, engine
+    app.stop()
+    engine.dispose()
+
+
+def _thread(engine: Engine, ref: str) -> str:
+    """A reminder thread for `ref` (as the reminder run posts one), with the item open."""
+    thread_ts = f"1676462400.{next(_ts):06d}"
+    with session_scope(engine) as session:
+        item = find_item(session, ref)
+        assert item is not None, ref
+        if item.status in ("done", "dropped"):  # reopened, so that a new date may be given
+            record_update(
+                session,
+                item,
+                at=datetime(2023, 2, 1, tzinfo=UTC),
+                source="admin",
+                status="in_progress",
+            )
+    post_thread(engine, ref, ts=thread_ts, on=date(2023, 2, 15), channel=CHANNEL)
+    return thread_ts
+
+
+def _send(app: SlackAppProcess, thread_ts: str, text: str) -> str:
+    """Post `text` in the thread as the lead; return once the app has handled it."""
+    ts = f"1676470000.{next(_ts):06d}"
+    event = message_event(
+        text, user=LEAD, channel=CHANNEL, channel_type="channel", ts=ts, thread_ts=thread_ts
+    )
+    since = len(app.log)
+    assert app.event(event).status == 200
+    app.wait_for_log(f"thread message {ts} handled", since=since, timeout=15)
+    return ts
+
+
+def _recorded(engine: Engine, ts: str) -> dict[str, StatusUpdate]:
+    with session_scope(engine) as session:
+        rows = session.exec(
+            select(StatusUpdate).where(
+                StatusUpdate.channel == CHANNEL, StatusUpdate.message_ts == ts
+            )
+        ).all()
+        found: dict[str, StatusUpdate] = {}
+        for row in rows:
+            item = (
+                session.get(Action, row.action_id)
+                if row.action_id
+                else session.get(Step, row.step_id)
+            )
+            assert item is not None
+            session.expunge(row)
+            found[item.ref] = row
+        return found
+
+
+def _mismatches(want: Expect, got: StatusUpdate | None) -> list[str]:
+    if got is None:
+        return ["nothing recorded"]
+    said = {
+        "status": got.new_status,
+        "rag": got.new_rag,
+        "due": got.new_due,
+        "correction": got.corrects_id is not None,
+    }
+    wanted = {
+        "status": want.status,
+        "rag": want.rag,
+        "due": want.due,
+        "correction": want.correction,
+    }
+    wrong = [f"{k} {said[k]!r} (want {wanted[k]!r})" for k in wanted if said[k] != wanted[k]]
+    if want.note is not None and bool(got.note) != want.note:
+        wrong.append(f"note {got.note!r} (want {'one' if want.note else 'none'})")
+    for kind in want.removed:
+        if kind not in (got.note or ""):
+            wrong.append(f"note {got.note!r} lacks {kind}")
+    return wrong
+
+
+def _run_row(app: SlackAppProcess, engine: Engine, items: Items, row: Row) -> list[str]:
+    if row.steps:
+        action, steps = items.take_action(row.steps)
+        refs = {"A": action} | {str(n): ref for n, ref in enumerate(steps, start=1)}
+    else:
+        refs = {"A": items.take_single(row)}
+    thread_ts = _thread(engine, refs["A"])
+    if row.before:
+        _send(app, thread_ts, row.before)
+    text = row.reply
+    for key, ref in refs.items():
+        text = text.replace("{" + key + "}", ref)
+    ts = _send(app, thread_ts, text)
+    recorded = _recorded(engine, ts)
+    problems = []
+    for key, want in row.expect.items():
+        problems += [f"{refs[key]}: {p}" for p in _mismatches(want, recorded.pop(refs[key], None))]
+    problems += [f"{ref}: recorded, but nothing expected" for ref in recorded]
+    return problems
+
+
+def _posted(fake: FakeSlack) -> str:
+    return "\n".join(str(call.payload) for call in fake.calls)
+
+
+def test_the_replies_table_reads_each_reply_as_written(
+    table_app: tuple[SlackAppProcess, Engine], fake_slack_server: FakeSlack
+) -> None:
+    app, engine = table_app
+    assert len(ROWS) >= 120 and {row.kind for row in ROWS} == KINDS
+    with session_scope(engine) as session:
+        items = _items(session)
+    failures = []
+    for number, row in enumerate(ROWS):
+        problems = _run_row(app, engine, items, row)
+        if problems:
+            failures.append(f"{number} [{row.kind}] {row.reply!r}: " + "; ".join(problems))
+    assert not failures, f"{len(failures)} of {len(ROWS)} rows read wrong:\n" + "\n".join(failures)
+    secrets = [s for row in ROWS for s in row.secrets]
+    posted = _posted(fake_slack_server)
+    with session_scope(engine) as session:
+        notes = " ".join(u.note or "" for u in session.exec(select(StatusUpdate)))
+    assert not [s for s in secrets if s in notes or s in posted]
