@@ -30,17 +30,25 @@ from commands.updates.outcomes import (
     NOT_A_REMINDER_THREAD,
     ItemView,
     OwnershipClaimed,
+    PendingUpdate,
     ReplyDeleted,
     ReplyIgnored,
     ReplyOutcome,
     SeveralItems,
     StatusQuestion,
+    StepsToChoose,
     UpdateApplied,
     UpdateRefused,
 )
 from commands.updates.ownership import OwnershipClaim, claim_ownership, read_claim
 from commands.updates.replies import ParsedReply, parse_reply
-from commands.updates.thread_items import ThreadItem, ThreadItems, edited_item, item_of_thread
+from commands.updates.thread_items import (
+    StepChoice,
+    ThreadItem,
+    ThreadItems,
+    edited_item,
+    item_of_thread,
+)
 from store.models import Action, Plan, Reminder, StatusUpdate, Step
 from store.personal_data import Redacted, fingerprint, redact
 from store.queries.history import (
@@ -53,7 +61,7 @@ from store.queries.history import (
     record_once,
     update_for_message,
 )
-from store.queries.reminders import mark_answered
+from store.queries.reminders import get_reminder, mark_answered
 
 log = logging.getLogger(__name__)
 
@@ -249,6 +257,7 @@ def reply_in_thread(
     if isinstance(found, ThreadItems):  # "P6.2.1 done, P6.2.2 slipping to May"
         return SeveralItems(
             tuple(_one_item(session, request, part, where, has_files) for part in found.items)
+            + tuple(_ask_which(session, request, choice, where) for choice in found.choices)
         )
     return _one_item(session, request, found, where, has_files)
 
@@ -262,6 +271,57 @@ def _one_item(
     return with_notice(
         _read_reply(session, request, reminder, item, screened.text, where, has_files), screened
     )
+
+
+def _ask_which(
+    session: Session, request: Request, choice: StepChoice, where: _Where
+) -> ReplyOutcome:
+    """A description that could mean several steps: what it says, kept for the button of the
+    step the person means; nothing written now."""
+    screened = screened_text(request, choice.text, f"a reply on {choice.steps[0].ref}")
+    today = request.clock.today()
+    parsed = parse_reply(
+        screened.text, today, board=_next_board(session, choice.steps[0], today)[1]
+    )
+    if parsed.kind == "nothing" or parsed.ambiguous:
+        return with_notice(ReplyIgnored("changes nothing"), screened)
+    pending = PendingUpdate(
+        reminder_id=choice.reminder.id or 0,
+        channel=where.channel,
+        message_ts=where.message_ts,
+        status=parsed.status,
+        rag=parsed.rag,
+        due=parsed.due.isoformat() if parsed.due else None,
+        due_text=parsed.due_text,
+        note=parsed.note,
+    )
+    log.info("reply %s describes %d steps (%s); asked which", where.message_ts, len(choice.steps),
+             ", ".join(step.ref for step in choice.steps))  # fmt: skip
+    steps = tuple((step.id or 0, step.ref, step.text) for step in choice.steps)
+    return StepsToChoose(choice.phrase, steps, pending, removed=screened.kinds)
+
+
+def chosen_step(
+    session: Session, request: Request, step_id: int, pending: PendingUpdate
+) -> ReplyOutcome:
+    """The step button pressed after a description that could mean several: the reply's update
+    applied to that step, authorised as any update, once per step and message."""
+    step = session.get(Step, step_id)
+    reminder = get_reminder(session, pending.reminder_id)
+    if step is None or reminder is None:
+        return ReplyIgnored("item gone", hint="That step is no longer in my records.")
+    if not may_update(session, request, step):
+        return refused(session, request, step)
+    applied = apply_update(
+        session, request, step, status=pending.status, rag=pending.rag,
+        due=date.fromisoformat(pending.due) if pending.due else None, due_text=pending.due_text,
+        note=pending.note, source="chat", channel=pending.channel, message_ts=pending.message_ts,
+    )  # fmt: skip
+    if isinstance(applied, ReplyIgnored) and applied.reason == "already recorded":
+        return ReplyIgnored(applied.reason, hint=f"{step.ref} already has that update.")
+    if isinstance(applied, UpdateApplied):
+        mark_answered(session, reminder, at=request.clock.utcnow())
+    return applied
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,9 @@ listing several, the one the reply names by its reference ("P7.5 in progress, du
 
 A reply naming several of the thread's items ("P6.2.1 done, P6.2.2 slipping to May") is read as
 one update per item, each from the words between its reference and the next; a reply naming
-none, in a thread of several, is asked which item it means. Nothing is guessed.
+none, in a thread of several, is asked which item it means. Steps may also be named by what they
+are about ("the two supervision steps are finished": commands.updates.step_descriptions); one that
+could mean more than one step is asked about with a button per step. Nothing is guessed.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass, replace
 from sqlmodel import Session
 
 from commands.updates.outcomes import ReplyIgnored
+from commands.updates.step_descriptions import Described, described_steps
 from store.models import Action, Reminder, Step
 from store.models.reminders import LEAD_THREAD
 from store.queries.history import (
@@ -43,10 +46,60 @@ class ThreadItem:
 
 
 @dataclass(frozen=True)
+class StepChoice:
+    """A description that could mean any of `steps`: the person is asked which."""
+
+    reminder: Reminder
+    phrase: str
+    steps: tuple[Step, ...]
+    text: str
+
+
+@dataclass(frozen=True)
 class ThreadItems:
-    """A reply naming several items: each with the words that are about it."""
+    """A reply naming several items: each with the words that are about it (and descriptions of
+    steps to ask about)."""
 
     items: tuple[ThreadItem, ...]
+    choices: tuple[StepChoice, ...] = ()
+
+
+def _by_description(reminder: Reminder, described: list[Described]) -> ThreadItem | ThreadItems:
+    """The steps a reply describes: each unmistakable one with its words, the others to ask."""
+    items = tuple(
+        ThreadItem(reminder, step, found.said)
+        for found in described
+        if found.sure
+        for step in found.steps
+    )
+    choices = tuple(
+        StepChoice(reminder, found.phrase, found.steps, found.said)
+        for found in described
+        if not found.sure
+    )
+    if len(items) == 1 and not choices:
+        return items[0]
+    return ThreadItems(items, choices)
+
+
+def _described_in(
+    text: str, listed: list[tuple[Reminder, Action | Step]], session: Session
+) -> ThreadItem | ThreadItems | None:
+    """Steps described among the actions listed in a thread: unmistakable only when the
+    description fits steps of one action; else every step it could mean is offered."""
+    found: list[tuple[Reminder, list[Described]]] = []
+    for row, item in listed:
+        if isinstance(item, Action):
+            described = described_steps(text, steps_of(session, item))
+            if described:
+                found.append((row, described))
+    if len(found) == 1:
+        return _by_description(*found[0])
+    if not found:
+        return None
+    first = found[0][1][0]
+    steps = tuple(step for _, described in found for d in described for step in d.steps)
+    return ThreadItems((), (StepChoice(found[0][0], first.phrase, steps[:5], first.said),))
 
 
 def _segments(
@@ -99,6 +152,10 @@ def item_in_thread(
         several = [(ref, match) for ref, match in _named(text) if ref in own]
         if len(dict.fromkeys(ref for ref, _ in several)) > 1:
             return _segments(text, several, own)
+        if isinstance(item, Action) and all(ref == item.ref for ref, _ in several):
+            found = described_steps(text, steps_of(session, item))
+            if found:
+                return _by_description(thread, found)
         return ThreadItem(thread, item, text)
     rows = [(row, item_for_reminder(session, row)) for row in thread_items(session, thread.id or 0)]
     listed = [(row, item) for row, item in rows if item is not None]
@@ -109,9 +166,12 @@ def item_in_thread(
         row, item = by_ref[refs[0]]
         match = named[0][1]
         rest = _LEADING.sub("", text[: match.start()] + text[match.end() :]).strip()
-        return ThreadItem(row, item, rest)
+        return _described_in(rest, [(row, item)], session) or ThreadItem(row, item, rest)
     if len(refs) > 1:
         return _segments(text, named, by_ref)
+    by_words = _described_in(text, listed, session)
+    if by_words is not None:
+        return by_words
     if len(listed) == 1:
         row, item = listed[0]
         return ThreadItem(row, item, text)

@@ -39,6 +39,8 @@ KINDS = {
     "geordie", "informal", "emoji", "ack", "hedge", "quote", "uk date", "reason", "question",
     "ownership", "child",
 }  # fmt: skip
+DESCRIBED = ("P7.4", "P9.3")  # kept for the steps named by what they are about
+OUTSIDER = "U0OUTSID1"
 _ts = itertools.count(1)
 
 
@@ -61,7 +63,8 @@ class Items:
     def take_single(self, row: Row) -> str:
         if row.board == "unknown":
             return self.ofsted.pop()
-        if not self.singles and len(self.by_steps) > self.still_needed + 2:
+        spare = 0 if "next board" in row.reply else 2  # a board row needs the Ambition Plan
+        if not self.singles and len(self.by_steps) > self.still_needed + spare:
             action, steps = self.by_steps.pop(0)  # an action spared: its steps and itself
             self.singles += [*steps, action]
         return (self.singles or self.ofsted).pop(0)
@@ -73,7 +76,9 @@ def _items(session: Session) -> Items:
     steps: dict[int, list[str]] = {}
     for step in session.exec(select(Step).order_by(col(Step.action_id), col(Step.number))):
         steps.setdefault(step.action_id, []).append(step.ref)
-    ambition = [a for a in actions if plans[a.plan_id].startswith("ambition")]
+    ambition = [
+        a for a in actions if plans[a.plan_id].startswith("ambition") and a.ref not in DESCRIBED
+    ]
     with_steps = [(a.ref, steps[a.id or 0]) for a in ambition if len(steps.get(a.id or 0, [])) >= 2]
     with_steps.sort(key=lambda pair: len(pair[1]))
     used = {ref for ref, _ in with_steps}
@@ -224,3 +229,91 @@ def test_the_replies_table_reads_each_reply_as_written(
     with session_scope(engine) as session:
         notes = " ".join(u.note or "" for u in session.exec(select(StatusUpdate)))
     assert not [s for s in secrets if s in notes or s in posted]
+
+
+# -- steps named by what they are about
+
+
+def _state(engine: Engine, ref: str) -> str:
+    with session_scope(engine) as session:
+        item = find_item(session, ref)
+        assert item is not None
+        return item.status
+
+
+def test_steps_described_unmistakably_are_each_updated(
+    table_app: tuple[SlackAppProcess, Engine], fake_slack_server: FakeSlack
+) -> None:
+    app, engine = table_app
+    thread_ts = _thread(engine, "P7.4")  # steps: supervision policy, workshops, group supervision
+    ts = _send(app, thread_ts, "the two supervision steps are finished")
+    recorded = _recorded(engine, ts)
+    assert {ref: u.new_status for ref, u in recorded.items()} == {
+        "P7.4.1": "done",
+        "P7.4.3": "done",
+    }
+    ts = _send(app, thread_ts, "the workshops one is underway, due end of April")
+    [(ref, update)] = _recorded(engine, ts).items()
+    assert (ref, update.new_status, update.new_due) == ("P7.4.2", "in_progress", date(2023, 4, 30))
+    ts = _send(app, _thread(engine, "P9.3"), "the training one is blocked - no trainer yet")
+    assert [(r, u.new_status) for r, u in _recorded(engine, ts).items()] == [("P9.3.4", "blocked")]
+
+
+def test_a_description_of_more_than_one_step_is_asked_with_a_button_each(
+    table_app: tuple[SlackAppProcess, Engine], fake_slack_server: FakeSlack
+) -> None:
+    app, engine = table_app
+    thread_ts = _thread(engine, "P9.3")
+    fake_slack_server.reset()
+    ts = _send(app, thread_ts, "the oversight one is done")  # "oversight": P9.3.3 alone
+    assert list(_recorded(engine, ts)) == ["P9.3.3"]
+    ts = _send(app, thread_ts, "the court one is in progress")  # court: P9.3.2 and P9.3.4
+    assert _recorded(engine, ts) == {}  # nothing written until a step is chosen
+    [asked] = fake_slack_server.wait_for(
+        "chat.postMessage", where=lambda c: "Which did you mean" in c.payload["text"]
+    )
+    buttons = [e for b in asked.payload["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    labels = [button["text"]["text"].split()[0] for button in buttons]
+    assert labels == ["P9.3.2", "P9.3.4"]
+    chosen = buttons[1]
+    # someone who holds none of the step's roles: refused privately, nothing written
+    app.block_action(
+        chosen["action_id"], value=chosen["value"], user=OUTSIDER, channel=CHANNEL,
+        message_ts=asked.payload.get("ts", thread_ts), thread_ts=thread_ts,
+    )  # fmt: skip
+    [refusal] = fake_slack_server.wait_for("chat.postEphemeral")
+    assert refusal.payload["user"] == OUTSIDER and "Nothing was changed" in refusal.payload["text"]
+    assert _recorded(engine, ts) == {}
+    app.block_action(
+        chosen["action_id"], value=chosen["value"], user=LEAD, channel=CHANNEL,
+        message_ts=asked.payload.get("ts", thread_ts), thread_ts=thread_ts,
+    )  # fmt: skip
+    fake_slack_server.wait_for(
+        "chat.postMessage", where=lambda c: c.payload["text"].startswith("P9.3.4 → in progress")
+    )
+    assert [(r, u.new_status) for r, u in _recorded(engine, ts).items()] == [
+        ("P9.3.4", "in_progress")
+    ]
+    assert _state(engine, "P9.3.4") == "in_progress"
+
+
+def test_by_the_next_board_with_no_board_date_asks_for_it_and_keeps_the_due_date(
+    table_app: tuple[SlackAppProcess, Engine], fake_slack_server: FakeSlack
+) -> None:
+    app, engine = table_app
+    thread_ts = _thread(engine, "OA7.5")  # the Ofsted plan: no next board set
+    with session_scope(engine) as session:
+        item = find_item(session, "OA7.5")
+        assert item is not None
+        due_before = item.due_date
+    ts = _send(app, thread_ts, "in progress, will be done by the next board")
+    [(_, update)] = _recorded(engine, ts).items()
+    assert (update.new_status, update.new_due) == ("in_progress", None)
+    [said] = fake_slack_server.wait_for(
+        "chat.postMessage", where=lambda c: c.payload.get("thread_ts") == thread_ts
+    )
+    assert "When is the next board?" in said.payload["text"]
+    assert "settings ofsted-2022 next_board" in said.payload["text"]
+    with session_scope(engine) as session:
+        item = find_item(session, "OA7.5")
+        assert item is not None and item.due_date == due_before
