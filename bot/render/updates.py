@@ -62,6 +62,11 @@ def confirmation(result: UpdateApplied) -> str:
         was = f" (was {day(result.old_due)})" if result.old_due else ""
         parts.append(f"due {day(result.new_due)}{was}")
     ref = escape(result.item.ref)
+    if result.withdrawn:
+        return (
+            f"Corrected: {ref}: your edit took its update back, so it stands as before "
+            f"({status_label(result.item.status)})."
+        )
     line = f"{ref} → {', '.join(parts)}." if parts else f"{ref}:"
     asked = result.date_change is not None and result.date_change.state == "requested"
     if result.note_saved:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlmodel import Session
 
@@ -46,7 +46,6 @@ from commands.updates.thread_items import (
     StepChoice,
     ThreadItem,
     ThreadItems,
-    edited_item,
     item_of_thread,
 )
 from store.models import Action, Plan, Reminder, StatusUpdate, Step
@@ -378,7 +377,7 @@ def _read_reply(
         previous = last_chat_update_by(session, item, request.caller.label, since=since)
         if previous is not None:
             parsed = _corrected(parsed, previous)
-    recorded = _record_parsed(
+    recorded = record_parsed(
         session, request, reminder, item, parsed, channel, message_ts, permalink, corrects=previous
     )
     if parsed.board_unknown and isinstance(recorded, UpdateApplied):
@@ -452,7 +451,7 @@ def _corrected(parsed: ParsedReply, previous: StatusUpdate) -> ParsedReply:
     )
 
 
-def _record_parsed(
+def record_parsed(
     session: Session,
     request: Request,
     reminder: Reminder,
@@ -487,79 +486,6 @@ def _record_parsed(
     if parsed.ambiguous and corrects is None:
         return StatusQuestion(applied.item, reminder.id or 0, parsed.choices)
     return applied
-
-
-def _ts_time(ts: str) -> datetime | None:
-    try:
-        return datetime.fromtimestamp(float(ts), tz=UTC)
-    except (TypeError, ValueError, OverflowError):
-        return None
-
-
-def edit_reply(
-    session: Session,
-    request: Request,
-    *,
-    channel: str | None,
-    thread_ts: str | None,
-    message_ts: str,
-    text: str,
-    permalink: str | None = None,
-) -> ReplyOutcome:
-    """An edited reply corrects the update it made (or, if it made none, is read as a reply)."""
-    found = item_of_thread(session, channel, thread_ts, text)
-    if found is None:
-        log.info(
-            "edit of %s in %s/%s ignored: not a reminder thread", message_ts, channel, thread_ts
-        )
-        return ReplyIgnored(NOT_A_REMINDER_THREAD)
-    if isinstance(found, ReplyIgnored):
-        found = edited_item(session, channel, thread_ts, message_ts, text) or found
-    if isinstance(found, ReplyIgnored | ThreadItems):  # several items: read as a new reply
-        return reply_in_thread(
-            session,
-            request,
-            channel=channel,
-            thread_ts=thread_ts,
-            message_ts=message_ts,
-            text=text,
-            permalink=permalink,
-        )
-    reminder, item, text = found.reminder, found.item, found.text
-    sent = _ts_time(message_ts)
-    if sent is not None and request.clock.utcnow() - sent > timedelta(days=EDIT_WINDOW_DAYS):
-        log.info(
-            "edit of %s on %s ignored: reply older than %d days",
-            message_ts,
-            item.ref,
-            EDIT_WINDOW_DAYS,
-        )
-        return ReplyIgnored(
-            "edit of an old reply",
-            hint=f"That reply is more than {EDIT_WINDOW_DAYS} days old, so editing it doesn't "
-            f"change {item.ref}. Reply in the thread with the current position instead.",
-        )
-    previous = update_for_message(session, channel, message_ts)
-    if previous is None:
-        return reply_in_thread(
-            session,
-            request,
-            channel=channel,
-            thread_ts=thread_ts,
-            message_ts=message_ts,
-            text=text,
-            permalink=permalink,
-        )
-    screened = screened_text(request, text, f"an edited reply on {item.ref}")
-    if not may_update(session, request, item):
-        return with_notice(refused(session, request, item), screened)
-    parsed = parse_reply(screened.text, request.clock.today())
-    if parsed.kind == "nothing":
-        parsed = ParsedReply("note", note=None, cleaned=parsed.cleaned)
-    outcome = _record_parsed(
-        session, request, reminder, item, parsed, channel, message_ts, permalink, corrects=previous
-    )
-    return with_notice(outcome, screened)
 
 
 def delete_reply(

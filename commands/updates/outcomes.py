@@ -43,6 +43,7 @@ class UpdateApplied:
     date_change: DateChangeView | None = None  # a new date: held for approval, or recorded
     awaiting: str | None = None  # done, but evidence (or sign-off) is wanted before Blue
     board_unknown: str | None = None  # "by the next board" in a plan (key) with no board date
+    withdrawn: bool = False  # an edit took the update out of its message: taken back
 
 
 @dataclass(frozen=True)

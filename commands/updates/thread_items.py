@@ -150,8 +150,13 @@ def item_in_thread(
         # the thread's item and its steps, each updated from its own words when two are named
         own = {item.ref: (thread, item)} | {s.ref: (thread, s) for s in steps_of(session, item)}
         several = [(ref, match) for ref, match in _named(text) if ref in own]
-        if len(dict.fromkeys(ref for ref, _ in several)) > 1:
+        named_refs = list(dict.fromkeys(ref for ref, _ in several))
+        if len(named_refs) > 1:
             return _segments(text, several, own)
+        if named_refs and named_refs[0] != item.ref:  # "P6.2.1 done" under P6.2: the step
+            match = several[0][1]
+            rest = _LEADING.sub("", text[: match.start()] + text[match.end() :]).strip()
+            return ThreadItem(thread, own[named_refs[0]][1], rest)
         if isinstance(item, Action) and all(ref == item.ref for ref, _ in several):
             found = described_steps(text, steps_of(session, item))
             if found:

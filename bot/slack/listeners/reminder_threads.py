@@ -34,8 +34,9 @@ from bot.slack.listeners.ownership import ask_admins
 from commands.governance.date_changes import DateChangeProblem, decide
 from commands.governance.evidence import SignOffProblem, sign_off
 from commands.request import Request
-from commands.updates.apply import chosen_step, delete_reply, edit_reply, reply_in_thread
+from commands.updates.apply import chosen_step, delete_reply, reply_in_thread
 from commands.updates.buttons import button_update, reminder_target, snooze_item
+from commands.updates.edits import edit_reply
 from commands.updates.outcomes import (
     NOT_A_REMINDER_THREAD,
     ChangedMeanwhile,

@@ -9,7 +9,8 @@ from reminder_test_helpers import REMINDERS_CHANNEL, give_role, make_request, no
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from commands.updates.apply import edit_reply, reply_in_thread
+from commands.updates.apply import reply_in_thread
+from commands.updates.edits import edit_reply
 from commands.updates.outcomes import ReplyIgnored, SeveralItems, UpdateApplied
 from store.db import session_scope
 from store.models import Reminder, ReminderLine
