@@ -39,7 +39,7 @@ KINDS = {
     "geordie", "informal", "emoji", "ack", "hedge", "quote", "uk date", "reason", "question",
     "ownership", "child",
 }  # fmt: skip
-DESCRIBED = ("P7.4", "P9.3")  # kept for the steps named by what they are about
+DESCRIBED = ("P7.4", "P9.3", "P5.9")  # kept for the tests after the table
 OUTSIDER = "U0OUTSID1"
 _ts = itertools.count(1)
 
@@ -317,3 +317,43 @@ def test_by_the_next_board_with_no_board_date_asks_for_it_and_keeps_the_due_date
     with session_scope(engine) as session:
         item = find_item(session, "OA7.5")
         assert item is not None and item.due_date == due_before
+
+
+def test_an_edited_several_item_reply_corrects_each_item_through_slack(
+    table_app: tuple[SlackAppProcess, Engine], fake_slack_server: FakeSlack
+) -> None:
+    app, engine = table_app
+    thread_ts = _thread(engine, "P5.9")
+    said = "P5.9.1 done, P5.9.2 blocked - waiting on IROs"
+    ts = _send(app, thread_ts, said)
+    assert {r: u.new_status for r, u in _recorded(engine, ts).items()} == {
+        "P5.9.1": "done",
+        "P5.9.2": "blocked",
+    }
+    edited_at = f"{float(ts) + 30:.6f}"
+    edited = {
+        "type": "message",
+        "subtype": "message_changed",
+        "channel": CHANNEL,
+        "channel_type": "channel",
+        "hidden": True,
+        "ts": edited_at,
+        "message": {
+            "type": "message", "user": LEAD, "text": "P5.9.1 done, P5.9.2 in progress",
+            "ts": ts, "thread_ts": thread_ts, "edited": {"user": LEAD, "ts": edited_at},
+        },
+        "previous_message": {"type": "message", "user": LEAD, "text": said, "ts": ts},
+    }  # fmt: skip
+    since = len(app.log)
+    assert app.event(edited).status == 200
+    app.wait_for_log(f"thread message {ts} handled", since=since, timeout=15)
+    now = _recorded(engine, ts)  # only the updates that stand
+    with session_scope(engine) as session:
+        standing = session.exec(
+            select(StatusUpdate).where(
+                StatusUpdate.message_ts == ts, col(StatusUpdate.superseded).is_(False)
+            )
+        ).all()
+    assert len(standing) == 2 and all(u.corrects_id for u in standing)  # replaced, not added
+    assert _state(engine, "P5.9.2") == "in_progress" and _state(engine, "P5.9.1") == "done"
+    assert "P5.9.2" in now
