@@ -257,6 +257,7 @@ def reply_in_thread(
         return SeveralItems(
             tuple(_one_item(session, request, part, where, has_files) for part in found.items)
             + tuple(_ask_which(session, request, choice, where) for choice in found.choices)
+            + _not_here(found.others)
         )
     return _one_item(session, request, found, where, has_files)
 
@@ -269,6 +270,25 @@ def _one_item(
     screened = screened_text(request, found.text, f"a reply on {item.ref}")
     return with_notice(
         _read_reply(session, request, reminder, item, screened.text, where, has_files), screened
+    )
+
+
+SHOWN_OTHERS = 8
+
+
+def _not_here(refs: tuple[str, ...]) -> tuple[ReplyOutcome, ...]:
+    """A private word on references that are not items of the thread: nothing changed for them."""
+    if not refs:
+        return ()
+    shown = ", ".join(refs[:SHOWN_OTHERS])
+    more = f" and {len(refs) - SHOWN_OTHERS} more" if len(refs) > SHOWN_OTHERS else ""
+    log.info("reply names %d references not in its thread", len(refs))
+    return (
+        ReplyIgnored(
+            "not in this thread",
+            hint=f"{shown}{more}: not items of this thread (or not known to me), so nothing "
+            "changed for them. Update each in its own reminder thread.",
+        ),
     )
 
 

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from datetime import date
 
 from sqlmodel import Session
 
 from commands.updates.outcomes import ReplyIgnored
+from commands.updates.replies import parse_reply
 from commands.updates.step_descriptions import Described, described_steps
 from store.models import Action, Reminder, Step
 from store.models.reminders import LEAD_THREAD
@@ -27,6 +29,7 @@ from store.queries.history import (
     update_for_message,
 )
 from store.queries.lead_threads import thread_items
+from store.queries.paper_items import all_plans
 from store.queries.reminders import reminder_for_thread
 
 _REFERENCE = re.compile(r"(?<![\w.])([A-Z]{1,6}\s?-?\d+(?:\.\d+){1,2})(?!\w)", re.IGNORECASE)
@@ -62,6 +65,7 @@ class ThreadItems:
 
     items: tuple[ThreadItem, ...]
     choices: tuple[StepChoice, ...] = ()
+    others: tuple[str, ...] = ()  # references named that are not items of the thread
 
 
 def _by_description(reminder: Reminder, described: list[Described]) -> ThreadItem | ThreadItems:
@@ -119,19 +123,24 @@ def _segments(
             words[number] = words[number + 1]
     found: dict[str, ThreadItem] = {}
     for (ref, _), said in zip(named, words, strict=True):
-        if ref not in found:
+        if ref not in found and ref in by_ref:  # a reference not in the thread ends a segment
             row, item = by_ref[ref]
             found[ref] = ThreadItem(row, item, said)
     return ThreadItems(tuple(found.values()))
 
 
-def _named(text: str) -> list[tuple[str, re.Match[str]]]:
+def _named(text: str, prefixes: frozenset[str]) -> list[tuple[str, re.Match[str]]]:
+    """The references in `text` with a plan's prefix ("P7.5", "OA1.1"; not "by 2.5 weeks")."""
     found = []
     for match in _REFERENCE.finditer(text):
         ref = normalise_ref(match.group(1))
-        if ref is not None:
+        if ref is not None and ref.rstrip("0123456789.") in prefixes:
             found.append((ref, match))
     return found
+
+
+def _prefixes(session: Session) -> frozenset[str]:
+    return frozenset(plan.prefix.upper() for plan in all_plans(session))
 
 
 def _listed(refs: list[str]) -> str:
@@ -142,17 +151,59 @@ def _listed(refs: list[str]) -> str:
 def item_in_thread(
     session: Session, thread: Reminder, text: str
 ) -> ThreadItem | ThreadItems | ReplyIgnored:
-    """The item of `thread` that `text` is about (an item's own thread: its item)."""
+    """The item of `thread` that `text` is about (an item's own thread: its item); references
+    to items not in the thread (unknown, another plan's, another thread's) are set apart."""
+    known = _thread_refs(session, thread)
+    named = _named(text, _prefixes(session))
+    others = _updated_elsewhere(text, named, known)
+    found = _item_in_thread(session, thread, text, others)
+    if not others:
+        return found
+    if isinstance(found, ThreadItem):
+        return ThreadItems((found,), others=others)
+    if isinstance(found, ThreadItems):
+        return replace(found, others=others)
+    return found
+
+
+def _updated_elsewhere(
+    text: str, named: list[tuple[str, re.Match[str]]], known: set[str]
+) -> tuple[str, ...]:
+    """References to items not in the thread that the reply gives an update of ("P99.9 done"),
+    not those it only mentions ("superseded by P7.3")."""
+    found = []
+    for number, (ref, match) in enumerate(named):
+        if ref in known or ref in found:
+            continue
+        end = named[number + 1][1].start() if number + 1 < len(named) else len(text)
+        # only whether the words give an update matters here, not which day a date is
+        if parse_reply(text[match.end() : end], date.min).kind == "update":
+            found.append(ref)
+    return tuple(found)
+
+
+def _thread_refs(session: Session, thread: Reminder) -> set[str]:
+    if thread.reason != LEAD_THREAD:
+        item = item_for_reminder(session, thread)
+        return {item.ref, *(s.ref for s in steps_of(session, item))} if item else set()
+    rows = [item_for_reminder(session, row) for row in thread_items(session, thread.id or 0)]
+    return {item.ref for item in rows if item is not None}
+
+
+def _item_in_thread(
+    session: Session, thread: Reminder, text: str, others: tuple[str, ...]
+) -> ThreadItem | ThreadItems | ReplyIgnored:
     if thread.reason != LEAD_THREAD:
         item = item_for_reminder(session, thread)
         if item is None:
             return ReplyIgnored("item gone")
         # the thread's item and its steps, each updated from its own words when two are named
         own = {item.ref: (thread, item)} | {s.ref: (thread, s) for s in steps_of(session, item)}
-        several = [(ref, match) for ref, match in _named(text) if ref in own]
+        every = [(r, m) for r, m in _named(text, _prefixes(session)) if r in own or r in others]
+        several = [(ref, match) for ref, match in every if ref in own]
         named_refs = list(dict.fromkeys(ref for ref, _ in several))
-        if len(named_refs) > 1:
-            return _segments(text, several, own)
+        if len(named_refs) > 1 or (named_refs and len(every) > len(several)):
+            return _segments(text, every, own)
         if named_refs and named_refs[0] != item.ref:  # "P6.2.1 done" under P6.2: the step
             match = several[0][1]
             rest = _LEADING.sub("", text[: match.start()] + text[match.end() :]).strip()
@@ -165,8 +216,11 @@ def item_in_thread(
     rows = [(row, item_for_reminder(session, row)) for row in thread_items(session, thread.id or 0)]
     listed = [(row, item) for row, item in rows if item is not None]
     by_ref = {item.ref: (row, item) for row, item in listed}
-    named = [(ref, match) for ref, match in _named(text) if ref in by_ref]
+    every = [(r, m) for r, m in _named(text, _prefixes(session)) if r in by_ref or r in others]
+    named = [(ref, match) for ref, match in every if ref in by_ref]
     refs = list(dict.fromkeys(ref for ref, _ in named))
+    if refs and len(every) > len(named):  # others named too: each item's words end at them
+        return _segments(text, every, by_ref)
     if len(refs) == 1:
         row, item = by_ref[refs[0]]
         match = named[0][1]
