@@ -26,6 +26,8 @@ from store.db import make_engine, session_scope
 from store.models import Action, Plan, Role, StatusUpdate, Step
 from store.queries.governance import set_plan_setting
 from store.queries.history import find_item
+from store.queries.lead_threads import ItemClaim, claim_lead_thread
+from store.queries.reminders import mark_reminder_posted
 from store.queries.roles import assign, find_role
 from store.queries.state import record_update
 
@@ -33,6 +35,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.engine_independent]  # parsing; SQL 
 
 CHANNEL = "CTABLE001"
 LEAD = "U0TABLE01"  # holds every owner role in York's plans
+AS_OF_DAY = date(2023, 2, 15)
 BOARD = date(2023, 3, 22)  # the Ambition Plan's next board; the Ofsted plan's is not set
 KINDS = {
     "plain", "several", "correction", "percent", "dictated", "yorkshire", "scots", "welsh",
@@ -357,3 +360,51 @@ def test_an_edited_several_item_reply_corrects_each_item_through_slack(
     assert len(standing) == 2 and all(u.corrects_id for u in standing)  # replaced, not added
     assert _state(engine, "P5.9.2") == "in_progress" and _state(engine, "P5.9.1") == "done"
     assert "P5.9.2" in now
+
+
+def test_a_reply_on_items_the_person_only_partly_holds_is_refused_privately_for_the_rest(
+    table_app: tuple[SlackAppProcess, Engine], fake_slack_server: FakeSlack
+) -> None:
+    app, engine = table_app
+    partial = "U0PARTIAL"  # holds Head of MASH (P7.5), not Head of QA (P7.4)
+    with session_scope(engine) as session:
+        role = find_role(session, "Head of MASH")
+        assert role is not None
+        assign(session, role, partial, by=None, at=datetime(2023, 1, 2, tzinfo=UTC))
+        items = []
+        for ref in ("P7.5", "P7.4"):
+            item = find_item(session, ref)
+            assert item is not None
+            items.append(ItemClaim(f"due:{ref}:partial", item.id or 0, None, "due", AS_OF_DAY))
+        claimed = claim_lead_thread(
+            session, key=f"lead:{AS_OF_DAY}:{partial}:{CHANNEL}", lead_user_id=partial,
+            channel=CHANNEL, for_date=AS_OF_DAY, items=items,
+            at=datetime(2023, 2, 15, 9, tzinfo=UTC), by="test",
+        )  # fmt: skip
+        assert claimed is not None
+        thread_ts = f"1676462400.{next(_ts):06d}"
+        mark_reminder_posted(
+            session, claimed.thread_id, channel=CHANNEL, thread_ts=thread_ts,
+            at=datetime(2023, 2, 15, 9, tzinfo=UTC),
+        )  # fmt: skip
+    fake_slack_server.reset()
+    ts = f"1676470000.{next(_ts):06d}"
+    event = message_event(
+        "P7.5 in progress, P7.4 done", user=partial, channel=CHANNEL, channel_type="channel",
+        ts=ts, thread_ts=thread_ts,
+    )  # fmt: skip
+    since = len(app.log)
+    assert app.event(event).status == 200
+    app.wait_for_log(f"thread message {ts} handled", since=since, timeout=15)
+    assert {ref: u.new_status for ref, u in _recorded(engine, ts).items()} == {
+        "P7.5": "in_progress"
+    }
+    [public] = fake_slack_server.wait_for(
+        "chat.postMessage", where=lambda c: c.payload.get("thread_ts") == thread_ts
+    )
+    assert public.payload["text"].startswith("P7.5 → in progress") and "P7.4" not in str(
+        public.payload
+    )
+    [private] = fake_slack_server.wait_for("chat.postEphemeral")
+    assert private.payload["user"] == partial
+    assert "Head of QA" in private.payload["text"] and "P7.4" in private.payload["text"]
