@@ -6,7 +6,8 @@ Only the steps of one action are looked at. The words of the description ("super
 short words and acronyms exactly), an ordinal ("the second one") by position. A description is
 unmistakable when the steps it matches are as many as it says (one for "the … one", two for
 "both"/"the two …", any number for "the … steps"); otherwise the person is asked, with a button per
-step it could mean. A reply with no such description is not one.
+step it could mean ("the … steps" fitting none: each of the action's steps). A reply with no such
+description is not one.
 """
 
 from __future__ import annotations
@@ -145,6 +146,11 @@ def described_steps(text: str, steps: Sequence[Step]) -> list[Described]:
     for number, match in enumerate(matches):
         words = _TOKEN.findall(match.group("words").lower())
         candidates = _candidates(words, steps)
+        fits = bool(candidates)
+        if not candidates and match.group("plural").lower().startswith("step"):
+            candidates = list(steps)  # "the panel steps", fitting none: which of them?
+            if len(candidates) == 1:
+                candidates = []
         if not candidates:
             continue
         end = matches[number + 1].start() if number + 1 < len(matches) else len(text)
@@ -152,6 +158,6 @@ def described_steps(text: str, steps: Sequence[Step]) -> list[Described]:
         if len(matches) == 1:  # "done: the training one" -- the words before count too
             said = text[: match.start()] + " " + said
         wanted = _how_many(match)
-        sure = wanted is None or len(candidates) == wanted
+        sure = fits and (wanted is None or len(candidates) == wanted)
         found.append(Described(match.group(0).strip(), tuple(candidates), sure, said.strip()))
     return found

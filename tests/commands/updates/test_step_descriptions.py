@@ -63,3 +63,8 @@ def test_each_description_keeps_the_words_about_it() -> None:
 )
 def test_words_that_describe_no_step_are_not_a_description(text: str) -> None:
     assert read(text) == []
+
+
+def test_steps_named_by_words_that_fit_none_are_asked_about_not_read_as_the_action() -> None:
+    [(refs, sure, said)] = read("the two panel steps are finished")
+    assert refs == [s.ref for s in STEPS] and not sure and said == "are finished"
