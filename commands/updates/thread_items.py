@@ -139,10 +139,6 @@ def _named(text: str, prefixes: frozenset[str]) -> list[tuple[str, re.Match[str]
     return found
 
 
-def _prefixes(session: Session) -> frozenset[str]:
-    return frozenset(plan.prefix.upper() for plan in all_plans(session))
-
-
 def _listed(refs: list[str]) -> str:
     shown = ", ".join(refs[:SHOWN_REFS])
     return shown + (f" and {len(refs) - SHOWN_REFS} more" if len(refs) > SHOWN_REFS else "")
@@ -154,9 +150,13 @@ def item_in_thread(
     """The item of `thread` that `text` is about (an item's own thread: its item); references
     to items not in the thread (unknown, another plan's, another thread's) are set apart."""
     known = _thread_refs(session, thread)
-    named = _named(text, _prefixes(session))
+    named = _named(text, frozenset(plan.prefix.upper() for plan in all_plans(session)))
     others = _updated_elsewhere(text, named, known)
-    found = _item_in_thread(session, thread, text, others)
+    found = (
+        _in_own_thread(session, thread, text, named, others)
+        if thread.reason != LEAD_THREAD
+        else _in_lead_thread(session, thread, text, named, others)
+    )
     if not others:
         return found
     if isinstance(found, ThreadItem):
@@ -190,33 +190,39 @@ def _thread_refs(session: Session, thread: Reminder) -> set[str]:
     return {item.ref for item in rows if item is not None}
 
 
-def _item_in_thread(
-    session: Session, thread: Reminder, text: str, others: tuple[str, ...]
+Named = list[tuple[str, re.Match[str]]]
+
+
+def _in_own_thread(
+    session: Session, thread: Reminder, text: str, all_named: Named, others: tuple[str, ...]
 ) -> ThreadItem | ThreadItems | ReplyIgnored:
-    if thread.reason != LEAD_THREAD:
-        item = item_for_reminder(session, thread)
-        if item is None:
-            return ReplyIgnored("item gone")
-        # the thread's item and its steps, each updated from its own words when two are named
-        own = {item.ref: (thread, item)} | {s.ref: (thread, s) for s in steps_of(session, item)}
-        every = [(r, m) for r, m in _named(text, _prefixes(session)) if r in own or r in others]
-        several = [(ref, match) for ref, match in every if ref in own]
-        named_refs = list(dict.fromkeys(ref for ref, _ in several))
-        if len(named_refs) > 1 or (named_refs and len(every) > len(several)):
-            return _segments(text, every, own)
-        if named_refs and named_refs[0] != item.ref:  # "P6.2.1 done" under P6.2: the step
-            match = several[0][1]
-            rest = _LEADING.sub("", text[: match.start()] + text[match.end() :]).strip()
-            return ThreadItem(thread, own[named_refs[0]][1], rest)
-        if isinstance(item, Action) and all(ref == item.ref for ref, _ in several):
-            found = described_steps(text, steps_of(session, item))
-            if found:
-                return _by_description(thread, found)
-        return ThreadItem(thread, item, text)
+    """An item's own thread: the item, or its steps named by reference or by description."""
+    item = item_for_reminder(session, thread)
+    if item is None:
+        return ReplyIgnored("item gone")
+    steps = steps_of(session, item)
+    own = {item.ref: (thread, item)} | {s.ref: (thread, s) for s in steps}
+    every = [(r, m) for r, m in all_named if r in own or r in others]
+    several = [(ref, match) for ref, match in every if ref in own]
+    named_refs = list(dict.fromkeys(ref for ref, _ in several))
+    if len(named_refs) > 1 or (named_refs and len(every) > len(several)):
+        return _segments(text, every, own)
+    if named_refs and named_refs[0] != item.ref:  # "P6.2.1 done" under P6.2: the step
+        match = several[0][1]
+        rest = _LEADING.sub("", text[: match.start()] + text[match.end() :]).strip()
+        return ThreadItem(thread, own[named_refs[0]][1], rest)
+    described = described_steps(text, steps) if isinstance(item, Action) else []
+    return _by_description(thread, described) if described else ThreadItem(thread, item, text)
+
+
+def _in_lead_thread(
+    session: Session, thread: Reminder, text: str, all_named: Named, others: tuple[str, ...]
+) -> ThreadItem | ThreadItems | ReplyIgnored:
+    """A lead's thread: the items it names, or steps of its actions described, or the one item."""
     rows = [(row, item_for_reminder(session, row)) for row in thread_items(session, thread.id or 0)]
     listed = [(row, item) for row, item in rows if item is not None]
     by_ref = {item.ref: (row, item) for row, item in listed}
-    every = [(r, m) for r, m in _named(text, _prefixes(session)) if r in by_ref or r in others]
+    every = [(r, m) for r, m in all_named if r in by_ref or r in others]
     named = [(ref, match) for ref, match in every if ref in by_ref]
     refs = list(dict.fromkeys(ref for ref, _ in named))
     if refs and len(every) > len(named):  # others named too: each item's words end at them
