@@ -302,8 +302,10 @@ def _ask_which(
     parsed = parse_reply(
         screened.text, today, board=_next_board(session, choice.steps[0], today)[1]
     )
-    if parsed.kind == "nothing" or parsed.ambiguous:
-        return with_notice(ReplyIgnored("changes nothing"), screened)
+    if parsed.kind == "nothing":
+        refs = ", ".join(step.ref for step in choice.steps)
+        hint = f"“{choice.phrase}” could be {refs}: reply with the reference of the one you mean."
+        return with_notice(ReplyIgnored("changes nothing", hint=hint), screened)
     pending = PendingUpdate(
         reminder_id=choice.reminder.id or 0,
         channel=where.channel,
@@ -312,7 +314,7 @@ def _ask_which(
         rag=parsed.rag,
         due=parsed.due.isoformat() if parsed.due else None,
         due_text=parsed.due_text,
-        note=parsed.note,
+        note=parsed.note or (parsed.cleaned if parsed.ambiguous else None),  # hedged: a note
     )
     log.info("reply %s describes %d steps (%s); asked which", where.message_ts, len(choice.steps),
              ", ".join(step.ref for step in choice.steps))  # fmt: skip
