@@ -207,5 +207,5 @@ def details_removed(outcome: ReplyOutcome) -> DetailsRemoved | None:
         kept = isinstance(outcome, UpdateApplied | StatusQuestion)
         return DetailsRemoved(outcome.item.ref, outcome.removed, kept)
     if isinstance(outcome, StepsToChoose) and outcome.removed:
-        return DetailsRemoved(None, outcome.removed, True)
+        return DetailsRemoved(None, outcome.removed, False)  # nothing recorded yet
     return None
