@@ -232,6 +232,7 @@ def test_the_replies_table_reads_each_reply_as_written(
     with session_scope(engine) as session:
         notes = " ".join(u.note or "" for u in session.exec(select(StatusUpdate)))
     assert not [s for s in secrets if s in notes or s in posted]
+    fake_slack_server.assert_valid()  # every message posted was valid Block Kit
 
 
 # -- steps named by what they are about
@@ -298,6 +299,7 @@ def test_a_description_of_more_than_one_step_is_asked_with_a_button_each(
         ("P9.3.4", "in_progress")
     ]
     assert _state(engine, "P9.3.4") == "in_progress"
+    fake_slack_server.assert_valid()
 
 
 def test_by_the_next_board_with_no_board_date_asks_for_it_and_keeps_the_due_date(
