@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from datetime import date, datetime
 from typing import Annotated
@@ -55,6 +56,7 @@ class Settings(BaseSettings):
     planbot_scheduler: bool = True  # run summaries, reminders and retries in this process
     planbot_answer_processes: int = Field(default=1, ge=0, le=64)  # 0: answer in threads
     # Salt for the hashes logged in place of a child's details; unset, one per process.
+    planbot_log_level: str = "WARNING"  # INFO: what became of each reminder-thread reply
     planbot_log_salt: str = Field(default_factory=lambda: secrets.token_hex(16))
     planbot_spc_run: int = Field(default=7, ge=3, le=20)  # points on one side of the mean
     planbot_spc_trend: int = Field(default=7, ge=3, le=20)  # points rising or falling
@@ -139,6 +141,17 @@ class Settings(BaseSettings):
                 small_count=self.planbot_small_count,
             ),
         )
+
+    @property
+    def log_level(self) -> int:
+        """PLANBOT_LOG_LEVEL as a logging level; a name logging does not know stops start-up."""
+        level = logging.getLevelName(self.planbot_log_level.strip().upper())
+        if not isinstance(level, int):
+            raise SettingsError(
+                "PLANBOT_LOG_LEVEL should be DEBUG, INFO or WARNING, "
+                f"not {self.planbot_log_level!r}"
+            )
+        return level
 
     def require(self, *names: str) -> None:
         """Stop with one line naming the first of `names` that is unset."""

@@ -58,6 +58,8 @@ def serve(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     settings.require_slack(socket=args.socket)
+    if not getattr(args, "verbose", False):
+        logging.getLogger().setLevel(settings.log_level)
     runtime = open_runtime(settings, args.as_of)
     executor = ThreadPoolExecutor(settings.planbot_workers, thread_name_prefix="planbot")
     questions = None

@@ -67,6 +67,7 @@ from bot.render.updates import (
     render_reply_ignored,
     render_snoozed,
     render_status_question,
+    render_steps_to_choose,
     render_update_applied,
     render_update_refused,
 )
@@ -117,6 +118,7 @@ from commands.updates.outcomes import (
     SeveralItems,
     Snoozed,
     StatusQuestion,
+    StepsToChoose,
     UpdateApplied,
     UpdateRefused,
 )
@@ -130,9 +132,15 @@ def render_several_items(result: SeveralItems) -> Rendered:
     parts = [render(outcome) for outcome in result.outcomes]
     lines = [part.text for part in parts if not part.quiet and part.text]
     text = "\n".join(lines)
+    buttons = [  # a part's buttons (a step to choose, a status to pick) kept under the lines
+        block | {"block_id": f"{block.get('block_id', 'part')}-{number}"}
+        for number, part in enumerate(parts)
+        for block in part.blocks or []
+        if block.get("type") == "actions"
+    ]
     return Rendered(
         text=text,
-        blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}],
+        blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}, *buttons],
         ephemeral=False,
         quiet=not lines,
         pings=any(part.pings for part in parts),
@@ -186,6 +194,7 @@ RENDERERS: dict[type[Any], Callable[[Any], Rendered]] = {
     PaperRefused: render_paper_refused,
     ChangedSince: render_changed_since,
     SeveralItems: render_several_items,
+    StepsToChoose: render_steps_to_choose,
     GroupedCount: render_grouped_count,
     OwnershipClaimed: render_ownership_claimed,
     Reassigned: render_reassigned,

@@ -3,6 +3,9 @@ each plan's settings (`settings …`)."""
 
 from __future__ import annotations
 
+import contextlib
+from datetime import date
+
 from bot.render.escape import escape, mention
 from bot.render.item_text import day, people
 from bot.render.rendered import Rendered
@@ -81,17 +84,27 @@ def render_plan_settings(result: PlanSettingsShown) -> Rendered:
     for row in result.rows:
         values = []
         for key in KEYS:
-            value = escape(str(getattr(row.policy, key)))
+            value = escape(_setting(getattr(row.policy, key)))
             values.append(f"{key} {value}" + ("" if key in row.set_keys else " (default)"))
         lines.append(f"*{escape(row.title)}* ({escape(row.plan)}): " + " · ".join(values))
     lines.append("Change one (admins): `settings PLAN KEY VALUE`.")
     return _say("\n".join(lines))
 
 
+def _setting(value: object) -> str:
+    """A setting as people read it: a date as "22 Mar 2023", an empty one as "not set"."""
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            value = date.fromisoformat(value)
+    if isinstance(value, date):
+        return f"{value:%-d %b %Y}"
+    return "not set" if value in (None, "") else str(value)
+
+
 def render_setting_changed(result: PlanSettingChanged) -> Rendered:
     return _say(
-        f"{escape(result.plan)}: {result.key} is now {escape(result.value)} "
-        f"(was {escape(result.before)})."
+        f"{escape(result.plan)}: {result.key} is now {escape(_setting(result.value))} "
+        f"(was {escape(_setting(result.before))})."
     )
 
 

@@ -21,6 +21,7 @@ from commands.updates.outcomes import (
     ReplyIgnored,
     Snoozed,
     StatusQuestion,
+    StepsToChoose,
     UpdateApplied,
     UpdateRefused,
 )
@@ -61,6 +62,11 @@ def confirmation(result: UpdateApplied) -> str:
         was = f" (was {day(result.old_due)})" if result.old_due else ""
         parts.append(f"due {day(result.new_due)}{was}")
     ref = escape(result.item.ref)
+    if result.withdrawn:
+        return (
+            f"Corrected: {ref}: your edit took its update back, so it stands as before "
+            f"({status_label(result.item.status)})."
+        )
     line = f"{ref} → {', '.join(parts)}." if parts else f"{ref}:"
     asked = result.date_change is not None and result.date_change.state == "requested"
     if result.note_saved:
@@ -75,6 +81,12 @@ def confirmation(result: UpdateApplied) -> str:
         line += " " + date_change_text(result.date_change)
     if result.awaiting:
         line += " " + awaiting_text(result.awaiting, result.item.ref)
+    if result.board_unknown:
+        line += (
+            " When is the next board? I don't know its date, so the due date is as it was: reply "
+            "with the date (e.g. “due 22/3”), or an admin can set it with "
+            f"`/plan settings {escape(result.board_unknown)} next_board DATE`."
+        )
     return line
 
 
@@ -103,6 +115,37 @@ def render_status_question(result: StatusQuestion) -> Rendered:
         {"type": "actions", "block_id": "reminder_question", "elements": buttons},
     ]
     return Rendered(text=text, blocks=blocks, ephemeral=False)
+
+
+STEP_CHOICE = "reminder_step:"  # + the step's id: a button after a description of several
+
+
+def render_steps_to_choose(result: StepsToChoose) -> Rendered:
+    """ "the supervision one is done" fits more than one step: a button per step it could be."""
+    refs = [ref for _, ref, _ in result.steps]
+    question = (
+        f"“{escape(result.phrase)}” could be {', '.join(refs[:-1])} or {refs[-1]}. "
+        "Which did you mean? Nothing is changed until you choose."
+    )
+    buttons = [
+        {
+            "type": "button",
+            "action_id": f"{STEP_CHOICE}{step_id}",
+            "text": {"type": "plain_text", "text": _label(f"{ref} {text}")},
+            "value": result.pending.as_value(),
+        }
+        for step_id, ref, text in result.steps
+    ]
+    blocks: list[dict[str, Any]] = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": question}},
+        {"type": "actions", "block_id": "reminder_steps", "elements": buttons},
+    ]
+    return Rendered(text=question, blocks=blocks, ephemeral=False)
+
+
+def _label(text: str, limit: int = 75) -> str:
+    """A button's text, at most Slack's 75 characters."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def render_update_refused(result: UpdateRefused) -> Rendered:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, fields
+from datetime import date
 
 from sqlmodel import Session
 
 from commands.request import Request
 from commands.roles.directory import is_admin, match_role
+from commands.updates.reply_dates import find_dates
 from store.queries import governance
 from store.queries.paper_items import all_plans, plan_called
 
@@ -33,6 +35,11 @@ class PlanPolicy:
     approver: str = "Director of Safeguarding"  # the role that approves dates and signs off
     slip_weeks: int = 8  # a date moved further than this is flagged for the board
     reminder_threads: str = "per_lead"  # per_item: a thread for each item, as before issue 17
+    next_board: date | None = None  # the next board meeting: "by the next board" in a reply
+
+    def board_after(self, today: date) -> date | None:
+        """The next board's date, if it is known and not past."""
+        return self.next_board if self.next_board and self.next_board >= today else None
 
     @classmethod
     def of(cls, stored: dict[str, str]) -> PlanPolicy:
@@ -45,7 +52,15 @@ class PlanPolicy:
             approver=stored.get("approver", default.approver),
             slip_weeks=int(weeks) if weeks.isdigit() else default.slip_weeks,
             reminder_threads=stored.get("reminder_threads", default.reminder_threads),
+            next_board=_iso(stored.get("next_board")),
         )
+
+
+def _iso(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
 
 
 KEYS = tuple(item.name for item in fields(PlanPolicy))
@@ -55,6 +70,7 @@ HELP = {
     "approver": "a role, e.g. Director of Safeguarding",
     "slip_weeks": "a number of weeks",
     "reminder_threads": "per_lead (one thread per person) or per_item",
+    "next_board": "the next board meeting's date, e.g. 22/3/2023, or none",
 }
 
 
@@ -125,7 +141,21 @@ def show_settings(session: Session) -> PlanSettingsShown:
     return PlanSettingsShown(rows)
 
 
-def _checked(session: Session, key: str, value: str) -> str | PlanSettingsProblem:
+def _board_date(value: str, today: date) -> str | PlanSettingsProblem:
+    """A board date as typed ("22/3/2023", "22 March"), stored as ISO; "none" forgets it."""
+    if value.lower() in ("none", "unknown", "-", "off"):
+        return ""
+    found = find_dates(value, today)
+    if len(found) == 1 and found[0].text.strip().lower() == value.strip().lower():
+        if found[0].day < today:
+            return PlanSettingsProblem(
+                f"{found[0].day:%-d %b %Y} has passed: give the next board's date."
+            )
+        return found[0].day.isoformat()
+    return PlanSettingsProblem(f"next_board takes {HELP['next_board']}, not “{value}”.")
+
+
+def _checked(session: Session, key: str, value: str, today: date) -> str | PlanSettingsProblem:
     """The value as stored, or what is wrong with it."""
     if key == "approval" and value.lower() in APPROVAL:
         return value.lower()
@@ -144,6 +174,8 @@ def _checked(session: Session, key: str, value: str) -> str | PlanSettingsProble
         return value.lower().replace("-", "_")
     if key == "slip_weeks" and value.isdigit() and 0 < int(value) <= 104:
         return str(int(value))
+    if key == "next_board":
+        return _board_date(value, today)
     return PlanSettingsProblem(f"{key} takes {HELP[key]}, not “{value}”.")
 
 
@@ -162,10 +194,10 @@ def set_setting(
         return PlanSettingsProblem(
             f"There is no setting “{key_text}”. Settings: {', '.join(KEYS)}."
         )
-    checked = _checked(session, key, value.strip().strip("\"“”'"))
+    checked = _checked(session, key, value.strip().strip("\"“”'"), request.clock.today())
     if isinstance(checked, PlanSettingsProblem):
         return checked
-    default = str(getattr(PlanPolicy(), key))
+    default = str(getattr(PlanPolicy(), key) or "none")
     before = governance.set_plan_setting(
         session, plan, key, checked, by=request.caller.label, at=request.clock.utcnow()
     )

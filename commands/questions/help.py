@@ -37,6 +37,10 @@ HELP_TOPICS: tuple[tuple[str, str], ...] = (
     ("channel reminders #channel", "where reminder threads are posted (admins)"),
     ("reminders dm on | off", "your reminder thread in a direct message instead of the channel"),
     (
+        "settings | settings ambition next_board 22/3/2023",
+        "each plan's settings, e.g. the next board's date for “by the next board” (admins)",
+    ),
+    (
         'cover "Head of MASH" @deputy until 18 Aug | cover list | cover end …',
         "someone to stand in for a role while its holder is away",
     ),

@@ -12,35 +12,43 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlmodel import Session
 
 from commands.brag import colour_of_row
-from commands.governance.date_changes import gate, log_date_change
+from commands.governance.date_changes import gate, log_date_change, plan_id_of
 from commands.governance.evidence import (
     needs_for_done,
     offered_evidence,
     record_evidence,
 )
+from commands.governance.plan_settings import policy_for
 from commands.request import Request
 from commands.updates.authority import covering_role, may_update, who_can
 from commands.updates.outcomes import (
     NOT_A_REMINDER_THREAD,
     ItemView,
     OwnershipClaimed,
+    PendingUpdate,
     ReplyDeleted,
     ReplyIgnored,
     ReplyOutcome,
     SeveralItems,
     StatusQuestion,
+    StepsToChoose,
     UpdateApplied,
     UpdateRefused,
 )
 from commands.updates.ownership import OwnershipClaim, claim_ownership, read_claim
 from commands.updates.replies import ParsedReply, parse_reply
-from commands.updates.thread_items import ThreadItem, ThreadItems, edited_item, item_of_thread
-from store.models import Action, Reminder, StatusUpdate, Step
+from commands.updates.thread_items import (
+    StepChoice,
+    ThreadItem,
+    ThreadItems,
+    item_of_thread,
+)
+from store.models import Action, Plan, Reminder, StatusUpdate, Step
 from store.personal_data import Redacted, fingerprint, redact
 from store.queries.history import (
     item_for_reminder,
@@ -52,7 +60,7 @@ from store.queries.history import (
     record_once,
     update_for_message,
 )
-from store.queries.reminders import mark_answered
+from store.queries.reminders import get_reminder, mark_answered
 
 log = logging.getLogger(__name__)
 
@@ -248,6 +256,8 @@ def reply_in_thread(
     if isinstance(found, ThreadItems):  # "P6.2.1 done, P6.2.2 slipping to May"
         return SeveralItems(
             tuple(_one_item(session, request, part, where, has_files) for part in found.items)
+            + tuple(_ask_which(session, request, choice, where) for choice in found.choices)
+            + _not_here(found.others)
         )
     return _one_item(session, request, found, where, has_files)
 
@@ -261,6 +271,78 @@ def _one_item(
     return with_notice(
         _read_reply(session, request, reminder, item, screened.text, where, has_files), screened
     )
+
+
+SHOWN_OTHERS = 8
+
+
+def _not_here(refs: tuple[str, ...]) -> tuple[ReplyOutcome, ...]:
+    """A private word on references that are not items of the thread: nothing changed for them."""
+    if not refs:
+        return ()
+    shown = ", ".join(refs[:SHOWN_OTHERS])
+    more = f" and {len(refs) - SHOWN_OTHERS} more" if len(refs) > SHOWN_OTHERS else ""
+    log.info("reply names %d references not in its thread", len(refs))
+    return (
+        ReplyIgnored(
+            "not in this thread",
+            hint=f"{shown}{more}: not items of this thread (or not known to me), so nothing "
+            "changed for them. Update each in its own reminder thread.",
+        ),
+    )
+
+
+def _ask_which(
+    session: Session, request: Request, choice: StepChoice, where: _Where
+) -> ReplyOutcome:
+    """A description that could mean several steps: what it says, kept for the button of the
+    step the person means; nothing written now."""
+    screened = screened_text(request, choice.text, f"a reply on {choice.steps[0].ref}")
+    today = request.clock.today()
+    parsed = parse_reply(
+        screened.text, today, board=_next_board(session, choice.steps[0], today)[1]
+    )
+    if parsed.kind == "nothing":
+        refs = ", ".join(step.ref for step in choice.steps)
+        hint = f"“{choice.phrase}” could be {refs}: reply with the reference of the one you mean."
+        return with_notice(ReplyIgnored("changes nothing", hint=hint), screened)
+    pending = PendingUpdate(
+        reminder_id=choice.reminder.id or 0,
+        channel=where.channel,
+        message_ts=where.message_ts,
+        status=parsed.status,
+        rag=parsed.rag,
+        due=parsed.due.isoformat() if parsed.due else None,
+        due_text=parsed.due_text,
+        note=parsed.note or (parsed.cleaned if parsed.ambiguous else None),  # hedged: a note
+    )
+    log.info("reply %s describes %d steps (%s); asked which", where.message_ts, len(choice.steps),
+             ", ".join(step.ref for step in choice.steps))  # fmt: skip
+    steps = tuple((step.id or 0, step.ref, step.text) for step in choice.steps)
+    return StepsToChoose(choice.phrase, steps, pending, removed=screened.kinds)
+
+
+def chosen_step(
+    session: Session, request: Request, step_id: int, pending: PendingUpdate
+) -> ReplyOutcome:
+    """The step button pressed after a description that could mean several: the reply's update
+    applied to that step, authorised as any update, once per step and message."""
+    step = session.get(Step, step_id)
+    reminder = get_reminder(session, pending.reminder_id)
+    if step is None or reminder is None:
+        return ReplyIgnored("item gone", hint="That step is no longer in my records.")
+    if not may_update(session, request, step):
+        return refused(session, request, step)
+    applied = apply_update(
+        session, request, step, status=pending.status, rag=pending.rag,
+        due=date.fromisoformat(pending.due) if pending.due else None, due_text=pending.due_text,
+        note=pending.note, source="chat", channel=pending.channel, message_ts=pending.message_ts,
+    )  # fmt: skip
+    if isinstance(applied, ReplyIgnored) and applied.reason == "already recorded":
+        return ReplyIgnored(applied.reason, hint=f"{step.ref} already has that update.")
+    if isinstance(applied, UpdateApplied):
+        mark_answered(session, reminder, at=request.clock.utcnow())
+    return applied
 
 
 @dataclass(frozen=True)
@@ -285,7 +367,8 @@ def _read_reply(
     offered = offered_evidence(text, has_files) if item.awaiting == "evidence" else None
     if offered is not None:
         return _record_offered(session, request, item, offered, where)
-    parsed = parse_reply(text, request.clock.today())
+    plan_key, board = _next_board(session, item, request.clock.today())
+    parsed = parse_reply(text, request.clock.today(), board=board)
     # "this sits with Head of QA now": a reply that changes nothing else says who owns it now
     if parsed.kind != "update" and (claim := read_claim(text)) is not None:
         return _record_claim(session, request, reminder, item, claim, text, where)
@@ -316,9 +399,19 @@ def _read_reply(
         previous = last_chat_update_by(session, item, request.caller.label, since=since)
         if previous is not None:
             parsed = _corrected(parsed, previous)
-    return _record_parsed(
+    recorded = record_parsed(
         session, request, reminder, item, parsed, channel, message_ts, permalink, corrects=previous
     )
+    if parsed.board_unknown and isinstance(recorded, UpdateApplied):
+        return replace(recorded, board_unknown=plan_key)
+    return recorded
+
+
+def _next_board(session: Session, item: Action | Step, today: date) -> tuple[str, date | None]:
+    """The item's plan (its key) and the date of that plan's next board, if known."""
+    plan_id = plan_id_of(session, item)
+    plan = session.get(Plan, plan_id)
+    return (plan.key if plan else "PLAN"), policy_for(session, plan_id).board_after(today)
 
 
 def _record_claim(
@@ -380,7 +473,7 @@ def _corrected(parsed: ParsedReply, previous: StatusUpdate) -> ParsedReply:
     )
 
 
-def _record_parsed(
+def record_parsed(
     session: Session,
     request: Request,
     reminder: Reminder,
@@ -415,79 +508,6 @@ def _record_parsed(
     if parsed.ambiguous and corrects is None:
         return StatusQuestion(applied.item, reminder.id or 0, parsed.choices)
     return applied
-
-
-def _ts_time(ts: str) -> datetime | None:
-    try:
-        return datetime.fromtimestamp(float(ts), tz=UTC)
-    except (TypeError, ValueError, OverflowError):
-        return None
-
-
-def edit_reply(
-    session: Session,
-    request: Request,
-    *,
-    channel: str | None,
-    thread_ts: str | None,
-    message_ts: str,
-    text: str,
-    permalink: str | None = None,
-) -> ReplyOutcome:
-    """An edited reply corrects the update it made (or, if it made none, is read as a reply)."""
-    found = item_of_thread(session, channel, thread_ts, text)
-    if found is None:
-        log.info(
-            "edit of %s in %s/%s ignored: not a reminder thread", message_ts, channel, thread_ts
-        )
-        return ReplyIgnored(NOT_A_REMINDER_THREAD)
-    if isinstance(found, ReplyIgnored):
-        found = edited_item(session, channel, thread_ts, message_ts, text) or found
-    if isinstance(found, ReplyIgnored | ThreadItems):  # several items: read as a new reply
-        return reply_in_thread(
-            session,
-            request,
-            channel=channel,
-            thread_ts=thread_ts,
-            message_ts=message_ts,
-            text=text,
-            permalink=permalink,
-        )
-    reminder, item, text = found.reminder, found.item, found.text
-    sent = _ts_time(message_ts)
-    if sent is not None and request.clock.utcnow() - sent > timedelta(days=EDIT_WINDOW_DAYS):
-        log.info(
-            "edit of %s on %s ignored: reply older than %d days",
-            message_ts,
-            item.ref,
-            EDIT_WINDOW_DAYS,
-        )
-        return ReplyIgnored(
-            "edit of an old reply",
-            hint=f"That reply is more than {EDIT_WINDOW_DAYS} days old, so editing it doesn't "
-            f"change {item.ref}. Reply in the thread with the current position instead.",
-        )
-    previous = update_for_message(session, channel, message_ts)
-    if previous is None:
-        return reply_in_thread(
-            session,
-            request,
-            channel=channel,
-            thread_ts=thread_ts,
-            message_ts=message_ts,
-            text=text,
-            permalink=permalink,
-        )
-    screened = screened_text(request, text, f"an edited reply on {item.ref}")
-    if not may_update(session, request, item):
-        return with_notice(refused(session, request, item), screened)
-    parsed = parse_reply(screened.text, request.clock.today())
-    if parsed.kind == "nothing":
-        parsed = ParsedReply("note", note=None, cleaned=parsed.cleaned)
-    outcome = _record_parsed(
-        session, request, reminder, item, parsed, channel, message_ts, permalink, corrects=previous
-    )
-    return with_notice(outcome, screened)
 
 
 def delete_reply(

@@ -3,7 +3,8 @@ journey hands to the renderers (commands.updates.apply makes them)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
 from commands.governance.date_changes import DateChangeView
@@ -41,6 +42,8 @@ class UpdateApplied:
     for_role: str | None = None  # made by the role's cover
     date_change: DateChangeView | None = None  # a new date: held for approval, or recorded
     awaiting: str | None = None  # done, but evidence (or sign-off) is wanted before Blue
+    board_unknown: str | None = None  # "by the next board" in a plan (key) with no board date
+    withdrawn: bool = False  # an edit took the update out of its message: taken back
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,46 @@ class OwnershipClaimed:
 
 
 @dataclass(frozen=True)
+class PendingUpdate:
+    """What a reply said about a step it described but did not name for certain: applied when
+    the person presses the step's button."""
+
+    reminder_id: int
+    channel: str | None
+    message_ts: str
+    status: str | None
+    rag: str | None
+    due: str | None  # ISO date
+    due_text: str | None
+    note: str | None
+
+    NOTE_KEPT = 1200  # a button's value holds at most 2,000 characters
+
+    def as_value(self) -> str:
+        fields = asdict(self) | {"note": (self.note or "")[: self.NOTE_KEPT] or None}
+        return json.dumps(fields, separators=(",", ":"))
+
+    @classmethod
+    def from_value(cls, value: str) -> PendingUpdate | None:
+        try:
+            fields = json.loads(value)
+            return cls(**fields) if isinstance(fields, dict) else None
+        except (ValueError, TypeError):
+            return None
+
+
+@dataclass(frozen=True)
+class StepsToChoose:
+    """ "the supervision one is done" could mean more than one step: a button for each; nothing
+    is written until one is pressed."""
+
+    phrase: str  # the description as written
+    steps: tuple[tuple[int, str, str], ...]  # (step id, reference, text) of each candidate
+    pending: PendingUpdate
+    removed: tuple[str, ...] = ()  # kinds of a child's details taken out of the note
+
+
+@dataclass(frozen=True)
 class SeveralItems:
     """A reply that named several items: what became of each part, in the order written."""
 
@@ -129,6 +172,7 @@ class SeveralItems:
         | EvidenceRecorded
         | OwnershipClaimed
         | ReplyDeleted
+        | StepsToChoose
         | SeveralItems,
         ...,
     ]
@@ -142,6 +186,7 @@ ReplyOutcome = (
     | ReplyDeleted
     | EvidenceRecorded
     | OwnershipClaimed
+    | StepsToChoose
     | SeveralItems
 )
 """What became of a reply, an edit, a deletion, a click or a note."""
@@ -161,4 +206,6 @@ def details_removed(outcome: ReplyOutcome) -> DetailsRemoved | None:
     if isinstance(outcome, UpdateApplied | StatusQuestion | UpdateRefused) and outcome.removed:
         kept = isinstance(outcome, UpdateApplied | StatusQuestion)
         return DetailsRemoved(outcome.item.ref, outcome.removed, kept)
+    if isinstance(outcome, StepsToChoose) and outcome.removed:
+        return DetailsRemoved(None, outcome.removed, False)  # nothing recorded yet
     return None

@@ -27,7 +27,7 @@ from datetime import date
 
 from rapidfuzz import fuzz, process
 
-from commands.updates.reply_dates import FoundDate, find_dates
+from commands.updates.reply_dates import NEXT_BOARD, FoundDate, find_dates
 from commands.updates.reply_words import (
     COMPILED_RAG,
     COMPILED_STATUS,
@@ -87,6 +87,7 @@ class ParsedReply:
     choices: tuple[str, ...] = ()  # likely statuses to offer when ambiguous
     cleaned: str = ""
     correction: bool = False  # replaces the author's last update rather than adding one
+    board_unknown: bool = False  # "by the next board" with no board date known: ask for one
 
 
 def clean(text: str) -> str:
@@ -149,7 +150,8 @@ def _statuses(text: str) -> list[tuple[int, int, str]]:
             if any(start < t_end and end > t_start for t_start, t_end in taken):
                 continue
             taken.append((start, end))
-            found.append((start, end, status))
+            if status:  # an empty status only takes its words out ("until it is closed")
+                found.append((start, end, status))
     return sorted(found)
 
 
@@ -171,12 +173,40 @@ def _rag_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _due(text: str, today: date, statuses: list[str]) -> FoundDate | None:
-    dates = find_dates(text, today)
+def _cued(text: str, start: int) -> bool:
+    """Whether the words before `start` make what follows a due date ("slipping to", "by")."""
+    before = text[:start].rstrip()[-60:]
+    cue = DUE_CUE.search(before)
+    if cue is None:
+        return False
+    return not (_WEAK_CUE.fullmatch(cue.group(0).strip()) and _REASON.search(before))
+
+
+def _board_unknown(text: str, found: FoundDate | None) -> bool:
+    """ "by the next board" read as no date: the board's date is not known."""
+    return found is None and any(_cued(text, m.start()) for m in _NEXT_BOARD.finditer(text))
+
+
+_NEXT_BOARD = re.compile(NEXT_BOARD)
+
+
+IN_PROGRESS = "in_progress"
+
+
+def _promise(text: str, found: FoundDate | None, today: date) -> bool:
+    """ "done by 31/3", "finished before the next board": a completion still to come."""
+    if found is not None:
+        return found.day >= today and bool(DONE_BY.search(text[: found.start]))
+    return any(
+        DONE_BY.search(text[: m.start()]) and _cued(text, m.start())
+        for m in _NEXT_BOARD.finditer(text)
+    )
+
+
+def _due(text: str, today: date, board: date | None = None) -> FoundDate | None:
+    dates = find_dates(text, today, board=board)
     for found in dates:
-        before = text[: found.start].rstrip()[-60:]
-        cue = DUE_CUE.search(before)
-        if cue and not (_WEAK_CUE.fullmatch(cue.group(0).strip()) and _REASON.search(before)):
+        if _cued(text, found.start):
             return found
     # A reply that is only a date (after any status or colour words) is a new due date.
     if len(dates) == 1:
@@ -231,18 +261,19 @@ def _is_question(text: str) -> bool:
     return bool(sentences) and all(s.rstrip().endswith("?") for s in sentences)
 
 
-def parse_reply(text: str, today: date) -> ParsedReply:
-    """Read one reply. Never raises: anything unreadable comes back as a note or as nothing."""
+def parse_reply(text: str, today: date, *, board: date | None = None) -> ParsedReply:
+    """Read one reply. Never raises: anything unreadable comes back as a note or as nothing.
+    `board`: the date of the item's plan's next board, when known."""
     cleaned = clean(text[:READ_LIMIT])
     correcting = _CORRECTION.match(cleaned.lower())
     if correcting and cleaned[correcting.end() :].strip():
         rest = _NOT_THAT.sub("", cleaned[correcting.end() :]).strip()
-        return replace(_parse_cleaned(rest, today), correction=True)
+        return replace(_parse_cleaned(rest, today, board), correction=True)
     if _BELIEF.match(cleaned.lower()) and not re.search(
         r"\b(?:but|however|actually|now)\b|[.;]", cleaned.lower()
     ):
         return ParsedReply("nothing", cleaned=cleaned)
-    return _parse_cleaned(cleaned, today)
+    return _parse_cleaned(cleaned, today, board)
 
 
 def _one_status(statuses: list[str], corrected: str) -> tuple[str | None, bool, tuple[str, ...]]:
@@ -258,7 +289,7 @@ def _one_status(statuses: list[str], corrected: str) -> tuple[str | None, bool, 
     return None, False, ()
 
 
-def _parse_cleaned(cleaned: str, today: date) -> ParsedReply:
+def _parse_cleaned(cleaned: str, today: date, board: date | None = None) -> ParsedReply:
     lowered = cleaned.lower()
     words_only = _EMOJI_CODE.sub("", lowered)
     words_only = re.sub(r"@\w+|#\w+", "", words_only).strip(" .!,")
@@ -276,9 +307,12 @@ def _parse_cleaned(cleaned: str, today: date) -> ParsedReply:
     rag = _rag(corrected, cleaned)
     if rag == "blue" and not statuses:
         statuses = ["done"]
-    found = _due(corrected, today, statuses)
+    found = _due(corrected, today, board)
     due = found.day if found else None
     promised = bool(found and DONE_BY.search(corrected[: found.start]))
+    if _promise(corrected, found, today) and "done" in statuses:
+        # "in progress, done by the next board": "done by" a date to come is not done
+        statuses = list(dict.fromkeys(IN_PROGRESS if s == "done" else s for s in statuses))
 
     status, ambiguous, choices = _one_status(statuses, corrected)
     if status == "done" and due is not None:
@@ -311,4 +345,5 @@ def _parse_cleaned(cleaned: str, today: date) -> ParsedReply:
         ambiguous=ambiguous,
         choices=choices,
         cleaned=cleaned,
+        board_unknown=_board_unknown(corrected, found),
     )

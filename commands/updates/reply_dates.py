@@ -7,6 +7,9 @@ month") and quarters: "Q1 2023/24" is the UK financial year's first quarter (Apr
 passed; "Q2 2024" with one year is a calendar quarter. A date without a year is its next
 occurrence from today.
 A day past a month's end ("31/6") becomes the month's last day, as the plan importer reads them.
+"a fortnight on Monday" is two weeks after the coming Monday; "end of FY" is 31 March; "by Easter"
+is Maundy Thursday and "after Easter" the Friday of the week after Easter Monday; "the next board"
+is the plan's next board date when an admin has set one (otherwise it is no date).
 
 "next Friday" is the Friday of next week (Monday-Sunday weeks); "Friday", "by Friday" and "this
 Friday" are the coming one (today when today is Friday).
@@ -30,6 +33,9 @@ NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _WEEKDAY = r"(?P<weekday>" + "|".join(sorted(WEEKDAYS, key=len, reverse=True)) + r")"
 _YEAR = r"(?P<year>\d{4}|'\d{2})"
+# "by the next board", "before the next improvement board meeting": the plan's next board date,
+# when an admin has set it (`settings PLAN next_board DATE`).
+NEXT_BOARD = r"\b(?:the\s+)?next\s+(?:[a-z]+\s+){0,2}?board(?:\s+meeting)?\b"
 
 PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(pattern, re.IGNORECASE))
@@ -45,7 +51,11 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         ("cal_quarter", r"\b(?:the\s+)?(?:end\s+of\s+)?q(?P<q>[1-4])\s+(?P<year>\d{4})\b"),
         ("quarter", r"\b(?:the\s+)?(?:end\s+of\s+)?q(?P<q>[1-4])\b"),
-        ("end_fy", r"\b(?:the\s+)?end\s+of\s+(?:the\s+)?(?:financial|fiscal)\s+year\b"),
+        (
+            "end_fy",
+            r"\b(?:the\s+)?(?:end\s+of\s+(?:the\s+)?(?:(?:financial|fiscal)\s+year|fy)|"
+            r"(?:financial|fiscal)\s+year[-\s]end|fy[-\s]?end)\b",
+        ),
         ("iso", r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b"),
         ("dmy", r"(?<![\d/.])(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4}|\d{2})(?![\d/])"),
         ("dm", r"(?<![\d/.])(?P<d>\d{1,2})/(?P<m>\d{1,2})(?![\d/])"),
@@ -74,13 +84,21 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("rel_year", r"\b(?:the\s+)?end\s+of\s+(?:the|this)\s+year\b"),
         ("rel_quarter", r"\b(?:the\s+)?end\s+of\s+(?:the|this)\s+quarter\b"),
         ("next_week", r"\bnext\s+week\b"),
+        (
+            "week_on",
+            r"\b(?:a\s+)?(?P<span>fortnight|week)\s+(?:on|from)\s+(?:(?:this|next)\s+)?"
+            r"(?P<from>today|tomorrow|" + _WEEKDAY.removeprefix("(?P<weekday>") + r"\b",
+        ),
         ("next_weekday", r"\bnext\s+" + _WEEKDAY + r"\b"),
         ("weekday", r"\b(?:this\s+|on\s+)?" + _WEEKDAY + r"\b"),
         (
             "in_n",
-            r"\bin\s+(?P<n>\d{1,2}|a|an|one|two|three|four|five|six)\s+(?P<unit>days?|weeks?|months?)\b",
+            r"\bin\s+(?P<n>\d{1,2}|a|an|one|two|three|four|five|six)\s+"
+            r"(?P<unit>days?|weeks?|fortnights?|months?)\b",
         ),
         ("tomorrow", r"\btomorrow\b"),
+        ("easter", r"\b(?P<when>after|post|before|by)?[\s-]*easter\b"),
+        ("next_board", NEXT_BOARD),
         ("month_year", r"\b" + _MONTH + r"\s+" + _YEAR + r"\b"),
         ("month", r"\b" + _MONTH + r"\b"),
     )
@@ -154,12 +172,17 @@ _RELATIVE = frozenset(
         "weekday",
         "in_n",
         "tomorrow",
+        "week_on",
+        "easter",
     }
 )
 
 
-def _read(name: str, match: re.Match[str], today: date) -> date | None:
-    """The day the expression matched by pattern `name` means, seen from `today`."""
+def _read(name: str, match: re.Match[str], today: date, board: date | None = None) -> date | None:
+    """The day the expression matched by pattern `name` means, seen from `today` (`board`: the
+    next board meeting's date, if known)."""
+    if name == "next_board":
+        return board if board is not None and board >= today else None
     g = match.groupdict()
     if name in _FINANCIAL:
         return _read_quarter(name, g, today)
@@ -244,7 +267,43 @@ def _read_relative(name: str, g: dict[str, Any], today: date) -> date | None:
         return _in_n(g, today)
     if name == "tomorrow":
         return today + timedelta(days=1)
+    if name == "week_on":  # "a fortnight on Monday": two weeks after the coming Monday
+        start = g["from"].lower()
+        if start == "today":
+            day = today
+        elif start == "tomorrow":
+            day = today + timedelta(days=1)
+        else:
+            day = today + timedelta(days=(WEEKDAYS[start] - today.weekday()) % 7 or 7)
+        return day + timedelta(weeks=2 if g["span"].lower() == "fortnight" else 1)
+    if name == "easter":
+        return _easter_date(today, (g["when"] or "").lower())
     return None
+
+
+def easter_sunday(year: int) -> date:
+    """Easter Sunday in `year` (the Gregorian computus, as in the Book of Common Prayer)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    el = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * el) // 451
+    month, day = divmod(h + el - 7 * m + 114, 31)
+    return date(year, month, day + 1)
+
+
+def _easter_date(today: date, when: str) -> date:
+    """ "by Easter": Maundy Thursday, the last working day before it; "after Easter": the
+    Friday of the week after Easter Monday (read as a week's end, as "next week" is)."""
+    for year in (today.year, today.year + 1):
+        sunday = easter_sunday(year)
+        day = sunday + timedelta(days=5) if when in ("after", "post") else sunday - timedelta(3)
+        if day >= today:
+            return day
+    return day
 
 
 def _in_n(g: dict[str, Any], today: date) -> date | None:
@@ -256,12 +315,15 @@ def _in_n(g: dict[str, Any], today: date) -> date | None:
         return today + timedelta(days=count)
     if unit.startswith("week"):
         return today + timedelta(weeks=count)
+    if unit.startswith("fortnight"):
+        return today + timedelta(weeks=2 * count)
     month_index = today.month - 1 + count
     return _clamped(today.year + month_index // 12, month_index % 12 + 1, today.day)
 
 
-def find_dates(text: str, today: date) -> list[FoundDate]:
-    """Every date expression in `text`, earliest first; overlapping readings keep the first."""
+def find_dates(text: str, today: date, *, board: date | None = None) -> list[FoundDate]:
+    """Every date expression in `text`, earliest first; overlapping readings keep the first
+    ("the next board" only when `board`, its date, is known)."""
     found: list[FoundDate] = []
     taken: list[tuple[int, int]] = []
     for name, pattern in PATTERNS:
@@ -270,7 +332,7 @@ def find_dates(text: str, today: date) -> list[FoundDate]:
             if any(start < t_end and end > t_start for t_start, t_end in taken):
                 continue
             try:
-                day = _read(name, match, today)
+                day = _read(name, match, today, board)
             except (ValueError, OverflowError):
                 day = None
             if day is None:

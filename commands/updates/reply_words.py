@@ -129,6 +129,14 @@ DONE_EMOJI = (":white_check_mark:", "✅", ":heavy_check_mark:", "✔️", ":bal
 
 # (pattern, status): negations and intentions first; the first to claim a span wins it.
 STATUS_RULES: tuple[tuple[str, str], ...] = (
+    # A condition is not a status: "blocked until the case is closed", "once it is signed off".
+    (
+        r"\b(?:until|till|til|once|when|after|before)\s+(?:[\w\[\]']+\s+){0,6}?"
+        r"(?:is|are|has been|have been|gets|get|got)\s+(?:closed|done|completed?|finished|"
+        r"signed off|agreed|approved|published|in place|started|delivered)\b",
+        "",
+    ),
+    (r"(?<![\d.])0\s*(?:%|percent|per cent)", "not_started"),
     # Hedges, double negatives and part-way figures before the plain words they contain.
     (
         r"\b(?:done|complete|completed|finished|signed off|sorted)\s*,?\s*"
@@ -154,12 +162,14 @@ STATUS_RULES: tuple[tuple[str, str], ...] = (
         "in_progress",
     ),
     (
-        r"\b(?:nowt|nothing|nae|naught|zilch)\s+(?:has\s+|'s\s+)?(?:happened|done|started|moved|"
-        r"doing)\b|\bnothing's happened\b|\bnot (?:been )?touched\b|\bno (?:started|begun)\b",
+        r"\b(?:nowt|nothing|naething|nuthin|naught|zilch)(?:'s|\s+has|\s+'s)?\s+(?:been\s+)?"
+        r"(?:happened|done|started|moved|doing)\b|\bnot (?:been )?touched\b|"
+        r"\bno (?:started|begun)\b",
         "not_started",
     ),
     (
-        r"\b(?:no|nae|not) (?:done|finished|complete)(?: yet)?\b|\bnot yet but soon\b|"
+        r"\b(?:no|nae|not) (?:done|finished|complete)(?: yet)?\b|\bnot yet,? but soon\b|"
+        r"\b(?:soon|close|nearly),? but not (?:yet|quite)\b|"
         r"\bany day now\b|\bdreckly\b|\bnow in a minute\b|\bin a bit\b|\bgetting there\b|"
         r"\bcanny close\b|\bnear enough\b|\bjust about\b|\bon the home straight\b|"
         r"\bcracking on\b|\bcrack(?:ing)? on with it\b|\bunder control\b|"
@@ -194,7 +204,7 @@ STATUS_RULES: tuple[tuple[str, str], ...] = (
     ),
     (
         r"\b(?:nearly|almost|mostly|partly|partially|largely|close to being|near) (?:done|complete|"
-        r"completed|finished|there|signed off)\b",
+        r"completed|finished|there|signed off|sorted)\b",
         "in_progress",
     ),
     (
@@ -209,6 +219,7 @@ STATUS_RULES: tuple[tuple[str, str], ...] = (
         "in_progress",
     ),
     (r"\bnot in progress\b", "not_started"),
+    (r"^(?:no,?\s+)?not yet\b", "in_progress"),  # the answer to "is it done?"
     (
         r"\b(?:dropped|cancell?ed|superseded|withdrawn|abandoned|scrapped|stood down|"
         r"replaced by|merged (?:into|with)|no longer (?:needed|required))\b",
@@ -304,6 +315,12 @@ LEADING_KEYWORDS = re.compile(
 
 FILLER = frozenset(
     (
+        "thanks",
+        "thank",
+        "you",
+        "cheers",
+        "ta",
+        "thx",
         "yet",
         "still",
         "it",

@@ -159,6 +159,19 @@ def update_for_message(
     return session.exec(query.order_by(col(StatusUpdate.id).desc())).first()
 
 
+def updates_for_message(
+    session: Session, channel: str | None, message_ts: str
+) -> list[StatusUpdate]:
+    """Every current (not superseded) update a chat message produced, one per item, oldest
+    first."""
+    query = select(StatusUpdate).where(
+        StatusUpdate.message_ts == message_ts, col(StatusUpdate.superseded).is_(False)
+    )
+    if channel:
+        query = query.where(StatusUpdate.channel == channel)
+    return list(session.exec(query.order_by(col(StatusUpdate.id))))
+
+
 def item_of_update(session: Session, update: StatusUpdate) -> Action | Step | None:
     return _item_by_ids(session, update.action_id, update.step_id)
 

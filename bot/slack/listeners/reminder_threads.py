@@ -25,7 +25,7 @@ from bot.render import Renderable, Rendered, render
 from bot.render.date_changes import DECIDE
 from bot.render.escape import escape
 from bot.render.evidence import SIGN_OFF
-from bot.render.updates import ADD_NOTE, BUTTON_LABELS, NOTE_VIEW, SET_STATUS, SNOOZE
+from bot.render.updates import ADD_NOTE, BUTTON_LABELS, NOTE_VIEW, SET_STATUS, SNOOZE, STEP_CHOICE
 from bot.runtime import Runtime
 from bot.slack.client import message_link
 from bot.slack.listeners.home import publish_home
@@ -34,16 +34,19 @@ from bot.slack.listeners.ownership import ask_admins
 from commands.governance.date_changes import DateChangeProblem, decide
 from commands.governance.evidence import SignOffProblem, sign_off
 from commands.request import Request
-from commands.updates.apply import delete_reply, edit_reply, reply_in_thread
+from commands.updates.apply import chosen_step, delete_reply, reply_in_thread
 from commands.updates.buttons import button_update, reminder_target, snooze_item
+from commands.updates.edits import edit_reply
 from commands.updates.outcomes import (
     NOT_A_REMINDER_THREAD,
     ChangedMeanwhile,
     DetailsRemoved,
     OwnershipClaimed,
+    PendingUpdate,
     ReplyIgnored,
     SeveralItems,
     StatusQuestion,
+    StepsToChoose,
     ThreadTarget,
     UpdateApplied,
     UpdateRefused,
@@ -65,7 +68,7 @@ PRIVATE = (
     SignOffProblem,
     ChangedMeanwhile,
 )
-NOTICED = (UpdateApplied, StatusQuestion, UpdateRefused)  # may carry details removed
+NOTICED = (UpdateApplied, StatusQuestion, UpdateRefused, StepsToChoose)  # may carry details removed
 
 
 def _found_in_doubt(
@@ -178,6 +181,7 @@ def on_channel_message(
         return
     _afterwards(runtime, client, result, user)  # before the answer: it closes the exchange
     _answer(runtime, client, result, channel=channel, thread_ts=thread_ts, user=user)
+    log.info("thread message %s handled: %s", ts, type(result).__name__)
 
 
 def _afterwards(runtime: Runtime, client: WebClient, result: Renderable, user: str | None) -> None:
@@ -406,6 +410,23 @@ def on_note_submitted(interaction: Interaction) -> None:
     _answer(runtime, client, result, channel=channel, thread_ts=thread_ts, user=user)
 
 
+def on_step_choice(interaction: Interaction) -> None:
+    """A step's button after a reply describing more than one: the reply's update applied to
+    that step (authorised as any update)."""
+    runtime, client, user = interaction.runtime, interaction.client, interaction.user_id
+    pending = PendingUpdate.from_value(interaction.value or "")
+    step_id = _reminder_id(interaction.key.removeprefix(STEP_CHOICE))
+    channel = interaction.channel_id
+    thread_ts = interaction.thread_ts or interaction.message_ts
+    if pending is None or step_id is None:
+        log.warning("step choice %s without its update; ignored", interaction.key)
+        return
+    request = runtime.request("", runtime.caller(user, channel, thread_ts))
+    with session_scope(runtime.engine) as session:
+        result = chosen_step(session, request, step_id, pending)
+    _answer(runtime, client, result, channel=channel, thread_ts=thread_ts, user=user)
+
+
 def on_date_change_button(interaction: Interaction) -> None:
     """Approve, Reject or Ask for more on a lead's new date, pressed by the approver."""
     runtime, client = interaction.runtime, interaction.client
@@ -440,6 +461,7 @@ def register(app: App, runtime: Runtime) -> None:
     """The reminder buttons (`reminder:…`), the approver's buttons on a new date
     (`date_change:…`) and the Add-note modal (`reminder_note:…`)."""
     on_action(app, runtime, re.compile(r"^reminder:"), on_reminder_button)
+    on_action(app, runtime, re.compile(rf"^{STEP_CHOICE}"), on_step_choice)
     on_action(app, runtime, re.compile(rf"^{DECIDE}"), on_date_change_button)
     on_action(app, runtime, SIGN_OFF, on_sign_off_button)
     on_view(app, runtime, re.compile(rf"^{NOTE_VIEW}(:|$)"), on_note_submitted, check=check_note)

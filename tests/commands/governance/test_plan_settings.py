@@ -4,6 +4,7 @@ clear answer for every bad key or value, and the terminal's `planbot settings` /
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -80,6 +81,30 @@ def test_bad_settings_are_refused_by_name(york_engine: Engine, text: str, says: 
     shown = run(york_engine, "settings show")
     assert isinstance(shown, PlanSettingsShown)
     assert all(row.set_keys == () for row in shown.rows)
+
+
+def test_the_next_board_date_is_set_typed_as_people_write_it_and_forgotten(
+    york_engine: Engine,
+) -> None:
+    assert run(york_engine, "settings ambition next_board 22 March 2023") == PlanSettingChanged(
+        "ambition-2022", "next_board", "2023-03-22", "none"
+    )
+    with session_scope(york_engine) as session:
+        ambition = all_plans(session)[1]
+        policy = policy_for(session, ambition.id or 0)
+        assert policy.next_board == date(2023, 3, 22)
+        assert policy.board_after(date(2023, 3, 23)) is None  # a board that has passed is unknown
+    for said, problem in (
+        ("1/1/2023", "has passed"),
+        ("soon", "next_board takes the next board meeting's date"),
+        ("22/3 or 29/3", "next_board takes"),
+    ):
+        refused = run(york_engine, f"settings ambition next_board {said}")
+        assert isinstance(refused, PlanSettingsProblem) and problem in refused.message
+    changed = run(york_engine, "settings ambition next_board none")
+    assert isinstance(changed, PlanSettingChanged) and changed.value == ""
+    with session_scope(york_engine) as session:
+        assert policy_for(session, all_plans(session)[1].id or 0).next_board is None
 
 
 def test_only_an_admin_changes_a_setting(york_engine: Engine) -> None:

@@ -9,8 +9,9 @@ from reminder_test_helpers import REMINDERS_CHANNEL, give_role, make_request, no
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from commands.updates.apply import edit_reply, reply_in_thread
-from commands.updates.outcomes import ReplyIgnored, SeveralItems, UpdateApplied
+from commands.updates.apply import reply_in_thread
+from commands.updates.edits import edit_reply
+from commands.updates.outcomes import ReplyIgnored, SeveralItems, StepsToChoose, UpdateApplied
 from store.db import session_scope
 from store.models import Reminder, ReminderLine
 from store.queries.history import find_item
@@ -161,3 +162,24 @@ def test_an_items_own_thread_takes_its_steps_by_reference_in_one_reply(
     assert isinstance(refused, SeveralItems)
     assert [type(o).__name__ for o in refused.outcomes] == ["UpdateRefused", "UpdateRefused"]
     assert status(york_engine, "P7.5.3") == "not_started"
+
+
+def test_steps_described_in_a_leads_thread_are_found_under_its_actions(
+    york_engine: Engine,
+) -> None:
+    give_role(york_engine, "Head of QA", LEAD)
+    give_role(york_engine, "Director of Safeguarding", LEAD)
+    claimed = claim(york_engine, LEAD, ("P7.4", "P9.3"))
+    assert claimed is not None
+    with session_scope(york_engine) as session:
+        mark_reminder_posted(
+            session, claimed.thread_id, channel=REMINDERS_CHANNEL, thread_ts=THREAD, at=noon(TODAY)
+        )
+    trained = say(york_engine, "the training one is done", 1)  # P9.3.4: Court Skills training
+    assert isinstance(trained, UpdateApplied) and trained.item.ref == "P9.3.4"
+    asked = say(york_engine, "the supervision one is in progress", 2)  # P7.4.1 or P7.4.3
+    assert isinstance(asked, SeveralItems)
+    [choice] = asked.outcomes
+    assert isinstance(choice, StepsToChoose)
+    assert [ref for _, ref, _ in choice.steps] == ["P7.4.1", "P7.4.3"]
+    assert status(york_engine, "P7.4.1") == status(york_engine, "P7.4.3") == "not_started"

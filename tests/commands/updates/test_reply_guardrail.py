@@ -13,8 +13,9 @@ from sqlalchemy.engine import Engine
 
 from bot.render import render
 from commands.router import handle
-from commands.updates.apply import edit_reply, reply_in_thread
+from commands.updates.apply import reply_in_thread
 from commands.updates.buttons import button_update
+from commands.updates.edits import edit_reply
 from commands.updates.outcomes import (
     DetailsRemoved,
     ReplyIgnored,

@@ -19,8 +19,9 @@ from sqlalchemy.engine import Engine
 from commands.caller import Caller
 from commands.questions.history import HistoryProblem, HistoryResult, history_command
 from commands.router import handle
-from commands.updates.apply import delete_reply, edit_reply, reply_in_thread
+from commands.updates.apply import delete_reply, reply_in_thread
 from commands.updates.buttons import button_update, snooze_item
+from commands.updates.edits import edit_reply
 from commands.updates.outcomes import (
     ReplyDeleted,
     ReplyIgnored,
@@ -350,6 +351,7 @@ def test_every_bad_input_leaves_a_log_line(
     york_engine: Engine, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, logger="commands.updates.apply")
+    caplog.set_level(logging.INFO, logger="commands.updates.edits")
     thread(york_engine)
     reply(york_engine, "done", thread_ts="1676462400.999999")
     reply(york_engine, "", n=2, has_files=True)
