@@ -48,18 +48,39 @@ def question_in_words(question: Question, index: PlanIndex) -> str:
                 parts.append(
                     "with the actions elsewhere marked " + ", ".join(f"({a})" for a in marked)
                 )
+    if question.not_status:
+        parts.append("not " + STATUS_WORDS.get(question.not_status, question.not_status))
     if question.owners:
-        parts.append("owned by " + " or ".join(question.owners))
+        parts.append("owned by " + _owners_in_words(question.owners, index))
+    if question.not_owners:
+        parts.append("not owned by " + _owners_in_words(question.not_owners, index))
+    if question.has_owner is not None:
+        parts.append("with an owner" if question.has_owner else "with no owner")
     if question.topic_words:
         parts.append("about “" + " ".join(question.topic_words) + "”")
     if question.rag:
         parts.append(f"coloured {question.rag}")
+    if question.not_rag:
+        parts.append(f"not coloured {question.not_rag}")
     if question.window:
-        parts.append(question.window.label)
+        negated = question.window_negated
+        parts.append(("not " if negated else "") + question.window.label)
+    if question.has_due is not None:
+        parts.append("with a due date" if question.has_due else "with no due date")
     if question.plan:
         plan = next((e.plan_title for e in index.entries if e.plan_key == question.plan), None)
         parts.append(f"in the {plan or question.plan}")
     return " ".join(p for p in parts if p)
+
+
+def _owners_in_words(owners: tuple[str, ...], index: PlanIndex) -> str:
+    """ "Head of MASH or Head of QA"; every Head of Service (and "All HoS") as "a Head of Service"."""
+    vocab = index.vocabulary
+    heads = {*vocab.heads_of_service, *vocab.group_roles}
+    named = list(owners)
+    if vocab.heads_of_service and heads <= set(owners):
+        named = [o for o in owners if o not in heads] + ["a Head of Service"]
+    return " or ".join(named)
 
 
 def yes_answer(question: Question, named: list[str]) -> str:
@@ -129,18 +150,43 @@ def refusal_of(question: Question, text: str, mention_note: str | None) -> str |
         if question.truncated:
             bad_dates += f" I read the first {MAX_CHARACTERS} characters of that."
         return bad_dates
-    if question.is_empty:
-        hint = (
-            "Ask me about the plan, for example “"
-            + "”, “".join(EXAMPLES)
-            + "”. Type help to see everything I understand."
+    hint = (
+        "Ask me about the plan, for example “"
+        + "”, “".join(EXAMPLES)
+        + "”. Type help to see everything I understand."
+    )
+    if question.foreign:
+        return (
+            "That doesn't read as English to me, so I haven't searched the plans: I understand "
+            f"questions in English. {hint}"
         )
-        if (text or "").strip():
-            hint = "I couldn't find a question about the plan in that. " + hint
+    if question.typed_words > DOCUMENT_WORDS and len(question.topic_words) > DOCUMENT_TOPIC:
+        return (
+            f"That's a long message (about {question.typed_words:,} words): it reads like a pasted "
+            f"document rather than a question, so I haven't searched the plans. {hint}"
+        )
+    if question.is_empty:
+        if question.ignored and not question.text.strip():
+            hint = (
+                "I couldn't find a question about the plan in that: I read only "
+                f"{_listed(question.ignored)}. {hint}"
+            )
+        elif (text or "").strip():
+            hint = f"I couldn't find a question about the plan in that. {hint}"
         if mention_note:
             hint = f"{mention_note} {hint}"
         return hint
     return None
+
+
+# More words than any question, most of them about something: a pasted document.
+DOCUMENT_WORDS = 150
+DOCUMENT_TOPIC = 12
+
+
+def _listed(things: tuple[str, ...]) -> str:
+    named = list(dict.fromkeys(things))
+    return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
 
 
 def answer_message(

@@ -157,6 +157,8 @@ def _vocabulary(
         roles=tuple(RoleName(r.name, (r.name, *r.aliases)) for r in snapshot.roles),
         area_terms=tuple(sorted({t for a in area_names for t in a.terms})),
         known=frozenset(postings),
+        heads_of_service=tuple(r.name for r in snapshot.roles if r.head_of_service),
+        group_roles=tuple(r.name for r in snapshot.roles if r.group),
         name_words=frozenset(
             {w for r in snapshot.roles for form in (r.name, *r.aliases) for w in tokens(form)}
             | {t for a in area_names for t in a.terms}

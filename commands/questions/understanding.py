@@ -17,7 +17,7 @@ from datetime import date
 from rapidfuzz import fuzz, process
 
 from commands.questions.date_windows import find_bad_dates, find_window
-from commands.questions.filters import find_changes, find_mine, find_status
+from commands.questions.filters import find_changes, find_mine, find_presence, find_status
 from commands.questions.question import AreaName, Question, RoleName, Vocabulary
 from commands.questions.words import (
     ABBREVIATIONS,
@@ -27,6 +27,8 @@ from commands.questions.words import (
     WORD_PATTERN,
     clean,
     fold,
+    looks_foreign,
+    spelled_out,
     stem,
     term_cutoff,
     tokens,
@@ -144,12 +146,31 @@ def _forms(roles: tuple[RoleName, ...]) -> list[_Form]:
     return forms
 
 
-def find_roles(
-    words: list[str], original: str, roles: tuple[RoleName, ...]
-) -> tuple[list[str], list[str], set[int]]:
-    """Roles named in `words` (longest forms first, typos forgiven for long forms)."""
-    found: list[str] = []
-    phrases: list[str] = []
+@dataclass(frozen=True)
+class RoleHit:
+    role: str
+    phrase: str  # as typed
+    start: int  # its first word's position
+    end: int  # just past its last word
+
+
+def _form_hit(form: _Form, window: str, start_word: str) -> bool:
+    """Whether `window` (words as typed) names `form`, typos forgiven for long forms ("hed of
+    mash", "head of corprate parenting", "director of safegaurding")."""
+    if window == form.joined:
+        return True
+    if len(form.joined) < 8 or len(form.words) < 2:
+        return False
+    if start_word != form.words[0] and (
+        len(start_word) < 4 or fuzz.ratio(start_word, form.words[0]) < 75
+    ):
+        return False
+    return fuzz.ratio(window, form.joined) >= (88 if len(form.joined) < 16 else 85)
+
+
+def role_hits(words: list[str], original: str, roles: tuple[RoleName, ...]) -> list[RoleHit]:
+    """Roles named in `words`, longest forms first, each with where it was typed."""
+    hits: list[RoleHit] = []
     used: set[int] = set()
     for form in _forms(roles):
         n = len(form.words)
@@ -158,21 +179,56 @@ def find_roles(
             if any(i in used for i in span):
                 continue
             window = " ".join(words[start : start + n])
-            if window == form.joined:
-                exact = form.exact_case
-                if exact and not re.search(rf"\b{re.escape(exact)}\b", original):
-                    continue
-                hit = True
-            elif len(form.joined) >= 8 and n >= 2 and words[start] == form.words[0]:
-                hit = fuzz.ratio(window, form.joined) >= 88
-            else:
-                hit = False
-            if hit:
-                used.update(span)
-                phrases.append(window)
-                if form.role not in found:
-                    found.append(form.role)
-    return found, phrases, used
+            if not _form_hit(form, window, words[start]):
+                continue
+            exact = form.exact_case
+            if (
+                exact
+                and window == form.joined
+                and not re.search(rf"\b{re.escape(exact)}\b", original)
+            ):
+                continue
+            used.update(span)
+            hits.append(RoleHit(form.role, window, start, start + n))
+    return sorted(hits, key=lambda hit: hit.start)
+
+
+def find_roles(
+    words: list[str], original: str, roles: tuple[RoleName, ...]
+) -> tuple[list[str], list[str], set[int]]:
+    """Roles named in `words` (longest forms first, typos forgiven for long forms)."""
+    hits = role_hits(words, original, roles)
+    found = list(dict.fromkeys(hit.role for hit in hits))
+    used = {i for hit in hits for i in range(hit.start, hit.end)}
+    return found, [hit.phrase for hit in hits], used
+
+
+# Words that, before a role, say its items are not wanted ("aren't led by", "except", "other
+# than", "not for"), and the words that may stand between them and the role.
+NOT_BEFORE_ROLE = frozenset({"not", "except", "excluding", "besides", "exclude", "minus", "bar"})
+NOT_PHRASES = (("other", "than"), ("apart", "from"), ("outside", "of"), ("aside", "from"))
+ROLE_LINKS = frozenset(
+    {"led", "owned", "held", "run", "by", "the", "for", "to", "assigned", "with", "under",
+     "belonging", "from", "of", "our", "any", "lead", "leads", "own", "owns", "anything",
+     "ones", "items", "actions", "steps", "those", "that", "are", "is", "being"}
+)  # fmt: skip
+# After a role: "Head of MASH doesn't own", "MASH isn't leading".
+NOT_AFTER_ROLE = re.compile(
+    r"^(?:\s+(?:do|does|did|is|are|was|were))?\s+not\s+(?:own|lead|hold|run|leading|owning"
+    r"|responsible)"
+)
+
+
+def _negated(hit: RoleHit, words: list[str]) -> bool:
+    """Whether the words around a role say its items are not wanted."""
+    position = hit.start - 1
+    while position >= 0 and words[position] in ROLE_LINKS:
+        position -= 1
+    if position >= 0 and words[position] in NOT_BEFORE_ROLE:
+        return True
+    if position >= 1 and (words[position - 1], words[position]) in NOT_PHRASES:
+        return True
+    return NOT_AFTER_ROLE.match(" " + " ".join(words[hit.end : hit.end + 5])) is not None
 
 
 def expand(term: str, pool: list[str] | tuple[str, ...]) -> set[str]:
@@ -258,25 +314,68 @@ def _find_plan(
     return None, content
 
 
+@dataclass(frozen=True)
+class _Owners:
+    owners: tuple[str, ...] = ()
+    phrases: tuple[str, ...] = ()
+    not_owners: tuple[str, ...] = ()
+    used: frozenset[int] = frozenset()
+    heads_of_service: bool = False
+
+
+def _read_owners(words: list[str], original: str, vocab: Vocabulary) -> _Owners:
+    """The roles named, those named to be left out ("aren't led by Head of MASH"), and
+    "HoS" or "heads of service" (without "all", which is the plans' own "All HoS") read as
+    every Head of Service."""
+    owners: list[str] = []
+    not_owners: list[str] = []
+    heads = False
+    hits = role_hits(words, original, vocab.roles)
+    for hit in hits:
+        named = [hit.role]
+        if hit.role in vocab.group_roles and "all" not in hit.phrase.split():
+            named = [hit.role, *vocab.heads_of_service]
+            heads = True
+        target = not_owners if _negated(hit, words) else owners
+        target.extend(r for r in named if r not in target)
+    return _Owners(
+        tuple(owners),
+        tuple(hit.phrase for hit in hits),
+        tuple(not_owners),
+        frozenset(i for hit in hits for i in range(hit.start, hit.end)),
+        heads,
+    )
+
+
+_NOT_BEFORE_WINDOW = re.compile(r"\b(?:not|never)\s+(?:(?:be|been|yet|due|all|any)\s+)*$")
+
+
+def _window_negated(before: str, after: str) -> bool:
+    """Whether the words just before the window read ("not due in March") negate it."""
+    start = next((i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b), None)
+    return start is not None and _NOT_BEFORE_WINDOW.search(before[:start]) is not None
+
+
 def understand(text: str, vocab: Vocabulary, today: date) -> Question:
     """Read a free-text question. Never raises: anything unreadable is simply left out."""
     cleaned, truncated, ignored = clean(text)
-    folded = fold(cleaned)
+    folded = spelled_out(fold(cleaned))
     references, rest = find_references(folded, vocab)
     changes, rest = find_changes(rest)
     mine, rest = find_mine(rest)
-    status, rag, rest = find_status(rest)
+    has_owner, has_due, rest = find_presence(rest)
+    filters, rest = find_status(rest)
     past = changes or _PAST.search(folded) is not None
     bad_dates, rest = find_bad_dates(rest, today)
-    window, rest = find_window(rest, today, past=past)
-    words = WORD_PATTERN.findall(rest)
-    owners, owner_phrases, used = find_roles(words, cleaned, vocab.roles)
-    plan, content = _find_plan(_content_words(words, used, vocab), vocab)
+    window, after = find_window(rest, today, past=past)
+    negated_window = window is not None and _window_negated(rest, after)
+    words = WORD_PATTERN.findall(after)
+    owners = _read_owners(words, cleaned, vocab)
+    plan, content = _find_plan(_content_words(words, set(owners.used), vocab), vocab)
     topic = [stemmed for _, stemmed in content]
     areas, left = find_areas(topic, vocab.areas, vocab.area_terms)
     area_phrases = [w for w, s in content if s not in left] if areas else []
-    topic_words = tuple(w for w, s in content if s in left)
-    status_assumed = False
+    status, status_assumed = filters.status, False
     if status is None and not changes and not any(ref.count(".") for ref in references):
         status, status_assumed = "open", True
     return Question(
@@ -284,13 +383,13 @@ def understand(text: str, vocab: Vocabulary, today: date) -> Question:
         references=tuple(references),
         areas=tuple(a for a in areas if a not in references),
         area_phrases=tuple(area_phrases),
-        owners=tuple(owners),
-        owner_phrases=tuple(owner_phrases),
+        owners=owners.owners,
+        owner_phrases=owners.phrases,
         topic=tuple(left),
-        topic_words=topic_words,
+        topic_words=tuple(w for w, s in content if s in left),
         status=status,
         status_assumed=status_assumed,
-        rag=rag,
+        rag=filters.rag,
         window=window,
         plan=plan,
         truncated=truncated,
@@ -299,4 +398,13 @@ def understand(text: str, vocab: Vocabulary, today: date) -> Question:
         mine=mine,
         past=past,
         bad_dates=bad_dates,
+        not_owners=owners.not_owners,
+        not_status=filters.not_status,
+        not_rag=filters.not_rag,
+        window_negated=negated_window,
+        has_owner=has_owner,
+        has_due=has_due,
+        heads_of_service=owners.heads_of_service,
+        foreign=looks_foreign(cleaned),
+        typed_words=len((text or "").split()),
     )
