@@ -74,7 +74,7 @@ def question_in_words(question: Question, index: PlanIndex) -> str:
 
 
 def _owners_in_words(owners: tuple[str, ...], index: PlanIndex) -> str:
-    """ "Head of MASH or Head of QA"; every Head of Service (and "All HoS") as "a Head of Service"."""
+    """ "Head of MASH or Head of QA"; every Head of Service and "All HoS" as "a Head of Service"."""
     vocab = index.vocabulary
     heads = {*vocab.heads_of_service, *vocab.group_roles}
     named = list(owners)

@@ -1,4 +1,5 @@
-"""The dates a question names ("in March", "next 2 weeks", "Q3", "by 5/4"), as a due-date window."""
+"""The dates a question names ("in March", "next 2 weeks", "by 5/4"), as a due-date window; the
+council's calendar (quarters, financial years, weekdays, Easter) is read in calendar_words."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import calendar
 import re
 from datetime import date, timedelta
 
+from commands.questions.calendar_words import day_windows, financial_windows, fmt_day
 from commands.questions.filters import blank_match
 from commands.questions.question import DateWindow
 from commands.updates.reply_dates import last_day
@@ -28,49 +30,6 @@ _WORD_DAY_PATTERN = re.compile(
     r"(?:\s+(20\d\d))?"
 )
 _SHORT_DAY_PATTERN = re.compile(r"\b" + _DAY_WORD + r"?\s*(\d{1,2})/(\d{1,2})(?![/\d])")
-
-
-def _quarter(fy: int, number: int) -> DateWindow:
-    """Quarter `number` of the financial year starting 1 April `fy` (Q1 April-June … Q4
-    January-March)."""
-    start = date(fy + (number == 4), (4 + 3 * (number - 1) - 1) % 12 + 1, 1)
-    end = last_day(start.year, start.month + 2)
-    return DateWindow(start, end, f"due in Q{number} {fy}/{(fy + 1) % 100:02d}")
-
-
-def _financial_windows(text: str, today: date) -> list[tuple[str, DateWindow]]:
-    """Councils plan by financial year (1 April to 31 March) and its quarters: "Q4", "Q3
-    2022/23", "this quarter", "next quarter", "this financial year", "by year end"."""
-    fy = today.year if today.month >= 4 else today.year - 1
-    current = (today.month - 4) % 12 // 3 + 1
-    year_end = date(fy + 1, 3, 31)
-    windows: list[tuple[str, DateWindow]] = [
-        (
-            r"\b(?:by\s+|before\s+|until\s+)?(?:the\s+)?(?:end\s+of\s+(?:the\s+)?"
-            r"(?:financial|fiscal)\s+year|year[\s-]end)\b",
-            DateWindow(None, year_end, f"due by {_fmt(year_end)}"),
-        ),
-        (
-            r"\b(?:this|the)\s+(?:financial|fiscal)\s+year\b",
-            DateWindow(date(fy, 4, 1), year_end, f"due in {fy}/{(fy + 1) % 100:02d}"),
-        ),
-        (
-            r"\b(?:by\s+|before\s+)?(?:the\s+)?(?:end\s+of\s+(?:the\s+|this\s+)?quarter"
-            r"|quarter[\s-]end)\b",
-            DateWindow(None, _quarter(fy, current).end, "due by the end of the quarter"),
-        ),
-        (
-            r"\b(?:by\s+|before\s+)?(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?(?:calendar\s+)?year\b",
-            DateWindow(None, date(today.year, 12, 31), f"due by 31 Dec {today.year}"),
-        ),
-        (r"\bthis\s+quarter\b", _quarter(fy, current)),
-        (r"\bnext\s+quarter\b", _quarter(fy + (current == 4), current % 4 + 1)),
-    ]
-    named = re.search(r"\bq([1-4])\b(?:\s+(20\d\d)(?:\s*[/-]\s*\d\d)?)?", text)
-    if named:
-        year = int(named.group(2)) if named.group(2) else fy
-        windows.append((re.escape(named.group(0)), _quarter(year, int(named.group(1)))))
-    return windows
 
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -121,10 +80,6 @@ def _day_near(today: date, month: int, number: int, *, past: bool) -> date | Non
 
 def _next_month(day: date) -> date:
     return last_day(day.year, day.month) + timedelta(days=1)
-
-
-def _fmt(day: date) -> str:
-    return f"{day.day} {calendar.month_abbr[day.month]} {day.year}"
 
 
 _BAD_QUARTER = re.compile(r"\bq(?:0|[5-9])\b")
@@ -188,11 +143,21 @@ def _named_windows(text: str, today: date) -> list[tuple[str, DateWindow]]:
     simple: list[tuple[str, DateWindow]] = [
         (
             r"\b(?:by|before|until)\s+(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?month\b",
-            DateWindow(None, month_end, f"due by {_fmt(month_end)}"),
+            DateWindow(None, month_end, f"due by {fmt_day(month_end)}"),
         ),
         (
             r"\b(?:by|before|until)\s+(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?week\b",
-            DateWindow(None, monday + timedelta(days=6), f"due by {_fmt(monday + timedelta(6))}"),
+            DateWindow(
+                None, monday + timedelta(days=6), f"due by {fmt_day(monday + timedelta(6))}"
+            ),
+        ),
+        (
+            r"\b(?:by|before|until)\s+(?:the\s+)?end\s+of\s+next\s+week\b",
+            DateWindow(None, monday + timedelta(13), f"due by {fmt_day(monday + timedelta(13))}"),
+        ),
+        (
+            r"\b(?:in\s+|within\s+|over\s+)?(?:the\s+)?(?:next|coming)\s+(?:few|couple\s+of)\s+weeks\b",
+            DateWindow(today, today + timedelta(21), "due in the next 21 days"),
         ),
         (
             r"\bsince\s+last\s+week\b",
@@ -240,7 +205,8 @@ def _named_windows(text: str, today: date) -> list[tuple[str, DateWindow]]:
             DateWindow(today + timedelta(1), today + timedelta(1), "due tomorrow"),
         ),
         (
-            r"\b(?:next\s+fortnight|next\s+two\s+weeks|coming\s+up|due\s+soon|soon)\b",
+            r"\b(?:(?:in|within|over)\s+)?(?:the\s+|a\s+)?(?:next\s+|coming\s+)?fortnight\b"
+            r"|\b(?:next\s+two\s+weeks|coming\s+up|due\s+soon|soon)\b",
             DateWindow(today, today + timedelta(14), "due in the next 14 days"),
         ),
         (
@@ -248,13 +214,14 @@ def _named_windows(text: str, today: date) -> list[tuple[str, DateWindow]]:
             DateWindow(date(today.year, 1, 1), date(today.year, 12, 31), f"due in {today.year}"),
         ),
     ]
-    simple[:0] = _financial_windows(text, today)
+    simple[:0] = financial_windows(text, today) + day_windows(text, today)
     weekday = re.search(r"\bsince\s+(?:last\s+)?(" + "|".join(_WEEKDAYS) + r")\b", text)
     if weekday:
         back = (today.weekday() - _WEEKDAYS.index(weekday.group(1))) % 7 or 7
         since = today - timedelta(days=back)
         simple.insert(
-            0, (re.escape(weekday.group(0)), DateWindow(since, today, f"due since {_fmt(since)}"))
+            0,
+            (re.escape(weekday.group(0)), DateWindow(since, today, f"due since {fmt_day(since)}")),
         )
     return simple
 
@@ -301,7 +268,7 @@ def _between(text: str, today: date, past: bool) -> Window:
             start, end = sorted((first[1], second[1]))
             stop = between.end() + first[2].end() + second[2].end()
             text = text[: between.start()] + " " * (stop - between.start()) + text[stop:]
-            return DateWindow(start, end, f"due between {_fmt(start)} and {_fmt(end)}"), text
+            return DateWindow(start, end, f"due between {fmt_day(start)} and {fmt_day(end)}"), text
     return None, text
 
 
@@ -314,12 +281,12 @@ def _one_day(text: str, today: date, past: bool) -> Window:
             text = blank_match(text, match)
             if word in ("by", "before", "until"):
                 end = day - timedelta(1) if word == "before" else day
-                return DateWindow(None, end, f"due by {_fmt(end)}"), text
+                return DateWindow(None, end, f"due by {fmt_day(end)}"), text
             elif word in ("since", "from", "after"):
                 start = day + timedelta(1) if word == "after" else day
-                return DateWindow(start, None, f"due from {_fmt(start)}"), text
+                return DateWindow(start, None, f"due from {fmt_day(start)}"), text
             else:
-                return DateWindow(day, day, f"due on {_fmt(day)}"), text
+                return DateWindow(day, day, f"due on {fmt_day(day)}"), text
     return None, text
 
 
@@ -365,6 +332,6 @@ def _year(text: str, today: date, past: bool) -> Window:
         text = blank_match(text, match)
         if match.group(1) in ("by", "before"):
             end = date(year, 12, 31) if match.group(1) == "by" else date(year - 1, 12, 31)
-            return DateWindow(None, end, f"due by {_fmt(end)}"), text
+            return DateWindow(None, end, f"due by {fmt_day(end)}"), text
         return DateWindow(date(year, 1, 1), date(year, 12, 31), f"due in {year}"), text
     return None, text

@@ -25,7 +25,7 @@ _STOPWORD_TEXT = """
     quick question questions idea check checking remind morning afternoon evening wondering wonder
     getting just percent percentage everything everyone deadline deadlines pls plz atm rn
     pick picked picks trace traces traced link links linked back led leading runs held holds
-    assigned belonging belong"""
+    assigned belonging belong chase chasing nudge nudging worry worried"""
 # Words that name the whole service, not a topic ("overdue for HoS in CSC", "York's plan").
 SERVICE_WORDS = frozenset({"csc", "cyc", "york", "council", "dept", "directorate", "lol"})
 STOPWORDS = frozenset(_STOPWORD_TEXT.split()) | SERVICE_WORDS
