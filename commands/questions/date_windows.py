@@ -6,6 +6,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date, timedelta
+from functools import partial
 
 from commands.questions.calendar_words import day_windows, financial_windows, fmt_day
 from commands.questions.filters import blank_match
@@ -118,12 +119,16 @@ def find_bad_dates(text: str, today: date) -> tuple[tuple[str, ...], str]:
     return tuple(bad), text
 
 
-def find_window(text: str, today: date, *, past: bool = False) -> tuple[DateWindow | None, str]:
+def find_window(
+    text: str, today: date, *, past: bool = False, nearest: bool = False
+) -> tuple[DateWindow | None, str]:
     """The due-date window a question asks about, read against `today`, and the rest of the text.
-    A month named without its year is the next one, or with `past` (what changed in January?)
-    the last one. Each reader takes its words out of the text; the first window found counts."""
+    A month named without its year is the next one, with `past` (what changed in January?)
+    the last one, and with `nearest` (overdue by the end of Jan?) the nearer of the two. Each
+    reader takes its words out of the text; the first window found counts."""
     window: DateWindow | None = None
-    for reader in (_named_window, _next_days, _between, _one_day, _months, _year):
+    months = partial(_months, nearest=nearest)
+    for reader in (_named_window, _next_days, _between, _one_day, months, _year):
         if reader is _between and window is not None:
             continue  # "between" only reads two days when nothing else set the window
         candidate, text = reader(text, today, past)
@@ -229,8 +234,7 @@ def _named_windows(text: str, today: date) -> list[tuple[str, DateWindow]]:
 def _named_window(text: str, today: date, past: bool) -> Window:
     window: DateWindow | None = None
     for pattern, candidate in _named_windows(text, today):
-        match = re.search(pattern, text)
-        if match:
+        for match in list(re.finditer(pattern, text)):  # "coming up within a fortnight"
             text = blank_match(text, match)
             window = window or candidate
     return window, text
@@ -290,7 +294,7 @@ def _one_day(text: str, today: date, past: bool) -> Window:
     return None, text
 
 
-def _months(text: str, today: date, past: bool) -> Window:
+def _months(text: str, today: date, past: bool, *, nearest: bool = False) -> Window:
     """Months by name, perhaps with a year and "by", "before", "after" or "from"."""
     window: DateWindow | None = None
     for match in list(_MONTH_PATTERN.finditer(text)):
@@ -303,6 +307,8 @@ def _months(text: str, today: date, past: bool) -> Window:
             year = int(year_text)
         elif past:
             year = today.year if month <= today.month else today.year - 1
+        elif nearest:
+            year = today.year + (month - today.month > 6) * -1 + (today.month - month > 6)
         else:
             year = today.year if month >= today.month else today.year + 1
         start, end = date(year, month, 1), last_day(year, month)

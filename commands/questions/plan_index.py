@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from commands.brag import BragThresholds, Colour, colour_of_row
 from commands.questions.question import AreaName, RoleName, Vocabulary
@@ -24,6 +25,7 @@ from store.queries.whole_plan import (
 )
 
 CLOSED = ("done", "dropped")
+SWAPPED = 85.0  # how alike a word is to one it matches with two letters swapped
 DEFAULT_THRESHOLDS = BragThresholds()
 
 
@@ -127,6 +129,13 @@ class PlanIndex:
                 ):
                     stemmed = self.stem_of[word]
                     found[stemmed] = max(found.get(stemmed, 0.0), score)
+            if not found and len(term) >= 5:  # two letters swapped: "saftey", "fostreing"
+                letters = sorted(term)
+                for choice, _, _ in process.extract(
+                    term, self.words, scorer=OSA.distance, score_cutoff=1, limit=5
+                ):
+                    if sorted(choice) == letters:
+                        found.setdefault(self.stem_of[choice], SWAPPED)
         if len(self.expansions) > 5000:
             self.expansions.clear()
         self.expansions[term] = found

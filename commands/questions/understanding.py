@@ -367,7 +367,8 @@ def understand(text: str, vocab: Vocabulary, today: date) -> Question:
     filters, rest = find_status(rest)
     past = changes or _PAST.search(folded) is not None
     bad_dates, rest = find_bad_dates(rest, today)
-    window, after = find_window(rest, today, past=past)
+    # "Overdue by the end of Jan" in February: last January, the nearer one.
+    window, after = find_window(rest, today, past=past, nearest=filters.status == "overdue")
     negated_window = window is not None and _window_negated(rest, after)
     words = WORD_PATTERN.findall(after)
     owners = _read_owners(words, cleaned, vocab)
@@ -376,7 +377,8 @@ def understand(text: str, vocab: Vocabulary, today: date) -> Question:
     areas, left = find_areas(topic, vocab.areas, vocab.area_terms)
     area_phrases = [w for w, s in content if s not in left] if areas else []
     status, status_assumed = filters.status, False
-    if status is None and not changes and not any(ref.count(".") for ref in references):
+    asks_done = filters.rag == "blue"  # blue is done: "open" is not assumed
+    if status is None and not (changes or asks_done) and not any("." in r for r in references):
         status, status_assumed = "open", True
     return Question(
         text=cleaned,

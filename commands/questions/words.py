@@ -25,7 +25,8 @@ _STOPWORD_TEXT = """
     quick question questions idea check checking remind morning afternoon evening wondering wonder
     getting just percent percentage everything everyone deadline deadlines pls plz atm rn
     pick picked picks trace traces traced link links linked back led leading runs held holds
-    assigned belonging belong chase chasing nudge nudging worry worried"""
+    assigned belonging belong chase chasing nudge nudging worry worried except excluding exclude
+    besides apart minus"""
 # Words that name the whole service, not a topic ("overdue for HoS in CSC", "York's plan").
 SERVICE_WORDS = frozenset({"csc", "cyc", "york", "council", "dept", "directorate", "lol"})
 STOPWORDS = frozenset(_STOPWORD_TEXT.split()) | SERVICE_WORDS
@@ -58,7 +59,9 @@ ABBREVIATIONS = {
 # Phone typing and chat shorthand, read as the words they stand for ("wats overdue b4 fri pls").
 # A word mapped to "" is left out.
 TYPED_AS = {
-    **dict.fromkeys(("wat", "wats", "wot", "whats", "wht", "waht", "whta", "whatre"), "what"),
+    **dict.fromkeys(
+        ("wat", "wats", "wot", "wots", "whats", "wht", "waht", "whta", "whatre"), "what"
+    ),
     **dict.fromkeys(("hows", "howz"), "how"),
     **dict.fromkeys(("whos", "hoo"), "who"),
     **dict.fromkeys(("wen", "whens"), "when"),
