@@ -58,6 +58,7 @@ def row(
     return Row(question, frozenset(present or ()), frozenset(absent or ()), wanted, said, count)
 
 
+# fmt: off
 SLACK = [
     row("_wats_ *overdue* in P7 :thinking_face:", {"P7.4", "P7.5"}, {"P7.1", "P7.3"},
         ("overdue items under p7",)),
@@ -207,6 +208,7 @@ BAD_INPUT = [
     row(PASTED, said="reads like a pasted document"),
     row("<!channel> <https://evil.example/x>", said="I read only broadcasts and links"),
 ]
+# fmt: on
 
 
 def _id(case: Row) -> str:
