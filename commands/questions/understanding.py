@@ -154,16 +154,18 @@ class RoleHit:
     end: int  # just past its last word
 
 
-def _form_hit(form: _Form, window: str, start_word: str) -> bool:
-    """Whether `window` (words as typed) names `form`, typos forgiven for long forms ("hed of
-    mash", "head of corprate parenting", "director of safegaurding")."""
+def _starts_like(word: str, first: str) -> bool:
+    """Whether a typed word may begin a role's name: the same word, or a slip of it ("haed",
+    "directer"); words under four letters ("hed") must be exact."""
+    return word == first or (len(word) >= 4 and fuzz.ratio(word, first) >= 75)
+
+
+def _form_hit(form: _Form, window: str) -> bool:
+    """Whether `window` (words as typed, starting like the form) names `form`, typos forgiven
+    for long forms ("haed of mash", "head of corprate parenting", "director of safegaurding")."""
     if window == form.joined:
         return True
     if len(form.joined) < 8 or len(form.words) < 2:
-        return False
-    if start_word != form.words[0] and (
-        len(start_word) < 4 or fuzz.ratio(start_word, form.words[0]) < 75
-    ):
         return False
     return fuzz.ratio(window, form.joined) >= (88 if len(form.joined) < 16 else 85)
 
@@ -172,14 +174,17 @@ def role_hits(words: list[str], original: str, roles: tuple[RoleName, ...]) -> l
     """Roles named in `words`, longest forms first, each with where it was typed."""
     hits: list[RoleHit] = []
     used: set[int] = set()
+    starts: dict[str, list[int]] = {}  # a form's first word -> where a word like it was typed
     for form in _forms(roles):
         n = len(form.words)
-        for start in range(len(words) - n + 1):
-            span = range(start, start + n)
-            if any(i in used for i in span):
+        first = form.words[0]
+        if first not in starts:
+            starts[first] = [i for i, word in enumerate(words) if _starts_like(word, first)]
+        for start in starts[first]:
+            if start + n > len(words) or any(i in used for i in range(start, start + n)):
                 continue
             window = " ".join(words[start : start + n])
-            if not _form_hit(form, window, words[start]):
+            if not _form_hit(form, window):
                 continue
             exact = form.exact_case
             if (
@@ -188,7 +193,7 @@ def role_hits(words: list[str], original: str, roles: tuple[RoleName, ...]) -> l
                 and not re.search(rf"\b{re.escape(exact)}\b", original)
             ):
                 continue
-            used.update(span)
+            used.update(range(start, start + n))
             hits.append(RoleHit(form.role, window, start, start + n))
     return sorted(hits, key=lambda hit: hit.start)
 
