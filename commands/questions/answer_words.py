@@ -59,9 +59,9 @@ def question_in_words(question: Question, index: PlanIndex) -> str:
     if question.topic_words:
         parts.append("about “" + " ".join(question.topic_words) + "”")
     if question.rag:
-        parts.append(f"coloured {question.rag}")
-    if question.not_rag:
-        parts.append(f"not coloured {question.not_rag}")
+        parts.append("coloured " + " or ".join((question.rag, *question.more_rags)))
+    if question.not_rags:
+        parts.append("not coloured " + " or ".join(question.not_rags))
     if question.window:
         negated = question.window_negated
         parts.append(("not " if negated else "") + question.window.label)

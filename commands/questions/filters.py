@@ -77,9 +77,8 @@ _NEGATED_STATUS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("in_progress", re.compile(_NOT + r"(?:in[\s-]progress|under\s?way|being\s+worked\s+on)\b")),
 )
 _NOT_OPEN = re.compile(_NOT + r"(?:open|outstanding|pending)\b")  # "not open": done
-_NEGATED_RAG = re.compile(
-    _NOT + r"(?:(red|amber|green|blue)s?|(off\s+track)|(at\s+risk)|(on\s+track))\b"
-)
+_COLOUR = r"(?:(?:red|amber|green|blue)s?|off\s+track|at\s+risk|on\s+track)"
+_NEGATED_RAG = re.compile(_NOT + _COLOUR + r"(?:\s*(?:,|/|or|and|nor)\s*" + _COLOUR + r")*\b")
 _ONLY = re.compile(r"\bnothing\s+but\b|\bnone\s+but\b")
 
 
@@ -90,7 +89,8 @@ class StatusFilters:
     status: str | None = None
     rag: str | None = None
     not_status: str | None = None
-    not_rag: str | None = None
+    not_rags: tuple[str, ...] = ()
+    more_rags: tuple[str, ...] = ()  # "red or amber": amber, beside `rag`
 
 
 def _rag_of(groups: tuple[str | None, ...]) -> str | None:
@@ -98,7 +98,7 @@ def _rag_of(groups: tuple[str | None, ...]) -> str | None:
     return colour or ("red" if off else "amber" if risk else "green" if on else None)
 
 
-def _negations(text: str) -> tuple[str | None, str | None, str | None, str]:
+def _negations(text: str) -> tuple[str | None, str | None, tuple[str, ...], str]:
     """(a status asked for by negation, the status and the colour negated, the rest)."""
     text = _ONLY.sub(lambda m: " " * len(m.group(0)), text)
     not_status: str | None = None
@@ -111,11 +111,17 @@ def _negations(text: str) -> tuple[str | None, str | None, str | None, str]:
     match = _NOT_OPEN.search(text)
     if match:
         status, text = "done", blank_match(text, match)
-    not_rag: str | None = None
+    not_rags: tuple[str, ...] = ()
     match = _NEGATED_RAG.search(text)
     if match:
-        not_rag, text = _rag_of(match.groups()), blank_match(text, match)
-    return status, not_status, not_rag, text
+        not_rags = _colours_in(match.group(0))
+        text = blank_match(text, match)
+    return status, not_status, not_rags, text
+
+
+def _colours_in(text: str) -> tuple[str, ...]:
+    found = (_rag_of(m.groups()) for m in _RAG_PATTERN.finditer(text))
+    return tuple(dict.fromkeys(c for c in found if c))
 
 
 def blank_match(text: str, match: re.Match[str]) -> str:
@@ -126,7 +132,7 @@ def blank_match(text: str, match: re.Match[str]) -> str:
 def find_status(text: str) -> tuple[StatusFilters, str]:
     """The status and colour filters, negated ones included, and the text with their words
     blanked. The most specific status wins."""
-    status, not_status, not_rag, text = _negations(text)
+    status, not_status, not_rags, text = _negations(text)
     for name, pattern in _STATUS_PATTERNS:
         match = pattern.search(text)
         while match:
@@ -135,13 +141,14 @@ def find_status(text: str) -> tuple[StatusFilters, str]:
             match = pattern.search(text)
     if status is None:
         status, text = _status_typo(text)
-    rag: str | None = None
+    colours: list[str] = []
     match = _RAG_PATTERN.search(text)
     while match:
-        rag = rag or _rag_of(match.groups())
+        colours.extend(c for c in (_rag_of(match.groups()),) if c and c not in colours)
         text = blank_match(text, match)
         match = _RAG_PATTERN.search(text)
-    return StatusFilters(status, rag, not_status, not_rag), text
+    rag = colours[0] if colours else None
+    return StatusFilters(status, rag, not_status, not_rags, tuple(colours[1:])), text
 
 
 def _status_typo(text: str) -> tuple[str | None, str]:

@@ -74,7 +74,8 @@ class Question:
     # due in March". Each holds what the items must NOT be.
     not_owners: tuple[str, ...] = ()
     not_status: str | None = None  # overdue | blocked | in_progress
-    not_rag: str | None = None
+    not_rags: tuple[str, ...] = ()  # "not red or amber"
+    more_rags: tuple[str, ...] = ()  # "red or amber": the colours asked for beside `rag`
     window_negated: bool = False  # due outside `window` (or with no due date)
     has_owner: bool | None = None  # "no owner": False; "has an owner": True; None: either
     has_due: bool | None = None  # "no due date": False; "with a deadline": True
@@ -94,6 +95,7 @@ class Question:
             "status": self.status,
             "status_assumed": self.status_assumed,
             "colour": self.rag,
+            "colours": [self.rag, *self.more_rags] if self.rag else [],
             "due_from": window.start.isoformat() if window and window.start else None,
             "due_to": window.end.isoformat() if window and window.end else None,
             "mine": self.mine,
@@ -101,7 +103,7 @@ class Question:
             "not": {
                 "owners": list(self.not_owners),
                 "status": self.not_status,
-                "colour": self.not_rag,
+                "colours": list(self.not_rags),
                 "due_window": self.window_negated,
             },
             "heads_of_service": self.heads_of_service,
@@ -127,7 +129,7 @@ class Question:
         return bool(
             self.not_owners
             or self.not_status
-            or self.not_rag
+            or self.not_rags
             or self.has_owner is not None
             or self.has_due is not None
         )

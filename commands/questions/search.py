@@ -97,6 +97,7 @@ def _positive_filters(
     question: Question, today: date, thresholds: BragThresholds
 ) -> Callable[[Entry], bool]:
     status, rag, window = question.status, question.rag, question.window
+    colours = frozenset((rag, *question.more_rags)) if rag else frozenset()
     open_only = status in ("open", "overdue")
     started = status == "started"
     exact = status if status not in (None, "open", "overdue", "started") else None
@@ -126,7 +127,7 @@ def _positive_filters(
             if (start is not None and due < start) or (end is not None and due > end):
                 return False
         if rag is not None:
-            return colour_now(state, today, thresholds).rag.value == rag
+            return colour_now(state, today, thresholds).rag.value in colours
         return True
 
     return passes
@@ -141,7 +142,7 @@ def _negated_filters(
         return None
     leave_out = frozenset(question.not_owners)
     window = question.window if question.window_negated else None
-    not_status, not_rag = question.not_status, question.not_rag
+    not_status, not_rags = question.not_status, frozenset(question.not_rags)
     has_owner, has_due = question.has_owner, question.has_due
 
     def passes(entry: Entry) -> bool:
@@ -161,7 +162,7 @@ def _negated_filters(
             return False
         if window is not None and due is not None and _inside(due, window):
             return False
-        return not_rag is None or colour_now(state, today, thresholds).rag.value != not_rag
+        return not not_rags or colour_now(state, today, thresholds).rag.value not in not_rags
 
     return passes
 

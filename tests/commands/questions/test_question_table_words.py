@@ -163,6 +163,10 @@ COLOURS = [
         ("owned by head of qa", "coloured red")),
     row("anything off track for the DCS", {"P9.1"}, {"P9.4", "P7.5"}, "coloured red"),
     row("whats at risk", {"P5.4", "P5.8"}, {"P7.5"}, "coloured amber"),
+    row("reds or ambers in P5", {"P5.3", "P5.4", "P5.7", "P5.8"}, {"P5.1", "P5.2"},
+        "coloured red or amber"),
+    row("anything in P9 that isn't red or amber", {"P9.2", "P9.4"}, {"P9.1", "P9.3"},
+        "not coloured red or amber"),
 ]
 
 WINDOWS = [
@@ -259,7 +263,8 @@ def test_a_question_in_own_words(session: Session, case: Row) -> None:
     [
         ("which actions aren't led by the Head of MASH", {"owners": ["Head of MASH"]}),
         ("P7 stuff that isnt overdue", {"status": "overdue"}),
-        ("anything not green", {"colour": "green"}),
+        ("anything not green", {"colours": ["green"]}),
+        ("anything that isn't red or amber", {"colours": ["red", "amber"]}),
         ("not due in march", {"due_window": True}),
     ],
 )
