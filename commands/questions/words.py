@@ -167,7 +167,7 @@ _COLOUR_EMOJI = {
 _EMOJI = re.compile(
     r":[a-z0-9_+\-']+:|[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u2300-\u23FF\uFE0F\u20E3]"
 )
-_BARE_LINK = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
+_BARE_LINK = re.compile(r"(?:https?://|\bwww\.)\S+", re.IGNORECASE)
 _QUOTE = re.compile(r"^\s*>.*$", re.MULTILINE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f]")
 WORD_PATTERN = re.compile(r"[a-z0-9]+")

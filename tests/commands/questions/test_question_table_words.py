@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -271,3 +273,25 @@ def test_a_question_in_own_words(session: Session, case: Row) -> None:
 def test_ask_json_shows_what_is_negated(session: Session, question: str, negated: dict) -> None:
     query = ask(session, question).as_json()["query"]
     assert {key: query["not"][key] for key in negated} == negated
+
+
+PIECES = (
+    "*", "_", "~", "`", "&gt; ", "\n", "<@U0ABC1234>", "<!here>", "<#C0123|general>",
+    "<https://example.org|link>", "https://example.org/x", ":eyes:", ":red_circle:", "🙏", "🔴",
+    "🟢", "👍🏽", " ", "what", "wats", "overdue", "not", "isn't", "P7", "OA4", "Head of MASH",
+    "HoS", "by easter", "Q3 22/23", "¿qué", "просрочены", "pls", "?",
+)  # fmt: skip
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.sampled_from(PIECES), max_size=12).map("".join))
+def test_any_mix_of_markup_emoji_and_words_is_answered_calmly(session: Session, text: str) -> None:
+    """Whatever is typed: no exception, an answer or a line saying what was read, and nothing
+    echoed that could ping or link."""
+    result = handle(session, Request(text, Caller(), Clock.fixed_at(TODAY)))
+    assert isinstance(result, AnswerResult), text  # none of these pieces asks for another verb
+    assert result.items or result.message, text
+    shown = f"{result.understood} {result.message}"
+    assert "<@" not in shown and "<!" not in shown and "<http" not in shown, text
