@@ -92,12 +92,31 @@ def yes_answer(question: Question, named: list[str]) -> str:
 
 
 def _wanted_words(question: Question) -> str:
+    """What a yes/no question asks an item to be: "overdue and coloured red", "not overdue"."""
+    window = question.window
     words = [
         STATUS_WORDS.get(question.status or "", "") if not question.status_assumed else "",
-        f"coloured {question.rag}" if question.rag else "",
-        question.window.label if question.window else "",
+        "coloured " + " or ".join((question.rag, *question.more_rags)) if question.rag else "",
+        window.label if window and not question.window_negated else "",
+        *(f"not {word}" for word in _as_it_is_not(question) if word),
     ]
     return " and ".join(word for word in words if word)
+
+
+def _as_it_is_not(question: Question) -> list[str]:
+    """What the question asks an item not to be, in words: "overdue", "coloured red"."""
+    return [
+        STATUS_WORDS.get(question.not_status or "", ""),
+        "coloured " + " or ".join(question.not_rags) if question.not_rags else "",
+        question.window.label if question.window and question.window_negated else "",
+        {None: "", False: "owned", True: "without an owner"}[question.has_owner],
+        {None: "", False: "dated", True: "without a due date"}[question.has_due],
+    ]
+
+
+def _only_negated(question: Question) -> bool:
+    positive = (question.status and not question.status_assumed) or question.rag
+    return not positive and not (question.window and not question.window_negated)
 
 
 def no_answer(question: Question, named: list[str]) -> str:
@@ -107,7 +126,10 @@ def no_answer(question: Question, named: list[str]) -> str:
         return f"No, {refs} {'has' if len(named) == 1 else 'have'} been started."
     if question.status == "started" and not (question.rag or question.window):
         return f"No, {refs} {'has' if len(named) == 1 else 'have'} not started yet."
-    return f"No, {refs} {'is' if len(named) == 1 else 'are'} not {_wanted_words(question)}."
+    verb = "is" if len(named) == 1 else "are"
+    if _only_negated(question):  # "is P7.5 not overdue?": "No, P7.5 is overdue."
+        return f"No, {refs} {verb} {' and '.join(w for w in _as_it_is_not(question) if w)}."
+    return f"No, {refs} {verb} not {_wanted_words(question)}."
 
 
 def _no_match_message(question: Question, filtered_out: int, unknown: tuple[str, ...]) -> str:

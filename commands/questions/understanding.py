@@ -336,12 +336,16 @@ def _read_owners(words: list[str], original: str, vocab: Vocabulary) -> _Owners:
     not_owners: list[str] = []
     heads = False
     hits = role_hits(words, original, vocab.roles)
-    for hit in hits:
+    negated = False
+    for number, hit in enumerate(hits):
         named = [hit.role]
         if hit.role in vocab.group_roles and "all" not in hit.phrase.split():
             named = [hit.role, *vocab.heads_of_service]
             heads = True
-        target = not_owners if _negated(hit, words) else owners
+        # "not owned by the DoS or DCS": a role listed after a negated one is negated too.
+        listed = number and _listed_after(words, hits[number - 1].end, hit.start)
+        negated = _negated(hit, words) or bool(listed and negated)
+        target = not_owners if negated else owners
         target.extend(r for r in named if r not in target)
     return _Owners(
         tuple(owners),
@@ -350,6 +354,11 @@ def _read_owners(words: list[str], original: str, vocab: Vocabulary) -> _Owners:
         frozenset(i for hit in hits for i in range(hit.start, hit.end)),
         heads,
     )
+
+
+def _listed_after(words: list[str], end: int, start: int) -> bool:
+    """Whether only list words ("or", "and", "the") stand between two roles."""
+    return all(word in ("or", "and", "nor", "the", "a") for word in words[end:start])
 
 
 _NOT_BEFORE_WINDOW = re.compile(r"\b(?:not|never)\s+(?:(?:be|been|yet|due|all|any)\s+)*$")

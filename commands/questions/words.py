@@ -121,6 +121,7 @@ TYPED_AS = {
 }
 _TYPED = re.compile(r"(?<![\w'.])(" + "|".join(map(re.escape, TYPED_AS)) + r")(?![\w'])")
 _NOT = re.compile(r"\b([a-z]+)n't\b")
+_ASKING = re.compile(r"\b(?:send|get|give|bring|pull|dig|grab)\s+(?:out\s+|up\s+)?(?:me|us)\b")
 _IRREGULAR_NOT = {"ca": "can", "wo": "will", "sha": "shall", "ai": "is"}
 
 
@@ -130,6 +131,7 @@ def spelled_out(folded: str) -> str:
     folded = _NOT.sub(lambda m: _IRREGULAR_NOT.get(m.group(1), m.group(1)) + " not", folded)
     folded = re.sub(r"\bw/o\b", " without ", folded)
     folded = re.sub(r"\bw/(?=\s|[a-z])", " with ", folded)
+    folded = _ASKING.sub("show me", folded)
     return _TYPED.sub(lambda m: TYPED_AS[m.group(1)], folded)
 
 

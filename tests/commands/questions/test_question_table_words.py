@@ -109,6 +109,8 @@ PHONE = [
     row("hos overdue b4 end of jan", {"P6.3", "P7.4", "P8.1", "P5.4"}, {"P9.1"},
         ("owned by a head of service", "due by the end of january 2023")),
     row("wats due tmrw", set(), {"P5.4", "P7.5"}, "due tomorrow", said="There are no"),
+    row("can u send me wats overdue 4 corp parenting", {"P6.3", "P5.4"}, {"P7.5"},
+        "overdue items owned by head of corporate parenting"),
 ]
 
 NEGATION = [
@@ -151,6 +153,13 @@ NEGATION = [
         {"P5.1", "P5.2", "P5.5"}, "with a due date"),
     row("anything unowned under P5", {"P5.13"}, {"P5.1", "P5.4"}, "no owner"),
     row("nothing but red in P1", {"P1.4"}, {"P1.1", "P1.5"}, "coloured red"),
+    row("is P7.5 not overdue?", {"P7.5"}, {"P7.4"}, "p7.5 not overdue",
+        said="No, P7.5 is overdue."),
+    row("is P7.3 not overdue?", {"P7.3"}, set(), "p7.3", said="Yes, P7.3 is not overdue."),
+    row("is P9.1 not red", {"P9.1"}, set(), "p9.1", said="No, P9.1 is coloured red."),
+    row("what's outstanding that isn't owned by the DoS or DCS", {"P6.3", "P7.5"},
+        {"P9.1", "P1.3", "P9.4"}, "not owned by director of safeguarding or corporate director"),
+    row("show me stuff without owners", {"P5.13"}, {"P5.1", "OA1.6"}, "no owner"),
 ]
 
 COLOURS = [
