@@ -48,29 +48,30 @@ def question_in_words(question: Question, index: PlanIndex) -> str:
                 parts.append(
                     "with the actions elsewhere marked " + ", ".join(f"({a})" for a in marked)
                 )
-    if question.not_status:
-        parts.append("not " + STATUS_WORDS.get(question.not_status, question.not_status))
-    if question.owners:
-        parts.append("owned by " + _owners_in_words(question.owners, index))
-    if question.not_owners:
-        parts.append("not owned by " + _owners_in_words(question.not_owners, index))
-    if question.has_owner is not None:
-        parts.append("with an owner" if question.has_owner else "with no owner")
-    if question.topic_words:
-        parts.append("about “" + " ".join(question.topic_words) + "”")
-    if question.rag:
-        parts.append("coloured " + " or ".join((question.rag, *question.more_rags)))
-    if question.not_rags:
-        parts.append("not coloured " + " or ".join(question.not_rags))
-    if question.window:
-        negated = question.window_negated
-        parts.append(("not " if negated else "") + question.window.label)
-    if question.has_due is not None:
-        parts.append("with a due date" if question.has_due else "with no due date")
+    parts += _filters_in_words(question, index)
     if question.plan:
         plan = next((e.plan_title for e in index.entries if e.plan_key == question.plan), None)
         parts.append(f"in the {plan or question.plan}")
     return " ".join(p for p in parts if p)
+
+
+def _filters_in_words(question: Question, index: PlanIndex) -> list[str]:
+    """The owners, topic, colours, window and what is negated, in words, in reading order."""
+    window = question.window
+    words = [
+        "not " + STATUS_WORDS.get(question.not_status, "") if question.not_status else "",
+        "owned by " + _owners_in_words(question.owners, index) if question.owners else "",
+        "not owned by " + _owners_in_words(question.not_owners, index)
+        if question.not_owners
+        else "",
+        {None: "", True: "with an owner", False: "with no owner"}[question.has_owner],
+        "about “" + " ".join(question.topic_words) + "”" if question.topic_words else "",
+        "coloured " + " or ".join((question.rag, *question.more_rags)) if question.rag else "",
+        "not coloured " + " or ".join(question.not_rags) if question.not_rags else "",
+        ("not " if question.window_negated else "") + window.label if window else "",
+        {None: "", True: "with a due date", False: "with no due date"}[question.has_due],
+    ]
+    return [word for word in words if word]
 
 
 def _owners_in_words(owners: tuple[str, ...], index: PlanIndex) -> str:
