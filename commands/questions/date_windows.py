@@ -147,7 +147,8 @@ def _named_windows(text: str, today: date) -> list[tuple[str, DateWindow]]:
     month_end = last_day(today.year, today.month)
     simple: list[tuple[str, DateWindow]] = [
         (
-            r"\b(?:by|before|until)\s+(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?month\b",
+            r"\b(?:by|before|until)\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+|this\s+)?month"
+            r"|month[\s-]end)\b",
             DateWindow(None, month_end, f"due by {fmt_day(month_end)}"),
         ),
         (
@@ -161,7 +162,7 @@ def _named_windows(text: str, today: date) -> list[tuple[str, DateWindow]]:
             DateWindow(None, monday + timedelta(13), f"due by {fmt_day(monday + timedelta(13))}"),
         ),
         (
-            r"\b(?:in\s+|within\s+|over\s+)?(?:the\s+)?(?:next|coming)\s+(?:few|couple\s+of)\s+weeks\b",
+            r"\b(?:in\s+|within\s+|over\s+)?(?:the\s+)?(?:next|coming)\s+few\s+weeks\b",
             DateWindow(today, today + timedelta(21), "due in the next 21 days"),
         ),
         (
@@ -240,15 +241,21 @@ def _named_window(text: str, today: date, past: bool) -> Window:
     return window, text
 
 
+NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+                "a couple of": 2, "couple of": 2, "a few": 3, "few": 3, "ten": 10}  # fmt: skip
+_COUNTS = "|".join(sorted((w.replace(" ", r"\s+") for w in NUMBER_WORDS), key=len, reverse=True))
+
+
 def _next_days(text: str, today: date, past: bool) -> Window:
     """In the next 10 days, within 3 weeks."""
     match = re.search(
-        r"\b(?:in|within|over|for)?\s*(?:the\s+)?(?:next|coming)\s+(\d{1,3})\s+(days?|weeks?)\b"
-        r"|\b(?:in|within)\s+(\d{1,3})\s+(days?|weeks?)\b",
+        r"\b(?:in|within|over|for)?\s*(?:the\s+)?(?:next|coming)\s+(\d{1,3}|" + _COUNTS + r")\s+"
+        r"(days?|weeks?)\b|\b(?:in|within)\s+(\d{1,3}|" + _COUNTS + r")\s+(days?|weeks?)\b",
         text,
     )
     if match:
-        count = int(match.group(1) or match.group(3))
+        written = match.group(1) or match.group(3)
+        count = int(written) if written.isdigit() else NUMBER_WORDS[" ".join(written.split())]
         unit = match.group(2) or match.group(4)
         days = count * 7 if unit.startswith("week") else count
         text = blank_match(text, match)

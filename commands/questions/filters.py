@@ -71,8 +71,19 @@ _BETWEEN = (
     "|one|ones|of|them"
 )
 _NOT = r"\b(?:not|never)\s+(?:(?:" + _BETWEEN + r")\s+)*"
+# "Not due" before the end, or before what names items: not overdue. Before a date it is a
+# window negated ("not due in March"), read with the windows.
+_NOT_A_WINDOW = (
+    r"(?=\s*(?:$|[?.!,]|(?:for|under|with|owned|by\s+(?:the\s+)?head)\b"
+    r"|in\s+[a-z]{1,2}\s*\d|in\s*$|in\s{2}))"
+)
 _NEGATED_STATUS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("overdue", re.compile(_NOT + r"(?:over[\s-]?due|late|behind|past\s+(?:its\s+)?due)\b")),
+    # "not yet due", "isn't due yet"; "not due in March" is a window negated, read later.
+    (
+        "overdue",
+        re.compile(r"\bnot\s+yet\s+due\b|\bnot\s+due\s+yet\b|\bnot\s+due\b" + _NOT_A_WINDOW),
+    ),
     ("blocked", re.compile(_NOT + r"(?:blocked|stuck|on\s+hold)\b")),
     ("in_progress", re.compile(_NOT + r"(?:in[\s-]progress|under\s?way|being\s+worked\s+on)\b")),
 )
@@ -164,7 +175,8 @@ def _status_typo(text: str) -> tuple[str | None, str]:
 
 _LACKING = (
     r"(?:\b(?:with|have|has|having|got)\s+)?"
-    r"\b(?:no|without(?:\s+an?)?|missing(?:\s+an?)?|lacking(?:\s+an?)?)\s+"
+    r"\b(?:no|without(?:\s+an?)?|missing(?:\s+an?)?|lacking(?:\s+an?)?"
+    r"|not\s+(?:got|have|having|had|been\s+given)(?:\s+(?:an?|any))?)\s+"
 )
 _WITH = r"\b(?:with|have|has|having|got)\s+(?:an?\s+|some\s+)?"
 _OWNER = r"(?:named\s+|assigned\s+)?(?:owners?|leads?|owner\s+roles?)\b"

@@ -26,7 +26,8 @@ _STOPWORD_TEXT = """
     getting just percent percentage everything everyone deadline deadlines pls plz atm rn
     pick picked picks trace traces traced link links linked back led leading runs held holds
     assigned belonging belong chase chasing nudge nudging worry worried except excluding exclude
-    besides apart minus"""
+    besides apart minus rag brag rated rating colour color coloured colored flagged marked
+    showing"""
 # Words that name the whole service, not a topic ("overdue for HoS in CSC", "York's plan").
 SERVICE_WORDS = frozenset({"csc", "cyc", "york", "council", "dept", "directorate", "lol"})
 STOPWORDS = frozenset(_STOPWORD_TEXT.split()) | SERVICE_WORDS

@@ -160,6 +160,10 @@ NEGATION = [
     row("what's outstanding that isn't owned by the DoS or DCS", {"P6.3", "P7.5"},
         {"P9.1", "P1.3", "P9.4"}, "not owned by director of safeguarding or corporate director"),
     row("show me stuff without owners", {"P5.13"}, {"P5.1", "OA1.6"}, "no owner"),
+    row("what's not due in P7 yet", {"P7.1", "P7.3"}, {"P7.4", "P7.5"}, "not overdue"),
+    row("stuff in P5 that hasn't got an owner", {"P5.13"}, {"P5.1"}, "with no owner"),
+    row("P7 actions that don't have a due date", {"P7.1", "P7.8"}, {"P7.3", "P7.5"},
+        "with no due date"),
 ]
 
 COLOURS = [
@@ -174,6 +178,7 @@ COLOURS = [
         ("owned by head of qa", "coloured red")),
     row("anything off track for the DCS", {"P9.1"}, {"P9.4", "P7.5"}, "coloured red"),
     row("whats at risk", {"P5.4", "P5.8"}, {"P7.5"}, "coloured amber"),
+    row("anything RAG rated red in P8", {"P8.1"}, {"P8.2"}, ("under p8", "coloured red")),
     row("reds or ambers in P5", {"P5.3", "P5.4", "P5.7", "P5.8"}, {"P5.1", "P5.2"},
         "coloured red or amber"),
     row("anything in P9 that isn't red or amber", {"P9.2", "P9.4"}, {"P9.1", "P9.3"},
@@ -193,6 +198,8 @@ WINDOWS = [
         "due by fri 17 feb 2023"),
     row("due this week?", set(), {"P5.4", "P7.5"}, "due this week", said="There are no"),
     row("in the next fortnight", {"P5.4", "P5.8"}, {"P7.5", "P1.5"}, "due in the next 14 days"),
+    row("due in two weeks?", {"P5.4", "P5.8"}, {"P7.5", "P1.5"}, "due in the next 14 days"),
+    row("whats due by month end", {"P5.4", "P7.5"}, {"P1.5", "P6.1"}, "due by 28 feb 2023"),
     row("whats coming up within a fortnight for corp parenting", {"P5.4", "P5.8"}, {"P6.3"},
         "due in the next 14 days"),
     row("q2 deadlines", {"P5.4.1"}, {"P7.5", "P6.2"}, "due in q2 2022/23"),
