@@ -59,6 +59,7 @@ def _filters_in_words(question: Question, index: PlanIndex) -> list[str]:
     """The owners, topic, colours, window and what is negated, in words, in reading order."""
     window = question.window
     words = [
+        "outside " + ", ".join(question.not_references) if question.not_references else "",
         "not " + STATUS_WORDS.get(question.not_status, "") if question.not_status else "",
         "owned by " + _owners_in_words(question.owners, index) if question.owners else "",
         "not owned by " + _owners_in_words(question.not_owners, index)

@@ -70,7 +70,7 @@ _BETWEEN = (
     "yet|been|even|really|currently|actually|all|any|marked|showing|rated|flagged|at|in|the|a|an"
     "|one|ones|of|them"
 )
-_NOT = r"\b(?:not|never)\s+(?:(?:" + _BETWEEN + r")\s+)*"
+_NOT = r"\b(?:not|never)\s{1,2}(?:(?:" + _BETWEEN + r")\s{1,2})*"  # a blanked reference is wider
 # "Not due" before the end, or before what names items: not overdue. Before a date it is a
 # window negated ("not due in March"), read with the windows.
 _NOT_A_WINDOW = (

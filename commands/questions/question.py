@@ -73,6 +73,7 @@ class Question:
     # Negated filters: "aren't led by Head of MASH", "not overdue", "anything not green", "not
     # due in March". Each holds what the items must NOT be.
     not_owners: tuple[str, ...] = ()
+    not_references: tuple[str, ...] = ()  # "everything except P7": areas or items left out
     not_status: str | None = None  # overdue | blocked | in_progress
     not_rags: tuple[str, ...] = ()  # "not red or amber"
     more_rags: tuple[str, ...] = ()  # "red or amber": the colours asked for beside `rag`
@@ -101,6 +102,7 @@ class Question:
             "mine": self.mine,
             "changes": self.changes,
             "not": {
+                "references": list(self.not_references),
                 "owners": list(self.not_owners),
                 "status": self.not_status,
                 "colours": list(self.not_rags),
@@ -128,6 +130,7 @@ class Question:
         """Asks for something the items must not be, or to lack an owner or a due date."""
         return bool(
             self.not_owners
+            or self.not_references
             or self.not_status
             or self.not_rags
             or self.has_owner is not None

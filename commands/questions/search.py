@@ -141,6 +141,7 @@ def _negated_filters(
     if not question.negated and not question.window_negated:
         return None
     leave_out = frozenset(question.not_owners)
+    outside = frozenset(ref.upper() for ref in question.not_references)
     window = question.window if question.window_negated else None
     not_status, not_rags = question.not_status, frozenset(question.not_rags)
     has_owner, has_due = question.has_owner, question.has_due
@@ -151,6 +152,8 @@ def _negated_filters(
             return False
         due = state.due_date
         if leave_out and leave_out.intersection(entry.owners):
+            return False
+        if outside and _within(entry, outside):
             return False
         if has_owner is not None and bool(entry.owners) != has_owner:
             return False
@@ -165,6 +168,14 @@ def _negated_filters(
         return not not_rags or colour_now(state, today, thresholds).rag.value not in not_rags
 
     return passes
+
+
+def _within(entry: Entry, refs: frozenset[str]) -> bool:
+    """Whether an item is, or sits under, one of `refs` (an area, its follow-ups, an action)."""
+    ref = entry.ref.upper()
+    if entry.area_ref.upper() in refs or any(oa.upper() in refs for oa in entry.oa_refs):
+        return True
+    return any(ref == r or ref.startswith(r + ".") for r in refs)
 
 
 def _inside(day: date, window: DateWindow) -> bool:

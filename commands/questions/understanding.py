@@ -78,8 +78,9 @@ def _reference_patterns(vocab: Vocabulary) -> list[tuple[re.Pattern[str], str | 
 _PATTERN_CACHE: dict[tuple[object, ...], list[tuple[re.Pattern[str], str | None]]] = {}
 
 
-def find_references(text: str, vocab: Vocabulary) -> tuple[list[str], str]:
-    """The references in `text`, canonical ("OA4.2"), and the text with them blanked out."""
+def _reference_spans(text: str, vocab: Vocabulary) -> tuple[list[tuple[int, int, str]], str]:
+    """Each reference typed, canonical ("OA4.2"), with where it was, in order; and the text with
+    them blanked out."""
     key = (vocab.prefixes, vocab.ofsted_prefix, vocab.priority_prefix)
     patterns = _PATTERN_CACHE.get(key)
     if patterns is None:
@@ -87,7 +88,7 @@ def find_references(text: str, vocab: Vocabulary) -> tuple[list[str], str]:
         if len(_PATTERN_CACHE) > 32:
             _PATTERN_CACHE.clear()
         _PATTERN_CACHE[key] = patterns
-    found: list[tuple[int, str]] = []
+    found: list[tuple[int, int, str]] = []
     for pattern, prefix in patterns:
 
         def take(match: re.Match[str], prefix: str | None = prefix) -> str:
@@ -96,15 +97,43 @@ def find_references(text: str, vocab: Vocabulary) -> tuple[list[str], str]:
             else:
                 head, digits = prefix, next(g for g in match.groups() if g)
             canonical = head + re.sub(r"\s+", "", digits)
-            found.append((match.start(), canonical))
+            found.append((match.start(), match.end(), canonical))
             return " " * len(match.group(0))
 
         text = pattern.sub(take, text)
-    references: list[str] = []
-    for _, ref in sorted(found):
-        if ref not in references:
-            references.append(ref)
-    return references, text
+    return sorted(found), text
+
+
+def find_references(text: str, vocab: Vocabulary) -> tuple[list[str], str]:
+    """The references in `text`, canonical ("OA4.2"), and the text with them blanked out."""
+    spans, text = _reference_spans(text, vocab)
+    return list(dict.fromkeys(ref for _, _, ref in spans)), text
+
+
+# Before a reference, words that leave it out: "overdue except P7", "anything not in P4 or P5",
+# "everything apart from OA4". A "not" after "is", "are"… asks a question ("isn't P7.5 done?").
+_NOT_BEFORE_REF = re.compile(
+    r"(?:(?<!is )(?<!are )(?<!was )(?<!has )(?<!does )(?<!do )\bnot|\bexcept|\bexcluding"
+    r"|\bapart\s+from|\bother\s+than|\boutside(?:\s+of)?|\bbesides|\bignoring|\bbar)"
+    r"\s+(?:(?:in|under|for|the|of|from|anything|everything|stuff)\s+)*$"
+)
+_REF_LIST = re.compile(r"\s*(?:,|&|/|\band\b|\bor\b|\bnor\b)?\s*")
+
+
+def find_references_read(text: str, vocab: Vocabulary) -> tuple[list[str], list[str], str]:
+    """(references named, references left out, the text with both blanked out)."""
+    spans, blanked = _reference_spans(text, vocab)
+    named: list[str] = []
+    left_out: list[str] = []
+    negated, last_end = False, -1
+    for start, end, ref in spans:
+        listed = last_end >= 0 and _REF_LIST.fullmatch(text[last_end:start]) is not None
+        negated = bool(_NOT_BEFORE_REF.search(text[:start])) or (listed and negated)
+        target = left_out if negated else named
+        if ref not in target:
+            target.append(ref)
+        last_end = end
+    return named, left_out, blanked
 
 
 # "What was due in December?", "what's been overdue since 1 dec": a month or day with no year
@@ -374,7 +403,7 @@ def understand(text: str, vocab: Vocabulary, today: date) -> Question:
     """Read a free-text question. Never raises: anything unreadable is simply left out."""
     cleaned, truncated, ignored = clean(text)
     folded = spelled_out(fold(cleaned))
-    references, rest = find_references(folded, vocab)
+    references, not_references, rest = find_references_read(folded, vocab)
     changes, rest = find_changes(rest)
     mine, rest = find_mine(rest)
     has_owner, has_due, rest = find_presence(rest)
@@ -415,6 +444,7 @@ def understand(text: str, vocab: Vocabulary, today: date) -> Question:
         past=past,
         bad_dates=bad_dates,
         not_owners=owners.not_owners,
+        not_references=tuple(not_references),
         not_status=filters.not_status,
         not_rags=filters.not_rags,
         more_rags=filters.more_rags,
