@@ -64,7 +64,10 @@ _YEAR_WRITTEN = (
     r"(?:\s*(?:fy|financial\s+year)?\s*(?:(?P<y1>(?:20)?\d\d)\s*[/-]\s*(?P<y2>\d\d)\b"
     r"|(?P<y>20\d\d)\b))?"
 )
-_NAMED_QUARTER = re.compile(r"\b" + _BY_WORD + r"q(?P<q>[1-4])\b" + _YEAR_WRITTEN)
+_NAMED_QUARTER = re.compile(
+    r"\b" + _BY_WORD + r"q(?P<q>[1-4])\b"
+    r"(?:\s+(?:of\s+)?(?P<which>this|next|last)\s+(?:financial\s+)?year\b|" + _YEAR_WRITTEN + ")"
+)
 _NAMED_FY = re.compile(
     r"\b" + _BY_WORD + r"(?:(?P<which>this|current|next|last|previous)\s+)?"
     r"(?:financial|fiscal)\s+year\b" + _YEAR_WRITTEN
@@ -99,13 +102,21 @@ def financial_windows(text: str, today: date) -> Named:
         (r"\b(?:last|previous)\s+quarter\b", quarter(*previous)),
     ]
     for found in _NAMED_QUARTER.finditer(text):
-        year = _year_written(found, fy)
-        windows.append(
-            (re.escape(found.group(0)), _by(quarter(year, int(found["q"])), found["by"]))
-        )
+        windows.append((re.escape(found.group(0)), _named_quarter(found, fy, today)))
     for found in _NAMED_FY.finditer(text):
         windows.append((re.escape(found.group(0)), _financial_year(found, fy)))
     return windows
+
+
+def _named_quarter(found: re.Match[str], fy: int, today: date) -> DateWindow:
+    """ "Q3", "Q3 22/23", "Q1 next year"; "by the end of Q1" with no year is the next Q1 to end
+    (a deadline looks forward), while "Q1" alone is this financial year's."""
+    number, which = int(found["q"]), found["which"]
+    year = fy + {"next": 1, "last": -1}.get(which, 0) if which else _year_written(found, fy)
+    written = which or found["y1"] or found["y"]
+    if found["by"] and not written and (quarter(year, number).end or today) < today:
+        year += 1
+    return _by(quarter(year, number), found["by"])
 
 
 def _financial_year(found: re.Match[str], fy: int) -> DateWindow:
@@ -132,7 +143,7 @@ _DAY_NAMED = re.compile(
 )
 _SHORT_FORMS = {"tues": "tue", "thur": "thu", "thurs": "thu", "weds": "wed"}
 _HOLIDAYS = re.compile(
-    r"\b(?P<word>by|before|until|till|at|over|for)?\s*(?:the\s+)?"
+    r"\b(?P<word>by|before|until|till|at|over|for|after|since|from)?\s*(?:the\s+)?"
     r"(?P<name>easter|good\s+friday|christmas|xmas|new\s+year)\b"
 )
 
@@ -164,7 +175,31 @@ def _holiday(name: str, today: date) -> date:
     return found
 
 
+_SEASON_MONTHS = {"spring": 3, "summer": 6, "autumn": 9, "winter": 12}
+_SEASONS = re.compile(
+    r"\b(?:(?:in|over|during|for|by)\s+)?(?:the\s+|this\s+)?(?P<season>"
+    + "|".join(_SEASON_MONTHS)
+    + r")\b"
+)
+
+
+def _season(name: str, today: date) -> DateWindow:
+    """Spring March-May, summer June-August, autumn September-November, winter December-
+    February: this one while it lasts, else the next."""
+    first = _SEASON_MONTHS[name]
+    year = today.year - (first == 12 and today.month <= 2)
+    end_month = (first + 1) % 12 + 1
+    start = date(year, first, 1)
+    end = last_day(year + (end_month < first), end_month)
+    if end < today:
+        start, end = date(year + 1, first, 1), last_day(year + 1 + (end_month < first), end_month)
+    return DateWindow(start, end, f"due in the {name} ({fmt_day(start)} to {fmt_day(end)})")
+
+
 def _day_window(word: str | None, day: date, label: str) -> DateWindow:
+    if word in ("after", "since", "from"):
+        start = day + timedelta(days=1) if word == "after" else day
+        return DateWindow(start, None, f"due {word} {label}")
     if word in ("by", "until", "till", "for"):
         return DateWindow(None, day, f"due by {label}")
     if word == "before":
@@ -183,6 +218,8 @@ def day_windows(text: str, today: date) -> Named:
         day = _weekday(found, today)
         label = f"{calendar.day_abbr[day.weekday()]} {fmt_day(day)}"
         windows.append((re.escape(found.group(0)), _day_window(found.group("word"), day, label)))
+    for found in _SEASONS.finditer(text):
+        windows.append((re.escape(found.group(0)), _season(found.group("season"), today)))
     for found in _HOLIDAYS.finditer(text):
         name = found.group("name")
         day = _holiday(name, today)

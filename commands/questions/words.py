@@ -27,7 +27,7 @@ _STOPWORD_TEXT = """
     pick picked picks trace traces traced link links linked back led leading runs held holds
     assigned belonging belong chase chasing nudge nudging worry worried except excluding exclude
     besides apart minus rag brag rated rating colour color coloured colored flagged marked
-    showing"""
+    showing yet one pull fetch grab hiya heya yo tho though soz sorry quick"""
 # Words that name the whole service, not a topic ("overdue for HoS in CSC", "York's plan").
 SERVICE_WORDS = frozenset({"csc", "cyc", "york", "council", "dept", "directorate", "lol"})
 STOPWORDS = frozenset(_STOPWORD_TEXT.split()) | SERVICE_WORDS
@@ -73,6 +73,7 @@ TYPED_AS = {
     **dict.fromkeys(("u", "ya", "yu"), "you"),
     **dict.fromkeys(("ur", "yr"), "your"),
     "r": "are",
+    **dict.fromkeys(("thats", "thts", "tht"), "that"),
     "n": "and",
     "abt": "about",
     "thru": "through",
@@ -275,7 +276,8 @@ _FOREIGN_TEXT = """
     fur auf ein eine noch überfällig uberfallig maßnahmen massnahmen jakie jaki są sa nie dla
     czy jest które ktore działania dzialania quais estão estao não nao são sao com uma ações
     acoes quali sono della delle per non che azioni ritardo cosa sunt nu pentru cu și
-    si acțiuni actiuni întârziere kya hai nahin kaun hain kab ki ke mein aur"""
+    si acțiuni actiuni întârziere kya hai nahin kaun hain kab ki ke mein aur hola bonjour merci
+    beaucoup gracias danke ciao salut obrigado dziękuję dziekuje grazie"""
 FOREIGN_WORDS = frozenset(_FOREIGN_TEXT.split())
 _LETTERS = re.compile(r"[^\W\d_]+")
 
@@ -291,4 +293,4 @@ def looks_foreign(text: str) -> bool:
         return True
     foreign = sum(1 for w in words if w in FOREIGN_WORDS)
     english = sum(1 for w in words if w in STOPWORDS or w in TYPED_AS)
-    return foreign >= 2 and foreign > english
+    return (foreign >= 2 and foreign > english) or (foreign >= 1 and foreign == len(words))

@@ -81,6 +81,8 @@ SLACK = [
     row("<@U0ABC1234> whats overdue for the DCS :eyes:", {"P9.1"}, {"P7.5", "P9.4"},
         "owned by corporate director of children"),
     row("*P6* overdue?", {"P6.2", "P6.3"}, {"P9.1", "P6.1"}, "overdue items under p6"),
+    row("*Quick one* - what's slipped for Corp Parenting? :sweat_smile:", {"P6.3", "P5.4"},
+        {"P7.5"}, "overdue items owned by head of corporate parenting"),
 ]
 
 PHONE = [
@@ -109,6 +111,8 @@ PHONE = [
     row("hos overdue b4 end of jan", {"P6.3", "P7.4", "P8.1", "P5.4"}, {"P9.1"},
         ("owned by a head of service", "due by the end of january 2023")),
     row("wats due tmrw", set(), {"P5.4", "P7.5"}, "due tomorrow", said="There are no"),
+    row("any thing for hed of QA thats late", {"P7.4", "P8.1"}, {"P7.5"},
+        "overdue items owned by head of qa"),
     row("can u send me wats overdue 4 corp parenting", {"P6.3", "P5.4"}, {"P7.5"},
         "overdue items owned by head of corporate parenting"),
 ]
@@ -222,6 +226,11 @@ WINDOWS = [
         ("owned by head of mash", "due by 31 mar 2023")),
     row("stuff due in 2023/24", {"P7.3", "P5.6", "P8.2"}, {"P1.5", "P9.1"}, "due in 2023/24"),
     row("next FY for P8", {"P8.2"}, {"P8.1"}, ("under p8", "due in 2023/24")),
+    row("what's due by the end of Q1 next year", {"P7.3", "P5.7", "P5.6"}, {"P8.2"},
+        "due by 30 jun 2023"),
+    row("anything due after Easter", {"P7.3", "P8.2", "P5.6"}, {"P1.5", "P9.1"},
+        "due after easter"),
+    row("what's due over the summer", {"P5.6", "P5.7"}, {"P7.3", "P8.2"}, "due in the summer"),
 ]
 
 BAD_INPUT = [
@@ -232,6 +241,7 @@ BAD_INPUT = [
     row("¿Qué acciones están retrasadas?", said="doesn't read as English"),
     row("quelles actions sont en retard pour le MASH", said="doesn't read as English"),
     row("Какие действия просрочены?", said="doesn't read as English"),
+    row("hola", said="doesn't read as English"),
     row(PASTED, said="reads like a pasted document"),
     row("<!channel> <https://evil.example/x>", said="I read only broadcasts and links"),
 ]
