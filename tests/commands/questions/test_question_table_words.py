@@ -24,6 +24,7 @@ from sqlmodel import Session
 
 from commands.caller import Caller
 from commands.clock import Clock
+from commands.questions.answer import answer
 from commands.questions.answer_result import AnswerResult
 from commands.request import Request
 from commands.router import handle
@@ -327,3 +328,23 @@ def test_any_mix_of_markup_emoji_and_words_is_answered_calmly(session: Session, 
     assert result.items or result.message, text
     shown = f"{result.understood} {result.message}"
     assert "<@" not in shown and "<!" not in shown and "<http" not in shown, text
+
+
+@pytest.mark.parametrize(
+    "role",
+    ["Head of MASH", "Head of QA", "Director of Safeguarding", "Head of Corporate Parenting"],
+)
+def test_an_owner_and_its_negation_split_the_open_actions(session: Session, role: str) -> None:
+    """ "For R" and "not for R" share no action and together hold every open action."""
+    clock = Clock.fixed_at(TODAY)
+
+    def actions(text: str) -> set[str]:
+        found = answer(session, text, clock, limit=10_000)
+        assert isinstance(found, AnswerResult)
+        return {item.reference for item in found.items if item.kind == "action"}
+
+    everything = actions("open")
+    owned, not_owned = actions(f"open for {role}"), actions(f"open, not for {role}")
+    assert owned and not_owned
+    assert not owned & not_owned
+    assert owned | not_owned == everything
