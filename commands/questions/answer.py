@@ -254,15 +254,33 @@ def _search_and_verdict(
     filtered_out = max(0, outcome.matched_before_filters - (outcome.total - areas))
     named = [r for r in question.references if "." in r and r not in outcome.unknown_refs]
     answer_no = None
-    if named and question.filtered:
+    if named and (question.filtered or question.negated):
         passes = filters_of(question, today, thresholds)
         failing = [r for r in named if not passes(index.entries[index.by_ref[r.upper()]])]
         answer_no = no_answer(question, failing) if failing else yes_answer(question, named)
         if not outcome.hits and filtered_out:
-            as_is = replace(question, status=None, status_assumed=False, rag=None, window=None)
+            as_is = as_it_stands(question)
             outcome = search(index, as_is, today, thresholds, limit)
             filtered_out = 0
     return question, outcome, filtered_out, answer_no
+
+
+def as_it_stands(question: Question) -> Question:
+    """The question without its filters: the named items as they are."""
+    return replace(
+        question,
+        status=None,
+        status_assumed=False,
+        rag=None,
+        more_rags=(),
+        window=None,
+        window_negated=False,
+        not_status=None,
+        not_rags=(),
+        not_owners=(),
+        has_owner=None,
+        has_due=None,
+    )
 
 
 _MENTIONED = re.compile(r"<@([UW][A-Z0-9]{2,})(?:\|[^>]*)?>")

@@ -48,18 +48,41 @@ def question_in_words(question: Question, index: PlanIndex) -> str:
                 parts.append(
                     "with the actions elsewhere marked " + ", ".join(f"({a})" for a in marked)
                 )
-    if question.owners:
-        parts.append("owned by " + " or ".join(question.owners))
-    if question.topic_words:
-        parts.append("about “" + " ".join(question.topic_words) + "”")
-    if question.rag:
-        parts.append(f"coloured {question.rag}")
-    if question.window:
-        parts.append(question.window.label)
+    parts += _filters_in_words(question, index)
     if question.plan:
         plan = next((e.plan_title for e in index.entries if e.plan_key == question.plan), None)
         parts.append(f"in the {plan or question.plan}")
     return " ".join(p for p in parts if p)
+
+
+def _filters_in_words(question: Question, index: PlanIndex) -> list[str]:
+    """The owners, topic, colours, window and what is negated, in words, in reading order."""
+    window = question.window
+    words = [
+        "outside " + ", ".join(question.not_references) if question.not_references else "",
+        "not " + STATUS_WORDS.get(question.not_status, "") if question.not_status else "",
+        "owned by " + _owners_in_words(question.owners, index) if question.owners else "",
+        "not owned by " + _owners_in_words(question.not_owners, index)
+        if question.not_owners
+        else "",
+        {None: "", True: "with an owner", False: "with no owner"}[question.has_owner],
+        "about “" + " ".join(question.topic_words) + "”" if question.topic_words else "",
+        "coloured " + " or ".join((question.rag, *question.more_rags)) if question.rag else "",
+        "not coloured " + " or ".join(question.not_rags) if question.not_rags else "",
+        ("not " if question.window_negated else "") + window.label if window else "",
+        {None: "", True: "with a due date", False: "with no due date"}[question.has_due],
+    ]
+    return [word for word in words if word]
+
+
+def _owners_in_words(owners: tuple[str, ...], index: PlanIndex) -> str:
+    """ "Head of MASH or Head of QA"; every Head of Service and "All HoS" as "a Head of Service"."""
+    vocab = index.vocabulary
+    heads = {*vocab.heads_of_service, *vocab.group_roles}
+    named = list(owners)
+    if vocab.heads_of_service and heads <= set(owners):
+        named = [o for o in owners if o not in heads] + ["a Head of Service"]
+    return " or ".join(named)
 
 
 def yes_answer(question: Question, named: list[str]) -> str:
@@ -71,12 +94,31 @@ def yes_answer(question: Question, named: list[str]) -> str:
 
 
 def _wanted_words(question: Question) -> str:
+    """What a yes/no question asks an item to be: "overdue and coloured red", "not overdue"."""
+    window = question.window
     words = [
         STATUS_WORDS.get(question.status or "", "") if not question.status_assumed else "",
-        f"coloured {question.rag}" if question.rag else "",
-        question.window.label if question.window else "",
+        "coloured " + " or ".join((question.rag, *question.more_rags)) if question.rag else "",
+        window.label if window and not question.window_negated else "",
+        *(f"not {word}" for word in _as_it_is_not(question) if word),
     ]
     return " and ".join(word for word in words if word)
+
+
+def _as_it_is_not(question: Question) -> list[str]:
+    """What the question asks an item not to be, in words: "overdue", "coloured red"."""
+    return [
+        STATUS_WORDS.get(question.not_status or "", ""),
+        "coloured " + " or ".join(question.not_rags) if question.not_rags else "",
+        question.window.label if question.window and question.window_negated else "",
+        {None: "", False: "owned", True: "without an owner"}[question.has_owner],
+        {None: "", False: "dated", True: "without a due date"}[question.has_due],
+    ]
+
+
+def _only_negated(question: Question) -> bool:
+    positive = (question.status and not question.status_assumed) or question.rag
+    return not positive and not (question.window and not question.window_negated)
 
 
 def no_answer(question: Question, named: list[str]) -> str:
@@ -86,7 +128,10 @@ def no_answer(question: Question, named: list[str]) -> str:
         return f"No, {refs} {'has' if len(named) == 1 else 'have'} been started."
     if question.status == "started" and not (question.rag or question.window):
         return f"No, {refs} {'has' if len(named) == 1 else 'have'} not started yet."
-    return f"No, {refs} {'is' if len(named) == 1 else 'are'} not {_wanted_words(question)}."
+    verb = "is" if len(named) == 1 else "are"
+    if _only_negated(question):  # "is P7.5 not overdue?": "No, P7.5 is overdue."
+        return f"No, {refs} {verb} {' and '.join(w for w in _as_it_is_not(question) if w)}."
+    return f"No, {refs} {verb} not {_wanted_words(question)}."
 
 
 def _no_match_message(question: Question, filtered_out: int, unknown: tuple[str, ...]) -> str:
@@ -129,18 +174,43 @@ def refusal_of(question: Question, text: str, mention_note: str | None) -> str |
         if question.truncated:
             bad_dates += f" I read the first {MAX_CHARACTERS} characters of that."
         return bad_dates
-    if question.is_empty:
-        hint = (
-            "Ask me about the plan, for example “"
-            + "”, “".join(EXAMPLES)
-            + "”. Type help to see everything I understand."
+    hint = (
+        "Ask me about the plan, for example “"
+        + "”, “".join(EXAMPLES)
+        + "”. Type help to see everything I understand."
+    )
+    if question.foreign:
+        return (
+            "That doesn't read as English to me, so I haven't searched the plans: I understand "
+            f"questions in English. {hint}"
         )
-        if (text or "").strip():
-            hint = "I couldn't find a question about the plan in that. " + hint
+    if question.typed_words > DOCUMENT_WORDS and len(question.topic_words) > DOCUMENT_TOPIC:
+        return (
+            f"That's a long message (about {question.typed_words:,} words): it reads like a pasted "
+            f"document rather than a question, so I haven't searched the plans. {hint}"
+        )
+    if question.is_empty:
+        if question.ignored and not question.text.strip():
+            hint = (
+                "I couldn't find a question about the plan in that: I read only "
+                f"{_listed(question.ignored)}. {hint}"
+            )
+        elif (text or "").strip():
+            hint = f"I couldn't find a question about the plan in that. {hint}"
         if mention_note:
             hint = f"{mention_note} {hint}"
         return hint
     return None
+
+
+# More words than any question, most of them about something: a pasted document.
+DOCUMENT_WORDS = 150
+DOCUMENT_TOPIC = 12
+
+
+def _listed(things: tuple[str, ...]) -> str:
+    named = list(dict.fromkeys(things))
+    return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
 
 
 def answer_message(

@@ -65,6 +65,7 @@ def _overall(session: Session, request: Request, question: Question) -> DigestRe
         or question.topic
         or question.mine
         or question.changes
+        or question.negated  # "how are we doing outside P7": answered as a question
         or len(scopes) > 1
     ):
         return None  # items, a topic, "mine" or several scopes: answered as a question

@@ -1,11 +1,14 @@
-"""The dates a question names ("in March", "next 2 weeks", "Q3", "by 5/4"), as a due-date window."""
+"""The dates a question names ("in March", "next 2 weeks", "by 5/4"), as a due-date window; the
+council's calendar (quarters, financial years, weekdays, Easter) is read in calendar_words."""
 
 from __future__ import annotations
 
 import calendar
 import re
 from datetime import date, timedelta
+from functools import partial
 
+from commands.questions.calendar_words import day_windows, financial_windows, fmt_day
 from commands.questions.filters import blank_match
 from commands.questions.question import DateWindow
 from commands.updates.reply_dates import last_day
@@ -28,49 +31,6 @@ _WORD_DAY_PATTERN = re.compile(
     r"(?:\s+(20\d\d))?"
 )
 _SHORT_DAY_PATTERN = re.compile(r"\b" + _DAY_WORD + r"?\s*(\d{1,2})/(\d{1,2})(?![/\d])")
-
-
-def _quarter(fy: int, number: int) -> DateWindow:
-    """Quarter `number` of the financial year starting 1 April `fy` (Q1 April-June … Q4
-    January-March)."""
-    start = date(fy + (number == 4), (4 + 3 * (number - 1) - 1) % 12 + 1, 1)
-    end = last_day(start.year, start.month + 2)
-    return DateWindow(start, end, f"due in Q{number} {fy}/{(fy + 1) % 100:02d}")
-
-
-def _financial_windows(text: str, today: date) -> list[tuple[str, DateWindow]]:
-    """Councils plan by financial year (1 April to 31 March) and its quarters: "Q4", "Q3
-    2022/23", "this quarter", "next quarter", "this financial year", "by year end"."""
-    fy = today.year if today.month >= 4 else today.year - 1
-    current = (today.month - 4) % 12 // 3 + 1
-    year_end = date(fy + 1, 3, 31)
-    windows: list[tuple[str, DateWindow]] = [
-        (
-            r"\b(?:by\s+|before\s+|until\s+)?(?:the\s+)?(?:end\s+of\s+(?:the\s+)?"
-            r"(?:financial|fiscal)\s+year|year[\s-]end)\b",
-            DateWindow(None, year_end, f"due by {_fmt(year_end)}"),
-        ),
-        (
-            r"\b(?:this|the)\s+(?:financial|fiscal)\s+year\b",
-            DateWindow(date(fy, 4, 1), year_end, f"due in {fy}/{(fy + 1) % 100:02d}"),
-        ),
-        (
-            r"\b(?:by\s+|before\s+)?(?:the\s+)?(?:end\s+of\s+(?:the\s+|this\s+)?quarter"
-            r"|quarter[\s-]end)\b",
-            DateWindow(None, _quarter(fy, current).end, "due by the end of the quarter"),
-        ),
-        (
-            r"\b(?:by\s+|before\s+)?(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?(?:calendar\s+)?year\b",
-            DateWindow(None, date(today.year, 12, 31), f"due by 31 Dec {today.year}"),
-        ),
-        (r"\bthis\s+quarter\b", _quarter(fy, current)),
-        (r"\bnext\s+quarter\b", _quarter(fy + (current == 4), current % 4 + 1)),
-    ]
-    named = re.search(r"\bq([1-4])\b(?:\s+(20\d\d)(?:\s*[/-]\s*\d\d)?)?", text)
-    if named:
-        year = int(named.group(2)) if named.group(2) else fy
-        windows.append((re.escape(named.group(0)), _quarter(year, int(named.group(1)))))
-    return windows
 
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -123,10 +83,6 @@ def _next_month(day: date) -> date:
     return last_day(day.year, day.month) + timedelta(days=1)
 
 
-def _fmt(day: date) -> str:
-    return f"{day.day} {calendar.month_abbr[day.month]} {day.year}"
-
-
 _BAD_QUARTER = re.compile(r"\bq(?:0|[5-9])\b")
 
 
@@ -163,12 +119,16 @@ def find_bad_dates(text: str, today: date) -> tuple[tuple[str, ...], str]:
     return tuple(bad), text
 
 
-def find_window(text: str, today: date, *, past: bool = False) -> tuple[DateWindow | None, str]:
+def find_window(
+    text: str, today: date, *, past: bool = False, nearest: bool = False
+) -> tuple[DateWindow | None, str]:
     """The due-date window a question asks about, read against `today`, and the rest of the text.
-    A month named without its year is the next one, or with `past` (what changed in January?)
-    the last one. Each reader takes its words out of the text; the first window found counts."""
+    A month named without its year is the next one, with `past` (what changed in January?)
+    the last one, and with `nearest` (overdue by the end of Jan?) the nearer of the two. Each
+    reader takes its words out of the text; the first window found counts."""
     window: DateWindow | None = None
-    for reader in (_named_window, _next_days, _between, _one_day, _months, _year):
+    months = partial(_months, nearest=nearest)
+    for reader in (_named_window, _next_days, _between, _one_day, months, _year):
         if reader is _between and window is not None:
             continue  # "between" only reads two days when nothing else set the window
         candidate, text = reader(text, today, past)
@@ -187,12 +147,23 @@ def _named_windows(text: str, today: date) -> list[tuple[str, DateWindow]]:
     month_end = last_day(today.year, today.month)
     simple: list[tuple[str, DateWindow]] = [
         (
-            r"\b(?:by|before|until)\s+(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?month\b",
-            DateWindow(None, month_end, f"due by {_fmt(month_end)}"),
+            r"\b(?:by|before|until)\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+|this\s+)?month"
+            r"|month[\s-]end)\b",
+            DateWindow(None, month_end, f"due by {fmt_day(month_end)}"),
         ),
         (
             r"\b(?:by|before|until)\s+(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?week\b",
-            DateWindow(None, monday + timedelta(days=6), f"due by {_fmt(monday + timedelta(6))}"),
+            DateWindow(
+                None, monday + timedelta(days=6), f"due by {fmt_day(monday + timedelta(6))}"
+            ),
+        ),
+        (
+            r"\b(?:by|before|until)\s+(?:the\s+)?end\s+of\s+next\s+week\b",
+            DateWindow(None, monday + timedelta(13), f"due by {fmt_day(monday + timedelta(13))}"),
+        ),
+        (
+            r"\b(?:in\s+|within\s+|over\s+)?(?:the\s+)?(?:next|coming)\s+few\s+weeks\b",
+            DateWindow(today, today + timedelta(21), "due in the next 21 days"),
         ),
         (
             r"\bsince\s+last\s+week\b",
@@ -240,7 +211,8 @@ def _named_windows(text: str, today: date) -> list[tuple[str, DateWindow]]:
             DateWindow(today + timedelta(1), today + timedelta(1), "due tomorrow"),
         ),
         (
-            r"\b(?:next\s+fortnight|next\s+two\s+weeks|coming\s+up|due\s+soon|soon)\b",
+            r"\b(?:(?:in|within|over)\s+)?(?:the\s+|a\s+)?(?:next\s+|coming\s+)?fortnight\b"
+            r"|\b(?:next\s+two\s+weeks|coming\s+up|due\s+soon|soon)\b",
             DateWindow(today, today + timedelta(14), "due in the next 14 days"),
         ),
         (
@@ -248,13 +220,14 @@ def _named_windows(text: str, today: date) -> list[tuple[str, DateWindow]]:
             DateWindow(date(today.year, 1, 1), date(today.year, 12, 31), f"due in {today.year}"),
         ),
     ]
-    simple[:0] = _financial_windows(text, today)
+    simple[:0] = financial_windows(text, today) + day_windows(text, today)
     weekday = re.search(r"\bsince\s+(?:last\s+)?(" + "|".join(_WEEKDAYS) + r")\b", text)
     if weekday:
         back = (today.weekday() - _WEEKDAYS.index(weekday.group(1))) % 7 or 7
         since = today - timedelta(days=back)
         simple.insert(
-            0, (re.escape(weekday.group(0)), DateWindow(since, today, f"due since {_fmt(since)}"))
+            0,
+            (re.escape(weekday.group(0)), DateWindow(since, today, f"due since {fmt_day(since)}")),
         )
     return simple
 
@@ -262,22 +235,27 @@ def _named_windows(text: str, today: date) -> list[tuple[str, DateWindow]]:
 def _named_window(text: str, today: date, past: bool) -> Window:
     window: DateWindow | None = None
     for pattern, candidate in _named_windows(text, today):
-        match = re.search(pattern, text)
-        if match:
+        for match in list(re.finditer(pattern, text)):  # "coming up within a fortnight"
             text = blank_match(text, match)
             window = window or candidate
     return window, text
 
 
+NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+                "a couple of": 2, "couple of": 2, "a few": 3, "few": 3, "ten": 10}  # fmt: skip
+_COUNTS = "|".join(sorted((w.replace(" ", r"\s+") for w in NUMBER_WORDS), key=len, reverse=True))
+
+
 def _next_days(text: str, today: date, past: bool) -> Window:
     """In the next 10 days, within 3 weeks."""
     match = re.search(
-        r"\b(?:in|within|over|for)?\s*(?:the\s+)?(?:next|coming)\s+(\d{1,3})\s+(days?|weeks?)\b"
-        r"|\b(?:in|within)\s+(\d{1,3})\s+(days?|weeks?)\b",
+        r"\b(?:in|within|over|for)?\s*(?:the\s+)?(?:next|coming)\s+(\d{1,3}|" + _COUNTS + r")\s+"
+        r"(days?|weeks?)\b|\b(?:in|within)\s+(\d{1,3}|" + _COUNTS + r")\s+(days?|weeks?)\b",
         text,
     )
     if match:
-        count = int(match.group(1) or match.group(3))
+        written = match.group(1) or match.group(3)
+        count = int(written) if written.isdigit() else NUMBER_WORDS[" ".join(written.split())]
         unit = match.group(2) or match.group(4)
         days = count * 7 if unit.startswith("week") else count
         text = blank_match(text, match)
@@ -301,7 +279,7 @@ def _between(text: str, today: date, past: bool) -> Window:
             start, end = sorted((first[1], second[1]))
             stop = between.end() + first[2].end() + second[2].end()
             text = text[: between.start()] + " " * (stop - between.start()) + text[stop:]
-            return DateWindow(start, end, f"due between {_fmt(start)} and {_fmt(end)}"), text
+            return DateWindow(start, end, f"due between {fmt_day(start)} and {fmt_day(end)}"), text
     return None, text
 
 
@@ -314,16 +292,16 @@ def _one_day(text: str, today: date, past: bool) -> Window:
             text = blank_match(text, match)
             if word in ("by", "before", "until"):
                 end = day - timedelta(1) if word == "before" else day
-                return DateWindow(None, end, f"due by {_fmt(end)}"), text
+                return DateWindow(None, end, f"due by {fmt_day(end)}"), text
             elif word in ("since", "from", "after"):
                 start = day + timedelta(1) if word == "after" else day
-                return DateWindow(start, None, f"due from {_fmt(start)}"), text
+                return DateWindow(start, None, f"due from {fmt_day(start)}"), text
             else:
-                return DateWindow(day, day, f"due on {_fmt(day)}"), text
+                return DateWindow(day, day, f"due on {fmt_day(day)}"), text
     return None, text
 
 
-def _months(text: str, today: date, past: bool) -> Window:
+def _months(text: str, today: date, past: bool, *, nearest: bool = False) -> Window:
     """Months by name, perhaps with a year and "by", "before", "after" or "from"."""
     window: DateWindow | None = None
     for match in list(_MONTH_PATTERN.finditer(text)):
@@ -336,6 +314,8 @@ def _months(text: str, today: date, past: bool) -> Window:
             year = int(year_text)
         elif past:
             year = today.year if month <= today.month else today.year - 1
+        elif nearest:
+            year = today.year + (month - today.month > 6) * -1 + (today.month - month > 6)
         else:
             year = today.year if month >= today.month else today.year + 1
         start, end = date(year, month, 1), last_day(year, month)
@@ -365,6 +345,6 @@ def _year(text: str, today: date, past: bool) -> Window:
         text = blank_match(text, match)
         if match.group(1) in ("by", "before"):
             end = date(year, 12, 31) if match.group(1) == "by" else date(year - 1, 12, 31)
-            return DateWindow(None, end, f"due by {_fmt(end)}"), text
+            return DateWindow(None, end, f"due by {fmt_day(end)}"), text
         return DateWindow(date(year, 1, 1), date(year, 12, 31), f"due in {year}"), text
     return None, text

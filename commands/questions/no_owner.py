@@ -25,7 +25,7 @@ _NO_OWNER = re.compile(
 # Words that ask without selecting anything: the question is then about every open item.
 _ONLY_ASKING = re.compile(
     r"(?:\s|which|what|show|me|list|any|anything|all|the|are|is|there|do|does|have|has|"
-    r"actions?|items?|things?|steps?)*",
+    r"actions?|items?|things?|steps?|stuff|everything|ones|pls|please|can|you|u)*",
     re.I,
 )
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from commands.brag import BragThresholds, Colour, colour_of_row
 from commands.questions.question import AreaName, RoleName, Vocabulary
@@ -24,6 +25,7 @@ from store.queries.whole_plan import (
 )
 
 CLOSED = ("done", "dropped")
+SWAPPED = 85.0  # how alike a word is to one it matches with two letters swapped
 DEFAULT_THRESHOLDS = BragThresholds()
 
 
@@ -127,6 +129,13 @@ class PlanIndex:
                 ):
                     stemmed = self.stem_of[word]
                     found[stemmed] = max(found.get(stemmed, 0.0), score)
+            if not found and len(term) >= 5:  # two letters swapped: "saftey", "fostreing"
+                letters = sorted(term)
+                for choice, _, _ in process.extract(
+                    term, self.words, scorer=OSA.distance, score_cutoff=1, limit=5
+                ):
+                    if sorted(choice) == letters:
+                        found.setdefault(self.stem_of[choice], SWAPPED)
         if len(self.expansions) > 5000:
             self.expansions.clear()
         self.expansions[term] = found
@@ -157,6 +166,8 @@ def _vocabulary(
         roles=tuple(RoleName(r.name, (r.name, *r.aliases)) for r in snapshot.roles),
         area_terms=tuple(sorted({t for a in area_names for t in a.terms})),
         known=frozenset(postings),
+        heads_of_service=tuple(r.name for r in snapshot.roles if r.head_of_service),
+        group_roles=tuple(r.name for r in snapshot.roles if r.group),
         name_words=frozenset(
             {w for r in snapshot.roles for form in (r.name, *r.aliases) for w in tokens(form)}
             | {t for a in area_names for t in a.terms}

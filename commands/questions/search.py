@@ -18,7 +18,7 @@ from rapidfuzz import fuzz, process
 
 from commands.brag import BragThresholds
 from commands.questions.plan_index import CLOSED, DEFAULT_THRESHOLDS, Entry, PlanIndex, colour_now
-from commands.questions.question import Question
+from commands.questions.question import DateWindow, Question
 from commands.questions.words import fold, stem, terms, tokens
 
 
@@ -84,12 +84,26 @@ def topic_matches(index: PlanIndex, topic: tuple[str, ...]) -> dict[int, float]:
 def filters_of(
     question: Question, today: date, thresholds: BragThresholds
 ) -> Callable[[Entry], bool]:
-    """The status, colour and date filters as one test of an action's or step's state."""
+    """The status, colour and date filters, negated ones included, as one test of an action's or
+    step's state."""
+    positive = _positive_filters(question, today, thresholds)
+    negative = _negated_filters(question, today, thresholds)
+    if negative is None:
+        return positive
+    return lambda entry: positive(entry) and negative(entry)
+
+
+def _positive_filters(
+    question: Question, today: date, thresholds: BragThresholds
+) -> Callable[[Entry], bool]:
     status, rag, window = question.status, question.rag, question.window
+    colours = frozenset((rag, *question.more_rags)) if rag else frozenset()
     open_only = status in ("open", "overdue")
     started = status == "started"
     exact = status if status not in (None, "open", "overdue", "started") else None
     before = today if status == "overdue" else None  # overdue: due strictly before today
+    if question.window_negated:
+        window = None  # the window is then a filter against (`_negated_filters`)
     start = window.start if window else None
     end = window.end if window else None
     dated = window is not None or before is not None
@@ -113,10 +127,61 @@ def filters_of(
             if (start is not None and due < start) or (end is not None and due > end):
                 return False
         if rag is not None:
-            return colour_now(state, today, thresholds).rag.value == rag
+            return colour_now(state, today, thresholds).rag.value in colours
         return True
 
     return passes
+
+
+def _negated_filters(
+    question: Question, today: date, thresholds: BragThresholds
+) -> Callable[[Entry], bool] | None:
+    """What the items must not be ("not overdue", "not green", "not due in March", "no owner",
+    "no due date"), as one test; None when the question negates nothing."""
+    if not question.negated and not question.window_negated:
+        return None
+    leave_out = frozenset(question.not_owners)
+    outside = frozenset(ref.upper() for ref in question.not_references)
+    window = question.window if question.window_negated else None
+    not_status, not_rags = question.not_status, frozenset(question.not_rags)
+    has_owner, has_due = question.has_owner, question.has_due
+
+    def passes(entry: Entry) -> bool:
+        state = entry.state
+        if state is None:
+            return False
+        due = state.due_date
+        if leave_out and leave_out.intersection(entry.owners):
+            return False
+        if outside and _within(entry, outside):
+            return False
+        if has_owner is not None and bool(entry.owners) != has_owner:
+            return False
+        if has_due is not None and (due is not None) != has_due:
+            return False
+        if not_status == "overdue" and state.status not in CLOSED and due and due < today:
+            return False
+        if not_status is not None and not_status != "overdue" and state.status == not_status:
+            return False
+        if window is not None and due is not None and _inside(due, window):
+            return False
+        return not not_rags or colour_now(state, today, thresholds).rag.value not in not_rags
+
+    return passes
+
+
+def _within(entry: Entry, refs: frozenset[str]) -> bool:
+    """Whether an item is, or sits under, one of `refs` (an area, its follow-ups, an action)."""
+    ref = entry.ref.upper()
+    if entry.area_ref.upper() in refs or any(oa.upper() in refs for oa in entry.oa_refs):
+        return True
+    return any(ref == r or ref.startswith(r + ".") for r in refs)
+
+
+def _inside(day: date, window: DateWindow) -> bool:
+    return (window.start is None or day >= window.start) and (
+        window.end is None or day <= window.end
+    )
 
 
 def _urgency(entries: list[Entry], hit: Hit) -> tuple[int, date]:
@@ -188,13 +253,16 @@ def _suggest(index: PlanIndex, question: Question, unknown: list[str]) -> tuple[
 
 def _due_range(question: Question, today: date) -> tuple[date | None, date | None]:
     """The due dates a filter-only question can match, when it needs one at all."""
-    start = question.window.start if question.window else None
-    end = question.window.end if question.window else None
+    window = None if question.window_negated else question.window
+    if question.has_due is False:
+        return None, None  # items with no due date are not in the due-date order
+    start = window.start if window else None
+    end = window.end if window else None
     if question.status == "overdue":
         yesterday = today - timedelta(days=1)
         end = yesterday if end is None else min(end, yesterday)
         start = start or date.min
-    elif question.window is not None:
+    elif window is not None:
         start = start or date.min
     return start, end
 
@@ -414,11 +482,26 @@ class _Selection:
             parent = index.entries[position].parent
             self.groups[position if parent is None else parent] = everything
 
-    def _hit(self, entry_index: int, group: _Group, passes: Callable[[Entry], bool]) -> Hit | None:
-        """The item as shown (with the steps that pass the filters), or None when nothing does."""
+    def _hit(
+        self,
+        entry_index: int,
+        group: _Group,
+        passes: Callable[[Entry], bool],
+        against: Callable[[Entry], bool] | None,
+    ) -> Hit | None:
+        """The item as shown (with the steps that pass the filters), or None when nothing does.
+        An action shown must itself pass what the question asks against (`against`): "actions
+        not overdue" leaves out P7.5 even when one of its steps is not overdue."""
         question, entries = self.question, self.index.entries
         entry = entries[entry_index]
-        show_all = question.status is None and question.window is None and question.rag is None
+        show_all = (
+            question.status is None
+            and question.window is None
+            and question.rag is None
+            and against is None
+        )
+        if entry.kind == "action" and against is not None and not against(entry):
+            return None
         if entry.kind == "step":
             return (
                 Hit(entry_index, (), group.tier, group.score) if show_all or passes(entry) else None
@@ -436,9 +519,10 @@ class _Selection:
     def ranked(self, today: date, thresholds: BragThresholds, limit: int | None) -> SearchOutcome:
         question, entries = self.question, self.index.entries
         passes = filters_of(question, today, thresholds)
+        against = _negated_filters(question, today, thresholds)
         ranked: list[tuple[tuple[object, ...], Hit]] = []
         for entry_index, group in self.groups.items():
-            hit = self._hit(entry_index, group, passes)
+            hit = self._hit(entry_index, group, passes, against)
             if hit is not None:
                 key = (
                     hit.tier,
@@ -455,7 +539,7 @@ class _Selection:
         show_areas = (
             question.status_assumed
             and not (question.owners or question.topic or question.window or question.rag)
-            and not question.plan
+            and not (question.plan or question.negated)
         )
         areas = dict.fromkeys(self.areas_shown) if show_areas else {}
         area_hits = [Hit(a, (), 0, 100.0) for a in areas]
