@@ -20,6 +20,7 @@ from commands.measures.questions import MeasureAnswer, answer_measure_question
 from commands.questions.answer import MAX_ITEMS, answer, read_question
 from commands.questions.answer_result import AnswerItem, AnswerResult, DateChangeNote
 from commands.questions.changes import ChangesResult
+from commands.questions.content_answer import answer_content
 from commands.questions.grouped import GroupedCount, grouped_count, grouping
 from commands.questions.history import (
     HistoryProblem,
@@ -182,6 +183,8 @@ def with_governance(session: Session, result: AnswerResult) -> AnswerResult:
 def _ask_plainly(session: Session, request: Request, rest: str) -> QuestionOutcome:
     if ref := asks_for_history(rest):
         return history_command(session, request, ref)
+    if grouping(rest) is None and (content := answer_content(session, request, rest)) is not None:
+        return content  # measures, links, counts, yes/no, actions only (content_query.py)
     if (measured := answer_measure_question(session, request, rest)) is not None:
         return measured  # "how's staff turnover doing?", "which measures are off target?"
     understood = None

@@ -1,0 +1,292 @@
+"""Answering a content question (commands.questions.content_query) in words.
+
+The first line states the reading and the number found ("Actions in the Ofsted Action Plan,
+done: 32"); a count lists what it counted, one line each; a yes/no says yes or no about the one
+item first; "None" is an answer, with what the scope does hold ("None — all 32 … are done").
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from sqlmodel import Session
+
+from commands.brag import BragThresholds
+from commands.questions.answer import answer_item, read_question
+from commands.questions.answer_result import AnswerItem, AnswerResult
+from commands.questions.answer_words import STATUS_WORDS
+from commands.questions.content_query import ContentQuery, read_content
+from commands.questions.content_select import (
+    Selected,
+    select_items,
+    select_links,
+    select_measures,
+    select_without_steps,
+)
+from commands.questions.plan_index import CLOSED, DEFAULT_THRESHOLDS, PlanIndex
+from commands.questions.question import Question
+from commands.questions.search import filters_of
+from commands.request import Request
+
+LEVEL_NOUNS = {"actions": "actions", "steps": "steps", "both": "items", "areas": "areas"}
+
+
+def answer_content(session: Session, request: Request, text: str) -> AnswerResult | None:
+    """The answer to a content question, or None when `text` is an ordinary question."""
+    today = request.clock.today()
+    index, question = read_question(session, text, today)
+    if question.mine or not text.strip():
+        return None
+    query = read_content(text, question)
+    if query is None:
+        return None
+    thresholds = request.policy.thresholds
+    if query.about == "measures":
+        selected = select_measures(index, query, today, thresholds)
+    elif query.about == "links":
+        selected = select_links(index, query, today, thresholds)
+    elif query.about == "no_steps":
+        selected = select_without_steps(index, query, today, thresholds)
+    else:
+        selected = select_items(index, query, today, thresholds)
+    unknown = tuple(r for r in question.references if r.upper() not in index.by_ref)
+    if unknown and not selected.entries:
+        return None  # the ordinary answer says which references it cannot find, and offers others
+    items = tuple(
+        answer_item(index, p, today, thresholds, found_in=selected.found_in.get(p, ()))
+        for p in selected.entries
+    )
+    if query.returns == "yes_no" and query.about == "items":
+        return _yes_no(index, query, items, today, thresholds)
+    return _listed(index, query, selected, items, today)
+
+
+def _listed(
+    index: PlanIndex,
+    query: ContentQuery,
+    selected: Selected,
+    items: tuple[AnswerItem, ...],
+    today: date,
+) -> AnswerResult:
+    count = len(items)
+    reading = f"{_reading(index, query)}: {_tally(items)}"
+    message = _none(index, query, selected) if not items else None
+    if query.about == "links" and items and all(i.kind == "area" for i in items):
+        areas = ", ".join(i.reference for i in items)
+        message = f"The plan cites the area ({areas}), not one of its actions."
+    verdict = None
+    if query.returns == "yes_no":  # "is OA3 picked up anywhere"
+        verdict = "yes" if items else "no"
+        said = "Yes" if items else "No"
+        reading = f"{said} — {reading[0].lower()}{reading[1:]}"
+    return AnswerResult(
+        question=replace(query.question, text=query.question.text),
+        understood=reading,
+        items=items,
+        as_of=today,
+        message=message,
+        count=count,
+        verdict=verdict,
+        compact=query.returns == "count",
+        reading=query.as_json(),
+    )
+
+
+def _tally(items: tuple[AnswerItem, ...]) -> str:
+    """ "6 (1 action, 5 steps)" when the count holds more than one kind, else the number."""
+    kinds: dict[str, int] = {}
+    for item in items:
+        kinds[item.kind] = kinds.get(item.kind, 0) + 1
+    if len(kinds) <= 1:
+        return str(len(items))
+    parts = [f"{n} {kind if n == 1 else kind + 's'}" for kind, n in kinds.items()]
+    return f"{len(items)} ({', '.join(parts)})"
+
+
+def _filter_words(question: Question) -> list[str]:
+    words = []
+    if question.status and not question.status_assumed:
+        words.append(STATUS_WORDS.get(question.status, question.status))
+    if question.rag:
+        words.append(f"coloured {question.rag}")
+    if question.window:
+        words.append(question.window.label)
+    return words
+
+
+def _scope_words(index: PlanIndex, question: Question, *, plan: bool = True) -> str:
+    parts = []
+    named = [*question.references, *question.areas]
+    if named:
+        parts.append("under " + ", ".join(named))
+    if question.owners:
+        parts.append("owned by " + " or ".join(question.owners))
+    if plan and question.plan:
+        title = next((e.plan_title for e in index.entries if e.plan_key == question.plan), "")
+        parts.append(f"in the {title or question.plan}")
+    return " ".join(parts)
+
+
+def _reading(index: PlanIndex, query: ContentQuery) -> str:
+    """How the question was read, in words, without the number."""
+    question = query.question
+    filters = _filter_words(question)
+    noun = LEVEL_NOUNS[query.level]
+    if query.about == "measures":
+        what = "Areas and actions" if query.level == "both" else noun.capitalize()
+        if query.area_level:
+            what = "Areas (or, where none, actions)"
+        said = "expected outcomes or success measures"
+        scope = _scope_words(index, question)
+        topic = f" mention “{' '.join(query.topic_words)}”" if query.topic_words else ""
+        head = f"{what} whose {said}{topic}" if topic else f"The {said}"
+        tail = " ".join(p for p in (scope, ", ".join(filters)) if p)
+        return f"{head}{' ' + tail if tail else ''}"
+    if query.about == "links":
+        return _link_reading(index, query)
+    if query.about == "no_steps":
+        scope = _scope_words(index, question)
+        return f"Actions with no steps{' ' + scope if scope else ''}, {_status_or_any(filters)}"
+    scope = _scope_words(index, question)
+    what = noun.capitalize()
+    if question.topic_words:
+        what += " about “" + " ".join(question.topic_words) + "”"
+    shown = ", steps left out" if query.returns == "items" else ""
+    return f"{what}{' ' + scope if scope else ''}, {_status_or_any(filters)}{shown}"
+
+
+def _status_or_any(filters: list[str]) -> str:
+    return ", ".join(filters) if filters else "any status"
+
+
+def _link_reading(index: PlanIndex, query: ContentQuery) -> str:
+    question = query.question
+    refs = [*question.references, *question.areas]
+    source = _source_title(index)
+    filters = ", ".join(_filter_words(question))
+    extra = f", {filters}" if filters else ""
+    sources = [r for r in refs if r.upper().startswith(index.vocabulary.ofsted_prefix or "\0")]
+    if sources:
+        return f"Actions elsewhere that follow up {', '.join(sources)}{extra}"
+    actions = [r for r in refs if r not in sources and "." in r]
+    if actions:
+        verb = "follows" if len(actions) == 1 else "follow"
+        return f"The {source} areas that {', '.join(actions)} {verb} up"
+    if query.area_level and not refs:
+        verb = "no action elsewhere follows up" if query.negated else "followed up elsewhere"
+        return f"{source} areas {verb}"
+    scope = _scope_words(index, replace(question, plan=None))
+    cites = "that follow up no" if query.negated else "that follow up an"
+    return f"Actions{' ' + scope if scope else ''} {cites} {source} area{extra}"
+
+
+def _source_title(index: PlanIndex) -> str:
+    prefix = index.vocabulary.ofsted_prefix or "\0"
+    title = next((e.plan_title for e in index.entries if e.ref.startswith(prefix)), "")
+    return title.removesuffix(" Action Plan") or "source"
+
+
+def _none(index: PlanIndex, query: ContentQuery, selected: Selected) -> str:
+    """What "none" means here: what the scope held, and why none of it fits."""
+    held = [index.entries[p] for p in selected.considered]
+    if query.about == "measures":
+        return "None — no expected outcome or success measure in that scope mentions " + (
+            f"“{' '.join(query.topic_words)}”." if query.topic_words else "anything."
+        )
+    if query.about == "links":
+        return _no_links(index, query, len(held))
+    if query.about in ("items", "no_steps") and not held:
+        scope_only = replace(
+            query, question=replace(query.question, status=None, rag=None, window=None)
+        )
+        held = [index.entries[p] for p in _considered(index, scope_only)]
+    states = [e.state for e in held if e.state is not None]
+    if states and all(s.status in CLOSED for s in states):
+        dates = [s.last_update_at.date() for s in states if s.last_update_at]
+        last = f" (the last on {_day(max(dates))})" if dates else ""
+        return f"None — all {len(states)} {_noun(query, len(states))} there are done{last}."
+    if held:
+        return f"None of the {len(held)} {_noun(query, len(held))} there."
+    return "None — nothing in the plans is in that scope."
+
+
+def _no_links(index: PlanIndex, query: ContentQuery, held: int) -> str:
+    source = _source_title(index)
+    followers = sorted(
+        {index.entries[p].ref for ps in index.followups.values() for p in ps},
+        key=lambda r: index.by_ref[r.upper()],
+    )
+    elsewhere = f" The actions that do are {', '.join(followers)}." if followers else ""
+    if query.area_level and query.negated:
+        return f"None — all {held} {source} areas are followed up elsewhere."
+    if query.negated:
+        return f"None — all {held} actions there follow up an {source} area."
+    if held:
+        return f"None — none of the {held} actions there follows up an {source} area.{elsewhere}"
+    return f"None — nothing there follows up, or is followed up by, an {source} area.{elsewhere}"
+
+
+def _considered(index: PlanIndex, query: ContentQuery) -> tuple[int, ...]:
+    today = date.min  # the filters are off: the day does not matter
+    if query.about == "no_steps":
+        return select_without_steps(index, query, today, DEFAULT_THRESHOLDS).considered
+    return select_items(index, query, today, DEFAULT_THRESHOLDS).entries
+
+
+def _noun(query: ContentQuery, n: int) -> str:
+    noun = LEVEL_NOUNS["actions" if query.about == "no_steps" else query.level]
+    return noun[:-1] if n == 1 else noun
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+# --------------------------------------------------------------------------- yes or no
+
+
+def _yes_no(
+    index: PlanIndex,
+    query: ContentQuery,
+    items: tuple[AnswerItem, ...],
+    today: date,
+    thresholds: BragThresholds,
+) -> AnswerResult:
+    """ "Is P7.5 done?": yes or no first, then the item as it stands."""
+    question = query.question
+    ref = question.references[0].upper()
+    position = index.by_ref[ref]
+    entry = index.entries[position]
+    passes = filters_of(question, today, thresholds)
+    asked = " and ".join(_filter_words(question)) or "that"
+    if entry.kind == "area":
+        members = [index.entries[p] for p in index.area_actions.get(ref, [])]
+        fitting = [m for m in members if passes(m)]
+        yes = bool(members) and len(fitting) == len(members)
+        be = "is" if len(fitting) == 1 else "are"
+        how = f"{len(fitting)} of its {len(members)} actions {be} {asked}"
+        shown = tuple(answer_item(index, p, today, thresholds) for p in (position,))
+    else:
+        state_ok = passes(entry)
+        # "on track": done is on track too
+        if question.rag == "green" and entry.state and entry.state.status == "done":
+            state_ok = True
+        yes = state_ok
+        shown = tuple(answer_item(index, position, today, thresholds) for _ in (0,))
+        item = shown[0]
+        how = f"{item.status.replace('_', ' ')}, {item.rag.capitalize()}" + (
+            f", {item.days_overdue} days overdue" if item.days_overdue else ""
+        )
+        if item.due:
+            how += f", due {_day(item.due)}"
+    said = "Yes" if yes else "No"
+    reading = f"Is {entry.ref} {asked}? {said} — {how}"
+    return AnswerResult(
+        question=question,
+        understood=reading,
+        items=shown or items,
+        as_of=today,
+        verdict=said.lower(),
+        reading=query.as_json(),
+    )

@@ -1,0 +1,194 @@
+"""Questions about what the plans say beyond their titles, read into a small frozen query.
+
+`read_content` hears five kinds of question and leaves every other to the ordinary reader:
+- success measures and expected outcomes ("which actions are measured by sickness absence");
+- links between the plans ("which P9 actions trace back to Ofsted", "is OA3 picked up anywhere");
+- counts ("how many actions are complete", "number of steps still open under P3");
+- a yes or no about one item ("is P7.5 done?", "has OA1.2 been completed");
+- the level shown ("which actions have no steps", "overdue in P7, actions only").
+The ordinary reading (`Question`: references, plan, owners, status, colour, window, topic) is
+kept inside the query; the words below only say which kind of answer is wanted and at what level.
+Adding a phrasing is adding a word to one of these patterns.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from commands.questions.question import Question
+from commands.questions.words import stem
+
+Returns = Literal["items", "count", "yes_no"]
+About = Literal["items", "measures", "links", "no_steps"]
+Level = Literal["actions", "steps", "both", "areas"]
+
+_COUNT = re.compile(
+    r"\bhow\s+many\b|\bnumber\s+of\b|\bcount\s+of\b|^\W*count\b|\btotal\s+(?:number\s+)?of\b"
+    r"|\bhow\s+much\s+of\b",
+    re.I,
+)
+_YES_NO = re.compile(
+    r"^\W*(?:(?:and|so|but|ok|quick\s+q(?:uestion)?)\W+)?"
+    r"(?:is|are|has|have|was|were|did|does|do|hav|iz)\b(?!\s+(?:there|any))",
+    re.I,
+)
+_LINK = re.compile(
+    r"\btrace[sd]?\s+back|\bfollow(?:s|ed|ing)?[\s-]*(?:it\s+|them\s+)?up\b|\bfollow-?ups?\b"
+    r"|\bpick(?:s|ed)?\s+(?:it\s+|them\s+)?up\b|\bc[oa]me?s?\s+from\b|\bcame\s+from\b"
+    r"|\bderive[sd]?\s+from\b|\blink(?:s|ed)?\s+(?:to|with|back)\b|\bcit(?:e|es|ed|ing)\b"
+    r"|\bcarr(?:y|ies|ied)\s+(?:on|over|forward)\b|\bbased\s+on\b|\bstems?\s+from\b"
+    r"|\b(?:back\s+)?to\s+ofsted\b|\bfrom\s+(?:the\s+)?ofsted\b|\bgo(?:es)?\s+back\s+to\b",
+    re.I,
+)
+_NO_LINK = re.compile(
+    r"\b(?:no|not|never|nothing|without|n't|nt|none)\b[\w\s']{0,30}?"
+    r"(?:follow|pick|trace|cite|link|c[oa]me|carr)"
+    r"|(?:follow-?ups?|picked\s+up|followed\s+up)\s+(?:\w+\s+){0,2}?(?:nowhere|none)\b",
+    re.I,
+)
+_MEASURE = re.compile(
+    r"\bmeasur\w*|\boutcomes?\b|\bsuccess\w*|\bexpect\w*|\bhow\s+(?:will|do)\s+we\s+know\b"
+    r"|\bevidenc\w*|\bkpis?\b|\bindicators?\b|\bjudged\s+by\b|\bimpact\b",
+    re.I,
+)
+# A measures question the scorecard answers: a scope or a filter, and no topic of its own.
+_SCORECARD = re.compile(
+    r"\b(?:measures?|kpis?|indicators?|scorecard)\b|\bhow\s+will\s+we\s+know\b", re.I
+)
+_NO_STEPS = re.compile(
+    r"\b(?:ha(?:ve|s)|with|got|hold(?:s|ing)?)\s+(?:no|zero|0)\s+steps?\b"
+    r"|\bwithout\s+(?:any\s+)?steps?\b|\bno\s+steps?\s+(?:under|in|at|at\s+all)\b"
+    r"|\b(?:don'?t|doesn'?t|do\s+not|does\s+not)\s+have\s+(?:any\s+)?steps?\b",
+    re.I,
+)
+_ACTIONS_ONLY = re.compile(
+    r"\b(?:actions?\s+only|only\s+(?:the\s+)?actions?|just\s+(?:the\s+)?actions?"
+    r"|(?:no|without(?:\s+the)?|hide(?:\s+the)?|skip(?:\s+the)?|leave\s+out\s+the)\s+steps?"
+    r"|not\s+(?:the\s+)?steps?)\b",
+    re.I,
+)
+_STEP_WORD = re.compile(r"\bsteps?\b|\bsub-?actions?\b|\btasks?\b", re.I)
+_ACTION_WORD = re.compile(r"\bactions?\b|\bpriorit(?:y|ies)\b", re.I)
+_AREA_WORD = re.compile(
+    r"\b(?:areas?|priorit(?:y|ies)|recommendations?|areas?\s+for\s+improvement)\b"
+    r"(?!\s+actions?)",
+    re.I,
+)
+_ITEM_WORD = re.compile(r"\b(?:items?|things?|lines?|everything|both)\b", re.I)
+# Words that ask for the kind of answer, not what it is about: left out of a measures topic.
+_NOT_TOPIC_TEXT = """measure measures measured measuring measurement measurements outcome outcomes
+    success successful expect expects expected expecting expectation evidence evidenced
+    evidencing kpi kpis indicator indicators judged impact area areas priority priorities
+    mention mentions mentioned mentioning say says said talk talks cover covers covering
+    involve involving which where who what about ofsted ambition recommendation
+    recommendations"""
+_NOT_TOPIC = frozenset(stem(w) for w in _NOT_TOPIC_TEXT.split())
+_KEEP_TOPIC = frozenset({stem("involved"), stem("involve")})
+
+
+@dataclass(frozen=True)
+class ContentQuery:
+    """What a content question asks: which answer, about what, at which level."""
+
+    returns: Returns
+    about: About
+    level: Level
+    question: Question  # the ordinary reading: what selects and what filters
+    negated: bool = False  # "which Ofsted areas have no follow-up": those without
+    topic: tuple[str, ...] = ()  # a measures question's own terms, stemmed
+    topic_words: tuple[str, ...] = ()  # the same, as typed
+    area_level: bool = False  # asked about areas or priorities ("which Ofsted area expects …")
+
+    def as_json(self) -> dict[str, object]:
+        reading = self.question.as_json()
+        if self.about == "measures":
+            reading["topic"] = list(self.topic_words)
+        return {
+            **reading,
+            "returns": self.returns,
+            "about": self.about,
+            "level": self.level,
+            "negated": self.negated,
+        }
+
+    @property
+    def filtered(self) -> bool:
+        """A status, colour or window was asked for (not "open", which is only assumed)."""
+        return self.question.filtered
+
+
+def _level(text: str, about: About) -> Level:
+    steps = bool(_STEP_WORD.search(text))
+    actions = bool(_ACTION_WORD.search(text))
+    if about == "no_steps":
+        return "actions"
+    if steps and not actions:
+        return "steps"
+    if actions and not steps:
+        return "actions"
+    if actions and steps and _ACTIONS_ONLY.search(text):
+        return "actions"
+    return "both"
+
+
+def _measure_topic(question: Question) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A measures question's topic: its words, less those asking for measures or outcomes."""
+    words = [*question.topic_words, *question.area_phrases]
+    kept = [w for w in words if stem(w) not in _NOT_TOPIC or stem(w) in _KEEP_TOPIC]
+    ordered = sorted(dict.fromkeys(kept), key=question.text.lower().find)
+    return tuple(stem(w) for w in ordered), tuple(ordered)
+
+
+def _measures(text: str, question: Question, returns: Returns) -> ContentQuery | None:
+    topic, topic_words = _measure_topic(question)
+    scorecard = _SCORECARD.search(text) is not None
+    if not topic and (scorecard or not question.references):
+        return None  # "success measures for OA4", "which measures are off target": the scorecard
+    if question.area_phrases and topic:  # the area words were the topic ("care leavers")
+        question = replace(question, areas=(), area_phrases=())
+    return ContentQuery(
+        returns,
+        "measures",
+        _level(text, "measures"),
+        question,
+        topic=topic,
+        topic_words=topic_words,
+        area_level=bool(_AREA_WORD.search(text)) and not _ACTION_WORD.search(text),
+    )
+
+
+def read_content(text: str, question: Question) -> ContentQuery | None:
+    """The content query `text` asks, read beside its ordinary reading, or None when it is an
+    ordinary question (or one another reader answers: changes, grouped counts, the scorecard)."""
+    flat = " ".join(question.text.replace("’", "'").split())
+    if not flat or question.changes or question.bad_dates:
+        return None
+    counting = _COUNT.search(flat) is not None
+    asks_yes_no = _YES_NO.search(flat) is not None and not counting
+    returns: Returns = "count" if counting else "yes_no" if asks_yes_no else "items"
+    if _LINK.search(flat):
+        return ContentQuery(
+            returns,
+            "links",
+            _level(flat, "links"),
+            question,
+            negated=_NO_LINK.search(flat) is not None,
+            area_level=bool(_AREA_WORD.search(flat)),
+        )
+    if _MEASURE.search(flat):
+        return _measures(flat, question, returns)
+    if _NO_STEPS.search(flat):
+        return ContentQuery(returns, "no_steps", "actions", question)
+    if returns == "count":
+        return ContentQuery("count", "items", _level(flat, "items"), question)
+    if returns == "yes_no" and question.filtered and _single_ref(question):
+        return ContentQuery("yes_no", "items", "both", question)
+    if _ACTIONS_ONLY.search(flat) and not _ITEM_WORD.search(flat):
+        return ContentQuery("items", "items", "actions", question)
+    return None
+
+
+def _single_ref(question: Question) -> bool:
+    return len(question.references) == 1 and not question.areas
