@@ -62,6 +62,7 @@ class AnswerItem:
     found_in: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
+        matched = {"matched": list(self.found_in)} if self.found_in else {}
         return {
             "reference": self.reference,
             "kind": self.kind,
@@ -77,7 +78,7 @@ class AnswerItem:
             "date_change": self.date_change.as_json() if self.date_change else None,
             "evidence": self.evidence,
             "signed_off_by": self.signed_off_by,
-            "matched": list(self.found_in),
+            **matched,
         }
 
 

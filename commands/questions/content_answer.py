@@ -42,6 +42,9 @@ def answer_content(session: Session, request: Request, text: str) -> AnswerResul
     if query is None:
         return None
     thresholds = request.policy.thresholds
+    listing = query.about == "items" and query.returns == "items"
+    if question.status_assumed and not listing:  # "open" is assumed for a list, never a count
+        query = replace(query, question=replace(question, status=None, status_assumed=False))
     if query.about == "measures":
         selected = select_measures(index, query, today, thresholds)
     elif query.about == "links":
@@ -70,8 +73,10 @@ def _listed(
     today: date,
 ) -> AnswerResult:
     count = len(items)
-    reading = f"{_reading(index, query)}: {_tally(items)}"
+    reading = f"{_reading(index, query)}: {_tally(items, both=query.level == 'both')}"
     message = _none(index, query, selected) if not items else None
+    if query.returns == "count" and items:
+        message = f"{count} {'steps' if query.level == 'steps' else 'items'}, listed below."
     if query.about == "links" and items and all(i.kind == "area" for i in items):
         areas = ", ".join(i.reference for i in items)
         message = f"The plan cites the area ({areas}), not one of its actions."
@@ -93,12 +98,12 @@ def _listed(
     )
 
 
-def _tally(items: tuple[AnswerItem, ...]) -> str:
-    """ "6 (1 action, 5 steps)" when the count holds more than one kind, else the number."""
-    kinds: dict[str, int] = {}
+def _tally(items: tuple[AnswerItem, ...], *, both: bool = False) -> str:
+    """ "6 (1 action, 5 steps)" when actions and steps were both counted, else the number."""
+    kinds: dict[str, int] = {"action": 0, "step": 0} if both else {}
     for item in items:
         kinds[item.kind] = kinds.get(item.kind, 0) + 1
-    if len(kinds) <= 1:
+    if len(kinds) <= 1 or not items:
         return str(len(items))
     parts = [f"{n} {kind if n == 1 else kind + 's'}" for kind, n in kinds.items()]
     return f"{len(items)} ({', '.join(parts)})"
@@ -106,7 +111,7 @@ def _tally(items: tuple[AnswerItem, ...]) -> str:
 
 def _filter_words(question: Question) -> list[str]:
     words = []
-    if question.status and not question.status_assumed:
+    if question.status:
         words.append(STATUS_WORDS.get(question.status, question.status))
     if question.rag:
         words.append(f"coloured {question.rag}")
@@ -260,6 +265,8 @@ def _yes_no(
     entry = index.entries[position]
     passes = filters_of(question, today, thresholds)
     asked = " and ".join(_filter_words(question)) or "that"
+    if question.rag == "green" and not (question.status and not question.status_assumed):
+        asked = "on track"  # Green is on track
     if entry.kind == "area":
         members = [index.entries[p] for p in index.area_actions.get(ref, [])]
         fitting = [m for m in members if passes(m)]
@@ -280,6 +287,8 @@ def _yes_no(
         )
         if item.due:
             how += f", due {_day(item.due)}"
+        if item.stale and item.status not in CLOSED:
+            how += "; no update in the last 28 days, so unverified"
     said = "Yes" if yes else "No"
     reading = f"Is {entry.ref} {asked}? {said} — {how}"
     return AnswerResult(

@@ -182,12 +182,24 @@ def read_content(text: str, question: Question) -> ContentQuery | None:
     if _NO_STEPS.search(flat):
         return ContentQuery(returns, "no_steps", "actions", question)
     if returns == "count":
-        return ContentQuery("count", "items", _level(flat, "items"), question)
+        return _count(flat, question)
     if returns == "yes_no" and question.filtered and _single_ref(question):
         return ContentQuery("yes_no", "items", "both", question)
     if _ACTIONS_ONLY.search(flat) and not _ITEM_WORD.search(flat):
         return ContentQuery("items", "items", "actions", question)
     return None
+
+
+def _count(text: str, question: Question) -> ContentQuery | None:
+    """A count of items; None for a count of steps (commands.questions.steps counts those) and
+    for "how many foster carers have we recruited?", which no list of the plan's items answers."""
+    level = _level(text, "items")
+    if level == "steps":
+        return None
+    named_level = level == "actions" or _ITEM_WORD.search(text) is not None
+    if question.topic and not (named_level or question.scoped or question.filtered):
+        return None
+    return ContentQuery("count", "items", level, question)
 
 
 def _single_ref(question: Question) -> bool:

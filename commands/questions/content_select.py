@@ -227,10 +227,8 @@ def select_items(
     index: PlanIndex, query: ContentQuery, today: date, thresholds: BragThresholds
 ) -> Selected:
     """The actions and steps the ordinary reading selects, flattened to the level asked; a
-    status only assumed ("open") does not filter a count or a yes/no."""
+    status only assumed ("open") filters a list but not a count."""
     question = query.question
-    if question.status_assumed:
-        question = replace(question, status=None, status_assumed=False)
     outcome = search(index, question, today, thresholds, None)
     passes = filters_of(question, today, thresholds)
     chosen: list[int] = []
