@@ -24,6 +24,7 @@ from commands.questions.content_select import (
     select_measures,
     select_without_steps,
 )
+from commands.questions.no_owner import asks_no_owner
 from commands.questions.plan_index import CLOSED, DEFAULT_THRESHOLDS, PlanIndex
 from commands.questions.question import Question
 from commands.questions.search import filters_of
@@ -38,13 +39,13 @@ def answer_content(session: Session, request: Request, text: str) -> AnswerResul
     index, question = read_question(session, text, today)
     if question.mine or not text.strip():
         return None
-    query = read_content(text, question)
+    query = None if asks_no_owner(text) else read_content(text, question)
     if query is None:
         return None
     thresholds = request.policy.thresholds
     listing = query.about == "items" and query.returns == "items"
-    if question.status_assumed and not listing:  # "open" is assumed for a list, never a count
-        query = replace(query, question=replace(question, status=None, status_assumed=False))
+    if query.question.status_assumed and not listing:  # "open" is assumed for lists only
+        query = replace(query, question=replace(query.question, status=None, status_assumed=False))
     if query.about == "measures":
         selected = select_measures(index, query, today, thresholds)
     elif query.about == "links":
@@ -73,7 +74,10 @@ def _listed(
     today: date,
 ) -> AnswerResult:
     count = len(items)
-    reading = f"{_reading(index, query)}: {_tally(items, both=query.level == 'both')}"
+    both = query.about == "items" and query.level == "both"
+    reading = f"{_reading(index, query)}: {_tally(items, both=both)}"
+    if query.about == "measures" and query.area_level and items:
+        reading, count = _areas_through_actions(index, query, items) or (reading, count)
     message = _none(index, query, selected) if not items else None
     if query.returns == "count" and items:
         message = f"{count} {'steps' if query.level == 'steps' else 'items'}, listed below."
@@ -95,6 +99,28 @@ def _listed(
         verdict=verdict,
         compact=query.returns == "count",
         reading=query.as_json(),
+    )
+
+
+def _areas_through_actions(
+    index: PlanIndex, query: ContentQuery, items: tuple[AnswerItem, ...]
+) -> tuple[str, int] | None:
+    """ "Which priorities have an outcome about placement stability": no area's outcome says so,
+    so the areas are those whose actions' success measures do, each with its actions."""
+    if any(item.kind == "area" for item in items):
+        return None
+    by_area: dict[str, list[str]] = {}
+    for item in items:
+        by_area.setdefault(index.entries[index.by_ref[item.reference.upper()]].area_ref, []).append(
+            item.reference
+        )
+    listed = "; ".join(f"{area} through {', '.join(refs)}" for area, refs in by_area.items())
+    topic = " ".join(query.topic_words)
+    scope = _scope_words(index, query.question)
+    return (
+        f"Areas whose actions' success measures mention “{topic}”{' ' + scope if scope else ''}:"
+        f" {len(by_area)} ({listed})",
+        len(by_area),
     )
 
 
@@ -140,9 +166,9 @@ def _reading(index: PlanIndex, query: ContentQuery) -> str:
     noun = LEVEL_NOUNS[query.level]
     if query.about == "measures":
         what = "Areas and actions" if query.level == "both" else noun.capitalize()
-        if query.area_level:
-            what = "Areas (or, where none, actions)"
         said = "expected outcomes or success measures"
+        if query.area_level:
+            what, said = "Areas", "expected outcomes"
         scope = _scope_words(index, question)
         topic = f" mention “{' '.join(query.topic_words)}”" if query.topic_words else ""
         head = f"{what} whose {said}{topic}" if topic else f"The {said}"
@@ -211,6 +237,8 @@ def _none(index: PlanIndex, query: ContentQuery, selected: Selected) -> str:
         dates = [s.last_update_at.date() for s in states if s.last_update_at]
         last = f" (the last on {_day(max(dates))})" if dates else ""
         return f"None — all {len(states)} {_noun(query, len(states))} there are done{last}."
+    if held and query.about == "no_steps":
+        return f"None — all {len(held)} {_noun(query, len(held))} there have steps."
     if held:
         return f"None of the {len(held)} {_noun(query, len(held))} there."
     return "None — nothing in the plans is in that scope."

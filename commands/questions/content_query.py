@@ -43,7 +43,8 @@ _LINK = re.compile(
     re.I,
 )
 _NO_LINK = re.compile(
-    r"\b(?:no|not|never|nothing|without|n't|nt|none)\b[\w\s']{0,30}?"
+    r"(?:\b(?:no|not|never|nothing|without|none|dont|doesnt|isnt|arent|havent|hasnt|wasnt"
+    r"|werent|didnt)\b|n't\b)[\w\s']{0,30}?"
     r"(?:follow|pick|trace|cite|link|c[oa]me|carr)"
     r"|(?:follow-?ups?|picked\s+up|followed\s+up)\s+(?:\w+\s+){0,2}?(?:nowhere|none)\b",
     re.I,
@@ -69,8 +70,9 @@ _ACTIONS_ONLY = re.compile(
     r"|not\s+(?:the\s+)?steps?)\b",
     re.I,
 )
+_COUNT_WORDS = frozenset({"total", "count", "number", "altogether", "tally", "sum", "overall"})
 _STEP_WORD = re.compile(r"\bsteps?\b|\bsub-?actions?\b|\btasks?\b", re.I)
-_ACTION_WORD = re.compile(r"\bactions?\b|\bpriorit(?:y|ies)\b", re.I)
+_ACTION_WORD = re.compile(r"\bactions?\b", re.I)
 _AREA_WORD = re.compile(
     r"\b(?:areas?|priorit(?:y|ies)|recommendations?|areas?\s+for\s+improvement)\b"
     r"(?!\s+actions?)",
@@ -197,6 +199,9 @@ def _count(text: str, question: Question) -> ContentQuery | None:
     if level == "steps":
         return None
     named_level = level == "actions" or _ITEM_WORD.search(text) is not None
+    kept = [w for w in question.topic_words if w.lower() not in _COUNT_WORDS]
+    if len(kept) != len(question.topic_words):  # "total number of actions": not a topic
+        question = replace(question, topic_words=tuple(kept), topic=tuple(stem(w) for w in kept))
     if question.topic and not (named_level or question.scoped or question.filtered):
         return None
     return ContentQuery("count", "items", level, question)

@@ -83,6 +83,7 @@ def select_measures(
     wanted = len(query.topic) if len(query.topic) < 3 else len(query.topic) - 1
     per_term = [_measure_terms(index, term) for term in query.topic]
     found: dict[int, tuple[str, ...]] = {}
+    held_by: dict[int, int] = {}
     considered: list[int] = []
     for position, texts in index.measures.items():
         entry = index.entries[position]
@@ -113,6 +114,9 @@ def select_measures(
         hits = [sum(1 for where in in_measures if i in where) for i in range(len(texts))]
         if held >= wanted and max(hits, default=0):
             found[position] = tuple(t for t, n in zip(texts, hits, strict=True) if n == max(hits))
+            held_by[position] = held
+    best = max(held_by.values(), default=0)  # those holding the most of the topic's words
+    found = {p: lines for p, lines in found.items() if held_by.get(p, best) == best}
     chosen = sorted(found, key=lambda p: index.entries[p].order)
     if query.area_level and any(index.entries[p].kind == "area" for p in chosen):
         chosen = [p for p in chosen if index.entries[p].kind == "area"]
