@@ -27,6 +27,7 @@ DETAIL_CHARS = 2200  # a single item shown alone, its steps a line each
 SHORT_TITLE = 60
 QUESTION_CHARS = 1500  # a button's value holds 2,000 characters
 MORE, SHARE, STEPS = "answer:more", "answer:share", "answer:steps"
+READING = "answer:reading"  # a reading offered for a question read two ways: answer:reading:0
 URGENCY = ("red", "amber", "green", "blue", "grey")
 MAX_SECTION = 3000
 MAX_HEADER = 150
@@ -189,6 +190,8 @@ def plain_text(result: AnswerResult, items: tuple[AnswerItem, ...], not_shown: i
     for item in items:
         lines += [compact_item(item)] if result.compact else plain_item(item)
     lines += footer_lines(result, not_shown)
+    if result.readings:
+        lines.append("Ask again as " + " or ".join(f"“{t}”" for _, t in result.readings) + ".")
     # Escape everything: the fallback text is what Slack shows in notifications.
     escaped = [escape(line) for line in lines]
     suggestions = suggestion_text(result, bold=False)  # escaped already
@@ -304,6 +307,10 @@ def page_value(result: AnswerResult, first: int) -> str:
     )
 
 
+def _reading_value(result: AnswerResult, text: str) -> str:
+    return json.dumps({"q": text[:QUESTION_CHARS], "f": 0, "d": result.as_of.isoformat()})
+
+
 def count_words(result: AnswerResult, first: int, shown: int) -> str:
     total = len(result.items) + result.not_shown
     if total <= 1:
@@ -345,7 +352,10 @@ def answer_page(result: AnswerResult, first: int = 0, *, note: str | None = None
     footer = footer_lines(result, 0)
     if footer:
         blocks.append(_context(escape(" ".join(footer))))
-    buttons = []
+    buttons = [
+        _button(f"{READING}:{n}", truncate(label, 70), _reading_value(result, text))
+        for n, (label, text) in enumerate(result.readings)
+    ]
     following = first + PAGE
     if following < len(result.items) + result.not_shown:
         buttons.append(_button(MORE, f"Show next {PAGE}", page_value(result, following)))

@@ -105,6 +105,9 @@ class AnswerResult:
     verdict: str | None = None  # a yes/no question about one item: "yes" or "no"
     compact: bool = False  # one line per item (a count's items, listed so it can be checked)
     reading: dict[str, Any] | None = None  # the understood query as data, when not `question`'s
+    # Two plausible readings: (what it would mean, the question that asks it plainly); the answer
+    # is then the question back, with a button for each reading.
+    readings: tuple[tuple[str, str], ...] = ()
 
     def flat_items(self) -> Iterator[AnswerItem]:
         """Every item shown, steps under an action included, in order."""
@@ -125,4 +128,5 @@ class AnswerResult:
             "filtered_out": self.filtered_out,
             "suggestions": [s.reference for s in self.suggestions],
             "message": self.message,
+            **({"readings": [text for _, text in self.readings]} if self.readings else {}),
         }

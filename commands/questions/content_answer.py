@@ -42,6 +42,8 @@ def answer_content(session: Session, request: Request, text: str) -> AnswerResul
     query = None if asks_no_owner(text) else read_content(text, question)
     if query is None:
         return None
+    if query.about == "two_readings":
+        return _two_readings(query, today)
     thresholds = request.policy.thresholds
     listing = query.about == "items" and query.returns == "items"
     if query.question.status_assumed and not listing:  # "open" is assumed for lists only
@@ -64,6 +66,25 @@ def answer_content(session: Session, request: Request, text: str) -> AnswerResul
     if query.returns == "yes_no" and query.about == "items":
         return _yes_no(index, query, items, today, thresholds)
     return _listed(index, query, selected, items, today)
+
+
+def _two_readings(query: ContentQuery, today: date) -> AnswerResult:
+    """ "What was the outcome of P7.5?": its expected outcome, or what became of it? Asked back."""
+    ref = query.question.references[0]
+    readings = (
+        (f"What {ref} is meant to achieve", f"expected outcomes of {ref}"),
+        (f"Where {ref} stands now", f"status of {ref}"),
+    )
+    return AnswerResult(
+        question=query.question,
+        understood=f"“Outcome of {ref}” can be read two ways",
+        items=(),
+        as_of=today,
+        message=f"Do you mean what {ref} is meant to achieve (its success measures), or where "
+        f"it stands now?",
+        readings=readings,
+        reading=query.as_json(),
+    )
 
 
 def _listed(

@@ -21,7 +21,7 @@ from commands.questions.question import Question
 from commands.questions.words import stem
 
 Returns = Literal["items", "count", "yes_no"]
-About = Literal["items", "measures", "links", "no_steps"]
+About = Literal["items", "measures", "links", "no_steps", "two_readings"]
 Level = Literal["actions", "steps", "both", "areas"]
 
 _COUNT = re.compile(
@@ -55,6 +55,9 @@ _MEASURE = re.compile(
     re.I,
 )
 # A measures question the scorecard answers: a scope or a filter, and no topic of its own.
+# "What was the outcome of P7.5?": what it is meant to achieve, or what became of it.
+_OUTCOME_OF = re.compile(r"\boutcomes?\s+(?:of|for|from|on)\b|'s\s+outcomes?\b", re.I)
+_NOT_AMBIGUOUS = re.compile(r"\bexpect\w*|\bsuccess\w*|\bmeasur\w*|\bintended\b", re.I)
 _SCORECARD = re.compile(
     r"\b(?:measures?|kpis?|indicators?|scorecard)\b|\bhow\s+will\s+we\s+know\b", re.I
 )
@@ -179,6 +182,9 @@ def read_content(text: str, question: Question) -> ContentQuery | None:
             negated=_NO_LINK.search(flat) is not None,
             area_level=bool(_AREA_WORD.search(flat)),
         )
+    two_ways = _OUTCOME_OF.search(flat) and not _NOT_AMBIGUOUS.search(flat)
+    if two_ways and _single_ref(question) and not _measure_topic(question)[0]:
+        return ContentQuery(returns, "two_readings", "both", question)  # "the outcome of P7.5"
     if _MEASURE.search(flat):
         return _measures(flat, question, returns)
     if _NO_STEPS.search(flat):

@@ -271,9 +271,7 @@ COUNT_QUESTIONS = [case for case in TABLE if case.question.lower().startswith(("
 
 
 @pytest.mark.parametrize("case", COUNT_QUESTIONS, ids=[c.question for c in COUNT_QUESTIONS])
-def test_a_count_states_its_number_and_carries_what_it_counted(
-    session: Session, case: Row
-) -> None:
+def test_a_count_states_its_number_and_carries_what_it_counted(session: Session, case: Row) -> None:
     """Never a weekly summary: the number, then the counted items (in --json too)."""
     result = ask(session, case.question)
     assert isinstance(result, AnswerResult | GroupedCount)
@@ -374,3 +372,19 @@ def test_any_question_answers_or_says_what_it_did_not_understand(
                 result.understood.startswith(("Yes", "No"))
             ), (text, result.understood)
     assert render(result).text.strip(), text  # whatever it is, it says something
+
+
+@pytest.mark.parametrize(
+    "question", ["what was the outcome of P7.5?", "P7.5's outcome", "outcome for P7.5 pls"]
+)
+def test_a_question_read_two_ways_is_asked_back_not_guessed(
+    session: Session, question: str
+) -> None:
+    result = ask(session, question)
+    assert isinstance(result, AnswerResult)
+    assert not result.items and result.understood.startswith("“Outcome of P7.5”")
+    assert [text for _, text in result.readings] == ["expected outcomes of P7.5", "status of P7.5"]
+    for _, text in result.readings:  # each reading answers plainly
+        assert "P7.5" in references(ask(session, text)) or isinstance(
+            ask(session, text), MeasureAnswer
+        )
