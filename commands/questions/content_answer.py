@@ -156,8 +156,8 @@ def _tally(items: tuple[AnswerItem, ...], *, both: bool = False) -> str:
     return f"{len(items)} ({', '.join(parts)})"
 
 
-def _filter_words(question: Question) -> list[str]:
-    words = []
+def _filter_words(question: Question, *, undated: bool = False) -> list[str]:
+    words = ["with no due date"] if undated else []
     if question.status:
         words.append(STATUS_WORDS.get(question.status, question.status))
     if question.rag:
@@ -201,6 +201,7 @@ def _reading(index: PlanIndex, query: ContentQuery) -> str:
         scope = _scope_words(index, question)
         return f"Actions with no steps{' ' + scope if scope else ''}, {_status_or_any(filters)}"
     scope = _scope_words(index, question)
+    filters = _filter_words(question, undated=query.undated)
     what = noun.capitalize()
     if question.topic_words:
         what += " about “" + " ".join(question.topic_words) + "”"
@@ -247,7 +248,7 @@ def _none(index: PlanIndex, query: ContentQuery, selected: Selected) -> str:
             f"“{' '.join(query.topic_words)}”." if query.topic_words else "anything."
         )
     if query.about == "links":
-        return _no_links(index, query, len(held))
+        return _no_links(index, query, [e.ref for e in held])
     if query.about in ("items", "no_steps") and not held:
         scope_only = replace(
             query, question=replace(query.question, status=None, rag=None, window=None)
@@ -258,6 +259,10 @@ def _none(index: PlanIndex, query: ContentQuery, selected: Selected) -> str:
         dates = [s.last_update_at.date() for s in states if s.last_update_at]
         last = f" (the last on {_day(max(dates))})" if dates else ""
         return f"None — all {len(states)} {_noun(query, len(states))} there are done{last}."
+    if held and query.question.filtered:
+        wanted = " and ".join(_filter_words(query.question))
+        refs = ", ".join(e.ref for e in held[:8])
+        return f"None — the {len(held)} {_noun(query, len(held))} there ({refs}) are not {wanted}."
     if held and query.about == "no_steps":
         return f"None — all {len(held)} {_noun(query, len(held))} there have steps."
     if held:
@@ -265,8 +270,13 @@ def _none(index: PlanIndex, query: ContentQuery, selected: Selected) -> str:
     return "None — nothing in the plans is in that scope."
 
 
-def _no_links(index: PlanIndex, query: ContentQuery, held: int) -> str:
+def _no_links(index: PlanIndex, query: ContentQuery, refs: list[str]) -> str:
     source = _source_title(index)
+    held = len(refs)
+    if held and query.question.filtered:
+        wanted = " and ".join(_filter_words(query.question))
+        be = "is" if held == 1 else "are"
+        return f"None — {', '.join(refs[:8])} {be} linked, but not {wanted}."
     followers = sorted(
         {index.entries[p].ref for ps in index.followups.values() for p in ps},
         key=lambda r: index.by_ref[r.upper()],
@@ -307,44 +317,64 @@ def _yes_no(
     today: date,
     thresholds: BragThresholds,
 ) -> AnswerResult:
-    """ "Is P7.5 done?": yes or no first, then the item as it stands."""
+    """ "Is P7.5 done?": yes or no first, then the item as it stands; for a few items ("are P7.4
+    and P7.5 done?") yes when all are, no when none is, and which are when some are."""
     question = query.question
-    ref = question.references[0].upper()
-    position = index.by_ref[ref]
-    entry = index.entries[position]
-    passes = filters_of(question, today, thresholds)
     asked = " and ".join(_filter_words(question)) or "that"
     if question.rag == "green" and not (question.status and not question.status_assumed):
         asked = "on track"  # Green is on track
-    if entry.kind == "area":
-        members = [index.entries[p] for p in index.area_actions.get(ref, [])]
-        fitting = [m for m in members if passes(m)]
-        yes = bool(members) and len(fitting) == len(members)
-        be = "is" if len(fitting) == 1 else "are"
-        how = f"{len(fitting)} of its {len(members)} actions {be} {asked}"
-        shown = tuple(answer_item(index, p, today, thresholds) for p in (position,))
+    answers = [
+        _one_yes_no(index, query, index.by_ref[ref.upper()], today, thresholds, asked)
+        for ref in question.references
+    ]
+    refs = [index.entries[index.by_ref[r.upper()]].ref for r in question.references]
+    yes = [ref for ref, (ok, _, _) in zip(refs, answers, strict=True) if ok]
+    if len(answers) == 1:
+        ok, how, _ = answers[0]
+        said = "Yes" if ok else "No"
+        reading = f"Is {refs[0]} {asked}? {said} — {how}"
     else:
-        state_ok = passes(entry)
-        # "on track": done is on track too
-        if question.rag == "green" and entry.state and entry.state.status == "done":
-            state_ok = True
-        yes = state_ok
-        shown = tuple(answer_item(index, position, today, thresholds) for _ in (0,))
-        item = shown[0]
-        how = f"{item.status.replace('_', ' ')}, {item.rag.capitalize()}" + (
-            f", {item.days_overdue} days overdue" if item.days_overdue else ""
-        )
-        if item.due:
-            how += f", due {_day(item.due)}"
-        if item.stale and item.status not in CLOSED:
-            how += "; no update in the last 28 days, so unverified"
-    said = "Yes" if yes else "No"
-    reading = f"Is {entry.ref} {asked}? {said} — {how}"
+        said = "Yes" if len(yes) == len(refs) else "No" if not yes else "Only " + ", ".join(yes)
+        hows = "; ".join(f"{ref}: {how}" for ref, (_, how, _) in zip(refs, answers, strict=True))
+        reading = f"Are {' and '.join(refs)} {asked}? {said} — {hows}"
     return AnswerResult(
         question=question,
         understood=reading,
-        items=shown or items,
+        items=tuple(item for _, _, shown in answers for item in shown) or items,
         as_of=today,
-        verdict=said.lower(),
+        verdict="yes" if len(yes) == len(refs) else "no" if not yes else "some",
         reading=query.as_json(),
     )
+
+
+def _one_yes_no(
+    index: PlanIndex,
+    query: ContentQuery,
+    position: int,
+    today: date,
+    thresholds: BragThresholds,
+    asked: str,
+) -> tuple[bool, str, tuple[AnswerItem, ...]]:
+    """Whether one item (or an area's every action) is as asked, how it stands, and its line."""
+    question = query.question
+    entry = index.entries[position]
+    passes = filters_of(question, today, thresholds)
+    shown = (answer_item(index, position, today, thresholds),)
+    if entry.kind == "area":
+        members = [index.entries[p] for p in index.area_actions.get(entry.ref.upper(), [])]
+        fitting = [m for m in members if passes(m)]
+        be = "is" if len(fitting) == 1 else "are"
+        how = f"{len(fitting)} of its {len(members)} actions {be} {asked}"
+        return bool(members) and len(fitting) == len(members), how, shown
+    # "on track": done is on track too
+    done = entry.state is not None and entry.state.status == "done"
+    ok = passes(entry) or (question.rag == "green" and done)
+    item = shown[0]
+    how = f"{item.status.replace('_', ' ')}, {item.rag.capitalize()}" + (
+        f", {item.days_overdue} days overdue" if item.days_overdue else ""
+    )
+    if item.due:
+        how += f", due {_day(item.due)}"
+    if item.stale and item.status not in CLOSED:
+        how += " (unverified: no update in 28 days)"
+    return ok, how, shown

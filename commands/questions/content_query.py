@@ -39,7 +39,10 @@ _LINK = re.compile(
     r"|\bpick(?:s|ed)?\s+(?:it\s+|them\s+)?up\b|\bc[oa]me?s?\s+from\b|\bcame\s+from\b"
     r"|\bderive[sd]?\s+from\b|\blink(?:s|ed)?\s+(?:to|with|back)\b|\bcit(?:e|es|ed|ing)\b"
     r"|\bcarr(?:y|ies|ied)\s+(?:on|over|forward)\b|\bbased\s+on\b|\bstems?\s+from\b"
-    r"|\b(?:back\s+)?to\s+ofsted\b|\bfrom\s+(?:the\s+)?ofsted\b|\bgo(?:es)?\s+back\s+to\b",
+    r"|\b(?:back\s+)?to\s+ofsted\b|\bfrom\s+(?:the\s+)?ofsted\b|\bgo(?:es)?\s+back\s+to\b"
+    r"|\bc[oa]me?s?\s+out\s+of\b|\bar(?:i|o)se[sn]?\s+from\b|\bresult(?:s|ed|ing)?\s+from\b"
+    r"|\bin\s+response\s+to\b|\bresponds?\s+to\s+(?:the\s+)?ofsted\b|\blinks?\s+(?:for|of)\b"
+    r"|\bofsted\s+(?:links?|inspection)\b|\blinked\b|\bconnected\s+to\b",
     re.I,
 )
 _NO_LINK = re.compile(
@@ -73,7 +76,19 @@ _ACTIONS_ONLY = re.compile(
     r"|not\s+(?:the\s+)?steps?)\b",
     re.I,
 )
-_COUNT_WORDS = frozenset({"total", "count", "number", "altogether", "tally", "sum", "overall"})
+_UNDATED = re.compile(
+    r"\b(?:no|without(?:\s+an?)?|missing(?:\s+an?)?|lacking(?:\s+an?)?)\s+(?:due\s+)?dates?\b"
+    r"|\bundated\b|\bnot\s+dated\b",
+    re.I,
+)
+# "P7.5 done?": a reference, a state and a question mark, with nothing else asked.
+_BARE_YES_NO = re.compile(
+    r"^\W*(?:oa|p)\s*\d+(?:\.\d+){1,2}\s+(?:is\s+|been\s+|all\s+)?[a-z]+(?:\s+[a-z]+)?\s*\?+\W*$",
+    re.I,
+)
+_COUNT_WORDS = frozenset(
+    {"total", "count", "number", "altogether", "tally", "sum", "overall", "far", "date", "yet"}
+)
 _STEP_WORD = re.compile(r"\bsteps?\b|\bsub-?actions?\b|\btasks?\b", re.I)
 _ACTION_WORD = re.compile(r"\bactions?\b", re.I)
 _AREA_WORD = re.compile(
@@ -105,6 +120,7 @@ class ContentQuery:
     topic: tuple[str, ...] = ()  # a measures question's own terms, stemmed
     topic_words: tuple[str, ...] = ()  # the same, as typed
     area_level: bool = False  # asked about areas or priorities ("which Ofsted area expects …")
+    undated: bool = False  # "with no due date": only items the plans give no date
 
     def as_json(self) -> dict[str, object]:
         reading = self.question.as_json()
@@ -116,6 +132,7 @@ class ContentQuery:
             "about": self.about,
             "level": self.level,
             "negated": self.negated,
+            "no_due_date": self.undated,
         }
 
     @property
@@ -138,20 +155,27 @@ def _level(text: str, about: About) -> Level:
     return "both"
 
 
-def _measure_topic(question: Question) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """A measures question's topic: its words, less those asking for measures or outcomes."""
-    words = [*question.topic_words, *question.area_phrases]
-    kept = [w for w in words if stem(w) not in _NOT_TOPIC or stem(w) in _KEEP_TOPIC]
-    ordered = sorted(dict.fromkeys(kept), key=question.text.lower().find)
-    return tuple(stem(w) for w in ordered), tuple(ordered)
+def _measure_topic(question: Question) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
+    """A measures question's topic: its words, less those asking for measures or outcomes; when
+    only an area's name is left ("measures about care leavers"), its words, and True."""
+
+    def kept(words: tuple[str, ...]) -> list[str]:
+        found = [w for w in words if stem(w) not in _NOT_TOPIC or stem(w) in _KEEP_TOPIC]
+        return sorted(dict.fromkeys(found), key=question.text.lower().find)
+
+    own = kept(question.topic_words)
+    if own or not question.area_phrases:
+        return tuple(stem(w) for w in own), tuple(own), False
+    named = kept(question.area_phrases)
+    return tuple(stem(w) for w in named), tuple(named), bool(named)
 
 
 def _measures(text: str, question: Question, returns: Returns) -> ContentQuery | None:
-    topic, topic_words = _measure_topic(question)
+    topic, topic_words, area_words = _measure_topic(question)
     scorecard = _SCORECARD.search(text) is not None
     if not topic and (scorecard or not question.references):
         return None  # "success measures for OA4", "which measures are off target": the scorecard
-    if question.area_phrases and topic:  # the area words were the topic ("care leavers")
+    if area_words:  # the area's name was the topic ("measures about care leavers")
         question = replace(question, areas=(), area_phrases=())
     return ContentQuery(
         returns,
@@ -171,7 +195,7 @@ def read_content(text: str, question: Question) -> ContentQuery | None:
     if not flat or question.changes or question.bad_dates:
         return None
     counting = _COUNT.search(flat) is not None
-    asks_yes_no = _YES_NO.search(flat) is not None and not counting
+    asks_yes_no = bool(_YES_NO.search(flat) or _BARE_YES_NO.search(flat)) and not counting
     returns: Returns = "count" if counting else "yes_no" if asks_yes_no else "items"
     if _LINK.search(flat):
         return ContentQuery(
@@ -191,7 +215,7 @@ def read_content(text: str, question: Question) -> ContentQuery | None:
         return ContentQuery(returns, "no_steps", "actions", question)
     if returns == "count":
         return _count(flat, question)
-    if returns == "yes_no" and question.filtered and _single_ref(question):
+    if returns == "yes_no" and question.filtered and _items_named(question):
         return ContentQuery("yes_no", "items", "both", question)
     if _ACTIONS_ONLY.search(flat) and not _ITEM_WORD.search(flat):
         return ContentQuery("items", "items", "actions", question)
@@ -205,12 +229,22 @@ def _count(text: str, question: Question) -> ContentQuery | None:
     if level == "steps":
         return None
     named_level = level == "actions" or _ITEM_WORD.search(text) is not None
-    kept = [w for w in question.topic_words if w.lower() not in _COUNT_WORDS]
+    undated = _UNDATED.search(text) is not None
+    noise = _COUNT_WORDS | ({"due", "dated", "undated"} if undated else set())
+    kept = [w for w in question.topic_words if w.lower() not in noise]
     if len(kept) != len(question.topic_words):  # "total number of actions": not a topic
         question = replace(question, topic_words=tuple(kept), topic=tuple(stem(w) for w in kept))
     if question.topic and not (named_level or question.scoped or question.filtered):
         return None
-    return ContentQuery("count", "items", level, question)
+    return ContentQuery("count", "items", level, question, undated=undated)
+
+
+def _items_named(question: Question) -> bool:
+    """One reference, or a few items ("are P7.4 and P7.5 done?"), and no area by name."""
+    refs = question.references
+    if question.areas or not refs:
+        return False
+    return len(refs) == 1 or (len(refs) <= 6 and all("." in r for r in refs))
 
 
 def _single_ref(question: Question) -> bool:

@@ -249,6 +249,8 @@ def select_items(
         if query.level != "actions":
             chosen += [hit.entry] if entry.kind == "step" else list(hit.steps)
     unique = sorted(dict.fromkeys(chosen), key=lambda p: index.entries[p].order)
+    if query.undated:  # "with no due date"
+        unique = [p for p in unique if (s := index.entries[p].state) and s.due_date is None]
     return Selected(tuple(unique))
 
 

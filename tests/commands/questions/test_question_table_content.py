@@ -101,6 +101,12 @@ MEASURES = [
         ("umatter",)),
     row("*which actions are measured by sickness absence?* :thinking_face:", {"P1.1", "P1.3"},
         {"P1.2"}, 2, ("sickness absence",)),
+    row("any measures on care leavers in employment", {"P6.1"}, {"P6.2", "P6.3"}, 1,
+        ("employment", "P6")),
+    row("where's the KPI for complaints timeliness", {"P2.5"}, {"P4.1", "P4.3"}, 1,
+        ("complaints",)),
+    row("which areas expect a reduction in repeat missing episodes", {"OA4"}, {"P7.5", "OA5"},
+        1, ("areas", "repeat missing")),
 ]  # fmt: skip
 
 LINKS = [
@@ -130,6 +136,13 @@ LINKS = [
     row("which Ofsted areas are followed up in the Ambition plan",
         {"OA1", "OA2", "OA3", "OA4", "OA5", "OA6", "OA7"}, {"P7.5"}, 7, ("areas",)),
     row("is OA5 followed up anywhere?", {"P4.4"}, {"P7.5"}, 1, ("OA5",), verdict="yes"),
+    row("which ambition actions came out of the ofsted inspection", FOLLOWERS, {"P1.1"}, 8,
+        ("follow up",)),
+    row("what's the ofsted link for P2.2", {"OA7"}, {"OA6", "P2.2"}, 1, ("P2.2",)),
+    row("which actions follow up OA2 and are overdue", set(), {"P7.2", "P7.3"}, 0,
+        ("OA2", "overdue"), none=True),
+    row("which Ofsted areas does P7.3 follow up", {"OA1", "OA2", "OA3"}, {"OA4", "P7.3"}, 3,
+        ("P7.3",)),
 ]  # fmt: skip
 
 STEPS = [
@@ -183,6 +196,13 @@ COUNTS = [
         {"P4.3.1", "P7.1"}, 4, ("in progress",)),
     row("*how many* actions are complete? :thinking_face:", OFSTED_ACTIONS, {"P7.3"}, 32,
         ("done",)),
+    row("how many P5 actions have no due date",
+        {"P5.1", "P5.2", "P5.5", "P5.9", "P5.10", "P5.11", "P5.12", "P5.13"},
+        {"P5.3", "P5.4", "P5.6", "P5.7", "P5.8"}, 8, ("P5", "no due date")),
+    row("how many actions have been completed so far", OFSTED_ACTIONS, {"P7.3"}, 32,
+        ("done",)),
+    row("how many steps are overdue", {"P4.4.1", "P9.1.2", "P6.3.1"}, RED_ACTIONS, 23,
+        ("steps", "overdue")),
     row("count of red items by area", RED_ACTIONS | {"P4.4.1", "P9.1.2"}, {"P5.4"}, 30,
         ("red", "by area")),
     row("which heads of service have the most overdue", {"P7.5", "P6.2.1"}, set(), None,
@@ -202,6 +222,10 @@ YES_NO = [
     row("has P7.5 been started?", {"P7.5"}, set(), None, ("P7.5",), verdict="no"),
     row("is P7 done?", {"P7"}, set(), None, ("P7",), verdict="no"),
     row("Is P1.5 due before end of March", {"P1.5"}, set(), None, ("P1.5",), verdict="yes"),
+    row("P7.5 done?", {"P7.5"}, set(), None, ("P7.5", "done"), verdict="no"),
+    row("are P7.4 and P7.5 done?", {"P7.4", "P7.5"}, {"P7.3"}, None, ("P7.4", "P7.5"),
+        verdict="no"),
+    row("is P8.2 on track?", {"P8.2"}, set(), None, ("on track",), verdict="yes"),
 ]  # fmt: skip
 
 TABLE = MEASURES + LINKS + STEPS + COUNTS + YES_NO
