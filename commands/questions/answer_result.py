@@ -108,6 +108,7 @@ class AnswerResult:
     # Two plausible readings: (what it would mean, the question that asks it plainly); the answer
     # is then the question back, with a button for each reading.
     readings: tuple[tuple[str, str], ...] = ()
+    counted: tuple[str, ...] = ()  # a count: every reference it counted (`items` holds a page)
 
     def flat_items(self) -> Iterator[AnswerItem]:
         """Every item shown, steps under an action included, in order."""
@@ -129,4 +130,5 @@ class AnswerResult:
             "suggestions": [s.reference for s in self.suggestions],
             "message": self.message,
             **({"readings": [text for _, text in self.readings]} if self.readings else {}),
+            **({"counted": list(self.counted)} if self.count is not None else {}),
         }

@@ -13,7 +13,7 @@ from datetime import date
 from sqlmodel import Session
 
 from commands.brag import BragThresholds
-from commands.questions.answer import answer_item, read_question
+from commands.questions.answer import MAX_ITEMS, answer_item, read_question
 from commands.questions.answer_result import AnswerItem, AnswerResult
 from commands.questions.answer_words import STATUS_WORDS
 from commands.questions.content_query import ContentQuery, read_content
@@ -30,6 +30,7 @@ from commands.questions.question import Question
 from commands.questions.search import filters_of
 from commands.request import Request
 
+SHOWN = 200  # items a content answer builds; a larger count lists the rest by reference only
 LEVEL_NOUNS = {"actions": "actions", "steps": "steps", "both": "items", "areas": "areas"}
 
 
@@ -59,13 +60,16 @@ def answer_content(session: Session, request: Request, text: str) -> AnswerResul
     unknown = tuple(r for r in question.references if r.upper() not in index.by_ref)
     if unknown and not selected.entries:
         return None  # the ordinary answer says which references it cannot find, and offers others
+    shown = selected.entries[: max(SHOWN, request.first_item + MAX_ITEMS)]
     items = tuple(
         answer_item(index, p, today, thresholds, found_in=selected.found_in.get(p, ()))
-        for p in selected.entries
+        for p in shown
     )
     if query.returns == "yes_no" and query.about == "items":
         return _yes_no(index, query, items, today, thresholds)
-    return _listed(index, query, selected, items, today)
+    listed = _listed(index, query, selected, items, today)
+    counted = tuple(index.entries[p].ref for p in selected.entries)
+    return replace(listed, not_shown=len(selected.entries) - len(items), counted=counted)
 
 
 def _two_readings(query: ContentQuery, today: date) -> AnswerResult:
@@ -94,9 +98,9 @@ def _listed(
     items: tuple[AnswerItem, ...],
     today: date,
 ) -> AnswerResult:
-    count = len(items)
+    count = len(selected.entries)
     both = query.about == "items" and query.level == "both"
-    reading = f"{_reading(index, query)}: {_tally(items, both=both)}"
+    reading = f"{_reading(index, query)}: {_tally(selected, index, both=both)}"
     if query.about == "measures" and query.area_level and items:
         reading, count = _areas_through_actions(index, query, items) or (reading, count)
     message = _none(index, query, selected) if not items else None
@@ -145,15 +149,17 @@ def _areas_through_actions(
     )
 
 
-def _tally(items: tuple[AnswerItem, ...], *, both: bool = False) -> str:
+def _tally(selected: Selected, index: PlanIndex, *, both: bool = False) -> str:
     """ "6 (1 action, 5 steps)" when actions and steps were both counted, else the number."""
     kinds: dict[str, int] = {"action": 0, "step": 0} if both else {}
-    for item in items:
-        kinds[item.kind] = kinds.get(item.kind, 0) + 1
-    if len(kinds) <= 1 or not items:
-        return str(len(items))
+    for position in selected.entries:
+        kind = index.entries[position].kind
+        kinds[kind] = kinds.get(kind, 0) + 1
+    total = len(selected.entries)
+    if len(kinds) <= 1 or not total:
+        return str(total)
     parts = [f"{n} {kind if n == 1 else kind + 's'}" for kind, n in kinds.items()]
-    return f"{len(items)} ({', '.join(parts)})"
+    return f"{total} ({', '.join(parts)})"
 
 
 def _filter_words(question: Question, *, undated: bool = False) -> list[str]:

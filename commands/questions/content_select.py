@@ -77,16 +77,23 @@ def select_measures(
 ) -> Selected:
     """Areas and actions whose expected outcomes or success measures hold the topic (a word may
     be in the title instead, so long as one is in the measures); every one named when there is
-    no topic ("the success measures of P4.2")."""
+    no topic ("the success measures of P4.2"). Of those, the ones holding the most topic words."""
     question = query.question
     passes = filters_of(question, today, thresholds)
     wanted = len(query.topic) if len(query.topic) < 3 else len(query.topic) - 1
-    per_term = [_measure_terms(index, term) for term in query.topic]
+    per_term: list[dict[int, set[int]]] = []  # for each topic term: entry -> lines holding it
+    for term in query.topic:
+        lines: dict[int, set[int]] = {}
+        for choice in _measure_terms(index, term):
+            for at, line in index.measure_postings.get(choice, ()):
+                lines.setdefault(at, set()).add(line)
+        per_term.append(lines)
+    candidates = set().union(*per_term) if query.topic else set(index.measures)
     found: dict[int, tuple[str, ...]] = {}
     held_by: dict[int, int] = {}
     considered: list[int] = []
-    for position, texts in index.measures.items():
-        entry = index.entries[position]
+    for position in sorted(candidates):
+        entry, texts = index.entries[position], index.measures[position]
         if not in_scope(index, question, position):
             continue
         if entry.kind == "action" and question.filtered and not passes(entry):
@@ -97,15 +104,7 @@ def select_measures(
         if not query.topic:
             found[position] = texts
             continue
-        in_measures = [
-            {
-                i
-                for choice in choices
-                for e, i in index.measure_postings.get(choice, ())
-                if e == position
-            }
-            for choices in per_term
-        ]
+        in_measures = [lines.get(position, set()) for lines in per_term]
         held = sum(
             1
             for term, where in zip(query.topic, in_measures, strict=True)
@@ -115,7 +114,7 @@ def select_measures(
         if held >= wanted and max(hits, default=0):
             found[position] = tuple(t for t, n in zip(texts, hits, strict=True) if n == max(hits))
             held_by[position] = held
-    best = max(held_by.values(), default=0)  # those holding the most of the topic's words
+    best = max(held_by.values(), default=0)
     found = {p: lines for p, lines in found.items() if held_by.get(p, best) == best}
     chosen = sorted(found, key=lambda p: index.entries[p].order)
     if query.area_level and any(index.entries[p].kind == "area" for p in chosen):

@@ -98,7 +98,14 @@ def answer_steps(session: Session, request: Request, asked: StepsAsked) -> Answe
         message = f"{len(steps)} {'step' if len(steps) == 1 else 'steps'}, listed below."
     question = replace(base.question, text=request.text or base_text)
     return AnswerResult(
-        question, reading, tuple(steps), today, message=message, compact=asked.count
+        question,
+        reading,
+        tuple(steps),
+        today,
+        message=message,
+        compact=asked.count,
+        count=len(steps) if asked.count else None,
+        counted=tuple(s.reference for s in steps) if asked.count else (),
     )
 
 

@@ -301,7 +301,11 @@ def test_a_count_states_its_number_and_carries_what_it_counted(session: Session,
     assert isinstance(result, AnswerResult | GroupedCount)
     data = result.as_json()
     assert {"count", "items", "query"} <= set(data)
-    assert len(data["items"]) == data["count"]
+    if isinstance(result, AnswerResult):  # the items listed (a page) and every one counted
+        assert len(data["items"]) + data["not_shown"] == data["count"] == len(data["counted"])
+        assert {i["reference"] for i in data["items"]} <= set(data["counted"])
+    else:
+        assert len(data["items"]) == data["count"]
     if isinstance(result, AnswerResult) and result.items:
         assert (result.message or "").startswith(f"{data['count']} ")
 
