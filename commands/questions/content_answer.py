@@ -57,6 +57,8 @@ def answer_content(session: Session, request: Request, text: str) -> AnswerResul
         selected = select_without_steps(index, query, today, thresholds)
     else:
         selected = select_items(index, query, today, thresholds)
+    if not selected.entries and not query.certain:
+        return None  # "the impact of the hybrid working review": an ordinary question after all
     unknown = tuple(r for r in question.references if r.upper() not in index.by_ref)
     if unknown and not selected.entries:
         return None  # the ordinary answer says which references it cannot find, and offers others
@@ -338,7 +340,10 @@ def _yes_no(
     if len(answers) == 1:
         ok, how, _ = answers[0]
         said = "Yes" if ok else "No"
-        reading = f"Is {refs[0]} {asked}? {said} — {how}"
+        asking = f"Is {refs[0]} {asked}?"
+        if index.entries[index.by_ref[refs[0].upper()]].kind == "area":
+            asking = f"Are {'any' if query.any_of else 'all'} {refs[0]} actions {asked}?"
+        reading = f"{asking} {said} — {how}"
     else:
         said = "Yes" if len(yes) == len(refs) else "No" if not yes else "Only " + ", ".join(yes)
         hows = "; ".join(f"{ref}: {how}" for ref, (_, how, _) in zip(refs, answers, strict=True))
@@ -365,12 +370,17 @@ def _one_yes_no(
     question = query.question
     entry = index.entries[position]
     passes = filters_of(question, today, thresholds)
-    shown = (answer_item(index, position, today, thresholds),)
+    shown: tuple[AnswerItem, ...] = (answer_item(index, position, today, thresholds),)
     if entry.kind == "area":
         members = [index.entries[p] for p in index.area_actions.get(entry.ref.upper(), [])]
         fitting = [m for m in members if passes(m)]
         be = "is" if len(fitting) == 1 else "are"
         how = f"{len(fitting)} of its {len(members)} actions {be} {asked}"
+        if fitting and len(fitting) <= 8:
+            how += ": " + ", ".join(m.ref for m in fitting)
+        shown += tuple(answer_item(index, m.index, today, thresholds) for m in fitting[:MAX_ITEMS])
+        if query.any_of:  # "are any P7 actions overdue?"
+            return bool(fitting), how, shown
         return bool(members) and len(fitting) == len(members), how, shown
     # "on track": done is on track too
     done = entry.state is not None and entry.state.status == "done"

@@ -31,7 +31,7 @@ _COUNT = re.compile(
 )
 _YES_NO = re.compile(
     r"^\W*(?:(?:and|so|but|ok|quick\s+q(?:uestion)?)\W+)?"
-    r"(?:is|are|has|have|was|were|did|does|do|hav|iz)\b(?!\s+(?:there|any))",
+    r"(?:is|are|has|have|was|were|did|does|do|hav|iz)\b(?!\s+there)",
     re.I,
 )
 _LINK = re.compile(
@@ -54,9 +54,18 @@ _NO_LINK = re.compile(
 )
 _MEASURE = re.compile(
     r"\bmeasur\w*|\boutcomes?\b|\bsuccess\w*|\bexpect\w*|\bhow\s+(?:will|do)\s+we\s+know\b"
-    r"|\bevidenc\w*|\bkpis?\b|\bindicators?\b|\bjudged\s+by\b|\bimpact\b",
+    r"|\bevidenced\s+by\b|\bkpis?\b|\bindicators?\b|\bjudged\s+by\b|\bimpact\b",
     re.I,
 )
+# Words that ask about measures for certain; a question with only the others ("the impact of the
+# hybrid working review") is answered as an ordinary question when no measure holds its topic.
+_STRONG_MEASURE = re.compile(
+    r"\bmeasur\w*|\boutcomes?\b|\bsuccess\w*|\bkpis?\b|\bindicators?\b|\bhow\s+will\s+we\s+know",
+    re.I,
+)
+# A link question names what it links: a reference, a plan, or the inspection.
+_LINKED_THING = re.compile(r"\bofsted\b|\binspection\b|\bambition\b|\brecommendations?\b", re.I)
+_ANY = re.compile(r"\bany(?:thing|one)?\b|\bsome(?:thing)?\b", re.I)
 # A measures question the scorecard answers: a scope or a filter, and no topic of its own.
 # "What was the outcome of P7.5?": what it is meant to achieve, or what became of it.
 _OUTCOME_OF = re.compile(r"\boutcomes?\s+(?:of|for|from|on)\b|'s\s+outcomes?\b", re.I)
@@ -120,6 +129,8 @@ class ContentQuery:
     topic: tuple[str, ...] = ()  # a measures question's own terms, stemmed
     topic_words: tuple[str, ...] = ()  # the same, as typed
     area_level: bool = False  # asked about areas or priorities ("which Ofsted area expects …")
+    certain: bool = True  # the words leave no doubt of the kind (else: nothing found, not ours)
+    any_of: bool = False  # "are any P7 actions overdue": yes when one is (an area), not all
     undated: bool = False  # "with no due date": only items the plans give no date
 
     def as_json(self) -> dict[str, object]:
@@ -185,6 +196,7 @@ def _measures(text: str, question: Question, returns: Returns) -> ContentQuery |
         topic=topic,
         topic_words=topic_words,
         area_level=bool(_AREA_WORD.search(text)) and not _ACTION_WORD.search(text),
+        certain=_STRONG_MEASURE.search(text) is not None,
     )
 
 
@@ -197,7 +209,7 @@ def read_content(text: str, question: Question) -> ContentQuery | None:
     counting = _COUNT.search(flat) is not None
     asks_yes_no = bool(_YES_NO.search(flat) or _BARE_YES_NO.search(flat)) and not counting
     returns: Returns = "count" if counting else "yes_no" if asks_yes_no else "items"
-    if _LINK.search(flat):
+    if _LINK.search(flat) and (question.references or _LINKED_THING.search(flat)):
         return ContentQuery(
             returns,
             "links",
@@ -216,7 +228,7 @@ def read_content(text: str, question: Question) -> ContentQuery | None:
     if returns == "count":
         return _count(flat, question)
     if returns == "yes_no" and question.filtered and _items_named(question):
-        return ContentQuery("yes_no", "items", "both", question)
+        return ContentQuery("yes_no", "items", "both", question, any_of=bool(_ANY.search(flat)))
     if _ACTIONS_ONLY.search(flat) and not _ITEM_WORD.search(flat):
         return ContentQuery("items", "items", "actions", question)
     return None

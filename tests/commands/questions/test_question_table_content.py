@@ -226,6 +226,9 @@ YES_NO = [
     row("are P7.4 and P7.5 done?", {"P7.4", "P7.5"}, {"P7.3"}, None, ("P7.4", "P7.5"),
         verdict="no"),
     row("is P8.2 on track?", {"P8.2"}, set(), None, ("on track",), verdict="yes"),
+    row("are any P7 actions overdue", {"P7.4", "P7.5"}, {"P7.3", "P7.1"}, None,
+        ("any P7", "overdue"), verdict="yes"),
+    row("are any P3 actions red", {"P3"}, {"P3.1"}, None, ("P3", "red"), verdict="no"),
 ]  # fmt: skip
 
 TABLE = MEASURES + LINKS + STEPS + COUNTS + YES_NO
