@@ -19,9 +19,10 @@ seeded store), not from what planbot prints. The facts they rest on:
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 import pytest
@@ -58,7 +59,6 @@ class Row:
     first: tuple[str, ...] = ()  # words the first line (the reading) must hold
     verdict: str | None = None  # "yes" or "no" for a yes/no question
     none: bool = False  # the answer is "None — …", said as an answer
-    extra: dict[str, object] = field(default_factory=dict)
 
 
 def row(
@@ -340,6 +340,27 @@ def test_a_measures_answer_shows_the_matching_text_under_each_item(session: Sess
     (area,) = outcome.items
     assert area.found_in and "involved in decision making" in area.found_in[0]
     assert outcome.as_json()["items"][0]["matched"] == list(area.found_in)  # type: ignore[index]
+
+
+def test_the_matched_words_and_a_counts_lines_are_what_a_person_reads(session: Session) -> None:
+    measured = render(ask(session, "which actions are measured by sickness absence"))
+    line = "Success measure: Improved staff well-being (staff surveys and sickness absence)"
+    assert measured.whole_text is not None and measured.whole_text.count(line) == 2
+    assert "sickness absence" in json.dumps(measured.blocks)
+    outcome = render(ask(session, "which Ofsted area expects families to be involved in decisions"))
+    assert "Expected outcome: Children young people and families" in (outcome.whole_text or "")
+    counted = render(ask(session, "how many overdue in P5"))
+    lines = (counted.whole_text or "").splitlines()
+    assert lines[0].startswith("Items under P5, overdue: 6")
+    assert lines[1] == "6 items, listed below."
+    assert [line.split()[0] for line in lines[2:]] == [
+        "P5.3.1",
+        "P5.4.1",
+        "P5.4.2",
+        "P5.7.1",
+        "P5.7.2",
+        "P5.8.1",
+    ]  # one line each, so the count can be checked
 
 
 def test_a_scorecard_question_stays_the_scorecard(session: Session) -> None:
