@@ -160,6 +160,11 @@ STEPS = [
         ("P3",)),
     row("which steps under P5.7 are overdue", {"P5.7.1", "P5.7.2"}, {"P5.7.3", "P5.7"}, 2,
         ("P5.7",)),
+    row("steps with no date", {"P7.5.4", "P9.6.1"}, {"P7.5.1", "P7.3.1"}, 82,
+        ("no due date",)),
+    row("steps not started yet", {"P4.4.1", "P9.6.1"}, {"P4.3.1", "P7.3.1", "P4.4"}, 114,
+        ("not started",)),
+    row("which steps are done", {"P7.3.1"}, {"P7.3", "P7.3.2", "OA1.1"}, 1, ("done",)),
     row("which actions have no steps", {"OA1.1", "OA7.5", "OA6.1"}, {"P1.1", "P9.6"}, 32,
         ("no steps",)),
     row("which P1 actions have no steps", set(), {"P1.1", "OA1.1"}, 0, ("no steps", "P1"),
@@ -396,7 +401,8 @@ PLAN_WORDS = [
     "count", "of", "by", "area", "picked", "anywhere", "come", "from", "second", "step",
     "success", "measure", "expects", "Head", "MASH", "P99.9", "OA0", "not", "isn't",
 ]  # fmt: skip
-MARKUP = ["*", "_", "~", "`", ":eyes:", "&gt; ", "<https://x.test|link>", "🙏", "🔴", "\n", "<@U1>"]
+MARKUP = ["*", "_", "~", "`", ":eyes:", "&gt; ", "<https://x.test|link>", "🙏", "🔴", "\n", "<@U1>",
+          "<!channel>"]  # fmt: skip
 
 
 @settings(
@@ -423,7 +429,9 @@ def test_any_question_answers_or_says_what_it_did_not_understand(
             assert result.understood.split("?")[-1].strip().startswith(("Yes", "No")) or (
                 result.understood.startswith(("Yes", "No"))
             ), (text, result.understood)
-    assert render(result).text.strip(), text  # whatever it is, it says something
+    shown = render(result).text
+    assert shown.strip(), text  # whatever it is, it says something
+    assert "<@U1>" not in shown and "<!channel>" not in shown  # and pings nobody
 
 
 @pytest.mark.parametrize(
