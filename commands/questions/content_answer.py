@@ -107,7 +107,8 @@ def _listed(
         reading, count = _areas_through_actions(index, query, items) or (reading, count)
     message = _none(index, query, selected) if not items else None
     if query.returns == "count" and items:
-        message = f"{count} {'steps' if query.level == 'steps' else 'items'}, listed below."
+        noun = "step" if query.level == "steps" else "item"
+        message = f"{count} {noun if count == 1 else noun + 's'}, listed below."
     if query.about == "links" and items and all(i.kind == "area" for i in items):
         areas = ", ".join(i.reference for i in items)
         message = f"The plan cites the area ({areas}), not one of its actions."
@@ -269,8 +270,13 @@ def _none(index: PlanIndex, query: ContentQuery, selected: Selected) -> str:
         return f"None — all {len(states)} {_noun(query, len(states))} there are done{last}."
     if held and query.question.filtered:
         wanted = " and ".join(_filter_words(query.question))
-        refs = ", ".join(e.ref for e in held[:8])
-        return f"None — the {len(held)} {_noun(query, len(held))} there ({refs}) are not {wanted}."
+        noun = _noun(query, len(held))
+        if len(held) == 1:
+            return f"None — the one {noun} there, {held[0].ref}, is not {wanted}."
+        if len(held) <= 8:
+            refs = ", ".join(e.ref for e in held)
+            return f"None — the {len(held)} {noun} there ({refs}) are not {wanted}."
+        return f"None — none of the {len(held)} {noun} there is {wanted}."
     if held and query.about == "no_steps":
         return f"None — all {len(held)} {_noun(query, len(held))} there have steps."
     if held:

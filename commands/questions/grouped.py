@@ -27,6 +27,8 @@ _MOST = re.compile(
     r"(?:the\s+)?(?:most|fewest|least|more|highest\s+number\s+of)\s+(?P<rest>.*)$",
     re.I,
 )
+# "how many actions does each head of service have"
+_EACH = re.compile(r"^(?P<rest>.*?)\s+(?:does|do|has|have|for)\s+each\s+" + _BY + r"\b.*$", re.I)
 _PER = re.compile(r"^(?P<rest>.*?)\s+(?:by|per|for\s+each|grouped\s+by)\s+" + _BY + r"\s*\??\s*$",
                   re.I)  # fmt: skip
 _COUNTING = re.compile(r"^\s*(?:how\s+many|(?:the\s+)?(?:number|count|total)\s+of)\s+", re.I)
@@ -77,7 +79,7 @@ def grouping(text: str) -> tuple[str, str] | None:
     """(what to group by: owner, head, area or colour; the question without the grouping words)
     when `text` asks for a grouped count, else None."""
     flat = " ".join(text.replace("’", "'").split())
-    found = _MOST.match(flat) or _PER.match(flat)
+    found = _MOST.match(flat) or _PER.match(flat) or _EACH.match(flat)
     if found is None:
         return None
     by = (found.group("by") or ("head" if re.search(r"\bheads?\s+of\s+service|\bhos\b", flat,
@@ -98,6 +100,8 @@ def grouped_count(session: Session, request: Request, kind: str, rest: str) -> G
     """Count what `rest` finds, per owner role (heads of service only for "head"), area or colour;
     steps count with their action's owners and area."""
     rest = _COUNTING.sub("", rest) or "open"  # "count of red items": the counting is ours
+    if re.fullmatch(r"(?:the\s+)?(?:actions?|items?|things?|work)", rest, re.I):
+        rest = "open"  # "how many actions does each head of service have": what is open
     found = answer(session, rest, request.clock, request.policy, asker=request.caller.user_id,
                    limit=ALL_OF)  # fmt: skip
     heads = {role.name for role in all_roles(session) if role.head_of_service and not role.group}

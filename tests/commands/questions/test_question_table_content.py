@@ -210,6 +210,10 @@ COUNTS = [
         ("steps", "overdue")),
     row("count of red items by area", RED_ACTIONS | {"P4.4.1", "P9.1.2"}, {"P5.4"}, 30,
         ("red", "by area")),
+    row("how many overdue for each area", RED_ACTIONS | {"P5.4.1"}, {"P5.4", "P5.8"}, 30,
+        ("overdue", "by area")),
+    row("number of red actions in P9", {"P9.1", "P9.3"}, {"P9.2", "P9.1.1"}, 2, ("P9", "red")),
+    row("how many things are blocked", set(), {"P7.5"}, 0, ("blocked",), none=True),
     row("which heads of service have the most overdue", {"P7.5", "P6.2.1"}, set(), None,
         ("overdue", "Head of Service")),
 ]  # fmt: skip
