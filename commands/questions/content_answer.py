@@ -19,6 +19,7 @@ from commands.questions.answer_words import STATUS_WORDS
 from commands.questions.content_query import ContentQuery, read_content
 from commands.questions.content_select import (
     Selected,
+    known_topic,
     select_items,
     select_links,
     select_measures,
@@ -50,6 +51,7 @@ def answer_content(session: Session, request: Request, text: str) -> AnswerResul
     if query.question.status_assumed and not listing:  # "open" is assumed for lists only
         query = replace(query, question=replace(query.question, status=None, status_assumed=False))
     if query.about == "measures":
+        query = known_topic(index, query)
         selected = select_measures(index, query, today, thresholds)
     elif query.about == "links":
         selected = select_links(index, query, today, thresholds)

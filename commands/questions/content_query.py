@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from rapidfuzz import fuzz, process
+
 from commands.questions.question import Question
 from commands.questions.words import stem
 
@@ -25,7 +27,7 @@ About = Literal["items", "measures", "links", "no_steps", "two_readings"]
 Level = Literal["actions", "steps", "both", "areas"]
 
 _COUNT = re.compile(
-    r"\bhow\s+many\b|\bnumber\s+of\b|\bcount\s+of\b|^\W*count\b|\btotal\s+(?:number\s+)?of\b"
+    r"\bh(?:ow|w|o)\s+ma?n[yi]e?\b|\bnumber\s+of\b|\bcount\s+of\b|^\W*count\b|\btotal\s+(?:number\s+)?of\b"
     r"|\bhow\s+much\s+of\b",
     re.I,
 )
@@ -166,12 +168,23 @@ def _level(text: str, about: About) -> Level:
     return "both"
 
 
+def _asks_kind(word: str) -> bool:
+    """A word asking for measures or outcomes, or a slip for one ("sucess", "outcomse")."""
+    stemmed = stem(word)
+    if stemmed in _KEEP_TOPIC:
+        return False
+    if stemmed in _NOT_TOPIC:
+        return True
+    near = process.extractOne(stemmed, _NOT_TOPIC, scorer=fuzz.ratio, score_cutoff=85)
+    return len(stemmed) > 4 and near is not None
+
+
 def _measure_topic(question: Question) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
     """A measures question's topic: its words, less those asking for measures or outcomes; when
     only an area's name is left ("measures about care leavers"), its words, and True."""
 
     def kept(words: tuple[str, ...]) -> list[str]:
-        found = [w for w in words if stem(w) not in _NOT_TOPIC or stem(w) in _KEEP_TOPIC]
+        found = [w for w in words if not _asks_kind(w)]
         return sorted(dict.fromkeys(found), key=question.text.lower().find)
 
     own = kept(question.topic_words)
@@ -242,7 +255,8 @@ def _count(text: str, question: Question) -> ContentQuery | None:
         return None
     named_level = level == "actions" or _ITEM_WORD.search(text) is not None
     undated = _UNDATED.search(text) is not None
-    noise = _COUNT_WORDS | ({"due", "dated", "undated"} if undated else set())
+    asking = " ".join(m.group(0) for m in _COUNT.finditer(text)).lower()  # "hw mny": not a topic
+    noise = _COUNT_WORDS | set(asking.split()) | ({"due", "dated", "undated"} if undated else set())
     kept = [w for w in question.topic_words if w.lower() not in noise]
     if len(kept) != len(question.topic_words):  # "total number of actions": not a topic
         question = replace(question, topic_words=tuple(kept), topic=tuple(stem(w) for w in kept))

@@ -72,6 +72,19 @@ def _title_holds(index: PlanIndex, position: int, term: str) -> bool:
     return any(position in index.postings.get(choice, ()) for choice in index.expand(term))
 
 
+def known_topic(index: PlanIndex, query: ContentQuery) -> ContentQuery:
+    """A measures query less topic words found in no measure, outcome or title ("wich"), so long
+    as one is left."""
+    pairs = [
+        (term, word)
+        for term, word in zip(query.topic, query.topic_words, strict=False)
+        if _measure_terms(index, term) or index.expand(term)
+    ]
+    if not pairs or len(pairs) == len(query.topic):
+        return query
+    return replace(query, topic=tuple(t for t, _ in pairs), topic_words=tuple(w for _, w in pairs))
+
+
 def select_measures(
     index: PlanIndex, query: ContentQuery, today: date, thresholds: BragThresholds
 ) -> Selected:
@@ -80,9 +93,10 @@ def select_measures(
     no topic ("the success measures of P4.2"). Of those, the ones holding the most topic words."""
     question = query.question
     passes = filters_of(question, today, thresholds)
-    wanted = len(query.topic) if len(query.topic) < 3 else len(query.topic) - 1
     per_term: list[dict[int, set[int]]] = []  # for each topic term: entry -> lines holding it
-    for term in query.topic:
+    topic = query.topic
+    wanted = len(topic) if len(topic) < 3 else len(topic) - 1
+    for term in topic:
         lines: dict[int, set[int]] = {}
         for choice in _measure_terms(index, term):
             for at, line in index.measure_postings.get(choice, ()):

@@ -101,6 +101,10 @@ MEASURES = [
         ("umatter",)),
     row("*which actions are measured by sickness absence?* :thinking_face:", {"P1.1", "P1.3"},
         {"P1.2"}, 2, ("sickness absence",)),
+    row("wich actions r measured by sickness absense", {"P1.1", "P1.3"}, {"P1.2"}, 2,
+        ("sickness",)),
+    row("whats the sucess measure for staff turnover", {"P1.1", "P1.2", "P1.3", "P1.4"},
+        {"P1.5"}, 4, ("staff turnover",)),
     row("any measures on care leavers in employment", {"P6.1"}, {"P6.2", "P6.3"}, 1,
         ("employment", "P6")),
     row("where's the KPI for complaints timeliness", {"P2.5"}, {"P4.1", "P4.3"}, 1,
@@ -177,6 +181,9 @@ STEPS = [
 
 COUNTS = [
     row("how many actions are complete", OFSTED_ACTIONS, {"P7.3", "P7.3.1"}, 32, ("done",)),
+    row("how mny actions r done", OFSTED_ACTIONS, {"P7.3"}, 32, ("done",)),
+    row("hw many overdue in p5 pls", {"P5.4.1", "P5.8.1"}, {"P5.4", "P6.2.1"}, 6,
+        ("P5", "overdue")),
     row("how many overdue in P5",
         {"P5.3.1", "P5.4.1", "P5.4.2", "P5.7.1", "P5.7.2", "P5.8.1"}, {"P5.4", "P5.8"}, 6,
         ("P5", "overdue")),
