@@ -253,6 +253,8 @@ def _count(text: str, question: Question) -> ContentQuery | None:
     level = _level(text, "items")
     if level == "steps":
         return None
+    if question.status == "done" and question.window is not None and question.past:
+        return None  # "how many were completed in December": done then, read from the history
     named_level = level == "actions" or _ITEM_WORD.search(text) is not None
     undated = _UNDATED.search(text) is not None
     asking = " ".join(m.group(0) for m in _COUNT.finditer(text)).lower()  # "hw mny": not a topic
