@@ -19,6 +19,7 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
+from commands.measures.questions import FILTERS as SCORECARD_FILTERS
 from commands.questions.question import Question
 from commands.questions.words import stem
 
@@ -197,8 +198,10 @@ def _measure_topic(question: Question) -> tuple[tuple[str, ...], tuple[str, ...]
 def _measures(text: str, question: Question, returns: Returns) -> ContentQuery | None:
     topic, topic_words, area_words = _measure_topic(question)
     scorecard = _SCORECARD.search(text) is not None
+    if scorecard and any(pattern.search(text) for pattern, _ in SCORECARD_FILTERS):
+        return None  # "which measures are off target", "measures getting worse": the scorecard
     if not topic and (scorecard or not question.references):
-        return None  # "success measures for OA4", "which measures are off target": the scorecard
+        return None  # "success measures for OA4": the scorecard
     if area_words:  # the area's name was the topic ("measures about care leavers")
         question = replace(question, areas=(), area_phrases=())
     return ContentQuery(

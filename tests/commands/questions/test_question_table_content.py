@@ -389,6 +389,23 @@ def test_a_scorecard_question_stays_the_scorecard(session: Session) -> None:
     assert any("MASH scorecard" in name for name in names) and len(names) == 2
 
 
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        ("which measures are improving", "Measures improving"),
+        ("which measures are off target", "Measures off target"),
+        ("measures getting worse", "Measures worsening"),
+        ("which measures have signals", "Measures with a signal"),
+        ("success measures for OA4", "Success measures for OA4"),
+    ],
+)
+def test_the_scorecards_own_questions_stay_the_scorecards(
+    session: Session, question: str, title: str
+) -> None:
+    result = ask(session, question)
+    assert isinstance(result, MeasureAnswer) and result.title == title
+
+
 def test_the_link_answer_says_an_area_not_an_action_is_cited(session: Session) -> None:
     result = ask(session, "which Ofsted action does P7.5 come from")
     assert isinstance(result, AnswerResult)
