@@ -198,8 +198,18 @@ def _measure_topic(question: Question) -> tuple[tuple[str, ...], tuple[str, ...]
 def _measures(text: str, question: Question, returns: Returns) -> ContentQuery | None:
     topic, topic_words, area_words = _measure_topic(question)
     scorecard = _SCORECARD.search(text) is not None
-    if scorecard and any(pattern.search(text) for pattern, _ in SCORECARD_FILTERS):
-        return None  # "which measures are off target", "measures getting worse": the scorecard
+    blanked = text
+    for pattern, _ in SCORECARD_FILTERS:
+        blanked = pattern.sub(" ", blanked)
+    if scorecard and blanked != text:  # a filter of the scorecard's: off target, improving …
+        kept = [
+            (t, w)
+            for t, w in zip(topic, topic_words, strict=True)
+            if re.search(rf"\b{re.escape(w)}\b", blanked, re.I)
+        ]
+        if not kept:
+            return None  # "which measures are off target", "measures getting worse"
+        topic, topic_words = tuple(t for t, _ in kept), tuple(w for _, w in kept)
     if not topic and (scorecard or not question.references):
         return None  # "success measures for OA4": the scorecard
     if area_words:  # the area's name was the topic ("measures about care leavers")
