@@ -20,7 +20,7 @@ from commands.measures.questions import MeasureAnswer, answer_measure_question
 from commands.questions.answer import MAX_ITEMS, answer, read_question
 from commands.questions.answer_result import AnswerItem, AnswerResult, DateChangeNote
 from commands.questions.changes import ChangesResult
-from commands.questions.content_answer import answer_content
+from commands.questions.content_answer import answer_content, answer_from_measures
 from commands.questions.grouped import GroupedCount, grouped_count, grouping
 from commands.questions.history import (
     HistoryProblem,
@@ -212,6 +212,8 @@ def _ask_plainly(session: Session, request: Request, rest: str) -> QuestionOutco
         understood=understood,
         limit=max(MAX_ITEMS, request.first_item + MAX_ITEMS),
     )
+    if isinstance(result, AnswerResult) and not result.items and result.question.topic:
+        return answer_from_measures(session, request, rest) or result  # "… sickness absence?"
     if _HOW_MANY.search(rest) and isinstance(result, AnswerResult) and result.items:
         total = len(result.items) + result.not_shown
         count = f"{total} {'item' if total == 1 else 'items'}, listed below."

@@ -16,7 +16,7 @@ from commands.brag import BragThresholds
 from commands.questions.answer import MAX_ITEMS, answer_item, read_question
 from commands.questions.answer_result import AnswerItem, AnswerResult
 from commands.questions.answer_words import STATUS_WORDS
-from commands.questions.content_query import ContentQuery, read_content
+from commands.questions.content_query import ContentQuery, measures_instead, read_content
 from commands.questions.content_select import (
     Selected,
     known_topic,
@@ -28,7 +28,7 @@ from commands.questions.content_select import (
 from commands.questions.no_owner import asks_no_owner
 from commands.questions.plan_index import CLOSED, DEFAULT_THRESHOLDS, PlanIndex
 from commands.questions.question import Question
-from commands.questions.search import filters_of
+from commands.questions.search import filters_of, topic_matches
 from commands.request import Request
 
 SHOWN = 200  # items a content answer builds; a larger count lists the rest by reference only
@@ -44,6 +44,24 @@ def answer_content(session: Session, request: Request, text: str) -> AnswerResul
     query = None if asks_no_owner(text) else read_content(text, question)
     if query is None:
         return None
+    return _answer_query(index, query, request, today)
+
+
+def answer_from_measures(session: Session, request: Request, text: str) -> AnswerResult | None:
+    """ "Where are we on sickness absence?", which no title or step mentions: the areas and
+    actions whose expected outcomes or success measures do (None when none does either)."""
+    today = request.clock.today()
+    index, question = read_question(session, text, today)
+    if not question.topic or topic_matches(index, question.topic):
+        return None
+    query = measures_instead(question)
+    return None if query is None else _answer_query(index, query, request, today)
+
+
+def _answer_query(
+    index: PlanIndex, query: ContentQuery, request: Request, today: date
+) -> AnswerResult | None:
+    question = query.question
     if query.about == "two_readings":
         return _two_readings(query, today)
     thresholds = request.policy.thresholds
@@ -196,6 +214,13 @@ def _reading(index: PlanIndex, query: ContentQuery) -> str:
     question = query.question
     filters = _filter_words(question)
     noun = LEVEL_NOUNS[query.level]
+    if query.about == "measures" and query.instead:
+        words = " ".join(query.topic_words)
+        scope = _scope_words(index, question)
+        return (
+            f"No title or step mentions “{words}”; the expected outcomes or success measures of"
+            f" these do{' (' + scope + ')' if scope else ''}"
+        )
     if query.about == "measures":
         what = "Areas and actions" if query.level == "both" else noun.capitalize()
         said = "expected outcomes or success measures"

@@ -134,6 +134,7 @@ class ContentQuery:
     area_level: bool = False  # asked about areas or priorities ("which Ofsted area expects …")
     certain: bool = True  # the words leave no doubt of the kind (else: nothing found, not ours)
     any_of: bool = False  # "are any P7 actions overdue": yes when one is (an area), not all
+    instead: bool = False  # the topic is in no title or step: its measures were searched instead
     undated: bool = False  # "with no due date": only items the plans give no date
 
     def as_json(self) -> dict[str, object]:
@@ -278,6 +279,26 @@ def _count(text: str, question: Question) -> ContentQuery | None:
     if question.topic and not (named_level or question.scoped or question.filtered):
         return None
     return ContentQuery("count", "items", level, question, undated=undated)
+
+
+def measures_instead(question: Question) -> ContentQuery | None:
+    """ "Where are we on sickness absence?" when no title or step says it: the success measures
+    and expected outcomes that do (None when the question has no topic of its own)."""
+    if not question.topic or question.changes or question.mine:
+        return None
+    topic, topic_words, _ = _measure_topic(question)
+    if not topic:
+        return None
+    return ContentQuery(
+        "items",
+        "measures",
+        "both",
+        question,
+        topic=topic,
+        topic_words=topic_words,
+        certain=False,
+        instead=True,
+    )
 
 
 def _items_named(question: Question) -> bool:

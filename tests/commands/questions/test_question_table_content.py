@@ -105,6 +105,10 @@ MEASURES = [
         ("sickness",)),
     row("whats the sucess measure for staff turnover", {"P1.1", "P1.2", "P1.3", "P1.4"},
         {"P1.5"}, 4, ("staff turnover",)),
+    # a topic in no title or step, found in the measures instead (and said so)
+    row("where are we on sickness absence", {"P1.1", "P1.3"}, {"P1.2"}, 2,
+        ("sickness absence", "no title")),
+    row("anything on placement stability?", {"P5.2"}, {"P5.1"}, 1, ("placement stability",)),
     row("any measures on care leavers in employment", {"P6.1"}, {"P6.2", "P6.3"}, 1,
         ("employment", "P6")),
     row("where's the KPI for complaints timeliness", {"P2.5"}, {"P4.1", "P4.3"}, 1,
@@ -377,6 +381,12 @@ def test_the_matched_words_and_a_counts_lines_are_what_a_person_reads(session: S
         "P5.7.2",
         "P5.8.1",
     ]  # one line each, so the count can be checked
+
+
+def test_a_topic_found_nowhere_still_says_nothing_matches(session: Session) -> None:
+    result = ask(session, "overdue about autism")
+    assert isinstance(result, AnswerResult) and not result.items
+    assert result.message == "Nothing in the plans matches “autism”."
 
 
 def test_a_scorecard_question_stays_the_scorecard(session: Session) -> None:
