@@ -123,7 +123,8 @@ def _listed(
     count = len(selected.entries)
     both = query.about == "items" and query.level == "both"
     reading = f"{_reading(index, query)}: {_tally(selected, index, both=both)}"
-    if query.about == "measures" and query.area_level and items:
+    by_area = query.area_level if query.about == "measures" else query.by_priority
+    if by_area and items:  # "which priorities …": the areas, through the actions found
         reading, count = _areas_through_actions(index, query, items) or (reading, count)
     message = _none(index, query, selected) if not items else None
     if query.returns == "count" and items:
@@ -136,7 +137,8 @@ def _listed(
     if query.returns == "yes_no":  # "is OA3 picked up anywhere"
         verdict = "yes" if items else "no"
         said = "Yes" if items else "No"
-        reading = f"{said} — {reading[0].lower()}{reading[1:]}"
+        named = reading.split()[0] in ("Ofsted", "Ambition", _source_title(index))
+        reading = f"{said} — {reading if named else reading[0].lower() + reading[1:]}"
     return AnswerResult(
         question=replace(query.question, text=query.question.text),
         understood=reading,
@@ -163,13 +165,14 @@ def _areas_through_actions(
             item.reference
         )
     listed = "; ".join(f"{area} through {', '.join(refs)}" for area, refs in by_area.items())
-    topic = " ".join(query.topic_words)
-    scope = _scope_words(index, query.question)
-    return (
-        f"Areas whose actions' success measures mention “{topic}”{' ' + scope if scope else ''}:"
-        f" {len(by_area)} ({listed})",
-        len(by_area),
-    )
+    if query.about == "links":
+        head = f"Areas with actions that follow up an {_source_title(index)} area"
+    else:
+        topic = " ".join(query.topic_words)
+        scope = _scope_words(index, query.question)
+        head = f"Areas whose actions' success measures mention “{topic}”"
+        head += f" {scope}" if scope else ""
+    return f"{head}: {len(by_area)} ({listed})", len(by_area)
 
 
 def _tally(selected: Selected, index: PlanIndex, *, both: bool = False) -> str:

@@ -45,7 +45,8 @@ _LINK = re.compile(
     r"|\b(?:back\s+)?to\s+ofsted\b|\bfrom\s+(?:the\s+)?ofsted\b|\bgo(?:es)?\s+back\s+to\b"
     r"|\bc[oa]me?s?\s+out\s+of\b|\bar(?:i|o)se[sn]?\s+from\b|\bresult(?:s|ed|ing)?\s+from\b"
     r"|\bin\s+response\s+to\b|\bresponds?\s+to\s+(?:the\s+)?ofsted\b|\blinks?\s+(?:for|of)\b"
-    r"|\bofsted\s+(?:links?|inspection)\b|\blinked\b|\bconnected\s+to\b",
+    r"|\bofsted\s+(?:links?|inspection)\b|\blinked\b|\bconnected\s+to\b"
+    r"|\brelat(?:e|es|ed|ing)\s+to\b",
     re.I,
 )
 _NO_LINK = re.compile(
@@ -108,6 +109,7 @@ _AREA_WORD = re.compile(
     r"(?!\s+actions?)",
     re.I,
 )
+_PRIORITY = re.compile(r"\bpriorit(?:y|ies)\b", re.I)
 _ITEM_WORD = re.compile(r"\b(?:items?|things?|lines?|everything|both)\b", re.I)
 # Words that ask for the kind of answer, not what it is about: left out of a measures topic.
 _NOT_TOPIC_TEXT = """measure measures measured measuring measurement measurements outcome outcomes
@@ -115,7 +117,8 @@ _NOT_TOPIC_TEXT = """measure measures measured measuring measurement measurement
     evidencing kpi kpis indicator indicators judged impact area areas priority priorities
     mention mentions mentioned mentioning say says said talk talks cover covers covering
     involve involving which where who what about ofsted ambition recommendation
-    recommendations"""
+    recommendations worked works look looks like succeed succeeded achieve achieved achieving
+    know tell"""
 _NOT_TOPIC = frozenset(stem(w) for w in _NOT_TOPIC_TEXT.split())
 _KEEP_TOPIC = frozenset({stem("involved"), stem("involve")})
 
@@ -135,6 +138,7 @@ class ContentQuery:
     certain: bool = True  # the words leave no doubt of the kind (else: nothing found, not ours)
     any_of: bool = False  # "are any P7 actions overdue": yes when one is (an area), not all
     instead: bool = False  # the topic is in no title or step: its measures were searched instead
+    by_priority: bool = False  # "which priorities …": the actions found, said by their area
     undated: bool = False  # "with no due date": only items the plans give no date
 
     def as_json(self) -> dict[str, object]:
@@ -243,7 +247,8 @@ def read_content(text: str, question: Question) -> ContentQuery | None:
             _level(flat, "links"),
             question,
             negated=_NO_LINK.search(flat) is not None,
-            area_level=bool(_AREA_WORD.search(flat)),
+            area_level=bool(_AREA_WORD.search(flat)) and not _PRIORITY.search(flat),
+            by_priority=_PRIORITY.search(flat) is not None,
         )
     two_ways = _OUTCOME_OF.search(flat) and not _NOT_AMBIGUOUS.search(flat)
     if two_ways and _single_ref(question) and not _measure_topic(question)[0]:
