@@ -7,6 +7,7 @@ item first; "None" is an answer, with what the scope does hold ("None — all 32
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date
 
@@ -130,13 +131,16 @@ def _listed(
     if query.returns == "count" and items:
         noun = "step" if query.level == "steps" else "item"
         message = f"{count} {noun if count == 1 else noun + 's'}, listed below."
-    if query.about == "links" and items and all(i.kind == "area" for i in items):
+    cited_by = [r for r in query.question.references if "." in r]  # "… does P7.5 come from"
+    if query.about == "links" and cited_by and items and all(i.kind == "area" for i in items):
         areas = ", ".join(i.reference for i in items)
         message = f"The plan cites the area ({areas}), not one of its actions."
     verdict = None
     if query.returns == "yes_no":  # "is OA3 picked up anywhere"
         verdict = "yes" if items else "no"
-        said = "Yes" if items else "No"
+        if re.search(r"\b(?:every|all|each)\b", query.question.text, re.I):  # "has every …"
+            verdict = "yes" if count == len(selected.considered) else "no"
+        said = "Yes" if verdict == "yes" else "No"
         named = reading.split()[0] in ("Ofsted", "Ambition", _source_title(index))
         reading = f"{said} — {reading if named else reading[0].lower() + reading[1:]}"
     return AnswerResult(
