@@ -29,7 +29,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from bot.render import render
 from commands.caller import Caller
@@ -39,6 +39,8 @@ from commands.questions.answer_result import AnswerResult
 from commands.questions.ask import QuestionOutcome, ask_command
 from commands.questions.grouped import GroupedCount
 from commands.request import Request
+from store.db import make_engine
+from store.models import Action
 
 CLOCK = Clock.fixed_at(date(2023, 2, 15))
 OFSTED_ACTIONS = {
@@ -492,3 +494,24 @@ def test_a_question_read_two_ways_is_asked_back_not_guessed(
         assert "P7.5" in references(ask(session, text)) or isinstance(
             ask(session, text), MeasureAnswer
         )
+
+
+def test_an_area_nobody_follows_up_is_named(york_url: str) -> None:
+    """York's Ambition Plan follows up every Ofsted area; with P4.4's "(OA5)" gone, OA5 is the
+    one no action elsewhere follows up, and "has every area got a follow-up" is no."""
+    engine = make_engine(york_url)
+    with Session(engine) as session:
+        action = session.exec(select(Action).where(Action.ref == "P4.4")).one()
+        action.oa_refs = []
+        session.add(action)
+        session.commit()
+    with Session(engine) as session:
+        missing = ask(session, "which Ofsted areas have no follow-up in the Ambition plan")
+        assert isinstance(missing, AnswerResult)
+        assert references(missing) == {"OA5"} and missing.count == 1
+        every = ask(session, "has every Ofsted area got a follow up action")
+        assert isinstance(every, AnswerResult) and every.verdict == "no"
+        assert every.understood.startswith("No — ")
+        lone = ask(session, "is OA5 picked up anywhere?")
+        assert isinstance(lone, AnswerResult) and lone.verdict == "no" and not lone.items
+    engine.dispose()
