@@ -1,11 +1,12 @@
 """Questions about what the plans say beyond their titles, read into a small frozen query.
 
-`read_content` hears five kinds of question and leaves every other to the ordinary reader:
+`read_content` hears these kinds of question and leaves every other to the ordinary reader:
 - success measures and expected outcomes ("which actions are measured by sickness absence");
 - links between the plans ("which P9 actions trace back to Ofsted", "is OA3 picked up anywhere");
 - counts ("how many actions are complete", "number of steps still open under P3");
 - a yes or no about one item ("is P7.5 done?", "has OA1.2 been completed");
-- the level shown ("which actions have no steps", "overdue in P7, actions only").
+- the level shown ("which actions have no steps", "overdue in P7, actions only");
+- a question read two ways ("what was the outcome of P7.5?"), asked back rather than guessed.
 The ordinary reading (`Question`: references, plan, owners, status, colour, window, topic) is
 kept inside the query; the words below only say which kind of answer is wanted and at what level.
 Adding a phrasing is adding a word to one of these patterns.
@@ -70,10 +71,10 @@ _STRONG_MEASURE = re.compile(
 # A link question names what it links: a reference, a plan, or the inspection.
 _LINKED_THING = re.compile(r"\bofsted\b|\binspection\b|\bambition\b|\brecommendations?\b", re.I)
 _ANY = re.compile(r"\bany(?:thing|one)?\b|\bsome(?:thing)?\b", re.I)
-# A measures question the scorecard answers: a scope or a filter, and no topic of its own.
 # "What was the outcome of P7.5?": what it is meant to achieve, or what became of it.
 _OUTCOME_OF = re.compile(r"\boutcomes?\s+(?:of|for|from|on)\b|'s\s+outcomes?\b", re.I)
 _NOT_AMBIGUOUS = re.compile(r"\bexpect\w*|\bsuccess\w*|\bmeasur\w*|\bintended\b", re.I)
+# A measures question the scorecard answers: a scope or a filter, and no topic of its own.
 _SCORECARD = re.compile(
     r"\b(?:measures?|kpis?|indicators?|scorecard)\b|\bhow\s+will\s+we\s+know\b", re.I
 )
@@ -116,11 +117,10 @@ _NOT_TOPIC_TEXT = """measure measures measured measuring measurement measurement
     success successful expect expects expected expecting expectation evidence evidenced
     evidencing kpi kpis indicator indicators judged impact area areas priority priorities
     mention mentions mentioned mentioning say says said talk talks cover covers covering
-    involve involving which where who what about ofsted ambition recommendation
+    which where who what about ofsted ambition recommendation
     recommendations worked works look looks like succeed succeeded achieve achieved achieving
     know tell"""
 _NOT_TOPIC = frozenset(stem(w) for w in _NOT_TOPIC_TEXT.split())
-_KEEP_TOPIC = frozenset({stem("involved"), stem("involve")})
 
 
 @dataclass(frozen=True)
@@ -177,8 +177,6 @@ def _level(text: str, about: About) -> Level:
 def _asks_kind(word: str) -> bool:
     """A word asking for measures or outcomes, or a slip for one ("sucess", "outcomse")."""
     stemmed = stem(word)
-    if stemmed in _KEEP_TOPIC:
-        return False
     if stemmed in _NOT_TOPIC:
         return True
     near = process.extractOne(stemmed, _NOT_TOPIC, scorer=fuzz.ratio, score_cutoff=85)
