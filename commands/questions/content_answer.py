@@ -203,14 +203,14 @@ def _filter_words(question: Question, *, undated: bool = False) -> list[str]:
     return words
 
 
-def _scope_words(index: PlanIndex, question: Question, *, plan: bool = True) -> str:
+def _scope_words(index: PlanIndex, question: Question) -> str:
     parts = []
     named = [*question.references, *question.areas]
     if named:
         parts.append("under " + ", ".join(named))
     if question.owners:
         parts.append("owned by " + " or ".join(question.owners))
-    if plan and question.plan:
+    if question.plan:
         title = next((e.plan_title for e in index.entries if e.plan_key == question.plan), "")
         parts.append(f"in the {title or question.plan}")
     return " ".join(parts)
