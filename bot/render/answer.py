@@ -27,6 +27,7 @@ DETAIL_CHARS = 2200  # a single item shown alone, its steps a line each
 SHORT_TITLE = 60
 QUESTION_CHARS = 1500  # a button's value holds 2,000 characters
 MORE, SHARE, STEPS = "answer:more", "answer:share", "answer:steps"
+READING = "answer:reading"  # a reading offered for a question read two ways: answer:reading:0
 URGENCY = ("red", "amber", "green", "blue", "grey")
 MAX_SECTION = 3000
 MAX_HEADER = 150
@@ -109,11 +110,26 @@ def step_lines(step: AnswerItem) -> list[str]:
     return [f"  - {step.reference} {truncate(step.title, STEP_TEXT)}", f"    {step_facts(step)}"]
 
 
+def found_lines(item: AnswerItem) -> list[str]:
+    """What the question matched beyond the title: the measure, outcome or link, as written."""
+    said = "Expected outcome" if item.kind == "area" else "Success measure"
+    return [
+        f"  {line}" if line.startswith(("Follow", "Nothing", "Cites")) else f"  {said}: {line}"
+        for line in item.found_in
+    ]
+
+
+def compact_item(item: AnswerItem) -> str:
+    """One line for an item a count counted, so the count can be checked."""
+    return f"{item.reference} {truncate(item.title, SHORT_TITLE)} — {context_words(item)}"
+
+
 def plain_item(item: AnswerItem) -> list[str]:
     if item.kind == "area":
         return [
             f"{item.reference} {truncate(item.title, TITLE_TEXT)} ({item.plan})",
             f"  {area_colour(item)} overall: {area_counts(item)} · {owner_words(item)}",
+            *found_lines(item),
         ]
     lines = [f"{item.reference} {truncate(item.title, TITLE_TEXT)}"]
     if item.parent:
@@ -122,7 +138,8 @@ def plain_item(item: AnswerItem) -> list[str]:
         f"  {colour_words(item)} · {status_words(item)} · {owner_words(item)} · "
         f"{due_text(item)} · {item.plan}"
     )
-    if item.latest_note:
+    lines += found_lines(item)
+    if item.latest_note and not item.found_in:
         lines.append(f"  Latest: {truncate(item.latest_note, 300)}")
     for step in item.steps:
         lines += step_lines(step)
@@ -171,8 +188,10 @@ def plain_text(result: AnswerResult, items: tuple[AnswerItem, ...], not_shown: i
     if result.message:
         lines.append(result.message)
     for item in items:
-        lines += plain_item(item)
+        lines += [compact_item(item)] if result.compact else plain_item(item)
     lines += footer_lines(result, not_shown)
+    if result.readings:
+        lines.append("Ask again as " + " or ".join(f"“{t}”" for _, t in result.readings) + ".")
     # Escape everything: the fallback text is what Slack shows in notifications.
     escaped = [escape(line) for line in lines]
     suggestions = suggestion_text(result, bold=False)  # escaped already
@@ -204,7 +223,7 @@ def item_line(item: AnswerItem, question: AnswerResult) -> str:
         return (
             f"{emoji(item)} *{escape(item.reference)}* {escape(truncate(item.title, SHORT_TITLE))}"
             f"\n{escape(area_counts(item))}"
-        )
+        ) + "".join(f"\n_{escape(truncate(f.strip(), 300))}_" for f in found_lines(item))
     if item.due is None:
         due = due_text(item)
     elif item.days_overdue:
@@ -217,6 +236,8 @@ def item_line(item: AnswerItem, question: AnswerResult) -> str:
     )
     if item.steps:
         line += f"\n{escape(step_count(item, question))}"
+    for found in found_lines(item):
+        line += f"\n_{escape(truncate(found.strip(), 300))}_"
     return line
 
 
@@ -236,6 +257,7 @@ def detail_section(item: AnswerItem) -> str:
             f"_step of {escape(item.parent)}: {escape(truncate(item.parent_title or '', 150))}_"
         )
     lines.append(escape(context_words(item)))
+    lines += [f"_{escape(truncate(found.strip(), 300))}_" for found in found_lines(item)]
     if item.latest_note:
         lines.append("Latest: " + escape(truncate(item.latest_note, 300)))
     size = sum(len(line) + 1 for line in lines)
@@ -285,6 +307,10 @@ def page_value(result: AnswerResult, first: int) -> str:
     )
 
 
+def _reading_value(result: AnswerResult, text: str) -> str:
+    return json.dumps({"q": text[:QUESTION_CHARS], "f": 0, "d": result.as_of.isoformat()})
+
+
 def count_words(result: AnswerResult, first: int, shown: int) -> str:
     total = len(result.items) + result.not_shown
     if total <= 1:
@@ -326,7 +352,10 @@ def answer_page(result: AnswerResult, first: int = 0, *, note: str | None = None
     footer = footer_lines(result, 0)
     if footer:
         blocks.append(_context(escape(" ".join(footer))))
-    buttons = []
+    buttons = [
+        _button(f"{READING}:{n}", truncate(label, 70), _reading_value(result, text))
+        for n, (label, text) in enumerate(result.readings)
+    ]
     following = first + PAGE
     if following < len(result.items) + result.not_shown:
         buttons.append(_button(MORE, f"Show next {PAGE}", page_value(result, following)))

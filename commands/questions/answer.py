@@ -105,6 +105,20 @@ def _item(
     )
 
 
+def answer_item(
+    index: PlanIndex, entry_index: int, today: date, thresholds: BragThresholds, **extra: Any
+) -> AnswerItem:
+    """One area, action or step as an answer shows it (a step on its own, under its action's
+    reference)."""
+    entry = index.entries[entry_index]
+    if entry.kind == "step" and entry.parent is not None and "parent" not in extra:
+        parent = index.entries[entry.parent]
+        extra = {**extra, "parent": parent.ref, "parent_title": parent.title}
+    if entry.kind == "area":  # an area's line is its roll-up: only what was matched is added
+        return replace(_item(index, entry_index, today, thresholds), **extra)
+    return _item(index, entry_index, today, thresholds, **extra)
+
+
 def _answer_line(index: PlanIndex, hit: Hit, today: date, thresholds: BragThresholds) -> AnswerItem:
     entry = index.entries[hit.entry]
     if entry.kind == "step" and entry.parent is not None:

@@ -57,8 +57,12 @@ class AnswerItem:
     date_change: DateChangeNote | None = None  # its latest new date: asked for, or decided
     evidence: str | None = None  # what was given as evidence before Blue
     signed_off_by: str | None = None
+    # What the question matched beyond the title: "Success measure: Reduced staff turnover",
+    # "Follows up OA4 (The analysis of return home interviews)".
+    found_in: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
+        matched = {"matched": list(self.found_in)} if self.found_in else {}
         return {
             "reference": self.reference,
             "kind": self.kind,
@@ -74,6 +78,7 @@ class AnswerItem:
             "date_change": self.date_change.as_json() if self.date_change else None,
             "evidence": self.evidence,
             "signed_off_by": self.signed_off_by,
+            **matched,
         }
 
 
@@ -96,6 +101,14 @@ class AnswerResult:
     message: str | None = None  # one calm line when there is nothing to list
     reread: bool = False  # owner or area words were read as topic words on a second reading
     ignored_words: tuple[str, ...] = ()  # typed words that match nothing in the plans, left out
+    count: int | None = None  # a count question: the number stated (the items are what it counted)
+    verdict: str | None = None  # a yes/no question about one item: "yes" or "no"
+    compact: bool = False  # one line per item (a count's items, listed so it can be checked)
+    reading: dict[str, Any] | None = None  # the understood query as data, when not `question`'s
+    # Two plausible readings: (what it would mean, the question that asks it plainly); the answer
+    # is then the question back, with a button for each reading.
+    readings: tuple[tuple[str, str], ...] = ()
+    counted: tuple[str, ...] = ()  # a count: every reference it counted (`items` holds a page)
 
     def flat_items(self) -> Iterator[AnswerItem]:
         """Every item shown, steps under an action included, in order."""
@@ -107,12 +120,15 @@ class AnswerResult:
         return {
             "question": self.question.text,
             "understood": self.understood,
-            "query": self.question.as_json(),
-            "count": len(self.items) + self.not_shown,
+            "query": self.reading if self.reading is not None else self.question.as_json(),
+            "count": self.count if self.count is not None else len(self.items) + self.not_shown,
+            "verdict": self.verdict,
             "as_of": self.as_of.isoformat(),
             "items": [item.as_json() for item in self.flat_items()],
             "not_shown": self.not_shown,
             "filtered_out": self.filtered_out,
             "suggestions": [s.reference for s in self.suggestions],
             "message": self.message,
+            **({"readings": [text for _, text in self.readings]} if self.readings else {}),
+            **({"counted": list(self.counted)} if self.count is not None else {}),
         }

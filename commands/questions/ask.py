@@ -20,6 +20,7 @@ from commands.measures.questions import MeasureAnswer, answer_measure_question
 from commands.questions.answer import MAX_ITEMS, answer, read_question
 from commands.questions.answer_result import AnswerItem, AnswerResult, DateChangeNote
 from commands.questions.changes import ChangesResult
+from commands.questions.content_answer import answer_content, answer_from_measures
 from commands.questions.grouped import GroupedCount, grouped_count, grouping
 from commands.questions.history import (
     HistoryProblem,
@@ -183,6 +184,8 @@ def with_governance(session: Session, result: AnswerResult) -> AnswerResult:
 def _ask_plainly(session: Session, request: Request, rest: str) -> QuestionOutcome:
     if ref := asks_for_history(rest):
         return history_command(session, request, ref)
+    if grouping(rest) is None and (content := answer_content(session, request, rest)) is not None:
+        return content  # measures, links, counts, yes/no, actions only (content_query.py)
     if (measured := answer_measure_question(session, request, rest)) is not None:
         return measured  # "how's staff turnover doing?", "which measures are off target?"
     understood = None
@@ -210,6 +213,8 @@ def _ask_plainly(session: Session, request: Request, rest: str) -> QuestionOutco
         understood=understood,
         limit=max(MAX_ITEMS, request.first_item + MAX_ITEMS),
     )
+    if isinstance(result, AnswerResult) and not result.items and result.question.topic:
+        return answer_from_measures(session, request, rest) or result  # "… sickness absence?"
     if _HOW_MANY.search(rest) and isinstance(result, AnswerResult) and result.items:
         total = len(result.items) + result.not_shown
         count = f"{total} {'item' if total == 1 else 'items'}, listed below."

@@ -27,8 +27,11 @@ _MOST = re.compile(
     r"(?:the\s+)?(?:most|fewest|least|more|highest\s+number\s+of)\s+(?P<rest>.*)$",
     re.I,
 )
+# "how many actions does each head of service have"
+_EACH = re.compile(r"^(?P<rest>.*?)\s+(?:does|do|has|have|for)\s+each\s+" + _BY + r"\b.*$", re.I)
 _PER = re.compile(r"^(?P<rest>.*?)\s+(?:by|per|for\s+each|grouped\s+by)\s+" + _BY + r"\s*\??\s*$",
                   re.I)  # fmt: skip
+_COUNTING = re.compile(r"^\s*(?:how\s+many|(?:the\s+)?(?:number|count|total)\s+of)\s+", re.I)
 ALL_OF = 10_000  # a grouped count counts everything the question finds, not a page of it
 SHOWN_REFS = 12
 
@@ -50,6 +53,12 @@ class GroupedCount:
     total: int
     as_of: date
     note: str | None = None  # what was not counted in any group, said plainly
+    query: dict[str, Any] | None = None  # the understood question as data
+
+    @property
+    def counted(self) -> tuple[str, ...]:
+        """Every reference counted, once each, largest group first."""
+        return tuple(dict.fromkeys(ref for g in self.groups for ref in g.refs))
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -61,6 +70,8 @@ class GroupedCount:
                 {"name": g.name, "count": g.count, "items": list(g.refs)} for g in self.groups
             ],
             "note": self.note,
+            "query": self.query,
+            "items": [{"reference": ref} for ref in self.counted],
         }
 
 
@@ -68,7 +79,7 @@ def grouping(text: str) -> tuple[str, str] | None:
     """(what to group by: owner, head, area or colour; the question without the grouping words)
     when `text` asks for a grouped count, else None."""
     flat = " ".join(text.replace("’", "'").split())
-    found = _MOST.match(flat) or _PER.match(flat)
+    found = _MOST.match(flat) or _PER.match(flat) or _EACH.match(flat)
     if found is None:
         return None
     by = (found.group("by") or ("head" if re.search(r"\bheads?\s+of\s+service|\bhos\b", flat,
@@ -88,6 +99,9 @@ def grouping(text: str) -> tuple[str, str] | None:
 def grouped_count(session: Session, request: Request, kind: str, rest: str) -> GroupedCount:
     """Count what `rest` finds, per owner role (heads of service only for "head"), area or colour;
     steps count with their action's owners and area."""
+    rest = _COUNTING.sub("", rest) or "open"  # "count of red items": the counting is ours
+    if re.fullmatch(r"(?:the\s+)?(?:actions?|items?|things?|work)", rest, re.I):
+        rest = "open"  # "how many actions does each head of service have": what is open
     found = answer(session, rest, request.clock, request.policy, asker=request.caller.user_id,
                    limit=ALL_OF)  # fmt: skip
     heads = {role.name for role in all_roles(session) if role.head_of_service and not role.group}
@@ -125,6 +139,7 @@ def grouped_count(session: Session, request: Request, kind: str, rest: str) -> G
         total=len(seen),
         as_of=request.clock.today(),
         note=note,
+        query={**question.as_json(), "group_by": kind} if question else None,
     )
 
 

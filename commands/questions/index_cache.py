@@ -20,6 +20,7 @@ from store.queries.plan_changes import (
 )
 from store.queries.whole_plan import (
     latest_notes,
+    load_measure_texts,
     load_whole_plan,
 )
 
@@ -41,7 +42,9 @@ _LOCK = threading.Lock()
 
 def _build(session: Session, version: tuple[object, ...]) -> _Cached:
     fingerprint = store_fingerprint(session)
-    index = build_index(load_whole_plan(session), latest_notes(session))
+    index = build_index(
+        load_whole_plan(session), latest_notes(session), load_measure_texts(session)
+    )
     # The index is long-lived and holds no reference cycles (refcounting frees an old one):
     # moving it out of the collector's view keeps full collections, which would otherwise walk
     # every entry, from adding hundreds of milliseconds to an answer on a large store.

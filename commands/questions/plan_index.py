@@ -19,6 +19,7 @@ from store.queries.plan_changes import (
 from store.queries.whole_plan import (
     ItemState,
     LatestNotes,
+    MeasureTexts,
     PlanRow,
     StepRow,
     WholePlan,
@@ -81,6 +82,10 @@ class PlanIndex:
     stem_of: dict[str, str] = field(default_factory=dict)
     words: list[str] = field(default_factory=list)  # stem_of's keys
     by_item: dict[tuple[str, int], int] = field(default_factory=dict)
+    # The plans' words on success: an action's measures, an area's expected outcomes (entry ->
+    # texts), and their terms (term -> (entry, which text)) for questions about them.
+    measures: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    measure_postings: dict[str, set[tuple[int, int]]] = field(default_factory=dict)
 
     def with_due_dates(self) -> PlanIndex:
         """(Re)build the due-date order used by date and overdue filters."""
@@ -175,8 +180,22 @@ def _vocabulary(
     )
 
 
-def build_index(snapshot: WholePlan, notes: LatestNotes) -> PlanIndex:
-    """Everything a question can be matched against, from one read of the store."""
+def _measure_postings(
+    measures: dict[int, tuple[str, ...]],
+) -> dict[str, set[tuple[int, int]]]:
+    postings: dict[str, set[tuple[int, int]]] = {}
+    for entry, texts in measures.items():
+        for position, text in enumerate(texts):
+            for term in terms(text):
+                postings.setdefault(term, set()).add((entry, position))
+    return postings
+
+
+def build_index(
+    snapshot: WholePlan, notes: LatestNotes, measures: MeasureTexts | None = None
+) -> PlanIndex:
+    """Everything a question can be matched against, from one read of the store (with the
+    success measures and expected outcomes when `measures` is given)."""
     # Long but straight: one pass over the snapshot fills every lookup the search uses; split,
     # each part would walk the 40,000 entries of a large store again.
     plans = {p.id: p for p in snapshot.plans}
@@ -190,6 +209,8 @@ def build_index(snapshot: WholePlan, notes: LatestNotes) -> PlanIndex:
     owned_by: dict[str, list[int]] = {}
     postings: dict[str, set[int]] = {}
     stem_of: dict[str, str] = {}
+    said: dict[int, tuple[str, ...]] = {}  # entry -> its measures or expected outcomes
+    measures = measures or MeasureTexts({}, {})
 
     def post(text: str, index: int) -> None:
         for word in set(tokens(text)):  # as `terms`, keeping each word beside its stem
@@ -227,7 +248,9 @@ def build_index(snapshot: WholePlan, notes: LatestNotes) -> PlanIndex:
 
     for area in snapshot.areas:
         lead = (area.strategic_lead,) if area.strategic_lead else ()
-        add("area", area.ref, area.title, plans[area.plan_id], area.ref, area.id, owners=lead)
+        at = add("area", area.ref, area.title, plans[area.plan_id], area.ref, area.id, owners=lead)
+        if area.id in measures.areas:
+            said[at] = measures.areas[area.id]
         area_actions[area.ref.upper()] = []
     steps_by_action: dict[int, list[StepRow]] = {}
     for step in snapshot.steps:
@@ -240,6 +263,8 @@ def build_index(snapshot: WholePlan, notes: LatestNotes) -> PlanIndex:
             owners=owners, oa_refs=action.oa_refs, note=notes.actions.get(action.id),
         )  # fmt: skip
         area_actions.setdefault(area.ref.upper(), []).append(index)
+        if action.id in measures.actions:
+            said[index] = measures.actions[action.id]
         for oa in action.oa_refs:
             if oa.upper() != area.ref.upper():
                 followups.setdefault(oa.upper(), []).append(index)
@@ -274,4 +299,6 @@ def build_index(snapshot: WholePlan, notes: LatestNotes) -> PlanIndex:
         actions=[e.index for e in entries if e.kind == "action"],
         stem_of={w: t for w, t in stem_of.items() if t in postings},
         words=sorted(w for w, t in stem_of.items() if t in postings),
+        measures=said,
+        measure_postings=_measure_postings(said),
     ).with_due_dates()

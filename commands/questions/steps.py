@@ -89,13 +89,24 @@ def answer_steps(session: Session, request: Request, asked: StepsAsked) -> Answe
     if asked.status is not None:  # the step's own status, whatever its action's
         steps = [s for s in steps if _is(s, asked.status)]
     reading = _reading(asked, len(steps))
+    if asked.nth is not None:  # "the second step of P9.1": which step that is, said plainly
+        reading = _nth_reading(asked, steps)
     message = None
     if not steps:
         message = f"None: no {reading.rsplit(':', 1)[0][0].lower()}{reading.rsplit(':', 1)[0][1:]}."
     elif asked.count:
         message = f"{len(steps)} {'step' if len(steps) == 1 else 'steps'}, listed below."
     question = replace(base.question, text=request.text or base_text)
-    return AnswerResult(question, reading, tuple(steps), today, message=message)
+    return AnswerResult(
+        question,
+        reading,
+        tuple(steps),
+        today,
+        message=message,
+        compact=asked.count,
+        count=len(steps) if asked.count else None,
+        counted=tuple(s.reference for s in steps) if asked.count else (),
+    )
 
 
 def _is(step: AnswerItem, status: str) -> bool:
@@ -105,6 +116,16 @@ def _is(step: AnswerItem, status: str) -> bool:
 
 
 _TRY = "I could not read that as a question about steps: try “steps under P6.2 not started”."
+
+
+def _nth_reading(asked: StepsAsked, steps: list[AnswerItem]) -> str:
+    """ "The second step of P9.1 is P9.1.2", or that there is no such step."""
+    ordinal = next((w for w, n in _ORDINALS.items() if n == asked.nth and w.isalpha()), "")
+    what = f"The {ordinal} step of {asked.scope or 'that action'}"
+    if not steps:
+        return f"{what}: none — it has no such step"
+    found = " and ".join(step.reference for step in steps)
+    return f"{what} is {found}"
 
 
 def _reading(asked: StepsAsked, found: int) -> str:

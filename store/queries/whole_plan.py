@@ -21,6 +21,7 @@ from store.models import (
     Action,
     ActionOwner,
     Area,
+    Measure,
     Plan,
     Role,
     RoleAlias,
@@ -301,6 +302,32 @@ def latest_notes(
         elif action_id is not None:
             notes.actions[action_id] = note
     return notes
+
+
+@dataclass(frozen=True)
+class MeasureTexts:
+    """The plans' own words on how success will be known, in document order."""
+
+    actions: dict[int, tuple[str, ...]]  # action id -> its success measures
+    areas: dict[int, tuple[str, ...]]  # area id -> its expected outcomes
+
+
+def load_measure_texts(session: Session) -> MeasureTexts:
+    """Every action's success measures and every area's expected outcomes, as written."""
+    actions: dict[int, list[str]] = {}
+    areas: dict[int, list[str]] = {}
+    query = select_rows(Measure.action_id, Measure.area_id, Measure.text).order_by(
+        col(Measure.position), col(Measure.id)
+    )
+    for action_id, area_id, text in session.exec(query):
+        if action_id is not None:
+            actions.setdefault(action_id, []).append(text)
+        elif area_id is not None:
+            areas.setdefault(area_id, []).append(text)
+    return MeasureTexts(
+        {key: tuple(texts) for key, texts in actions.items()},
+        {key: tuple(texts) for key, texts in areas.items()},
+    )
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,13 @@
 """The buttons under an answer: "Show next 10" (the next page, privately), "Share in channel" (this
-page, for everyone) and "Steps" (an action's steps). Each re-runs the question the page carries,
-as of now; when the day has moved on since the answer was given, the new page says so."""
+page, for everyone), "Steps" (an action's steps) and, for a question read two ways, one for each
+reading. Each re-runs the question the page carries, as of now; when the day has moved on since
+the answer was given, the new page says so."""
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 from datetime import date
 
 from slack_bolt import App
@@ -13,7 +15,7 @@ from slack_bolt import App
 from bot.conversation import result_for
 from bot.posting.delivery import ToResponseUrl, deliver
 from bot.render import render
-from bot.render.answer import MORE, SHARE, STEPS, answer_page
+from bot.render.answer import MORE, READING, SHARE, STEPS, answer_page
 from bot.render.item_text import day
 from bot.runtime import Runtime
 from bot.slack.listeners.interactions import Interaction, on_action
@@ -63,6 +65,11 @@ def share_page(interaction: Interaction) -> None:
     _again(interaction, share=True)
 
 
+def pick_reading(interaction: Interaction) -> None:
+    """One of the readings offered for a question read two ways, answered (privately)."""
+    _again(interaction, share=False)
+
+
 def show_steps(interaction: Interaction) -> None:
     """An action's steps, as its own answer shows them (privately)."""
     reference = (interaction.value or "").strip()
@@ -78,3 +85,4 @@ def register(app: App, runtime: Runtime) -> None:
     on_action(app, runtime, MORE, show_next)
     on_action(app, runtime, SHARE, share_page)
     on_action(app, runtime, STEPS, show_steps)
+    on_action(app, runtime, re.compile(rf"^{READING}:\d+$"), pick_reading)

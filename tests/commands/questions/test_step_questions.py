@@ -37,8 +37,9 @@ def ask(session: Session, text: str) -> AnswerResult:
     [
         ("which of P6.2's steps are late", "Steps under P6.2, overdue: 2", ["P6.2.1", "P6.2.2"],
          ["P6.2", "P6.2.3"]),
-        ("the second step of P9.1", "Step 2 of P9.1: 1", ["P9.1.2"], ["P9.1.1", "P9.1"]),
-        ("last step of P7.5", "The last step of P7.5: 1", ["P7.5.5"], ["P7.5.1"]),
+        ("the second step of P9.1", "The second step of P9.1 is P9.1.2", ["P9.1.2"],
+         ["P9.1.1", "P9.1"]),
+        ("last step of P7.5", "The last step of P7.5 is P7.5.5", ["P7.5.5"], ["P7.5.1"]),
         ("steps not started yet under P7", "Steps under P7, not started: 24", ["P7.5.1"],
          ["P7.5"]),
         ("how many steps has P6", "Steps under P6, open: 7", ["P6.1.1", "P6.3.1"], ["P6.2"]),
