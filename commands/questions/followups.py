@@ -24,7 +24,7 @@ from commands.questions.words import clean, fold
 
 _CONTINUES = re.compile(
     r"^(?:(?:ok(?:ay)?|right|cool|thanks|ta|great|hmm+|oh)\b\W*)*"
-    r"(?:and|&|\+|plus|also|but|so|now|then|ditto|same|just|only|except|what\s+(?:about|of)"
+    r"(?:and|an|n|&|\+|plus|also|but|so|now|then|ditto|same|just|only|except|what\s+(?:about|of)"
     r"|wh?at\s+abt|how\s+about|hbu|for|in|under|with|by)\b"
 )
 _POINTS_BACK = re.compile(
@@ -107,6 +107,9 @@ def merged(previous: Reading, text: str, follow: Reading) -> Reading:
         question = replace(question, status=after.status, status_assumed=False, changes=False)
     if after.rag:
         question = replace(question, rag=after.rag)
+        if question.status == "overdue" and after.rag != "red" and after.status_assumed:
+            # overdue is Red: "only the amber ones" after "what's overdue" means the open ones
+            question = replace(question, status="open", status_assumed=True)
     if after.window:
         question = replace(question, window=after.window, past=after.past)
     if after.changes:
