@@ -19,6 +19,7 @@ class Caller:
     is_admin: bool = False
     thread_ts: str | None = None
     is_terminal: bool = False
+    conversation: str | None = None  # a console session's id (a Slack one is channel and thread)
 
     @property
     def label(self) -> str:

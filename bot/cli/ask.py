@@ -15,6 +15,8 @@ import json
 import logging
 import re
 import sys
+import uuid
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.cli.common import PEOPLE, as_of_date
@@ -22,6 +24,7 @@ from bot.cli.common import PEOPLE, as_of_date
 if TYPE_CHECKING:
     from bot.render import Rendered
     from bot.runtime import Runtime
+    from commands.caller import Caller
 
 log = logging.getLogger("planbot.console")
 
@@ -110,8 +113,11 @@ def plain_text(text: str) -> str:
     return html.unescape(re.sub(r"[ \t]+\n", "\n", text)).replace("  ", " ")
 
 
-def answer_line(runtime: Runtime, text: str) -> tuple[object, Rendered] | None:
-    """The command's result and how it reads, or None when answering failed.
+def answer_line(
+    runtime: Runtime, text: str, caller: Caller | None = None
+) -> tuple[object, Rendered] | None:
+    """The command's result and how it reads, or None when answering failed; `caller` is the
+    terminal operator, in a console session of their own when there is one.
 
     The terminal's one error handler (as bot.slack.errors is Slack's): the failure is logged with
     the text that caused it, and the caller prints one calm line instead of a traceback.
@@ -121,16 +127,16 @@ def answer_line(runtime: Runtime, text: str) -> tuple[object, Rendered] | None:
     from commands.caller import TERMINAL
 
     try:
-        result = result_for(runtime, text, TERMINAL)
+        result = result_for(runtime, text, caller or TERMINAL)
         return result, render(result)
     except Exception:
         log.exception("could not answer %r", text[:200])
         return None
 
 
-def reply_text(runtime: Runtime, text: str) -> str:
+def reply_text(runtime: Runtime, text: str, caller: Caller | None = None) -> str:
     """The console's reply to one line; a failure is answered with one calm line."""
-    answered = answer_line(runtime, text)
+    answered = answer_line(runtime, text, caller)
     return terminal_text(answered[1]) if answered else CALM_LINE
 
 
@@ -157,7 +163,11 @@ def ask_cli(args: argparse.Namespace) -> int:
 
 
 def run_console(runtime: Runtime, stdin: TextIO, stdout: TextIO, *, interactive: bool) -> int:
-    """Read messages until quit or end of input; answer each. Prompts only when interactive."""
+    """Read messages until quit or end of input; answer each. Prompts only when interactive.
+    The session is one conversation: a follow-up ("and for P7?") reads with its last question."""
+    from commands.caller import TERMINAL
+
+    session = replace(TERMINAL, conversation=uuid.uuid4().hex)
     if interactive:
         print(BANNER, file=stdout)
     while True:
@@ -174,7 +184,7 @@ def run_console(runtime: Runtime, stdin: TextIO, stdout: TextIO, *, interactive:
             continue
         if text.lower() in GOODBYE:
             return 0
-        print(reply_text(runtime, text), file=stdout)
+        print(reply_text(runtime, text, session), file=stdout)
         print(file=stdout)
         stdout.flush()
 

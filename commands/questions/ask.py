@@ -28,6 +28,7 @@ from commands.questions.history import (
     asks_for_history,
     history_command,
 )
+from commands.questions.last_question import follow_on, noted, remember
 from commands.questions.no_owner import answer_no_owner, asks_no_owner
 from commands.questions.question import Question
 from commands.questions.steps import answer_steps, steps_question
@@ -142,8 +143,11 @@ def _without_identifiers(text: str, kinds: tuple[str, ...]) -> str:
 
 
 def _ask(session: Session, request: Request, rest: str) -> QuestionOutcome:
-    found = _ask_plainly(session, request, rest)
-    return with_governance(session, found) if isinstance(found, AnswerResult) else found
+    followed = follow_on(session, request, rest)  # "and for P7?": read with the last question
+    found = _ask_plainly(session, request, followed.text)
+    remember(session, request, followed, found)
+    found = with_governance(session, found) if isinstance(found, AnswerResult) else found
+    return noted(found, followed)
 
 
 def with_governance(session: Session, result: AnswerResult) -> AnswerResult:

@@ -1,5 +1,6 @@
 """The tables planbot keeps, one module per subject; importing this package registers them all."""
 
+from store.models.conversations import LastQuestion
 from store.models.digest import DigestPost, DigestSubscription
 from store.models.governance import DateChange, PaperIssued, PlanSetting, RoleCover
 from store.models.measures import MeasureLink, MeasureValue, SuccessMeasure
@@ -18,6 +19,7 @@ __all__ = [
     "DateChange",
     "DigestPost",
     "DigestSubscription",
+    "LastQuestion",
     "Measure",
     "MeasureLink",
     "MeasureValue",

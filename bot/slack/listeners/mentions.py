@@ -1,4 +1,8 @@
-"""`@planbot what's open under OA4?` in a channel: answered in a thread under the mention."""
+"""`@planbot what's open under OA4?` in a channel: answered in a thread under the mention.
+
+The thread the answer goes to is the conversation a follow-up mention there ("@planbot and for
+P7?") continues, so the caller's thread is that thread even for a mention at the top level.
+"""
 
 from __future__ import annotations
 
@@ -16,12 +20,13 @@ def register(app: App, runtime: Runtime) -> None:
     def read(body: dict[str, Any], context: BoltContext) -> Asked:
         event = body["event"]
         _, text = split_share(to_command_text(event.get("text"), bot_user_id=context.bot_user_id))
+        thread_ts = event.get("thread_ts") or event["ts"]
         return Asked(
             text or "help",
-            ToConversation(event["channel"], thread_ts=event.get("thread_ts") or event["ts"]),
+            ToConversation(event["channel"], thread_ts=thread_ts),
             event.get("user"),
             event.get("channel"),
-            event.get("thread_ts"),
+            thread_ts,
         )
 
     work, quick = answering(runtime, read, name="mention")
