@@ -142,8 +142,17 @@ def _without_identifiers(text: str, kinds: tuple[str, ...]) -> str:
     return text
 
 
+ASK_WHOLE = (
+    "On its own it asks nothing I can answer: ask the whole question, for example “how many "
+    "actions are overdue in P7?”."
+)
+
+
 def _ask(session: Session, request: Request, rest: str) -> QuestionOutcome:
     followed = follow_on(session, request, rest)  # "and for P7?": read with the last question
+    if followed.orphan and followed.empty:  # "how many is that" with no "that": never a guess
+        today = request.clock.today()
+        return noted(AnswerResult(Question(rest), "", (), today, message=ASK_WHOLE), followed)
     found = _ask_plainly(session, request, followed.text)
     remember(session, request, followed, found)
     found = with_governance(session, found) if isinstance(found, AnswerResult) else found

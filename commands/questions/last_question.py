@@ -49,6 +49,7 @@ class Followed:
     followed: bool = False
     orphan: bool = False
     note: str | None = None
+    empty: bool = False  # nothing in `text` itself selects anything ("how many is that")
 
 
 def conversation_of(request: Request) -> tuple[str, str] | None:
@@ -76,7 +77,9 @@ def follow_on(session: Session, request: Request, text: str) -> Followed:
     since = request.clock.real_utcnow() - KEEP_FOR
     previous = last_question(session, *key, since=since) if key else None
     if previous is None:
-        return Followed(text, text, orphan=True)
+        return Followed(
+            text, text, orphan=True, empty=follow.question.is_empty and not follow.level
+        )
     reading, note = with_level_stated(merged(reading_of(previous, index, today), text, follow))
     return Followed(text, as_text(reading, index, today), followed=True, note=note)
 

@@ -54,9 +54,11 @@ def test_a_session_of_follow_ups_in_the_console(york_env: str) -> None:
         "Overdue items under P5 (Children and Young People in Care) (as of 15 Feb 2023)",
         "Overdue items under P7 (Practice) (as of 15 Feb 2023)",
         "Overdue items under P7 (Practice) coloured red (as of 15 Feb 2023)",
-        "Overdue items under P7 (Practice) coloured red (as of 15 Feb 2023)",
-        "Overdue items owned by Head of MASH coloured red (as of 15 Feb 2023)",
-        "Overdue items owned by Head of MASH coloured red (as of 15 Feb 2023)",
+        "Items under P7, overdue, coloured red: 9 (2 actions, 7 steps) (as of 15 Feb 2023)",
+        "Items owned by Head of MASH, overdue, coloured red: 6 (1 action, 5 steps) "
+        "(as of 15 Feb 2023)",
+        "Items owned by Head of MASH, overdue, coloured red: 6 (1 action, 5 steps) "
+        "(as of 15 Feb 2023)",
         "Open items under OA4 (The analysis of return home interviews) with the actions "
         "elsewhere marked (OA4) (as of 15 Feb 2023)",
         "Open items under OA5 (Responses to children aged 16 and 17 who present as homeless) "
@@ -64,8 +66,8 @@ def test_a_session_of_follow_ups_in_the_console(york_env: str) -> None:
     ]
     assert "P5.4 " in said[0] and "P7.5 " not in said[0]
     assert "P7.5 " in said[1] and "P7.4 " in said[1] and "P5.4 " not in said[1]
-    assert "Read with your last question here. 2 items, listed below." in said[3]
-    assert "P4.4 " in said[4] and "P7.5 " in said[4] and "P7.4 " not in said[4]
+    assert "Read with your last question here. 9 items, listed below." in said[3]
+    assert "P4.4.1 " in said[4] and "P7.5 " in said[4] and "P7.4 " not in said[4]
     assert "Steps are listed on their own only by one item and a status" in said[5]
     assert "Read with your last question here" not in said[6]  # it stands on its own
     assert "P4.4 " in said[7] and "P7.5 " not in said[7]
