@@ -42,8 +42,8 @@ def test_follow_ups_in_a_dm(slack_app: SlackAppProcess, fake_slack: FakeSlack) -
     assert FOLLOWED in second["text"]
     assert "P7.5" in second["text"] and "P5.4" not in second["text"]
     third = talk.say(message_event("how many is that", channel="DFOLLOW01"))
-    assert first_line(third).startswith("Overdue items under P7 (Practice)")
-    assert "2 items, listed below." in third["text"]
+    assert first_line(third).startswith("Items under P7, overdue: 9 (2 actions, 7 steps)")
+    assert "Read with your last question here. 9 items, listed below." in third["text"]
     # the same person in another DM thread, and another person's DM: nothing to follow
     threaded = talk.say(
         message_event("and for P7?", channel="DFOLLOW01", thread_ts="1700009000.000001")
