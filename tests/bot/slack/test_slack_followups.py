@@ -10,6 +10,10 @@ import pytest
 from fake_slack import BOT_USER_ID, FakeSlack
 from slack_fixtures import SlackAppProcess, mention_event, message_event
 
+# Conversation memory through the app; its SQL (the upsert) is tested on both engines in
+# tests/commands/questions/test_question_followups.py.
+pytestmark = pytest.mark.engine_independent
+
 FOLLOWED = "Read with your last question here."
 NOTHING_TO_FOLLOW = "That reads as a follow-up, but I have no earlier question"
 

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from fake_slack import FakeSlack
 from slack_fixtures import SlackAppProcess
+
+# The reading buttons through the app: nothing here depends on the database's engine.
+pytestmark = pytest.mark.engine_independent
 
 
 def test_two_readings_are_offered_as_buttons_and_a_press_answers_one(
