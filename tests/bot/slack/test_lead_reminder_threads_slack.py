@@ -505,6 +505,10 @@ def test_two_processes_at_once_post_each_leads_thread_once(
         assert sorted(r.key for r in rows) == sorted(keys)
         assert all(r.posted_at and r.thread_ts for r in rows)
         items = session.exec(select(Reminder).where(Reminder.reason != LEAD_THREAD)).all()
-        assert len(items) == 25  # the first run's ramp: the day's 25 most urgent items
+        # The first run's ramp is the day's 25 most urgent items. A process that decides its
+        # day after the other has claimed a thread leaves those items out and may pick others
+        # for a thread the first then claims: never an item twice, but a few can wait a day.
+        assert 20 <= len(items) <= 25
+        assert len({r.key for r in items}) == len(items)
         assert all(r.posted_at and r.thread_id for r in items)
     engine.dispose()
