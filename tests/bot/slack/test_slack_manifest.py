@@ -35,6 +35,10 @@ SAMPLE_EVENTS: dict[str, dict[str, Any]] = {
 }
 
 
+# The manifest against the listeners and settings: nothing here depends on the database engine.
+pytestmark = pytest.mark.engine_independent
+
+
 @pytest.fixture
 def fake() -> Iterator[FakeSlack]:
     fake = FakeSlack()

@@ -133,6 +133,8 @@ TURNS = [
 STANDS_ALONE = {"what's open under OA4?", "and what's red under P9?"}
 
 
+# The reading: once (SQLite); the memory's SQL runs on both engines in the tests below.
+@pytest.mark.engine_independent
 @pytest.mark.parametrize("row", TURNS, ids=[f"{t.previous} / {t.follow_up}" for t in TURNS])
 def test_a_follow_up_is_read_with_the_last_question(york_engine: Engine, row: Turn) -> None:
     ask(york_engine, row.previous)
