@@ -22,10 +22,12 @@ _NO_OWNER = re.compile(
 )
 
 
-# Words that ask without selecting anything: the question is then about every open item.
+# Words that ask without selecting anything: the question is then about every open item ("how
+# many" too: the first line states the count).
 _ONLY_ASKING = re.compile(
     r"(?:\s|which|what|show|me|list|any|anything|all|the|are|is|there|do|does|have|has|"
-    r"actions?|items?|things?|steps?|stuff|everything|ones|pls|please|can|you|u)*",
+    r"actions?|items?|things?|steps?|stuff|everything|ones|pls|please|can|you|u|"
+    r"how|many|number|of|count|total)*",
     re.I,
 )
 
