@@ -114,6 +114,7 @@ def merged(previous: Reading, text: str, follow: Reading) -> Reading:
         question = replace(question, window=after.window, past=after.past)
     if after.changes:
         question = replace(question, changes=True)
+    question = _with_negations(question, after)
     folded = fold(clean(text)[0])
     count = previous.count
     if follow.count:
@@ -121,6 +122,25 @@ def merged(previous: Reading, text: str, follow: Reading) -> Reading:
     elif _LIST.search(folded):
         count = False
     return Reading(question, follow.level or previous.level, count)
+
+
+def _with_negations(question: Question, after: Question) -> Question:
+    """The negated filters and owner or date presence the follow-up names ("and not overdue?",
+    "only those with no due date"), over the ones carried from before."""
+    named: dict[str, object] = {}
+    if after.not_owners:
+        named["not_owners"] = after.not_owners
+    if after.not_references:
+        named["not_references"] = after.not_references
+    if after.not_status:
+        named["not_status"] = after.not_status
+    if after.not_rags:
+        named["not_rags"] = after.not_rags
+    if after.has_owner is not None:
+        named["has_owner"] = after.has_owner
+    if after.has_due is not None:
+        named["has_due"] = after.has_due
+    return replace(question, **named) if named else question  # type: ignore[arg-type]
 
 
 STEPS_APART = (
@@ -177,13 +197,16 @@ def as_text(reading: Reading, index: PlanIndex, today: date) -> str:
     if question.status and not question.status_assumed:
         words.append(_STATUS_WORDS.get(question.status, question.status.replace("_", " ")))
     if question.rag:
-        words.append(question.rag)
+        words.append(" or ".join((question.rag, *question.more_rags)))
     words.append(reading.level or "items")
     items = [*question.references, *(a for a in question.areas if a not in question.references)]
     if items:
         words.append("under " + " and ".join(items))
     if question.owners:
         words.append("owned by " + " and ".join(question.owners))
+    elif question.heads_of_service:
+        words.append("owned by heads of service")
+    words += _negations(question)
     if question.plan:
         words.append("in the " + _plan_title(index, question.plan))
     if question.mine:
@@ -193,6 +216,24 @@ def as_text(reading: Reading, index: PlanIndex, today: date) -> str:
     if question.window:
         words.append(_window_text(question.window, today, past=question.past))
     return " ".join(words)
+
+
+def _negations(question: Question) -> list[str]:
+    """The reading's negated filters in words the understanding reads back the same way."""
+    words = []
+    if question.not_owners:
+        words.append("not owned by " + " or ".join(question.not_owners))
+    if question.not_references:
+        words.append("except " + " and ".join(question.not_references))
+    if question.not_status:
+        words.append("not " + _STATUS_WORDS.get(question.not_status, question.not_status))
+    if question.not_rags:
+        words.append("not " + " or ".join(question.not_rags))
+    if question.has_owner is False:
+        words.append("with no owner")
+    if question.has_due is not None:
+        words.append("with a due date" if question.has_due else "with no due date")
+    return words
 
 
 def _window_text(window: DateWindow, today: date, *, past: bool) -> str:

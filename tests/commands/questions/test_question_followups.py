@@ -123,6 +123,17 @@ TURNS = [
     # the count carries its level: P5's 13 actions are none of them overdue (six steps are)
     turn("how many actions are overdue in P7", "and P5?", "how many actions are overdue in P5",
          "Actions under P5, overdue: 0", "", "P7.5 P5.4 P5.8"),
+    # a negated filter carries over, and a follow-up may add one
+    turn("which actions aren't led by the Head of MASH", "and just the overdue ones",
+         "overdue items not owned by the Head of MASH",
+         "overdue items not owned by Head of MASH", "P7.4", "P7.5"),
+    turn("which actions aren't led by the Head of MASH", "what about P4?",
+         "open items under P4 not owned by the Head of MASH",
+         "open items under P4 (Front Door) not owned by Head of MASH", "",
+         "P4.1 P4.2 P4.3 P4.4 P4.5"),
+    turn("overdue under P7", "and not the Head of MASH's?",
+         "overdue under P7 not owned by the Head of MASH",
+         "overdue items under P7 (Practice) not owned by Head of MASH", "P7.4", "P7.5"),
     # a question that stands on its own is not a follow-up, whatever came before
     turn("what's overdue in P5?", "what's open under OA4?", "what's open under OA4?",
          "open items under OA4 (The analysis of return home interviews) with the actions "
