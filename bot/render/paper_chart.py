@@ -58,8 +58,8 @@ def _bars(facts: PaperFacts) -> tuple[str, list[_Bar], int]:
     bars = _plan_bars(facts)
     if len(bars) <= MAX_BARS:
         return "plan", bars, 0
-    kept = set(map(id, sorted(bars, key=lambda bar: -bar.open)[:MAX_BARS]))
-    return "plan", [bar for bar in bars if id(bar) in kept], len(bars) - MAX_BARS
+    busiest = sorted(range(len(bars)), key=lambda i: -bars[i].open)[:MAX_BARS]
+    return "plan", [bars[i] for i in sorted(busiest)], len(bars) - MAX_BARS
 
 
 def delivery_chart(facts: PaperFacts) -> tuple[bytes, str]:

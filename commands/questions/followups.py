@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 
+from commands.questions.answer_words import STATUS_WORDS
 from commands.questions.date_windows import find_window
 from commands.questions.plan_index import PlanIndex
 from commands.questions.question import DateWindow, Question
@@ -44,16 +45,6 @@ _HOW_MANY = re.compile(r"\bhow\s+many\b|\bnumber\s+of\b|\bcount\b|\bhow\s+much\b
 _LIST = re.compile(r"\b(?:list|show|which|what)\s+(?:me\s+)?(?:are\s+)?(?:them|those|they|ones)\b")
 _STEPS = re.compile(r"\bsteps?\b|\bsub[\s-]?actions?\b")
 _ACTIONS = re.compile(r"(?<!ofsted\s)\bactions?\b(?!\s+plan)")
-
-_STATUS_WORDS = {
-    "open": "open",
-    "overdue": "overdue",
-    "done": "done",
-    "blocked": "blocked",
-    "not_started": "not started",
-    "in_progress": "in progress",
-    "started": "started",
-}
 
 
 @dataclass(frozen=True)
@@ -127,20 +118,15 @@ def merged(previous: Reading, text: str, follow: Reading) -> Reading:
 def _with_negations(question: Question, after: Question) -> Question:
     """The negated filters and owner or date presence the follow-up names ("and not overdue?",
     "only those with no due date"), over the ones carried from before."""
-    named: dict[str, object] = {}
-    if after.not_owners:
-        named["not_owners"] = after.not_owners
-    if after.not_references:
-        named["not_references"] = after.not_references
-    if after.not_status:
-        named["not_status"] = after.not_status
-    if after.not_rags:
-        named["not_rags"] = after.not_rags
-    if after.has_owner is not None:
-        named["has_owner"] = after.has_owner
-    if after.has_due is not None:
-        named["has_due"] = after.has_due
-    return replace(question, **named) if named else question  # type: ignore[arg-type]
+    return replace(
+        question,
+        not_owners=after.not_owners or question.not_owners,
+        not_references=after.not_references or question.not_references,
+        not_status=after.not_status or question.not_status,
+        not_rags=after.not_rags or question.not_rags,
+        has_owner=question.has_owner if after.has_owner is None else after.has_owner,
+        has_due=question.has_due if after.has_due is None else after.has_due,
+    )
 
 
 STEPS_APART = (
@@ -195,7 +181,7 @@ def as_text(reading: Reading, index: PlanIndex, today: date) -> str:
     if question.changes:
         words.append("what changed for")
     if question.status and not question.status_assumed:
-        words.append(_STATUS_WORDS.get(question.status, question.status.replace("_", " ")))
+        words.append(STATUS_WORDS.get(question.status, question.status.replace("_", " ")))
     if question.rag:
         words.append(" or ".join((question.rag, *question.more_rags)))
     words.append(reading.level or "items")
@@ -226,7 +212,7 @@ def _negations(question: Question) -> list[str]:
     if question.not_references:
         words.append("except " + " and ".join(question.not_references))
     if question.not_status:
-        words.append("not " + _STATUS_WORDS.get(question.not_status, question.not_status))
+        words.append("not " + STATUS_WORDS.get(question.not_status, question.not_status))
     if question.not_rags:
         words.append("not " + " or ".join(question.not_rags))
     if question.has_owner is False:
